@@ -1,0 +1,196 @@
+package dev.keel.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The metadata database: connection pools, migrations and transactions.
+ *
+ * <p>On SQLite, all writes go through a single connection (a pool of one), so concurrent writers
+ * queue in Java instead of failing with "database is locked"; reads use a separate pool of
+ * read-only connections, which WAL lets run beside the writer. Commits are durable ({@code
+ * synchronous=FULL}). On PostgreSQL both sides share one pool.
+ *
+ * <p>Thread-safe. Close it to release the pools.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Dialect dialect;
+  private final HikariDataSource writePool;
+  private final HikariDataSource readPool;
+  private final Jdbi writer;
+  private final Jdbi reader;
+
+  private Database(Dialect dialect, HikariDataSource writePool, HikariDataSource readPool) {
+    this.dialect = dialect;
+    this.writePool = writePool;
+    this.readPool = readPool;
+    this.writer = Jdbi.create(writePool);
+    this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
+  }
+
+  /**
+   * Opens the database and brings its schema up to date.
+   *
+   * @param jdbcUrl a PostgreSQL or SQLite JDBC URL; empty for {@code keel.db} in {@code dataDir}
+   * @param dataDir the data directory (created if missing)
+   */
+  public static Database open(Optional<String> jdbcUrl, Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new KeelException(
+          ErrorCode.INVALID_PARAMETER_VALUE,
+          "cannot create data directory " + dataDir + ": " + e.getMessage());
+    }
+    String url = jdbcUrl.orElse("jdbc:sqlite:" + dataDir.resolve("keel.db"));
+    Dialect dialect;
+    try {
+      dialect = Dialect.ofUrl(url);
+    } catch (IllegalArgumentException e) {
+      throw KeelException.invalid("db-url: " + e.getMessage());
+    }
+    Database db =
+        switch (dialect) {
+          case SQLITE -> openSqlite(url);
+          case POSTGRESQL -> openPostgres(url);
+        };
+    try {
+      db.migrate();
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  private static Database openSqlite(String url) {
+    SQLiteDataSource writeSource = sqliteSource(url, false);
+    HikariConfig w = new HikariConfig();
+    w.setDataSource(writeSource);
+    w.setPoolName("keel-sqlite-writer");
+    w.setMaximumPoolSize(1);
+    w.setMinimumIdle(1);
+    w.setConnectionTimeout(120_000);
+    w.setAutoCommit(true);
+    HikariDataSource writePool = new HikariDataSource(w);
+
+    HikariConfig r = new HikariConfig();
+    r.setDataSource(sqliteSource(url, true));
+    r.setPoolName("keel-sqlite-reader");
+    r.setMaximumPoolSize(Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+    r.setMinimumIdle(0);
+    r.setInitializationFailTimeout(-1); // the file may not exist until the writer created it
+    r.setConnectionTimeout(120_000);
+    r.setReadOnly(true);
+    HikariDataSource readPool = new HikariDataSource(r);
+    return new Database(Dialect.SQLITE, writePool, readPool);
+  }
+
+  private static SQLiteDataSource sqliteSource(String url, boolean readOnly) {
+    SQLiteConfig cfg = new SQLiteConfig();
+    if (!readOnly) {
+      cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+      // Writers take the lock at BEGIN, so a transaction never fails half-way on lock upgrade.
+      cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    }
+    cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    cfg.enableCaseSensitiveLike(true); // LIKE is case-sensitive, as in MLflow and PostgreSQL
+    cfg.enforceForeignKeys(true);
+    cfg.setBusyTimeout(60_000);
+    cfg.setReadOnly(readOnly);
+    cfg.setCacheSize(-65536); // 64 MiB page cache per connection
+    cfg.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    SQLiteDataSource ds = new SQLiteDataSource(cfg);
+    ds.setUrl(url);
+    return ds;
+  }
+
+  private static Database openPostgres(String url) {
+    HikariConfig c = new HikariConfig();
+    c.setJdbcUrl(url);
+    c.setPoolName("keel-postgresql");
+    c.setMaximumPoolSize(16);
+    c.setMinimumIdle(2);
+    c.setConnectionTimeout(30_000);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(c);
+    } catch (RuntimeException e) {
+      throw new KeelException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "cannot connect to the metadata database: " + rootMessage(e),
+          e);
+    }
+    return new Database(Dialect.POSTGRESQL, pool, pool);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  private void migrate() {
+    Flyway.configure()
+        .dataSource(writePool)
+        .locations(dialect.migrationLocation())
+        .loggers("slf4j")
+        .load()
+        .migrate();
+    LOG.debug("metadata schema is up to date ({})", dialect);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Runs {@code callback} in a write transaction; on SQLite writers are serialised. */
+  public <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
+    return writer.inTransaction(callback);
+  }
+
+  /** Runs {@code callback} on a read-only connection in one consistent transaction. */
+  public <R, X extends Exception> R read(HandleCallback<R, X> callback) throws X {
+    if (dialect == Dialect.POSTGRESQL) {
+      return reader.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, callback);
+    }
+    return reader.inTransaction(callback);
+  }
+
+  /** True when the database answers a trivial query (used by readiness checks). */
+  public boolean ping() {
+    try (Handle h = reader.open()) {
+      return h.getConnection().isValid(2);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (readPool != writePool) {
+      readPool.close();
+    }
+    writePool.close();
+  }
+}

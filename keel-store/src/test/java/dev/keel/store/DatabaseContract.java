@@ -1,0 +1,76 @@
+package dev.keel.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Behaviour every metadata database must show; run on SQLite and PostgreSQL. */
+abstract class DatabaseContract {
+  @TempDir Path dir;
+  Database db;
+
+  abstract Database open(Path dir);
+
+  @BeforeEach
+  void setUp() {
+    db = open(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  @Test
+  void fresh_database_has_the_default_experiment() {
+    String name =
+        db.read(
+            h ->
+                h.createQuery("SELECT name FROM experiments WHERE experiment_id = 0")
+                    .mapTo(String.class)
+                    .one());
+    assertThat(name).isEqualTo("Default");
+  }
+
+  @Test
+  void a_failed_write_transaction_changes_nothing() {
+    try {
+      db.write(
+          h -> {
+            h.execute(
+                "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (0, 'a', 'b')");
+            throw new IllegalStateException("boom");
+          });
+    } catch (IllegalStateException expected) {
+      // rolled back
+    }
+    int n =
+        db.read(
+            h -> h.createQuery("SELECT COUNT(*) FROM experiment_tags").mapTo(Integer.class).one());
+    assertThat(n).isZero();
+  }
+
+  @Test
+  void like_is_case_sensitive() {
+    db.write(
+        h ->
+            h.execute(
+                "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (0, 'k', 'Abc')"));
+    int n =
+        db.read(
+            h ->
+                h.createQuery("SELECT COUNT(*) FROM experiment_tags WHERE value LIKE 'abc'")
+                    .mapTo(Integer.class)
+                    .one());
+    assertThat(n).isZero();
+  }
+
+  @Test
+  void ping_answers() {
+    assertThat(db.ping()).isTrue();
+  }
+}
