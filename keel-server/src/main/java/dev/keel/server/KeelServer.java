@@ -1,0 +1,145 @@
+package dev.keel.server;
+
+import dev.keel.core.KeelConfig;
+import dev.keel.server.http.ErrorTranslator;
+import dev.keel.server.http.HttpMetrics;
+import dev.keel.server.http.Json;
+import dev.keel.server.http.Routes;
+import dev.keel.server.tracking.ArtifactRoutes;
+import dev.keel.server.tracking.TrackingRoutes;
+import dev.keel.store.Database;
+import dev.keel.tracking.JdbcTrackingStore;
+import dev.keel.tracking.TrackingService;
+import dev.keel.tracking.artifacts.LocalArtifactStore;
+import io.javalin.Javalin;
+import io.javalin.router.ParsedEndpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Keel server: the composition root. {@link #start} opens the metadata database, builds
+ * stores, services and routes with {@code new}, and starts Javalin (Jetty 12) on virtual threads.
+ * {@link #close} stops taking requests, drains the ones in flight, then closes the database.
+ * Thread-safe.
+ */
+public final class KeelServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
+
+  private final KeelConfig config;
+  private final Database db;
+  private final Javalin app;
+  private final AtomicBoolean draining;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private KeelServer(KeelConfig config, Database db, Javalin app, AtomicBoolean draining) {
+    this.config = config;
+    this.db = db;
+    this.app = app;
+    this.draining = draining;
+  }
+
+  /** Starts a server; port 0 picks a free port (see {@link #port()}). */
+  public static KeelServer start(KeelConfig config) {
+    Database db = Database.open(config.databaseUrl(), config.dataDir());
+    try {
+      Clock clock = Clock.systemUTC();
+      TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
+      LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+      HttpMetrics metrics = new HttpMetrics();
+      AtomicBoolean draining = new AtomicBoolean();
+      Javalin app =
+          Javalin.create(
+              cfg -> {
+                cfg.concurrency.useVirtualThreads = true;
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.startupWatcherEnabled = false;
+                cfg.http.maxRequestSize = Json.MAX_BODY_BYTES;
+                cfg.http.prefer405over404 = false;
+                cfg.jetty.host = config.host();
+                cfg.jetty.port = config.port();
+                // Paths are checked by Keel after full decoding; let odd encodings reach it.
+                cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
+                cfg.jetty.modifyServer(s -> s.setStopTimeout(10_000));
+                cfg.requestLogger.http(metrics::record);
+                ErrorTranslator.install(cfg.routes);
+                Routes routes = new Routes(cfg.routes);
+                new SystemRoutes(db, metrics, draining::get).register(routes);
+                new TrackingRoutes(tracking).register(routes);
+                new ArtifactRoutes(artifacts, tracking).register(routes);
+              });
+      app.start();
+      KeelServer server = new KeelServer(config, db, app, draining);
+      LOG.info("Keel {} listening on {} (data dir {})", version(), server.url(), config.dataDir());
+      return server;
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+  public String url() {
+    String host = config.host();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    } else if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + host + ":" + port();
+  }
+
+  /** The data directory in use. */
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  /** Every registered HTTP endpoint (used by the route access check). */
+  public List<ParsedEndpoint> endpoints() {
+    return app.unsafe.internalRouter.allHttpHandlers();
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  @Override
+  public void close() {
+    if (draining.getAndSet(true)) {
+      return;
+    }
+    try {
+      app.stop(); // Jetty stops accepting, lets in-flight requests finish (stop timeout)
+    } finally {
+      db.close();
+      stopped.countDown();
+    }
+  }
+
+  /** Keel's version. */
+  public static String version() {
+    Properties p = new Properties();
+    try (InputStream in = KeelServer.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through to "unknown"
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

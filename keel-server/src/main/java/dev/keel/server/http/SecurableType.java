@@ -1,0 +1,13 @@
+package dev.keel.server.http;
+
+/** The kinds of object a route can act on. */
+public enum SecurableType {
+  /** The server itself: health, version, metrics. */
+  SERVER,
+  /** An experiment (and, through it, its runs). */
+  EXPERIMENT,
+  /** A run, whose experiment is its parent securable. */
+  RUN,
+  /** Artifacts, addressed by path under an experiment. */
+  ARTIFACT
+}

@@ -1,0 +1,345 @@
+package dev.keel.server.tracking;
+
+import static dev.keel.server.http.Privilege.CREATE;
+import static dev.keel.server.http.Privilege.EDIT;
+import static dev.keel.server.http.Privilege.MANAGE;
+import static dev.keel.server.http.Privilege.READ;
+import static dev.keel.server.http.SecurableType.EXPERIMENT;
+import static dev.keel.server.http.SecurableType.RUN;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Page;
+import dev.keel.server.http.Access;
+import dev.keel.server.http.Json;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Routes;
+import dev.keel.tracking.Dataset;
+import dev.keel.tracking.DatasetInput;
+import dev.keel.tracking.Experiment;
+import dev.keel.tracking.Metric;
+import dev.keel.tracking.Param;
+import dev.keel.tracking.Run;
+import dev.keel.tracking.Tag;
+import dev.keel.tracking.TrackingService;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * MLflow tracking REST API 2.0, served at {@code /api/2.0/mlflow/...} and mirrored at {@code
+ * /ajax-api/2.0/mlflow/...}. Each handler parses the request, calls {@link TrackingService} and
+ * writes MLflow's JSON.
+ */
+public final class TrackingRoutes {
+  /** MLflow's log-batch request size limit; larger is INVALID_PARAMETER_VALUE, as in MLflow. */
+  public static final int MAX_BATCH_BODY_BYTES = 1024 * 1024;
+
+  private final TrackingService tracking;
+
+  public TrackingRoutes(TrackingService tracking) {
+    this.tracking = tracking;
+  }
+
+  /** Both prefixes MLflow serves every RPC under. */
+  static List<String> mlflow(String path) {
+    return List.of("/api/2.0/mlflow/" + path, "/ajax-api/2.0/mlflow/" + path);
+  }
+
+  private static void on(Routes r, HandlerType m, String path, Access a, Handler h) {
+    r.add(m, mlflow(path), a, h);
+  }
+
+  public void register(Routes r) {
+    Access createExperiment = Access.of(EXPERIMENT, CREATE);
+    Access readExperiment = Access.of(EXPERIMENT, READ);
+    Access editExperiment = Access.of(EXPERIMENT, EDIT);
+    Access manageExperiment = Access.of(EXPERIMENT, MANAGE);
+    Access readRun = Access.of(RUN, READ);
+    Access editRun = Access.of(RUN, EDIT);
+    Access manageRun = Access.of(RUN, MANAGE);
+
+    on(r, POST, "experiments/create", createExperiment, this::createExperiment);
+    on(r, GET, "experiments/get", readExperiment, this::getExperiment);
+    on(r, GET, "experiments/get-by-name", readExperiment, this::getExperimentByName);
+    on(r, POST, "experiments/search", readExperiment, this::searchExperiments);
+    on(r, GET, "experiments/search", readExperiment, this::searchExperiments);
+    on(r, POST, "experiments/update", manageExperiment, this::updateExperiment);
+    on(r, POST, "experiments/delete", manageExperiment, this::deleteExperiment);
+    on(r, POST, "experiments/restore", manageExperiment, this::restoreExperiment);
+    on(r, POST, "experiments/set-experiment-tag", editExperiment, this::setExperimentTag);
+    on(r, POST, "experiments/delete-experiment-tag", editExperiment, this::deleteExperimentTag);
+
+    on(r, POST, "runs/create", editExperiment, this::createRun);
+    on(r, GET, "runs/get", readRun, this::getRun);
+    on(r, POST, "runs/update", editRun, this::updateRun);
+    on(r, POST, "runs/delete", manageRun, this::deleteRun);
+    on(r, POST, "runs/restore", manageRun, this::restoreRun);
+    on(r, POST, "runs/search", readRun, this::searchRuns);
+    on(r, POST, "runs/log-metric", editRun, this::logMetric);
+    on(r, POST, "runs/log-parameter", editRun, this::logParam);
+    on(r, POST, "runs/set-tag", editRun, this::setTag);
+    on(r, POST, "runs/delete-tag", editRun, this::deleteTag);
+    on(r, POST, "runs/log-batch", editRun, this::logBatch);
+    on(r, POST, "runs/log-inputs", editRun, this::logInputs);
+    on(r, GET, "metrics/get-history", readRun, this::metricHistory);
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  private void createExperiment(Context ctx) {
+    Request req = Request.of(ctx);
+    String id =
+        tracking.createExperiment(
+            req.required("name"), req.string("artifact_location"), tags(req, "tags"));
+    Json.write(ctx, Json.object().put("experiment_id", id));
+  }
+
+  private void getExperiment(Context ctx) {
+    Request req = Request.of(ctx);
+    Experiment e = tracking.getExperiment(req.required("experiment_id"));
+    Json.write(ctx, experimentResponse(e));
+  }
+
+  private void getExperimentByName(Context ctx) {
+    Request req = Request.of(ctx);
+    Experiment e = tracking.getExperimentByName(req.required("experiment_name"));
+    Json.write(ctx, experimentResponse(e));
+  }
+
+  private static ObjectNode experimentResponse(Experiment e) {
+    ObjectNode n = Json.object();
+    n.set("experiment", TrackingJson.experiment(e));
+    return n;
+  }
+
+  private void searchExperiments(Context ctx) {
+    Request req = Request.of(ctx);
+    Page<Experiment> page =
+        tracking.searchExperiments(
+            req.string("view_type").orElse(""),
+            req.string("filter").orElse(""),
+            req.strings("order_by"),
+            req.int64("max_results"),
+            req.string("page_token"));
+    ObjectNode n = Json.object();
+    if (!page.items().isEmpty()) {
+      ArrayNode a = n.putArray("experiments");
+      page.items().forEach(e -> a.add(TrackingJson.experiment(e)));
+    }
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  private void updateExperiment(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.renameExperiment(req.required("experiment_id"), req.required("new_name"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void deleteExperiment(Context ctx) {
+    tracking.deleteExperiment(Request.of(ctx).required("experiment_id"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void restoreExperiment(Context ctx) {
+    tracking.restoreExperiment(Request.of(ctx).required("experiment_id"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void setExperimentTag(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.setExperimentTag(
+        req.required("experiment_id"),
+        new Tag(req.required("key"), req.string("value").orElseThrow(() -> KeelException.missing("value"))));
+    Json.write(ctx, Json.object());
+  }
+
+  private void deleteExperimentTag(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.deleteExperimentTag(req.required("experiment_id"), req.required("key"));
+    Json.write(ctx, Json.object());
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  private static String runId(Request req) {
+    return req.string("run_id")
+        .filter(s -> !s.isEmpty())
+        .or(() -> req.string("run_uuid").filter(s -> !s.isEmpty()))
+        .orElseThrow(() -> KeelException.missing("run_id"));
+  }
+
+  private void createRun(Context ctx) {
+    Request req = Request.of(ctx);
+    Run run =
+        tracking.createRun(
+            req.string("experiment_id").orElse(""),
+            req.string("run_name"),
+            req.string("user_id"),
+            req.int64("start_time"),
+            tags(req, "tags"));
+    ObjectNode n = Json.object();
+    n.set("run", TrackingJson.run(run));
+    Json.write(ctx, n);
+  }
+
+  private void getRun(Context ctx) {
+    Run run = tracking.getRun(runId(Request.of(ctx)));
+    ObjectNode n = Json.object();
+    n.set("run", TrackingJson.run(run));
+    Json.write(ctx, n);
+  }
+
+  private void updateRun(Context ctx) {
+    Request req = Request.of(ctx);
+    ObjectNode n = Json.object();
+    n.set(
+        "run_info",
+        TrackingJson.runInfo(
+            tracking.updateRun(
+                runId(req), req.string("status"), req.int64("end_time"), req.string("run_name"))));
+    Json.write(ctx, n);
+  }
+
+  private void deleteRun(Context ctx) {
+    tracking.deleteRun(runId(Request.of(ctx)));
+    Json.write(ctx, Json.object());
+  }
+
+  private void restoreRun(Context ctx) {
+    tracking.restoreRun(runId(Request.of(ctx)));
+    Json.write(ctx, Json.object());
+  }
+
+  private void searchRuns(Context ctx) {
+    Request req = Request.of(ctx);
+    Page<Run> page =
+        tracking.searchRuns(
+            req.strings("experiment_ids"),
+            req.string("filter").orElse(""),
+            req.string("run_view_type").orElse(""),
+            req.int64("max_results"),
+            req.strings("order_by"),
+            req.string("page_token"));
+    ObjectNode n = Json.object();
+    if (!page.items().isEmpty()) {
+      ArrayNode a = n.putArray("runs");
+      page.items().forEach(run -> a.add(TrackingJson.run(run)));
+    }
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  private void logMetric(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.logMetric(runId(req), metric(req));
+    Json.write(ctx, Json.object());
+  }
+
+  private void logParam(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.logParam(runId(req), param(req));
+    Json.write(ctx, Json.object());
+  }
+
+  private void setTag(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.setTag(runId(req), tag(req));
+    Json.write(ctx, Json.object());
+  }
+
+  private void deleteTag(Context ctx) {
+    Request req = Request.of(ctx);
+    tracking.deleteTag(runId(req), req.required("key"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void logBatch(Context ctx) {
+    Request req = Request.of(ctx, MAX_BATCH_BODY_BYTES, ErrorCode.INVALID_PARAMETER_VALUE);
+    String runId = runId(req);
+    List<Metric> metrics = new ArrayList<>();
+    for (Request m : req.objects("metrics")) {
+      metrics.add(metric(m));
+    }
+    List<Param> params = new ArrayList<>();
+    for (Request p : req.objects("params")) {
+      params.add(param(p));
+    }
+    tracking.logBatch(runId, metrics, params, tags(req, "tags"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void logInputs(Context ctx) {
+    Request req = Request.of(ctx);
+    String runId = runId(req);
+    List<DatasetInput> inputs = new ArrayList<>();
+    for (Request in : req.objects("datasets")) {
+      Request d = in.object("dataset").orElseThrow(() -> KeelException.missing("dataset"));
+      inputs.add(
+          new DatasetInput(
+              tags(in, "tags"),
+              new Dataset(
+                  d.required("name"),
+                  d.required("digest"),
+                  d.required("source_type"),
+                  d.required("source"),
+                  d.rawText("schema"),
+                  d.rawText("profile"))));
+    }
+    tracking.logInputs(runId, inputs);
+    Json.write(ctx, Json.object());
+  }
+
+  private void metricHistory(Context ctx) {
+    Request req = Request.of(ctx);
+    Page<Metric> page =
+        tracking.metricHistory(
+            runId(req), req.required("metric_key"), req.int64("max_results"), req.string("page_token"));
+    ObjectNode n = Json.object();
+    if (!page.items().isEmpty()) {
+      n.set("metrics", TrackingJson.metrics(page.items()));
+    }
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  // ---------------------------------------------------------------- decoding
+
+  private static Metric metric(Request m) {
+    return new Metric(
+        m.required("key"),
+        m.requiredDouble("value"),
+        m.requiredInt64("timestamp"),
+        m.int64("step").orElse(0));
+  }
+
+  private static Param param(Request p) {
+    return new Param(
+        p.required("key"), p.string("value").orElseThrow(() -> KeelException.missing("value")));
+  }
+
+  private static Tag tag(Request t) {
+    return new Tag(
+        t.required("key"), t.string("value").orElseThrow(() -> KeelException.missing("value")));
+  }
+
+  private static List<Tag> tags(Request req, String field) {
+    List<Tag> out = new ArrayList<>();
+    for (Request t : req.objects(field)) {
+      out.add(tag(t));
+    }
+    return out;
+  }
+
+  static Optional<String> nonEmpty(Optional<String> s) {
+    return s.filter(v -> !v.isEmpty());
+  }
+}
