@@ -1,0 +1,163 @@
+package dev.keel.cli;
+
+import dev.keel.core.KeelConfig;
+import dev.keel.core.KeelException;
+import dev.keel.server.KeelServer;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+/**
+ * {@code keel server}: starts a server and blocks until SIGTERM or SIGINT, then stops taking
+ * requests, drains the ones in flight, closes the database and exits 0. A second signal while
+ * draining stops the process at once.
+ */
+@Command(
+    name = "server",
+    description = {
+      "Start a Keel server; stops gracefully on SIGTERM / Ctrl-C.",
+      "Each setting comes from its flag, else KEEL_HOST / KEEL_PORT / KEEL_DATA_DIR / KEEL_DB_URL"
+          + " / KEEL_CONFIG, else the JSON config file, else the default."
+    },
+    mixinStandardHelpOptions = true)
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "N", description = "Port; 0 picks a free one (8080).")
+  Integer port;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Data directory: metadata DB and artifacts (./keel-data).")
+  String dataDir;
+
+  @Option(
+      names = "--db-url",
+      paramLabel = "URL",
+      description = "JDBC URL of the metadata DB, e.g. jdbc:postgresql://... (embedded SQLite).")
+  String dbUrl;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "JSON config file with host, port, data-dir, db-url.")
+  String config;
+
+  @ParentCommand Main main;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Map<String, String> flags = new LinkedHashMap<>();
+    put(flags, "host", host);
+    put(flags, "port", port == null ? null : port.toString());
+    put(flags, "data-dir", dataDir);
+    put(flags, "db-url", dbUrl);
+    put(flags, "config", config);
+    KeelConfig cfg;
+    try {
+      cfg = KeelConfig.resolve(flags, main.env());
+    } catch (KeelException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+    }
+
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    KeelServer server;
+    try {
+      server = KeelServer.start(cfg);
+    } catch (KeelException e) {
+      err.println("error: " + e.code().name() + ": cannot start Keel: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_FAILURE;
+    } catch (RuntimeException e) {
+      err.println(
+          "error: INTERNAL_ERROR: cannot start Keel on "
+              + cfg.host()
+              + ":"
+              + cfg.port()
+              + ": "
+              + rootMessage(e));
+      err.flush();
+      return Main.EXIT_FAILURE;
+    }
+
+    Thread hook = new Thread(server::close, "keel-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    installSignalHandlers(server, err);
+
+    out.println(
+        "Keel "
+            + KeelServer.version()
+            + " is running at "
+            + server.url()
+            + " (data: "
+            + cfg.dataDir()
+            + ")");
+    out.flush();
+
+    server.awaitStop();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down (signal handlers unavailable): the hook closed the server
+    }
+    out.println("Keel stopped.");
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * SIGTERM / SIGINT start a graceful stop so that the process exits 0 once drained (a shutdown
+   * hook alone would make the JVM exit 143 / 130). Where signals cannot be handled, the shutdown
+   * hook still drains the server.
+   */
+  private static void installSignalHandlers(KeelServer server, PrintWriter err) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        Signal.handle(
+            new Signal(name),
+            sig -> {
+              if (stopping.compareAndSet(false, true)) {
+                err.println("Stopping Keel (finishing requests in flight)...");
+                err.flush();
+                Thread.ofPlatform().name("keel-stop").start(server::close);
+              } else {
+                Runtime.getRuntime().halt(128 + sig.getNumber());
+              }
+            });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // signal not available here (e.g. -Xrs): the shutdown hook covers it
+      }
+    }
+  }
+
+  private static void put(Map<String, String> flags, String key, String value) {
+    if (value != null) {
+      flags.put(key, value);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    String top = e.getMessage();
+    return top != null && !top.isBlank() ? top : m == null ? t.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,1057 @@
+package dev.keel.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.Page;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A typed client for Keel's tracking API: the MLflow tracking REST protocol ({@code
+ * /api/2.0/mlflow/...}) and the artifact proxy ({@code /api/2.0/mlflow-artifacts/...}). Works
+ * against a Keel server and, for the same calls, an MLflow tracking server.
+ *
+ * <pre>{@code
+ * try (KeelClient keel = new KeelClient("http://127.0.0.1:8080")) {
+ *   String exp = keel.createExperiment("fraud");
+ *   Run run = keel.createRun(NewRun.in(exp).withName("baseline"));
+ *   keel.logParam(run.runId(), "max_depth", "6");
+ *   keel.logMetric(run.runId(), "auc", 0.91);
+ *   keel.uploadArtifact(run.runId(), "model/model.json", Path.of("model.json"));
+ *   keel.endRun(run.runId(), RunStatus.FINISHED);
+ * }
+ * }</pre>
+ *
+ * <p><b>Errors.</b> Every method throws {@link KeelClientException} on failure, carrying the
+ * server's {@code error_code}, HTTP status and message; arguments that can never be valid (e.g. an
+ * artifact path with a {@code ..} segment) are an {@link IllegalArgumentException}.
+ *
+ * <p><b>Retries.</b> Calls that are safe to repeat (reads, searches, tag and param writes, metric
+ * points with their timestamp fixed by the client, artifact PUT/GET/DELETE) are retried with
+ * exponential backoff when the connection fails or the server answers 429, 502, 503 or 504. Calls
+ * that are not (creating experiments and runs, renames, deletes, restores, dataset inputs) are
+ * retried only when the connection could not be opened, i.e. when the request was certainly not
+ * sent. Uploads from an {@link InputStream} are never retried.
+ *
+ * <p><b>Threads.</b> Instances are immutable and thread-safe; share one per server. {@link #close()}
+ * releases the underlying {@link HttpClient}.
+ */
+public final class KeelClient implements AutoCloseable {
+  /** The URL of a local server started with default settings. */
+  public static final String DEFAULT_URL = "http://127.0.0.1:8080";
+
+  private static final String API = "/api/2.0/mlflow/";
+  private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
+  private static final String ARTIFACT_SCHEME = "mlflow-artifacts:";
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final int MAX_CACHED_ROOTS = 10_000;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  private final String baseUrl;
+  private final Optional<String> authorization;
+  private final Duration requestTimeout;
+  private final int maxAttempts;
+  private final Duration backoff;
+  private final HttpClient http;
+  private final ConcurrentMap<String, String> artifactRoots = new ConcurrentHashMap<>();
+
+  /** A client for the server at {@code baseUrl} (e.g. {@code http://127.0.0.1:8080}). */
+  public KeelClient(String baseUrl) {
+    this(builder(baseUrl));
+  }
+
+  /** A client that sends {@code Authorization: Bearer <bearerToken>} with every request. */
+  public KeelClient(String baseUrl, String bearerToken) {
+    this(builder(baseUrl).bearerToken(bearerToken));
+  }
+
+  private KeelClient(Builder b) {
+    this.baseUrl = b.baseUrl;
+    this.authorization = b.bearerToken.map(t -> "Bearer " + t);
+    this.requestTimeout = b.requestTimeout;
+    this.maxAttempts = b.maxAttempts;
+    this.backoff = b.backoff;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(b.connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /** A builder for a client with non-default settings. */
+  public static Builder builder(String baseUrl) {
+    return new Builder(baseUrl);
+  }
+
+  /** Settings of a {@link KeelClient}. Not thread-safe; build once. */
+  public static final class Builder {
+    private final String baseUrl;
+    private Optional<String> bearerToken = Optional.empty();
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private int maxAttempts = 3;
+    private Duration backoff = Duration.ofMillis(200);
+
+    private Builder(String baseUrl) {
+      this.baseUrl = normalizeBaseUrl(baseUrl);
+    }
+
+    /** Sends {@code Authorization: Bearer <token>}; a blank token sends none. */
+    public Builder bearerToken(String token) {
+      Objects.requireNonNull(token, "token");
+      this.bearerToken = token.isBlank() ? Optional.empty() : Optional.of(token.trim());
+      return this;
+    }
+
+    /** How long to wait for a connection (default 10 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * How long to wait for the answer to an API call (default 60 s). Artifact transfers have no
+     * overall timeout, since their duration depends on their size.
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /** How many times a retriable call is tried in all (default 3; 1 disables retries). */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /** The wait before the first retry, doubled for each further one (default 200 ms). */
+    public Builder retryBackoff(Duration backoff) {
+      this.backoff = positive(backoff, "retryBackoff");
+      return this;
+    }
+
+    /** The client. */
+    public KeelClient build() {
+      return new KeelClient(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+  }
+
+  /** The server's base URL, without a trailing slash. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /** Releases the HTTP client's connections and threads. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  // =================================================================== server
+
+  /** The server's version ({@code GET /version}). */
+  public String serverVersion() {
+    HttpRequest req = request(uri("/version", Map.of())).GET().timeout(requestTimeout).build();
+    HttpResponse<byte[]> resp = send(req, BodyHandlers.ofByteArray(), true, true);
+    ensureOk(req, resp.statusCode(), resp.body());
+    return new String(resp.body(), StandardCharsets.UTF_8).trim();
+  }
+
+  // =================================================================== experiments
+
+  /**
+   * Creates an experiment with the default artifact location.
+   *
+   * @return the new experiment's id
+   * @throws KeelClientException {@code RESOURCE_ALREADY_EXISTS} if the name is taken (also by a
+   *     deleted experiment)
+   */
+  public String createExperiment(String name) {
+    return createExperiment(name, "", List.of());
+  }
+
+  /**
+   * Creates an experiment.
+   *
+   * @param name unique name
+   * @param artifactLocation artifact root URI; {@code ""} for the server's default
+   * @param tags initial tags
+   * @return the new experiment's id
+   */
+  public String createExperiment(String name, String artifactLocation, List<Tag> tags) {
+    ObjectNode body = KeelJson.object().put("name", name);
+    if (!artifactLocation.isEmpty()) {
+      body.put("artifact_location", artifactLocation);
+    }
+    if (!tags.isEmpty()) {
+      body.set("tags", KeelJson.tags(tags));
+    }
+    return KeelJson.text(post("experiments/create", body, false), "experiment_id");
+  }
+
+  /**
+   * The experiment with the given id (also when deleted).
+   *
+   * @throws KeelClientException {@code RESOURCE_DOES_NOT_EXIST} if there is none
+   */
+  public Experiment getExperiment(String experimentId) {
+    return KeelJson.experiment(
+        get("experiments/get", query("experiment_id", experimentId)).path("experiment"));
+  }
+
+  /**
+   * The experiment with the given name, preferring an active one over a deleted one; empty if there
+   * is none.
+   */
+  public Optional<Experiment> getExperimentByName(String name) {
+    try {
+      return Optional.of(
+          KeelJson.experiment(
+              get("experiments/get-by-name", query("experiment_name", name)).path("experiment")));
+    } catch (KeelClientException e) {
+      if (e.httpStatus() == 404 && !e.errorCode().equals("ENDPOINT_NOT_FOUND")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** One page of experiments matching the query. */
+  public Page<Experiment> searchExperiments(ExperimentQuery q) {
+    ObjectNode body = KeelJson.object();
+    if (q.maxResults() > 0) {
+      body.put("max_results", q.maxResults());
+    }
+    if (!q.pageToken().isEmpty()) {
+      body.put("page_token", q.pageToken());
+    }
+    if (!q.filter().isEmpty()) {
+      body.put("filter", q.filter());
+    }
+    if (!q.orderBy().isEmpty()) {
+      body.set("order_by", strings(q.orderBy()));
+    }
+    body.put("view_type", q.viewType().name());
+    JsonNode resp = post("experiments/search", body, true);
+    List<Experiment> items = new ArrayList<>();
+    resp.path("experiments").forEach(e -> items.add(KeelJson.experiment(e)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /**
+   * Every experiment matching the query, across all pages (fetched lazily, {@link
+   * ExperimentQuery#maxResults()} per page). The query's own page token is ignored.
+   */
+  public Stream<Experiment> streamExperiments(ExperimentQuery q) {
+    return Pages.stream(token -> searchExperiments(q.withPageToken(token)));
+  }
+
+  /** Renames an experiment; the new name must be unused. */
+  public void renameExperiment(String experimentId, String newName) {
+    post(
+        "experiments/update",
+        KeelJson.object().put("experiment_id", experimentId).put("new_name", newName),
+        false);
+  }
+
+  /** Soft-deletes an experiment and its runs; {@link #restoreExperiment} undoes it. */
+  public void deleteExperiment(String experimentId) {
+    post("experiments/delete", KeelJson.object().put("experiment_id", experimentId), false);
+  }
+
+  /** Restores a soft-deleted experiment and its runs. */
+  public void restoreExperiment(String experimentId) {
+    post("experiments/restore", KeelJson.object().put("experiment_id", experimentId), false);
+  }
+
+  /** Sets (or overwrites) an experiment tag. */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    post(
+        "experiments/set-experiment-tag",
+        KeelJson.object().put("experiment_id", experimentId).put("key", key).put("value", value),
+        true);
+  }
+
+  /** Removes an experiment tag. */
+  public void deleteExperimentTag(String experimentId, String key) {
+    post(
+        "experiments/delete-experiment-tag",
+        KeelJson.object().put("experiment_id", experimentId).put("key", key),
+        false);
+  }
+
+  // =================================================================== runs
+
+  /** Creates a run in the given experiment, named by the server, starting now. */
+  public Run createRun(String experimentId) {
+    return createRun(NewRun.in(experimentId));
+  }
+
+  /** Creates a run. */
+  public Run createRun(NewRun spec) {
+    ObjectNode body = KeelJson.object().put("experiment_id", spec.experimentId());
+    if (!spec.runName().isEmpty()) {
+      body.put("run_name", spec.runName());
+    }
+    if (!spec.userId().isEmpty()) {
+      body.put("user_id", spec.userId());
+    }
+    spec.startTime().ifPresent(t -> body.put("start_time", t));
+    if (!spec.tags().isEmpty()) {
+      body.set("tags", KeelJson.tags(spec.tags()));
+    }
+    return remember(KeelJson.run(post("runs/create", body, false).path("run")));
+  }
+
+  /**
+   * The run with the given id (also when deleted), with the latest point of each metric.
+   *
+   * @throws KeelClientException {@code RESOURCE_DOES_NOT_EXIST} if there is none
+   */
+  public Run getRun(String runId) {
+    return remember(KeelJson.run(get("runs/get", query("run_id", runId)).path("run")));
+  }
+
+  /** Changes a run's status, end time and/or name; returns its attributes afterwards. */
+  public RunInfo updateRun(String runId, RunUpdate update) {
+    ObjectNode body = KeelJson.object().put("run_id", runId);
+    update.status().ifPresent(s -> body.put("status", s.name()));
+    update.endTime().ifPresent(t -> body.put("end_time", t));
+    update.runName().ifPresent(n -> body.put("run_name", n));
+    return KeelJson.runInfo(post("runs/update", body, true).path("run_info"));
+  }
+
+  /** Ends a run now with the given status (usually {@link RunStatus#FINISHED}). */
+  public RunInfo endRun(String runId, RunStatus status) {
+    return updateRun(
+        runId, RunUpdate.none().withStatus(status).withEndTime(System.currentTimeMillis()));
+  }
+
+  /** Soft-deletes a run; {@link #restoreRun} undoes it. */
+  public void deleteRun(String runId) {
+    post("runs/delete", KeelJson.object().put("run_id", runId), false);
+  }
+
+  /** Restores a soft-deleted run. */
+  public void restoreRun(String runId) {
+    post("runs/restore", KeelJson.object().put("run_id", runId), false);
+  }
+
+  /** One page of runs matching the query. */
+  public Page<Run> searchRuns(RunQuery q) {
+    ObjectNode body = KeelJson.object();
+    body.set("experiment_ids", strings(q.experimentIds()));
+    if (!q.filter().isEmpty()) {
+      body.put("filter", q.filter());
+    }
+    body.put("run_view_type", q.viewType().name());
+    if (q.maxResults() > 0) {
+      body.put("max_results", q.maxResults());
+    }
+    if (!q.orderBy().isEmpty()) {
+      body.set("order_by", strings(q.orderBy()));
+    }
+    if (!q.pageToken().isEmpty()) {
+      body.put("page_token", q.pageToken());
+    }
+    JsonNode resp = post("runs/search", body, true);
+    List<Run> items = new ArrayList<>();
+    resp.path("runs").forEach(r -> items.add(KeelJson.run(r)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /**
+   * Every run matching the query, across all pages (fetched lazily, {@link RunQuery#maxResults()}
+   * per page). The query's own page token is ignored.
+   */
+  public Stream<Run> streamRuns(RunQuery q) {
+    return Pages.stream(token -> searchRuns(q.withPageToken(token)));
+  }
+
+  /** Logs a metric point at step 0, timestamped now. */
+  public void logMetric(String runId, String key, double value) {
+    logMetric(runId, Metric.of(key, value));
+  }
+
+  /** Logs a metric point at the given step, timestamped now. */
+  public void logMetric(String runId, String key, double value, long step) {
+    logMetric(runId, Metric.of(key, value, step));
+  }
+
+  /** Logs a metric point. Logging the identical point twice stores it once. */
+  public void logMetric(String runId, Metric metric) {
+    ObjectNode body = KeelJson.toJson(metric);
+    body.put("run_id", runId);
+    post("runs/log-metric", body, true);
+  }
+
+  /**
+   * Logs a parameter. Logging the same value again is a no-op.
+   *
+   * @throws KeelClientException {@code INVALID_PARAMETER_VALUE} if the key has another value
+   */
+  public void logParam(String runId, String key, String value) {
+    post(
+        "runs/log-parameter",
+        KeelJson.object().put("run_id", runId).put("key", key).put("value", value),
+        true);
+  }
+
+  /** Sets (or overwrites) a run tag. */
+  public void setTag(String runId, String key, String value) {
+    post(
+        "runs/set-tag",
+        KeelJson.object().put("run_id", runId).put("key", key).put("value", value),
+        true);
+  }
+
+  /** Removes a run tag. */
+  public void deleteTag(String runId, String key) {
+    post("runs/delete-tag", KeelJson.object().put("run_id", runId).put("key", key), false);
+  }
+
+  /**
+   * Logs metrics, params and tags in one request (at most 1000 metrics, 100 params, 100 tags).
+   * Within each kind, writes happen in list order.
+   */
+  public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    ObjectNode body = KeelJson.object().put("run_id", runId);
+    body.set("metrics", KeelJson.list(metrics, KeelJson::toJson));
+    body.set("params", KeelJson.list(params, KeelJson::toJson));
+    body.set("tags", KeelJson.tags(tags));
+    post("runs/log-batch", body, true);
+  }
+
+  /** Records datasets as inputs of a run. */
+  public void logInputs(String runId, List<DatasetInput> inputs) {
+    ObjectNode body = KeelJson.object().put("run_id", runId);
+    body.set("datasets", KeelJson.list(inputs, KeelJson::toJson));
+    post("runs/log-inputs", body, false);
+  }
+
+  /**
+   * One page of a metric's history, in the server's order (by step, then timestamp).
+   *
+   * @param maxResults page size; 0 for the server's default
+   * @param pageToken {@code ""} for the first page
+   */
+  public Page<Metric> metricHistory(String runId, String key, int maxResults, String pageToken) {
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    q.put("run_id", List.of(runId));
+    q.put("metric_key", List.of(key));
+    if (maxResults > 0) {
+      q.put("max_results", List.of(Integer.toString(maxResults)));
+    }
+    if (!pageToken.isEmpty()) {
+      q.put("page_token", List.of(pageToken));
+    }
+    JsonNode resp = get("metrics/get-history", q);
+    List<Metric> items = new ArrayList<>();
+    resp.path("metrics").forEach(m -> items.add(KeelJson.metric(m)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** A metric's whole history, across all pages. */
+  public List<Metric> metricHistory(String runId, String key) {
+    return Pages.stream(token -> metricHistory(runId, key, 0, token)).toList();
+  }
+
+  // =================================================================== artifacts
+
+  /**
+   * Uploads a local file as the artifact at {@code artifactPath} (relative to the run's artifact
+   * root, e.g. {@code model/model.json}), replacing any existing one.
+   */
+  public void uploadArtifact(String runId, String artifactPath, Path file) {
+    BodyPublisher body;
+    try {
+      body = BodyPublishers.ofFile(file);
+    } catch (FileNotFoundException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot read " + file + ": no such file", e);
+    }
+    put(runId, artifactPath, body, true);
+  }
+
+  /** Uploads bytes as the artifact at {@code artifactPath}, replacing any existing one. */
+  public void uploadArtifact(String runId, String artifactPath, byte[] content) {
+    put(runId, artifactPath, BodyPublishers.ofByteArray(content.clone()), true);
+  }
+
+  /**
+   * Streams {@code content} to the artifact at {@code artifactPath}, replacing any existing one.
+   * The stream is read to its end but not closed; the upload is not retried.
+   */
+  public void uploadArtifact(String runId, String artifactPath, InputStream content) {
+    put(runId, artifactPath, BodyPublishers.ofInputStream(() -> new NonClosing(content)), false);
+  }
+
+  /**
+   * Uploads every file under {@code localDir} to {@code artifactDir} (relative to the run's
+   * artifact root; {@code ""} for the root itself), keeping the directory structure.
+   *
+   * @return the number of files uploaded
+   */
+  public int uploadArtifacts(String runId, String artifactDir, Path localDir) {
+    if (!Files.isDirectory(localDir)) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, localDir + " is not a directory");
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(localDir)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw KeelClientException.local(KeelClientException.IO_ERROR, "cannot list " + localDir, e);
+    }
+    for (Path f : files) {
+      String rel =
+          localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+      uploadArtifact(runId, joinPath(artifactDir, rel), f);
+    }
+    return files.size();
+  }
+
+  /**
+   * Opens the artifact at {@code artifactPath} for reading. The caller must close the stream.
+   *
+   * @throws KeelClientException {@code RESOURCE_DOES_NOT_EXIST} if there is no such file
+   */
+  public InputStream openArtifact(String runId, String artifactPath) {
+    HttpRequest req = request(artifactUri(runId, artifactPath)).GET().build();
+    HttpResponse<InputStream> resp = send(req, BodyHandlers.ofInputStream(), true, true);
+    if (resp.statusCode() / 100 != 2) {
+      byte[] error;
+      try (InputStream in = resp.body()) {
+        error = in.readNBytes(MAX_ERROR_BODY);
+      } catch (IOException e) {
+        error = new byte[0];
+      }
+      ensureOk(req, resp.statusCode(), error);
+    }
+    return resp.body();
+  }
+
+  /** Copies the artifact at {@code artifactPath} to {@code out} (not closed). */
+  public void downloadArtifact(String runId, String artifactPath, OutputStream out) {
+    try (InputStream in = openArtifact(runId, artifactPath)) {
+      in.transferTo(out);
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.CONNECTION_FAILED,
+          "download of '" + artifactPath + "' failed: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * Downloads the artifact at {@code artifactPath} to the file {@code target}, creating parent
+   * directories and replacing an existing file. The file appears only once complete.
+   */
+  public void downloadArtifact(String runId, String artifactPath, Path target) {
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".part");
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot write to " + dir + ": " + e.getMessage(), e);
+    }
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        downloadArtifact(runId, artifactPath, out);
+      }
+      try {
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot write " + target + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // best effort: a stray .part file is harmless
+      }
+    }
+  }
+
+  /**
+   * Downloads every file under the artifact directory {@code artifactDir} ({@code ""} for the whole
+   * run) into {@code targetDir}, keeping the directory structure.
+   *
+   * @return the number of files downloaded
+   */
+  public int downloadArtifacts(String runId, String artifactDir, Path targetDir) {
+    Path root = targetDir.toAbsolutePath().normalize();
+    int count = 0;
+    for (FileInfo f : listArtifacts(runId, artifactDir)) {
+      String rel = relativeTo(artifactDir, f.path());
+      Path local = root.resolve(rel).normalize();
+      if (!local.startsWith(root) || local.equals(root)) {
+        throw KeelClientException.local(
+            KeelClientException.INVALID_RESPONSE,
+            "the server listed an entry outside the requested directory: " + f.path());
+      }
+      if (f.isDir()) {
+        count += downloadArtifacts(runId, f.path(), local);
+      } else {
+        downloadArtifact(runId, f.path(), local);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * The entries directly under the artifact directory {@code artifactDir} ({@code ""} for the run's
+   * artifact root); their paths are relative to the run's artifact root. Empty when the directory
+   * does not exist.
+   */
+  public List<FileInfo> listArtifacts(String runId, String artifactDir) {
+    String dir = normalizeArtifactPath(artifactDir, true);
+    String full = joinPath(artifactRoot(runId), dir);
+    JsonNode resp = call(request(uri(ARTIFACTS, query("path", full))).GET(), true, true);
+    List<FileInfo> out = new ArrayList<>();
+    for (JsonNode n : resp.path("files")) {
+      FileInfo f = KeelJson.fileInfo(n);
+      String name = f.path();
+      int slash = name.lastIndexOf('/');
+      if (slash >= 0) {
+        name = name.substring(slash + 1); // MLflow answers basenames; be lenient with full paths
+      }
+      out.add(new FileInfo(joinPath(dir, name), f.isDir(), f.fileSize()));
+    }
+    return out;
+  }
+
+  /** Deletes the artifact file or directory at {@code artifactPath}. */
+  public void deleteArtifact(String runId, String artifactPath) {
+    if (normalizeArtifactPath(artifactPath, true).isEmpty()) {
+      throw new IllegalArgumentException("refusing to delete a run's whole artifact root");
+    }
+    call(request(artifactUri(runId, artifactPath)).DELETE(), true, true);
+  }
+
+  // =================================================================== artifact paths
+
+  private void put(String runId, String artifactPath, BodyPublisher body, boolean repeatable) {
+    HttpRequest.Builder b =
+        request(artifactUri(runId, artifactPath))
+            .header("Content-Type", "application/octet-stream")
+            .PUT(body);
+    call(b, true, repeatable);
+  }
+
+  private URI artifactUri(String runId, String artifactPath) {
+    String rel = normalizeArtifactPath(artifactPath, false);
+    String full = joinPath(artifactRoot(runId), rel);
+    return uri(ARTIFACTS + "/" + encodePath(full), Map.of());
+  }
+
+  /** The run's artifact root below the proxy, e.g. {@code 1/<run>/artifacts}. */
+  private String artifactRoot(String runId) {
+    Objects.requireNonNull(runId, "runId");
+    String root = artifactRoots.get(runId);
+    if (root == null) {
+      root = proxyPath(getRun(runId).info().artifactUri());
+    }
+    return root;
+  }
+
+  private Run remember(Run run) {
+    if (run.info().artifactUri().startsWith(ARTIFACT_SCHEME)) {
+      if (artifactRoots.size() >= MAX_CACHED_ROOTS) {
+        artifactRoots.clear();
+      }
+      artifactRoots.put(run.runId(), proxyPath(run.info().artifactUri()));
+    }
+    return run;
+  }
+
+  /** {@code mlflow-artifacts:/1/r/artifacts} (or {@code mlflow-artifacts://host/...}) → path. */
+  static String proxyPath(String artifactUri) {
+    if (!artifactUri.startsWith(ARTIFACT_SCHEME)) {
+      throw KeelClientException.local(
+          "NOT_IMPLEMENTED",
+          "artifact URI '"
+              + artifactUri
+              + "' is not served through the artifact proxy; only mlflow-artifacts: URIs are"
+              + " supported");
+    }
+    String rest = artifactUri.substring(ARTIFACT_SCHEME.length());
+    if (rest.startsWith("//")) {
+      int slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? "" : rest.substring(slash);
+    }
+    return stripSlashes(rest);
+  }
+
+  /**
+   * Checks and normalizes an artifact path: forward slashes, no leading or trailing slash, no
+   * empty, {@code .} or {@code ..} segments.
+   */
+  static String normalizeArtifactPath(String path, boolean allowEmpty) {
+    Objects.requireNonNull(path, "artifactPath");
+    String p = stripSlashes(path);
+    if (p.isEmpty()) {
+      if (allowEmpty) {
+        return "";
+      }
+      throw new IllegalArgumentException("artifact path must not be empty");
+    }
+    for (String seg : p.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || seg.contains("\\")) {
+        throw new IllegalArgumentException(
+            "invalid artifact path '" + path + "': use relative paths without '.', '..' or '\\'");
+      }
+    }
+    return p;
+  }
+
+  private static String stripSlashes(String p) {
+    int start = 0;
+    int end = p.length();
+    while (start < end && p.charAt(start) == '/') {
+      start++;
+    }
+    while (end > start && p.charAt(end - 1) == '/') {
+      end--;
+    }
+    return p.substring(start, end);
+  }
+
+  private static String joinPath(String a, String b) {
+    String x = stripSlashes(a);
+    String y = stripSlashes(b);
+    if (x.isEmpty()) {
+      return y;
+    }
+    return y.isEmpty() ? x : x + "/" + y;
+  }
+
+  private static String relativeTo(String dir, String path) {
+    String d = stripSlashes(dir);
+    return d.isEmpty() ? path : path.substring(Math.min(path.length(), d.length() + 1));
+  }
+
+  /** Percent-encodes each segment of a slash-separated path (RFC 3986 unreserved kept). */
+  static String encodePath(String path) {
+    return java.util.Arrays.stream(path.split("/", -1))
+        .map(KeelClient::encode)
+        .collect(Collectors.joining("/"));
+  }
+
+  private static String encode(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '.'
+          || c == '_'
+          || c == '~') {
+        sb.append((char) c);
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        sb.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return sb.toString();
+  }
+
+  // =================================================================== transport
+
+  private JsonNode get(String rpc, Map<String, List<String>> query) {
+    return call(request(uri(API + rpc, query)).GET().timeout(requestTimeout), true, true);
+  }
+
+  private JsonNode post(String rpc, JsonNode body, boolean idempotent) {
+    byte[] json = KeelJson.write(body, false).getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder b =
+        request(uri(API + rpc, Map.of()))
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofByteArray(json))
+            .timeout(requestTimeout);
+    return call(b, idempotent, true);
+  }
+
+  /** Sends a request and parses its JSON answer ({@code {}} when the body is empty). */
+  private JsonNode call(HttpRequest.Builder b, boolean idempotent, boolean repeatable) {
+    HttpRequest req = b.build();
+    HttpResponse<byte[]> resp = send(req, BodyHandlers.ofByteArray(), idempotent, repeatable);
+    ensureOk(req, resp.statusCode(), resp.body());
+    byte[] body = resp.body();
+    if (body.length == 0) {
+      return KeelJson.object();
+    }
+    try {
+      JsonNode n = KeelJson.MAPPER.readTree(body);
+      return n == null ? KeelJson.object() : n;
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.INVALID_RESPONSE,
+          req.method() + " " + req.uri().getPath() + " answered " + resp.statusCode()
+              + " with a body that is not JSON",
+          e);
+    }
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .header("Accept", "application/json")
+            .header("User-Agent", "keel-client-java");
+    authorization.ifPresent(a -> b.header("Authorization", a));
+    return b;
+  }
+
+  private <T> HttpResponse<T> send(
+      HttpRequest req, BodyHandler<T> handler, boolean idempotent, boolean repeatable) {
+    for (int attempt = 1; ; attempt++) {
+      boolean more = repeatable && attempt < maxAttempts;
+      HttpResponse<T> resp;
+      try {
+        resp = http.send(req, handler);
+      } catch (ConnectException | HttpConnectTimeoutException e) {
+        // The connection was never opened: nothing was sent, so any call may be repeated.
+        if (more) {
+          sleep(attempt, Optional.empty());
+          continue;
+        }
+        throw KeelClientException.local(
+            KeelClientException.CONNECTION_FAILED,
+            "cannot connect to " + baseUrl + ": " + describe(e),
+            e);
+      } catch (IOException e) {
+        if (more && idempotent) {
+          sleep(attempt, Optional.empty());
+          continue;
+        }
+        throw KeelClientException.local(
+            KeelClientException.CONNECTION_FAILED,
+            req.method() + " " + req.uri().getPath() + " failed: " + describe(e),
+            e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw KeelClientException.local(
+            KeelClientException.INTERRUPTED, "interrupted while waiting for " + baseUrl, e);
+      }
+      int status = resp.statusCode();
+      boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
+      if (retriable && idempotent && more) {
+        discard(resp.body());
+        sleep(attempt, resp.headers().firstValue("Retry-After"));
+        continue;
+      }
+      return resp;
+    }
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  private static void discard(Object body) {
+    if (body instanceof InputStream in) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // nothing to do
+      }
+    }
+  }
+
+  private void sleep(int attempt, Optional<String> retryAfter) {
+    long millis = backoff.toMillis() << Math.min(attempt - 1, 16);
+    if (retryAfter.isPresent()) {
+      try {
+        millis = Math.max(millis, Long.parseLong(retryAfter.get().trim()) * 1000);
+      } catch (NumberFormatException e) {
+        // an HTTP date: keep the computed backoff
+      }
+    }
+    try {
+      Thread.sleep(Math.min(millis, MAX_BACKOFF.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KeelClientException.local(
+          KeelClientException.INTERRUPTED, "interrupted while waiting to retry", e);
+    }
+  }
+
+  /** Throws the server's error for a non-2xx answer. */
+  private static void ensureOk(HttpRequest req, int status, byte[] body) {
+    if (status / 100 == 2) {
+      return;
+    }
+    String code = defaultCode(status);
+    String message = "";
+    try {
+      JsonNode n = KeelJson.MAPPER.readTree(body);
+      if (n != null && n.isObject()) {
+        code = Optional.of(KeelJson.text(n, "error_code")).filter(s -> !s.isEmpty()).orElse(code);
+        message = KeelJson.text(n, "message");
+      }
+    } catch (IOException e) {
+      // not JSON: fall back to the status
+    }
+    if (message.isEmpty()) {
+      String text =
+          new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8)
+              .replaceAll("\\s+", " ")
+              .trim();
+      message =
+          "HTTP " + status + " for " + req.method() + " " + req.uri().getPath()
+              + (text.isEmpty() || text.startsWith("<") ? "" : ": " + text);
+    }
+    throw new KeelClientException(code, status, message, null);
+  }
+
+  private static String defaultCode(int status) {
+    return switch (status) {
+      case 400 -> "BAD_REQUEST";
+      case 401 -> "UNAUTHENTICATED";
+      case 403 -> "PERMISSION_DENIED";
+      case 404 -> "ENDPOINT_NOT_FOUND";
+      case 405 -> "METHOD_NOT_ALLOWED";
+      case 409 -> "RESOURCE_CONFLICT";
+      case 413 -> "REQUEST_TOO_LARGE";
+      case 429 -> "REQUEST_LIMIT_EXCEEDED";
+      case 501 -> "NOT_IMPLEMENTED";
+      case 502, 503, 504 -> "TEMPORARILY_UNAVAILABLE";
+      default -> status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+    };
+  }
+
+  private URI uri(String path, Map<String, List<String>> query) {
+    StringBuilder sb = new StringBuilder(baseUrl).append(path);
+    char sep = '?';
+    for (Map.Entry<String, List<String>> e : query.entrySet()) {
+      for (String v : e.getValue()) {
+        sb.append(sep).append(encode(e.getKey())).append('=').append(encode(v));
+        sep = '&';
+      }
+    }
+    try {
+      return new URI(sb.toString());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("invalid request URI " + sb, e);
+    }
+  }
+
+  private static Map<String, List<String>> query(String key, String value) {
+    Objects.requireNonNull(value, key);
+    return Map.of(key, List.of(value));
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode a = KeelJson.array();
+    values.forEach(a::add);
+    return a;
+  }
+
+  private static Optional<String> nextToken(JsonNode resp) {
+    return Optional.of(KeelJson.text(resp, "next_page_token")).filter(s -> !s.isEmpty());
+  }
+
+  private static String normalizeBaseUrl(String baseUrl) {
+    Objects.requireNonNull(baseUrl, "baseUrl");
+    String u = baseUrl.trim();
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    URI parsed;
+    try {
+      parsed = new URI(u);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("invalid server URL '" + baseUrl + "'", e);
+    }
+    String scheme = parsed.getScheme();
+    if (scheme == null
+        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || parsed.getHost() == null
+        || parsed.getQuery() != null
+        || parsed.getFragment() != null) {
+      throw new IllegalArgumentException(
+          "invalid server URL '" + baseUrl + "': expected http(s)://host[:port][/prefix]");
+    }
+    return u;
+  }
+
+  /** Keeps HttpClient from closing a caller's stream. */
+  private static final class NonClosing extends InputStream {
+    private final InputStream in;
+
+    NonClosing(InputStream in) {
+      this.in = in;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Override
+  public String toString() {
+    return "KeelClient[" + baseUrl + "]";
+  }
+}

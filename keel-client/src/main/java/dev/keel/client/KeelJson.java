@@ -1,0 +1,300 @@
+package dev.keel.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * The MLflow wire JSON of this package's records, in both directions: snake_case names, int64 as
+ * JSON numbers, enums by name, unset optional fields and empty lists left out (as the server writes
+ * them). Reading is lenient the way MLflow's clients are: int64 as number or string, doubles as
+ * numbers or {@code "NaN"} / {@code "Infinity"}, missing fields read as empty.
+ */
+public final class KeelJson {
+  static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private KeelJson() {}
+
+  /** A new empty JSON object. */
+  public static ObjectNode object() {
+    return NODES.objectNode();
+  }
+
+  /** A new empty JSON array. */
+  public static ArrayNode array() {
+    return NODES.arrayNode();
+  }
+
+  /** The JSON text of {@code node}, pretty-printed when {@code pretty}. */
+  public static String write(JsonNode node, boolean pretty) {
+    try {
+      return pretty
+          ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node)
+          : MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot happen for a JSON tree", e);
+    }
+  }
+
+  // ------------------------------------------------------------------ records → JSON
+
+  /** An experiment as the server writes it. */
+  public static ObjectNode toJson(Experiment e) {
+    ObjectNode n = object();
+    n.put("experiment_id", e.experimentId());
+    n.put("name", e.name());
+    n.put("artifact_location", e.artifactLocation());
+    n.put("lifecycle_stage", e.lifecycleStage().wire());
+    n.put("last_update_time", e.lastUpdateTime());
+    n.put("creation_time", e.creationTime());
+    if (!e.tags().isEmpty()) {
+      n.set("tags", tags(e.tags()));
+    }
+    return n;
+  }
+
+  /** A run ({@code info}, {@code data}, {@code inputs}) as the server writes it. */
+  public static ObjectNode toJson(Run r) {
+    ObjectNode n = object();
+    n.set("info", toJson(r.info()));
+    ObjectNode data = n.putObject("data");
+    if (!r.metrics().isEmpty()) {
+      data.set("metrics", list(r.metrics(), KeelJson::toJson));
+    }
+    if (!r.params().isEmpty()) {
+      data.set("params", list(r.params(), KeelJson::toJson));
+    }
+    if (!r.tags().isEmpty()) {
+      data.set("tags", tags(r.tags()));
+    }
+    ObjectNode inputs = n.putObject("inputs");
+    if (!r.inputs().isEmpty()) {
+      inputs.set("dataset_inputs", list(r.inputs(), KeelJson::toJson));
+    }
+    return n;
+  }
+
+  /** Run attributes as the server writes them ({@code run_uuid} duplicates {@code run_id}). */
+  public static ObjectNode toJson(RunInfo i) {
+    ObjectNode n = object();
+    n.put("run_id", i.runId());
+    n.put("run_uuid", i.runId());
+    n.put("run_name", i.runName());
+    n.put("experiment_id", i.experimentId());
+    n.put("user_id", i.userId());
+    n.put("status", i.status().name());
+    n.put("start_time", i.startTime());
+    i.endTime().ifPresent(t -> n.put("end_time", t));
+    n.put("artifact_uri", i.artifactUri());
+    n.put("lifecycle_stage", i.lifecycleStage().wire());
+    return n;
+  }
+
+  /** A metric point. */
+  public static ObjectNode toJson(Metric m) {
+    ObjectNode n = object();
+    n.put("key", m.key());
+    n.put("value", m.value());
+    n.put("timestamp", m.timestamp());
+    n.put("step", m.step());
+    return n;
+  }
+
+  /** A parameter. */
+  public static ObjectNode toJson(Param p) {
+    return object().put("key", p.key()).put("value", p.value());
+  }
+
+  /** A tag. */
+  public static ObjectNode toJson(Tag t) {
+    return object().put("key", t.key()).put("value", t.value());
+  }
+
+  /** A dataset input. */
+  public static ObjectNode toJson(DatasetInput in) {
+    ObjectNode n = object();
+    if (!in.tags().isEmpty()) {
+      n.set("tags", tags(in.tags()));
+    }
+    ObjectNode d = n.putObject("dataset");
+    Dataset ds = in.dataset();
+    d.put("name", ds.name());
+    d.put("digest", ds.digest());
+    d.put("source_type", ds.sourceType());
+    d.put("source", ds.source());
+    ds.schema().ifPresent(s -> d.put("schema", s));
+    ds.profile().ifPresent(s -> d.put("profile", s));
+    return n;
+  }
+
+  /** An artifact listing entry ({@code file_size} left out for directories). */
+  public static ObjectNode toJson(FileInfo f) {
+    ObjectNode n = object();
+    n.put("path", f.path());
+    n.put("is_dir", f.isDir());
+    f.fileSize().ifPresent(s -> n.put("file_size", s));
+    return n;
+  }
+
+  /** A JSON array of the given items, each converted with {@code toJson}. */
+  public static <T> ArrayNode list(List<T> items, Function<T, ? extends JsonNode> toJson) {
+    ArrayNode a = array();
+    items.forEach(i -> a.add(toJson.apply(i)));
+    return a;
+  }
+
+  static ArrayNode tags(List<Tag> tags) {
+    return list(tags, KeelJson::toJson);
+  }
+
+  // ------------------------------------------------------------------ JSON → records
+
+  static Experiment experiment(JsonNode n) {
+    return new Experiment(
+        text(n, "experiment_id"),
+        text(n, "name"),
+        text(n, "artifact_location"),
+        LifecycleStage.ofWire(text(n, "lifecycle_stage")),
+        int64(n, "creation_time").orElse(0),
+        int64(n, "last_update_time").orElse(0),
+        tagList(n.path("tags")));
+  }
+
+  static Run run(JsonNode n) {
+    JsonNode data = n.path("data");
+    List<Metric> metrics = new ArrayList<>();
+    data.path("metrics").forEach(m -> metrics.add(metric(m)));
+    List<Param> params = new ArrayList<>();
+    data.path("params").forEach(p -> params.add(new Param(text(p, "key"), text(p, "value"))));
+    List<DatasetInput> inputs = new ArrayList<>();
+    n.path("inputs").path("dataset_inputs").forEach(i -> inputs.add(datasetInput(i)));
+    return new Run(runInfo(n.path("info")), metrics, params, tagList(data.path("tags")), inputs);
+  }
+
+  static RunInfo runInfo(JsonNode n) {
+    String runId = text(n, "run_id");
+    if (runId.isEmpty()) {
+      runId = text(n, "run_uuid");
+    }
+    return new RunInfo(
+        runId,
+        text(n, "run_name"),
+        text(n, "experiment_id"),
+        text(n, "user_id"),
+        runStatus(text(n, "status")),
+        int64(n, "start_time").orElse(0),
+        int64(n, "end_time"),
+        text(n, "artifact_uri"),
+        LifecycleStage.ofWire(text(n, "lifecycle_stage")));
+  }
+
+  static Metric metric(JsonNode n) {
+    return new Metric(
+        text(n, "key"),
+        dbl(n.path("value")),
+        int64(n, "timestamp").orElse(0),
+        int64(n, "step").orElse(0));
+  }
+
+  static DatasetInput datasetInput(JsonNode n) {
+    JsonNode d = n.path("dataset");
+    return new DatasetInput(
+        tagList(n.path("tags")),
+        new Dataset(
+            text(d, "name"),
+            text(d, "digest"),
+            text(d, "source_type"),
+            text(d, "source"),
+            optionalText(d, "schema"),
+            optionalText(d, "profile")));
+  }
+
+  static FileInfo fileInfo(JsonNode n) {
+    return new FileInfo(
+        text(n, "path"), n.path("is_dir").asBoolean(false), int64(n, "file_size"));
+  }
+
+  static List<Tag> tagList(JsonNode array) {
+    List<Tag> out = new ArrayList<>();
+    array.forEach(t -> out.add(new Tag(text(t, "key"), text(t, "value"))));
+    return out;
+  }
+
+  private static RunStatus runStatus(String s) {
+    try {
+      return RunStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw KeelClientException.local(
+          KeelClientException.INVALID_RESPONSE, "unknown run status '" + s + "' from the server");
+    }
+  }
+
+  static String text(JsonNode n, String field) {
+    JsonNode v = n.path(field);
+    return v.isValueNode() && !v.isNull() ? v.asText() : "";
+  }
+
+  static Optional<String> optionalText(JsonNode n, String field) {
+    JsonNode v = n.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(v.isValueNode() ? v.asText() : write(v, false));
+  }
+
+  static OptionalLong int64(JsonNode n, String field) {
+    JsonNode v = n.path(field);
+    if (v.isIntegralNumber()) {
+      return OptionalLong.of(v.asLong());
+    }
+    if (v.isNumber()) {
+      return OptionalLong.of((long) v.asDouble());
+    }
+    if (v.isTextual() && !v.asText().isBlank()) {
+      try {
+        return OptionalLong.of(Long.parseLong(v.asText().trim()));
+      } catch (NumberFormatException e) {
+        throw KeelClientException.local(
+            KeelClientException.INVALID_RESPONSE,
+            "field '" + field + "' is not an integer: " + v.asText());
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  static double dbl(JsonNode v) {
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isTextual()) {
+      String s = v.asText().trim();
+      return switch (s) {
+        case "NaN" -> Double.NaN;
+        case "Infinity", "+Infinity" -> Double.POSITIVE_INFINITY;
+        case "-Infinity" -> Double.NEGATIVE_INFINITY;
+        default -> {
+          try {
+            yield Double.parseDouble(s);
+          } catch (NumberFormatException e) {
+            throw KeelClientException.local(
+                KeelClientException.INVALID_RESPONSE, "metric value is not a number: " + s);
+          }
+        }
+      };
+    }
+    return v instanceof MissingNode ? 0.0 : v.asDouble();
+  }
+}
