@@ -79,8 +79,7 @@ final class ExperimentsCommand {
                         new KeelClientException(
                             "RESOURCE_DOES_NOT_EXIST",
                             404,
-                            "Experiment with name '" + which.name + "' does not exist.",
-                            null));
+                            "Experiment with name '" + which.name + "' does not exist."));
       } else {
         e = client.getExperiment(which.id);
       }

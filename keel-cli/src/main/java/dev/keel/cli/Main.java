@@ -16,8 +16,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Entry point of the {@code keel} command line. {@link #main} exits the JVM with the command's
- * exit code: 0 on success, 1 when the operation failed, 2 when the command line was invalid.
+ * Entry point of the {@code keel} command line. {@link #main} exits the JVM with the command's exit
+ * code: 0 on success, 1 when the operation failed, 2 when the command line was invalid.
  */
 @Command(
     name = "keel",
@@ -89,7 +89,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = cmd.getErr();
         err.println("error: " + ex.getMessage());
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.println(
+            "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return EXIT_USAGE;
       };

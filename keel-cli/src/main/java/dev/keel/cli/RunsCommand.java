@@ -216,7 +216,10 @@ final class RunsCommand {
           RunStatus status,
       @Option(names = "--end-time", paramLabel = "MILLIS", description = "End time (ms).")
           Long endTime,
-      @Option(names = {"-n", "--name"}, paramLabel = "NAME", description = "New run name.")
+      @Option(
+              names = {"-n", "--name"},
+              paramLabel = "NAME",
+              description = "New run name.")
           String name) {
     RunUpdate u = RunUpdate.none();
     if (status != null) {
@@ -259,8 +262,7 @@ final class RunsCommand {
               description = "Timestamp in ms since the epoch (default: now).")
           Long timestamp) {
     double v = parseDouble(value);
-    Metric m =
-        new Metric(key, v, timestamp == null ? System.currentTimeMillis() : timestamp, step);
+    Metric m = new Metric(key, v, timestamp == null ? System.currentTimeMillis() : timestamp, step);
     try (KeelClient client = opts.client()) {
       client.logMetric(runId, m);
       opts.out().done("Logged " + key + "=" + Output.number(v) + " (step " + step + ").");
@@ -321,7 +323,10 @@ final class RunsCommand {
     return 0;
   }
 
-  @Command(name = "restore", description = "Restore a deleted run.", mixinStandardHelpOptions = true)
+  @Command(
+      name = "restore",
+      description = "Restore a deleted run.",
+      mixinStandardHelpOptions = true)
   int restore(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
     try (KeelClient client = opts.client()) {
       client.restoreRun(runId);
@@ -395,8 +400,7 @@ final class RunsCommand {
                 new KeelClientException(
                     "RESOURCE_DOES_NOT_EXIST",
                     404,
-                    "Experiment with name '" + name + "' does not exist.",
-                    null))
+                    "Experiment with name '" + name + "' does not exist."))
         .experimentId();
   }
 

@@ -70,7 +70,7 @@ final class ServerCommand implements Callable<Integer> {
     try {
       cfg = KeelConfig.resolve(flags, main.env());
     } catch (KeelException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
 
     PrintWriter out = spec.commandLine().getOut();
@@ -152,12 +152,10 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
+    String m = e.getMessage();
+    if (m != null && !m.isBlank()) {
+      return m;
     }
-    String m = t.getMessage();
-    String top = e.getMessage();
-    return top != null && !top.isBlank() ? top : m == null ? t.getClass().getSimpleName() : m;
+    return e.getCause() != null ? rootMessage(e.getCause()) : e.getClass().getSimpleName();
   }
 }

@@ -64,8 +64,8 @@ import java.util.stream.Stream;
  * retried only when the connection could not be opened, i.e. when the request was certainly not
  * sent. Uploads from an {@link InputStream} are never retried.
  *
- * <p><b>Threads.</b> Instances are immutable and thread-safe; share one per server. {@link #close()}
- * releases the underlying {@link HttpClient}.
+ * <p><b>Threads.</b> Instances are immutable and thread-safe; share one per server. {@link
+ * #close()} releases the underlying {@link HttpClient}.
  */
 public final class KeelClient implements AutoCloseable {
   /** The URL of a local server started with default settings. */
@@ -506,6 +506,10 @@ public final class KeelClient implements AutoCloseable {
    * root, e.g. {@code model/model.json}), replacing any existing one.
    */
   public void uploadArtifact(String runId, String artifactPath, Path file) {
+    if (Files.isDirectory(file)) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, file + " is a directory; use uploadArtifacts");
+    }
     BodyPublisher body;
     try {
       body = BodyPublishers.ofFile(file);
@@ -547,8 +551,7 @@ public final class KeelClient implements AutoCloseable {
       throw KeelClientException.local(KeelClientException.IO_ERROR, "cannot list " + localDir, e);
     }
     for (Path f : files) {
-      String rel =
-          localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+      String rel = localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
       uploadArtifact(runId, joinPath(artifactDir, rel), f);
     }
     return files.size();
@@ -839,7 +842,11 @@ public final class KeelClient implements AutoCloseable {
     } catch (IOException e) {
       throw KeelClientException.local(
           KeelClientException.INVALID_RESPONSE,
-          req.method() + " " + req.uri().getPath() + " answered " + resp.statusCode()
+          req.method()
+              + " "
+              + req.uri().getPath()
+              + " answered "
+              + resp.statusCode()
               + " with a body that is not JSON",
           e);
     }
@@ -951,10 +958,15 @@ public final class KeelClient implements AutoCloseable {
               .replaceAll("\\s+", " ")
               .trim();
       message =
-          "HTTP " + status + " for " + req.method() + " " + req.uri().getPath()
+          "HTTP "
+              + status
+              + " for "
+              + req.method()
+              + " "
+              + req.uri().getPath()
               + (text.isEmpty() || text.startsWith("<") ? "" : ": " + text);
     }
-    throw new KeelClientException(code, status, message, null);
+    throw new KeelClientException(code, status, message);
   }
 
   private static String defaultCode(int status) {

@@ -36,21 +36,34 @@ public final class KeelClientException extends RuntimeException {
   private final int httpStatus;
 
   /**
-   * Creates an exception.
+   * Creates an exception for an error answer.
    *
    * @param errorCode the wire {@code error_code}, or one of this class's local codes
    * @param httpStatus the HTTP status, or 0 when there was no HTTP answer
    * @param message what went wrong
-   * @param cause the underlying failure, or {@code null}
+   */
+  public KeelClientException(String errorCode, int httpStatus, String message) {
+    super(Objects.requireNonNull(message, "message"));
+    this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
+    this.httpStatus = httpStatus;
+  }
+
+  /**
+   * Creates an exception caused by another failure.
+   *
+   * @param errorCode the wire {@code error_code}, or one of this class's local codes
+   * @param httpStatus the HTTP status, or 0 when there was no HTTP answer
+   * @param message what went wrong
+   * @param cause the underlying failure
    */
   public KeelClientException(String errorCode, int httpStatus, String message, Throwable cause) {
-    super(Objects.requireNonNull(message, "message"), cause);
+    super(Objects.requireNonNull(message, "message"), Objects.requireNonNull(cause, "cause"));
     this.errorCode = Objects.requireNonNull(errorCode, "errorCode");
     this.httpStatus = httpStatus;
   }
 
   static KeelClientException local(String errorCode, String message) {
-    return new KeelClientException(errorCode, 0, message, null);
+    return new KeelClientException(errorCode, 0, message);
   }
 
   static KeelClientException local(String errorCode, String message, Throwable cause) {

@@ -1,6 +1,9 @@
 package dev.keel.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -25,6 +28,7 @@ public final class KeelJson {
   static final ObjectMapper MAPPER =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final DefaultPrettyPrinter PRETTY = prettyPrinter();
 
   private KeelJson() {}
 
@@ -42,11 +46,24 @@ public final class KeelJson {
   public static String write(JsonNode node, boolean pretty) {
     try {
       return pretty
-          ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node)
+          ? MAPPER.writer(PRETTY).writeValueAsString(node)
           : MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot happen for a JSON tree", e);
     }
+  }
+
+  /** Two-space indentation, {@code "key": value}, one array element per line. */
+  private static DefaultPrettyPrinter prettyPrinter() {
+    DefaultPrettyPrinter p =
+        new DefaultPrettyPrinter()
+            .withSeparators(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""));
+    p.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
+    return p;
   }
 
   // ------------------------------------------------------------------ records → JSON
@@ -223,8 +240,7 @@ public final class KeelJson {
   }
 
   static FileInfo fileInfo(JsonNode n) {
-    return new FileInfo(
-        text(n, "path"), n.path("is_dir").asBoolean(false), int64(n, "file_size"));
+    return new FileInfo(text(n, "path"), n.path("is_dir").asBoolean(false), int64(n, "file_size"));
   }
 
   static List<Tag> tagList(JsonNode array) {

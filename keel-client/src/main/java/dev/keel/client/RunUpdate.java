@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * @param endTime new end time (ms since the epoch)
  * @param runName new display name
  */
-public record RunUpdate(Optional<RunStatus> status, OptionalLong endTime, Optional<String> runName) {
+public record RunUpdate(
+    Optional<RunStatus> status, OptionalLong endTime, Optional<String> runName) {
   public RunUpdate {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(endTime, "endTime");

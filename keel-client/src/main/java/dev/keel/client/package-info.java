@@ -4,7 +4,7 @@
  * /api/2.0/mlflow-artifacts/...}) that a Keel server (or an MLflow tracking server) serves, and
  * maps its JSON to the records of this package. Failures are {@link
  * dev.keel.client.KeelClientException}s carrying the wire {@code error_code}, the HTTP status and
- * the server's message. {@link dev.keel.client.KeelJson} converts the records back to the wire
- * JSON (used by the CLI's {@code --output json}).
+ * the server's message. {@link dev.keel.client.KeelJson} converts the records back to the wire JSON
+ * (used by the CLI's {@code --output json}).
  */
 package dev.keel.client;
