@@ -130,6 +130,19 @@ public final class KeelServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a server configured only from {@code KEEL_*} environment variables and the config file
+   * (for containers and process-level tests; people use {@code keel server}). Prints {@code Keel
+   * listening on <url>} on standard output once it accepts requests.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    KeelServer server = start(KeelConfig.resolve(java.util.Map.of(), System.getenv()));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "keel-shutdown"));
+    System.out.println("Keel listening on " + server.url());
+    System.out.flush();
+    server.awaitStop();
+  }
+
   /** Keel's version. */
   public static String version() {
     Properties p = new Properties();

@@ -44,6 +44,7 @@ final class SystemRoutes {
         GET,
         "/metrics",
         Access.of(SecurableType.SERVER, Privilege.READ),
-        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        ctx ->
+            ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
   }
 }

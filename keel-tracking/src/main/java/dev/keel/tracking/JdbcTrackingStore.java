@@ -49,8 +49,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                 .mapTo(Integer.class)
                 .findOne()
                 .isPresent()) {
-              throw KeelException.alreadyExists(
-                  "Experiment '" + name + "' already exists.");
+              throw KeelException.alreadyExists("Experiment '" + name + "' already exists.");
             }
             long id =
                 h.createUpdate(
@@ -64,7 +63,9 @@ public final class JdbcTrackingStore implements TrackingStore {
                     .one();
             String location = artifactLocation.orElse(ARTIFACT_ROOT + id);
             h.execute(
-                "UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?", location, id);
+                "UPDATE experiments SET artifact_location = ? WHERE experiment_id = ?",
+                location,
+                id);
             for (Tag t : tags) {
               upsertExperimentTag(h, id, t);
             }
@@ -103,7 +104,8 @@ public final class JdbcTrackingStore implements TrackingStore {
   public Page<Experiment> searchExperiments(
       ViewType view, String filter, List<String> orderBy, int maxResults, Optional<String> token) {
     long offset = PageToken.offset(token);
-    SqlQuery q = ExperimentSearch.compile(db.dialect(), view, filter, orderBy, maxResults + 1, offset);
+    SqlQuery q =
+        ExperimentSearch.compile(db.dialect(), view, filter, orderBy, maxResults + 1, offset);
     return db.read(
         h -> {
           List<Long> ids = bindAll(h.createQuery(q.sql()), q.binds()).mapTo(Long.class).list();
@@ -181,7 +183,8 @@ public final class JdbcTrackingStore implements TrackingStore {
     db.write(
         h -> {
           requireActive(loadExperiment(h, id));
-          int n = h.execute("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", id, key);
+          int n =
+              h.execute("DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?", id, key);
           if (n == 0) {
             throw KeelException.notFound(
                 "No tag with name: " + key + " in experiment with id " + experimentId);
@@ -301,7 +304,10 @@ public final class JdbcTrackingStore implements TrackingStore {
         h -> {
           RunInfo info = requireActiveRun(h, runId);
           RunStatus newStatus = status.orElse(info.status());
-          Long newEnd = endTime.isPresent() ? endTime.getAsLong() : info.endTime().isPresent() ? info.endTime().getAsLong() : null;
+          Long newEnd =
+              endTime.isPresent()
+                  ? endTime.getAsLong()
+                  : info.endTime().isPresent() ? info.endTime().getAsLong() : null;
           String newName = runName.filter(n -> !n.isEmpty()).orElse(info.runName());
           h.execute(
               "UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_uuid = ?",
@@ -327,7 +333,9 @@ public final class JdbcTrackingStore implements TrackingStore {
             Experiment e = loadExperiment(h, Long.parseLong(info.experimentId()));
             if (e.lifecycleStage() != LifecycleStage.ACTIVE) {
               throw KeelException.invalid(
-                  "Cannot restore run " + runId + ": its experiment is deleted; restore the experiment.");
+                  "Cannot restore run "
+                      + runId
+                      + ": its experiment is deleted; restore the experiment.");
             }
           }
           h.execute(
@@ -371,7 +379,8 @@ public final class JdbcTrackingStore implements TrackingStore {
             binds)
         .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
         .forEach(e -> existing.put(e.getKey(), e.getValue()));
-    PreparedBatch batch = h.prepareBatch("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)");
+    PreparedBatch batch =
+        h.prepareBatch("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)");
     int n = 0;
     for (Param p : params) {
       String old = existing.get(p.key());
@@ -573,10 +582,12 @@ public final class JdbcTrackingStore implements TrackingStore {
     if (ids.isEmpty()) {
       return new Page<>(List.of(), Optional.empty());
     }
-    SqlQuery q = RunSearch.compile(db.dialect(), ids, view, filter, orderBy, maxResults + 1, offset);
+    SqlQuery q =
+        RunSearch.compile(db.dialect(), ids, view, filter, orderBy, maxResults + 1, offset);
     return db.read(
         h -> {
-          List<String> runIds = bindAll(h.createQuery(q.sql()), q.binds()).mapTo(String.class).list();
+          List<String> runIds =
+              bindAll(h.createQuery(q.sql()), q.binds()).mapTo(String.class).list();
           return page(loadRuns(h, runIds), maxResults, offset);
         });
   }
@@ -655,7 +666,8 @@ public final class JdbcTrackingStore implements TrackingStore {
                     + ") ORDER BY run_uuid, key"),
             runIds)
         .map((rs, ctx) -> Map.entry(rs.getString(6), metric(rs)))
-        .forEach(e -> metrics.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        .forEach(
+            e -> metrics.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
     Map<String, List<Param>> params = new HashMap<>();
     bindAll(
             h.createQuery(
@@ -700,7 +712,9 @@ public final class JdbcTrackingStore implements TrackingStore {
                     + in
                     + ") ORDER BY run_uuid, dataset_uuid, key"),
             runIds)
-        .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+        .map(
+            (rs, ctx) ->
+                new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
         .forEach(
             r ->
                 inputTags
@@ -740,7 +754,8 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   private static <T> Page<T> page(List<T> rows, int maxResults, long offset) {
     if (rows.size() > maxResults) {
-      return new Page<>(rows.subList(0, maxResults), Optional.of(PageToken.ofOffset(offset + maxResults)));
+      return new Page<>(
+          rows.subList(0, maxResults), Optional.of(PageToken.ofOffset(offset + maxResults)));
     }
     return new Page<>(rows, Optional.empty());
   }

@@ -12,7 +12,11 @@ import java.util.List;
  * @param inputs dataset inputs
  */
 public record Run(
-    RunInfo info, List<Metric> metrics, List<Param> params, List<Tag> tags, List<DatasetInput> inputs) {
+    RunInfo info,
+    List<Metric> metrics,
+    List<Param> params,
+    List<Tag> tags,
+    List<DatasetInput> inputs) {
   public Run {
     metrics = List.copyOf(metrics);
     params = List.copyOf(params);

@@ -62,8 +62,10 @@ public final class TrackingService {
 
   private static void checkArtifactLocation(String location) {
     Validate.maxLength("artifact_location", location, 2000);
-    if (!location.startsWith(JdbcTrackingStore.ARTIFACT_ROOT) || location.contains("..")
-        || location.contains("\\") || location.indexOf('\0') >= 0) {
+    if (!location.startsWith(JdbcTrackingStore.ARTIFACT_ROOT)
+        || location.contains("..")
+        || location.contains("\\")
+        || location.indexOf('\0') >= 0) {
       throw KeelException.invalid(
           "Invalid 'artifact_location' '"
               + location
@@ -76,7 +78,8 @@ public final class TrackingService {
     Validate.required("experiment_id", experimentId);
     return store
         .getExperiment(experimentId)
-        .orElseThrow(() -> KeelException.notFound("No Experiment with id=" + experimentId + " exists"));
+        .orElseThrow(
+            () -> KeelException.notFound("No Experiment with id=" + experimentId + " exists"));
   }
 
   public Experiment getExperimentByName(String name) {
@@ -88,7 +91,11 @@ public final class TrackingService {
   }
 
   public Page<Experiment> searchExperiments(
-      String viewType, String filter, List<String> orderBy, OptionalLong maxResults, Optional<String> pageToken) {
+      String viewType,
+      String filter,
+      List<String> orderBy,
+      OptionalLong maxResults,
+      Optional<String> pageToken) {
     int max = maxResults(maxResults, DEFAULT_SEARCH_EXPERIMENTS, MAX_SEARCH_EXPERIMENTS);
     return store.searchExperiments(
         ViewType.parse("view_type", viewType), filter, orderBy, max, pageToken);
@@ -134,8 +141,8 @@ public final class TrackingService {
   // ---------------------------------------------------------------- runs
 
   /**
-   * Creates a run. The name comes from {@code runName}, else the {@code mlflow.runName} tag, else
-   * a generated {@code adjective-noun-NNN}; the tag always mirrors it.
+   * Creates a run. The name comes from {@code runName}, else the {@code mlflow.runName} tag, else a
+   * generated {@code adjective-noun-NNN}; the tag always mirrors it.
    */
   public Run createRun(
       String experimentId,
@@ -148,12 +155,17 @@ public final class TrackingService {
     Optional<String> tagName =
         tags.stream().filter(t -> t.key().equals(RUN_NAME_TAG)).map(Tag::value).reduce((a, b) -> b);
     String name =
-        runName.filter(s -> !s.isEmpty()).or(() -> tagName.filter(s -> !s.isEmpty())).orElseGet(RunNames::generate);
+        runName
+            .filter(s -> !s.isEmpty())
+            .or(() -> tagName.filter(s -> !s.isEmpty()))
+            .orElseGet(RunNames::generate);
     Validate.maxLength("run_name", name, MAX_RUN_NAME);
     String user =
         userId
             .filter(s -> !s.isEmpty())
-            .or(() -> tags.stream().filter(t -> t.key().equals(USER_TAG)).map(Tag::value).findFirst())
+            .or(
+                () ->
+                    tags.stream().filter(t -> t.key().equals(USER_TAG)).map(Tag::value).findFirst())
             .orElse("");
     long start = startTime.isPresent() ? startTime.getAsLong() : clock.millis();
     if (start < 0) {
@@ -171,7 +183,9 @@ public final class TrackingService {
 
   public Run getRun(String runId) {
     Validate.required("run_id", runId);
-    return store.getRun(runId).orElseThrow(() -> KeelException.notFound("Run with id=" + runId + " not found"));
+    return store
+        .getRun(runId)
+        .orElseThrow(() -> KeelException.notFound("Run with id=" + runId + " not found"));
   }
 
   public RunInfo updateRun(
@@ -237,7 +251,9 @@ public final class TrackingService {
       checkParam(p);
       if (!paramKeys.add(p.key())) {
         throw KeelException.invalid(
-            "Duplicate parameter keys have been submitted: ['" + p.key() + "']. Please ensure"
+            "Duplicate parameter keys have been submitted: ['"
+                + p.key()
+                + "']. Please ensure"
                 + " the request contains only one param value per param key.");
       }
     }

@@ -22,7 +22,11 @@ public interface TrackingStore {
   Optional<Experiment> getExperimentByName(String name);
 
   Page<Experiment> searchExperiments(
-      ViewType view, String filter, List<String> orderBy, int maxResults, Optional<String> pageToken);
+      ViewType view,
+      String filter,
+      List<String> orderBy,
+      int maxResults,
+      Optional<String> pageToken);
 
   void renameExperiment(String experimentId, String newName, long now);
 
@@ -34,12 +38,7 @@ public interface TrackingStore {
   void deleteExperimentTag(String experimentId, String key, long now);
 
   /** Creates a run in an active experiment. */
-  Run createRun(
-      String experimentId,
-      String runName,
-      String userId,
-      long startTime,
-      List<Tag> tags);
+  Run createRun(String experimentId, String runName, String userId, long startTime, List<Tag> tags);
 
   Optional<Run> getRun(String runId);
 

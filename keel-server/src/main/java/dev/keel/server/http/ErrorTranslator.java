@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place exceptions become HTTP responses: {@code {"error_code": ..., "message": ...}}
- * with the code's status. Unexpected exceptions are logged with their stack trace and answered
- * with a generic 500 that leaks nothing.
+ * The one place exceptions become HTTP responses: {@code {"error_code": ..., "message": ...}} with
+ * the code's status. Unexpected exceptions are logged with their stack trace and answered with a
+ * generic 500 that leaks nothing.
  */
 public final class ErrorTranslator {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
@@ -35,13 +35,20 @@ public final class ErrorTranslator {
         "*",
         ctx -> {
           if (ctx.result() == null || ctx.result().isEmpty()) {
-            write(ctx, ErrorCode.ENDPOINT_NOT_FOUND, "No API endpoint at " + ctx.method() + " " + ctx.path());
+            write(
+                ctx,
+                ErrorCode.ENDPOINT_NOT_FOUND,
+                "No API endpoint at " + ctx.method() + " " + ctx.path());
           }
         });
     routes.error(
         405,
         "*",
-        ctx -> write(ctx, ErrorCode.METHOD_NOT_ALLOWED, "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+        ctx ->
+            write(
+                ctx,
+                ErrorCode.METHOD_NOT_ALLOWED,
+                "Method " + ctx.method() + " is not allowed on " + ctx.path()));
   }
 
   /** Writes the error body and status. */

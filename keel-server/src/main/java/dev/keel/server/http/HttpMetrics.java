@@ -8,8 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Request counts and latency per route (the route template, not the raw path, so cardinality
- * stays bounded), exported in Prometheus text format at {@code /metrics}. Thread-safe.
+ * Request counts and latency per route (the route template, not the raw path, so cardinality stays
+ * bounded), exported in Prometheus text format at {@code /metrics}. Thread-safe.
  */
 public final class HttpMetrics {
   private final PrometheusMeterRegistry registry =

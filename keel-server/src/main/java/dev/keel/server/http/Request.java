@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The fields of one API request, read the way MLflow's server reads them: GET from the query
- * string (falling back to the body when there is none), every other method from a JSON body.
- * Lenient where MLflow's clients need it: int64 as number or string, doubles as {@code "NaN"} /
- * {@code "Infinity"}, ids given as numbers, unknown fields ignored. Every bad value is a 400 that
- * names the field.
+ * The fields of one API request, read the way MLflow's server reads them: GET from the query string
+ * (falling back to the body when there is none), every other method from a JSON body. Lenient where
+ * MLflow's clients need it: int64 as number or string, doubles as {@code "NaN"} / {@code
+ * "Infinity"}, ids given as numbers, unknown fields ignored. Every bad value is a 400 that names
+ * the field.
  */
 public final class Request {
   private final ObjectNode body;
@@ -133,7 +133,10 @@ public final class Request {
           return Double.NEGATIVE_INFINITY;
         default:
           try {
-            if (!s.isEmpty() && !s.endsWith("d") && !s.endsWith("f") && !s.endsWith("D")
+            if (!s.isEmpty()
+                && !s.endsWith("d")
+                && !s.endsWith("f")
+                && !s.endsWith("D")
                 && !s.endsWith("F")) {
               return Double.parseDouble(s);
             }
@@ -159,7 +162,11 @@ public final class Request {
                 return Boolean.parseBoolean(s);
               }
               throw KeelException.invalid(
-                  "Invalid value " + abbreviate(v) + " for parameter '" + field + "': expected true or false.");
+                  "Invalid value "
+                      + abbreviate(v)
+                      + " for parameter '"
+                      + field
+                      + "': expected true or false.");
             });
   }
 

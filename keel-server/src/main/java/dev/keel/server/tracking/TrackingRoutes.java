@@ -158,7 +158,9 @@ public final class TrackingRoutes {
     Request req = Request.of(ctx);
     tracking.setExperimentTag(
         req.required("experiment_id"),
-        new Tag(req.required("key"), req.string("value").orElseThrow(() -> KeelException.missing("value"))));
+        new Tag(
+            req.required("key"),
+            req.string("value").orElseThrow(() -> KeelException.missing("value"))));
     Json.write(ctx, Json.object());
   }
 
@@ -302,7 +304,10 @@ public final class TrackingRoutes {
     Request req = Request.of(ctx);
     Page<Metric> page =
         tracking.metricHistory(
-            runId(req), req.required("metric_key"), req.int64("max_results"), req.string("page_token"));
+            runId(req),
+            req.required("metric_key"),
+            req.int64("max_results"),
+            req.string("page_token"));
     ObjectNode n = Json.object();
     if (!page.items().isEmpty()) {
       n.set("metrics", TrackingJson.metrics(page.items()));

@@ -240,6 +240,14 @@ public record ArtifactPath(String value) {
    * overlong sequences are refused); a {@code %} not followed by two hex digits stays literal, and
    * {@code +} stays {@code +} (this is a path, not a form).
    */
+  /**
+   * Validates a path taken from a request URI, still percent-encoded: decodes it once (as an HTTP
+   * layer would) and then applies {@link #parse}.
+   */
+  public static ArtifactPath fromUri(String field, String encoded, boolean allowEmpty) {
+    return parse(field, percentDecode(field, encoded), allowEmpty);
+  }
+
   private static String percentDecode(String field, String s) {
     if (s.indexOf('%') < 0) {
       return s;

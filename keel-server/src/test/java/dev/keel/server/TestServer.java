@@ -1,0 +1,110 @@
+package dev.keel.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.core.KeelConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** A real Keel server on port 0 plus a small raw HTTP client for API tests. */
+public final class TestServer implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final KeelServer server;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  private TestServer(KeelServer server) {
+    this.server = server;
+  }
+
+  /** Starts a server on SQLite in {@code dataDir}. */
+  public static TestServer start(Path dataDir) {
+    return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, "")));
+  }
+
+  /** Starts a server on the given JDBC URL. */
+  public static TestServer start(Path dataDir, String dbUrl) {
+    return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, dbUrl)));
+  }
+
+  public KeelServer server() {
+    return server;
+  }
+
+  public String url() {
+    return server.url();
+  }
+
+  /** A response: status and body (parsed as JSON when it is JSON). */
+  public record Response(int status, String body, HttpResponse<String> raw) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + body, e);
+      }
+    }
+
+    public String errorCode() {
+      return json().path("error_code").asText();
+    }
+  }
+
+  public Response post(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Response post(String path, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public Response get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).GET());
+  }
+
+  /** GET with a raw, unnormalised path (for path-traversal tests). */
+  public Response getRaw(String rawPath) {
+    return send(HttpRequest.newBuilder(URI.create(url() + rawPath)).GET());
+  }
+
+  public Response put(String path, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public Response delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(url() + path)).DELETE());
+  }
+
+  private Response send(HttpRequest.Builder b) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body(), r);
+    } catch (IOException e) {
+      throw new AssertionError("request failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

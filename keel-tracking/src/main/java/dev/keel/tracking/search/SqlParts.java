@@ -1,0 +1,172 @@
+package dev.keel.tracking.search;
+
+import dev.keel.store.Dialect;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Accumulates the pieces of one search statement (joins, conditions, order terms) with their binds
+ * kept in text order. Only fixed SQL text is appended; every user value or key becomes a bind.
+ */
+final class SqlParts {
+  private final Dialect dialect;
+  private final StringBuilder joins = new StringBuilder();
+  private final List<Object> joinBinds = new ArrayList<>();
+  private final List<String> where = new ArrayList<>();
+  private final List<Object> whereBinds = new ArrayList<>();
+  private final List<String> order = new ArrayList<>();
+  private final Map<String, String> aliases = new HashMap<>();
+  private int nextAlias;
+
+  SqlParts(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  /**
+   * The alias of a join on {@code table} matching {@code owner} by {@code idColumn} and one key,
+   * added on first use. Joins on a primary key (id, key) yield at most one row each. An inner join
+   * is used when {@code inner}; a later inner request for the same (table, key) reuses the alias.
+   */
+  String keyJoin(String table, String idColumn, String ownerColumn, String key, boolean inner) {
+    String id = table + '\u0000' + key;
+    String alias = aliases.get(id);
+    if (alias != null) {
+      return alias;
+    }
+    alias = "k" + (++nextAlias);
+    aliases.put(id, alias);
+    joins
+        .append(inner ? " JOIN " : " LEFT JOIN ")
+        .append(table)
+        .append(' ')
+        .append(alias)
+        .append(" ON ")
+        .append(alias)
+        .append('.')
+        .append(idColumn)
+        .append(" = ")
+        .append(ownerColumn)
+        .append(" AND ")
+        .append(alias)
+        .append(".key = ?");
+    joinBinds.add(key);
+    return alias;
+  }
+
+  /** A fresh alias for a correlated subquery. */
+  String alias() {
+    return "s" + (++nextAlias);
+  }
+
+  /** Adds a condition; {@code binds} fill its {@code ?} in order. */
+  void where(String condition, List<Object> binds) {
+    where.add(condition);
+    whereBinds.addAll(binds);
+  }
+
+  /** Adds an order term such as {@code r.start_time DESC}. */
+  void orderBy(String term) {
+    order.add(term);
+  }
+
+  /** {@code column} as an order term; on PostgreSQL strings sort by code point, as on SQLite. */
+  String textOrder(String column, boolean ascending) {
+    String c = dialect == Dialect.POSTGRESQL ? column + " COLLATE \"C\"" : column;
+    return ascending ? c : c + " DESC";
+  }
+
+  static String direction(String expr, boolean ascending) {
+    return ascending ? expr : expr + " DESC";
+  }
+
+  /**
+   * Adds {@code column <op> value} for a string column: {@code =}, {@code <>}, case-sensitive
+   * {@code LIKE}, {@code LOWER(..) LIKE LOWER(..)} for {@code ILIKE}, {@code [NOT] IN (...)}. LIKE
+   * patterns use backslash as their escape character on both databases.
+   */
+  String stringCondition(String column, Operator op, Value value, List<Object> binds) {
+    switch (op) {
+      case EQ, NE, LIKE, ILIKE -> binds.add(((Value.Text) value).text());
+      case IN, NOT_IN -> binds.addAll(((Value.TextList) value).texts());
+      default -> throw new IllegalArgumentException("not a string operator: " + op);
+    }
+    String escape = dialect == Dialect.POSTGRESQL ? "chr(92)" : "char(92)";
+    return switch (op) {
+      case EQ -> column + " = ?";
+      case NE -> column + " <> ?";
+      case LIKE -> column + " LIKE ? ESCAPE " + escape;
+      case ILIKE -> "LOWER(" + column + ") LIKE LOWER(CAST(? AS TEXT)) ESCAPE " + escape;
+      case IN -> column + " IN (" + placeholders(((Value.TextList) value).texts().size()) + ")";
+      case NOT_IN ->
+          column + " NOT IN (" + placeholders(((Value.TextList) value).texts().size()) + ")";
+      default -> throw new AssertionError(op);
+    };
+  }
+
+  /** Adds {@code column <op> ?} for a numeric column. */
+  static String numericCondition(String column, Operator op, Object bind, List<Object> binds) {
+    binds.add(bind);
+    String sym = op == Operator.NE ? "<>" : op.symbol();
+    return switch (op) {
+      case EQ, NE, GT, GE, LT, LE -> column + " " + sym + " ?";
+      default -> throw new IllegalArgumentException("not a numeric operator: " + op);
+    };
+  }
+
+  /** Whether {@code 0 <op> value} holds: a NaN metric (stored as value 0) would then match. */
+  static boolean zeroMatches(Operator op, BigDecimal value) {
+    int c = BigDecimal.ZERO.compareTo(value);
+    return switch (op) {
+      case EQ -> c == 0;
+      case NE -> c != 0;
+      case GT -> c > 0;
+      case GE -> c >= 0;
+      case LT -> c < 0;
+      case LE -> c <= 0;
+      default -> throw new IllegalArgumentException("not a numeric operator: " + op);
+    };
+  }
+
+  /** A metric value as a bind. */
+  static Double doubleBind(Value value) {
+    return ((Value.Numeric) value).number().doubleValue();
+  }
+
+  /** An integer column's operand: a Long when the literal is a whole number, else a Double. */
+  static Object integerBind(Value value) {
+    BigDecimal n = ((Value.Numeric) value).number();
+    try {
+      return n.longValueExact();
+    } catch (ArithmeticException e) {
+      return n.doubleValue();
+    }
+  }
+
+  static String placeholders(int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append(i == 0 ? "?" : ", ?");
+    }
+    return sb.toString();
+  }
+
+  /** Assembles {@code select from} + joins + conditions + order + {@code LIMIT ? OFFSET ?}. */
+  SqlQuery build(String selectFrom, int limit, long offset) {
+    StringBuilder sql = new StringBuilder(selectFrom).append(joins);
+    if (!where.isEmpty()) {
+      sql.append(" WHERE ").append(String.join(" AND ", where));
+    }
+    if (!order.isEmpty()) {
+      sql.append(" ORDER BY ").append(String.join(", ", order));
+    }
+    sql.append(" LIMIT ? OFFSET ?");
+    List<Object> binds = new ArrayList<>(joinBinds);
+    binds.addAll(whereBinds);
+    binds.add(limit);
+    binds.add(offset);
+    return new SqlQuery(sql.toString(), binds);
+  }
+}

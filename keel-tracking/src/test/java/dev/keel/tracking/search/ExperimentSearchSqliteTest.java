@@ -1,0 +1,12 @@
+package dev.keel.tracking.search;
+
+import dev.keel.store.Database;
+import dev.keel.store.TestDatabases;
+import java.nio.file.Path;
+
+class ExperimentSearchSqliteTest extends ExperimentSearchContract {
+  @Override
+  Database open(Path dir) {
+    return TestDatabases.sqlite(dir);
+  }
+}
