@@ -73,7 +73,14 @@ public final class Main implements Callable<Integer> {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(PARAMETER_ERRORS);
     cmd.setExecutionExceptionHandler(EXECUTION_ERRORS);
+    shareVersion(cmd, new Version());
     return cmd;
+  }
+
+  /** Makes {@code -V} print Keel's version on every subcommand too. */
+  private static void shareVersion(CommandLine cmd, Version version) {
+    cmd.getCommandSpec().versionProvider(version);
+    cmd.getSubcommands().values().forEach(sub -> shareVersion(sub, version));
   }
 
   /** {@code keel} alone prints the usage and fails. */

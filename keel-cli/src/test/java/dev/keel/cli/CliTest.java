@@ -466,6 +466,7 @@ class CliTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out().trim()).isEqualTo("keel " + KeelServer.version());
     assertThat(keelWithEnv(Map.of(), "--version").out()).contains(KeelServer.version());
+    assertThat(keelWithEnv(Map.of(), "runs", "list", "-V").out()).contains(KeelServer.version());
   }
 
   @Test
