@@ -31,7 +31,9 @@ public final class ExperimentSearch {
    * @param orderBy the MLflow {@code order_by} entries, e.g. {@code name ASC}
    * @param limit the page size, at least 0
    * @param offset the rows to skip, at least 0
-   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by
+   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by, or duplicate
+   *     order_by fields
+   * @throws IllegalArgumentException for a negative limit or offset
    */
   public static SqlQuery compile(
       Dialect dialect, ViewType view, String filter, List<String> orderBy, int limit, long offset) {
@@ -60,6 +62,7 @@ public final class ExperimentSearch {
     }
 
     SqlParts q = new SqlParts(dialect);
+    q.from("experiments e");
     if (view != ViewType.ALL) {
       q.where("e.lifecycle_stage = ?", List.of(view.stage()));
     }
@@ -85,6 +88,6 @@ public final class ExperimentSearch {
         default -> throw new IllegalStateException("unknown experiment attribute " + o.key());
       }
     }
-    return q.build("SELECT e.experiment_id FROM experiments e", limit, offset);
+    return q.build("SELECT e.experiment_id", limit, offset);
   }
 }

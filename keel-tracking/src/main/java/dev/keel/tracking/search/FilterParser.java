@@ -74,8 +74,8 @@ final class FilterParser {
     skipWs();
     String op = operator(start);
     skipWs();
-    RawValue raw = value(start);
-    String clause = text.substring(start, pos);
+    RawValue raw = rawValue(start);
+    String clause = abbreviate(text.substring(start, pos));
 
     Resolved r = resolve(ident, false, clause);
     Optional<Operator> operator = Operator.ofSymbol(op);
@@ -107,11 +107,11 @@ final class FilterParser {
               + "."
               + hint);
     }
-    Value value = value(r, operator.get(), raw, clause);
+    Value value = typedValue(r, operator.get(), raw, clause);
     return new Comparison(r.entity(), r.key(), operator.get(), value);
   }
 
-  private Value value(Resolved r, Operator op, RawValue raw, String clause) {
+  private Value typedValue(Resolved r, Operator op, RawValue raw, String clause) {
     if (grammar.isNumeric(r.entity(), r.key())) {
       if (raw.kind() != Kind.NUMBER) {
         throw KeelException.invalid(
@@ -188,7 +188,9 @@ final class FilterParser {
     skipWs();
     if (atEnd()) {
       throw KeelException.invalid(
-          "Invalid order_by clause '" + text + "'. Expected '<identifier> [ASC|DESC]'.");
+          "Invalid order_by clause '"
+              + abbreviate(text)
+              + "'. Expected '<identifier> [ASC|DESC]'.");
     }
     Ident ident = identifier(0, true);
     skipWs();
@@ -205,7 +207,7 @@ final class FilterParser {
       } else {
         throw KeelException.invalid(
             "Invalid ordering key in order_by clause '"
-                + text
+                + abbreviate(text)
                 + "': expected ASC or DESC, found '"
                 + dir
                 + "'.");
@@ -215,14 +217,14 @@ final class FilterParser {
         throw invalidOrderBy();
       }
     }
-    Resolved r = resolve(ident, true, text.trim());
+    Resolved r = resolve(ident, true, abbreviate(text.trim()));
     return new OrderBy(r.entity(), r.key(), ascending);
   }
 
   private KeelException invalidOrderBy() {
     return KeelException.invalid(
         "Invalid order_by clause '"
-            + text
+            + abbreviate(text)
             + "'. Expected '<identifier> [ASC|DESC]'; quote keys with spaces or special"
             + " characters, e.g. metrics.\"my metric\" DESC.");
   }
@@ -250,7 +252,7 @@ final class FilterParser {
         if (c == '"') {
           throw KeelException.invalid(
               "Invalid entity type '"
-                  + text.substring(q, pos)
+                  + abbreviate(text.substring(q, pos))
                   + "' in '"
                   + snippet(clauseStart)
                   + "'. Valid values are "
@@ -384,7 +386,7 @@ final class FilterParser {
 
   private record RawValue(Kind kind, List<String> texts, String source) {}
 
-  private RawValue value(int clauseStart) {
+  private RawValue rawValue(int clauseStart) {
     if (atEnd()) {
       throw invalidClause(clauseStart, "Expected a value after the comparator.");
     }
@@ -514,13 +516,17 @@ final class FilterParser {
   }
 
   private String snippet(int from) {
-    String rest = text.substring(from).strip();
-    return rest.length() <= SNIPPET ? rest : rest.substring(0, SNIPPET) + "...";
+    return abbreviate(text.substring(from).strip());
+  }
+
+  /** User text quoted in a message, cut to a readable length. */
+  private static String abbreviate(String s) {
+    return s.length() <= SNIPPET ? s : s.substring(0, SNIPPET) + "...";
   }
 
   private KeelException syntax(int clauseStart, boolean orderBy, String reason) {
     if (orderBy) {
-      return KeelException.invalid("Invalid order_by clause '" + text + "'. " + reason);
+      return KeelException.invalid("Invalid order_by clause '" + abbreviate(text) + "'. " + reason);
     }
     return invalidClause(clauseStart, reason);
   }

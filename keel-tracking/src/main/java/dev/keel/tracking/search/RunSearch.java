@@ -12,10 +12,12 @@ import java.util.Set;
  * Compiles an MLflow {@code runs/search} request into one SQL statement that filters, orders and
  * pages in the database.
  *
- * <p>Shape: {@code SELECT r.run_uuid FROM runs r} with one join per distinct metric, param or tag
- * key, each on its {@code (run_uuid, key)} primary key so it yields at most one row and the planner
- * may drive the search from {@code latest_metrics(key, value)}; dataset conditions are {@code
- * EXISTS} subqueries. Semantics, as in MLflow:
+ * <p>Shape: {@code SELECT r.run_uuid} over {@code runs r} and one join per distinct metric, param
+ * or tag key, each on its {@code (run_uuid, key)} primary key so it yields at most one row. When
+ * the filter compares a metric, that metric's {@code latest_metrics} row comes first in the FROM
+ * clause so the search is driven from the {@code latest_metrics(key, value)} index; otherwise
+ * {@code runs} comes first. Dataset conditions are {@code EXISTS} subqueries. Semantics, as in
+ * MLflow:
  *
  * <ul>
  *   <li>A run lacking a filtered metric, param, tag or {@code end_time} never matches, also not for
@@ -35,8 +37,9 @@ public final class RunSearch {
   private RunSearch() {}
 
   /**
-   * Builds the statement {@code SELECT r.run_uuid FROM runs r ... WHERE r.experiment_id IN (...)
-   * AND <view> AND <filter> ORDER BY <order_by>, start_time DESC, run_uuid LIMIT ? OFFSET ?}.
+   * Builds the statement {@code SELECT r.run_uuid FROM ... WHERE r.experiment_id IN (...) AND
+   * <view> AND <filter> ORDER BY <order_by>, r.start_time DESC, r.run_uuid LIMIT ? OFFSET ?}; its
+   * single column is the run id.
    *
    * @param dialect the database it runs on
    * @param experimentIds the experiments to search; none means no run matches
@@ -45,7 +48,9 @@ public final class RunSearch {
    * @param orderBy the MLflow {@code order_by} entries, e.g. {@code metrics.acc DESC}
    * @param limit the page size, at least 0
    * @param offset the rows to skip, at least 0
-   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by
+   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by, duplicate
+   *     order_by fields, more than 40 distinct metric/param/tag keys or more than 30,000 values
+   * @throws IllegalArgumentException for a negative limit or offset
    */
   public static SqlQuery compile(
       Dialect dialect,
@@ -67,6 +72,7 @@ public final class RunSearch {
     List<OrderBy> order = parseOrder(orderBy);
 
     SqlParts q = new SqlParts(dialect);
+    tables(q, parsed.comparisons());
     if (experimentIds.isEmpty()) {
       q.where("1 = 0", List.of());
     } else if (experimentIds.size() == 1) {
@@ -97,7 +103,53 @@ public final class RunSearch {
     if (!byId) {
       q.orderBy("r.run_uuid");
     }
-    return q.build("SELECT r.run_uuid FROM runs r", limit, offset);
+    return q.build("SELECT r.run_uuid", limit, offset);
+  }
+
+  /**
+   * Lays out the FROM clause. With a metric comparison, the search is driven from {@code
+   * latest_metrics(key, value)}: that metric comes first, then one primary-key join per other
+   * filtered key, then {@code runs}, so the cheap key lookups discard rows before the run row is
+   * read. Without one, {@code runs} comes first (its {@code (experiment_id, start_time)} index
+   * serves the default order). Both databases' planners may still reorder; this order is what
+   * SQLite keeps when its estimates tie.
+   */
+  private static void tables(SqlParts q, List<Comparison> comparisons) {
+    Comparison driver = null;
+    for (Comparison c : comparisons) {
+      if (c.entity() == Entity.METRIC && (driver == null || rank(c) < rank(driver))) {
+        driver = c;
+      }
+    }
+    String owner;
+    if (driver == null) {
+      q.from("runs r");
+      owner = "r.run_uuid";
+    } else {
+      owner = q.driver("latest_metrics", driver.key()) + ".run_uuid";
+    }
+    for (Comparison c : comparisons) {
+      switch (c.entity()) {
+        case METRIC -> q.keyJoin("latest_metrics", "run_uuid", owner, c.key(), true);
+        case PARAM -> q.keyJoin("params", "run_uuid", owner, c.key(), true);
+        case TAG -> q.keyJoin("tags", "run_uuid", owner, c.key(), true);
+        default -> {}
+      }
+    }
+    if (driver != null) {
+      q.join("JOIN runs r ON r.run_uuid = " + owner);
+    }
+  }
+
+  /**
+   * How well a metric comparison narrows an index range: equality, then ranges, then {@code !=}.
+   */
+  private static int rank(Comparison c) {
+    return switch (c.operator()) {
+      case EQ -> 0;
+      case NE -> 2;
+      default -> 1;
+    };
   }
 
   private static List<OrderBy> parseOrder(List<String> orderBy) {

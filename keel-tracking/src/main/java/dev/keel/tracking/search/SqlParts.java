@@ -1,5 +1,6 @@
 package dev.keel.tracking.search;
 
+import dev.keel.core.KeelException;
 import dev.keel.store.Dialect;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -12,7 +13,14 @@ import java.util.Map;
  * kept in text order. Only fixed SQL text is appended; every user value or key becomes a bind.
  */
 final class SqlParts {
+  /** SQLite joins at most 64 tables; keep well below. */
+  static final int MAX_KEY_JOINS = 40;
+
+  /** SQLite binds at most 32766 values per statement; PostgreSQL 65535. */
+  static final int MAX_BINDS = 30_000;
+
   private final Dialect dialect;
+  private String from = "";
   private final StringBuilder joins = new StringBuilder();
   private final List<Object> joinBinds = new ArrayList<>();
   private final List<String> where = new ArrayList<>();
@@ -23,6 +31,29 @@ final class SqlParts {
 
   SqlParts(Dialect dialect) {
     this.dialect = dialect;
+  }
+
+  /** Sets the first table of the FROM clause, e.g. {@code runs r}. */
+  void from(String tableAndAlias) {
+    from = tableAndAlias;
+  }
+
+  /**
+   * Makes {@code table} restricted to {@code key} the first table of the FROM clause, so the search
+   * is driven from its {@code (key, value)} index; returns its alias, which later {@link #keyJoin}
+   * calls for the same table and key reuse.
+   */
+  String driver(String table, String key) {
+    String alias = "k" + (++nextAlias);
+    aliases.put(table + '\u0000' + key, alias);
+    from = table + " " + alias;
+    where(alias + ".key = ?", List.of(key));
+    return alias;
+  }
+
+  /** Appends a join of fixed text without binds, e.g. {@code JOIN runs r ON ...}. */
+  void join(String fixedJoin) {
+    joins.append(' ').append(fixedJoin);
   }
 
   /**
@@ -153,9 +184,23 @@ final class SqlParts {
     return sb.toString();
   }
 
-  /** Assembles {@code select from} + joins + conditions + order + {@code LIMIT ? OFFSET ?}. */
-  SqlQuery build(String selectFrom, int limit, long offset) {
-    StringBuilder sql = new StringBuilder(selectFrom).append(joins);
+  /** Assembles {@code select FROM} + tables + conditions + order + {@code LIMIT ? OFFSET ?}. */
+  SqlQuery build(String select, int limit, long offset) {
+    if (aliases.size() > MAX_KEY_JOINS) {
+      throw KeelException.invalid(
+          "The search uses "
+              + aliases.size()
+              + " distinct metric, param and tag keys in its filter and order_by; at most "
+              + MAX_KEY_JOINS
+              + " are supported.");
+    }
+    if (joinBinds.size() + whereBinds.size() > MAX_BINDS) {
+      throw KeelException.invalid(
+          "The search has too many values (experiment ids and list items); at most "
+              + MAX_BINDS
+              + " are supported.");
+    }
+    StringBuilder sql = new StringBuilder(select).append(" FROM ").append(from).append(joins);
     if (!where.isEmpty()) {
       sql.append(" WHERE ").append(String.join(" AND ", where));
     }

@@ -1,7 +1,10 @@
 package dev.keel.tracking.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
 import dev.keel.store.Dialect;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,8 +33,8 @@ class SqlShapeTest {
     assertThat(q.binds())
         .containsExactly(
             evilKey,
-            "m m",
             evilKey,
+            "m m",
             7L,
             "active",
             evilValue,
@@ -44,23 +47,38 @@ class SqlShapeTest {
   }
 
   @Test
-  void each_metric_param_and_tag_key_is_one_primary_key_join() {
+  void a_metric_filter_drives_the_search_and_each_key_is_one_primary_key_join() {
     SqlQuery q =
         RunSearch.compile(
             Dialect.SQLITE,
             List.of(1L),
             ViewType.ALL,
-            "metrics.acc > 0.9 and metrics.acc < 0.99 and params.model = 'xgb'",
-            List.of("metrics.acc DESC", "metrics.loss"),
+            "params.model = 'xgb' and metrics.acc != 0.5 and metrics.loss > 0.9"
+                + " and metrics.loss < 0.99",
+            List.of("metrics.loss DESC", "metrics.acc", "metrics.m"),
             10,
             0);
     assertThat(q.sql())
         .startsWith(
-            "SELECT r.run_uuid FROM runs r JOIN latest_metrics k1 ON k1.run_uuid ="
-                + " r.run_uuid AND k1.key = ? JOIN params k2 ON k2.run_uuid = r.run_uuid AND k2.key = ?"
-                + " LEFT JOIN latest_metrics k3 ON k3.run_uuid = r.run_uuid AND k3.key = ?")
+            "SELECT r.run_uuid FROM latest_metrics k1"
+                + " JOIN params k2 ON k2.run_uuid = k1.run_uuid AND k2.key = ?"
+                + " JOIN latest_metrics k3 ON k3.run_uuid = k1.run_uuid AND k3.key = ?"
+                + " JOIN runs r ON r.run_uuid = k1.run_uuid"
+                + " LEFT JOIN latest_metrics k4 ON k4.run_uuid = r.run_uuid AND k4.key = ?"
+                + " WHERE k1.key = ? AND ")
         .endsWith("LIMIT ? OFFSET ?");
-    assertThat(q.sql()).doesNotContain("k4");
+    assertThat(q.sql()).doesNotContain("k5");
+    assertThat(q.binds().subList(0, 4)).containsExactly("model", "acc", "m", "loss");
+  }
+
+  @Test
+  void without_a_metric_filter_the_search_starts_from_runs() {
+    SqlQuery q =
+        RunSearch.compile(
+            Dialect.SQLITE, List.of(1L), ViewType.ALL, "tags.t = 'x'", List.of(), 10, 0);
+    assertThat(q.sql())
+        .startsWith(
+            "SELECT r.run_uuid FROM runs r JOIN tags k1 ON k1.run_uuid = r.run_uuid AND k1.key = ?");
   }
 
   @Test
@@ -85,5 +103,48 @@ class SqlShapeTest {
         ExperimentSearch.compile(Dialect.SQLITE, ViewType.ALL, "", List.of("name"), 1, 0).sql();
     assertThat(pg).contains("e.name COLLATE \"C\"");
     assertThat(lite).doesNotContain("COLLATE");
+  }
+
+  @Test
+  void too_many_distinct_keys_is_a_400_not_a_database_error() {
+    String filter =
+        java.util.stream.IntStream.range(0, 41)
+            .mapToObj(i -> "params.p" + i + " = 'x'")
+            .collect(java.util.stream.Collectors.joining(" AND "));
+    assertThatThrownBy(
+            () ->
+                RunSearch.compile(
+                    Dialect.SQLITE, List.of(1L), ViewType.ALL, filter, List.of(), 1, 0))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.getMessage()).contains("41 distinct", "at most 40");
+            });
+    String forty = filter.substring(0, filter.lastIndexOf(" AND "));
+    assertThat(
+            RunSearch.compile(Dialect.SQLITE, List.of(1L), ViewType.ALL, forty, List.of(), 1, 0)
+                .sql())
+        .contains("k40");
+  }
+
+  @Test
+  void too_many_values_is_a_400_not_a_database_error() {
+    String ids =
+        java.util.stream.IntStream.range(0, 30_001)
+            .mapToObj(i -> "'r" + i + "'")
+            .collect(java.util.stream.Collectors.joining(","));
+    assertThatThrownBy(
+            () ->
+                RunSearch.compile(
+                    Dialect.SQLITE,
+                    List.of(1L),
+                    ViewType.ALL,
+                    "run_id IN (" + ids + ")",
+                    List.of(),
+                    1,
+                    0))
+        .isInstanceOfSatisfying(
+            KeelException.class, e -> assertThat(e.getMessage()).contains("too many values"));
   }
 }
