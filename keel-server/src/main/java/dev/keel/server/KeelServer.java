@@ -3,6 +3,7 @@ package dev.keel.server;
 import dev.keel.core.KeelConfig;
 import dev.keel.server.http.ErrorTranslator;
 import dev.keel.server.http.HttpMetrics;
+import dev.keel.server.http.JettyErrorHandler;
 import dev.keel.server.http.Json;
 import dev.keel.server.http.Routes;
 import dev.keel.server.tracking.ArtifactRoutes;
@@ -68,7 +69,11 @@ public final class KeelServer implements AutoCloseable {
                 cfg.jetty.port = config.port();
                 // Paths are checked by Keel after full decoding; let odd encodings reach it.
                 cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
-                cfg.jetty.modifyServer(s -> s.setStopTimeout(10_000));
+                cfg.jetty.modifyServer(
+                    s -> {
+                      s.setStopTimeout(10_000);
+                      s.setErrorHandler(new JettyErrorHandler());
+                    });
                 cfg.requestLogger.http(metrics::record);
                 ErrorTranslator.install(cfg.routes);
                 Routes routes = new Routes(cfg.routes);

@@ -3,6 +3,7 @@ package dev.keel.tracking;
 import dev.keel.core.Ids;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.PageToken;
 import dev.keel.core.Validate;
 import dev.keel.tracking.search.ViewType;
 import java.time.Clock;
@@ -39,6 +40,13 @@ public final class TrackingService {
   public static final int MAX_SEARCH_EXPERIMENTS = 50_000;
   public static final int DEFAULT_SEARCH_EXPERIMENTS = 1000;
   public static final int MAX_METRIC_HISTORY = 25_000;
+
+  /**
+   * Most points of one metric served in a single response to a client that cannot follow page
+   * tokens (see {@link #wholeMetricHistory}).
+   */
+  public static final int MAX_UNPAGED_METRIC_HISTORY = 250_000;
+
   public static final int MAX_DATASETS_PER_REQUEST = 1000;
 
   private final TrackingStore store;
@@ -285,6 +293,42 @@ public final class TrackingService {
     Validate.required("metric_key", key);
     int max = maxResults(maxResults, MAX_METRIC_HISTORY, MAX_METRIC_HISTORY);
     return store.metricHistory(runId, key, max, pageToken);
+  }
+
+  /**
+   * The whole history of a metric in one list, for clients that cannot page: the official MLflow
+   * Java client asks for 25,000 points and fails on any {@code next_page_token} (it appends the
+   * next page to the first page's unmodifiable list). A history longer than {@link
+   * #MAX_UNPAGED_METRIC_HISTORY} is refused with a message rather than cut short.
+   */
+  public List<Metric> wholeMetricHistory(String runId, String key) {
+    Validate.required("run_id", runId);
+    Validate.required("metric_key", key);
+    // The client repeats a refused request three times: find "too long" without reading it all.
+    Optional<String> pastTheCap = Optional.of(PageToken.ofOffset(MAX_UNPAGED_METRIC_HISTORY));
+    if (!store.metricHistory(runId, key, 1, pastTheCap).items().isEmpty()) {
+      throw tooLongForOneResponse(runId, key);
+    }
+    Page<Metric> all =
+        store.metricHistory(runId, key, MAX_UNPAGED_METRIC_HISTORY, Optional.empty());
+    if (all.nextPageToken().isPresent()) { // it grew meanwhile
+      throw tooLongForOneResponse(runId, key);
+    }
+    return all.items();
+  }
+
+  private static KeelException tooLongForOneResponse(String runId, String key) {
+    return KeelException.invalid(
+        "Metric '"
+            + key
+            + "' of run "
+            + runId
+            + " has more than "
+            + MAX_UNPAGED_METRIC_HISTORY
+            + " points, more than one response holds for a client that does not follow"
+            + " next_page_token; read it in pages of at most "
+            + MAX_METRIC_HISTORY
+            + " with page_token.");
   }
 
   public void logInputs(String runId, List<DatasetInput> inputs) {

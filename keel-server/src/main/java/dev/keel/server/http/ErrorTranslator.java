@@ -60,7 +60,8 @@ public final class ErrorTranslator {
     ctx.status(code.httpStatus());
   }
 
-  private static ErrorCode codeFor(int status) {
+  /** The error code Keel answers an HTTP status with. */
+  static ErrorCode codeFor(int status) {
     return switch (status) {
       case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;

@@ -32,6 +32,7 @@ import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * MLflow tracking REST API 2.0, served at {@code /api/2.0/mlflow/...} and mirrored at {@code
@@ -302,6 +303,15 @@ public final class TrackingRoutes {
 
   private void metricHistory(Context ctx) {
     Request req = Request.of(ctx);
+    if (isJavaClientGetMetricHistory(ctx, req)) {
+      List<Metric> all = tracking.wholeMetricHistory(runId(req), req.required("metric_key"));
+      ObjectNode n = Json.object();
+      if (!all.isEmpty()) {
+        n.set("metrics", TrackingJson.metrics(all));
+      }
+      Json.write(ctx, n);
+      return;
+    }
     Page<Metric> page =
         tracking.metricHistory(
             runId(req),
@@ -314,6 +324,25 @@ public final class TrackingRoutes {
     }
     page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
     Json.write(ctx, n);
+  }
+
+  /**
+   * True for the first request of the official MLflow Java client's {@code getMetricHistory}
+   * ({@code User-Agent: mlflow-java-client/<version>}, {@code max_results=25000}, no page token).
+   * That method throws {@code UnsupportedOperationException} on any {@code next_page_token} (it
+   * appends the next page to the first page's unmodifiable list), so it gets the whole history in
+   * one response, as MLflow's 2.x server (which did not page get-history) gave it. Other requests
+   * of that client, e.g. through {@code sendGet}, page as usual.
+   */
+  static boolean isJavaClientGetMetricHistory(Context ctx, Request req) {
+    String agent = ctx.header("User-Agent");
+    if (agent == null || !agent.startsWith("mlflow-java-client/")) {
+      return false;
+    }
+    OptionalLong max = req.int64("max_results");
+    return nonEmpty(req.string("page_token")).isEmpty()
+        && max.isPresent()
+        && max.getAsLong() == TrackingService.MAX_METRIC_HISTORY;
   }
 
   // ---------------------------------------------------------------- decoding
