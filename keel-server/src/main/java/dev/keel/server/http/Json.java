@@ -1,6 +1,7 @@
 package dev.keel.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,23 @@ public final class Json {
     } catch (IOException e) {
       throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
     }
+  }
+
+  /** Writes JSON straight to a generator (for large responses: no intermediate tree). */
+  @FunctionalInterface
+  public interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** Streams the response body through {@code writer} with status 200. */
+  public static void stream(Context ctx, Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
+    }
+    ctx.contentType("application/json").result(out.toByteArray());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.keel.server.tracking;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.server.http.Json;
@@ -10,11 +11,14 @@ import dev.keel.tracking.Param;
 import dev.keel.tracking.Run;
 import dev.keel.tracking.RunInfo;
 import dev.keel.tracking.Tag;
+import java.io.IOException;
 import java.util.List;
 
 /**
- * Tracking entities in MLflow's JSON shape: snake_case, int64 as numbers, enums by name, unset and
- * empty repeated fields left out (as protobuf's JSON printer does).
+ * Tracking entities in MLflow's JSON shape: snake_case, int64 as numbers, enums by name, NaN and
+ * infinities as strings, unset and empty repeated fields left out (as protobuf's JSON printer
+ * does). Runs and metrics are streamed (search pages and histories are large); experiments are
+ * small trees.
  */
 final class TrackingJson {
   private TrackingJson() {}
@@ -28,79 +32,123 @@ final class TrackingJson {
     n.put("last_update_time", e.lastUpdateTime());
     n.put("creation_time", e.creationTime());
     if (!e.tags().isEmpty()) {
-      n.set("tags", tags(e.tags()));
+      ArrayNode a = n.putArray("tags");
+      for (Tag t : e.tags()) {
+        a.addObject().put("key", t.key()).put("value", t.value());
+      }
     }
     return n;
   }
 
-  static ObjectNode run(Run r) {
-    ObjectNode n = Json.object();
-    n.set("info", runInfo(r.info()));
-    ObjectNode data = n.putObject("data");
+  /** Writes {@code {"<field>": <run>}}. */
+  static Json.Writer runResponse(String field, Run run) {
+    return g -> {
+      g.writeStartObject();
+      g.writeFieldName(field);
+      writeRun(g, run);
+      g.writeEndObject();
+    };
+  }
+
+  /** Writes {@code {"run_info": <info>}}. */
+  static Json.Writer runInfoResponse(RunInfo info) {
+    return g -> {
+      g.writeStartObject();
+      g.writeFieldName("run_info");
+      writeRunInfo(g, info);
+      g.writeEndObject();
+    };
+  }
+
+  static void writeRun(JsonGenerator g, Run r) throws IOException {
+    g.writeStartObject();
+    g.writeFieldName("info");
+    writeRunInfo(g, r.info());
+    g.writeObjectFieldStart("data");
     if (!r.metrics().isEmpty()) {
-      data.set("metrics", metrics(r.metrics()));
+      g.writeFieldName("metrics");
+      writeMetrics(g, r.metrics());
     }
     if (!r.params().isEmpty()) {
-      ArrayNode a = data.putArray("params");
+      g.writeArrayFieldStart("params");
       for (Param p : r.params()) {
-        a.addObject().put("key", p.key()).put("value", p.value());
+        g.writeStartObject();
+        g.writeStringField("key", p.key());
+        g.writeStringField("value", p.value());
+        g.writeEndObject();
       }
+      g.writeEndArray();
     }
     if (!r.tags().isEmpty()) {
-      data.set("tags", tags(r.tags()));
+      writeTags(g, r.tags());
     }
-    ObjectNode inputs = n.putObject("inputs");
+    g.writeEndObject();
+    g.writeObjectFieldStart("inputs");
     if (!r.inputs().isEmpty()) {
-      ArrayNode a = inputs.putArray("dataset_inputs");
+      g.writeArrayFieldStart("dataset_inputs");
       for (DatasetInput in : r.inputs()) {
-        ObjectNode di = a.addObject();
+        g.writeStartObject();
         if (!in.tags().isEmpty()) {
-          di.set("tags", tags(in.tags()));
+          writeTags(g, in.tags());
         }
-        ObjectNode d = di.putObject("dataset");
-        d.put("name", in.dataset().name());
-        d.put("digest", in.dataset().digest());
-        d.put("source_type", in.dataset().sourceType());
-        d.put("source", in.dataset().source());
-        in.dataset().schema().ifPresent(s -> d.put("schema", s));
-        in.dataset().profile().ifPresent(s -> d.put("profile", s));
+        g.writeObjectFieldStart("dataset");
+        g.writeStringField("name", in.dataset().name());
+        g.writeStringField("digest", in.dataset().digest());
+        g.writeStringField("source_type", in.dataset().sourceType());
+        g.writeStringField("source", in.dataset().source());
+        if (in.dataset().schema().isPresent()) {
+          g.writeStringField("schema", in.dataset().schema().get());
+        }
+        if (in.dataset().profile().isPresent()) {
+          g.writeStringField("profile", in.dataset().profile().get());
+        }
+        g.writeEndObject();
+        g.writeEndObject();
       }
+      g.writeEndArray();
     }
-    return n;
+    g.writeEndObject();
+    g.writeEndObject();
   }
 
-  static ObjectNode runInfo(RunInfo i) {
-    ObjectNode n = Json.object();
-    n.put("run_id", i.runId());
-    n.put("run_uuid", i.runId());
-    n.put("run_name", i.runName());
-    n.put("experiment_id", i.experimentId());
-    n.put("user_id", i.userId());
-    n.put("status", i.status().name());
-    n.put("start_time", i.startTime());
-    i.endTime().ifPresent(t -> n.put("end_time", t));
-    n.put("artifact_uri", i.artifactUri());
-    n.put("lifecycle_stage", i.lifecycleStage().wire());
-    return n;
+  static void writeRunInfo(JsonGenerator g, RunInfo i) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("run_id", i.runId());
+    g.writeStringField("run_uuid", i.runId());
+    g.writeStringField("run_name", i.runName());
+    g.writeStringField("experiment_id", i.experimentId());
+    g.writeStringField("user_id", i.userId());
+    g.writeStringField("status", i.status().name());
+    g.writeNumberField("start_time", i.startTime());
+    if (i.endTime().isPresent()) {
+      g.writeNumberField("end_time", i.endTime().getAsLong());
+    }
+    g.writeStringField("artifact_uri", i.artifactUri());
+    g.writeStringField("lifecycle_stage", i.lifecycleStage().wire());
+    g.writeEndObject();
   }
 
-  static ArrayNode metrics(List<Metric> metrics) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
+  static void writeMetrics(JsonGenerator g, List<Metric> metrics) throws IOException {
+    g.writeStartArray();
     for (Metric m : metrics) {
-      a.addObject()
-          .put("key", m.key())
-          .put("value", m.value())
-          .put("timestamp", m.timestamp())
-          .put("step", m.step());
+      g.writeStartObject();
+      g.writeStringField("key", m.key());
+      g.writeNumberField("value", m.value());
+      g.writeNumberField("timestamp", m.timestamp());
+      g.writeNumberField("step", m.step());
+      g.writeEndObject();
     }
-    return a;
+    g.writeEndArray();
   }
 
-  static ArrayNode tags(List<Tag> tags) {
-    ArrayNode a = Json.MAPPER.createArrayNode();
+  private static void writeTags(JsonGenerator g, List<Tag> tags) throws IOException {
+    g.writeArrayFieldStart("tags");
     for (Tag t : tags) {
-      a.addObject().put("key", t.key()).put("value", t.value());
+      g.writeStartObject();
+      g.writeStringField("key", t.key());
+      g.writeStringField("value", t.value());
+      g.writeEndObject();
     }
-    return a;
+    g.writeEndArray();
   }
 }

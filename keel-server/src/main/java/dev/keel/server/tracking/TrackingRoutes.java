@@ -24,6 +24,7 @@ import dev.keel.tracking.Experiment;
 import dev.keel.tracking.Metric;
 import dev.keel.tracking.Param;
 import dev.keel.tracking.Run;
+import dev.keel.tracking.RunInfo;
 import dev.keel.tracking.Tag;
 import dev.keel.tracking.TrackingService;
 import io.javalin.http.Context;
@@ -189,27 +190,20 @@ public final class TrackingRoutes {
             req.string("user_id"),
             req.int64("start_time"),
             tags(req, "tags"));
-    ObjectNode n = Json.object();
-    n.set("run", TrackingJson.run(run));
-    Json.write(ctx, n);
+    Json.stream(ctx, TrackingJson.runResponse("run", run));
   }
 
   private void getRun(Context ctx) {
     Run run = tracking.getRun(runId(Request.of(ctx)));
-    ObjectNode n = Json.object();
-    n.set("run", TrackingJson.run(run));
-    Json.write(ctx, n);
+    Json.stream(ctx, TrackingJson.runResponse("run", run));
   }
 
   private void updateRun(Context ctx) {
     Request req = Request.of(ctx);
-    ObjectNode n = Json.object();
-    n.set(
-        "run_info",
-        TrackingJson.runInfo(
-            tracking.updateRun(
-                runId(req), req.string("status"), req.int64("end_time"), req.string("run_name"))));
-    Json.write(ctx, n);
+    RunInfo info =
+        tracking.updateRun(
+            runId(req), req.string("status"), req.int64("end_time"), req.string("run_name"));
+    Json.stream(ctx, TrackingJson.runInfoResponse(info));
   }
 
   private void deleteRun(Context ctx) {
@@ -232,13 +226,22 @@ public final class TrackingRoutes {
             req.int64("max_results"),
             req.strings("order_by"),
             req.string("page_token"));
-    ObjectNode n = Json.object();
-    if (!page.items().isEmpty()) {
-      ArrayNode a = n.putArray("runs");
-      page.items().forEach(run -> a.add(TrackingJson.run(run)));
-    }
-    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
-    Json.write(ctx, n);
+    Json.stream(
+        ctx,
+        g -> {
+          g.writeStartObject();
+          if (!page.items().isEmpty()) {
+            g.writeArrayFieldStart("runs");
+            for (Run run : page.items()) {
+              TrackingJson.writeRun(g, run);
+            }
+            g.writeEndArray();
+          }
+          if (page.nextPageToken().isPresent()) {
+            g.writeStringField("next_page_token", page.nextPageToken().get());
+          }
+          g.writeEndObject();
+        });
   }
 
   private void logMetric(Context ctx) {
@@ -305,11 +308,7 @@ public final class TrackingRoutes {
     Request req = Request.of(ctx);
     if (isJavaClientGetMetricHistory(ctx, req)) {
       List<Metric> all = tracking.wholeMetricHistory(runId(req), req.required("metric_key"));
-      ObjectNode n = Json.object();
-      if (!all.isEmpty()) {
-        n.set("metrics", TrackingJson.metrics(all));
-      }
-      Json.write(ctx, n);
+      writeMetricPage(ctx, new Page<>(all, Optional.empty()));
       return;
     }
     Page<Metric> page =
@@ -318,12 +317,23 @@ public final class TrackingRoutes {
             req.required("metric_key"),
             req.int64("max_results"),
             req.string("page_token"));
-    ObjectNode n = Json.object();
-    if (!page.items().isEmpty()) {
-      n.set("metrics", TrackingJson.metrics(page.items()));
-    }
-    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
-    Json.write(ctx, n);
+    writeMetricPage(ctx, page);
+  }
+
+  private static void writeMetricPage(Context ctx, Page<Metric> page) {
+    Json.stream(
+        ctx,
+        g -> {
+          g.writeStartObject();
+          if (!page.items().isEmpty()) {
+            g.writeFieldName("metrics");
+            TrackingJson.writeMetrics(g, page.items());
+          }
+          if (page.nextPageToken().isPresent()) {
+            g.writeStringField("next_page_token", page.nextPageToken().get());
+          }
+          g.writeEndObject();
+        });
   }
 
   /**
