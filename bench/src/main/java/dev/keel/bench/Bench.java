@@ -1,0 +1,311 @@
+package dev.keel.bench;
+
+import dev.keel.store.Dialect;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Keel's tracking-server benchmarks: {@code Bench ingest|search|startup|all [--key=value ...]}; the
+ * options are in {@link #USAGE}, the method and the results in {@code docs/benchmarks.md}, and
+ * {@code bench/run.sh} builds and runs it.
+ */
+public final class Bench {
+  static final String DEFAULT_PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  /** A PostgreSQL schema to use and keep (with --data-dir: seed once, reuse); empty for none. */
+  private static String pgSchema = "";
+
+  private Bench() {}
+
+  static final String USAGE =
+      """
+      usage: Bench COMMAND [--key=value ...]
+        ingest    figure 1: log-batch points/s
+                  --clients=8 --batch=1000 --keys=10 --warmup=10 --duration=30 (seconds)
+        search    figure 2: seed --runs=100000 runs with --seed-clients=16, verify, then
+                  one client (--latency-warmup=50 --latency-requests=300) and
+                  --search-clients=20 concurrent clients (--warmup=10 --duration=30)
+        startup   figure 3: launch to first 200 from /ready on an empty data dir, --reps=10
+        all       startup, ingest and search on SQLite, then ingest and search on PostgreSQL
+      common:
+        --db=sqlite|postgres
+        --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
+        --work-dir=DIR   (default: a new temp dir, deleted after a successful run unless --keep)
+        --data-dir=DIR   (search: seed once into DIR, reuse it on later runs; on PostgreSQL
+                          only together with --pg-schema)
+        --pg-schema=NAME use and keep this PostgreSQL schema instead of a throw-away one
+        --server-jvm-args="-Xmx2g ..."  extra options for the server JVM
+      """;
+
+  public static void main(String[] argv) throws Exception {
+    if (argv.length == 0 || argv[0].startsWith("-") || List.of(argv).contains("--help")) {
+      System.out.print(USAGE);
+      System.exit(argv.length == 0 ? 2 : 0);
+    }
+    String command = argv[0];
+    Args args = new Args(argv, 1);
+    String db = args.string("db", "sqlite");
+    String pgUrl = args.string("pg-url", DEFAULT_PG);
+    pgSchema = args.string("pg-schema", "");
+    boolean keep = args.flag("keep");
+    String work = args.string("work-dir", "");
+    String dataDirArg = args.string("data-dir", "");
+    List<String> jvmArgs =
+        Arrays.stream(args.string("server-jvm-args", "").trim().split("\\s+"))
+            .filter(s -> !s.isEmpty())
+            .toList();
+    IngestBench.Config ingest =
+        new IngestBench.Config(
+            args.integer("clients", 8),
+            args.integer("batch", 1000),
+            args.integer("keys", 10),
+            args.seconds("warmup", 10),
+            args.seconds("duration", 30));
+    SearchConfig search =
+        new SearchConfig(
+            args.integer("runs", 100_000),
+            args.integer("seed-clients", 16),
+            args.integer("latency-warmup", 50),
+            args.integer("latency-requests", 300),
+            args.integer("search-clients", 20),
+            ingest.warmup(),
+            ingest.measure());
+    int reps = args.integer("reps", 10);
+    args.checkAllUsed();
+
+    Path workDir =
+        work.isEmpty()
+            ? Files.createTempDirectory("keel-bench-")
+            : Files.createDirectories(Path.of(work));
+    System.out.println(Machine.describe());
+    System.out.println("work dir: " + workDir);
+    boolean ok = false;
+    try {
+      switch (command) {
+        case "ingest" -> ingest(workDir, db, pgUrl, jvmArgs, ingest);
+        case "search" -> search(workDir, db, pgUrl, jvmArgs, search, dataDirArg);
+        case "startup" -> startup(workDir, jvmArgs, reps);
+        case "all" -> {
+          pgSchema = ""; // PostgreSQL runs use throw-away schemas here
+          startup(workDir, jvmArgs, reps);
+          ingest(workDir, "sqlite", pgUrl, jvmArgs, ingest);
+          search(workDir, "sqlite", pgUrl, jvmArgs, search, dataDirArg);
+          ingest(workDir, "postgres", pgUrl, jvmArgs, ingest);
+          search(workDir, "postgres", pgUrl, jvmArgs, search, "");
+        }
+        default -> throw new IllegalArgumentException("unknown command " + command);
+      }
+      ok = true;
+    } finally {
+      if (ok && !keep && work.isEmpty()) {
+        deleteTree(workDir);
+      } else if (!ok) {
+        System.out.println("kept " + workDir + " (server logs) after the failure");
+      }
+    }
+  }
+
+  record SearchConfig(
+      int runs,
+      int seedClients,
+      int latencyWarmup,
+      int latencyRequests,
+      int clients,
+      java.time.Duration warmup,
+      java.time.Duration measure) {}
+
+  private static void header(String title) throws InterruptedException {
+    System.out.println();
+    System.out.println("=== " + title + " ===");
+    long[] t0 = Machine.cpuTicks();
+    Thread.sleep(3000);
+    System.out.printf(
+        "before: load %s; %.2f of %d cores busy over 3 s with no benchmark running (other"
+            + " users of the machine)%n",
+        Machine.loadAverage(),
+        Machine.busyCores(t0, Machine.cpuTicks()),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  private static void startup(Path workDir, List<String> jvmArgs, int reps) throws Exception {
+    header("startup: launch to first 200 from /ready, empty SQLite data dir");
+    StartupBench.Result r = StartupBench.run(workDir, "", jvmArgs, reps);
+    System.out.println(r);
+    System.out.printf(
+        "| startup to ready (SQLite, empty dir) | <= 2000 ms | median %d ms, max %d ms (%d reps) |%n",
+        r.median(), r.max(), reps);
+    System.out.println("load after: " + Machine.loadAverage());
+  }
+
+  private static void ingest(
+      Path workDir, String db, String pgUrl, List<String> jvmArgs, IngestBench.Config cfg)
+      throws Exception {
+    header(
+        "ingest ("
+            + db
+            + "): log-batch, "
+            + cfg.batch()
+            + " metrics/request, "
+            + cfg.clients()
+            + " clients");
+    Path dir = Files.createTempDirectory(workDir, "ingest-" + db + "-");
+    try (Target t = Target.open(db, pgUrl, dir.resolve("data"))) {
+      ServerProcess s =
+          ServerProcess.launch(t.dataDir, t.serverUrl(), jvmArgs, dir.resolve("server.log"));
+      try {
+        s.awaitReady(java.time.Duration.ofSeconds(120), 20);
+        LoadRunner.Result r = IngestBench.run(s, cfg);
+        System.out.println(r);
+        System.out.printf(
+            "| log-batch ingest (%s, %d clients, %d/request) | >= 100,000 points/s | %,.0f points/s"
+                + " (p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d errors) |%n",
+            db,
+            cfg.clients(),
+            cfg.batch(),
+            r.unitsPerSecond(),
+            r.latency().p50(),
+            r.latency().p99(),
+            r.latency().max(),
+            r.errors());
+        System.out.println("server RSS: " + s.rssMib() + " MiB");
+      } finally {
+        s.close();
+      }
+    }
+    System.out.println("load after: " + Machine.loadAverage());
+    deleteTree(dir);
+  }
+
+  private static void search(
+      Path workDir,
+      String db,
+      String pgUrl,
+      List<String> jvmArgs,
+      SearchConfig cfg,
+      String dataDirArg)
+      throws Exception {
+    header(
+        "search ("
+            + db
+            + "): "
+            + cfg.runs()
+            + " runs, filter `"
+            + SearchBench.FILTER
+            + "`, order by `"
+            + SearchBench.ORDER_BY
+            + "`, page "
+            + SearchBench.PAGE);
+    boolean reuse = !dataDirArg.isEmpty() && (db.equals("sqlite") || !pgSchema.isEmpty());
+    Path dir =
+        reuse ? Path.of(dataDirArg) : Files.createTempDirectory(workDir, "search-" + db + "-");
+    if (reuse) {
+      Files.createDirectories(dir);
+    }
+    try (Target t = Target.open(db, pgUrl, dir.resolve("data"))) {
+      ServerProcess s =
+          ServerProcess.launch(t.dataDir, t.serverUrl(), jvmArgs, dir.resolve("server.log"));
+      try {
+        s.awaitReady(java.time.Duration.ofSeconds(120), 20);
+        SearchBench.Seed seed = SearchBench.seed(s, dir, cfg.runs(), cfg.seedClients());
+        if (t.pg != null) {
+          t.pg.analyze();
+          System.out.println("ANALYZE done (as autovacuum would after a bulk load)");
+        }
+        System.out.println("load after seeding: " + Machine.loadAverage());
+        SearchBench.verify(s, seed);
+        if (t.pg != null) {
+          SearchBench.explain(Dialect.POSTGRESQL, t.pg.serverUrl(), seed);
+        } else {
+          SearchBench.explain(
+              Dialect.SQLITE,
+              "jdbc:sqlite:file:" + t.dataDir.resolve("keel.db") + "?mode=ro",
+              seed);
+        }
+        LoadRunner.Result lat =
+            SearchBench.latency(s, seed, cfg.latencyWarmup(), cfg.latencyRequests());
+        System.out.println("one client: " + lat);
+        System.out.println("load: " + Machine.loadAverage());
+        LoadRunner.Result thr =
+            SearchBench.throughput(s, seed, cfg.clients(), cfg.warmup(), cfg.measure());
+        System.out.println(cfg.clients() + " clients: " + thr);
+        System.out.printf(
+            "| search-runs latency (%s, 1 client) | p50 <= 25 ms | p50 %.1f ms (p90 %.1f, p99 %.1f,"
+                + " max %.1f ms) |%n",
+            db, lat.latency().p50(), lat.latency().p90(), lat.latency().p99(), lat.latency().max());
+        System.out.printf(
+            "| search-runs throughput (%s, %d clients) | >= 200 searches/s | %.0f searches/s"
+                + " (p50 %.0f ms, p99 %.0f ms, %d errors) |%n",
+            db,
+            cfg.clients(),
+            thr.requestsPerSecond(),
+            thr.latency().p50(),
+            thr.latency().p99(),
+            thr.errors());
+        System.out.printf(
+            "answer size: %.0f KiB per page of %d runs; server RSS %d MiB%n",
+            lat.units() / (double) lat.requests() / 1024, SearchBench.PAGE, s.rssMib());
+      } finally {
+        s.close();
+      }
+    }
+    System.out.println("load after: " + Machine.loadAverage());
+    if (!reuse) {
+      deleteTree(dir);
+    }
+  }
+
+  /** The metadata database of one benchmark: SQLite in a data dir, or a fresh PostgreSQL schema. */
+  private static final class Target implements AutoCloseable {
+    final Path dataDir;
+    final Postgres pg;
+
+    private Target(Path dataDir, Postgres pg) {
+      this.dataDir = dataDir;
+      this.pg = pg;
+    }
+
+    static Target open(String db, String pgUrl, Path dataDir) throws Exception {
+      return switch (db) {
+        case "sqlite" -> new Target(dataDir, null);
+        case "postgres" -> {
+          Postgres pg =
+              pgSchema.isEmpty()
+                  ? Postgres.createSchema(pgUrl)
+                  : Postgres.keepSchema(pgUrl, pgSchema);
+          System.out.println(
+              "PostgreSQL schema " + pg.schema() + (pg.dropsOnClose() ? "" : " (kept)"));
+          yield new Target(dataDir, pg);
+        }
+        default -> throw new IllegalArgumentException("--db must be sqlite or postgres");
+      };
+    }
+
+    String serverUrl() {
+      return pg == null ? "" : pg.serverUrl();
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (pg != null && pg.dropsOnClose()) {
+        pg.close();
+        System.out.println("dropped PostgreSQL schema " + pg.schema());
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
