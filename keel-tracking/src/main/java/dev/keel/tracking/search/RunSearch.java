@@ -236,18 +236,22 @@ public final class RunSearch {
     switch (o.entity()) {
       case METRIC -> {
         String m = q.keyJoin("latest_metrics", "run_uuid", "r.run_uuid", o.key(), false);
-        q.orderBy(
-            "CASE WHEN "
-                + m
-                + ".run_uuid IS NULL THEN 2 WHEN "
-                + m
-                + ".is_nan = 1 THEN 1 ELSE 0 END");
+        if (!q.isInner(m)) { // a filter on the key already excludes missing and NaN values
+          q.orderBy(
+              "CASE WHEN "
+                  + m
+                  + ".run_uuid IS NULL THEN 2 WHEN "
+                  + m
+                  + ".is_nan = 1 THEN 1 ELSE 0 END");
+        }
         q.orderBy(SqlParts.direction(m + ".value", asc));
       }
       case PARAM, TAG -> {
         String table = o.entity() == Entity.PARAM ? "params" : "tags";
         String a = q.keyJoin(table, "run_uuid", "r.run_uuid", o.key(), false);
-        q.orderBy("CASE WHEN " + a + ".run_uuid IS NULL THEN 1 ELSE 0 END");
+        if (!q.isInner(a)) { // a filter on the key already excludes runs lacking it
+          q.orderBy("CASE WHEN " + a + ".run_uuid IS NULL THEN 1 ELSE 0 END");
+        }
         q.orderBy(q.textOrder(a + ".value", asc));
       }
       case ATTRIBUTE -> {

@@ -5,8 +5,10 @@ import dev.keel.store.Dialect;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Accumulates the pieces of one search statement (joins, conditions, order terms) with their binds
@@ -27,6 +29,7 @@ final class SqlParts {
   private final List<Object> whereBinds = new ArrayList<>();
   private final List<String> order = new ArrayList<>();
   private final Map<String, String> aliases = new HashMap<>();
+  private final Set<String> innerAliases = new HashSet<>();
   private int nextAlias;
 
   SqlParts(Dialect dialect) {
@@ -46,6 +49,7 @@ final class SqlParts {
   String driver(String table, String key) {
     String alias = "k" + (++nextAlias);
     aliases.put(table + '\u0000' + key, alias);
+    innerAliases.add(alias); // the driver is always a filtered key
     from = table + " " + alias;
     where(alias + ".key = ?", List.of(key));
     return alias;
@@ -69,6 +73,9 @@ final class SqlParts {
     }
     alias = "k" + (++nextAlias);
     aliases.put(id, alias);
+    if (inner) {
+      innerAliases.add(alias);
+    }
     joins
         .append(inner ? " JOIN " : " LEFT JOIN ")
         .append(table)
@@ -85,6 +92,14 @@ final class SqlParts {
         .append(".key = ?");
     joinBinds.add(key);
     return alias;
+  }
+
+  /**
+   * Whether {@code alias} is an inner join: a filter on that key exists, so every row has it, and
+   * (for metrics) no NaN value passes a numeric comparison.
+   */
+  boolean isInner(String alias) {
+    return innerAliases.contains(alias);
   }
 
   /** A fresh alias for a correlated subquery. */

@@ -147,4 +147,28 @@ class SqlShapeTest {
         .isInstanceOfSatisfying(
             KeelException.class, e -> assertThat(e.getMessage()).contains("too many values"));
   }
+
+  @Test
+  void ordering_by_a_filtered_metric_adds_no_missing_value_term_so_the_index_serves_the_order() {
+    SqlQuery filtered =
+        RunSearch.compile(
+            Dialect.SQLITE,
+            List.of(1L),
+            ViewType.ACTIVE_ONLY,
+            "metrics.acc > 0.9 and params.model = 'xgb'",
+            List.of("metrics.acc DESC", "params.model"),
+            100,
+            0);
+    assertThat(filtered.sql()).doesNotContain("CASE");
+    SqlQuery unfiltered =
+        RunSearch.compile(
+            Dialect.SQLITE,
+            List.of(1L),
+            ViewType.ACTIVE_ONLY,
+            "",
+            List.of("metrics.acc DESC"),
+            100,
+            0);
+    assertThat(unfiltered.sql()).contains("CASE");
+  }
 }
