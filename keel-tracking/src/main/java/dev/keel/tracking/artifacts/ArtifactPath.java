@@ -236,11 +236,6 @@ public record ArtifactPath(String value) {
   }
 
   /**
-   * One round of percent-decoding. {@code %XX} runs are decoded as UTF-8 (strictly: malformed or
-   * overlong sequences are refused); a {@code %} not followed by two hex digits stays literal, and
-   * {@code +} stays {@code +} (this is a path, not a form).
-   */
-  /**
    * Validates a path taken from a request URI, still percent-encoded: decodes it once (as an HTTP
    * layer would) and then applies {@link #parse}.
    */
@@ -248,6 +243,11 @@ public record ArtifactPath(String value) {
     return parse(field, percentDecode(field, encoded), allowEmpty);
   }
 
+  /**
+   * One round of percent-decoding. {@code %XX} runs are decoded as UTF-8 (strictly: malformed or
+   * overlong sequences are refused); a {@code %} not followed by two hex digits stays literal, and
+   * {@code +} stays {@code +} (this is a path, not a form).
+   */
   private static String percentDecode(String field, String s) {
     if (s.indexOf('%') < 0) {
       return s;
