@@ -5,6 +5,10 @@ package dev.keel.core;
  * names follow MLflow's {@code databricks.proto} so MLflow and Databricks clients recognise them.
  *
  * <p>Note MLflow's quirk, kept on purpose: {@link #RESOURCE_ALREADY_EXISTS} is a 400, not a 409.
+ *
+ * <p>The Unity Catalog API ({@code /api/2.1/unity-catalog/...}) speaks its own dialect, from UC's
+ * {@code exception/ErrorCode.java}: {@link #INVALID_ARGUMENT}, {@link #NOT_FOUND}, {@link
+ * #ALREADY_EXISTS} (409) and {@link #FAILED_PRECONDITION}.
  */
 public enum ErrorCode {
   INVALID_PARAMETER_VALUE(400),
@@ -21,7 +25,15 @@ public enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE(415),
   INTERNAL_ERROR(500),
   NOT_IMPLEMENTED(501),
-  TEMPORARILY_UNAVAILABLE(503);
+  TEMPORARILY_UNAVAILABLE(503),
+  /** Unity Catalog: bad input. */
+  INVALID_ARGUMENT(400),
+  /** Unity Catalog: the operation is not allowed in the object's state (non-empty delete). */
+  FAILED_PRECONDITION(400),
+  /** Unity Catalog: unknown object. */
+  NOT_FOUND(404),
+  /** Unity Catalog: duplicate name (409, unlike MLflow's {@link #RESOURCE_ALREADY_EXISTS}). */
+  ALREADY_EXISTS(409);
 
   private final int httpStatus;
 

@@ -1,6 +1,9 @@
 package dev.keel.server;
 
+import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelConfig;
+import dev.keel.server.catalog.CatalogRoutes;
 import dev.keel.server.http.ErrorTranslator;
 import dev.keel.server.http.HttpMetrics;
 import dev.keel.server.http.JettyErrorHandler;
@@ -53,6 +56,7 @@ public final class KeelServer implements AutoCloseable {
     Database db = Database.open(config.databaseUrl(), config.dataDir());
     try {
       Clock clock = Clock.systemUTC();
+      CatalogService catalog = new CatalogService(new JdbcCatalogStore(db), clock);
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
       HttpMetrics metrics = new HttpMetrics();
@@ -78,6 +82,7 @@ public final class KeelServer implements AutoCloseable {
                 ErrorTranslator.install(cfg.routes);
                 Routes routes = new Routes(cfg.routes);
                 new SystemRoutes(db, metrics, draining::get).register(routes);
+                new CatalogRoutes(catalog).register(routes);
                 new TrackingRoutes(tracking).register(routes);
                 new ArtifactRoutes(artifacts, tracking).register(routes);
               });

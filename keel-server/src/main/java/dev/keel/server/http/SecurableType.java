@@ -9,5 +9,11 @@ public enum SecurableType {
   /** A run, whose experiment is its parent securable. */
   RUN,
   /** Artifacts, addressed by path under an experiment. */
-  ARTIFACT
+  ARTIFACT,
+  /** The whole catalog namespace (creating and listing catalogs). */
+  METASTORE,
+  /** A Unity Catalog catalog. */
+  CATALOG,
+  /** A schema, whose catalog is its parent securable. */
+  SCHEMA
 }

@@ -1,0 +1,28 @@
+package dev.keel.catalog;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An update to a catalog or schema, as Unity Catalog's {@code UpdateCatalog} / {@code
+ * UpdateSchema}. Absent fields stay as they are.
+ *
+ * @param newName a new (valid, lower-cased) name
+ * @param comment a new comment; an empty string clears it
+ * @param properties replaces every property when not empty; an empty map changes nothing (UC's Java
+ *     client always sends {@code "properties": {}})
+ */
+public record Changes(
+    Optional<String> newName, Optional<String> comment, Map<String, String> properties) {
+  public Changes {
+    Objects.requireNonNull(newName, "newName");
+    Objects.requireNonNull(comment, "comment");
+    properties = Map.copyOf(properties);
+  }
+
+  /** True when nothing would change. */
+  public boolean isEmpty() {
+    return newName.isEmpty() && comment.isEmpty() && properties.isEmpty();
+  }
+}

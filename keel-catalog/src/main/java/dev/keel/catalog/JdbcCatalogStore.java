@@ -1,0 +1,443 @@
+package dev.keel.catalog;
+
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * {@link CatalogStore} on Keel's metadata database (SQLite or PostgreSQL), tables from {@code
+ * V2__catalog.sql}. Thread-safe.
+ */
+public final class JdbcCatalogStore implements CatalogStore {
+  private static final String CATALOG_COLUMNS =
+      "id, name, comment, owner, created_at, created_by, updated_at, updated_by";
+  private static final String SCHEMA_COLUMNS =
+      "s.id, c.name AS catalog_name, s.name, s.comment, s.owner, s.created_at, s.created_by,"
+          + " s.updated_at, s.updated_by";
+
+  private final Database db;
+
+  public JdbcCatalogStore(Database db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  // ---------------------------------------------------------------- catalogs
+
+  @Override
+  public void createCatalog(Catalog c) {
+    uniqueName(
+        () ->
+            db.write(
+                h -> {
+                  if (catalogId(h, c.name()).isPresent()) {
+                    throw catalogExists(c.name());
+                  }
+                  h.createUpdate(
+                          "INSERT INTO catalogs ("
+                              + CATALOG_COLUMNS
+                              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                      .bind(0, c.id())
+                      .bind(1, c.name())
+                      .bind(2, c.comment().orElse(null))
+                      .bind(3, c.owner())
+                      .bind(4, c.createdAt())
+                      .bind(5, c.createdBy())
+                      .bind(6, c.updatedAt())
+                      .bind(7, c.updatedBy())
+                      .execute();
+                  insertProperties(h, "catalog_properties", "catalog_id", c.id(), c.properties());
+                  return null;
+                }),
+        () -> getCatalog(c.name()).isPresent(),
+        () -> catalogExists(c.name()));
+  }
+
+  @Override
+  public Optional<Catalog> getCatalog(String name) {
+    return db.read(h -> loadCatalog(h, name));
+  }
+
+  @Override
+  public List<Catalog> listCatalogs(Optional<String> afterName, int limit) {
+    return db.read(
+        h -> {
+          List<Catalog> rows =
+              h.createQuery(
+                      "SELECT "
+                          + CATALOG_COLUMNS
+                          + " FROM catalogs WHERE name > ? ORDER BY name LIMIT ?")
+                  .bind(0, afterName.orElse(""))
+                  .bind(1, limit)
+                  .map((rs, ctx) -> catalogRow(rs, Map.of()))
+                  .list();
+          Map<String, Map<String, String>> props =
+              properties(h, "catalog_properties", "catalog_id", rows.stream().map(Catalog::id));
+          return rows.stream()
+              .map(c -> withProperties(c, props.getOrDefault(c.id(), Map.of())))
+              .toList();
+        });
+  }
+
+  @Override
+  public Catalog updateCatalog(String name, Changes changes, long now, String principal) {
+    String target = changes.newName().orElse(name);
+    return uniqueName(
+        () ->
+            db.write(
+                h -> {
+                  String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
+                  if (!target.equals(name) && catalogId(h, target).isPresent()) {
+                    throw catalogExists(target);
+                  }
+                  update(h, "catalogs", id, target, changes, now, principal);
+                  if (!changes.properties().isEmpty()) {
+                    h.execute("DELETE FROM catalog_properties WHERE catalog_id = ?", id);
+                    insertProperties(
+                        h, "catalog_properties", "catalog_id", id, changes.properties());
+                  }
+                  return loadCatalog(h, target).orElseThrow();
+                }),
+        () -> !target.equals(name) && getCatalog(target).isPresent(),
+        () -> catalogExists(target));
+  }
+
+  @Override
+  public void deleteCatalog(String name, boolean force) {
+    db.write(
+        h -> {
+          String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
+          boolean hasSchemas =
+              h.createQuery("SELECT 1 FROM catalog_schemas WHERE catalog_id = ? LIMIT 1")
+                  .bind(0, id)
+                  .mapTo(Integer.class)
+                  .findOne()
+                  .isPresent();
+          if (hasSchemas && !force) {
+            throw new KeelException(
+                ErrorCode.FAILED_PRECONDITION, "Cannot delete catalog with schemas: " + name);
+          }
+          h.execute(
+              "DELETE FROM schema_properties WHERE schema_id IN"
+                  + " (SELECT id FROM catalog_schemas WHERE catalog_id = ?)",
+              id);
+          h.execute("DELETE FROM catalog_schemas WHERE catalog_id = ?", id);
+          h.execute("DELETE FROM catalog_properties WHERE catalog_id = ?", id);
+          h.execute("DELETE FROM catalogs WHERE id = ?", id);
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- schemas
+
+  @Override
+  public void createSchema(Schema s) {
+    uniqueName(
+        () ->
+            db.write(
+                h -> {
+                  String catalogId =
+                      catalogId(h, s.catalogName())
+                          .orElseThrow(() -> catalogNotFound(s.catalogName()));
+                  if (schemaId(h, catalogId, s.name()).isPresent()) {
+                    throw schemaExists(s.fullName());
+                  }
+                  h.createUpdate(
+                          "INSERT INTO catalog_schemas (id, catalog_id, name, comment, owner,"
+                              + " created_at, created_by, updated_at, updated_by)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                      .bind(0, s.id())
+                      .bind(1, catalogId)
+                      .bind(2, s.name())
+                      .bind(3, s.comment().orElse(null))
+                      .bind(4, s.owner())
+                      .bind(5, s.createdAt())
+                      .bind(6, s.createdBy())
+                      .bind(7, s.updatedAt())
+                      .bind(8, s.updatedBy())
+                      .execute();
+                  insertProperties(h, "schema_properties", "schema_id", s.id(), s.properties());
+                  return null;
+                }),
+        () -> getSchema(s.catalogName(), s.name()).isPresent(),
+        () -> schemaExists(s.fullName()));
+  }
+
+  @Override
+  public Optional<Schema> getSchema(String catalogName, String name) {
+    return db.read(h -> loadSchema(h, catalogName, name));
+  }
+
+  @Override
+  public List<Schema> listSchemas(String catalogName, Optional<String> afterName, int limit) {
+    return db.read(
+        h -> {
+          String catalogId =
+              catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+          List<Schema> rows =
+              h.createQuery(
+                      "SELECT "
+                          + SCHEMA_COLUMNS
+                          + " FROM catalog_schemas s JOIN catalogs c ON c.id = s.catalog_id"
+                          + " WHERE s.catalog_id = ? AND s.name > ? ORDER BY s.name LIMIT ?")
+                  .bind(0, catalogId)
+                  .bind(1, afterName.orElse(""))
+                  .bind(2, limit)
+                  .map((rs, ctx) -> schemaRow(rs, Map.of()))
+                  .list();
+          Map<String, Map<String, String>> props =
+              properties(h, "schema_properties", "schema_id", rows.stream().map(Schema::id));
+          return rows.stream()
+              .map(s -> withProperties(s, props.getOrDefault(s.id(), Map.of())))
+              .toList();
+        });
+  }
+
+  @Override
+  public Schema updateSchema(
+      String catalogName, String name, Changes changes, long now, String principal) {
+    String target = changes.newName().orElse(name);
+    String fullTarget = catalogName + "." + target;
+    return uniqueName(
+        () ->
+            db.write(
+                h -> {
+                  String catalogId =
+                      catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+                  String id =
+                      schemaId(h, catalogId, name)
+                          .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
+                  if (!target.equals(name) && schemaId(h, catalogId, target).isPresent()) {
+                    throw schemaExists(fullTarget);
+                  }
+                  update(h, "catalog_schemas", id, target, changes, now, principal);
+                  if (!changes.properties().isEmpty()) {
+                    h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
+                    insertProperties(h, "schema_properties", "schema_id", id, changes.properties());
+                  }
+                  return loadSchema(h, catalogName, target).orElseThrow();
+                }),
+        () -> !target.equals(name) && getSchema(catalogName, target).isPresent(),
+        () -> schemaExists(fullTarget));
+  }
+
+  @Override
+  public void deleteSchema(String catalogName, String name, boolean force) {
+    db.write(
+        h -> {
+          String catalogId =
+              catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+          String id =
+              schemaId(h, catalogId, name)
+                  .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
+          h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
+          h.execute("DELETE FROM catalog_schemas WHERE id = ?", id);
+          return null;
+        });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /**
+   * Runs a write; when it fails on a unique constraint because a concurrent request took the same
+   * name, answers {@code ALREADY_EXISTS} instead of a storage error.
+   */
+  private static <T> T uniqueName(
+      Supplier<T> write, Supplier<Boolean> taken, Supplier<KeelException> exists) {
+    try {
+      return write.get();
+    } catch (UnableToExecuteStatementException e) {
+      if (taken.get()) {
+        throw exists.get();
+      }
+      throw e;
+    }
+  }
+
+  private static void update(
+      Handle h, String table, String id, String name, Changes changes, long now, String by) {
+    if (changes.comment().isPresent()) {
+      String comment = changes.comment().get();
+      h.execute(
+          "UPDATE " + table + " SET comment = ? WHERE id = ?",
+          comment.isEmpty() ? null : comment,
+          id);
+    }
+    h.execute(
+        "UPDATE " + table + " SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+        name,
+        now,
+        by,
+        id);
+  }
+
+  private static Optional<String> catalogId(Handle h, String name) {
+    return h.createQuery("SELECT id FROM catalogs WHERE name = ?")
+        .bind(0, name)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  private static Optional<String> schemaId(Handle h, String catalogId, String name) {
+    return h.createQuery("SELECT id FROM catalog_schemas WHERE catalog_id = ? AND name = ?")
+        .bind(0, catalogId)
+        .bind(1, name)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  private static Optional<Catalog> loadCatalog(Handle h, String name) {
+    return h.createQuery("SELECT " + CATALOG_COLUMNS + " FROM catalogs WHERE name = ?")
+        .bind(0, name)
+        .map((rs, ctx) -> catalogRow(rs, Map.of()))
+        .findOne()
+        .map(
+            c ->
+                withProperties(
+                    c,
+                    properties(
+                            h,
+                            "catalog_properties",
+                            "catalog_id",
+                            java.util.stream.Stream.of(c.id()))
+                        .getOrDefault(c.id(), Map.of())));
+  }
+
+  private static Optional<Schema> loadSchema(Handle h, String catalogName, String name) {
+    return h.createQuery(
+            "SELECT "
+                + SCHEMA_COLUMNS
+                + " FROM catalog_schemas s JOIN catalogs c ON c.id = s.catalog_id"
+                + " WHERE c.name = ? AND s.name = ?")
+        .bind(0, catalogName)
+        .bind(1, name)
+        .map((rs, ctx) -> schemaRow(rs, Map.of()))
+        .findOne()
+        .map(
+            s ->
+                withProperties(
+                    s,
+                    properties(
+                            h, "schema_properties", "schema_id", java.util.stream.Stream.of(s.id()))
+                        .getOrDefault(s.id(), Map.of())));
+  }
+
+  private static Catalog catalogRow(ResultSet rs, Map<String, String> props) throws SQLException {
+    return new Catalog(
+        rs.getString("id"),
+        rs.getString("name"),
+        Optional.ofNullable(rs.getString("comment")),
+        props,
+        rs.getString("owner"),
+        rs.getLong("created_at"),
+        rs.getString("created_by"),
+        rs.getLong("updated_at"),
+        rs.getString("updated_by"));
+  }
+
+  private static Schema schemaRow(ResultSet rs, Map<String, String> props) throws SQLException {
+    return new Schema(
+        rs.getString("id"),
+        rs.getString("catalog_name"),
+        rs.getString("name"),
+        Optional.ofNullable(rs.getString("comment")),
+        props,
+        rs.getString("owner"),
+        rs.getLong("created_at"),
+        rs.getString("created_by"),
+        rs.getLong("updated_at"),
+        rs.getString("updated_by"));
+  }
+
+  private static Catalog withProperties(Catalog c, Map<String, String> p) {
+    return new Catalog(
+        c.id(),
+        c.name(),
+        c.comment(),
+        p,
+        c.owner(),
+        c.createdAt(),
+        c.createdBy(),
+        c.updatedAt(),
+        c.updatedBy());
+  }
+
+  private static Schema withProperties(Schema s, Map<String, String> p) {
+    return new Schema(
+        s.id(),
+        s.catalogName(),
+        s.name(),
+        s.comment(),
+        p,
+        s.owner(),
+        s.createdAt(),
+        s.createdBy(),
+        s.updatedAt(),
+        s.updatedBy());
+  }
+
+  /** Properties of the given owners, keyed by owner id; one query. */
+  private static Map<String, Map<String, String>> properties(
+      Handle h, String table, String ownerColumn, java.util.stream.Stream<String> ownerIds) {
+    List<String> ids = ownerIds.toList();
+    Map<String, Map<String, String>> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    h.createQuery(
+            "SELECT "
+                + ownerColumn
+                + " AS owner_id, key, value FROM "
+                + table
+                + " WHERE "
+                + ownerColumn
+                + " IN (<ids>)")
+        .bindList("ids", ids)
+        .map(
+            (rs, ctx) ->
+                new String[] {rs.getString("owner_id"), rs.getString("key"), rs.getString("value")})
+        .forEach(r -> out.computeIfAbsent(r[0], k -> new HashMap<>()).put(r[1], r[2]));
+    return out;
+  }
+
+  private static void insertProperties(
+      Handle h, String table, String ownerColumn, String ownerId, Map<String, String> props) {
+    if (props.isEmpty()) {
+      return;
+    }
+    PreparedBatch b =
+        h.prepareBatch(
+            "INSERT INTO " + table + " (" + ownerColumn + ", key, value) VALUES (?, ?, ?)");
+    for (Map.Entry<String, String> e : new ArrayList<>(props.entrySet())) {
+      b.bind(0, ownerId).bind(1, e.getKey()).bind(2, e.getValue()).add();
+    }
+    b.execute();
+  }
+
+  private static KeelException catalogNotFound(String name) {
+    return new KeelException(ErrorCode.NOT_FOUND, "Catalog not found: " + name);
+  }
+
+  private static KeelException schemaNotFound(String fullName) {
+    return new KeelException(ErrorCode.NOT_FOUND, "Schema not found: " + fullName);
+  }
+
+  private static KeelException catalogExists(String name) {
+    return new KeelException(ErrorCode.ALREADY_EXISTS, "Catalog already exists: " + name);
+  }
+
+  private static KeelException schemaExists(String fullName) {
+    return new KeelException(ErrorCode.ALREADY_EXISTS, "Schema already exists: " + fullName);
+  }
+}
