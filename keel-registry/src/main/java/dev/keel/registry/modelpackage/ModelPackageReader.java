@@ -234,17 +234,21 @@ public final class ModelPackageReader {
       }
       String raw = node.asText();
       try {
-        ArtifactPath rel = ArtifactPath.parse(what, raw, false);
+        ArtifactPath rel = ArtifactPath.parse("p", raw, false);
         return dir.resolve(rel.value());
       } catch (KeelException e) {
+        String why = e.getMessage();
+        String prefix = "Invalid path: 'p' ";
+        if (why.startsWith(prefix)) {
+          why = "it " + why.substring(prefix.length());
+        }
         throw bad(
             "MLmodel "
                 + what
                 + " '"
                 + printable(raw)
-                + "' must be a relative path inside the model directory ("
-                + e.getMessage()
-                + ")");
+                + "' must be a relative path inside the model directory: "
+                + why);
       }
     }
 

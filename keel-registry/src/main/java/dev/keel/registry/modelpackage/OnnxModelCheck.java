@@ -7,7 +7,9 @@ import java.io.InputStream;
  * A structural check of an ONNX {@code ModelProto} file without any ONNX or protobuf library: the
  * file must decode, in protobuf wire format, as a sequence of valid fields that ends exactly at the
  * end of the file, with {@code ir_version} (field 1, varint) and {@code graph} (field 7,
- * length-delimited) present; the graph's content must itself decode as a sequence of valid fields.
+ * length-delimited) present, and {@code opset_import} (field 8) too from IR version 3 on (so a file
+ * cut at a field boundary after the graph is still caught); the graph's content must itself decode
+ * as a sequence of valid fields.
  *
  * <p>Streams the file once, skipping over field contents, so memory use is constant whatever the
  * size. Only the top level and the graph (one level down) are walked, iteratively, so a crafted
@@ -20,6 +22,11 @@ final class OnnxModelCheck {
   private static final int IR_VERSION = 1;
 
   private static final int GRAPH = 7;
+
+  private static final int OPSET_IMPORT = 8;
+
+  /** From this IR version on, ONNX requires at least one {@code opset_import}. */
+  private static final long OPSET_REQUIRED_FROM_IR = 3;
 
   /** The largest field number protobuf allows. */
   private static final long MAX_FIELD_NUMBER = (1L << 29) - 1;
@@ -50,6 +57,8 @@ final class OnnxModelCheck {
     Reader r = new Reader(in);
     boolean irVersion = false;
     boolean graph = false;
+    boolean opsetImport = false;
+    long irVersionValue = 0;
     while (r.pos < size) {
       long fieldStart = r.pos;
       long tag = r.varint(size, "field tag");
@@ -78,11 +87,13 @@ final class OnnxModelCheck {
           throw new NotOnnx("ir_version " + v + " is not a plausible ONNX IR version");
         }
         irVersion = true;
+        irVersionValue = v;
       } else if (field == GRAPH) {
         long len = length(r, size, field, fieldStart);
         walkNested(r, r.pos + len, "graph");
         graph = true;
       } else {
+        opsetImport |= field == OPSET_IMPORT && wireType == 2;
         skipValue(r, size, field, wireType, fieldStart);
       }
     }
@@ -91,6 +102,12 @@ final class OnnxModelCheck {
     }
     if (!graph) {
       throw new NotOnnx("there is no graph (field 7)");
+    }
+    if (!opsetImport && irVersionValue >= OPSET_REQUIRED_FROM_IR) {
+      throw new NotOnnx(
+          "there is no opset_import (field 8), which IR version "
+              + irVersionValue
+              + " requires (truncated file?)");
     }
   }
 
