@@ -47,9 +47,7 @@ public record Flavor(String name, Map<String, Object> config, Optional<ArtifactP
           "fastai",
           "shap",
           "diviner",
-          "langchain",
-          "prophet",
-          "pyfunc");
+          "langchain");
 
   /** Checks for nulls and copies the config. */
   public Flavor {
