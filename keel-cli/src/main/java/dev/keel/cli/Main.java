@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
       ServerCommand.class,
       ExperimentsCommand.class,
       RunsCommand.class,
+      CatalogsCommand.class,
+      SchemasCommand.class,
       ArtifactsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

@@ -38,9 +38,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A typed client for Keel's tracking API: the MLflow tracking REST protocol ({@code
- * /api/2.0/mlflow/...}) and the artifact proxy ({@code /api/2.0/mlflow-artifacts/...}). Works
- * against a Keel server and, for the same calls, an MLflow tracking server.
+ * A typed client for Keel's APIs: the MLflow tracking REST protocol ({@code /api/2.0/mlflow/...}),
+ * the artifact proxy ({@code /api/2.0/mlflow-artifacts/...}) and the catalogs and schemas of Unity
+ * Catalog REST ({@code /api/2.1/unity-catalog/...}). Works against a Keel server and, for the same
+ * calls, an MLflow tracking server.
  *
  * <pre>{@code
  * try (KeelClient keel = new KeelClient("http://127.0.0.1:8080")) {
@@ -53,6 +54,16 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
+ * <p>Catalogs and schemas:
+ *
+ * <pre>{@code
+ * Catalog sales = keel.createCatalog("sales", "Sales data", Map.of("team", "bi"));
+ * Schema raw = keel.createSchema("sales", "raw");
+ * keel.updateSchema("sales.raw", SecurableUpdate.none().withComment("Landing zone"));
+ * keel.streamSchemas("sales").forEach(s -> System.out.println(s.fullName()));
+ * keel.deleteCatalog("sales", true);
+ * }</pre>
+ *
  * <p><b>Errors.</b> Every method throws {@link KeelClientException} on failure, carrying the
  * server's {@code error_code}, HTTP status and message; arguments that can never be valid (e.g. an
  * artifact path with a {@code ..} segment) are an {@link IllegalArgumentException}.
@@ -60,9 +71,9 @@ import java.util.stream.Stream;
  * <p><b>Retries.</b> Calls that are safe to repeat (reads, searches, tag and param writes, metric
  * points with their timestamp fixed by the client, artifact PUT/GET/DELETE) are retried with
  * exponential backoff when the connection fails or the server answers 429, 502, 503 or 504. Calls
- * that are not (creating experiments and runs, renames, deletes, restores, dataset inputs) are
- * retried only when the connection could not be opened, i.e. when the request was certainly not
- * sent. Uploads from an {@link InputStream} are never retried.
+ * that are not (creating experiments, runs, catalogs and schemas, renames, deletes, restores,
+ * dataset inputs) are retried only when the connection could not be opened, i.e. when the request
+ * was certainly not sent. Uploads from an {@link InputStream} are never retried.
  *
  * <p><b>Threads.</b> Instances are immutable and thread-safe; share one per server. {@link
  * #close()} releases the underlying {@link HttpClient}.
@@ -72,6 +83,7 @@ public final class KeelClient implements AutoCloseable {
   public static final String DEFAULT_URL = "http://127.0.0.1:8080";
 
   private static final String API = "/api/2.0/mlflow/";
+  private static final String UC = "/api/2.1/unity-catalog/";
   private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
   private static final String ARTIFACT_SCHEME = "mlflow-artifacts:";
   private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -499,6 +511,221 @@ public final class KeelClient implements AutoCloseable {
     return Pages.stream(token -> metricHistory(runId, key, 0, token)).toList();
   }
 
+  // =================================================================== catalogs
+
+  /** Creates a catalog with no comment and no properties. */
+  public Catalog createCatalog(String name) {
+    return createCatalog(name, "", Map.of());
+  }
+
+  /**
+   * Creates a catalog ({@code POST /api/2.1/unity-catalog/catalogs}). The server stores the name
+   * lower-case.
+   *
+   * @param name 1–255 ASCII letters, digits, {@code _}, {@code -} or {@code @}
+   * @param comment free text; {@code ""} for none
+   * @param properties string properties (may be empty)
+   * @throws KeelClientException {@code ALREADY_EXISTS} (409) if the name is taken in any case,
+   *     {@code INVALID_ARGUMENT} (400) for a bad name, comment or properties
+   */
+  public Catalog createCatalog(String name, String comment, Map<String, String> properties) {
+    ObjectNode body = KeelJson.object().put("name", Objects.requireNonNull(name, "name"));
+    if (!comment.isEmpty()) {
+      body.put("comment", comment);
+    }
+    if (!properties.isEmpty()) {
+      body.set("properties", KeelJson.properties(properties));
+    }
+    return KeelJson.catalog(uc("POST", "catalogs", Map.of(), body, false));
+  }
+
+  /**
+   * The catalog with the given name (case-insensitive).
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none
+   */
+  public Catalog getCatalog(String name) {
+    return KeelJson.catalog(uc("GET", "catalogs/" + segment(name, "name"), Map.of(), null, true));
+  }
+
+  /**
+   * One page of catalogs, ordered by name.
+   *
+   * @param maxResults page size; 0 for the server's default (100, also its cap)
+   * @param pageToken {@code ""} for the first page, else the previous page's next-page token
+   */
+  public Page<Catalog> listCatalogs(int maxResults, String pageToken) {
+    JsonNode resp = uc("GET", "catalogs", paging(maxResults, pageToken), null, true);
+    List<Catalog> items = new ArrayList<>();
+    resp.path("catalogs").forEach(c -> items.add(KeelJson.catalog(c)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** Every catalog, ordered by name, across all pages (fetched lazily). */
+  public Stream<Catalog> streamCatalogs() {
+    return Pages.stream(token -> listCatalogs(0, token));
+  }
+
+  /**
+   * Renames a catalog and/or changes its comment or properties; renaming moves its schemas with it.
+   *
+   * @return the catalog afterwards
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none, {@code ALREADY_EXISTS}
+   *     (409) if the new name is taken
+   */
+  public Catalog updateCatalog(String name, SecurableUpdate update) {
+    return KeelJson.catalog(
+        uc(
+            "PATCH",
+            "catalogs/" + segment(name, "name"),
+            Map.of(),
+            updateBody(update),
+            update.newName().isEmpty()));
+  }
+
+  /**
+   * Deletes a catalog.
+   *
+   * @param force also delete its schemas; without it a catalog that has schemas is refused
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none, {@code
+   *     FAILED_PRECONDITION} (400) if it has schemas and {@code force} is false
+   */
+  public void deleteCatalog(String name, boolean force) {
+    uc("DELETE", "catalogs/" + segment(name, "name"), forceQuery(force), null, false);
+  }
+
+  // =================================================================== schemas
+
+  /** Creates a schema with no comment and no properties. */
+  public Schema createSchema(String catalogName, String name) {
+    return createSchema(catalogName, name, "", Map.of());
+  }
+
+  /**
+   * Creates a schema in a catalog ({@code POST /api/2.1/unity-catalog/schemas}).
+   *
+   * @param catalogName the catalog to create it in
+   * @param name 1–255 ASCII letters, digits, {@code _}, {@code -} or {@code @}
+   * @param comment free text; {@code ""} for none
+   * @param properties string properties (may be empty)
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the catalog does not exist, {@code
+   *     ALREADY_EXISTS} (409) if the name is taken in that catalog, {@code INVALID_ARGUMENT} (400)
+   *     for bad input
+   */
+  public Schema createSchema(
+      String catalogName, String name, String comment, Map<String, String> properties) {
+    ObjectNode body =
+        KeelJson.object()
+            .put("name", Objects.requireNonNull(name, "name"))
+            .put("catalog_name", Objects.requireNonNull(catalogName, "catalogName"));
+    if (!comment.isEmpty()) {
+      body.put("comment", comment);
+    }
+    if (!properties.isEmpty()) {
+      body.set("properties", KeelJson.properties(properties));
+    }
+    return KeelJson.schema(uc("POST", "schemas", Map.of(), body, false));
+  }
+
+  /**
+   * The schema with the given full name ({@code catalog.schema}, case-insensitive).
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none
+   */
+  public Schema getSchema(String fullName) {
+    return KeelJson.schema(
+        uc("GET", "schemas/" + segment(fullName, "fullName"), Map.of(), null, true));
+  }
+
+  /**
+   * One page of the schemas of a catalog, ordered by name.
+   *
+   * @param catalogName the catalog
+   * @param maxResults page size; 0 for the server's default (100, also its cap)
+   * @param pageToken {@code ""} for the first page, else the previous page's next-page token
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the catalog does not exist
+   */
+  public Page<Schema> listSchemas(String catalogName, int maxResults, String pageToken) {
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    q.put("catalog_name", List.of(Objects.requireNonNull(catalogName, "catalogName")));
+    q.putAll(paging(maxResults, pageToken));
+    JsonNode resp = uc("GET", "schemas", q, null, true);
+    List<Schema> items = new ArrayList<>();
+    resp.path("schemas").forEach(s -> items.add(KeelJson.schema(s)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** Every schema of a catalog, ordered by name, across all pages (fetched lazily). */
+  public Stream<Schema> streamSchemas(String catalogName) {
+    return Pages.stream(token -> listSchemas(catalogName, 0, token));
+  }
+
+  /**
+   * Renames a schema (within its catalog) and/or changes its comment or properties.
+   *
+   * @param fullName {@code catalog.schema}
+   * @param update the changes; {@link SecurableUpdate#newName()} is the new schema name alone
+   * @return the schema afterwards
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none, {@code ALREADY_EXISTS}
+   *     (409) if the new name is taken
+   */
+  public Schema updateSchema(String fullName, SecurableUpdate update) {
+    return KeelJson.schema(
+        uc(
+            "PATCH",
+            "schemas/" + segment(fullName, "fullName"),
+            Map.of(),
+            updateBody(update),
+            update.newName().isEmpty()));
+  }
+
+  /**
+   * Deletes a schema.
+   *
+   * @param force accepted for Unity Catalog compatibility (schemas hold nothing yet)
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none
+   */
+  public void deleteSchema(String fullName, boolean force) {
+    uc("DELETE", "schemas/" + segment(fullName, "fullName"), forceQuery(force), null, false);
+  }
+
+  private static ObjectNode updateBody(SecurableUpdate update) {
+    ObjectNode body = KeelJson.object();
+    update.newName().ifPresent(n -> body.put("new_name", n));
+    update.comment().ifPresent(c -> body.put("comment", c));
+    if (!update.properties().isEmpty()) {
+      body.set("properties", KeelJson.properties(update.properties()));
+    }
+    return body;
+  }
+
+  private static Map<String, List<String>> paging(int maxResults, String pageToken) {
+    if (maxResults < 0) {
+      throw new IllegalArgumentException("maxResults must not be negative");
+    }
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    if (maxResults > 0) {
+      q.put("max_results", List.of(Integer.toString(maxResults)));
+    }
+    if (!Objects.requireNonNull(pageToken, "pageToken").isEmpty()) {
+      q.put("page_token", List.of(pageToken));
+    }
+    return q;
+  }
+
+  private static Map<String, List<String>> forceQuery(boolean force) {
+    return force ? Map.of("force", List.of("true")) : Map.of();
+  }
+
+  /** A name as one encoded path segment; names that could never address an object are refused. */
+  private static String segment(String name, String field) {
+    Objects.requireNonNull(name, field);
+    if (name.isBlank() || name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException(field + " must not be empty, '.' or '..'");
+    }
+    return encode(name);
+  }
+
   // =================================================================== artifacts
 
   /**
@@ -824,6 +1051,23 @@ public final class KeelClient implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofByteArray(json))
             .timeout(requestTimeout);
+    return call(b, idempotent, true);
+  }
+
+  /** A Unity Catalog call: {@code body} is sent as JSON when not null. */
+  private JsonNode uc(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      JsonNode body,
+      boolean idempotent) {
+    HttpRequest.Builder b = request(uri(UC + path, query)).timeout(requestTimeout);
+    if (body == null) {
+      b.method(method, BodyPublishers.noBody());
+    } else {
+      byte[] json = KeelJson.write(body, false).getBytes(StandardCharsets.UTF_8);
+      b.header("Content-Type", "application/json").method(method, BodyPublishers.ofByteArray(json));
+    }
     return call(b, idempotent, true);
   }
 

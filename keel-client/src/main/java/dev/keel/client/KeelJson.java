@@ -12,17 +12,20 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * The MLflow wire JSON of this package's records, in both directions: snake_case names, int64 as
- * JSON numbers, enums by name, unset optional fields and empty lists left out (as the server writes
- * them). Reading is lenient the way MLflow's clients are: int64 as number or string, doubles as
- * numbers or {@code "NaN"} / {@code "Infinity"}, missing fields read as empty.
+ * The wire JSON of this package's records (MLflow's for tracking, Unity Catalog's for catalogs and
+ * schemas), in both directions: snake_case names, int64 as JSON numbers, enums by name, unset
+ * optional fields and empty lists left out (as the server writes them). Reading is lenient the way
+ * MLflow's clients are: int64 as number or string, doubles as numbers or {@code "NaN"} / {@code
+ * "Infinity"}, missing fields read as empty.
  */
 public final class KeelJson {
   static final ObjectMapper MAPPER =
@@ -166,6 +169,48 @@ public final class KeelJson {
     return n;
   }
 
+  /** A catalog as the Unity Catalog API writes it ({@code comment} left out when empty). */
+  public static ObjectNode toJson(Catalog c) {
+    ObjectNode n = object();
+    n.put("name", c.name());
+    if (!c.comment().isEmpty()) {
+      n.put("comment", c.comment());
+    }
+    n.set("properties", properties(c.properties()));
+    n.put("owner", c.owner());
+    n.put("created_at", c.createdAt());
+    n.put("created_by", c.createdBy());
+    n.put("updated_at", c.updatedAt());
+    n.put("updated_by", c.updatedBy());
+    n.put("id", c.id());
+    return n;
+  }
+
+  /** A schema as the Unity Catalog API writes it ({@code comment} left out when empty). */
+  public static ObjectNode toJson(Schema s) {
+    ObjectNode n = object();
+    n.put("name", s.name());
+    n.put("catalog_name", s.catalogName());
+    if (!s.comment().isEmpty()) {
+      n.put("comment", s.comment());
+    }
+    n.set("properties", properties(s.properties()));
+    n.put("full_name", s.fullName());
+    n.put("owner", s.owner());
+    n.put("created_at", s.createdAt());
+    n.put("created_by", s.createdBy());
+    n.put("updated_at", s.updatedAt());
+    n.put("updated_by", s.updatedBy());
+    n.put("schema_id", s.schemaId());
+    return n;
+  }
+
+  static ObjectNode properties(Map<String, String> props) {
+    ObjectNode p = object();
+    props.forEach(p::put);
+    return p;
+  }
+
   /** A JSON array of the given items, each converted with {@code toJson}. */
   public static <T> ArrayNode list(List<T> items, Function<T, ? extends JsonNode> toJson) {
     ArrayNode a = array();
@@ -241,6 +286,49 @@ public final class KeelJson {
 
   static FileInfo fileInfo(JsonNode n) {
     return new FileInfo(text(n, "path"), n.path("is_dir").asBoolean(false), int64(n, "file_size"));
+  }
+
+  static Catalog catalog(JsonNode n) {
+    return new Catalog(
+        text(n, "name"),
+        text(n, "comment"),
+        propertyMap(n.path("properties")),
+        text(n, "owner"),
+        int64(n, "created_at").orElse(0),
+        text(n, "created_by"),
+        int64(n, "updated_at").orElse(0),
+        text(n, "updated_by"),
+        text(n, "id"));
+  }
+
+  static Schema schema(JsonNode n) {
+    String catalogName = text(n, "catalog_name");
+    String name = text(n, "name");
+    String fullName = text(n, "full_name");
+    return new Schema(
+        name,
+        catalogName,
+        text(n, "comment"),
+        propertyMap(n.path("properties")),
+        fullName.isEmpty() ? catalogName + "." + name : fullName,
+        text(n, "owner"),
+        int64(n, "created_at").orElse(0),
+        text(n, "created_by"),
+        int64(n, "updated_at").orElse(0),
+        text(n, "updated_by"),
+        text(n, "schema_id"));
+  }
+
+  static Map<String, String> propertyMap(JsonNode n) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (n.isObject()) {
+      for (Map.Entry<String, JsonNode> e : n.properties()) {
+        if (e.getValue().isValueNode() && !e.getValue().isNull()) {
+          out.put(e.getKey(), e.getValue().asText());
+        }
+      }
+    }
+    return out;
   }
 
   static List<Tag> tagList(JsonNode array) {
