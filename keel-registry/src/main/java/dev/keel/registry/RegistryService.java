@@ -225,8 +225,46 @@ public final class RegistryService {
     return store.updateModel(n, target, comment, clock.millis(), PRINCIPAL);
   }
 
+  /**
+   * Deletes a model with all its versions (MLflow's hard delete) and the files in the versions'
+   * storage locations. With {@code requireEmpty}, a model that still has versions is refused with
+   * {@code FAILED_PRECONDITION} (Unity Catalog without {@code force}).
+   */
+  public void deleteModel(String fullName, boolean requireEmpty) {
+    String n = joined("name", fullName);
+    getModel(n);
+    List<ModelVersion> versions = new ArrayList<>();
+    long offset = 0;
+    while (true) {
+      List<ModelVersion> page =
+          store.searchVersions(
+              Optional.of(n),
+              Optional.empty(),
+              List.of(),
+              new SortOrder("version_number", true),
+              offset,
+              1000);
+      versions.addAll(page);
+      if (page.size() < 1000) {
+        break;
+      }
+      offset += page.size();
+    }
+    if (requireEmpty && !versions.isEmpty()) {
+      throw new KeelException(
+          ErrorCode.FAILED_PRECONDITION,
+          "Registered model '"
+              + n
+              + "' still has "
+              + versions.size()
+              + " version(s); delete them first or pass force=true.");
+    }
+    store.deleteModel(n);
+    versions.forEach(this::deleteFiles);
+  }
+
   public void deleteModel(String fullName) {
-    store.deleteModel(joined("name", fullName));
+    deleteModel(fullName, false);
   }
 
   public void setModelTag(String fullName, String key, String value) {
@@ -275,7 +313,7 @@ public final class RegistryService {
     return store.createVersion(
         n,
         new VersionDraft(source, run.or(r::runId), comment.filter(x -> !x.isEmpty()), tags),
-        v -> ARTIFACTS_SCHEME + "/" + storagePath(p, v),
+        v -> ARTIFACTS_SCHEME + "/" + freshLocation(storagePath(p, v)),
         clock.millis(),
         PRINCIPAL);
   }
@@ -358,8 +396,38 @@ public final class RegistryService {
         joined("name", fullName), version, comment, clock.millis(), PRINCIPAL);
   }
 
+  /** Deletes a version, its aliases (recorded as moves) and the files in its storage location. */
   public void deleteVersion(String fullName, long version) {
-    store.deleteVersion(joined("name", fullName), version, clock.millis(), PRINCIPAL);
+    ModelVersion v = getVersion(fullName, version);
+    store.deleteVersion(v.modelFullName(), version, clock.millis(), PRINCIPAL);
+    deleteFiles(v);
+  }
+
+  /** Removes a deleted version's own files (best effort: metadata is already gone). */
+  private void deleteFiles(ModelVersion v) {
+    try {
+      ArtifactPath dir = storagePath(v);
+      if (dir.value().startsWith("models/") && !artifacts.list(dir).isEmpty()) {
+        artifacts.delete(dir);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the version is gone either way; a new version never reuses a non-empty location
+    }
+  }
+
+  /**
+   * {@code path} when nothing is stored there yet; otherwise (files left by a deleted or renamed
+   * model of the same name) a unique sibling, so a new version never sees another's files.
+   */
+  private String freshLocation(String path) {
+    try {
+      if (artifacts.list(ArtifactPath.parse("path", path, false)).isEmpty()) {
+        return path;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the artifact store", e);
+    }
+    return path + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   public void setVersionTag(String fullName, long version, String key, String value) {

@@ -369,4 +369,44 @@ abstract class RegistryStoreContract {
     assertThatThrownBy(() -> svc.getModel("main.default.new"))
         .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
   }
+
+  @Test
+  void a_new_version_never_sees_files_of_a_deleted_or_renamed_model() throws IOException {
+    svc.createModel("main.default.reuse", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.reuse", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    put("models/main/default/reuse/1/MLmodel", "flavors: {}\n");
+    assertThat(svc.finalizeVersion("main.default.reuse", 1).status())
+        .isEqualTo(ModelVersionStatus.READY);
+    svc.updateModel("main.default.reuse", Optional.of("main.default.moved"), Optional.empty());
+    assertThat(svc.getVersion("main.default.moved", 1).storageLocation())
+        .isEqualTo("mlflow-artifacts:/models/main/default/reuse/1");
+    svc.createModel("main.default.reuse", Optional.empty(), Map.of());
+    ModelVersion fresh =
+        svc.createVersion(
+            "main.default.reuse",
+            "mlflow-artifacts:/x",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    assertThat(fresh.storageLocation())
+        .startsWith("mlflow-artifacts:/models/main/default/reuse/1-");
+    assertThat(svc.finalizeVersion("main.default.reuse", 1).status())
+        .isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
+    svc.deleteModel("main.default.moved");
+    assertThat(
+            artifacts.size(ArtifactPath.parse("p", "models/main/default/reuse/1/MLmodel", false)))
+        .isEmpty();
+  }
+
+  @Test
+  void delete_requiring_empty_refuses_a_model_with_versions() {
+    svc.createModel("main.default.full", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.full", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    assertThatThrownBy(() -> svc.deleteModel("main.default.full", true))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+    svc.deleteVersion("main.default.full", 1);
+    svc.deleteModel("main.default.full", true);
+  }
 }

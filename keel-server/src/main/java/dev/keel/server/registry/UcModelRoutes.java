@@ -143,7 +143,7 @@ public final class UcModelRoutes {
   }
 
   private void deleteModel(Context ctx) {
-    registry.deleteModel(ctx.pathParam("full_name"));
+    registry.deleteModel(ctx.pathParam("full_name"), !force(ctx));
     Json.write(ctx, Json.object());
   }
 
@@ -257,6 +257,19 @@ public final class UcModelRoutes {
 
   private static Request query(Context ctx) {
     return Request.of(ctx);
+  }
+
+  /** {@code ?force=true|false}, case-insensitive; absent is false. */
+  private static boolean force(Context ctx) {
+    String v = ctx.queryParam("force");
+    if (v == null || v.isEmpty() || v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new KeelException(
+        ErrorCode.INVALID_ARGUMENT, "Invalid value for 'force': expected true or false.");
   }
 
   private static boolean includeAliases(Context ctx) {

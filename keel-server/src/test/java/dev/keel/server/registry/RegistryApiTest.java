@@ -395,4 +395,18 @@ class RegistryApiTest {
     assertThat(call("GET", ML + "/registered-models/get?name=main.default.upd3", null).code())
         .isEqualTo("RESOURCE_DOES_NOT_EXIST");
   }
+
+  @Test
+  void unity_catalog_delete_of_a_model_with_versions_needs_force() {
+    ucModel("forced");
+    ucVersion("forced", "mlflow-artifacts:/x");
+    Res refused = call("DELETE", UC + "/models/main.default.forced", null);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.code()).isEqualTo("FAILED_PRECONDITION");
+    assertThat(call("GET", UC + "/models/main.default.forced/versions/1", null).status())
+        .isEqualTo(200);
+    assertThat(call("DELETE", UC + "/models/main.default.forced?force=true", null).status())
+        .isEqualTo(200);
+    assertThat(call("GET", UC + "/models/main.default.forced", null).code()).isEqualTo("NOT_FOUND");
+  }
 }
