@@ -3,12 +3,16 @@ package dev.keel.server;
 import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelConfig;
+import dev.keel.registry.JdbcRegistryStore;
+import dev.keel.registry.RegistryService;
 import dev.keel.server.catalog.CatalogRoutes;
 import dev.keel.server.http.ErrorTranslator;
 import dev.keel.server.http.HttpMetrics;
 import dev.keel.server.http.JettyErrorHandler;
 import dev.keel.server.http.Json;
 import dev.keel.server.http.Routes;
+import dev.keel.server.registry.MlflowRegistryRoutes;
+import dev.keel.server.registry.UcModelRoutes;
 import dev.keel.server.tracking.ArtifactRoutes;
 import dev.keel.server.tracking.TrackingRoutes;
 import dev.keel.store.Database;
@@ -59,6 +63,8 @@ public final class KeelServer implements AutoCloseable {
       CatalogService catalog = new CatalogService(new JdbcCatalogStore(db), clock);
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+      RegistryService registry =
+          new RegistryService(new JdbcRegistryStore(db), catalog, tracking, artifacts, clock);
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       Javalin app =
@@ -85,6 +91,8 @@ public final class KeelServer implements AutoCloseable {
                 new CatalogRoutes(catalog).register(routes);
                 new TrackingRoutes(tracking).register(routes);
                 new ArtifactRoutes(artifacts, tracking).register(routes);
+                new MlflowRegistryRoutes(registry).register(routes);
+                new UcModelRoutes(registry).register(routes);
               });
       app.start();
       KeelServer server = new KeelServer(config, db, app, draining);

@@ -15,5 +15,7 @@ public enum SecurableType {
   /** A Unity Catalog catalog. */
   CATALOG,
   /** A schema, whose catalog is its parent securable. */
-  SCHEMA
+  SCHEMA,
+  /** A registered model (and its versions and aliases), whose schema is its parent securable. */
+  REGISTERED_MODEL
 }

@@ -1,0 +1,110 @@
+package dev.keel.registry;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
+
+/**
+ * Storage contract for registered models, versions, tags and aliases. Names are already checked and
+ * lower-cased by {@link RegistryService}; {@code fullName} is {@code catalog.schema.model}.
+ * Implementations check existence inside the same transaction as the write, so a rejected request
+ * changes nothing. Failures are {@code KeelException}s with MLflow's codes ({@code
+ * RESOURCE_DOES_NOT_EXIST}, {@code RESOURCE_ALREADY_EXISTS}); the Unity Catalog edge translates
+ * them. Thread-safe.
+ */
+public interface RegistryStore {
+
+  /** Stores a new model; {@code RESOURCE_ALREADY_EXISTS} when the full name is taken. */
+  void createModel(RegisteredModel model);
+
+  Optional<RegisteredModel> getModel(String fullName);
+
+  /**
+   * Models matching every clause (and the catalog and schema when given), ordered by {@code
+   * orderBy}, skipping {@code offset}, at most {@code limit}.
+   */
+  List<RegisteredModel> searchModels(
+      Optional<String> catalogName,
+      Optional<String> schemaName,
+      List<Clause> clauses,
+      SortOrder orderBy,
+      long offset,
+      int limit);
+
+  /**
+   * Renames a model and/or changes its comment ({@code ""} clears it) and returns it as stored.
+   * Versions follow the rename; their storage locations keep the path they were created with.
+   */
+  RegisteredModel updateModel(
+      String fullName,
+      Optional<String[]> newName,
+      Optional<String> comment,
+      long now,
+      String principal);
+
+  /** Deletes a model with its versions, tags, aliases and alias history. */
+  void deleteModel(String fullName);
+
+  void setModelTag(String fullName, String key, String value, long now, String principal);
+
+  void deleteModelTag(String fullName, String key, long now, String principal);
+
+  /**
+   * Allocates the model's next version number (never reused, even after deletes) and stores the
+   * version, all in one transaction.
+   *
+   * @param location the storage location for a version number
+   */
+  ModelVersion createVersion(
+      String fullName, VersionDraft draft, LongFunction<String> location, long now, String by);
+
+  Optional<ModelVersion> getVersion(String fullName, long version);
+
+  /**
+   * Versions matching every clause (and the model when given), ordered by {@code orderBy}, skipping
+   * {@code offset}, at most {@code limit}; {@code status} filters by status when present.
+   */
+  List<ModelVersion> searchVersions(
+      Optional<String> fullName,
+      Optional<ModelVersionStatus> status,
+      List<Clause> clauses,
+      SortOrder orderBy,
+      long offset,
+      int limit);
+
+  /** Changes a version's comment ({@code ""} clears it) and returns it as stored. */
+  ModelVersion updateVersionComment(
+      String fullName, long version, String comment, long now, String principal);
+
+  /** Sets a version's status and status message and returns it as stored. */
+  ModelVersion setVersionStatus(
+      String fullName,
+      long version,
+      ModelVersionStatus status,
+      Optional<String> message,
+      long now,
+      String principal);
+
+  /**
+   * Deletes a version with its tags; aliases pointing at it are removed (and the move recorded).
+   */
+  void deleteVersion(String fullName, long version, long now, String principal);
+
+  void setVersionTag(
+      String fullName, long version, String key, String value, long now, String principal);
+
+  void deleteVersionTag(String fullName, long version, String key, long now, String principal);
+
+  /** Points {@code alias} at an existing version and records the move. */
+  void setAlias(String fullName, String alias, long version, long now, String principal);
+
+  /** Removes {@code alias} and records the move; nothing happens when it is not set. */
+  void deleteAlias(String fullName, String alias, long now, String principal);
+
+  /** The version {@code alias} points at, when set. */
+  OptionalLong aliasVersion(String fullName, String alias);
+
+  /** Every move of {@code alias}, oldest first. */
+  List<AliasMove> aliasHistory(String fullName, String alias);
+}

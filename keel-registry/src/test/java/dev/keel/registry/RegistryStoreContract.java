@@ -1,0 +1,412 @@
+package dev.keel.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Page;
+import dev.keel.store.Database;
+import dev.keel.tracking.JdbcTrackingStore;
+import dev.keel.tracking.Run;
+import dev.keel.tracking.TrackingService;
+import dev.keel.tracking.artifacts.ArtifactPath;
+import dev.keel.tracking.artifacts.LocalArtifactStore;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry store's behaviour (through the service), run on every database Keel supports. */
+abstract class RegistryStoreContract {
+  @TempDir Path dir;
+  Database db;
+  LocalArtifactStore artifacts;
+  TrackingService tracking;
+  RegistryService svc;
+
+  abstract Database open(Path dir);
+
+  @BeforeEach
+  void setUp() {
+    db = open(dir);
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
+    artifacts = new LocalArtifactStore(dir.resolve("artifacts"));
+    tracking = new TrackingService(new JdbcTrackingStore(db), clock);
+    svc =
+        new RegistryService(
+            new JdbcRegistryStore(db),
+            new CatalogService(new JdbcCatalogStore(db), clock),
+            tracking,
+            artifacts,
+            clock);
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  static ErrorCode code(Throwable t) {
+    assertThat(t).isInstanceOf(KeelException.class);
+    return ((KeelException) t).code();
+  }
+
+  void put(String path, String content) throws IOException {
+    artifacts.put(
+        ArtifactPath.parse("path", path, false),
+        new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  Run run() {
+    String exp = tracking.createExperiment("e" + System.nanoTime(), Optional.empty(), List.of());
+    return tracking.createRun(
+        exp, Optional.empty(), Optional.empty(), OptionalLong.empty(), List.of());
+  }
+
+  static String artifactPath(Run r) {
+    return r.info().artifactUri().substring("mlflow-artifacts:/".length());
+  }
+
+  @Test
+  void create_then_get_returns_every_field_with_lower_case_names() {
+    RegisteredModel m =
+        svc.createModel("MAIN", "Default", "Churn", Optional.of("c"), Map.of("team", "x"));
+    RegisteredModel got = svc.getModel("main.default.CHURN");
+    assertThat(got).isEqualTo(m);
+    assertThat(got.fullName()).isEqualTo("main.default.churn");
+    assertThat(got.comment()).contains("c");
+    assertThat(got.tags()).containsEntry("team", "x");
+    assertThat(got.createdAt()).isEqualTo(1_700_000_000_000L);
+  }
+
+  @Test
+  void duplicate_model_is_already_exists_and_unknown_schema_is_not_found() {
+    svc.createModel("main.default.m", Optional.empty(), Map.of());
+    assertThatThrownBy(() -> svc.createModel("main.default.M", Optional.empty(), Map.of()))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS));
+    assertThatThrownBy(() -> svc.createModel("main.nope.m", Optional.empty(), Map.of()))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+  }
+
+  @Test
+  void bad_names_are_refused() {
+    for (String bad :
+        List.of(
+            "m",
+            "default.m",
+            "main.default.a.b",
+            "main.default.a/b",
+            "main.default.a b",
+            "main.default.modèle",
+            "main.default." + "x".repeat(300))) {
+      assertThatThrownBy(() -> svc.createModel(bad, Optional.empty(), Map.of()))
+          .as(bad)
+          .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
+    }
+    assertThatThrownBy(() -> svc.createModel("m", Optional.empty(), Map.of()))
+        .hasMessageContaining("catalog.schema.model");
+  }
+
+  @Test
+  void versions_are_numbered_per_model_and_never_reused() throws IOException {
+    svc.createModel("main.default.a", Optional.empty(), Map.of());
+    svc.createModel("main.default.b", Optional.empty(), Map.of());
+    put("x/MLmodel", "flavors: {}\n");
+    ModelVersion a1 =
+        svc.createVersion(
+            "main.default.a", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    ModelVersion a2 =
+        svc.createVersion(
+            "main.default.a", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    ModelVersion b1 =
+        svc.createVersion(
+            "main.default.b", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    assertThat(List.of(a1.version(), a2.version(), b1.version())).containsExactly(1L, 2L, 1L);
+    assertThat(a2.status()).isEqualTo(ModelVersionStatus.PENDING_REGISTRATION);
+    assertThat(a2.storageLocation()).isEqualTo("mlflow-artifacts:/models/main/default/a/2");
+    svc.deleteVersion("main.default.a", 2);
+    ModelVersion a3 =
+        svc.createVersion(
+            "main.default.a", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    assertThat(a3.version()).isEqualTo(3);
+  }
+
+  @Test
+  void concurrent_version_creates_get_distinct_numbers() throws Exception {
+    svc.createModel("main.default.c", Optional.empty(), Map.of());
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<ModelVersion>> fs = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        fs.add(
+            pool.submit(
+                () ->
+                    svc.createVersion(
+                        "main.default.c",
+                        "mlflow-artifacts:/x",
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of())));
+      }
+      List<Long> numbers = new ArrayList<>();
+      for (Future<ModelVersion> f : fs) {
+        numbers.add(f.get().version());
+      }
+      assertThat(numbers).doesNotHaveDuplicates().hasSize(20);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void sources_outside_managed_storage_are_refused() {
+    svc.createModel("main.default.s", Optional.empty(), Map.of());
+    for (String src :
+        List.of(
+            "file:///etc",
+            "http://169.254.169.254/",
+            "../x",
+            "s3://b/k",
+            "/etc/passwd",
+            "mlflow-artifacts:/../etc",
+            "mlflow-artifacts://evil/x",
+            "mlflow-artifacts:/a/%2e%2e/b",
+            "runs:/../x",
+            "models:/main.default.s/1")) {
+      assertThatThrownBy(
+              () ->
+                  svc.createVersion(
+                      "main.default.s", src, Optional.empty(), Optional.empty(), Map.of()))
+          .as(src)
+          .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
+    }
+    assertThat(svc.listVersions("main.default.s", OptionalLong.empty(), Optional.empty()).items())
+        .isEmpty();
+  }
+
+  @Test
+  void finalize_without_mlmodel_fails_registration() {
+    svc.createModel("main.default.f", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersion(
+            "main.default.f",
+            "mlflow-artifacts:/empty",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    ModelVersion f = svc.finalizeVersion("main.default.f", v.version());
+    assertThat(f.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
+    assertThat(f.statusMessage().orElseThrow()).contains("MLmodel");
+    assertThatThrownBy(() -> svc.downloadUri("main.default.f", 1))
+        .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
+  }
+
+  @Test
+  void finalize_after_upload_to_storage_location_is_ready() throws IOException {
+    svc.createModel("main.default.u", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersion(
+            "main.default.u",
+            "mlflow-artifacts:/somewhere",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    put("models/main/default/u/1/MLmodel", "flavors: {}\n");
+    ModelVersion f = svc.finalizeVersion("main.default.u", v.version());
+    assertThat(f.status()).isEqualTo(ModelVersionStatus.READY);
+    assertThat(svc.downloadUri("main.default.u", 1))
+        .isEqualTo("mlflow-artifacts:/models/main/default/u/1");
+  }
+
+  @Test
+  void finalize_from_a_run_copies_the_model_directory() throws IOException {
+    Run r = run();
+    put(artifactPath(r) + "/model/MLmodel", "flavors: {}\n");
+    put(artifactPath(r) + "/model/sub/model.onnx", "bytes");
+    svc.createModel("main.default.r", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersionMlflow(
+            "main.default.r",
+            "runs:/" + r.info().runId() + "/model",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    assertThat(v.status()).isEqualTo(ModelVersionStatus.READY);
+    assertThat(v.runId()).contains(r.info().runId());
+    assertThat(
+            artifacts.size(
+                ArtifactPath.parse("p", "models/main/default/r/1/sub/model.onnx", false)))
+        .hasValue(5);
+  }
+
+  @Test
+  void aliases_move_with_history_and_reserved_names_are_refused() {
+    svc.createModel("main.default.al", Optional.empty(), Map.of());
+    for (int i = 0; i < 2; i++) {
+      svc.createVersion(
+          "main.default.al", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    }
+    svc.setAlias("main.default.al", "champion", 1);
+    svc.setAlias("main.default.al", "Champion", 2);
+    assertThat(svc.versionByAlias("main.default.al", "champion").version()).isEqualTo(2);
+    assertThat(svc.getModel("main.default.al").aliases())
+        .containsExactly(Map.entry("champion", 2L));
+    assertThat(svc.getVersion("main.default.al", 2).aliases()).containsExactly("champion");
+    svc.deleteAlias("main.default.al", "champion");
+    List<AliasMove> h = svc.aliasHistory("main.default.al", "champion");
+    assertThat(h).hasSize(3);
+    assertThat(h.get(0).fromVersion()).isEmpty();
+    assertThat(h.get(0).toVersion()).hasValue(1);
+    assertThat(h.get(1).fromVersion()).hasValue(1);
+    assertThat(h.get(1).toVersion()).hasValue(2);
+    assertThat(h.get(2).toVersion()).isEmpty();
+    assertThat(h.get(2).movedBy()).isEqualTo("keel");
+    for (String bad : List.of("latest", "LATEST", "v1", "V12", "a.b", "a b", "x".repeat(256))) {
+      assertThatThrownBy(() -> svc.setAlias("main.default.al", bad, 1))
+          .as(bad)
+          .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
+    }
+    assertThatThrownBy(() -> svc.setAlias("main.default.al", "x", 9))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+  }
+
+  @Test
+  void search_filters_and_pages_in_the_database() {
+    for (int i = 0; i < 5; i++) {
+      svc.createModel(
+          "main.default.sm" + i, Optional.empty(), Map.of("k", i % 2 == 0 ? "even" : "odd"));
+    }
+    svc.createModel("main.default.other", Optional.empty(), Map.of());
+    Page<RegisteredModel> p1 =
+        svc.searchModels(
+            Optional.of("name LIKE 'main.default.sm%'"),
+            OptionalLong.of(3),
+            List.of(),
+            Optional.empty());
+    assertThat(p1.items()).extracting(RegisteredModel::name).containsExactly("sm0", "sm1", "sm2");
+    Page<RegisteredModel> p2 =
+        svc.searchModels(
+            Optional.of("name LIKE 'main.default.sm%'"),
+            OptionalLong.of(3),
+            List.of(),
+            p1.nextPageToken());
+    assertThat(p2.items()).extracting(RegisteredModel::name).containsExactly("sm3", "sm4");
+    assertThat(p2.nextPageToken()).isEmpty();
+    assertThat(
+            svc.searchModels(
+                    Optional.of("tags.k = 'even' AND name != 'main.default.sm0'"),
+                    OptionalLong.empty(),
+                    List.of(),
+                    Optional.empty())
+                .items())
+        .extracting(RegisteredModel::name)
+        .containsExactly("sm2", "sm4");
+    assertThat(
+            svc.searchModels(
+                    Optional.of("name = 'MAIN.DEFAULT.OTHER'"),
+                    OptionalLong.empty(),
+                    List.of("name DESC"),
+                    Optional.empty())
+                .items())
+        .hasSize(1);
+    assertThatThrownBy(
+            () ->
+                svc.searchModels(
+                    Optional.of("bogus = 1"), OptionalLong.empty(), List.of(), Optional.empty()))
+        .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
+    svc.createVersion(
+        "main.default.sm1", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.sm1", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    assertThat(
+            svc.searchVersions(
+                    Optional.of("name = 'main.default.sm1' AND version_number >= 2"),
+                    OptionalLong.empty(),
+                    List.of(),
+                    Optional.empty())
+                .items())
+        .extracting(ModelVersion::version)
+        .containsExactly(2L);
+  }
+
+  @Test
+  void rename_update_tags_and_delete() {
+    svc.createModel("main.default.old", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.old", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    RegisteredModel r =
+        svc.updateModel("main.default.old", Optional.of("main.default.new"), Optional.of("d"));
+    assertThat(r.fullName()).isEqualTo("main.default.new");
+    assertThat(r.comment()).contains("d");
+    assertThat(svc.getVersion("main.default.new", 1).modelName()).isEqualTo("new");
+    svc.setModelTag("main.default.new", "a", "1");
+    svc.setVersionTag("main.default.new", 1, "b", "2");
+    assertThat(svc.getModel("main.default.new").tags()).containsEntry("a", "1");
+    assertThat(svc.getVersion("main.default.new", 1).tags()).containsEntry("b", "2");
+    svc.deleteModelTag("main.default.new", "a");
+    svc.deleteVersionTag("main.default.new", 1, "b");
+    assertThat(svc.getModel("main.default.new").tags()).isEmpty();
+    assertThat(svc.updateVersion("main.default.new", 1, "v1 notes").comment()).contains("v1 notes");
+    svc.deleteModel("main.default.new");
+    assertThatThrownBy(() -> svc.getModel("main.default.new"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+  }
+
+  @Test
+  void a_new_version_never_sees_files_of_a_deleted_or_renamed_model() throws IOException {
+    svc.createModel("main.default.reuse", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.reuse", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    put("models/main/default/reuse/1/MLmodel", "flavors: {}\n");
+    assertThat(svc.finalizeVersion("main.default.reuse", 1).status())
+        .isEqualTo(ModelVersionStatus.READY);
+    svc.updateModel("main.default.reuse", Optional.of("main.default.moved"), Optional.empty());
+    assertThat(svc.getVersion("main.default.moved", 1).storageLocation())
+        .isEqualTo("mlflow-artifacts:/models/main/default/reuse/1");
+    svc.createModel("main.default.reuse", Optional.empty(), Map.of());
+    ModelVersion fresh =
+        svc.createVersion(
+            "main.default.reuse",
+            "mlflow-artifacts:/x",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    assertThat(fresh.storageLocation())
+        .startsWith("mlflow-artifacts:/models/main/default/reuse/1-");
+    assertThat(svc.finalizeVersion("main.default.reuse", 1).status())
+        .isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
+    svc.deleteModel("main.default.moved");
+    assertThat(
+            artifacts.size(ArtifactPath.parse("p", "models/main/default/reuse/1/MLmodel", false)))
+        .isEmpty();
+  }
+
+  @Test
+  void delete_requiring_empty_refuses_a_model_with_versions() {
+    svc.createModel("main.default.full", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.full", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    assertThatThrownBy(() -> svc.deleteModel("main.default.full", true))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+    svc.deleteVersion("main.default.full", 1);
+    svc.deleteModel("main.default.full", true);
+  }
+}

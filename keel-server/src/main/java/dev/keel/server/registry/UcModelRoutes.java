@@ -1,0 +1,292 @@
+package dev.keel.server.registry;
+
+import static dev.keel.server.http.Privilege.CREATE;
+import static dev.keel.server.http.Privilege.EDIT;
+import static dev.keel.server.http.Privilege.MANAGE;
+import static dev.keel.server.http.Privilege.READ;
+import static dev.keel.server.http.SecurableType.REGISTERED_MODEL;
+import static dev.keel.server.http.SecurableType.SCHEMA;
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Page;
+import dev.keel.registry.ModelVersion;
+import dev.keel.registry.RegisteredModel;
+import dev.keel.registry.RegistryService;
+import dev.keel.server.http.Access;
+import dev.keel.server.http.Json;
+import dev.keel.server.http.Request;
+import dev.keel.server.http.Routes;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Unity Catalog REST for registered models and model versions under {@code
+ * /api/2.1/unity-catalog/models} (databricks.md §1.2–§1.3), plus hosted Databricks' aliases ({@code
+ * PUT/GET/DELETE .../aliases/{alias}}) and Keel's alias history ({@code GET
+ * .../aliases/{alias}/history}). Errors use UC's codes.
+ */
+public final class UcModelRoutes {
+  public static final String PREFIX = "/api/2.1/unity-catalog";
+
+  private final RegistryService registry;
+
+  public UcModelRoutes(RegistryService registry) {
+    this.registry = registry;
+  }
+
+  public void register(Routes r) {
+    String models = PREFIX + "/models";
+    String model = models + "/{full_name}";
+    String version = model + "/versions/{version}";
+    String alias = model + "/aliases/{alias}";
+    Access read = Access.of(REGISTERED_MODEL, READ);
+    Access edit = Access.of(REGISTERED_MODEL, EDIT);
+    Access manage = Access.of(REGISTERED_MODEL, MANAGE);
+
+    r.add(POST, models, Access.of(SCHEMA, CREATE), uc(this::createModel));
+    r.add(GET, models, Access.of(SCHEMA, READ), uc(this::listModels));
+    r.add(GET, model, read, uc(this::getModel));
+    r.add(PATCH, model, manage, uc(this::updateModel));
+    r.add(DELETE, model, manage, uc(this::deleteModel));
+
+    r.add(POST, models + "/versions", edit, uc(this::createVersion));
+    r.add(POST, model + "/versions", edit, uc(this::createVersion));
+    r.add(GET, model + "/versions", read, uc(this::listVersions));
+    r.add(GET, version, read, uc(this::getVersion));
+    r.add(PATCH, version, edit, uc(this::updateVersion));
+    r.add(DELETE, version, manage, uc(this::deleteVersion));
+    r.add(PATCH, version + "/finalize", edit, uc(this::finalizeVersion));
+
+    r.add(PUT, alias, edit, uc(this::setAlias));
+    r.add(GET, alias, read, uc(this::getByAlias));
+    r.add(DELETE, alias, edit, uc(this::deleteAlias));
+    r.add(GET, alias + "/history", read, uc(this::aliasHistory));
+  }
+
+  /** Answers in Unity Catalog's error dialect. */
+  static Handler uc(Handler h) {
+    return ctx -> {
+      try {
+        h.handle(ctx);
+      } catch (KeelException e) {
+        ErrorCode code =
+            switch (e.code()) {
+              case INVALID_PARAMETER_VALUE, BAD_REQUEST, MALFORMED_REQUEST ->
+                  ErrorCode.INVALID_ARGUMENT;
+              case RESOURCE_DOES_NOT_EXIST -> ErrorCode.NOT_FOUND;
+              case RESOURCE_ALREADY_EXISTS -> ErrorCode.ALREADY_EXISTS;
+              default -> e.code();
+            };
+        throw code == e.code() ? e : new KeelException(code, e.getMessage(), e);
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- models
+
+  private void createModel(Context ctx) {
+    Request req = body(ctx);
+    RegisteredModel m =
+        registry.createModel(
+            req.string("catalog_name").orElse(""),
+            req.string("schema_name").orElse(""),
+            req.string("name").orElse(""),
+            req.string("comment"),
+            Map.of());
+    Json.write(ctx, RegistryJson.ucModel(m, true));
+  }
+
+  private void listModels(Context ctx) {
+    Page<RegisteredModel> page =
+        registry.listModels(
+            Optional.ofNullable(ctx.queryParam("catalog_name")),
+            Optional.ofNullable(ctx.queryParam("schema_name")),
+            query(ctx).int64("max_results"),
+            Optional.ofNullable(ctx.queryParam("page_token")));
+    boolean aliases = includeAliases(ctx);
+    ObjectNode n = Json.object();
+    ArrayNode a = n.putArray("registered_models");
+    page.items().forEach(m -> a.add(RegistryJson.ucModel(m, aliases)));
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  private void getModel(Context ctx) {
+    Json.write(
+        ctx,
+        RegistryJson.ucModel(registry.getModel(ctx.pathParam("full_name")), includeAliases(ctx)));
+  }
+
+  private void updateModel(Context ctx) {
+    Request req = body(ctx);
+    RegisteredModel current = registry.getModel(ctx.pathParam("full_name"));
+    Optional<String> newName =
+        req.string("new_name")
+            .filter(s -> !s.isEmpty())
+            .map(
+                s ->
+                    s.contains(".")
+                        ? s
+                        : current.catalogName() + "." + current.schemaName() + "." + s);
+    RegisteredModel m = registry.updateModel(current.fullName(), newName, req.string("comment"));
+    Json.write(ctx, RegistryJson.ucModel(m, true));
+  }
+
+  private void deleteModel(Context ctx) {
+    registry.deleteModel(ctx.pathParam("full_name"), !force(ctx));
+    Json.write(ctx, Json.object());
+  }
+
+  // ---------------------------------------------------------------- versions
+
+  private void createVersion(Context ctx) {
+    Request req = body(ctx);
+    String fullName =
+        ctx.pathParamMap().containsKey("full_name")
+            ? ctx.pathParam("full_name")
+            : req.string("catalog_name").orElse("")
+                + "."
+                + req.string("schema_name").orElse("")
+                + "."
+                + req.string("model_name").orElse("");
+    ModelVersion v =
+        registry.createVersion(
+            fullName,
+            req.string("source").orElse(""),
+            req.string("run_id"),
+            req.string("comment"),
+            Map.of());
+    Json.write(ctx, RegistryJson.ucVersion(v, true));
+  }
+
+  private void listVersions(Context ctx) {
+    Page<ModelVersion> page =
+        registry.listVersions(
+            ctx.pathParam("full_name"),
+            query(ctx).int64("max_results"),
+            Optional.ofNullable(ctx.queryParam("page_token")));
+    boolean aliases = includeAliases(ctx);
+    ObjectNode n = Json.object();
+    ArrayNode a = n.putArray("model_versions");
+    page.items().forEach(v -> a.add(RegistryJson.ucVersion(v, aliases)));
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  private void getVersion(Context ctx) {
+    ModelVersion v = registry.getVersion(ctx.pathParam("full_name"), version(ctx));
+    Json.write(ctx, RegistryJson.ucVersion(v, includeAliases(ctx)));
+  }
+
+  private void updateVersion(Context ctx) {
+    Request req = body(ctx);
+    ModelVersion v =
+        req.string("comment").isPresent()
+            ? registry.updateVersion(
+                ctx.pathParam("full_name"), version(ctx), req.string("comment").get())
+            : registry.getVersion(ctx.pathParam("full_name"), version(ctx));
+    Json.write(ctx, RegistryJson.ucVersion(v, true));
+  }
+
+  private void deleteVersion(Context ctx) {
+    registry.deleteVersion(ctx.pathParam("full_name"), version(ctx));
+    Json.write(ctx, Json.object());
+  }
+
+  private void finalizeVersion(Context ctx) {
+    body(ctx);
+    ModelVersion v = registry.finalizeVersion(ctx.pathParam("full_name"), version(ctx));
+    Json.write(ctx, RegistryJson.ucVersion(v, true));
+  }
+
+  // ---------------------------------------------------------------- aliases
+
+  private void setAlias(Context ctx) {
+    Request req = body(ctx);
+    long v = req.requiredInt64("version_num");
+    String fullName = ctx.pathParam("full_name");
+    registry.setAlias(fullName, ctx.pathParam("alias"), v);
+    ModelVersion mv = registry.versionByAlias(fullName, ctx.pathParam("alias"));
+    Json.write(
+        ctx,
+        RegistryJson.ucAlias(
+            mv.catalogName(),
+            mv.schemaName(),
+            mv.modelName(),
+            RegistryService.alias(ctx.pathParam("alias")),
+            mv.version()));
+  }
+
+  private void getByAlias(Context ctx) {
+    ModelVersion v = registry.versionByAlias(ctx.pathParam("full_name"), ctx.pathParam("alias"));
+    Json.write(ctx, RegistryJson.ucVersion(v, true));
+  }
+
+  private void deleteAlias(Context ctx) {
+    registry.deleteAlias(ctx.pathParam("full_name"), ctx.pathParam("alias"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void aliasHistory(Context ctx) {
+    String alias = RegistryService.alias(ctx.pathParam("alias"));
+    ObjectNode n = Json.object();
+    n.put("alias_name", alias);
+    ArrayNode a = n.putArray("history");
+    registry
+        .aliasHistory(ctx.pathParam("full_name"), alias)
+        .forEach(m -> a.add(RegistryJson.ucMove(m)));
+    Json.write(ctx, n);
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  private static Request body(Context ctx) {
+    return Request.ofNode(
+        Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE), "body");
+  }
+
+  private static Request query(Context ctx) {
+    return Request.of(ctx);
+  }
+
+  /** {@code ?force=true|false}, case-insensitive; absent is false. */
+  private static boolean force(Context ctx) {
+    String v = ctx.queryParam("force");
+    if (v == null || v.isEmpty() || v.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (v.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new KeelException(
+        ErrorCode.INVALID_ARGUMENT, "Invalid value for 'force': expected true or false.");
+  }
+
+  private static boolean includeAliases(Context ctx) {
+    return "true".equalsIgnoreCase(ctx.queryParam("include_aliases"));
+  }
+
+  private static long version(Context ctx) {
+    String s = ctx.pathParam("version");
+    try {
+      long v = Long.parseLong(s);
+      if (v >= 1) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new KeelException(
+        ErrorCode.INVALID_ARGUMENT, "'version' must be a positive integer (got '" + s + "').");
+  }
+}
