@@ -7,6 +7,8 @@ import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.core.PageToken;
 import dev.keel.core.Validate;
+import dev.keel.registry.modelpackage.ModelPackage;
+import dev.keel.registry.modelpackage.ModelPackageReader;
 import dev.keel.tracking.Run;
 import dev.keel.tracking.TrackingService;
 import dev.keel.tracking.artifacts.ArtifactPath;
@@ -473,8 +475,9 @@ public final class RegistryService {
   /**
    * The model-package check run at finalize: empty when {@code dir} (a path in the artifact store)
    * holds a loadable model package, else the reason it does not (written to {@code
-   * status_message}). Today: an {@code MLmodel} file must be there. The full MLmodel and flavor
-   * validator plugs in here.
+   * status_message}): an {@code MLmodel} that {@link ModelPackageReader} accepts (flavors,
+   * signature, data files present and parseable, no pickle-only packages) with a flavor Keel can
+   * load (onnx or xgboost).
    */
   public Optional<String> checkPackage(ArtifactPath dir) {
     if (!hasMlmodel(dir)) {
@@ -485,7 +488,24 @@ public final class RegistryService {
               + dir
               + ": upload the model directory (MLmodel and its files) before finalizing.");
     }
-    return Optional.empty();
+    try {
+      ModelPackage pkg = ModelPackageReader.read(artifacts, dir);
+      if (pkg.servableFlavor().isEmpty()) {
+        return Optional.of(
+            "The model package at "
+                + ARTIFACTS_SCHEME
+                + "/"
+                + dir
+                + " has no flavor Keel can load (onnx or xgboost); flavors: "
+                + String.join(", ", pkg.flavors().keySet()));
+      }
+      return Optional.empty();
+    } catch (KeelException e) {
+      return Optional.of(e.getMessage());
+    } catch (IOException e) {
+      return Optional.of(
+          "The model package at " + ARTIFACTS_SCHEME + "/" + dir + " could not be read.");
+    }
   }
 
   /** The URI to download a READY version's files from; other statuses are refused. */

@@ -129,7 +129,7 @@ abstract class RegistryStoreContract {
   void versions_are_numbered_per_model_and_never_reused() throws IOException {
     svc.createModel("main.default.a", Optional.empty(), Map.of());
     svc.createModel("main.default.b", Optional.empty(), Map.of());
-    put("x/MLmodel", "flavors: {}\n");
+    ModelFixtures.putOnnxModel(artifacts, "x");
     ModelVersion a1 =
         svc.createVersion(
             "main.default.a", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
@@ -220,6 +220,40 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void the_committed_xgboost_package_finalizes_ready() throws IOException {
+    svc.createModel("main.default.xgb", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersion(
+            "main.default.xgb",
+            "mlflow-artifacts:/x",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    ModelFixtures.putXgboostModel(artifacts, "models/main/default/xgb/1");
+    assertThat(svc.finalizeVersion("main.default.xgb", v.version()).status())
+        .isEqualTo(ModelVersionStatus.READY);
+  }
+
+  @Test
+  void finalize_with_a_corrupt_model_file_fails_with_the_reason() throws IOException {
+    svc.createModel("main.default.corrupt", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersion(
+            "main.default.corrupt",
+            "mlflow-artifacts:/x",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "models/main/default/corrupt/1");
+    put("models/main/default/corrupt/1/model.onnx", "not an onnx model");
+    ModelVersion f = svc.finalizeVersion("main.default.corrupt", v.version());
+    assertThat(f.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
+    assertThat(f.statusMessage().orElseThrow()).contains("model.onnx");
+    assertThatThrownBy(() -> svc.downloadUri("main.default.corrupt", 1))
+        .isInstanceOf(KeelException.class);
+  }
+
+  @Test
   void finalize_after_upload_to_storage_location_is_ready() throws IOException {
     svc.createModel("main.default.u", Optional.empty(), Map.of());
     ModelVersion v =
@@ -229,7 +263,7 @@ abstract class RegistryStoreContract {
             Optional.empty(),
             Optional.empty(),
             Map.of());
-    put("models/main/default/u/1/MLmodel", "flavors: {}\n");
+    ModelFixtures.putOnnxModel(artifacts, "models/main/default/u/1");
     ModelVersion f = svc.finalizeVersion("main.default.u", v.version());
     assertThat(f.status()).isEqualTo(ModelVersionStatus.READY);
     assertThat(svc.downloadUri("main.default.u", 1))
@@ -239,7 +273,7 @@ abstract class RegistryStoreContract {
   @Test
   void finalize_from_a_run_copies_the_model_directory() throws IOException {
     Run r = run();
-    put(artifactPath(r) + "/model/MLmodel", "flavors: {}\n");
+    ModelFixtures.putOnnxModel(artifacts, artifactPath(r) + "/model");
     put(artifactPath(r) + "/model/sub/model.onnx", "bytes");
     svc.createModel("main.default.r", Optional.empty(), Map.of());
     ModelVersion v =
@@ -375,7 +409,7 @@ abstract class RegistryStoreContract {
     svc.createModel("main.default.reuse", Optional.empty(), Map.of());
     svc.createVersion(
         "main.default.reuse", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
-    put("models/main/default/reuse/1/MLmodel", "flavors: {}\n");
+    ModelFixtures.putOnnxModel(artifacts, "models/main/default/reuse/1");
     assertThat(svc.finalizeVersion("main.default.reuse", 1).status())
         .isEqualTo(ModelVersionStatus.READY);
     svc.updateModel("main.default.reuse", Optional.of("main.default.moved"), Optional.empty());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,8 +62,7 @@ class MlflowRegistryClientTest {
     String expId = client.createExperiment("registry-client");
     RunInfo run = client.createRun(expId);
     String root = run.getArtifactUri().substring("mlflow-artifacts:/".length());
-    upload(root + "/model/MLmodel", "flavors:\n  onnx: {}\n");
-    upload(root + "/model/model.onnx", "onnx");
+    ModelFixtures.uploadOnnxModel(s.url(), root + "/model");
 
     JsonNode created =
         JSON.readTree(

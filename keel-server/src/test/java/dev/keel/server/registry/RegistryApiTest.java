@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import java.io.IOException;
 import java.net.URI;
@@ -143,7 +144,7 @@ class RegistryApiTest {
     Res notReady =
         call("GET", ML + "/model-versions/get-download-uri?name=main.default.life&version=1", null);
     assertThat(notReady.status()).isEqualTo(400);
-    upload("models/main/default/life/1/MLmodel", "flavors:\n  onnx: {}\n");
+    ModelFixtures.uploadOnnxModel(s.url(), "models/main/default/life/1");
     Res f =
         call(
             "PATCH",
@@ -178,8 +179,7 @@ class RegistryApiTest {
     String runId = run.json().at("/run/info/run_id").asText();
     String root =
         run.json().at("/run/info/artifact_uri").asText().substring("mlflow-artifacts:/".length());
-    upload(root + "/model/MLmodel", "flavors: {}\n");
-    upload(root + "/model/model.onnx", "onnx");
+    ModelFixtures.uploadOnnxModel(s.url(), root + "/model");
     call("POST", ML + "/registered-models/create", "{\"name\":\"main.default.fromrun\"}");
     Res v =
         call(

@@ -3,6 +3,7 @@ package dev.keel.server.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import dev.keel.store.TestDatabases;
 import io.unitycatalog.client.ApiClient;
@@ -51,17 +52,7 @@ class RegistryRestartAndPostgresIT {
               .modelName("durable")
               .source("mlflow-artifacts:/x"));
       HttpClient http = HttpClient.newHttpClient();
-      assertThat(
-              http.send(
-                      HttpRequest.newBuilder(
-                              URI.create(
-                                  s.url()
-                                      + "/api/2.0/mlflow-artifacts/artifacts/models/main/default/durable/1/MLmodel"))
-                          .PUT(HttpRequest.BodyPublishers.ofString("flavors: {}\n"))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString())
-                  .statusCode())
-          .isEqualTo(200);
+      ModelFixtures.uploadOnnxModel(s.url(), "models/main/default/durable/1");
       versions.finalizeModelVersion(
           "main.default.durable", 1L, new FinalizeModelVersion().fullName("main.default.durable"));
       assertThat(

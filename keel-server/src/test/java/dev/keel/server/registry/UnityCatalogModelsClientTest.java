@@ -3,6 +3,7 @@ package dev.keel.server.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import io.unitycatalog.client.ApiClient;
 import io.unitycatalog.client.ApiException;
@@ -19,9 +20,6 @@ import io.unitycatalog.client.model.RegisteredModelInfo;
 import io.unitycatalog.client.model.UpdateModelVersion;
 import io.unitycatalog.client.model.UpdateRegisteredModel;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,17 +86,7 @@ class UnityCatalogModelsClientTest {
     assertThat(v.getStorageLocation())
         .isEqualTo("mlflow-artifacts:/models/main/default/ucclient/1");
 
-    HttpResponse<String> put =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            s.url()
-                                + "/api/2.0/mlflow-artifacts/artifacts/models/main/default/ucclient/1/MLmodel"))
-                    .PUT(HttpRequest.BodyPublishers.ofString("flavors: {}\n"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-    assertThat(put.statusCode()).isEqualTo(200);
+    ModelFixtures.uploadOnnxModel(s.url(), "models/main/default/ucclient/1");
 
     ModelVersionInfo ready =
         versions.finalizeModelVersion(
