@@ -112,19 +112,39 @@ public final class Json {
     }
   }
 
+  /**
+   * Bodies up to this size are read to the end even when refused, so the client, which is still
+   * sending, reads the error instead of a reset connection; larger ones are cut off.
+   */
+  private static final long MAX_DRAIN_BYTES = 64L << 20;
+
   private static byte[] readLimited(Context ctx, int limit, ErrorCode tooLarge) {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > limit) {
-      throw tooLarge(limit, tooLarge);
-    }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
+        drain(in, ctx.req().getContentLengthLong());
         throw tooLarge(limit, tooLarge);
       }
       return bytes;
     } catch (IOException e) {
       throw new KeelException(ErrorCode.BAD_REQUEST, "Could not read the request body.");
+    }
+  }
+
+  private static void drain(InputStream in, long declared) throws IOException {
+    if (declared > MAX_DRAIN_BYTES) {
+      return;
+    }
+    long left = MAX_DRAIN_BYTES;
+    while (left > 0) {
+      long skipped = in.skip(Math.min(left, 1 << 20));
+      if (skipped <= 0) {
+        if (in.read() < 0) {
+          return;
+        }
+        skipped = 1;
+      }
+      left -= skipped;
     }
   }
 
