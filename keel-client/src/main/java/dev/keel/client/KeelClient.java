@@ -726,6 +726,285 @@ public final class KeelClient implements AutoCloseable {
     return encode(name);
   }
 
+  // =================================================================== registered models
+
+  /**
+   * Creates a registered model ({@code POST /api/2.1/unity-catalog/models}). The schema must exist;
+   * the server stores the name lower-case.
+   *
+   * @param fullName {@code catalog.schema.model}
+   * @param comment free text; {@code ""} for none
+   * @throws KeelClientException {@code ALREADY_EXISTS} (409) if the name is taken, {@code
+   *     NOT_FOUND} (404) if the schema does not exist, {@code INVALID_ARGUMENT} (400) for a bad
+   *     name
+   */
+  public RegisteredModel createModel(String fullName, String comment) {
+    String[] p = threeParts(fullName);
+    ObjectNode body =
+        KeelJson.object().put("catalog_name", p[0]).put("schema_name", p[1]).put("name", p[2]);
+    if (!Objects.requireNonNull(comment, "comment").isEmpty()) {
+      body.put("comment", comment);
+    }
+    return KeelJson.registeredModel(uc("POST", "models", Map.of(), body, false));
+  }
+
+  /**
+   * The registered model with the given full name, with its aliases.
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none
+   */
+  public RegisteredModel getModel(String fullName) {
+    return KeelJson.registeredModel(uc("GET", modelPath(fullName), WITH_ALIASES, null, true));
+  }
+
+  /**
+   * One page of registered models, ordered by full name, with their aliases.
+   *
+   * @param catalogName only models of this catalog; {@code ""} for all
+   * @param schemaName only models of this schema (needs {@code catalogName}); {@code ""} for all
+   * @param maxResults page size; 0 for the server's default (100, also its cap)
+   * @param pageToken {@code ""} for the first page, else the previous page's next-page token
+   */
+  public Page<RegisteredModel> listModels(
+      String catalogName, String schemaName, int maxResults, String pageToken) {
+    Map<String, List<String>> q = new LinkedHashMap<>();
+    if (!Objects.requireNonNull(catalogName, "catalogName").isEmpty()) {
+      q.put("catalog_name", List.of(catalogName));
+    }
+    if (!Objects.requireNonNull(schemaName, "schemaName").isEmpty()) {
+      q.put("schema_name", List.of(schemaName));
+    }
+    q.putAll(paging(maxResults, pageToken));
+    q.putAll(WITH_ALIASES);
+    JsonNode resp = uc("GET", "models", q, null, true);
+    List<RegisteredModel> items = new ArrayList<>();
+    resp.path("registered_models").forEach(m -> items.add(KeelJson.registeredModel(m)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** Every registered model of a catalog/schema ({@code ""} for all), across all pages (lazily). */
+  public Stream<RegisteredModel> streamModels(String catalogName, String schemaName) {
+    return Pages.stream(token -> listModels(catalogName, schemaName, 0, token));
+  }
+
+  /**
+   * Renames a registered model (within its schema) and/or changes its comment. Properties are not
+   * supported for models.
+   *
+   * @param update {@link SecurableUpdate#newName()} is the new model name alone (or a full name in
+   *     the same schema)
+   * @return the model afterwards
+   */
+  public RegisteredModel updateModel(String fullName, SecurableUpdate update) {
+    if (!update.properties().isEmpty()) {
+      throw new IllegalArgumentException("registered models have no properties to update");
+    }
+    return KeelJson.registeredModel(
+        uc("PATCH", modelPath(fullName), Map.of(), updateBody(update), update.newName().isEmpty()));
+  }
+
+  /**
+   * Deletes a registered model.
+   *
+   * @param force also delete its versions; without it a model with versions is refused
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none, {@code
+   *     FAILED_PRECONDITION} (400) if it has versions and {@code force} is false
+   */
+  public void deleteModel(String fullName, boolean force) {
+    uc("DELETE", modelPath(fullName), forceQuery(force), null, false);
+  }
+
+  // =================================================================== model versions
+
+  /**
+   * Creates a model version in {@code PENDING_REGISTRATION}, with its own storage location. Upload
+   * the model there ({@link #uploadModelDirectory}) unless {@code source} already holds it, then
+   * {@link #finalizeVersion}. {@link #registerModel} does all three.
+   *
+   * @param source {@code runs:/<run_id>/<path>} or {@code mlflow-artifacts:/<path>}; anything else
+   *     is refused
+   * @param runId the run the version comes from; {@code ""} for none
+   */
+  public ModelVersion createVersion(String fullName, String source, String runId) {
+    ObjectNode body = KeelJson.object().put("source", Objects.requireNonNull(source, "source"));
+    if (!Objects.requireNonNull(runId, "runId").isEmpty()) {
+      body.put("run_id", runId);
+    }
+    return KeelJson.modelVersion(
+        uc("POST", modelPath(fullName) + "/versions", Map.of(), body, false));
+  }
+
+  /**
+   * A model version, with its aliases.
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if there is none
+   */
+  public ModelVersion getVersion(String fullName, long version) {
+    return KeelJson.modelVersion(
+        uc("GET", versionPath(fullName, version), WITH_ALIASES, null, true));
+  }
+
+  /**
+   * One page of a model's versions, with their aliases.
+   *
+   * @param maxResults page size; 0 for the server's default
+   * @param pageToken {@code ""} for the first page
+   */
+  public Page<ModelVersion> listVersions(String fullName, int maxResults, String pageToken) {
+    Map<String, List<String>> q = new LinkedHashMap<>(paging(maxResults, pageToken));
+    q.putAll(WITH_ALIASES);
+    JsonNode resp = uc("GET", modelPath(fullName) + "/versions", q, null, true);
+    List<ModelVersion> items = new ArrayList<>();
+    resp.path("model_versions").forEach(v -> items.add(KeelJson.modelVersion(v)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** Every version of a model, across all pages (fetched lazily). */
+  public Stream<ModelVersion> streamVersions(String fullName) {
+    return Pages.stream(token -> listVersions(fullName, 0, token));
+  }
+
+  /**
+   * Finalizes a pending version: the server checks the model package in its storage location (after
+   * copying it from the source if needed). The answer is {@code READY}, or {@code
+   * FAILED_REGISTRATION} with the reason in {@link ModelVersion#statusMessage()}; a failed
+   * registration is an answer, not an exception.
+   */
+  public ModelVersion finalizeVersion(String fullName, long version) {
+    return KeelJson.modelVersion(
+        uc(
+            "PATCH",
+            versionPath(fullName, version) + "/finalize",
+            Map.of(),
+            KeelJson.object(),
+            true));
+  }
+
+  /** Deletes a model version; its number is never reused. */
+  public void deleteVersion(String fullName, long version) {
+    uc("DELETE", versionPath(fullName, version), Map.of(), null, false);
+  }
+
+  /**
+   * Uploads a local MLflow model directory (an {@code MLmodel} file and the files it names) to the
+   * version's storage location through the artifact proxy, keeping the directory structure.
+   *
+   * @return the number of files uploaded
+   * @throws KeelClientException {@code IO_ERROR} if {@code dir} is not a readable directory, {@code
+   *     NOT_IMPLEMENTED} if the storage location is not served through the artifact proxy
+   */
+  public int uploadModelDirectory(ModelVersion version, Path dir) {
+    String root = proxyPath(version.storageLocation());
+    if (root.isEmpty()) {
+      throw KeelClientException.local(
+          KeelClientException.INVALID_RESPONSE,
+          "version " + version.version() + " has no storage location");
+    }
+    return uploadTree(root, "", dir);
+  }
+
+  /**
+   * Registers a local MLflow model directory as a new version of {@code fullName}: creates the
+   * version, uploads the directory to its storage location and finalizes it. The answer is the
+   * finalized version: {@code READY}, or {@code FAILED_REGISTRATION} with the reason.
+   *
+   * @param runId the run the model comes from; {@code ""} for none
+   */
+  public ModelVersion registerModel(String fullName, Path dir, String runId) {
+    if (!Files.isDirectory(dir)) {
+      throw KeelClientException.local(KeelClientException.IO_ERROR, dir + " is not a directory");
+    }
+    RegisteredModel m = getModel(fullName);
+    ModelVersion v = createVersion(m.fullName(), m.storageLocation(), runId);
+    uploadModelDirectory(v, dir);
+    return finalizeVersion(m.fullName(), v.version());
+  }
+
+  // =================================================================== aliases
+
+  /**
+   * Points {@code alias} at {@code version}, moving it if it pointed elsewhere; every move is
+   * recorded ({@link #aliasHistory}).
+   *
+   * @throws KeelClientException {@code INVALID_ARGUMENT} (400) for a reserved ({@code latest},
+   *     {@code v<digits>}) or malformed alias, {@code NOT_FOUND} (404) for an unknown model or
+   *     version
+   */
+  public void setAlias(String fullName, String alias, long version) {
+    uc(
+        "PUT",
+        aliasPath(fullName, alias),
+        Map.of(),
+        KeelJson.object().put("version_num", version),
+        false);
+  }
+
+  /**
+   * The version an alias points at.
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model or alias does not exist
+   */
+  public ModelVersion getAlias(String fullName, String alias) {
+    return KeelJson.modelVersion(uc("GET", aliasPath(fullName, alias), Map.of(), null, true));
+  }
+
+  /** Removes an alias (recorded in its history). */
+  public void deleteAlias(String fullName, String alias) {
+    uc("DELETE", aliasPath(fullName, alias), Map.of(), null, false);
+  }
+
+  /** Every set, move and delete of an alias, oldest first (Keel's extension of UC REST). */
+  public List<AliasMove> aliasHistory(String fullName, String alias) {
+    JsonNode resp = uc("GET", aliasPath(fullName, alias) + "/history", Map.of(), null, true);
+    List<AliasMove> out = new ArrayList<>();
+    resp.path("history").forEach(h -> out.add(KeelJson.aliasMove(h)));
+    return out;
+  }
+
+  /**
+   * Resolves a model URI, {@code models:/catalog.schema.model/3} or {@code
+   * models:/catalog.schema.model@champion}, to its version. Parsing happens here; the lookup is
+   * {@link #getVersion} or {@link #getAlias}.
+   *
+   * @throws IllegalArgumentException if {@code uri} is malformed
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model, version or alias does not
+   *     exist
+   */
+  public ModelVersion resolve(String uri) {
+    ModelUri u = ModelUri.parse(uri);
+    return u.version().isPresent()
+        ? getVersion(u.fullName(), u.version().getAsLong())
+        : getAlias(u.fullName(), u.alias().orElseThrow());
+  }
+
+  private static final Map<String, List<String>> WITH_ALIASES =
+      Map.of("include_aliases", List.of("true"));
+
+  private static String modelPath(String fullName) {
+    return "models/" + segment(fullName, "fullName");
+  }
+
+  private static String versionPath(String fullName, long version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be a positive integer, got " + version);
+    }
+    return modelPath(fullName) + "/versions/" + version;
+  }
+
+  private static String aliasPath(String fullName, String alias) {
+    return modelPath(fullName) + "/aliases/" + segment(alias, "alias");
+  }
+
+  private static String[] threeParts(String fullName) {
+    Objects.requireNonNull(fullName, "fullName");
+    String[] p = fullName.split("\\.", -1);
+    if (p.length != 3 || java.util.Arrays.stream(p).anyMatch(String::isBlank)) {
+      throw new IllegalArgumentException(
+          "invalid model name '" + fullName + "': expected catalog.schema.model");
+    }
+    return p;
+  }
+
   // =================================================================== artifacts
 
   /**
@@ -771,6 +1050,15 @@ public final class KeelClient implements AutoCloseable {
       throw KeelClientException.local(
           KeelClientException.IO_ERROR, localDir + " is not a directory");
     }
+    return uploadTree(artifactRoot(runId), normalizeArtifactPath(artifactDir, true), localDir);
+  }
+
+  /** Uploads every file under {@code localDir} to {@code root/dir} in the proxy's namespace. */
+  private int uploadTree(String root, String dir, Path localDir) {
+    if (!Files.isDirectory(localDir)) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, localDir + " is not a directory");
+    }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(localDir)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
@@ -779,7 +1067,15 @@ public final class KeelClient implements AutoCloseable {
     }
     for (Path f : files) {
       String rel = localDir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-      uploadArtifact(runId, joinPath(artifactDir, rel), f);
+      String full = joinPath(root, joinPath(dir, normalizeArtifactPath(rel, false)));
+      BodyPublisher body;
+      try {
+        body = BodyPublishers.ofFile(f);
+      } catch (FileNotFoundException e) {
+        throw KeelClientException.local(
+            KeelClientException.IO_ERROR, "cannot read " + f + ": no such file", e);
+      }
+      putFull(full, body, true);
     }
     return files.size();
   }
@@ -914,6 +1210,15 @@ public final class KeelClient implements AutoCloseable {
   private void put(String runId, String artifactPath, BodyPublisher body, boolean repeatable) {
     HttpRequest.Builder b =
         request(artifactUri(runId, artifactPath))
+            .header("Content-Type", "application/octet-stream")
+            .PUT(body);
+    call(b, true, repeatable);
+  }
+
+  /** PUT to a path relative to the artifact proxy's root. */
+  private void putFull(String fullPath, BodyPublisher body, boolean repeatable) {
+    HttpRequest.Builder b =
+        request(uri(ARTIFACTS + "/" + encodePath(fullPath), Map.of()))
             .header("Content-Type", "application/octet-stream")
             .PUT(body);
     call(b, true, repeatable);

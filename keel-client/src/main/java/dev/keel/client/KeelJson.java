@@ -205,6 +205,86 @@ public final class KeelJson {
     return n;
   }
 
+  /**
+   * A registered model as the Unity Catalog API writes it ({@code comment} left out when empty,
+   * {@code aliases} as objects with {@code alias_name} and {@code version_num}).
+   */
+  public static ObjectNode toJson(RegisteredModel m) {
+    ObjectNode n = object();
+    n.put("name", m.name());
+    n.put("catalog_name", m.catalogName());
+    n.put("schema_name", m.schemaName());
+    n.put("storage_location", m.storageLocation());
+    n.put("full_name", m.fullName());
+    if (!m.comment().isEmpty()) {
+      n.put("comment", m.comment());
+    }
+    n.put("owner", m.owner());
+    n.put("created_at", m.createdAt());
+    n.put("created_by", m.createdBy());
+    n.put("updated_at", m.updatedAt());
+    n.put("updated_by", m.updatedBy());
+    n.put("id", m.id());
+    ArrayNode a = n.putArray("aliases");
+    m.aliases()
+        .forEach(
+            (k, v) -> a.add(alias(m.catalogName(), m.schemaName(), m.name(), k, v.longValue())));
+    return n;
+  }
+
+  /** A model version as the Unity Catalog API writes it (empty optional fields left out). */
+  public static ObjectNode toJson(ModelVersion v) {
+    ObjectNode n = object();
+    n.put("model_name", v.modelName());
+    n.put("catalog_name", v.catalogName());
+    n.put("schema_name", v.schemaName());
+    n.put("version", v.version());
+    n.put("source", v.source());
+    if (!v.runId().isEmpty()) {
+      n.put("run_id", v.runId());
+    }
+    n.put("status", v.status().name());
+    n.put("storage_location", v.storageLocation());
+    if (!v.comment().isEmpty()) {
+      n.put("comment", v.comment());
+    }
+    n.put("created_at", v.createdAt());
+    n.put("created_by", v.createdBy());
+    n.put("updated_at", v.updatedAt());
+    n.put("updated_by", v.updatedBy());
+    n.put("id", v.id());
+    if (!v.statusMessage().isEmpty()) {
+      n.put("status_message", v.statusMessage());
+    }
+    ArrayNode a = n.putArray("aliases");
+    v.aliases()
+        .forEach(
+            al -> a.add(alias(v.catalogName(), v.schemaName(), v.modelName(), al, v.version())));
+    return n;
+  }
+
+  /** An alias move as Keel's alias history writes it. */
+  public static ObjectNode toJson(AliasMove m) {
+    ObjectNode n = object();
+    n.put("alias_name", m.alias());
+    m.fromVersion().ifPresent(v -> n.put("from_version_num", v));
+    m.toVersion().ifPresent(v -> n.put("to_version_num", v));
+    n.put("moved_by", m.movedBy());
+    n.put("moved_at", m.movedAt());
+    return n;
+  }
+
+  private static ObjectNode alias(
+      String catalog, String schema, String model, String alias, long version) {
+    ObjectNode n = object();
+    n.put("alias_name", alias);
+    n.put("version_num", version);
+    n.put("catalog_name", catalog);
+    n.put("schema_name", schema);
+    n.put("model_name", model);
+    return n;
+  }
+
   static ObjectNode properties(Map<String, String> props) {
     ObjectNode p = object();
     props.forEach(p::put);
@@ -317,6 +397,72 @@ public final class KeelJson {
         int64(n, "updated_at").orElse(0),
         text(n, "updated_by"),
         text(n, "schema_id"));
+  }
+
+  static RegisteredModel registeredModel(JsonNode n) {
+    String catalogName = text(n, "catalog_name");
+    String schemaName = text(n, "schema_name");
+    String name = text(n, "name");
+    String fullName = text(n, "full_name");
+    Map<String, Long> aliases = new LinkedHashMap<>();
+    n.path("aliases")
+        .forEach(a -> aliases.put(text(a, "alias_name"), int64(a, "version_num").orElse(0)));
+    return new RegisteredModel(
+        name,
+        catalogName,
+        schemaName,
+        fullName.isEmpty() ? catalogName + "." + schemaName + "." + name : fullName,
+        text(n, "comment"),
+        text(n, "owner"),
+        text(n, "storage_location"),
+        int64(n, "created_at").orElse(0),
+        text(n, "created_by"),
+        int64(n, "updated_at").orElse(0),
+        text(n, "updated_by"),
+        text(n, "id"),
+        aliases);
+  }
+
+  static ModelVersion modelVersion(JsonNode n) {
+    List<String> aliases = new ArrayList<>();
+    n.path("aliases")
+        .forEach(a -> aliases.add(a.isValueNode() ? a.asText() : text(a, "alias_name")));
+    return new ModelVersion(
+        text(n, "catalog_name"),
+        text(n, "schema_name"),
+        text(n, "model_name"),
+        int64(n, "version").orElse(0),
+        text(n, "source"),
+        text(n, "run_id"),
+        versionStatus(text(n, "status")),
+        text(n, "status_message"),
+        text(n, "storage_location"),
+        text(n, "comment"),
+        int64(n, "created_at").orElse(0),
+        text(n, "created_by"),
+        int64(n, "updated_at").orElse(0),
+        text(n, "updated_by"),
+        text(n, "id"),
+        aliases);
+  }
+
+  static AliasMove aliasMove(JsonNode n) {
+    return new AliasMove(
+        text(n, "alias_name"),
+        int64(n, "from_version_num"),
+        int64(n, "to_version_num"),
+        text(n, "moved_by"),
+        int64(n, "moved_at").orElse(0));
+  }
+
+  private static ModelVersionStatus versionStatus(String s) {
+    try {
+      return ModelVersionStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw KeelClientException.local(
+          KeelClientException.INVALID_RESPONSE,
+          "unknown model version status '" + s + "' from the server");
+    }
   }
 
   static Map<String, String> propertyMap(JsonNode n) {
