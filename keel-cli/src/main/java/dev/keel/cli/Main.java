@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       RunsCommand.class,
       CatalogsCommand.class,
       SchemasCommand.class,
+      ModelsCommand.class,
       ArtifactsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
