@@ -39,9 +39,9 @@ import java.util.stream.Stream;
 
 /**
  * A typed client for Keel's APIs: the MLflow tracking REST protocol ({@code /api/2.0/mlflow/...}),
- * the artifact proxy ({@code /api/2.0/mlflow-artifacts/...}) and the catalogs and schemas of Unity
- * Catalog REST ({@code /api/2.1/unity-catalog/...}). Works against a Keel server and, for the same
- * calls, an MLflow tracking server.
+ * the artifact proxy ({@code /api/2.0/mlflow-artifacts/...}) and the catalogs, schemas, registered
+ * models, model versions and aliases of Unity Catalog REST ({@code /api/2.1/unity-catalog/...}).
+ * Works against a Keel server and, for the same calls, an MLflow tracking server.
  *
  * <pre>{@code
  * try (KeelClient keel = new KeelClient("http://127.0.0.1:8080")) {
@@ -62,6 +62,15 @@ import java.util.stream.Stream;
  * keel.updateSchema("sales.raw", SecurableUpdate.none().withComment("Landing zone"));
  * keel.streamSchemas("sales").forEach(s -> System.out.println(s.fullName()));
  * keel.deleteCatalog("sales", true);
+ * }</pre>
+ *
+ * <p>Registered models, versions and aliases:
+ *
+ * <pre>{@code
+ * keel.createModel("main.default.fraud", "");
+ * ModelVersion v = keel.registerModel("main.default.fraud", Path.of("model"), "");
+ * keel.setAlias("main.default.fraud", "champion", v.version());
+ * ModelVersion champ = keel.resolve("models:/main.default.fraud@champion");
  * }</pre>
  *
  * <p><b>Errors.</b> Every method throws {@link KeelClientException} on failure, carrying the
