@@ -87,7 +87,7 @@ public final class CatalogService {
     return store.updateCatalog(n, c, clock.millis(), PRINCIPAL);
   }
 
-  /** Deletes a catalog; one with schemas needs {@code force}. */
+  /** Deletes a catalog; one with schemas needs {@code force}, which deletes their models too. */
   public void deleteCatalog(String name, boolean force) {
     store.deleteCatalog(Names.check("name", name), force);
   }
@@ -143,7 +143,10 @@ public final class CatalogService {
     return store.updateSchema(p[0], p[1], c, clock.millis(), PRINCIPAL);
   }
 
-  /** Deletes a schema; {@code force} will matter once schemas hold models. */
+  /**
+   * Deletes a schema; one that still holds registered models needs {@code force}, which deletes
+   * them (with their versions and files) too.
+   */
   public void deleteSchema(String fullName, boolean force) {
     String[] p = Names.checkFullName("full_name", fullName, 2);
     store.deleteSchema(p[0], p[1], force);

@@ -28,8 +28,9 @@ public interface CatalogStore {
   Catalog updateCatalog(String name, Changes changes, long now, String principal);
 
   /**
-   * Deletes a catalog; with {@code force} its schemas go too, without it a catalog that still has
-   * schemas is {@code FAILED_PRECONDITION}.
+   * Deletes a catalog; with {@code force} its schemas and everything in them (registered models) go
+   * too, without it a catalog that still has schemas is {@code FAILED_PRECONDITION}. Renaming a
+   * catalog or schema keeps what it holds reachable under the new name.
    */
   void deleteCatalog(String name, boolean force);
 
@@ -48,8 +49,8 @@ public interface CatalogStore {
   Schema updateSchema(String catalogName, String name, Changes changes, long now, String principal);
 
   /**
-   * Deletes a schema. Schemas hold nothing yet, so {@code force} changes nothing today; it will
-   * cascade to models once the registry lands.
+   * Deletes a schema; with {@code force} the objects in it (registered models with their versions
+   * and files) go too, without it a schema that still holds any is {@code FAILED_PRECONDITION}.
    */
   void deleteSchema(String catalogName, String name, boolean force);
 }

@@ -28,9 +28,19 @@ public final class JdbcCatalogStore implements CatalogStore {
           + " s.updated_at, s.updated_by";
 
   private final Database db;
+  private final List<SchemaContents> contents;
 
   public JdbcCatalogStore(Database db) {
+    this(db, List.of());
+  }
+
+  /**
+   * @param contents what other capabilities store under schemas; deletes cascade to them (or are
+   *     refused without {@code force}) and renames move them, in the same transaction
+   */
+  public JdbcCatalogStore(Database db, List<SchemaContents> contents) {
     this.db = Objects.requireNonNull(db, "db");
+    this.contents = List.copyOf(contents);
   }
 
   // ---------------------------------------------------------------- catalogs
@@ -102,6 +112,9 @@ public final class JdbcCatalogStore implements CatalogStore {
                     throw catalogExists(target);
                   }
                   update(h, "catalogs", id, target, changes, now, principal);
+                  if (!target.equals(name)) {
+                    contents.forEach(c -> c.rename(h, name, Optional.empty(), target));
+                  }
                   if (!changes.properties().isEmpty()) {
                     h.execute("DELETE FROM catalog_properties WHERE catalog_id = ?", id);
                     insertProperties(
@@ -115,28 +128,61 @@ public final class JdbcCatalogStore implements CatalogStore {
 
   @Override
   public void deleteCatalog(String name, boolean force) {
-    db.write(
-        h -> {
-          String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
-          boolean hasSchemas =
-              h.createQuery("SELECT 1 FROM catalog_schemas WHERE catalog_id = ? LIMIT 1")
-                  .bind(0, id)
-                  .mapTo(Integer.class)
-                  .findOne()
-                  .isPresent();
-          if (hasSchemas && !force) {
-            throw new KeelException(
-                ErrorCode.FAILED_PRECONDITION, "Cannot delete catalog with schemas: " + name);
-          }
-          h.execute(
-              "DELETE FROM schema_properties WHERE schema_id IN"
-                  + " (SELECT id FROM catalog_schemas WHERE catalog_id = ?)",
-              id);
-          h.execute("DELETE FROM catalog_schemas WHERE catalog_id = ?", id);
-          h.execute("DELETE FROM catalog_properties WHERE catalog_id = ?", id);
-          h.execute("DELETE FROM catalogs WHERE id = ?", id);
-          return null;
-        });
+    List<Runnable> after =
+        db.write(
+            h -> {
+              String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
+              boolean hasSchemas =
+                  h.createQuery("SELECT 1 FROM catalog_schemas WHERE catalog_id = ? LIMIT 1")
+                      .bind(0, id)
+                      .mapTo(Integer.class)
+                      .findOne()
+                      .isPresent();
+              if (hasSchemas && !force) {
+                throw new KeelException(
+                    ErrorCode.FAILED_PRECONDITION, "Cannot delete catalog with schemas: " + name);
+              }
+              List<Runnable> cleanup = deleteContents(h, name, Optional.empty(), force);
+              h.execute(
+                  "DELETE FROM schema_properties WHERE schema_id IN"
+                      + " (SELECT id FROM catalog_schemas WHERE catalog_id = ?)",
+                  id);
+              h.execute("DELETE FROM catalog_schemas WHERE catalog_id = ?", id);
+              h.execute("DELETE FROM catalog_properties WHERE catalog_id = ?", id);
+              h.execute("DELETE FROM catalogs WHERE id = ?", id);
+              return cleanup;
+            });
+    after.forEach(Runnable::run);
+  }
+
+  /**
+   * Refuses (without {@code force}) or deletes what other capabilities store under the catalog or
+   * schema; returns the work to run after the commit.
+   */
+  private List<Runnable> deleteContents(
+      Handle h, String catalog, Optional<String> schema, boolean force) {
+    String what = schema.map(s -> "schema " + catalog + "." + s).orElse("catalog " + catalog);
+    if (!force) {
+      for (SchemaContents c : contents) {
+        long n = c.count(h, catalog, schema);
+        if (n > 0) {
+          throw new KeelException(
+              ErrorCode.FAILED_PRECONDITION,
+              "Cannot delete "
+                  + what
+                  + ": it still holds "
+                  + n
+                  + " "
+                  + c.kind()
+                  + "; delete them first or pass force=true.");
+        }
+      }
+    }
+    List<Runnable> after = new ArrayList<>();
+    for (SchemaContents c : contents) {
+      after.add(c.delete(h, catalog, schema));
+    }
+    return after;
   }
 
   // ---------------------------------------------------------------- schemas
@@ -222,6 +268,9 @@ public final class JdbcCatalogStore implements CatalogStore {
                     throw schemaExists(fullTarget);
                   }
                   update(h, "catalog_schemas", id, target, changes, now, principal);
+                  if (!target.equals(name)) {
+                    contents.forEach(c -> c.rename(h, catalogName, Optional.of(name), target));
+                  }
                   if (!changes.properties().isEmpty()) {
                     h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
                     insertProperties(h, "schema_properties", "schema_id", id, changes.properties());
@@ -234,17 +283,20 @@ public final class JdbcCatalogStore implements CatalogStore {
 
   @Override
   public void deleteSchema(String catalogName, String name, boolean force) {
-    db.write(
-        h -> {
-          String catalogId =
-              catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
-          String id =
-              schemaId(h, catalogId, name)
-                  .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
-          h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
-          h.execute("DELETE FROM catalog_schemas WHERE id = ?", id);
-          return null;
-        });
+    List<Runnable> after =
+        db.write(
+            h -> {
+              String catalogId =
+                  catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+              String id =
+                  schemaId(h, catalogId, name)
+                      .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
+              List<Runnable> cleanup = deleteContents(h, catalogName, Optional.of(name), force);
+              h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
+              h.execute("DELETE FROM catalog_schemas WHERE id = ?", id);
+              return cleanup;
+            });
+    after.forEach(Runnable::run);
   }
 
   // ---------------------------------------------------------------- helpers

@@ -173,17 +173,26 @@ public final class JdbcRegistryStore implements RegistryStore {
     db.write(
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
-          h.execute(
-              "DELETE FROM model_version_tags WHERE version_id IN"
-                  + " (SELECT id FROM model_versions WHERE model_id = ?)",
-              id);
-          h.execute("DELETE FROM model_versions WHERE model_id = ?", id);
-          h.execute("DELETE FROM model_aliases WHERE model_id = ?", id);
-          h.execute("DELETE FROM model_alias_history WHERE model_id = ?", id);
-          h.execute("DELETE FROM registered_model_tags WHERE model_id = ?", id);
-          h.execute("DELETE FROM registered_models WHERE id = ?", id);
+          deleteModelRows(h, id);
           return null;
         });
+  }
+
+  /** Deletes one model's rows (versions, lineage, tags, aliases, history) on {@code h}. */
+  static void deleteModelRows(Handle h, String id) {
+    for (String table :
+        List.of("model_version_tags", "model_version_datasets", "model_version_lineage")) {
+      h.execute(
+          "DELETE FROM "
+              + table
+              + " WHERE version_id IN (SELECT id FROM model_versions WHERE model_id = ?)",
+          id);
+    }
+    h.execute("DELETE FROM model_versions WHERE model_id = ?", id);
+    h.execute("DELETE FROM model_aliases WHERE model_id = ?", id);
+    h.execute("DELETE FROM model_alias_history WHERE model_id = ?", id);
+    h.execute("DELETE FROM registered_model_tags WHERE model_id = ?", id);
+    h.execute("DELETE FROM registered_models WHERE id = ?", id);
   }
 
   @Override
@@ -266,7 +275,82 @@ public final class JdbcRegistryStore implements RegistryStore {
                           id,
                           k,
                           v));
+          d.lineage().ifPresent(l -> insertLineage(h, id, l));
           return loadVersion(h, fullName, version).orElseThrow();
+        });
+  }
+
+  private static void insertLineage(Handle h, String versionId, VersionLineage l) {
+    h.createUpdate(
+            "INSERT INTO model_version_lineage (version_id, run_id, experiment_id, code_version,"
+                + " captured_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(0, versionId)
+        .bind(1, l.runId())
+        .bind(2, l.experimentId())
+        .bind(3, l.codeVersion().orElse(null))
+        .bind(4, l.capturedAt())
+        .execute();
+    int i = 0;
+    for (VersionLineage.LineageDataset d : l.datasets()) {
+      h.createUpdate(
+              "INSERT INTO model_version_datasets (version_id, position, name, digest, source_type,"
+                  + " source, context) VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .bind(0, versionId)
+          .bind(1, i++)
+          .bind(2, d.name())
+          .bind(3, d.digest())
+          .bind(4, d.sourceType())
+          .bind(5, d.source())
+          .bind(6, d.context().orElse(null))
+          .execute();
+    }
+  }
+
+  @Override
+  public Map<String, VersionLineage> lineages(List<String> versionIds) {
+    if (versionIds.isEmpty()) {
+      return Map.of();
+    }
+    return db.read(
+        h -> {
+          Map<String, List<VersionLineage.LineageDataset>> datasets = new HashMap<>();
+          h.createQuery(
+                  "SELECT version_id, name, digest, source_type, source, context"
+                      + " FROM model_version_datasets WHERE version_id IN (<ids>)"
+                      + " ORDER BY version_id, position")
+              .bindList("ids", versionIds)
+              .map(
+                  (rs, ctx) ->
+                      Map.entry(
+                          rs.getString(1),
+                          new VersionLineage.LineageDataset(
+                              rs.getString(2),
+                              rs.getString(3),
+                              rs.getString(4),
+                              rs.getString(5),
+                              Optional.ofNullable(rs.getString(6)))))
+              .forEach(
+                  e ->
+                      datasets
+                          .computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                          .add(e.getValue()));
+          Map<String, VersionLineage> out = new HashMap<>();
+          h.createQuery(
+                  "SELECT version_id, run_id, experiment_id, code_version, captured_at"
+                      + " FROM model_version_lineage WHERE version_id IN (<ids>)")
+              .bindList("ids", versionIds)
+              .map(
+                  (rs, ctx) ->
+                      Map.entry(
+                          rs.getString(1),
+                          new VersionLineage(
+                              rs.getString(2),
+                              rs.getString(3),
+                              Optional.ofNullable(rs.getString(4)),
+                              datasets.getOrDefault(rs.getString(1), List.of()),
+                              rs.getLong(5))))
+              .forEach(e -> out.put(e.getKey(), e.getValue()));
+          return out;
         });
   }
 
@@ -343,6 +427,8 @@ public final class JdbcRegistryStore implements RegistryStore {
                 h, modelId, a, OptionalLong.of(version), OptionalLong.empty(), now, principal);
           }
           h.execute("DELETE FROM model_version_tags WHERE version_id = ?", id);
+          h.execute("DELETE FROM model_version_datasets WHERE version_id = ?", id);
+          h.execute("DELETE FROM model_version_lineage WHERE version_id = ?", id);
           h.execute("DELETE FROM model_versions WHERE id = ?", id);
           touchModel(h, modelId, now, principal);
           return null;

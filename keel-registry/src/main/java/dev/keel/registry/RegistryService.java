@@ -312,9 +312,12 @@ public final class RegistryService {
     tags.forEach(RegistryService::checkTag);
     getModel(n);
     String[] p = n.split("\\.");
+    Optional<String> fromRun = run.or(r::runId);
+    Optional<VersionLineage> lineage =
+        fromRun.map(id -> captureLineage(tracking.getRun(id), clock.millis()));
     return store.createVersion(
         n,
-        new VersionDraft(source, run.or(r::runId), comment.filter(x -> !x.isEmpty()), tags),
+        new VersionDraft(source, fromRun, comment.filter(x -> !x.isEmpty()), tags, lineage),
         v -> ARTIFACTS_SCHEME + "/" + freshLocation(storagePath(p, v)),
         clock.millis(),
         PRINCIPAL);
@@ -526,6 +529,147 @@ public final class RegistryService {
               + ", not READY: only READY versions can be loaded.");
     }
     return v;
+  }
+
+  // ---------------------------------------------------------------- lineage
+
+  /** The run tag holding the commit of the code that produced a run (MLflow's git tag). */
+  public static final String GIT_COMMIT_TAG = "mlflow.source.git.commit";
+
+  /** Fallback code version tag when there is no git commit. */
+  public static final String SOURCE_VERSION_TAG = "mlflow.source.version";
+
+  /** The dataset input tag naming how a run used a dataset ({@code training}, {@code eval}...). */
+  public static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
+
+  /** What a version created from {@code run} records about where it came from. */
+  static VersionLineage captureLineage(Run run, long now) {
+    Map<String, String> tags = new java.util.HashMap<>();
+    run.tags().forEach(t -> tags.put(t.key(), t.value()));
+    Optional<String> code =
+        Optional.ofNullable(tags.get(GIT_COMMIT_TAG))
+            .filter(x -> !x.isEmpty())
+            .or(() -> Optional.ofNullable(tags.get(SOURCE_VERSION_TAG)).filter(x -> !x.isEmpty()));
+    List<VersionLineage.LineageDataset> datasets =
+        run.inputs().stream()
+            .map(
+                in ->
+                    new VersionLineage.LineageDataset(
+                        in.dataset().name(),
+                        in.dataset().digest(),
+                        in.dataset().sourceType(),
+                        in.dataset().source(),
+                        in.tags().stream()
+                            .filter(t -> t.key().equals(DATASET_CONTEXT_TAG))
+                            .map(dev.keel.tracking.Tag::value)
+                            .findFirst()))
+            .toList();
+    return new VersionLineage(run.info().runId(), run.info().experimentId(), code, datasets, now);
+  }
+
+  /** A model's versions with their lineage, by version number, paged as Unity Catalog pages. */
+  public Page<ModelVersionLineage> modelLineage(
+      String fullName, OptionalLong maxResults, Optional<String> pageToken) {
+    Page<ModelVersion> page = listVersions(fullName, maxResults, pageToken);
+    return new Page<>(withLineage(page.items()), page.nextPageToken());
+  }
+
+  /** One version with its lineage. */
+  public ModelVersionLineage versionLineage(String fullName, long version) {
+    return withLineage(List.of(getVersion(fullName, version))).get(0);
+  }
+
+  /**
+   * The model versions registered from a run, by full name and version; 404 when the run is unknown
+   * and no version names it.
+   */
+  public List<ModelVersion> versionsFromRun(String runId) {
+    Validate.required("run_id", runId);
+    if (!runId.matches("[A-Za-z0-9_\\-]{1,64}")) {
+      throw KeelException.invalid("Invalid 'run_id' '" + abbreviate(runId) + "'.");
+    }
+    List<ModelVersion> rows =
+        store.searchVersions(
+            Optional.empty(),
+            Optional.empty(),
+            List.of(new Clause("run_id", "=", List.of(runId))),
+            new SortOrder("name", true),
+            0,
+            MLFLOW_MAX_VERSIONS);
+    if (rows.isEmpty()) {
+      tracking.getRun(runId);
+    }
+    return rows.stream()
+        .sorted(
+            java.util.Comparator.comparing(ModelVersion::modelFullName)
+                .thenComparingLong(ModelVersion::version))
+        .toList();
+  }
+
+  private List<ModelVersionLineage> withLineage(List<ModelVersion> versions) {
+    Map<String, VersionLineage> l =
+        store.lineages(versions.stream().map(ModelVersion::id).toList());
+    return versions.stream()
+        .map(v -> new ModelVersionLineage(v, Optional.ofNullable(l.get(v.id()))))
+        .toList();
+  }
+
+  // ---------------------------------------------------------------- URIs
+
+  /** The scheme of model URIs. */
+  public static final String MODELS_SCHEME = "models:/";
+
+  private static final Pattern VERSION_NUMBER = Pattern.compile("[1-9][0-9]{0,17}");
+
+  /**
+   * Resolves {@code models:/catalog.schema.model/<version>} or {@code
+   * models:/catalog.schema.model@<alias>} to the READY version it names. Other forms ({@code
+   * latest}, stages, two-level names, other schemes) are a 400; an unknown model, version or alias
+   * a 404; a version that is not READY a 400.
+   */
+  public ModelVersion resolve(String uri) {
+    Validate.required("uri", uri);
+    if (!uri.startsWith(MODELS_SCHEME) || uri.startsWith(MODELS_SCHEME + "/")) {
+      throw badUri(uri);
+    }
+    String rest = uri.substring(MODELS_SCHEME.length());
+    int at = rest.indexOf('@');
+    ModelVersion v;
+    if (at >= 0) {
+      String name = rest.substring(0, at);
+      String alias = rest.substring(at + 1);
+      if (name.isEmpty() || alias.isEmpty() || name.contains("/")) {
+        throw badUri(uri);
+      }
+      joined("name", name);
+      v = versionByAlias(name, alias);
+    } else {
+      int slash = rest.indexOf('/');
+      if (slash <= 0 || slash != rest.lastIndexOf('/')) {
+        throw badUri(uri);
+      }
+      String name = rest.substring(0, slash);
+      String version = rest.substring(slash + 1);
+      if (!VERSION_NUMBER.matcher(version).matches()) {
+        throw KeelException.invalid(
+            "Invalid model URI '"
+                + abbreviate(uri)
+                + "': '"
+                + abbreviate(version)
+                + "' is not a version number (Keel resolves models:/<name>/<version> and"
+                + " models:/<name>@<alias>; not 'latest' or stages).");
+      }
+      v = getVersion(name, Long.parseLong(version));
+    }
+    return requireReady(v);
+  }
+
+  private static KeelException badUri(String uri) {
+    return KeelException.invalid(
+        "Invalid model URI '"
+            + abbreviate(uri)
+            + "': expected models:/<catalog>.<schema>.<model>/<version> or"
+            + " models:/<catalog>.<schema>.<model>@<alias>.");
   }
 
   // ---------------------------------------------------------------- aliases

@@ -1,6 +1,7 @@
 package dev.keel.registry;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
@@ -43,7 +44,7 @@ public interface RegistryStore {
       long now,
       String principal);
 
-  /** Deletes a model with its versions, tags, aliases and alias history. */
+  /** Deletes a model with its versions, their lineage, tags, aliases and alias history. */
   void deleteModel(String fullName);
 
   void setModelTag(String fullName, String key, String value, long now, String principal);
@@ -60,6 +61,12 @@ public interface RegistryStore {
       String fullName, VersionDraft draft, LongFunction<String> location, long now, String by);
 
   Optional<ModelVersion> getVersion(String fullName, long version);
+
+  /**
+   * The lineage stored with each of the given versions (by {@link ModelVersion#id()}); versions
+   * without one (not created from a run) are absent from the map.
+   */
+  Map<String, VersionLineage> lineages(List<String> versionIds);
 
   /**
    * Versions matching every clause (and the model when given), ordered by {@code orderBy}, skipping

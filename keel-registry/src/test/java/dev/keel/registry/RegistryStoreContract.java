@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.Changes;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.store.Database;
+import dev.keel.tracking.Dataset;
+import dev.keel.tracking.DatasetInput;
 import dev.keel.tracking.JdbcTrackingStore;
 import dev.keel.tracking.Run;
+import dev.keel.tracking.Tag;
 import dev.keel.tracking.TrackingService;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.LocalArtifactStore;
@@ -41,6 +45,7 @@ abstract class RegistryStoreContract {
   LocalArtifactStore artifacts;
   TrackingService tracking;
   RegistryService svc;
+  CatalogService catalog;
 
   abstract Database open(Path dir);
 
@@ -50,13 +55,10 @@ abstract class RegistryStoreContract {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
     artifacts = new LocalArtifactStore(dir.resolve("artifacts"));
     tracking = new TrackingService(new JdbcTrackingStore(db), clock);
-    svc =
-        new RegistryService(
-            new JdbcRegistryStore(db),
-            new CatalogService(new JdbcCatalogStore(db), clock),
-            tracking,
-            artifacts,
-            clock);
+    catalog =
+        new CatalogService(
+            new JdbcCatalogStore(db, List.of(new RegisteredModelContents(artifacts))), clock);
+    svc = new RegistryService(new JdbcRegistryStore(db), catalog, tracking, artifacts, clock);
   }
 
   @AfterEach
@@ -442,5 +444,247 @@ abstract class RegistryStoreContract {
         .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.FAILED_PRECONDITION));
     svc.deleteVersion("main.default.full", 1);
     svc.deleteModel("main.default.full", true);
+  }
+
+  // ---------------------------------------------------------------- lineage
+
+  Run runWithLineage() {
+    String exp = tracking.createExperiment("e" + System.nanoTime(), Optional.empty(), List.of());
+    Run r =
+        tracking.createRun(
+            exp,
+            Optional.empty(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            List.of(new Tag("mlflow.source.git.commit", "abc123")));
+    tracking.logInputs(
+        r.info().runId(),
+        List.of(
+            new DatasetInput(
+                List.of(new Tag("mlflow.data.context", "training")),
+                new Dataset(
+                    "churn_train",
+                    "d1",
+                    "delta_table",
+                    "{\"table_name\":\"main.sales.churn\",\"version\":7}",
+                    Optional.empty(),
+                    Optional.empty())),
+            new DatasetInput(
+                List.of(),
+                new Dataset(
+                    "churn_eval",
+                    "d2",
+                    "local",
+                    "{\"uri\":\"e.csv\"}",
+                    Optional.empty(),
+                    Optional.empty()))));
+    return tracking.getRun(r.info().runId());
+  }
+
+  @Test
+  void lineage_is_captured_at_creation_and_survives_later_run_changes() throws IOException {
+    Run r = runWithLineage();
+    ModelFixtures.putOnnxModel(artifacts, artifactPath(r) + "/model");
+    svc.createModel("main.default.lin", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersionMlflow(
+            "main.default.lin",
+            "runs:/" + r.info().runId() + "/model",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    svc.createVersion(
+        "main.default.lin", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    // the run changes afterwards; the version keeps what it was created from
+    tracking.setTag(r.info().runId(), new Tag("mlflow.source.git.commit", "later"));
+
+    ModelVersionLineage one = svc.versionLineage("main.default.lin", v.version());
+    VersionLineage l = one.lineage().orElseThrow();
+    assertThat(l.runId()).isEqualTo(r.info().runId());
+    assertThat(l.experimentId()).isEqualTo(r.info().experimentId());
+    assertThat(l.codeVersion()).contains("abc123");
+    assertThat(l.datasets())
+        .extracting(VersionLineage.LineageDataset::name)
+        .containsExactlyInAnyOrder("churn_train", "churn_eval");
+    VersionLineage.LineageDataset train =
+        l.datasets().stream().filter(d -> d.name().equals("churn_train")).findFirst().orElseThrow();
+    assertThat(train.digest()).isEqualTo("d1");
+    assertThat(train.sourceType()).isEqualTo("delta_table");
+    assertThat(train.source()).contains("main.sales.churn");
+    assertThat(train.context()).contains("training");
+
+    List<ModelVersionLineage> all =
+        svc.modelLineage("main.default.lin", OptionalLong.empty(), Optional.empty()).items();
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).lineage()).isPresent();
+    assertThat(all.get(1).lineage()).isEmpty();
+
+    assertThat(svc.versionsFromRun(r.info().runId()))
+        .extracting(ModelVersion::modelFullName, ModelVersion::version)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("main.default.lin", 1L));
+    assertThat(svc.versionsFromRun(run().info().runId())).isEmpty();
+    assertThatThrownBy(() -> svc.versionsFromRun("0123456789abcdef0123456789abcdef"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+
+    svc.deleteVersion("main.default.lin", 1);
+    assertThat(svc.versionsFromRun(r.info().runId())).isEmpty();
+  }
+
+  @Test
+  void a_run_id_without_a_runs_source_still_records_lineage() {
+    Run r = runWithLineage();
+    svc.createModel("main.default.byid", Optional.empty(), Map.of());
+    ModelVersion v =
+        svc.createVersion(
+            "main.default.byid",
+            "mlflow-artifacts:/x",
+            Optional.of(r.info().runId()),
+            Optional.empty(),
+            Map.of());
+    assertThat(svc.versionLineage("main.default.byid", v.version()).lineage().orElseThrow().runId())
+        .isEqualTo(r.info().runId());
+  }
+
+  // ---------------------------------------------------------------- URIs
+
+  @Test
+  void model_uris_resolve_by_version_and_alias() throws IOException {
+    svc.createModel("main.default.uri", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.uri", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "models/main/default/uri/1");
+    svc.finalizeVersion("main.default.uri", 1);
+    svc.createVersion(
+        "main.default.uri", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    svc.setAlias("main.default.uri", "Champion", 1);
+    svc.setAlias("main.default.uri", "pending", 2);
+
+    assertThat(svc.resolve("models:/main.default.uri/1").version()).isEqualTo(1);
+    assertThat(svc.resolve("models:/MAIN.default.uri@champion").version()).isEqualTo(1);
+    assertThat(svc.resolve("models:/main.default.uri@CHAMPION").version()).isEqualTo(1);
+    for (String missing :
+        List.of(
+            "models:/main.default.uri@nope",
+            "models:/main.default.uri/9",
+            "models:/main.default.none/1")) {
+      assertThatThrownBy(() -> svc.resolve(missing))
+          .as(missing)
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+    }
+    for (String bad :
+        List.of(
+            "models:/main.default.uri/latest",
+            "models:/main.default.uri/Production",
+            "models:/main.default.uri/0",
+            "models:/main.default.uri",
+            "models:/uri/1",
+            "models:/default.uri@champion",
+            "models:/main.default.uri@",
+            "models:/main.default.uri@latest",
+            "models://main.default.uri/1",
+            "models:/main.default.uri/1/2",
+            "runs:/abc/model",
+            "mlflow-artifacts:/models/main/default/uri/1",
+            "",
+            "models:/main.default.uri/2",
+            "models:/main.default.uri@pending")) {
+      assertThatThrownBy(() -> svc.resolve(bad))
+          .as(bad)
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+    }
+  }
+
+  // ---------------------------------------------------------------- cascades
+
+  @Test
+  void deleting_a_schema_refuses_without_force_and_cascades_with_it() throws IOException {
+    catalog.createSchema("main", "doomed", Optional.empty(), Map.of());
+    svc.createModel("main.doomed.m", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.doomed.m", "mlflow-artifacts:/x", Optional.empty(), Optional.of("c"), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "models/main/doomed/m/1");
+    svc.setAlias("main.doomed.m", "champion", 1);
+
+    assertThatThrownBy(() -> catalog.deleteSchema("main.doomed", false))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+    assertThat(svc.getModel("main.doomed.m").name()).isEqualTo("m");
+
+    catalog.deleteSchema("main.doomed", true);
+    assertThatThrownBy(() -> svc.getModel("main.doomed.m"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+    assertThat(artifacts.size(ArtifactPath.parse("p", "models/main/doomed/m/1/MLmodel", false)))
+        .isEmpty();
+    // the names are free again
+    catalog.createSchema("main", "doomed", Optional.empty(), Map.of());
+    svc.createModel("main.doomed.m", Optional.empty(), Map.of());
+    assertThat(svc.listVersions("main.doomed.m", OptionalLong.empty(), Optional.empty()).items())
+        .isEmpty();
+    // an empty schema still deletes without force
+    catalog.createSchema("main", "empty", Optional.empty(), Map.of());
+    catalog.deleteSchema("main.empty", false);
+  }
+
+  @Test
+  void deleting_a_catalog_with_force_deletes_the_models_of_all_its_schemas() {
+    catalog.createCatalog("gone", Optional.empty(), Map.of());
+    catalog.createSchema("gone", "a", Optional.empty(), Map.of());
+    catalog.createSchema("gone", "b", Optional.empty(), Map.of());
+    svc.createModel("gone.a.m", Optional.empty(), Map.of());
+    svc.createModel("gone.b.m", Optional.empty(), Map.of());
+    svc.createVersion(
+        "gone.b.m", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    svc.createModel("main.default.kept", Optional.empty(), Map.of());
+
+    assertThatThrownBy(() -> catalog.deleteCatalog("gone", false))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.FAILED_PRECONDITION));
+    catalog.deleteCatalog("gone", true);
+    assertThat(
+            svc.searchModels(Optional.empty(), OptionalLong.empty(), List.of(), Optional.empty())
+                .items())
+        .extracting(RegisteredModel::fullName)
+        .containsExactly("main.default.kept");
+    assertThat(
+            svc.searchVersions(
+                    Optional.of("name = 'gone.b.m'"),
+                    OptionalLong.empty(),
+                    List.of(),
+                    Optional.empty())
+                .items())
+        .isEmpty();
+  }
+
+  @Test
+  void renaming_a_catalog_or_schema_keeps_its_models_reachable_under_the_new_name() {
+    catalog.createCatalog("old", Optional.empty(), Map.of());
+    catalog.createSchema("old", "s", Optional.empty(), Map.of());
+    svc.createModel("old.s.m", Optional.empty(), Map.of());
+    svc.createVersion(
+        "old.s.m", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    svc.setAlias("old.s.m", "champion", 1);
+
+    catalog.updateCatalog("old", new Changes(Optional.of("new"), Optional.empty(), Map.of()));
+    RegisteredModel m = svc.getModel("new.s.m");
+    assertThat(m.catalogName()).isEqualTo("new");
+    assertThat(svc.versionByAlias("new.s.m", "champion").catalogName()).isEqualTo("new");
+    assertThatThrownBy(() -> svc.getModel("old.s.m"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+
+    catalog.updateSchema("new.s", new Changes(Optional.of("t"), Optional.empty(), Map.of()));
+    assertThat(svc.getVersion("new.t.m", 1).schemaName()).isEqualTo("t");
+    assertThat(
+            svc.listModels(
+                    Optional.of("new"), Optional.of("t"), OptionalLong.empty(), Optional.empty())
+                .items())
+        .extracting(RegisteredModel::fullName)
+        .containsExactly("new.t.m");
+    // versions keep the storage location they were created with
+    assertThat(svc.getVersion("new.t.m", 1).storageLocation())
+        .isEqualTo("mlflow-artifacts:/models/old/s/m/1");
+    // a model created under the old name again does not see the moved one's files
+    catalog.createCatalog("old", Optional.empty(), Map.of());
+    catalog.createSchema("old", "s", Optional.empty(), Map.of());
+    svc.createModel("old.s.m", Optional.empty(), Map.of());
+    assertThat(svc.listVersions("old.s.m", OptionalLong.empty(), Optional.empty()).items())
+        .isEmpty();
   }
 }

@@ -4,6 +4,7 @@ import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelConfig;
 import dev.keel.registry.JdbcRegistryStore;
+import dev.keel.registry.RegisteredModelContents;
 import dev.keel.registry.RegistryService;
 import dev.keel.server.catalog.CatalogRoutes;
 import dev.keel.server.http.ErrorTranslator;
@@ -60,9 +61,11 @@ public final class KeelServer implements AutoCloseable {
     Database db = Database.open(config.databaseUrl(), config.dataDir());
     try {
       Clock clock = Clock.systemUTC();
-      CatalogService catalog = new CatalogService(new JdbcCatalogStore(db), clock);
-      TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+      CatalogService catalog =
+          new CatalogService(
+              new JdbcCatalogStore(db, List.of(new RegisteredModelContents(artifacts))), clock);
+      TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
           new RegistryService(new JdbcRegistryStore(db), catalog, tracking, artifacts, clock);
       HttpMetrics metrics = new HttpMetrics();

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.registry.AliasMove;
 import dev.keel.registry.ModelVersion;
+import dev.keel.registry.ModelVersionLineage;
 import dev.keel.registry.RegisteredModel;
 import dev.keel.registry.RegistryService;
+import dev.keel.registry.VersionLineage;
 import dev.keel.server.http.Json;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,43 @@ final class RegistryJson {
           .forEach(
               al ->
                   a.add(ucAlias(v.catalogName(), v.schemaName(), v.modelName(), al, v.version())));
+    }
+    return n;
+  }
+
+  /**
+   * A version's lineage: the version ({@code version}, {@code status}, {@code source}, {@code
+   * aliases}), {@code run} ({@code run_id}, {@code experiment_id}, {@code code_version}) and {@code
+   * datasets} ({@code name}, {@code digest}, {@code source_type}, {@code source}, {@code context}).
+   */
+  static ObjectNode ucLineage(ModelVersionLineage l) {
+    ModelVersion v = l.version();
+    ObjectNode n = Json.object();
+    n.put("version", v.version());
+    n.put("status", v.status().name());
+    n.put("source", v.source());
+    n.put("created_at", v.createdAt());
+    ArrayNode al = n.putArray("aliases");
+    v.aliases().forEach(al::add);
+    if (l.lineage().isPresent()) {
+      VersionLineage x = l.lineage().get();
+      ObjectNode run = n.putObject("run");
+      run.put("run_id", x.runId());
+      run.put("experiment_id", x.experimentId());
+      x.codeVersion().ifPresent(c -> run.put("code_version", c));
+      n.put("captured_at", x.capturedAt());
+      ArrayNode ds = n.putArray("datasets");
+      for (VersionLineage.LineageDataset d : x.datasets()) {
+        ObjectNode o = ds.addObject();
+        o.put("name", d.name());
+        o.put("digest", d.digest());
+        o.put("source_type", d.sourceType());
+        o.put("source", d.source());
+        d.context().ifPresent(c -> o.put("context", c));
+      }
+    } else {
+      v.runId().ifPresent(r -> n.putObject("run").put("run_id", r));
+      n.putArray("datasets");
     }
     return n;
   }

@@ -5,6 +5,7 @@ import static dev.keel.server.http.Privilege.EDIT;
 import static dev.keel.server.http.Privilege.MANAGE;
 import static dev.keel.server.http.Privilege.READ;
 import static dev.keel.server.http.SecurableType.REGISTERED_MODEL;
+import static dev.keel.server.http.SecurableType.RUN;
 import static dev.keel.server.http.SecurableType.SCHEMA;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
@@ -18,6 +19,7 @@ import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.registry.ModelVersion;
+import dev.keel.registry.ModelVersionLineage;
 import dev.keel.registry.RegisteredModel;
 import dev.keel.registry.RegistryService;
 import dev.keel.server.http.Access;
@@ -53,6 +55,8 @@ public final class UcModelRoutes {
     Access edit = Access.of(REGISTERED_MODEL, EDIT);
     Access manage = Access.of(REGISTERED_MODEL, MANAGE);
 
+    // before {full_name}, which would otherwise take "resolve" as a model name
+    r.add(GET, models + "/resolve", read, uc(this::resolve));
     r.add(POST, models, Access.of(SCHEMA, CREATE), uc(this::createModel));
     r.add(GET, models, Access.of(SCHEMA, READ), uc(this::listModels));
     r.add(GET, model, read, uc(this::getModel));
@@ -71,6 +75,10 @@ public final class UcModelRoutes {
     r.add(GET, alias, read, uc(this::getByAlias));
     r.add(DELETE, alias, edit, uc(this::deleteAlias));
     r.add(GET, alias + "/history", read, uc(this::aliasHistory));
+
+    r.add(GET, model + "/lineage", read, uc(this::modelLineage));
+    r.add(GET, version + "/lineage", read, uc(this::versionLineage));
+    r.add(GET, PREFIX + "/lineage/runs/{run_id}", Access.of(RUN, READ), uc(this::runLineage));
   }
 
   /** Answers in Unity Catalog's error dialect. */
@@ -246,6 +254,64 @@ public final class UcModelRoutes {
         .aliasHistory(ctx.pathParam("full_name"), alias)
         .forEach(m -> a.add(RegistryJson.ucMove(m)));
     Json.write(ctx, n);
+  }
+
+  // ---------------------------------------------------------------- lineage and URIs
+
+  private void modelLineage(Context ctx) {
+    RegisteredModel m = registry.getModel(ctx.pathParam("full_name"));
+    Page<ModelVersionLineage> page =
+        registry.modelLineage(
+            m.fullName(),
+            query(ctx).int64("max_results"),
+            Optional.ofNullable(ctx.queryParam("page_token")));
+    ObjectNode n = Json.object();
+    n.put("full_name", m.fullName());
+    n.put("catalog_name", m.catalogName());
+    n.put("schema_name", m.schemaName());
+    n.put("name", m.name());
+    ArrayNode a = n.putArray("model_versions");
+    page.items().forEach(l -> a.add(RegistryJson.ucLineage(l)));
+    page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
+    Json.write(ctx, n);
+  }
+
+  private void versionLineage(Context ctx) {
+    ModelVersionLineage l = registry.versionLineage(ctx.pathParam("full_name"), version(ctx));
+    ObjectNode n = RegistryJson.ucLineage(l);
+    n.put("full_name", l.version().modelFullName());
+    n.put("catalog_name", l.version().catalogName());
+    n.put("schema_name", l.version().schemaName());
+    n.put("model_name", l.version().modelName());
+    Json.write(ctx, n);
+  }
+
+  private void runLineage(Context ctx) {
+    String runId = ctx.pathParam("run_id");
+    ObjectNode n = Json.object();
+    n.put("run_id", runId);
+    ArrayNode a = n.putArray("model_versions");
+    for (ModelVersion v : registry.versionsFromRun(runId)) {
+      ObjectNode o = a.addObject();
+      o.put("full_name", v.modelFullName());
+      o.put("catalog_name", v.catalogName());
+      o.put("schema_name", v.schemaName());
+      o.put("model_name", v.modelName());
+      o.put("version", v.version());
+      o.put("status", v.status().name());
+      o.put("created_at", v.createdAt());
+      ArrayNode al = o.putArray("aliases");
+      v.aliases().forEach(al::add);
+    }
+    Json.write(ctx, n);
+  }
+
+  private void resolve(Context ctx) {
+    String uri = ctx.queryParam("uri");
+    if (uri == null || uri.isEmpty()) {
+      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "Missing required parameter 'uri'.");
+    }
+    Json.write(ctx, RegistryJson.ucVersion(registry.resolve(uri), true));
   }
 
   // ---------------------------------------------------------------- parsing
