@@ -255,9 +255,25 @@ public final class Bench {
           RegistryBench.explain(
               true, "jdbc:sqlite:file:" + t.dataDir.resolve("keel.db") + "?mode=ro");
         }
+        java.util.Map<String, Long> scans0 =
+            t.pg == null ? null : RegistryBench.pgScans(t.pg.serverUrl(), t.pg.schema());
         LoadRunner.Result lat =
             RegistryBench.searchLatency(s, timing.latencyWarmup(), timing.latencyRequests());
         System.out.println("one client: " + lat);
+        if (t.pg != null) {
+          Thread.sleep(2000); // PostgreSQL flushes its statistics within a second
+          java.util.Map<String, Long> scans1 =
+              RegistryBench.pgScans(t.pg.serverUrl(), t.pg.schema());
+          int n = timing.latencyWarmup() + timing.latencyRequests();
+          StringBuilder b = new StringBuilder("table scans per search (pg_stat_user_tables):");
+          scans1.forEach(
+              (k, v) ->
+                  b.append(
+                      String.format(
+                          " %s %.1f;", k, (v - scans0.getOrDefault(k, 0L)) / (double) n)));
+          System.out.println(b);
+        }
+        RegistryBench.pageSweep(s, new int[] {1, 10, 100}, 20, 100);
         System.out.printf(
             "| registered-models search (%s, %,d models x %d versions, 1 client) | p50 <= 20 ms |"
                 + " p50 %.1f ms (p90 %.1f, p99 %.1f, max %.1f ms) |%n",

@@ -485,6 +485,47 @@ final class RegistryBench {
     }
   }
 
+  /** p50 of one client's searches at several page sizes: a cost that grows with the page. */
+  static void pageSweep(ServerProcess server, int[] sizes, int warmup, int count) throws Exception {
+    try (Client c = new Client(server.url())) {
+      for (int size : sizes) {
+        String path =
+            "/api/2.0/mlflow/registered-models/search?filter="
+                + enc(searchFilter())
+                + "&max_results="
+                + size;
+        LoadRunner.Result r =
+            LoadRunner.sequential(warmup, count, server, (w, i) -> c.getBytes(path).length);
+        System.out.printf(
+            "page size %3d: p50 %.2f ms, p90 %.2f ms (%d searches)%n",
+            size, r.latency().p50(), r.latency().p90(), count);
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL's per-table scan counters of the registry tables in {@code schema} (index plus
+   * sequential scans), summed, and per table; PostgreSQL flushes them within a second.
+   */
+  static java.util.Map<String, Long> pgScans(String jdbcUrl, String schema) throws SQLException {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT relname, COALESCE(idx_scan, 0) + COALESCE(seq_scan, 0)"
+                    + " FROM pg_stat_user_tables WHERE schemaname = ? AND relname IN"
+                    + " ('registered_models', 'model_versions', 'registered_model_tags',"
+                    + " 'model_aliases', 'model_version_tags')")) {
+      ps.setString(1, schema);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * Prints the plans of the statements a search runs: the page query, and the per-model
    * latest-READY-version query the MLflow answer adds for each model on the page; and times them
