@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds keel-bench (package only, nothing is installed into ~/.m2) and runs Keel's tracking-server
-# benchmarks; see docs/benchmarks.md.
+# and registry benchmarks; see docs/benchmarks.md.
 #
 #   bench/run.sh                 all figures: startup, ingest + search on SQLite, then on PostgreSQL
 #   bench/run.sh startup         figure 3 (--reps=10)
 #   bench/run.sh ingest          figure 1 (--db=postgres for PostgreSQL)
 #   bench/run.sh search          figure 2 (--db=postgres, --data-dir=DIR to reuse a seeded SQLite dir)
+#   bench/run.sh alias           registry: get-version-by-alias, open loop at 1,000 requests/s
+#   bench/run.sh registry-search registry: search 10,000 models x 10 versions by name
+#   bench/run.sh registry        both registry figures (not part of all; --db=postgres)
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

@@ -32,6 +32,14 @@ public final class Bench {
                   --search-clients=20 concurrent clients (--warmup=10 --duration=30)
         startup   figure 3: launch to first 200 from /ready on an empty data dir, --reps=10
         all       startup, ingest and search on SQLite, then ingest and search on PostgreSQL
+        alias     registry: one READY model version (ONNX fixture) with alias champion, then an
+                  open-loop get-by-alias load at --rate=1000 requests/s over --connections=16
+                  (--warmup=10 --duration=30), --alias-api=both|uc|mlflow
+        registry-search
+                  registry: seed --models=10000 x --versions=10 with --seed-clients=16
+                  (--seed-timeout=900 s), then one client searching registered models with a
+                  name filter matching 1% (--latency-warmup=50 --latency-requests=300)
+        registry  alias, then registry-search (not part of all)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -76,6 +84,14 @@ public final class Bench {
             ingest.warmup(),
             ingest.measure());
     int reps = args.integer("reps", 10);
+    RegistryConfig registry =
+        new RegistryConfig(
+            args.integer("rate", 1000),
+            args.integer("connections", 16),
+            args.string("alias-api", "both"),
+            args.integer("models", 10_000),
+            args.integer("versions", 10),
+            args.seconds("seed-timeout", 900));
     args.checkAllUsed();
 
     Path workDir =
@@ -98,6 +114,13 @@ public final class Bench {
           ingest(workDir, "postgres", pgUrl, jvmArgs, ingest);
           search(workDir, "postgres", pgUrl, jvmArgs, search, "");
         }
+        case "alias" -> alias(workDir, db, pgUrl, jvmArgs, search, registry);
+        case "registry-search" ->
+            registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
+        case "registry" -> {
+          alias(workDir, db, pgUrl, jvmArgs, search, registry);
+          registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
+        }
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;
@@ -118,6 +141,161 @@ public final class Bench {
       int clients,
       java.time.Duration warmup,
       java.time.Duration measure) {}
+
+  record RegistryConfig(
+      int rate,
+      int connections,
+      String aliasApi,
+      int models,
+      int versions,
+      java.time.Duration seedTimeout) {}
+
+  private static void alias(
+      Path workDir,
+      String db,
+      String pgUrl,
+      List<String> jvmArgs,
+      SearchConfig timing,
+      RegistryConfig cfg)
+      throws Exception {
+    header(
+        "alias ("
+            + db
+            + "): get-version-by-alias, open loop at "
+            + cfg.rate()
+            + " requests/s over "
+            + cfg.connections()
+            + " connections");
+    Path dir = Files.createTempDirectory(workDir, "alias-" + db + "-");
+    try (Target t = Target.open(db, pgUrl, dir.resolve("data"))) {
+      ServerProcess s =
+          ServerProcess.launch(t.dataDir, t.serverUrl(), jvmArgs, dir.resolve("server.log"));
+      try {
+        s.awaitReady(java.time.Duration.ofSeconds(120), 20);
+        RegistryBench.seedAliasModel(s);
+        List<String[]> apis = new java.util.ArrayList<>();
+        if (!cfg.aliasApi().equals("mlflow")) {
+          apis.add(new String[] {"UC", RegistryBench.ucAliasPath()});
+        }
+        if (!cfg.aliasApi().equals("uc")) {
+          apis.add(new String[] {"MLflow", RegistryBench.mlflowAliasPath()});
+        }
+        for (String[] api : apis) {
+          System.out.println(api[0] + ": GET " + api[1]);
+          RegistryBench.OpenResult r =
+              RegistryBench.aliasLoad(
+                  s, api[1], cfg.rate(), cfg.connections(), timing.warmup(), timing.measure());
+          System.out.println(r);
+          System.out.printf(
+              "| get-version-by-alias (%s, %s API, %d/s open loop) | p99 <= 2 ms | p99 %.2f ms"
+                  + " (p50 %.2f, p90 %.2f, p99.9 %.2f, max %.1f ms; %d errors) |%n",
+              db,
+              api[0],
+              cfg.rate(),
+              r.latency().percentile(99),
+              r.latency().percentile(50),
+              r.latency().percentile(90),
+              r.latency().percentile(99.9),
+              r.latency().summary().max(),
+              r.errors());
+          System.out.println("load: " + Machine.loadAverage());
+        }
+        System.out.println("server RSS: " + s.rssMib() + " MiB");
+      } finally {
+        s.close();
+      }
+    }
+    System.out.println("load after: " + Machine.loadAverage());
+    deleteTree(dir);
+  }
+
+  private static void registrySearch(
+      Path workDir,
+      String db,
+      String pgUrl,
+      List<String> jvmArgs,
+      SearchConfig timing,
+      RegistryConfig cfg,
+      String dataDirArg)
+      throws Exception {
+    header(
+        "registry-search ("
+            + db
+            + "): "
+            + cfg.models()
+            + " models x "
+            + cfg.versions()
+            + " versions, filter `"
+            + RegistryBench.searchFilter()
+            + "`, page "
+            + RegistryBench.PAGE);
+    boolean reuse = !dataDirArg.isEmpty() && (db.equals("sqlite") || !pgSchema.isEmpty());
+    Path dir =
+        reuse ? Path.of(dataDirArg) : Files.createTempDirectory(workDir, "regsearch-" + db + "-");
+    if (reuse) {
+      Files.createDirectories(dir);
+    }
+    try (Target t = Target.open(db, pgUrl, dir.resolve("data"))) {
+      ServerProcess s =
+          ServerProcess.launch(t.dataDir, t.serverUrl(), jvmArgs, dir.resolve("server.log"));
+      try {
+        s.awaitReady(java.time.Duration.ofSeconds(120), 20);
+        RegistryBench.Seed seed =
+            RegistryBench.seedModels(
+                s, dir, cfg.models(), cfg.versions(), timing.seedClients(), cfg.seedTimeout());
+        if (t.pg != null) {
+          t.pg.analyze("registered_models", "model_versions", "registered_model_tags");
+          System.out.println("ANALYZE done (as autovacuum would after a bulk load)");
+        }
+        System.out.println("load after seeding: " + Machine.loadAverage());
+        RegistryBench.verifySearch(s, seed);
+        if (t.pg != null) {
+          RegistryBench.explain(false, t.pg.serverUrl());
+        } else {
+          RegistryBench.explain(
+              true, "jdbc:sqlite:file:" + t.dataDir.resolve("keel.db") + "?mode=ro");
+        }
+        java.util.Map<String, Long> scans0 =
+            t.pg == null ? null : RegistryBench.pgScans(t.pg.serverUrl(), t.pg.schema());
+        LoadRunner.Result lat =
+            RegistryBench.searchLatency(s, timing.latencyWarmup(), timing.latencyRequests());
+        System.out.println("one client: " + lat);
+        if (t.pg != null) {
+          Thread.sleep(2000); // PostgreSQL flushes its statistics within a second
+          java.util.Map<String, Long> scans1 =
+              RegistryBench.pgScans(t.pg.serverUrl(), t.pg.schema());
+          int n = timing.latencyWarmup() + timing.latencyRequests();
+          StringBuilder b = new StringBuilder("table scans per search (pg_stat_user_tables):");
+          scans1.forEach(
+              (k, v) ->
+                  b.append(
+                      String.format(
+                          " %s %.1f;", k, (v - scans0.getOrDefault(k, 0L)) / (double) n)));
+          System.out.println(b);
+        }
+        RegistryBench.pageSweep(s, new int[] {1, 10, 100}, 20, 100);
+        System.out.printf(
+            "| registered-models search (%s, %,d models x %d versions, 1 client) | p50 <= 20 ms |"
+                + " p50 %.1f ms (p90 %.1f, p99 %.1f, max %.1f ms) |%n",
+            db,
+            cfg.models(),
+            cfg.versions(),
+            lat.latency().p50(),
+            lat.latency().p90(),
+            lat.latency().p99(),
+            lat.latency().max());
+        System.out.printf(
+            "answer size: %.1f KiB per page of %d models; server RSS %d MiB%n",
+            lat.units() / (double) lat.requests() / 1024, RegistryBench.PAGE, s.rssMib());
+      } finally {
+        s.close();
+      }
+    }
+    System.out.println("load after: " + Machine.loadAverage());
+    if (!reuse) {
+      deleteTree(dir);
+    }
+  }
 
   private static void header(String title) throws InterruptedException {
     System.out.println();

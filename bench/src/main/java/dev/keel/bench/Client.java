@@ -73,6 +73,35 @@ final class Client implements AutoCloseable {
     return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
+  /** Sends {@code method} with a JSON (or raw) body; returns the body, or throws on a non-200. */
+  byte[] send(String method, String path, byte[] body) throws IOException, InterruptedException {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+    return checked(path, http.send(req, HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  /** GETs {@code path}; returns the body, or throws {@link Failure} for a non-200. */
+  byte[] getBytes(String path) throws IOException, InterruptedException {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + path)).timeout(TIMEOUT).build();
+    return checked(path, http.send(req, HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  private static byte[] checked(String path, HttpResponse<byte[]> resp) throws Failure {
+    if (resp.statusCode() != 200) {
+      throw new Failure(
+          path
+              + " -> "
+              + resp.statusCode()
+              + " "
+              + new String(resp.body(), StandardCharsets.UTF_8));
+    }
+    return resp.body();
+  }
+
   @Override
   public void close() {
     http.close();

@@ -46,6 +46,13 @@ final class Latencies {
         size == 0 ? 0 : s[size - 1] / 1e6);
   }
 
+  /** Nearest-rank percentile {@code p} (0-100] of the samples, in milliseconds. */
+  double percentile(double p) {
+    long[] s = Arrays.copyOf(samples, size);
+    Arrays.sort(s);
+    return pct(s, p);
+  }
+
   /** Nearest-rank percentile in milliseconds. */
   private static double pct(long[] sorted, double p) {
     if (sorted.length == 0) {

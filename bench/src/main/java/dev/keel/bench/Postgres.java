@@ -63,15 +63,17 @@ final class Postgres implements AutoCloseable {
    * {@code ANALYZE} of the schema's tables (what autovacuum would do shortly after a bulk load).
    */
   void analyze() throws SQLException {
+    analyze("runs", "latest_metrics", "metrics", "params", "tags");
+  }
+
+  /** {@code ANALYZE} of the named tables of the schema. */
+  void analyze(String... tables) throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       s.execute(
           "ANALYZE "
               + String.join(
-                  ", ",
-                  java.util.List.of("runs", "latest_metrics", "metrics", "params", "tags").stream()
-                      .map(t -> schema + "." + t)
-                      .toList()));
+                  ", ", java.util.List.of(tables).stream().map(t -> schema + "." + t).toList()));
     }
   }
 
