@@ -371,6 +371,32 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   @Override
+  public Map<String, ModelVersion> latestReadyVersions(List<String> fullNames) {
+    if (fullNames.isEmpty()) {
+      return Map.of();
+    }
+    return db.read(
+        h -> {
+          List<ModelVersion> rows =
+              h.createQuery(
+                      "SELECT "
+                          + VERSION_COLUMNS
+                          + " FROM model_versions v JOIN registered_models m ON m.id = v.model_id"
+                          + " WHERE m.full_name IN (<names>) AND v.status = 'READY'"
+                          + " AND v.version = (SELECT MAX(v2.version) FROM model_versions v2"
+                          + " WHERE v2.model_id = v.model_id AND v2.status = 'READY')")
+                  .bindList("names", fullNames)
+                  .map((rs, ctx) -> versionRow(rs))
+                  .list();
+          Map<String, ModelVersion> out = new HashMap<>();
+          for (ModelVersion v : withTagsAndAliases(h, rows)) {
+            out.put(v.catalogName() + "." + v.schemaName() + "." + v.modelName(), v);
+          }
+          return out;
+        });
+  }
+
+  @Override
   public ModelVersion updateVersionComment(
       String fullName, long version, String comment, long now, String principal) {
     return db.write(
@@ -715,6 +741,11 @@ public final class JdbcRegistryStore implements RegistryStore {
             + ", m.full_name ASC, v.version DESC LIMIT ? OFFSET ?";
     List<ModelVersion> rows =
         sql.bindAll(h.createQuery(text), limit, offset).map((rs, ctx) -> versionRow(rs)).list();
+    return withTagsAndAliases(h, rows);
+  }
+
+  /** The rows with their tags and aliases, read with one query each. */
+  private static List<ModelVersion> withTagsAndAliases(Handle h, List<ModelVersion> rows) {
     if (rows.isEmpty()) {
       return rows;
     }

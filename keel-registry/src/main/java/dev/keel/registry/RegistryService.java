@@ -395,6 +395,11 @@ public final class RegistryService {
         1);
   }
 
+  /** The latest READY version of each model, read at once for a page of models. */
+  public Map<String, ModelVersion> latestVersions(List<RegisteredModel> models) {
+    return store.latestReadyVersions(models.stream().map(RegisteredModel::fullName).toList());
+  }
+
   public ModelVersion updateVersion(String fullName, long version, String comment) {
     checkComment(comment);
     return store.updateVersionComment(

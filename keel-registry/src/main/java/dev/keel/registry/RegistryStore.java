@@ -80,6 +80,12 @@ public interface RegistryStore {
       long offset,
       int limit);
 
+  /**
+   * For each of {@code fullNames} that has one, its latest READY version, in one read: what
+   * MLflow's {@code latest_versions} shows for a page of models.
+   */
+  Map<String, ModelVersion> latestReadyVersions(List<String> fullNames);
+
   /** Changes a version's comment ({@code ""} clears it) and returns it as stored. */
   ModelVersion updateVersionComment(
       String fullName, long version, String comment, long now, String principal);

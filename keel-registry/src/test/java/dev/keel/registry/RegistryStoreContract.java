@@ -222,6 +222,28 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void latest_ready_versions_for_a_page_of_models_are_read_at_once() throws IOException {
+    svc.createModel("main.default.la", Optional.empty(), Map.of());
+    svc.createModel("main.default.lb", Optional.empty(), Map.of());
+    for (int i = 1; i <= 3; i++) {
+      svc.createVersion(
+          "main.default.la", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+      if (i < 3) {
+        ModelFixtures.putOnnxModel(artifacts, "models/main/default/la/" + i);
+        svc.finalizeVersion("main.default.la", i);
+      }
+    }
+    svc.createVersion(
+        "main.default.lb", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    Map<String, ModelVersion> latest =
+        svc.latestVersions(
+            List.of(svc.getModel("main.default.la"), svc.getModel("main.default.lb")));
+    assertThat(latest).containsOnlyKeys("main.default.la");
+    assertThat(latest.get("main.default.la").version()).isEqualTo(2);
+    assertThat(latest.get("main.default.la").status()).isEqualTo(ModelVersionStatus.READY);
+  }
+
+  @Test
   void the_committed_xgboost_package_finalizes_ready() throws IOException {
     svc.createModel("main.default.xgb", Optional.empty(), Map.of());
     ModelVersion v =

@@ -29,6 +29,7 @@ import io.javalin.http.HandlerType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * MLflow's model registry REST (mlflow.md §2.1) under {@code /api/2.0/mlflow} and {@code
@@ -152,7 +153,13 @@ public final class MlflowRegistryRoutes {
             req.string("page_token"));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("registered_models");
-    page.items().forEach(m -> a.add(model(m)));
+    Map<String, ModelVersion> latest = registry.latestVersions(page.items());
+    page.items()
+        .forEach(
+            m ->
+                a.add(
+                    RegistryJson.mlflowModel(
+                        m, Optional.ofNullable(latest.get(m.fullName())).stream().toList())));
     page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
     Json.write(ctx, n);
   }
