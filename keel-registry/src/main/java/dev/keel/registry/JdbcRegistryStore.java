@@ -554,6 +554,31 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   @Override
+  public Optional<ModelVersion> versionByAlias(String fullName, String alias) {
+    return db.read(
+        h -> {
+          List<ModelVersion> rows =
+              h.createQuery(
+                      "SELECT "
+                          + VERSION_COLUMNS
+                          + " FROM model_aliases a JOIN registered_models m ON m.id = a.model_id"
+                          + " JOIN model_versions v ON v.model_id = a.model_id"
+                          + " AND v.version = a.version WHERE m.full_name = ? AND a.alias = ?")
+                  .bind(0, fullName)
+                  .bind(1, alias)
+                  .map((rs, ctx) -> versionRow(rs))
+                  .list();
+          if (rows.isEmpty()) {
+            if (modelId(h, fullName).isEmpty()) {
+              throw modelNotFound(fullName);
+            }
+            return Optional.empty();
+          }
+          return withTagsAndAliases(h, rows).stream().findFirst();
+        });
+  }
+
+  @Override
   public List<AliasMove> aliasHistory(String fullName, String alias) {
     return db.read(
         h -> {

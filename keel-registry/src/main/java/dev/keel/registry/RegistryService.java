@@ -697,11 +697,10 @@ public final class RegistryService {
   public ModelVersion versionByAlias(String fullName, String alias) {
     String a = alias(alias);
     String n = joined("name", fullName);
-    OptionalLong v = store.aliasVersion(n, a);
-    if (v.isEmpty()) {
-      throw KeelException.notFound("Registered model '" + n + "' has no alias '" + a + "'.");
-    }
-    return getVersion(n, v.getAsLong());
+    return store
+        .versionByAlias(n, a)
+        .orElseThrow(
+            () -> KeelException.notFound("Registered model '" + n + "' has no alias '" + a + "'."));
   }
 
   /** Every move of an alias, oldest first (empty when it was never set). */

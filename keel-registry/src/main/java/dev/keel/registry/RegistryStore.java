@@ -118,6 +118,12 @@ public interface RegistryStore {
   /** The version {@code alias} points at, when set. */
   OptionalLong aliasVersion(String fullName, String alias);
 
+  /**
+   * The whole version {@code alias} points at, in one read (the serving path resolves aliases
+   * here); empty when the alias is not set, 404 when the model does not exist.
+   */
+  Optional<ModelVersion> versionByAlias(String fullName, String alias);
+
   /** Every move of {@code alias}, oldest first. */
   List<AliasMove> aliasHistory(String fullName, String alias);
 }
