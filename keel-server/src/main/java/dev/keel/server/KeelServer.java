@@ -164,8 +164,14 @@ public final class KeelServer implements AutoCloseable {
     server.awaitStop();
   }
 
-  /** Keel's version. */
+  /** Keel's version (read once from the build's {@code version.properties}). */
   public static String version() {
+    return VERSION;
+  }
+
+  private static final String VERSION = readVersion();
+
+  private static String readVersion() {
     Properties p = new Properties();
     try (InputStream in = KeelServer.class.getResourceAsStream("version.properties")) {
       if (in != null) {

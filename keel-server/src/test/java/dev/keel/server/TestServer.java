@@ -54,6 +54,30 @@ public final class TestServer implements AutoCloseable {
     public String errorCode() {
       return json().path("error_code").asText();
     }
+
+    /** The body as JSON; an empty body is {@code {}}, a non-JSON body a text node. */
+    public JsonNode jsonOrText() {
+      if (body.isEmpty()) {
+        return JSON.createObjectNode();
+      }
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        return JSON.getNodeFactory().textNode(body);
+      }
+    }
+  }
+
+  /** Any method with an optional JSON body ({@code null} for none). */
+  public Response send(String method, String path, String jsonBody) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                jsonBody == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(jsonBody)));
   }
 
   public Response post(String path, String body) {

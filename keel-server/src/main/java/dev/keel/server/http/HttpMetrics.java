@@ -5,6 +5,7 @@ import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 public final class HttpMetrics {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** Timers by method, route and status, so a request does not rebuild its meter id. */
+  private final ConcurrentHashMap<String, Timer> timers = new ConcurrentHashMap<>();
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -28,13 +32,20 @@ public final class HttpMetrics {
     } catch (RuntimeException e) {
       route = "unmatched";
     }
-    Timer.builder("keel.http.server.requests")
-        .description("HTTP requests by route, method and status")
-        .tag("method", ctx.method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(ctx.statusCode()))
-        .publishPercentileHistogram()
-        .register(registry)
+    String method = ctx.method().name();
+    String status = Integer.toString(ctx.statusCode());
+    String r = route;
+    timers
+        .computeIfAbsent(
+            method + ' ' + r + ' ' + status,
+            k ->
+                Timer.builder("keel.http.server.requests")
+                    .description("HTTP requests by route, method and status")
+                    .tag("method", method)
+                    .tag("route", r)
+                    .tag("status", status)
+                    .publishPercentileHistogram()
+                    .register(registry))
         .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
   }
 

@@ -6,15 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +26,6 @@ class RegistryLineageApiTest {
 
   @TempDir static Path dir;
   static TestServer s;
-  static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
@@ -51,30 +44,8 @@ class RegistryLineageApiTest {
   }
 
   static Res call(String method, String path, String body) {
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(s.url() + path))
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .method(
-                  method,
-                  body == null
-                      ? HttpRequest.BodyPublishers.noBody()
-                      : HttpRequest.BodyPublishers.ofString(body));
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode n;
-      try {
-        n = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-      } catch (IOException notJson) {
-        n = JSON.getNodeFactory().textNode(r.body());
-      }
-      return new Res(r.statusCode(), n);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    TestServer.Response r = s.send(method, path, body);
+    return new Res(r.status(), r.jsonOrText());
   }
 
   static String q(String v) {
