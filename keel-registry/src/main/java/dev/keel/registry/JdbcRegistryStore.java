@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.LongFunction;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -30,10 +31,37 @@ public final class JdbcRegistryStore implements RegistryStore {
           + " v.status, v.status_message, v.storage_location, v.comment, v.created_at,"
           + " v.created_by, v.updated_at, v.updated_by";
 
+  /** The channel on which registry changes are announced to other servers on the same database. */
+  static final String CHANNEL = "keel_registry";
+
   private final Database db;
+  private final AliasCache aliases = new AliasCache();
 
   public JdbcRegistryStore(Database db) {
     this.db = Objects.requireNonNull(db, "db");
+    aliases.listenTo(db.subscribe(CHANNEL, aliases::invalidate));
+  }
+
+  /** Runs a registry write: announces it and drops cached alias answers once it commits. */
+  private <R> R change(HandleCallback<R, RuntimeException> callback) {
+    try {
+      return db.write(
+          h -> {
+            changed(h);
+            return callback.withHandle(h);
+          });
+    } finally {
+      aliases.invalidate(); // also after a rollback: harmless, and covers a failed commit
+    }
+  }
+
+  /**
+   * Marks the transaction of {@code h} as a registry change made outside this store (catalog
+   * cascades): cached alias answers are dropped when it commits, here and on other servers.
+   */
+  void changed(Handle h) {
+    db.announce(h, CHANNEL);
+    h.afterCommit(aliases::invalidate);
   }
 
   // ---------------------------------------------------------------- models
@@ -41,7 +69,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public void createModel(RegisteredModel m) {
     try {
-      db.write(
+      change(
           h -> {
             if (modelId(h, m.fullName()).isPresent()) {
               throw modelExists(m.fullName());
@@ -134,7 +162,7 @@ public final class JdbcRegistryStore implements RegistryStore {
       String principal) {
     String target = newName.map(n -> String.join(".", n)).orElse(fullName);
     try {
-      return db.write(
+      return change(
           h -> {
             String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
             if (!target.equals(fullName) && modelId(h, target).isPresent()) {
@@ -170,7 +198,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void deleteModel(String fullName) {
-    db.write(
+    change(
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           deleteModelRows(h, id);
@@ -197,7 +225,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void setModelTag(String fullName, String key, String value, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           h.execute("DELETE FROM registered_model_tags WHERE model_id = ? AND key = ?", id, key);
@@ -213,7 +241,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void deleteModelTag(String fullName, String key, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           int n =
@@ -233,7 +261,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public ModelVersion createVersion(
       String fullName, VersionDraft d, LongFunction<String> location, long now, String by) {
-    return db.write(
+    return change(
         h -> {
           String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           h.execute(
@@ -399,7 +427,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public ModelVersion updateVersionComment(
       String fullName, long version, String comment, long now, String principal) {
-    return db.write(
+    return change(
         h -> {
           String id = versionId(h, fullName, version);
           h.execute(
@@ -420,7 +448,7 @@ public final class JdbcRegistryStore implements RegistryStore {
       Optional<String> message,
       long now,
       String principal) {
-    return db.write(
+    return change(
         h -> {
           String id = versionId(h, fullName, version);
           h.execute(
@@ -437,7 +465,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void deleteVersion(String fullName, long version, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           String id = versionId(h, fullName, version);
@@ -464,7 +492,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public void setVersionTag(
       String fullName, long version, String key, String value, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String id = versionId(h, fullName, version);
           h.execute("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, key);
@@ -485,7 +513,7 @@ public final class JdbcRegistryStore implements RegistryStore {
   @Override
   public void deleteVersionTag(
       String fullName, long version, String key, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String id = versionId(h, fullName, version);
           int n =
@@ -508,7 +536,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void setAlias(String fullName, String alias, long version, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           versionId(h, fullName, version);
@@ -530,7 +558,7 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void deleteAlias(String fullName, String alias, long now, String principal) {
-    db.write(
+    change(
         h -> {
           String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           OptionalLong from = aliasVersion(h, modelId, alias);
@@ -555,6 +583,10 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public Optional<ModelVersion> versionByAlias(String fullName, String alias) {
+    return aliases.get(fullName, alias, () -> loadVersionByAlias(fullName, alias));
+  }
+
+  private Optional<ModelVersion> loadVersionByAlias(String fullName, String alias) {
     return db.read(
         h -> {
           List<ModelVersion> rows =

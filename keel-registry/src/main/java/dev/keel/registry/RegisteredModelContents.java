@@ -19,9 +19,15 @@ import org.jdbi.v3.core.Handle;
  */
 public final class RegisteredModelContents implements SchemaContents {
   private final ArtifactStore artifacts;
+  private final JdbcRegistryStore store;
 
-  public RegisteredModelContents(ArtifactStore artifacts) {
+  /**
+   * @param artifacts where version files live (removed after a cascading delete commits)
+   * @param store the registry store, told about cascades so its alias cache stays correct
+   */
+  public RegisteredModelContents(ArtifactStore artifacts, JdbcRegistryStore store) {
     this.artifacts = Objects.requireNonNull(artifacts, "artifacts");
+    this.store = Objects.requireNonNull(store, "store");
   }
 
   @Override
@@ -52,6 +58,7 @@ public final class RegisteredModelContents implements SchemaContents {
 
   @Override
   public Runnable delete(Handle h, String catalog, Optional<String> schema) {
+    store.changed(h);
     List<String> locations = new ArrayList<>();
     for (String id : modelIds(h, catalog, schema)) {
       locations.addAll(
@@ -82,6 +89,7 @@ public final class RegisteredModelContents implements SchemaContents {
 
   @Override
   public void rename(Handle h, String catalog, Optional<String> schema, String newName) {
+    store.changed(h);
     if (schema.isEmpty()) {
       h.execute(
           "UPDATE registered_models SET catalog_name = ?,"

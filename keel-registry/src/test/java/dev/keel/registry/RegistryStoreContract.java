@@ -55,10 +55,13 @@ abstract class RegistryStoreContract {
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
     artifacts = new LocalArtifactStore(dir.resolve("artifacts"));
     tracking = new TrackingService(new JdbcTrackingStore(db), clock);
+    JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
     catalog =
         new CatalogService(
-            new JdbcCatalogStore(db, List.of(new RegisteredModelContents(artifacts))), clock);
-    svc = new RegistryService(new JdbcRegistryStore(db), catalog, tracking, artifacts, clock);
+            new JdbcCatalogStore(
+                db, List.of(new RegisteredModelContents(artifacts, registryStore))),
+            clock);
+    svc = new RegistryService(registryStore, catalog, tracking, artifacts, clock);
   }
 
   @AfterEach
@@ -323,6 +326,11 @@ abstract class RegistryStoreContract {
           "main.default.al", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
     }
     svc.setAlias("main.default.al", "champion", 1);
+    assertThat(svc.versionByAlias("main.default.al", "champion").version()).isEqualTo(1);
+    svc.setVersionTag("main.default.al", 1, "stage", "shadow");
+    assertThat(svc.versionByAlias("main.default.al", "champion").tags())
+        .as("a cached answer is dropped when its version changes")
+        .containsEntry("stage", "shadow");
     svc.setAlias("main.default.al", "Champion", 2);
     assertThat(svc.versionByAlias("main.default.al", "champion").version()).isEqualTo(2);
     assertThat(svc.getModel("main.default.al").aliases())
@@ -683,12 +691,16 @@ abstract class RegistryStoreContract {
     svc.createVersion(
         "old.s.m", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
     svc.setAlias("old.s.m", "champion", 1);
+    assertThat(svc.versionByAlias("old.s.m", "champion").version()).isEqualTo(1); // now cached
 
     catalog.updateCatalog("old", new Changes(Optional.of("new"), Optional.empty(), Map.of()));
     RegisteredModel m = svc.getModel("new.s.m");
     assertThat(m.catalogName()).isEqualTo("new");
     assertThat(svc.versionByAlias("new.s.m", "champion").catalogName()).isEqualTo("new");
     assertThatThrownBy(() -> svc.getModel("old.s.m"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+    assertThatThrownBy(() -> svc.versionByAlias("old.s.m", "champion"))
+        .as("the cached answer under the old name is gone with the rename")
         .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
 
     catalog.updateSchema("new.s", new Changes(Optional.of("t"), Optional.empty(), Map.of()));

@@ -62,12 +62,15 @@ public final class KeelServer implements AutoCloseable {
     try {
       Clock clock = Clock.systemUTC();
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+      JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
       CatalogService catalog =
           new CatalogService(
-              new JdbcCatalogStore(db, List.of(new RegisteredModelContents(artifacts))), clock);
+              new JdbcCatalogStore(
+                  db, List.of(new RegisteredModelContents(artifacts, registryStore))),
+              clock);
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
-          new RegistryService(new JdbcRegistryStore(db), catalog, tracking, artifacts, clock);
+          new RegistryService(registryStore, catalog, tracking, artifacts, clock);
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       Javalin app =

@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -37,9 +40,13 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource readPool;
   private final Jdbi writer;
   private final Jdbi reader;
+  private final String url;
+  private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-  private Database(Dialect dialect, HikariDataSource writePool, HikariDataSource readPool) {
+  private Database(
+      Dialect dialect, String url, HikariDataSource writePool, HikariDataSource readPool) {
     this.dialect = dialect;
+    this.url = url;
     this.writePool = writePool;
     this.readPool = readPool;
     this.writer = Jdbi.create(writePool);
@@ -101,7 +108,7 @@ public final class Database implements AutoCloseable {
     r.setConnectionTimeout(120_000);
     r.setReadOnly(true);
     HikariDataSource readPool = new HikariDataSource(r);
-    return new Database(Dialect.SQLITE, writePool, readPool);
+    return new Database(Dialect.SQLITE, url, writePool, readPool);
   }
 
   private static SQLiteDataSource sqliteSource(String url, boolean readOnly) {
@@ -141,7 +148,7 @@ public final class Database implements AutoCloseable {
           "cannot connect to the metadata database: " + rootMessage(e),
           e);
     }
-    return new Database(Dialect.POSTGRESQL, pool, pool);
+    return new Database(Dialect.POSTGRESQL, url, pool, pool);
   }
 
   private static String rootMessage(Throwable e) {
@@ -179,6 +186,42 @@ public final class Database implements AutoCloseable {
     return reader.inTransaction(callback);
   }
 
+  /**
+   * Tells every Keel server sharing this database that something on {@code channel} changed, once
+   * the transaction of {@code h} commits (PostgreSQL {@code NOTIFY}: delivered at commit, dropped
+   * on rollback). On SQLite, which one server owns, there is nobody else to tell: a no-op.
+   */
+  public void announce(Handle h, String channel) {
+    if (dialect == Dialect.POSTGRESQL) {
+      h.createQuery("SELECT pg_notify(?, '')").bind(0, channel(channel)).mapTo(String.class).one();
+    }
+  }
+
+  /**
+   * Runs {@code listener} whenever any server announces a change on {@code channel} (see {@link
+   * #announce}), and also whenever announcements may have been missed (the listening connection
+   * dropped), so a listener that clears a cache never keeps stale entries. On SQLite nothing else
+   * writes the database, the subscription is always {@link Subscription#live() live} and the
+   * listener never runs. Closed with the database.
+   */
+  public Subscription subscribe(String channel, Runnable listener) {
+    Subscription s =
+        dialect == Dialect.POSTGRESQL
+            ? PostgresListener.start(url, channel(channel), listener)
+            : Subscription.ALWAYS_LIVE;
+    subscriptions.add(s);
+    return s;
+  }
+
+  private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private static String channel(String channel) {
+    if (!CHANNEL.matcher(channel).matches()) {
+      throw new IllegalArgumentException("channel must match " + CHANNEL + ": " + channel);
+    }
+    return channel;
+  }
+
   /** True when the database answers a trivial query (used by readiness checks). */
   public boolean ping() {
     try (Handle h = reader.open()) {
@@ -190,6 +233,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    subscriptions.forEach(Subscription::close);
     if (readPool != writePool) {
       readPool.close();
     }
