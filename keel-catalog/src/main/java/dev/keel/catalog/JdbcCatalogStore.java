@@ -3,6 +3,7 @@ package dev.keel.catalog;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.store.Database;
+import dev.keel.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -107,7 +108,8 @@ public final class JdbcCatalogStore implements CatalogStore {
         () ->
             db.write(
                 h -> {
-                  String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
+                  String id =
+                      catalogId(h, name, lock("UPDATE")).orElseThrow(() -> catalogNotFound(name));
                   if (!target.equals(name) && catalogId(h, target).isPresent()) {
                     throw catalogExists(target);
                   }
@@ -131,7 +133,8 @@ public final class JdbcCatalogStore implements CatalogStore {
     List<Runnable> after =
         db.write(
             h -> {
-              String id = catalogId(h, name).orElseThrow(() -> catalogNotFound(name));
+              String id =
+                  catalogId(h, name, lock("UPDATE")).orElseThrow(() -> catalogNotFound(name));
               boolean hasSchemas =
                   h.createQuery("SELECT 1 FROM catalog_schemas WHERE catalog_id = ? LIMIT 1")
                       .bind(0, id)
@@ -194,7 +197,7 @@ public final class JdbcCatalogStore implements CatalogStore {
             db.write(
                 h -> {
                   String catalogId =
-                      catalogId(h, s.catalogName())
+                      catalogId(h, s.catalogName(), lock("SHARE"))
                           .orElseThrow(() -> catalogNotFound(s.catalogName()));
                   if (schemaId(h, catalogId, s.name()).isPresent()) {
                     throw schemaExists(s.fullName());
@@ -260,9 +263,10 @@ public final class JdbcCatalogStore implements CatalogStore {
             db.write(
                 h -> {
                   String catalogId =
-                      catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+                      catalogId(h, catalogName, lock("SHARE"))
+                          .orElseThrow(() -> catalogNotFound(catalogName));
                   String id =
-                      schemaId(h, catalogId, name)
+                      schemaId(h, catalogId, name, lock("UPDATE"))
                           .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
                   if (!target.equals(name) && schemaId(h, catalogId, target).isPresent()) {
                     throw schemaExists(fullTarget);
@@ -287,9 +291,10 @@ public final class JdbcCatalogStore implements CatalogStore {
         db.write(
             h -> {
               String catalogId =
-                  catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
+                  catalogId(h, catalogName, lock("SHARE"))
+                      .orElseThrow(() -> catalogNotFound(catalogName));
               String id =
-                  schemaId(h, catalogId, name)
+                  schemaId(h, catalogId, name, lock("UPDATE"))
                       .orElseThrow(() -> schemaNotFound(catalogName + "." + name));
               List<Runnable> cleanup = deleteContents(h, catalogName, Optional.of(name), force);
               h.execute("DELETE FROM schema_properties WHERE schema_id = ?", id);
@@ -335,18 +340,52 @@ public final class JdbcCatalogStore implements CatalogStore {
   }
 
   private static Optional<String> catalogId(Handle h, String name) {
-    return h.createQuery("SELECT id FROM catalogs WHERE name = ?")
+    return catalogId(h, name, "");
+  }
+
+  private static Optional<String> catalogId(Handle h, String name, String lock) {
+    return h.createQuery("SELECT id FROM catalogs WHERE name = ?" + lock)
         .bind(0, name)
         .mapTo(String.class)
         .findOne();
   }
 
   private static Optional<String> schemaId(Handle h, String catalogId, String name) {
-    return h.createQuery("SELECT id FROM catalog_schemas WHERE catalog_id = ? AND name = ?")
+    return schemaId(h, catalogId, name, "");
+  }
+
+  private static Optional<String> schemaId(Handle h, String catalogId, String name, String lock) {
+    return h.createQuery("SELECT id FROM catalog_schemas WHERE catalog_id = ? AND name = ?" + lock)
         .bind(0, catalogId)
         .bind(1, name)
         .mapTo(String.class)
         .findOne();
+  }
+
+  /**
+   * Row-lock clause for PostgreSQL, where writers run concurrently: a delete or rename locks the
+   * catalog or schema row {@code FOR UPDATE} before it looks at the contents, and whoever adds
+   * something under it holds {@code FOR SHARE}, so the two serialise and no child is ever left
+   * under a deleted parent. SQLite serialises all writers already.
+   */
+  private String lock(String mode) {
+    return lockClause(db.dialect(), mode);
+  }
+
+  private static String lockClause(Dialect dialect, String mode) {
+    return dialect == Dialect.POSTGRESQL ? " FOR " + mode : "";
+  }
+
+  /**
+   * For stores that keep objects under schemas (models, tables): inside their write transaction on
+   * {@code h}, checks that {@code catalog.schema} exists and keeps it from being deleted or renamed
+   * until the transaction ends. Returns false when the schema does not exist.
+   */
+  public static boolean lockSchemaForChild(
+      Handle h, Dialect dialect, String catalog, String schema) {
+    String share = lockClause(dialect, "SHARE");
+    Optional<String> c = catalogId(h, catalog, share);
+    return c.isPresent() && schemaId(h, c.get(), schema, share).isPresent();
   }
 
   private static Optional<Catalog> loadCatalog(Handle h, String name) {

@@ -1,5 +1,6 @@
 package dev.keel.registry;
 
+import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelException;
 import dev.keel.store.Database;
 import java.sql.ResultSet;
@@ -71,6 +72,11 @@ public final class JdbcRegistryStore implements RegistryStore {
     try {
       change(
           h -> {
+            if (!JdbcCatalogStore.lockSchemaForChild(
+                h, db.dialect(), m.catalogName(), m.schemaName())) {
+              throw KeelException.notFound(
+                  "Schema '" + m.catalogName() + "." + m.schemaName() + "' does not exist.");
+            }
             if (modelId(h, m.fullName()).isPresent()) {
               throw modelExists(m.fullName());
             }

@@ -721,4 +721,42 @@ abstract class RegistryStoreContract {
     assertThat(svc.listVersions("old.s.m", OptionalLong.empty(), Optional.empty()).items())
         .isEmpty();
   }
+
+  @Test
+  void a_model_created_while_its_schema_is_deleted_is_never_left_orphaned() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 20; i++) {
+        String schema = "race" + i;
+        catalog.createSchema("main", schema, Optional.empty(), Map.of());
+        Future<?> create =
+            pool.submit(() -> svc.createModel("main." + schema + ".m", Optional.empty(), Map.of()));
+        Future<?> delete = pool.submit(() -> catalog.deleteSchema("main." + schema, false));
+        boolean created = succeeded(create);
+        boolean deleted = succeeded(delete);
+        assertThat(created && deleted).as("both won in round " + i).isFalse();
+      }
+      List<RegisteredModel> models =
+          svc.listModels(
+                  Optional.of("main"), Optional.empty(), OptionalLong.of(100), Optional.empty())
+              .items();
+      for (RegisteredModel m : models) {
+        assertThat(catalog.getSchema(m.catalogName() + "." + m.schemaName()))
+            .as(m.fullName() + " has a schema")
+            .isNotNull();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static boolean succeeded(Future<?> f) throws InterruptedException {
+    try {
+      f.get();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      assertThat(e.getCause()).isInstanceOf(KeelException.class);
+      return false;
+    }
+  }
 }
