@@ -33,13 +33,16 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final Dialect dialect;
+  private final String jdbcUrl;
   private final HikariDataSource writePool;
   private final HikariDataSource readPool;
   private final Jdbi writer;
   private final Jdbi reader;
 
-  private Database(Dialect dialect, HikariDataSource writePool, HikariDataSource readPool) {
+  private Database(
+      Dialect dialect, String jdbcUrl, HikariDataSource writePool, HikariDataSource readPool) {
     this.dialect = dialect;
+    this.jdbcUrl = jdbcUrl;
     this.writePool = writePool;
     this.readPool = readPool;
     this.writer = Jdbi.create(writePool);
@@ -101,7 +104,7 @@ public final class Database implements AutoCloseable {
     r.setConnectionTimeout(120_000);
     r.setReadOnly(true);
     HikariDataSource readPool = new HikariDataSource(r);
-    return new Database(Dialect.SQLITE, writePool, readPool);
+    return new Database(Dialect.SQLITE, url, writePool, readPool);
   }
 
   private static SQLiteDataSource sqliteSource(String url, boolean readOnly) {
@@ -141,7 +144,7 @@ public final class Database implements AutoCloseable {
           "cannot connect to the metadata database: " + rootMessage(e),
           e);
     }
-    return new Database(Dialect.POSTGRESQL, pool, pool);
+    return new Database(Dialect.POSTGRESQL, url, pool, pool);
   }
 
   private static String rootMessage(Throwable e) {
@@ -164,6 +167,16 @@ public final class Database implements AutoCloseable {
 
   public Dialect dialect() {
     return dialect;
+  }
+
+  /**
+   * The JDBC URL of this database, for components that must open their own connections to the same
+   * database (Iceberg's {@code JdbcCatalog} in keel-tables). On SQLite such a connection must set a
+   * busy timeout, since Keel's writer connection may hold the write lock. May carry credentials:
+   * never log or return it.
+   */
+  public String jdbcUrl() {
+    return jdbcUrl;
   }
 
   /** Runs {@code callback} in a write transaction; on SQLite writers are serialised. */
