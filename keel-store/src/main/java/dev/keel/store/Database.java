@@ -36,17 +36,17 @@ public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   private final Dialect dialect;
+  private final String jdbcUrl;
   private final HikariDataSource writePool;
   private final HikariDataSource readPool;
   private final Jdbi writer;
   private final Jdbi reader;
-  private final String url;
   private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
   private Database(
-      Dialect dialect, String url, HikariDataSource writePool, HikariDataSource readPool) {
+      Dialect dialect, String jdbcUrl, HikariDataSource writePool, HikariDataSource readPool) {
     this.dialect = dialect;
-    this.url = url;
+    this.jdbcUrl = jdbcUrl;
     this.writePool = writePool;
     this.readPool = readPool;
     this.writer = Jdbi.create(writePool);
@@ -173,6 +173,16 @@ public final class Database implements AutoCloseable {
     return dialect;
   }
 
+  /**
+   * The JDBC URL of this database, for components that must open their own connections to the same
+   * database (Iceberg's {@code JdbcCatalog} in keel-tables). On SQLite such a connection must set a
+   * busy timeout, since Keel's writer connection may hold the write lock. May carry credentials:
+   * never log or return it.
+   */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
   /** Runs {@code callback} in a write transaction; on SQLite writers are serialised. */
   public <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
     return writer.inTransaction(callback);
@@ -207,7 +217,7 @@ public final class Database implements AutoCloseable {
   public Subscription subscribe(String channel, Runnable listener) {
     Subscription s =
         dialect == Dialect.POSTGRESQL
-            ? PostgresListener.start(url, channel(channel), listener)
+            ? PostgresListener.start(jdbcUrl, channel(channel), listener)
             : Subscription.ALWAYS_LIVE;
     subscriptions.add(s);
     return s;

@@ -1,0 +1,65 @@
+package dev.keel.tables;
+
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Embedded DuckDB, one in-memory database per operation. Extensions never install or autoload (the
+ * machine may be offline; Parquet, JSON and ICU are built in), and DuckDB's extension and spill
+ * directories live under the data dir. Session time zone is UTC.
+ */
+final class DuckDb {
+  private final Path extensionDir;
+  private final Path tempDir;
+
+  DuckDb(Path dataDir) {
+    this.extensionDir = dataDir.resolve("duckdb").resolve("extensions");
+    this.tempDir = dataDir.resolve("duckdb").resolve("tmp");
+    try {
+      Files.createDirectories(extensionDir);
+      Files.createDirectories(tempDir);
+    } catch (IOException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "cannot create DuckDB directories: " + e.getMessage(), e);
+    }
+  }
+
+  Connection open() throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("autoload_known_extensions", "false");
+    p.setProperty("extension_directory", extensionDir.toString());
+    p.setProperty("temp_directory", tempDir.toString());
+    p.setProperty("threads", String.valueOf(Math.max(1, Math.min(4, cores()))));
+    Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+    try (Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /** A SQL string literal. */
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+
+  /** A quoted SQL identifier (column names are already restricted to [a-z_][a-z0-9_]*). */
+  static String ident(String name) {
+    return "\"" + name.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,226 @@
+package dev.keel.tables;
+
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.store.Database;
+import dev.keel.store.Dialect;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.Metrics;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.io.InputFile;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+
+/**
+ * Iceberg plumbing: the JdbcCatalog on Keel's metadata database, type mapping between {@link
+ * ColumnType} and Iceberg, and registering DuckDB-written Parquet files as data files.
+ */
+final class IcebergTables implements AutoCloseable {
+  /** The Iceberg catalog name under which Keel's tables are recorded in {@code iceberg_tables}. */
+  static final String CATALOG = "keel";
+
+  static final String INGESTED_AT = "_ingested_at";
+  static final String P_TABLE_ID = "keel.table-id";
+  static final String P_PRIMARY_KEYS = "keel.primary-keys";
+  static final String P_TIMESERIES_KEY = "keel.timeseries-key";
+  static final String P_INGESTION_TIME = "keel.ingestion-time";
+  static final String P_CREATED_AT = "keel.created-at";
+  static final String P_CREATED_BY = "keel.created-by";
+  static final String P_OWNER = "keel.owner";
+  static final String P_COMMENT = "comment";
+  static final String NAME_MAPPING = "schema.name-mapping.default";
+
+  /** Iceberg and Keel properties that are not user properties. */
+  static final Set<String> SYSTEM_PROPERTIES =
+      Set.of(P_COMMENT, NAME_MAPPING, "format-version", "write.parquet.compression-codec");
+
+  private final JdbcCatalog catalog;
+  private final Path warehouse;
+
+  IcebergTables(Database db, Path dataDir) {
+    this.warehouse = dataDir.resolve("warehouse").toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(warehouse);
+    } catch (IOException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "cannot create the warehouse: " + e.getMessage(), e);
+    }
+    Map<String, String> props = new HashMap<>();
+    props.put("uri", db.jdbcUrl());
+    props.put("warehouse", warehouse.toString());
+    props.put("jdbc.schema-version", "V1");
+    // Keel's migration V5 creates the catalog tables in Keel's own schema.
+    props.put("jdbc.init-catalog-tables", "false");
+    if (db.dialect() == Dialect.SQLITE) {
+      // Keel's single writer connection may hold the write lock: wait for it instead of failing.
+      props.put("jdbc.busy_timeout", "60000");
+    }
+    JdbcCatalog c = new JdbcCatalog();
+    c.setConf(new Configuration());
+    c.initialize(CATALOG, props);
+    this.catalog = c;
+  }
+
+  JdbcCatalog catalog() {
+    return catalog;
+  }
+
+  Path warehouse() {
+    return warehouse;
+  }
+
+  static TableIdentifier id(String catalogName, String schemaName, String name) {
+    return TableIdentifier.of(Namespace.of(catalogName, schemaName), name);
+  }
+
+  Optional<Table> load(TableIdentifier id) {
+    try {
+      return Optional.of(catalog.loadTable(id));
+    } catch (org.apache.iceberg.exceptions.NoSuchTableException e) {
+      return Optional.empty();
+    }
+  }
+
+  // ------------------------------------------------------------------ types
+
+  static Type icebergType(ColumnType t) {
+    return switch (t.kind()) {
+      case BOOLEAN -> Types.BooleanType.get();
+      case INT -> Types.IntegerType.get();
+      case LONG -> Types.LongType.get();
+      case FLOAT -> Types.FloatType.get();
+      case DOUBLE -> Types.DoubleType.get();
+      case STRING -> Types.StringType.get();
+      case DATE -> Types.DateType.get();
+      case TIMESTAMP -> Types.TimestampType.withZone();
+      case BINARY -> Types.BinaryType.get();
+      case DECIMAL -> Types.DecimalType.of(t.precision(), t.scale());
+    };
+  }
+
+  static ColumnType columnType(Type t) {
+    return switch (t.typeId()) {
+      case BOOLEAN -> ColumnType.BOOLEAN;
+      case INTEGER -> ColumnType.INT;
+      case LONG -> ColumnType.LONG;
+      case FLOAT -> ColumnType.FLOAT;
+      case DOUBLE -> ColumnType.DOUBLE;
+      case STRING -> ColumnType.STRING;
+      case DATE -> ColumnType.DATE;
+      case TIMESTAMP -> {
+        if (!((Types.TimestampType) t).shouldAdjustToUTC()) {
+          throw new KeelException(
+              ErrorCode.INTERNAL_ERROR,
+              "table has a timestamp without zone, which Keel never writes");
+        }
+        yield ColumnType.TIMESTAMP;
+      }
+      case BINARY -> ColumnType.BINARY;
+      case DECIMAL ->
+          ColumnType.decimal(((Types.DecimalType) t).precision(), ((Types.DecimalType) t).scale());
+      default -> throw new KeelException(ErrorCode.INTERNAL_ERROR, "unsupported Iceberg type " + t);
+    };
+  }
+
+  /** Keel columns of an Iceberg schema, in order. */
+  static List<Column> columns(org.apache.iceberg.Schema schema) {
+    List<Column> out = new ArrayList<>();
+    for (Types.NestedField f : schema.columns()) {
+      out.add(
+          new Column(f.name(), columnType(f.type()), f.isOptional(), Optional.ofNullable(f.doc())));
+    }
+    return out;
+  }
+
+  static String nameMappingJson(org.apache.iceberg.Schema schema) {
+    return NameMappingParser.toJson(MappingUtil.create(schema));
+  }
+
+  // ------------------------------------------------------------------ data files
+
+  /** Registers a Parquet file written by DuckDB (with field ids) as a data file of {@code t}. */
+  static DataFile dataFile(Table t, String path) {
+    InputFile in = t.io().newInputFile(path);
+    NameMapping mapping = MappingUtil.create(t.schema());
+    Metrics metrics = ParquetUtil.fileMetrics(in, MetricsConfig.forTable(t), mapping);
+    return DataFiles.builder(t.spec())
+        .withInputFile(in)
+        .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+        .withMetrics(metrics)
+        .build();
+  }
+
+  /** A local path of a data file location ({@code file:} URIs and plain paths). */
+  static Path localPath(String location) {
+    if (location.startsWith("file://")) {
+      return Path.of(java.net.URI.create(location));
+    }
+    if (location.startsWith("file:")) {
+      return Path.of(location.substring("file:".length()));
+    }
+    return Path.of(location);
+  }
+
+  /** Deletes a table directory, only when it lies inside the warehouse (best effort). */
+  void deleteTableDir(String location) {
+    Path dir = localPath(location).toAbsolutePath().normalize();
+    if (!dir.startsWith(warehouse) || dir.equals(warehouse)) {
+      return;
+    }
+    deleteTree(dir);
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    } catch (IOException | UncheckedIOException e) {
+      // leftovers of a deleted table are harmless: locations are never reused
+    }
+  }
+
+  static List<String> splitKeys(String value) {
+    if (value == null || value.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.asList(value.split(","));
+  }
+
+  @Override
+  public void close() {
+    catalog.close();
+  }
+}

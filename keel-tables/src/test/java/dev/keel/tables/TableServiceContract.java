@@ -1,0 +1,483 @@
+package dev.keel.tables;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.Changes;
+import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Page;
+import dev.keel.store.Database;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The table service's behaviour, run on every database Keel supports. */
+abstract class TableServiceContract {
+  @TempDir Path dir;
+  Database db;
+  CatalogService catalog;
+  TableService tables;
+
+  /** A clock that moves 1 s forward every time it is read, so snapshots are ordered in time. */
+  final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
+
+  final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return Instant.ofEpochMilli(millis.addAndGet(1000));
+        }
+      };
+
+  abstract Database open(Path dir);
+
+  @BeforeEach
+  void setUp() {
+    db = open(dir);
+    catalog =
+        new CatalogService(
+            new JdbcCatalogStore(db, List.of(TableService.schemaContents(dir))), clock);
+    tables = new TableService(db, catalog, dir, clock);
+  }
+
+  @AfterEach
+  void tearDown() {
+    tables.close();
+    db.close();
+  }
+
+  static ErrorCode code(Throwable t) {
+    assertThat(t).isInstanceOf(KeelException.class);
+    return ((KeelException) t).code();
+  }
+
+  static Map<String, Object> row(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  TableInfo createPrices() {
+    return tables.create(
+        new TableSpec(
+            "main",
+            "default",
+            "Prices",
+            List.of(
+                Column.of("id", ColumnType.LONG),
+                Column.of("ts", ColumnType.TIMESTAMP),
+                Column.of("price", ColumnType.DOUBLE),
+                Column.of("name", ColumnType.STRING)),
+            List.of("id"),
+            Optional.of("ts"),
+            true,
+            Optional.of("daily prices"),
+            Map.of("team", "ml")));
+  }
+
+  List<Map<String, Object>> all(String table) {
+    Preview p = tables.preview(table, SnapshotRef.latest(), List.of(), TableService.MAX_PREVIEW);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (List<Object> r : p.rows()) {
+      Map<String, Object> m = new HashMap<>();
+      for (int i = 0; i < p.columns().size(); i++) {
+        m.put(p.columns().get(i).name(), r.get(i));
+      }
+      out.add(m);
+    }
+    out.sort((a, b) -> Long.compare((Long) a.get("id"), (Long) b.get("id")));
+    return out;
+  }
+
+  @Test
+  void create_get_and_list_a_table() {
+    TableInfo t = createPrices();
+    assertThat(t.fullName()).isEqualTo("main.default.prices");
+    assertThat(t.columns())
+        .extracting(Column::name)
+        .containsExactly("id", "ts", "price", "name", "_ingested_at");
+    assertThat(t.columns().get(0).nullable()).isFalse();
+    assertThat(t.primaryKeys()).containsExactly("id");
+    assertThat(t.timeseriesKey()).contains("ts");
+    assertThat(t.comment()).contains("daily prices");
+    assertThat(t.properties()).containsExactly(Map.entry("team", "ml"));
+    assertThat(t.storageLocation()).startsWith("file:");
+    assertThat(tables.get("MAIN.default.PRICES").tableId()).isEqualTo(t.tableId());
+    assertThat(tables.count(t.fullName(), SnapshotRef.latest())).isZero();
+    assertThat(tables.resolve(t.fullName(), SnapshotRef.latest()).dataFiles()).isEmpty();
+
+    assertThatThrownBy(this::createPrices)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    for (String n : List.of("b", "c", "a")) {
+      tables.create(TableSpec.of("main", "default", n, List.of(Column.of("x", ColumnType.INT))));
+    }
+    Page<TableInfo> p1 = tables.list("main", "default", OptionalLong.of(2), Optional.empty());
+    assertThat(p1.items()).extracting(TableInfo::name).containsExactly("a", "b");
+    Page<TableInfo> p2 = tables.list("main", "default", OptionalLong.of(2), p1.nextPageToken());
+    assertThat(p2.items()).extracting(TableInfo::name).containsExactly("c", "prices");
+    assertThat(p2.nextPageToken()).isEmpty();
+  }
+
+  @Test
+  void create_refuses_bad_specs_and_unknown_schema() {
+    List<Column> cols = List.of(Column.of("id", ColumnType.LONG));
+    assertThatThrownBy(() -> tables.create(TableSpec.of("main", "nope", "t", cols)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThatThrownBy(() -> tables.create(TableSpec.of("main", "default", "a.b", cols)))
+        .hasMessageContaining("period");
+    assertThatThrownBy(
+            () ->
+                tables.create(
+                    TableSpec.of(
+                        "main",
+                        "default",
+                        "t",
+                        List.of(Column.of("_ingested_at", ColumnType.LONG)))))
+        .hasMessageContaining("system column");
+    assertThatThrownBy(
+            () ->
+                tables.create(
+                    new TableSpec(
+                        "main",
+                        "default",
+                        "t",
+                        cols,
+                        List.of("nope"),
+                        Optional.empty(),
+                        false,
+                        Optional.empty(),
+                        Map.of())))
+        .hasMessageContaining("unknown column 'nope'");
+    assertThatThrownBy(
+            () ->
+                tables.create(
+                    TableSpec.of(
+                        "main",
+                        "default",
+                        "t",
+                        List.of(Column.of("a", ColumnType.INT), Column.of("A", ColumnType.INT)))))
+        .hasMessageContaining("twice");
+    assertThat(tables.list("main", "default", OptionalLong.empty(), Optional.empty()).items())
+        .isEmpty();
+  }
+
+  @Test
+  void append_then_read_the_snapshot_files_and_rows() throws Exception {
+    TableInfo t = createPrices();
+    WriteResult w =
+        tables.write(
+            t.fullName(),
+            WriteMode.APPEND,
+            List.of(
+                row("id", 1L, "ts", "2024-01-01T00:00:00Z", "price", 1.5, "name", "a"),
+                row("id", 2, "ts", "2024-01-02T00:00:00.123456+02:00", "price", 2, "name", null)));
+    assertThat(w.rowsAdded()).isEqualTo(2);
+    assertThat(tables.count(t.fullName(), SnapshotRef.latest())).isEqualTo(2);
+    TableSnapshot s = tables.resolve(t.fullName(), SnapshotRef.latest());
+    assertThat(s.snapshotId()).isEqualTo(w.snapshotId());
+    assertThat(s.dataFiles()).hasSize(1);
+    assertThat(Files.exists(s.dataFiles().get(0))).isTrue();
+    assertThat(s.primaryKeys()).containsExactly("id");
+    List<Map<String, Object>> rows = all(t.fullName());
+    assertThat(rows.get(0))
+        .containsEntry("ts", Instant.parse("2024-01-01T00:00:00Z"))
+        .containsEntry("price", 1.5)
+        .containsEntry("name", "a");
+    assertThat(rows.get(1))
+        .containsEntry("ts", Instant.parse("2024-01-01T22:00:00.123456Z"))
+        .containsEntry("name", null);
+    assertThat(rows.get(0).get("_ingested_at")).isInstanceOf(Instant.class);
+
+    Preview proj = tables.preview(t.fullName(), SnapshotRef.latest(), List.of("NAME"), 1);
+    assertThat(proj.columns()).extracting(Column::name).containsExactly("name");
+    assertThat(proj.rows()).hasSize(1);
+  }
+
+  @Test
+  void all_types_round_trip() {
+    String t =
+        tables
+            .create(
+                TableSpec.of(
+                    "main",
+                    "default",
+                    "types",
+                    List.of(
+                        Column.of("id", ColumnType.LONG),
+                        Column.of("b", ColumnType.BOOLEAN),
+                        Column.of("i", ColumnType.INT),
+                        Column.of("f", ColumnType.FLOAT),
+                        Column.of("d", ColumnType.DATE),
+                        Column.of("bin", ColumnType.BINARY),
+                        Column.of("dec", ColumnType.decimal(10, 2)))))
+            .fullName();
+    tables.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row(
+                "id",
+                1L,
+                "b",
+                true,
+                "i",
+                7,
+                "f",
+                0.5,
+                "d",
+                "2024-02-29",
+                "bin",
+                "AAE=",
+                "dec",
+                "12.3")));
+    Map<String, Object> r = all(t).get(0);
+    assertThat(r)
+        .containsEntry("b", true)
+        .containsEntry("i", 7)
+        .containsEntry("f", 0.5f)
+        .containsEntry("d", LocalDate.of(2024, 2, 29))
+        .containsEntry("dec", new BigDecimal("12.30"));
+    assertThat((byte[]) r.get("bin")).containsExactly(0, 1);
+  }
+
+  @Test
+  void overwrite_replaces_all_rows_and_time_travel_reads_old_snapshots() {
+    String t = createPrices().fullName();
+    WriteResult first =
+        tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "ts", "2024-01-01T00:00:00Z")));
+    Instant afterFirst = tables.history(t).get(0).committedAt();
+    WriteResult second =
+        tables.write(
+            t,
+            WriteMode.OVERWRITE,
+            List.of(row("id", 5, "ts", "2024-01-01T00:00:00Z"), row("id", 6, "ts", null)));
+    assertThat(second.rowsDeleted()).isEqualTo(1);
+    assertThat(all(t)).extracting(m -> m.get("id")).containsExactly(5L, 6L);
+    assertThat(tables.count(t, SnapshotRef.id(first.snapshotId()))).isEqualTo(1);
+    assertThat(tables.count(t, SnapshotRef.asOf(afterFirst))).isEqualTo(1);
+    assertThat(tables.preview(t, SnapshotRef.id(first.snapshotId()), List.of("id"), 10).rows())
+        .containsExactly(List.of(1L));
+    assertThat(tables.resolve(t, SnapshotRef.asOf(Instant.now().plusSeconds(3600))).snapshotId())
+        .isEqualTo(second.snapshotId());
+    assertThatThrownBy(() -> tables.count(t, SnapshotRef.asOf(Instant.ofEpochMilli(1_000))))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("before the first snapshot");
+    assertThatThrownBy(() -> tables.count(t, SnapshotRef.id(42)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+
+    List<Snapshot> h = tables.history(t);
+    assertThat(h).hasSize(3);
+    assertThat(h.get(0).snapshotId()).isEqualTo(second.snapshotId());
+    assertThat(h.get(0).operation()).isEqualTo("overwrite");
+    assertThat(h.get(0).addedRows()).isEqualTo(2);
+    assertThat(h.get(0).deletedRows()).isEqualTo(1);
+    assertThat(h.get(0).parentId()).hasValue(first.snapshotId());
+    assertThat(h.get(1).operation()).isEqualTo("append");
+  }
+
+  @Test
+  void upsert_replaces_matching_keys_and_carried_over_rows_keep_their_ingestion_time() {
+    String t = createPrices().fullName();
+    tables.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row("id", 1, "price", 1.0), row("id", 2, "price", 2.0), row("id", 3, "price", 3.0)));
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 4, "price", 4.0)));
+    Map<Long, Object> before = new HashMap<>();
+    all(t).forEach(r -> before.put((Long) r.get("id"), r.get("_ingested_at")));
+
+    WriteResult u =
+        tables.write(
+            t, WriteMode.UPSERT, List.of(row("id", 2, "price", 20.0), row("id", 9, "price", 9.0)));
+    assertThat(u.rowsAdded()).isEqualTo(2);
+    assertThat(u.rowsDeleted()).isEqualTo(1);
+    List<Map<String, Object>> rows = all(t);
+    assertThat(rows).extracting(r -> r.get("id")).containsExactly(1L, 2L, 3L, 4L, 9L);
+    assertThat(rows).extracting(r -> r.get("price")).containsExactly(1.0, 20.0, 3.0, 4.0, 9.0);
+    Map<Long, Object> after = new HashMap<>();
+    rows.forEach(r -> after.put((Long) r.get("id"), r.get("_ingested_at")));
+    assertThat(after.get(1L)).isEqualTo(before.get(1L));
+    assertThat(after.get(3L)).isEqualTo(before.get(3L));
+    assertThat(after.get(4L)).isEqualTo(before.get(4L));
+    assertThat((Instant) after.get(2L)).isAfter((Instant) before.get(2L));
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(5);
+    // the untouched file (id 4) is kept, the rewritten one replaced, the new rows added
+    assertThat(tables.history(t).get(0).deletedFiles()).isEqualTo(1);
+    assertThat(tables.resolve(t, SnapshotRef.latest()).dataFiles()).hasSize(3);
+  }
+
+  @Test
+  void bad_rows_are_refused_and_nothing_is_written() {
+    String t = createPrices().fullName();
+    WriteResult w = tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    List<Path> files = tables.resolve(t, SnapshotRef.latest()).dataFiles();
+    assertBad(
+        () ->
+            tables.write(t, WriteMode.APPEND, List.of(row("id", 2), row("id", 3, "price", "abc"))),
+        "rows[1].price: expected DOUBLE, got \"abc\"");
+    assertBad(
+        () -> tables.write(t, WriteMode.APPEND, List.of(row("id", 2, "ts", "2024-01-01T00:00:00"))),
+        "rows[0].ts: timestamp \"2024-01-01T00:00:00\" has no time zone");
+    assertBad(
+        () -> tables.write(t, WriteMode.APPEND, List.of(row("id", 2, "bogus", 1))),
+        "rows[0]: unknown column 'bogus'");
+    assertBad(
+        () -> tables.write(t, WriteMode.UPSERT, List.of(row("id", 7), row("id", 7))),
+        "primary key (id=7) appears 2 times");
+    assertBad(
+        () -> tables.write(t, WriteMode.UPSERT, List.of(row("price", 1.0))),
+        "rows[0].id: must not be null");
+    assertThatThrownBy(() -> tables.write("main.default.nope", WriteMode.APPEND, List.of()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(tables.resolve(t, SnapshotRef.latest()).snapshotId()).isEqualTo(w.snapshotId());
+    assertThat(tables.resolve(t, SnapshotRef.latest()).dataFiles()).isEqualTo(files);
+    try (var s = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(s.filter(p -> p.toString().endsWith(".parquet")).count()).isEqualTo(1);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  void assertBad(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    assertThatThrownBy(call)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void files_are_read_and_cast_to_the_table_schema() throws Exception {
+    String t = createPrices().fullName();
+    Path csv = dir.resolve("in.csv");
+    Files.writeString(csv, "id,ts,price,name\n1,2024-01-01T00:00:00Z,1.5,a\n2,,2,\n");
+    WriteResult w = tables.writeFile(t, WriteMode.APPEND, csv, FileFormat.CSV);
+    assertThat(w.rowsAdded()).isEqualTo(2);
+    Path json = dir.resolve("in.json");
+    Files.writeString(
+        json,
+        "{\"id\": 2, \"ts\": \"2024-01-03T00:00:00+01:00\", \"price\": 3.5, \"name\": \"b\"}\n");
+    tables.writeFile(t, WriteMode.UPSERT, json, FileFormat.JSON);
+    assertThat(all(t)).extracting(r -> r.get("price")).containsExactly(1.5, 3.5);
+    assertThat(all(t).get(1)).containsEntry("ts", Instant.parse("2024-01-02T23:00:00Z"));
+
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "id,ts,price,name\n1,,x,a\n");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV),
+        "file row 1, column 'price': \"x\" is not a DOUBLE");
+    Files.writeString(bad, "id,ts,price,name\n1,2024-01-01 00:00:00,1,a\n");
+    assertBad(() -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV), "has no time zone");
+    Files.writeString(bad, "id,ts,price\n1,,1\n");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV),
+        "column 'name' is missing");
+    Files.writeString(bad, "id,ts,price,name,extra\n1,,1,a,b\n");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV), "unknown column 'extra'");
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(2);
+  }
+
+  @Test
+  void concurrent_upserts_lose_no_rows() throws Exception {
+    String t = createPrices().fullName();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<WriteResult>> fs = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int base = w * 100;
+        fs.add(
+            pool.submit(
+                () -> {
+                  WriteResult last = null;
+                  for (int i = 0; i < 3; i++) {
+                    last =
+                        tables.write(
+                            t,
+                            WriteMode.UPSERT,
+                            List.of(
+                                row("id", base + i, "price", 1.0), row("id", 1000, "price", 2.0)));
+                  }
+                  return last;
+                }));
+      }
+      for (Future<WriteResult> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(13);
+    assertThat(all(t)).hasSize(13);
+  }
+
+  @Test
+  void schema_delete_needs_force_and_renames_keep_tables_reachable() {
+    catalog.createSchema("main", "s1", Optional.empty(), Map.of());
+    TableInfo t =
+        tables.create(TableSpec.of("main", "s1", "t", List.of(Column.of("id", ColumnType.LONG))));
+    tables.write(t.fullName(), WriteMode.APPEND, List.of(row("id", 1)));
+    assertThatThrownBy(() -> catalog.deleteSchema("main.s1", false)).hasMessageContaining("table");
+
+    catalog.updateSchema("main.s1", new Changes(Optional.of("s2"), Optional.empty(), Map.of()));
+    assertThat(tables.count("main.s2.t", SnapshotRef.latest())).isEqualTo(1);
+    catalog.createCatalog("c1", Optional.empty(), Map.of());
+    catalog.createSchema("c1", "x", Optional.empty(), Map.of());
+    tables.create(TableSpec.of("c1", "x", "u", List.of(Column.of("id", ColumnType.LONG))));
+    catalog.updateCatalog("c1", new Changes(Optional.of("c2"), Optional.empty(), Map.of()));
+    assertThat(tables.get("c2.x.u").name()).isEqualTo("u");
+
+    Path location = Path.of(java.net.URI.create(tables.get("main.s2.t").storageLocation()));
+    assertThat(Files.exists(location)).isTrue();
+    catalog.deleteSchema("main.s2", true);
+    assertThatThrownBy(() -> tables.get("main.s2.t"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(Files.exists(location)).isFalse();
+  }
+
+  @Test
+  void delete_drops_the_table_and_its_files() {
+    TableInfo t = createPrices();
+    tables.write(t.fullName(), WriteMode.APPEND, List.of(row("id", 1)));
+    Path location = Path.of(java.net.URI.create(t.storageLocation()));
+    tables.delete(t.fullName());
+    assertThat(Files.exists(location)).isFalse();
+    assertThatThrownBy(() -> tables.get(t.fullName()))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(createPrices().tableId()).isNotEqualTo(t.tableId());
+  }
+}
