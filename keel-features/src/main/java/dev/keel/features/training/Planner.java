@@ -64,10 +64,8 @@ final class Planner {
     List<String> ctes = new ArrayList<>();
     StringBuilder joins = new StringBuilder();
     List<Out> indicators = new ArrayList<>();
-    Map<String, Integer> tableUses = new HashMap<>();
-    spec.lookups().forEach(l -> tableUses.merge(l.table(), 1, Integer::sum));
     for (int i = 0; i < spec.lookups().size(); i++) {
-      planLookup(i, spineCols, tableUses, ctes, joins, outs, indicators, owner);
+      planLookup(i, spineCols, ctes, joins, outs, indicators, owner);
     }
     for (Out ind : indicators) {
       claim(owner, ind.name(), "indicator column", "indicators");
@@ -185,7 +183,6 @@ final class Planner {
   private void planLookup(
       int i,
       Map<String, String> spineCols,
-      Map<String, Integer> tableUses,
       List<String> ctes,
       StringBuilder joins,
       List<Out> outs,
@@ -511,10 +508,7 @@ final class Planner {
       outs.add(new Out(name, expr, type));
     }
     if (spec.indicators()) {
-      String base = l.table().replaceAll("[^A-Za-z0-9_]", "_");
-      if (tableUses.get(l.table()) > 1) {
-        base += "__" + String.join("_", l.lookupKeys());
-      }
+      String base = indicatorBase(i);
       String status =
           "CASE WHEN "
               + f
@@ -523,6 +517,26 @@ final class Planner {
               + " ELSE 'PRESENT' END";
       indicators.add(new Out(base + "__status", status, "VARCHAR"));
     }
+  }
+
+  /**
+   * {@code <table>} if the table is looked up once, else {@code <table>__<lookup keys>}, and if two
+   * lookups share both, {@code <table>__<lookup keys>__<lookup index>}; non-word characters become
+   * {@code _}.
+   */
+  private String indicatorBase(int i) {
+    FeatureLookup l = spec.lookups().get(i);
+    String table = l.table().replaceAll("[^A-Za-z0-9_]", "_");
+    long sameTable = spec.lookups().stream().filter(o -> o.table().equals(l.table())).count();
+    if (sameTable == 1) {
+      return table;
+    }
+    String keyed = table + "__" + String.join("_", l.lookupKeys());
+    long sameKeys =
+        spec.lookups().stream()
+            .filter(o -> o.table().equals(l.table()) && o.lookupKeys().equals(l.lookupKeys()))
+            .count();
+    return sameKeys == 1 ? keyed : keyed + "__" + i;
   }
 
   private static String keysOut(int n) {
