@@ -1,0 +1,71 @@
+package dev.keel.features.training;
+
+import dev.keel.core.KeelException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A feature table at one exact snapshot, as the Parquet files that make it up.
+ *
+ * <p>A feature table holds its primary keys (the entity keys, possibly composite; they may include
+ * the timeseries key), an optional timeseries (event-time) column and an optional ingestion-time
+ * column (by convention {@code _ingested_at}, {@code TIMESTAMPTZ}: when the row was written). All
+ * other columns are features. Lookups match the primary keys <em>without</em> the timeseries key
+ * (the {@linkplain #entityKeys() entity keys}) and compare the spine's time with the timeseries
+ * key.
+ *
+ * @param table the table's full name, as lookups name it
+ * @param snapshotId the snapshot these files belong to (recorded in the training set)
+ * @param parquetFiles the data files, at least one; they are read in this order, which also breaks
+ *     exact ties (see {@code docs/features.md})
+ * @param primaryKeys the primary-key columns, in order, at least one
+ * @param timeseriesKey the event-time column ({@code TIMESTAMPTZ}), if the table is a time series
+ * @param ingestionTimeColumn the ingestion-time column ({@code TIMESTAMPTZ}), if recorded
+ */
+public record FeatureSource(
+    String table,
+    long snapshotId,
+    List<Path> parquetFiles,
+    List<String> primaryKeys,
+    Optional<String> timeseriesKey,
+    Optional<String> ingestionTimeColumn) {
+
+  /** Checks the shape (names present, at least one file and one key, no duplicate keys). */
+  public FeatureSource {
+    if (table == null || table.isBlank()) {
+      throw KeelException.invalid("table: a feature source needs a table name");
+    }
+    if (parquetFiles == null || parquetFiles.isEmpty()) {
+      throw KeelException.invalid(
+          "parquetFiles: feature table '" + table + "' has no Parquet files at this snapshot");
+    }
+    if (primaryKeys == null || primaryKeys.isEmpty()) {
+      throw KeelException.invalid("primaryKeys: feature table '" + table + "' has no primary key");
+    }
+    if (new HashSet<>(primaryKeys).size() != primaryKeys.size()) {
+      throw KeelException.invalid(
+          "primaryKeys: feature table '" + table + "' repeats a key in " + primaryKeys);
+    }
+    parquetFiles = List.copyOf(parquetFiles);
+    primaryKeys = List.copyOf(primaryKeys);
+    timeseriesKey = timeseriesKey == null ? Optional.empty() : timeseriesKey;
+    ingestionTimeColumn = ingestionTimeColumn == null ? Optional.empty() : ingestionTimeColumn;
+    if (ingestionTimeColumn.isPresent() && primaryKeys.contains(ingestionTimeColumn.get())) {
+      throw KeelException.invalid(
+          "ingestionTimeColumn: '"
+              + ingestionTimeColumn.get()
+              + "' of table '"
+              + table
+              + "' is also a primary key");
+    }
+  }
+
+  /** The primary keys without the timeseries key: what a lookup's keys are matched against. */
+  public List<String> entityKeys() {
+    return primaryKeys.stream()
+        .filter(k -> timeseriesKey.map(t -> !t.equals(k)).orElse(true))
+        .toList();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.keel.features.training;
+
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Builds point-in-time training sets on an in-process DuckDB (one in-memory database per training
+ * set, extensions never downloaded or loaded). Thread-safe: each {@link #build} call is
+ * independent.
+ *
+ * <p>The rule, per lookup and spine row with keys {@code k} and time {@code t} (Feast's): candidate
+ * rows have keys {@code = k} and {@code event_time <= t}, and with a lookback window also {@code
+ * event_time >= t - window}; the latest event time wins, ties go to the latest ingestion time (NULL
+ * counts as oldest), then to the row read last (later file in the source's list, then later row in
+ * the file). No candidate gives NULLs or the lookup's defaults. {@code docs/features.md} has the
+ * whole rule and the query plan.
+ */
+public final class TrainingSetEngine {
+  /**
+   * Engine settings.
+   *
+   * @param threads DuckDB worker threads (at least 1)
+   * @param tempDirectory where DuckDB spills when a join does not fit in memory; empty uses
+   *     DuckDB's default ({@code .tmp} next to the database, i.e. the working directory for an
+   *     in-memory one)
+   * @param memoryLimit DuckDB's {@code memory_limit} (for example {@code "4GB"}); empty keeps
+   *     DuckDB's default (80% of RAM)
+   */
+  public record Options(int threads, Optional<Path> tempDirectory, Optional<String> memoryLimit) {
+    /** Checks the thread count. */
+    public Options {
+      if (threads < 1) {
+        throw KeelException.invalid("threads: must be at least 1 (got " + threads + ")");
+      }
+      tempDirectory = tempDirectory == null ? Optional.empty() : tempDirectory;
+      memoryLimit = memoryLimit == null ? Optional.empty() : memoryLimit;
+      if (memoryLimit.isPresent()
+          && !memoryLimit.get().matches("[0-9]+(\\.[0-9]+)?\\s*[KMGT]i?B")) {
+        throw KeelException.invalid(
+            "memoryLimit: expected a size like 4GB or 512MiB (got '" + memoryLimit.get() + "')");
+      }
+    }
+
+    /** One thread per available processor, DuckDB's default temp directory and memory limit. */
+    public static Options defaults() {
+      return new Options(
+          Runtime.getRuntime().availableProcessors(), Optional.empty(), Optional.empty());
+    }
+
+    /** A copy spilling to {@code dir}. */
+    public Options withTempDirectory(Path dir) {
+      return new Options(threads, Optional.of(dir), memoryLimit);
+    }
+  }
+
+  private final FeatureSourceResolver resolver;
+  private final OnDemandRegistry registry;
+  private final Options options;
+
+  /**
+   * An engine reading feature tables through {@code resolver} and on-demand functions from {@code
+   * registry}.
+   */
+  public TrainingSetEngine(
+      FeatureSourceResolver resolver, OnDemandRegistry registry, Options options) {
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
+    this.registry = java.util.Objects.requireNonNull(registry, "registry");
+    this.options = java.util.Objects.requireNonNull(options, "options");
+  }
+
+  /**
+   * Validates {@code spec} against the current snapshots of its tables and prepares the training
+   * set. The join itself runs when the result is written or streamed.
+   *
+   * @throws KeelException INVALID_PARAMETER_VALUE naming the field for a bad spec (unknown table,
+   *     feature or spine column, key count or type mismatch, a timestamp without time zone, ...)
+   */
+  public TrainingSet build(TrainingSetSpec spec) {
+    return build(spec, Map.of());
+  }
+
+  /**
+   * Like {@link #build(TrainingSetSpec)}, but reads each table named in {@code snapshotIds} at that
+   * snapshot (as recorded by {@link TrainingSet#snapshotIds()}), so a recorded training set can be
+   * rebuilt exactly. Tables not in the map are read at their current snapshot.
+   */
+  public TrainingSet build(TrainingSetSpec spec, Map<String, Long> snapshotIds) {
+    Connection c = open();
+    boolean ok = false;
+    try {
+      TrainingSet set = new Planner(c, spec, resolver, registry, snapshotIds).plan();
+      ok = true;
+      return set;
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "Building the training set failed: " + e.getMessage(), e);
+    } finally {
+      if (!ok) {
+        try {
+          c.close();
+        } catch (SQLException e) {
+          // the build already failed; nothing more to report
+        }
+      }
+    }
+  }
+
+  private Connection open() {
+    Properties p = new Properties();
+    p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("autoload_known_extensions", "false");
+    p.setProperty("jdbc_stream_results", "true");
+    try {
+      Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET threads = " + options.threads());
+        s.execute("SET TimeZone = 'UTC'");
+        if (options.tempDirectory().isPresent()) {
+          s.execute("SET temp_directory = " + Sql.string(options.tempDirectory().get().toString()));
+        }
+        if (options.memoryLimit().isPresent()) {
+          s.execute("SET memory_limit = " + Sql.string(options.memoryLimit().get()));
+        }
+      }
+      return c;
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "Could not start DuckDB: " + e.getMessage(), e);
+    }
+  }
+}
