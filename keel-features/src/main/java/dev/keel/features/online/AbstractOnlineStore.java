@@ -98,7 +98,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
     TableLayout layout = proposed(featureTable, keyColumns, featureColumns, rows.get(0));
     Optional<TableLayout> existing = layout(featureTable);
     TableLayout target = existing.orElse(layout);
-    checkSame(target, layout);
+    checkSame(target, layout, keyColumns);
     int[] perm = permutation(target, keyColumns);
     OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     for (int i = 0; i < rows.size(); i++) {
@@ -133,7 +133,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
       target = storeLayout(proposed);
       rememberLayout(target);
     }
-    checkSame(target, proposed);
+    checkSame(target, proposed, keyColumns);
     int[] perm = permutation(target, keyColumns);
     OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     Batch batch = new Batch();
@@ -245,14 +245,9 @@ abstract class AbstractOnlineStore implements OnlineStore {
   }
 
   /** Fails unless the write's layout matches the stored one; int and long keys may mix. */
-  private static void checkSame(TableLayout stored, TableLayout write) {
-    boolean same =
-        stored.keyColumns().equals(write.keyColumns())
-            && stored.featureColumns().equals(write.featureColumns());
-    for (int i = 0; same && i < stored.keyTypes().size(); i++) {
-      same = compatible(stored.keyTypes().get(i), write.keyTypes().get(i));
-    }
-    if (!same) {
+  private static void checkSame(TableLayout stored, TableLayout write, List<String> keyColumns) {
+    if (!stored.keyColumns().equals(write.keyColumns())
+        || !stored.featureColumns().equals(write.featureColumns())) {
       throw KeelException.invalid(
           "featureColumns: feature table '"
               + stored.name()
@@ -261,6 +256,19 @@ abstract class AbstractOnlineStore implements OnlineStore {
               + " in the online store; this write has "
               + write.describe()
               + " (delete the table from the online store to change its layout)");
+    }
+    for (int i = 0; i < stored.keyTypes().size(); i++) {
+      if (!compatible(stored.keyTypes().get(i), write.keyTypes().get(i))) {
+        throw KeelException.invalid(
+            "rows[0].key["
+                + keyColumns.indexOf(stored.keyColumns().get(i))
+                + "] (key column '"
+                + stored.keyColumns().get(i)
+                + "'): expected "
+                + stored.keyTypes().get(i).label
+                + ", got "
+                + write.keyTypes().get(i).label);
+      }
     }
   }
 
