@@ -34,6 +34,43 @@ class EmbeddedOnlineStoreTest extends OnlineStoreContract {
   }
 
   @Test
+  void every_acknowledged_write_survives_kill_9_of_the_writing_process() throws Exception {
+    store.close();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process p =
+        new ProcessBuilder(
+                java.toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KillNineWriter.class.getName(),
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    long acked = 0;
+    try (java.io.BufferedReader out =
+        new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      String line;
+      while (acked < 30_000 && (line = out.readLine()) != null) {
+        if (line.startsWith("acked ")) {
+          acked = Long.parseLong(line.substring(6));
+        }
+      }
+      p.destroyForcibly(); // SIGKILL: no shutdown hooks, no close
+      p.waitFor();
+    }
+    assertThat(acked).as("the child wrote and acknowledged rows").isGreaterThanOrEqualTo(30_000);
+
+    store = open();
+    assertThat(store.stats().tables().get(0).entities()).isGreaterThanOrEqualTo(acked);
+    OnlineFeatures r =
+        store.read(
+            List.of(FeatureRef.of("t", "v")),
+            new EntityRows(List.of("id"), List.of(List.of(0L), List.of(acked - 1))));
+    assertThat(r.results().get(0).values()).containsExactly(0L, (acked - 1) * 2);
+  }
+
+  @Test
   void the_factory_opens_embedded_by_default_and_rejects_unknown_specs() throws Exception {
     store.close();
     try (OnlineStore s = OnlineStores.open("embedded", dataDir)) {

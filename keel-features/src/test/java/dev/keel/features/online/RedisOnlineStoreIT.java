@@ -38,21 +38,23 @@ class RedisOnlineStoreIT extends OnlineStoreContract {
   @AfterEach
   void removeKeys() {
     try (RedisClient r = RedisClient.create(URI.create(url()))) {
-      assertThat(deleteKeys(r)).isGreaterThanOrEqualTo(0);
+      deleteKeys(r);
+      assertThat(r.keys(prefix + "*")).isEmpty();
     }
   }
 
   private long deleteKeys(RedisClient r) {
+    // entity keys are binary: scan and delete them as bytes
     long n = 0;
-    String cursor = ScanParams.SCAN_POINTER_START;
+    byte[] cursor = ScanParams.SCAN_POINTER_START_BINARY;
     ScanParams match = new ScanParams().match(prefix + "*").count(1000);
     do {
-      ScanResult<String> page = r.scan(cursor, match);
-      for (String k : page.getResult()) {
+      ScanResult<byte[]> page = r.scan(cursor, match);
+      for (byte[] k : page.getResult()) {
         n += r.del(k);
       }
-      cursor = page.getCursor();
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      cursor = page.getCursorAsBytes();
+    } while (!java.util.Arrays.equals(cursor, ScanParams.SCAN_POINTER_START_BINARY));
     return n;
   }
 
