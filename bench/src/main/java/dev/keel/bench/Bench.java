@@ -40,6 +40,9 @@ public final class Bench {
                   (--seed-timeout=900 s), then one client searching registered models with a
                   name filter matching 1% (--latency-warmup=50 --latency-requests=300)
         registry  alias, then registry-search (not part of all)
+        online    feature store, in process: publish --rows=1000000 x --write-features=10, then
+                  lookups of 1 entity x 50 features over --entities=100000 (--lookup-warmup=50000
+                  --lookups=200000), on the embedded store and on --redis-url (empty to skip)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -92,6 +95,7 @@ public final class Bench {
             args.integer("models", 10_000),
             args.integer("versions", 10),
             args.seconds("seed-timeout", 900));
+    OnlineBench.Config online = OnlineBench.Config.from(args);
     args.checkAllUsed();
 
     Path workDir =
@@ -121,6 +125,7 @@ public final class Bench {
           alias(workDir, db, pgUrl, jvmArgs, search, registry);
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
+        case "online" -> OnlineBench.run(workDir, online);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

@@ -1,0 +1,378 @@
+package dev.keel.features.online;
+
+import dev.keel.core.KeelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The online store in the data dir: a SQLite file {@code <data dir>/online/online.db}, separate
+ * from Keel's metadata database, in WAL mode. One row per (feature table, entity key) holds the
+ * encoded feature vector and its event time; writes are upserts that only replace an older row
+ * ({@code ON CONFLICT ... DO UPDATE ... WHERE excluded.event_time > event_time}), a batch of {@link
+ * #BATCH_ROWS} rows per transaction on one writer connection; reads use a small pool of read-only
+ * connections with prepared statements.
+ *
+ * <p>Durability: a write returns after its transactions committed to the WAL ({@code
+ * synchronous=NORMAL}), so it survives a crash or {@code kill -9} of the process; an OS crash or
+ * power loss may lose the last transactions (not the database). One process at a time should open
+ * the file: layouts are cached in memory.
+ */
+public final class EmbeddedOnlineStore extends AbstractOnlineStore {
+  private static final String UPSERT =
+      "INSERT INTO online_rows (table_id, entity_key, event_time, features) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (table_id, entity_key) DO UPDATE SET event_time = excluded.event_time,"
+          + " features = excluded.features WHERE excluded.event_time > online_rows.event_time";
+  private static final String SELECT =
+      "SELECT event_time, features FROM online_rows WHERE table_id = ? AND entity_key = ?";
+
+  private final Path file;
+  private final Object writeLock = new Object();
+  private Connection writer;
+  private PreparedStatement upsert;
+  private BlockingQueue<Reader> readers;
+  private final List<Reader> allReaders = new ArrayList<>();
+  private final Map<String, Long> tableIds = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /** A read connection with its prepared lookup. */
+  private record Reader(Connection conn, PreparedStatement select) {}
+
+  /**
+   * Opens (creating if needed) {@code <dataDir>/online/online.db} with a system clock and one read
+   * connection per core (at least 2, at most 8).
+   */
+  public static EmbeddedOnlineStore open(Path dataDir) {
+    return open(dataDir, Clock.systemUTC());
+  }
+
+  /** Opens with the given clock for max-age checks. */
+  public static EmbeddedOnlineStore open(Path dataDir, Clock clock) {
+    int readers = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    return new EmbeddedOnlineStore(dataDir.resolve("online").resolve("online.db"), clock, readers);
+  }
+
+  private EmbeddedOnlineStore(Path file, Clock clock, int readerCount) {
+    super(clock, false);
+    this.file = file;
+    try {
+      Files.createDirectories(file.getParent());
+      writer = connect(false);
+      try (Statement s = writer.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        int version;
+        try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+          version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > OnlineCodec.FORMAT_VERSION) {
+          throw new IllegalStateException(
+              "online store " + file + " has format " + version + ", newer than this Keel");
+        }
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS online_tables (id INTEGER PRIMARY KEY, name TEXT NOT NULL"
+                + " UNIQUE, layout BLOB NOT NULL)");
+        s.execute(
+            "CREATE TABLE IF NOT EXISTS online_rows (table_id INTEGER NOT NULL, entity_key BLOB"
+                + " NOT NULL, event_time INTEGER NOT NULL, features BLOB NOT NULL, PRIMARY KEY"
+                + " (table_id, entity_key)) WITHOUT ROWID");
+        s.execute("PRAGMA user_version=" + OnlineCodec.FORMAT_VERSION);
+      }
+      writer.setAutoCommit(false);
+      writer.commit();
+      upsert = writer.prepareStatement(UPSERT);
+      readers = new ArrayBlockingQueue<>(readerCount);
+      for (int i = 0; i < readerCount; i++) {
+        Connection c = connect(true);
+        Reader r = new Reader(c, c.prepareStatement(SELECT));
+        allReaders.add(r);
+        readers.add(r);
+      }
+    } catch (SQLException | IOException e) {
+      closeQuietly();
+      throw new IllegalStateException("cannot open the online store " + file + ": " + e, e);
+    }
+  }
+
+  private Connection connect(boolean readOnly) throws SQLException {
+    SQLiteConfig c = new SQLiteConfig();
+    c.setBusyTimeout(10_000);
+    c.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    c.setCacheSize(-65_536); // 64 MiB of page cache per connection
+    c.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, "268435456");
+    c.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    c.setReadOnly(readOnly);
+    return DriverManager.getConnection("jdbc:sqlite:" + file, c.toProperties());
+  }
+
+  /** The SQLite file. */
+  public Path file() {
+    return file;
+  }
+
+  // ------------------------------------------------------------------ layouts
+
+  @Override
+  Optional<TableLayout> loadLayout(String table) {
+    synchronized (writeLock) {
+      checkOpen();
+      try (PreparedStatement ps =
+          writer.prepareStatement("SELECT id, layout FROM online_tables WHERE name = ?")) {
+        ps.setString(1, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            writer.commit();
+            return Optional.empty();
+          }
+          tableIds.put(table, rs.getLong(1));
+          TableLayout t = TableLayout.decode(table, rs.getBytes(2));
+          writer.commit();
+          return Optional.of(t);
+        }
+      } catch (SQLException e) {
+        throw failure("read the layout of '" + table + "'", e);
+      }
+    }
+  }
+
+  @Override
+  TableLayout storeLayout(TableLayout proposed) {
+    synchronized (writeLock) {
+      Optional<TableLayout> existing = loadLayout(proposed.name());
+      if (existing.isPresent()) {
+        return existing.get();
+      }
+      try (PreparedStatement ps =
+          writer.prepareStatement(
+              "INSERT INTO online_tables (name, layout) VALUES (?, ?)",
+              Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, proposed.name());
+        ps.setBytes(2, proposed.encode());
+        ps.executeUpdate();
+        long id;
+        try (ResultSet rs = ps.getGeneratedKeys()) {
+          rs.next();
+          id = rs.getLong(1);
+        }
+        writer.commit();
+        tableIds.put(proposed.name(), id);
+        return proposed;
+      } catch (SQLException e) {
+        rollback();
+        throw failure("store the layout of '" + proposed.name() + "'", e);
+      }
+    }
+  }
+
+  private long tableId(TableLayout t) {
+    Long id = tableIds.get(t.name());
+    if (id == null) {
+      loadLayout(t.name());
+      id = tableIds.get(t.name());
+      if (id == null) {
+        throw KeelException.notFound("online store: feature table '" + t.name() + "' was deleted");
+      }
+    }
+    return id;
+  }
+
+  // -------------------------------------------------------------------- write
+
+  @Override
+  WriteResult apply(TableLayout table, Batch batch) {
+    synchronized (writeLock) {
+      checkOpen();
+      long id = tableId(table);
+      try {
+        for (int i = 0; i < batch.size; i++) {
+          upsert.setLong(1, id);
+          upsert.setBytes(2, batch.keys[i]);
+          upsert.setLong(3, batch.micros[i]);
+          upsert.setBytes(4, batch.vectors[i]);
+          upsert.addBatch();
+        }
+        int[] counts = upsert.executeBatch();
+        writer.commit();
+        long written = 0;
+        for (int c : counts) {
+          written += c > 0 ? 1 : 0;
+        }
+        return new WriteResult(written, batch.size - written);
+      } catch (SQLException e) {
+        rollback();
+        throw failure("write to '" + table.name() + "'", e);
+      }
+    }
+  }
+
+  // --------------------------------------------------------------------- read
+
+  @Override
+  void fetch(TableLayout[] tables, byte[][][] keys, Stored[][] out) {
+    long[] ids = new long[tables.length];
+    for (int t = 0; t < tables.length; t++) {
+      if (tables[t] != null) {
+        Long id = tableIds.get(tables[t].name());
+        ids[t] = id == null ? -1 : id;
+      }
+    }
+    Reader r = borrow();
+    try {
+      PreparedStatement ps = r.select();
+      for (int t = 0; t < tables.length; t++) {
+        if (tables[t] == null || ids[t] < 0) {
+          continue;
+        }
+        for (int row = 0; row < keys[t].length; row++) {
+          byte[] key = keys[t][row];
+          if (key == null) {
+            continue;
+          }
+          ps.setLong(1, ids[t]);
+          ps.setBytes(2, key);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              out[t][row] = new Stored(rs.getLong(1), rs.getBytes(2), 0);
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read", e);
+    } finally {
+      readers.add(r);
+    }
+  }
+
+  private Reader borrow() {
+    checkOpen();
+    try {
+      return readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a read connection", e);
+    }
+  }
+
+  // -------------------------------------------------------------------- admin
+
+  @Override
+  boolean drop(String table) {
+    synchronized (writeLock) {
+      checkOpen();
+      try (PreparedStatement find =
+              writer.prepareStatement("SELECT id FROM online_tables WHERE name = ?");
+          PreparedStatement rows =
+              writer.prepareStatement("DELETE FROM online_rows WHERE table_id = ?");
+          PreparedStatement layout =
+              writer.prepareStatement("DELETE FROM online_tables WHERE id = ?")) {
+        find.setString(1, table);
+        long id;
+        try (ResultSet rs = find.executeQuery()) {
+          if (!rs.next()) {
+            writer.commit();
+            return false;
+          }
+          id = rs.getLong(1);
+        }
+        rows.setLong(1, id);
+        rows.executeUpdate();
+        layout.setLong(1, id);
+        layout.executeUpdate();
+        writer.commit();
+        tableIds.remove(table);
+        return true;
+      } catch (SQLException e) {
+        rollback();
+        throw failure("delete '" + table + "'", e);
+      }
+    }
+  }
+
+  @Override
+  public OnlineStoreStats stats() {
+    Reader r = borrow();
+    try (Statement s = r.conn().createStatement()) {
+      Map<Long, Long> counts = new HashMap<>();
+      try (ResultSet rs =
+          s.executeQuery("SELECT table_id, count(*) FROM online_rows GROUP BY table_id")) {
+        while (rs.next()) {
+          counts.put(rs.getLong(1), rs.getLong(2));
+        }
+      }
+      List<OnlineTableStats> tables = new ArrayList<>();
+      try (ResultSet rs =
+          s.executeQuery("SELECT id, name, layout FROM online_tables ORDER BY name")) {
+        while (rs.next()) {
+          TableLayout t = TableLayout.decode(rs.getString(2), rs.getBytes(3));
+          tables.add(t.stats(counts.getOrDefault(rs.getLong(1), 0L)));
+        }
+      }
+      return new OnlineStoreStats("embedded", file.toString(), tables);
+    } catch (SQLException e) {
+      throw failure("read stats", e);
+    } finally {
+      readers.add(r);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (writeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    for (Reader r : allReaders) {
+      try {
+        r.conn().close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+    }
+    if (writer != null) {
+      try {
+        writer.close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the online store is closed");
+    }
+  }
+
+  private void rollback() {
+    try {
+      writer.rollback();
+    } catch (SQLException e) {
+      // the original failure is what matters
+    }
+  }
+
+  private IllegalStateException failure(String what, SQLException e) {
+    return new IllegalStateException("online store " + file + ": cannot " + what + ": " + e, e);
+  }
+}
