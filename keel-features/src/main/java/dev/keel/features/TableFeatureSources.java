@@ -1,0 +1,40 @@
+package dev.keel.features;
+
+import dev.keel.features.training.FeatureSource;
+import dev.keel.features.training.FeatureSourceResolver;
+import dev.keel.tables.SnapshotRef;
+import dev.keel.tables.TableService;
+import dev.keel.tables.TableSnapshot;
+import java.util.Optional;
+
+/** Feature tables for the training-set engine: a Keel table's snapshot as its data files. */
+final class TableFeatureSources implements FeatureSourceResolver {
+  static final String INGESTED_AT = "_ingested_at";
+
+  private final TableService tables;
+
+  TableFeatureSources(TableService tables) {
+    this.tables = tables;
+  }
+
+  @Override
+  public FeatureSource resolve(String table) {
+    return source(tables.resolve(table, new SnapshotRef.Latest()));
+  }
+
+  @Override
+  public FeatureSource resolveAt(String table, long snapshotId) {
+    return source(tables.resolve(table, new SnapshotRef.Id(snapshotId)));
+  }
+
+  static FeatureSource source(TableSnapshot s) {
+    boolean ingested = s.columns().stream().anyMatch(c -> c.name().equals(INGESTED_AT));
+    return new FeatureSource(
+        s.fullName(),
+        s.snapshotId(),
+        s.dataFiles(),
+        s.primaryKeys(),
+        s.timeseriesKey(),
+        ingested ? Optional.of(INGESTED_AT) : Optional.empty());
+  }
+}
