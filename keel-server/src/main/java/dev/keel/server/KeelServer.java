@@ -14,9 +14,11 @@ import dev.keel.server.http.Json;
 import dev.keel.server.http.Routes;
 import dev.keel.server.registry.MlflowRegistryRoutes;
 import dev.keel.server.registry.UcModelRoutes;
+import dev.keel.server.tables.TableRoutes;
 import dev.keel.server.tracking.ArtifactRoutes;
 import dev.keel.server.tracking.TrackingRoutes;
 import dev.keel.store.Database;
+import dev.keel.tables.TableService;
 import dev.keel.tracking.JdbcTrackingStore;
 import dev.keel.tracking.TrackingService;
 import dev.keel.tracking.artifacts.LocalArtifactStore;
@@ -45,13 +47,16 @@ public final class KeelServer implements AutoCloseable {
 
   private final KeelConfig config;
   private final Database db;
+  private final TableService tables;
   private final Javalin app;
   private final AtomicBoolean draining;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private KeelServer(KeelConfig config, Database db, Javalin app, AtomicBoolean draining) {
+  private KeelServer(
+      KeelConfig config, Database db, TableService tables, Javalin app, AtomicBoolean draining) {
     this.config = config;
     this.db = db;
+    this.tables = tables;
     this.app = app;
     this.draining = draining;
   }
@@ -59,6 +64,7 @@ public final class KeelServer implements AutoCloseable {
   /** Starts a server; port 0 picks a free port (see {@link #port()}). */
   public static KeelServer start(KeelConfig config) {
     Database db = Database.open(config.databaseUrl(), config.dataDir());
+    TableService tables = null;
     try {
       Clock clock = Clock.systemUTC();
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
@@ -66,8 +72,13 @@ public final class KeelServer implements AutoCloseable {
       CatalogService catalog =
           new CatalogService(
               new JdbcCatalogStore(
-                  db, List.of(new RegisteredModelContents(artifacts, registryStore))),
+                  db,
+                  List.of(
+                      new RegisteredModelContents(artifacts, registryStore),
+                      TableService.schemaContents(config.dataDir()))),
               clock);
+      tables = new TableService(db, catalog, config.dataDir(), clock);
+      TableService tableService = tables;
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
           new RegistryService(registryStore, catalog, tracking, artifacts, clock);
@@ -99,12 +110,17 @@ public final class KeelServer implements AutoCloseable {
                 new ArtifactRoutes(artifacts, tracking).register(routes);
                 new MlflowRegistryRoutes(registry).register(routes);
                 new UcModelRoutes(registry).register(routes);
+                new TableRoutes(tableService, config.dataDir().resolve("tmp").resolve("uploads"))
+                    .register(routes);
               });
       app.start();
-      KeelServer server = new KeelServer(config, db, app, draining);
+      KeelServer server = new KeelServer(config, db, tables, app, draining);
       LOG.info("Keel {} listening on {} (data dir {})", version(), server.url(), config.dataDir());
       return server;
     } catch (RuntimeException e) {
+      if (tables != null) {
+        tables.close();
+      }
       db.close();
       throw e;
     }
@@ -149,6 +165,7 @@ public final class KeelServer implements AutoCloseable {
     try {
       app.stop(); // Jetty stops accepting, lets in-flight requests finish (stop timeout)
     } finally {
+      tables.close();
       db.close();
       stopped.countDown();
     }

@@ -17,5 +17,7 @@ public enum SecurableType {
   /** A schema, whose catalog is its parent securable. */
   SCHEMA,
   /** A registered model (and its versions and aliases), whose schema is its parent securable. */
-  REGISTERED_MODEL
+  REGISTERED_MODEL,
+  /** A lakehouse table (its rows, files and history), whose schema is its parent securable. */
+  TABLE
 }
