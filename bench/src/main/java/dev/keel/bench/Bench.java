@@ -40,6 +40,11 @@ public final class Bench {
                   (--seed-timeout=900 s), then one client searching registered models with a
                   name filter matching 1% (--latency-warmup=50 --latency-requests=300)
         registry  alias, then registry-search (not part of all)
+        training-set
+                  feature store: point-in-time training set of --spine-rows=1000000 rows, 3
+                  lookups into 3 tables of --entities=100000 x --timestamps=50 rows (--reps=3
+                  after a warm-up, --threads=<cores>), then the pandas baseline
+                  (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -92,6 +97,8 @@ public final class Bench {
             args.integer("models", 10_000),
             args.integer("versions", 10),
             args.seconds("seed-timeout", 900));
+    TrainingSetBench.Config trainingSet =
+        command.equals("training-set") ? TrainingSetBench.Config.from(args) : null;
     args.checkAllUsed();
 
     Path workDir =
@@ -121,6 +128,7 @@ public final class Bench {
           alias(workDir, db, pgUrl, jvmArgs, search, registry);
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
+        case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;
