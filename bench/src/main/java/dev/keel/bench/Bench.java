@@ -43,6 +43,11 @@ public final class Bench {
         online    feature store, in process: publish --rows=1000000 x --write-features=10, then
                   lookups of 1 entity x 50 features over --entities=100000 (--lookup-warmup=50000
                   --lookups=200000), on the embedded store and on --redis-url (empty to skip)
+        training-set
+                  feature store: point-in-time training set of --spine-rows=1000000 rows, 3
+                  lookups into 3 tables of --entities=100000 x --timestamps=50 rows (--reps=3
+                  after a warm-up, --threads=<cores>), then the pandas baseline
+                  (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -96,6 +101,8 @@ public final class Bench {
             args.integer("versions", 10),
             args.seconds("seed-timeout", 900));
     OnlineBench.Config online = OnlineBench.Config.from(args);
+    TrainingSetBench.Config trainingSet =
+        command.equals("training-set") ? TrainingSetBench.Config.from(args) : null;
     args.checkAllUsed();
 
     Path workDir =
@@ -126,6 +133,7 @@ public final class Bench {
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
         case "online" -> OnlineBench.run(workDir, online);
+        case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;
