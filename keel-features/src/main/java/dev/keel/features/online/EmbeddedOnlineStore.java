@@ -77,6 +77,8 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
       writer = connect(false);
       try (Statement s = writer.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
+        // checkpoint every 32 MiB of WAL instead of 4 MiB: fewer checkpoint fsyncs on bulk loads
+        s.execute("PRAGMA wal_autocheckpoint=8192");
         int version;
         try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
           version = rs.next() ? rs.getInt(1) : 0;
