@@ -47,6 +47,21 @@ final class OnlineBench {
     }
   }
 
+  /** Prints how busy the machine is (other users) over 3 s before a figure. */
+  private static void idleSample() throws InterruptedException {
+    long[] t0 = Machine.cpuTicks();
+    Thread.sleep(3000);
+    System.out.printf(
+        "before: load %s; %.2f of %d cores busy over 3 s with no benchmark running%n",
+        Machine.loadAverage(),
+        Machine.busyCores(t0, Machine.cpuTicks()),
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  private static long cpuNanos() {
+    return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+  }
+
   static void run(Path workDir, Config cfg) throws Exception {
     Path dir = workDir.resolve("online-embedded");
     try (OnlineStore s = EmbeddedOnlineStore.open(dir, Clock.systemUTC())) {
@@ -123,12 +138,15 @@ final class OnlineBench {
     };
   }
 
-  private static void publish(String backend, OnlineStore s, Config cfg, String target) {
+  private static void publish(String backend, OnlineStore s, Config cfg, String target)
+      throws InterruptedException {
     System.out.println();
     System.out.printf(
         "=== online publish (%s): %,d rows x %d features, one writer, batches of %d ===%n",
         backend, cfg.rows(), cfg.writeFeatures(), OnlineStore.BATCH_ROWS);
+    idleSample();
     List<String> features = featureNames("publish", cfg.writeFeatures());
+    long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     WriteResult w =
         s.write(
@@ -136,7 +154,11 @@ final class OnlineBench {
     double secs = (System.nanoTime() - t0) / 1e9;
     check(w.written() == cfg.rows(), "expected all rows written, got " + w);
     double rate = cfg.rows() / secs;
-    System.out.printf("%s: %,d rows in %.2f s = %,.0f rows/s%n", w, cfg.rows(), secs, rate);
+    double cpuSecs = (cpuNanos() - cpu0) / 1e9;
+    System.out.printf(
+        "%s: %,d rows in %.2f s = %,.0f rows/s; writer thread CPU %.2f s (%,.0f rows per CPU"
+            + " second)%n",
+        w, cfg.rows(), secs, rate, cpuSecs, cfg.rows() / cpuSecs);
 
     long t1 = System.nanoTime();
     WriteResult again =
@@ -153,7 +175,8 @@ final class OnlineBench {
     System.out.println("load: " + Machine.loadAverage());
   }
 
-  private static void lookups(String backend, OnlineStore s, Config cfg, String target) {
+  private static void lookups(String backend, OnlineStore s, Config cfg, String target)
+      throws InterruptedException {
     System.out.println();
     System.out.printf(
         "=== online lookup (%s): 1 entity x %d features (%d tables x %d), %,d entities, one"
@@ -173,6 +196,7 @@ final class OnlineBench {
     System.out.printf(
         "loaded %,d entities x %d tables in %.1f s%n",
         cfg.entities(), TABLES, (System.nanoTime() - load0) / 1e9);
+    idleSample();
     SplittableRandom rnd = new SplittableRandom(7);
     long sink = 0;
     for (int i = 0; i < cfg.lookupWarmup(); i++) {

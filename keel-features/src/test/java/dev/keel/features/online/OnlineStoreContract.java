@@ -135,6 +135,32 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void shuffled_times_for_few_keys_keep_the_newest_row_and_count_like_one_by_one_writes() {
+    // 300 rows over 10 keys with times in a scrambled order, so rows of one key meet inside one
+    // store statement or script call; the expected counts come from applying them one by one.
+    List<OnlineRow> rows = new ArrayList<>();
+    long[] newest = new long[10];
+    java.util.Arrays.fill(newest, -1);
+    long written = 0;
+    for (int i = 0; i < 300; i++) {
+      int key = i % 10;
+      long t = (i * 7919L) % 61; // repeats times too, so equal times are skipped
+      rows.add(row((long) key, T0.plusSeconds(t), (double) t, (long) i, "k" + key));
+      if (t > newest[key]) {
+        newest[key] = t;
+        written++;
+      }
+    }
+    assertThat(store.write("driver_stats", ID, STATS, rows))
+        .isEqualTo(new WriteResult(written, 300 - written));
+    for (int key = 0; key < 10; key++) {
+      FeatureResult r = only(readStats((long) key, "conv_rate"));
+      assertThat(r.values()).containsExactly((double) newest[key]);
+      assertThat(r.eventTimestamps()).containsExactly(T0.plusSeconds(newest[key]));
+    }
+  }
+
+  @Test
   void a_streamed_write_spanning_several_batches_counts_every_row() {
     int n = OnlineStore.BATCH_ROWS * 2 + 17;
     List<OnlineRow> rows = new ArrayList<>();
