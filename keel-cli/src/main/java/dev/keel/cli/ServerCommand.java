@@ -49,9 +49,15 @@ final class ServerCommand implements Callable<Integer> {
   String dbUrl;
 
   @Option(
+      names = "--online-store",
+      paramLabel = "SPEC",
+      description = "Online feature store: embedded (in the data dir) or redis://host:port[/db].")
+  String onlineStore;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "JSON config file with host, port, data-dir, db-url.")
+      description = "JSON config file with host, port, data-dir, db-url, online-store.")
   String config;
 
   @ParentCommand Main main;
@@ -65,6 +71,7 @@ final class ServerCommand implements Callable<Integer> {
     put(flags, "port", port == null ? null : port.toString());
     put(flags, "data-dir", dataDir);
     put(flags, "db-url", dbUrl);
+    put(flags, "online-store", onlineStore);
     put(flags, "config", config);
     KeelConfig cfg;
     try {

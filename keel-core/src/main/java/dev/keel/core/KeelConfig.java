@@ -20,17 +20,21 @@ import java.util.Optional;
  *   <tr><td>port</td><td>KEEL_PORT</td><td>8080</td></tr>
  *   <tr><td>data-dir</td><td>KEEL_DATA_DIR</td><td>./keel-data</td></tr>
  *   <tr><td>db-url</td><td>KEEL_DB_URL</td><td>(SQLite in the data dir)</td></tr>
+ *   <tr><td>online-store</td><td>KEEL_ONLINE_STORE</td><td>embedded</td></tr>
  * </table>
  *
  * @param host address to bind
  * @param port port to bind; 0 picks a free one
  * @param dataDir data directory (metadata DB when embedded, artifacts)
  * @param dbUrl JDBC URL of the metadata database; empty for the embedded SQLite file
+ * @param onlineStore the online feature store: {@code embedded} (in the data dir) or {@code
+ *     redis://host:port[/db]}
  */
-public record KeelConfig(String host, int port, Path dataDir, String dbUrl) {
+public record KeelConfig(String host, int port, Path dataDir, String dbUrl, String onlineStore) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final String DEFAULT_DATA_DIR = "keel-data";
+  public static final String DEFAULT_ONLINE_STORE = "embedded";
 
   public KeelConfig {
     if (host == null || host.isBlank()) {
@@ -41,10 +45,17 @@ public record KeelConfig(String host, int port, Path dataDir, String dbUrl) {
     }
     dataDir = dataDir.toAbsolutePath().normalize();
     dbUrl = dbUrl == null ? "" : dbUrl.trim();
+    onlineStore =
+        onlineStore == null || onlineStore.isBlank() ? DEFAULT_ONLINE_STORE : onlineStore.trim();
     if (!dbUrl.isEmpty() && !dbUrl.startsWith("jdbc:")) {
       throw KeelException.invalid(
           "db-url must be a JDBC URL (jdbc:postgresql://... or jdbc:sqlite:...)");
     }
+  }
+
+  /** A configuration with the embedded online store. */
+  public KeelConfig(String host, int port, Path dataDir, String dbUrl) {
+    this(host, port, dataDir, dbUrl, DEFAULT_ONLINE_STORE);
   }
 
   /** The metadata database URL, if one was configured; empty means embedded SQLite. */
@@ -56,7 +67,7 @@ public record KeelConfig(String host, int port, Path dataDir, String dbUrl) {
    * Resolves the configuration.
    *
    * @param flags values given on the command line, keyed {@code host}, {@code port}, {@code
-   *     data-dir}, {@code db-url}, {@code config}
+   *     data-dir}, {@code db-url}, {@code online-store}, {@code config}
    * @param env the process environment
    */
   public static KeelConfig resolve(Map<String, String> flags, Map<String, String> env) {
@@ -78,13 +89,17 @@ public record KeelConfig(String host, int port, Path dataDir, String dbUrl) {
         first(flags.get("db-url"), env.get("KEEL_DB_URL"))
             .or(() -> text(file, "db-url"))
             .orElse("");
+    String onlineStore =
+        first(flags.get("online-store"), env.get("KEEL_ONLINE_STORE"))
+            .or(() -> text(file, "online-store"))
+            .orElse(DEFAULT_ONLINE_STORE);
     int portNumber;
     try {
       portNumber = Integer.parseInt(port.trim());
     } catch (NumberFormatException e) {
       throw KeelException.invalid("port must be a number, got '" + port + "'");
     }
-    return new KeelConfig(host, portNumber, Path.of(dataDir), dbUrl);
+    return new KeelConfig(host, portNumber, Path.of(dataDir), dbUrl, onlineStore);
   }
 
   private static Optional<String> first(String a, String b) {

@@ -304,6 +304,19 @@ public final class FeatureStore {
     }
   }
 
+  /**
+   * Rebuilds the training set logged to {@code runId} (see {@link #rebuildTrainingSet(String)}) and
+   * writes it as the new table {@code outputTable}.
+   */
+  public TrainingSetResult rebuildTrainingSet(String runId, String outputTable) {
+    Names.checkFullName("output_table", outputTable, 3);
+    try (TrainingSet set = rebuildTrainingSet(runId)) {
+      long snapshot = writeTable(set, outputTable);
+      return new TrainingSetResult(
+          outputTable, snapshot, set.rowCount(), set.snapshotIds(), Optional.of(runId));
+    }
+  }
+
   /** Logs a prepared training set to a run (see {@link #createTrainingSet}). */
   public void logTrainingSet(String runId, TrainingSetRequest request) {
     Prepared p = prepare(request);

@@ -1,12 +1,8 @@
 package dev.keel.server;
 
-import dev.keel.catalog.CatalogService;
-import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelConfig;
-import dev.keel.registry.JdbcRegistryStore;
-import dev.keel.registry.RegisteredModelContents;
-import dev.keel.registry.RegistryService;
 import dev.keel.server.catalog.CatalogRoutes;
+import dev.keel.server.features.FeatureRoutes;
 import dev.keel.server.http.ErrorTranslator;
 import dev.keel.server.http.HttpMetrics;
 import dev.keel.server.http.JettyErrorHandler;
@@ -17,17 +13,11 @@ import dev.keel.server.registry.UcModelRoutes;
 import dev.keel.server.tables.TableRoutes;
 import dev.keel.server.tracking.ArtifactRoutes;
 import dev.keel.server.tracking.TrackingRoutes;
-import dev.keel.store.Database;
-import dev.keel.tables.TableService;
-import dev.keel.tracking.JdbcTrackingStore;
-import dev.keel.tracking.TrackingService;
-import dev.keel.tracking.artifacts.LocalArtifactStore;
 import io.javalin.Javalin;
 import io.javalin.router.ParsedEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -37,51 +27,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Keel server: the composition root. {@link #start} opens the metadata database, builds
- * stores, services and routes with {@code new}, and starts Javalin (Jetty 12) on virtual threads.
- * {@link #close} stops taking requests, drains the ones in flight, then closes the database.
- * Thread-safe.
+ * A running Keel server: the composition root. {@link #start} opens the {@link Services} (database,
+ * stores, services), registers the routes, and starts Javalin (Jetty 12) on virtual threads. {@link
+ * #close} stops taking requests, drains the ones in flight, then closes the services. Thread-safe.
  */
 public final class KeelServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeelServer.class);
 
   private final KeelConfig config;
-  private final Database db;
-  private final TableService tables;
+  private final Services services;
   private final Javalin app;
   private final AtomicBoolean draining;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private KeelServer(
-      KeelConfig config, Database db, TableService tables, Javalin app, AtomicBoolean draining) {
+  private KeelServer(KeelConfig config, Services services, Javalin app, AtomicBoolean draining) {
     this.config = config;
-    this.db = db;
-    this.tables = tables;
+    this.services = services;
     this.app = app;
     this.draining = draining;
   }
 
   /** Starts a server; port 0 picks a free port (see {@link #port()}). */
   public static KeelServer start(KeelConfig config) {
-    Database db = Database.open(config.databaseUrl(), config.dataDir());
-    TableService tables = null;
+    Services s = Services.open(config);
     try {
-      Clock clock = Clock.systemUTC();
-      LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
-      JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
-      CatalogService catalog =
-          new CatalogService(
-              new JdbcCatalogStore(
-                  db,
-                  List.of(
-                      new RegisteredModelContents(artifacts, registryStore),
-                      TableService.schemaContents(config.dataDir()))),
-              clock);
-      tables = new TableService(db, catalog, config.dataDir(), clock);
-      TableService tableService = tables;
-      TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
-      RegistryService registry =
-          new RegistryService(registryStore, catalog, tracking, artifacts, clock);
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       Javalin app =
@@ -97,31 +66,29 @@ public final class KeelServer implements AutoCloseable {
                 // Paths are checked by Keel after full decoding; let odd encodings reach it.
                 cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
                 cfg.jetty.modifyServer(
-                    s -> {
-                      s.setStopTimeout(10_000);
-                      s.setErrorHandler(new JettyErrorHandler());
+                    srv -> {
+                      srv.setStopTimeout(10_000);
+                      srv.setErrorHandler(new JettyErrorHandler());
                     });
                 cfg.requestLogger.http(metrics::record);
                 ErrorTranslator.install(cfg.routes);
                 Routes routes = new Routes(cfg.routes);
-                new SystemRoutes(db, metrics, draining::get).register(routes);
-                new CatalogRoutes(catalog).register(routes);
-                new TrackingRoutes(tracking).register(routes);
-                new ArtifactRoutes(artifacts, tracking).register(routes);
-                new MlflowRegistryRoutes(registry).register(routes);
-                new UcModelRoutes(registry).register(routes);
-                new TableRoutes(tableService, config.dataDir().resolve("tmp").resolve("uploads"))
+                new SystemRoutes(s.db, metrics, draining::get).register(routes);
+                new CatalogRoutes(s.catalog).register(routes);
+                new TrackingRoutes(s.tracking).register(routes);
+                new ArtifactRoutes(s.artifacts, s.tracking).register(routes);
+                new MlflowRegistryRoutes(s.registry).register(routes);
+                new UcModelRoutes(s.registry).register(routes);
+                new TableRoutes(s.tables, config.dataDir().resolve("tmp").resolve("uploads"))
                     .register(routes);
+                new FeatureRoutes(s.features).register(routes);
               });
       app.start();
-      KeelServer server = new KeelServer(config, db, tables, app, draining);
+      KeelServer server = new KeelServer(config, s, app, draining);
       LOG.info("Keel {} listening on {} (data dir {})", version(), server.url(), config.dataDir());
       return server;
     } catch (RuntimeException e) {
-      if (tables != null) {
-        tables.close();
-      }
-      db.close();
+      s.close();
       throw e;
     }
   }
@@ -165,8 +132,7 @@ public final class KeelServer implements AutoCloseable {
     try {
       app.stop(); // Jetty stops accepting, lets in-flight requests finish (stop timeout)
     } finally {
-      tables.close();
-      db.close();
+      services.close();
       stopped.countDown();
     }
   }

@@ -221,6 +221,11 @@ public final class Request {
     return Optional.of(ofNode(n, field));
   }
 
+  /** A field's JSON as it was sent. */
+  public Optional<JsonNode> json(String field) {
+    return node(field).filter(n -> !n.isNull());
+  }
+
   /** A field holding arbitrary JSON, returned as its JSON text (strings as their value). */
   public Optional<String> rawText(String field) {
     return node(field).map(n -> n.isTextual() ? n.asText() : n.toString());

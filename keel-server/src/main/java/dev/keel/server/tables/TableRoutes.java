@@ -171,7 +171,7 @@ public final class TableRoutes {
     Json.write(ctx, tableJson(t));
   }
 
-  private static Column column(JsonNode c, String field) {
+  static Column column(JsonNode c, String field) {
     if (!c.isObject()) {
       throw invalid("'" + field + "' must be an object.");
     }
@@ -297,7 +297,7 @@ public final class TableRoutes {
     Json.write(ctx, resultJson(tables.write(ctx.pathParam("full_name"), mode, out)));
   }
 
-  private static Object value(JsonNode v) {
+  static Object value(JsonNode v) {
     if (v.isNull()) {
       return null;
     }
@@ -384,7 +384,7 @@ public final class TableRoutes {
     return file;
   }
 
-  private static ObjectNode resultJson(WriteResult r) {
+  static ObjectNode resultJson(WriteResult r) {
     ObjectNode n = Json.object();
     n.put("snapshot_id", r.snapshotId());
     n.put("rows_added", r.rowsAdded());

@@ -1,0 +1,147 @@
+package dev.keel.server;
+
+import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.core.KeelConfig;
+import dev.keel.features.FeatureStore;
+import dev.keel.features.JdbcFeatureMetadataStore;
+import dev.keel.features.online.OnlineStore;
+import dev.keel.features.online.OnlineStores;
+import dev.keel.features.training.OnDemandRegistry;
+import dev.keel.features.training.TrainingSetEngine;
+import dev.keel.registry.JdbcRegistryStore;
+import dev.keel.registry.RegisteredModelContents;
+import dev.keel.registry.RegistryService;
+import dev.keel.store.Database;
+import dev.keel.tables.TableService;
+import dev.keel.tracking.JdbcTrackingStore;
+import dev.keel.tracking.TrackingService;
+import dev.keel.tracking.artifacts.LocalArtifactStore;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Every store and service of one Keel server, built with {@code new} from its configuration, and
+ * closed in the reverse order of opening. The composition root's first half; {@link KeelServer}
+ * adds the routes.
+ */
+final class Services implements AutoCloseable {
+  final KeelConfig config;
+  final Database db;
+  final LocalArtifactStore artifacts;
+  final CatalogService catalog;
+  final TrackingService tracking;
+  final RegistryService registry;
+  final TableService tables;
+  final OnlineStore online;
+  final FeatureStore features;
+  private final Deque<AutoCloseable> closeables;
+
+  private Services(
+      KeelConfig config,
+      Database db,
+      LocalArtifactStore artifacts,
+      CatalogService catalog,
+      TrackingService tracking,
+      RegistryService registry,
+      TableService tables,
+      OnlineStore online,
+      FeatureStore features,
+      Deque<AutoCloseable> closeables) {
+    this.config = config;
+    this.db = db;
+    this.artifacts = artifacts;
+    this.catalog = catalog;
+    this.tracking = tracking;
+    this.registry = registry;
+    this.tables = tables;
+    this.online = online;
+    this.features = features;
+    this.closeables = closeables;
+  }
+
+  static Services open(KeelConfig config) {
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      Clock clock = Clock.systemUTC();
+      Database db = push(opened, Database.open(config.databaseUrl(), config.dataDir()));
+      LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
+      JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
+      CatalogService catalog =
+          new CatalogService(
+              new JdbcCatalogStore(
+                  db,
+                  List.of(
+                      new RegisteredModelContents(artifacts, registryStore),
+                      TableService.schemaContents(config.dataDir()),
+                      JdbcFeatureMetadataStore.specContents())),
+              clock);
+      TableService tables = push(opened, new TableService(db, catalog, config.dataDir(), clock));
+      TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
+      RegistryService registry =
+          new RegistryService(registryStore, catalog, tracking, artifacts, clock);
+      OnlineStore online =
+          push(opened, OnlineStores.open(config.onlineStore(), config.dataDir(), clock));
+      FeatureStore features =
+          new FeatureStore(
+              tables,
+              new JdbcFeatureMetadataStore(db),
+              tracking,
+              artifacts,
+              online,
+              storeName(config.onlineStore()),
+              new OnDemandRegistry(),
+              TrainingSetEngine.Options.defaults()
+                  .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
+              clock);
+      return new Services(
+          config, db, artifacts, catalog, tracking, registry, tables, online, features, opened);
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  /** How publish states name the online store: {@code embedded}, or Redis without credentials. */
+  static String storeName(String spec) {
+    if (!spec.startsWith("redis")) {
+      return "embedded";
+    }
+    URI u = URI.create(spec);
+    return u.getScheme()
+        + "://"
+        + u.getHost()
+        + ":"
+        + u.getPort()
+        + (u.getPath() == null ? "" : u.getPath());
+  }
+
+  private static <T extends AutoCloseable> T push(Deque<AutoCloseable> opened, T c) {
+    opened.push(c);
+    return c;
+  }
+
+  private static void closeAll(Deque<AutoCloseable> opened) {
+    RuntimeException first = null;
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(closeables);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.keel.server.features;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.server.TestServer;
+import dev.keel.server.TestServer.Response;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The feature store's REST API on a real server: tables, training sets, publish, lookups. */
+class FeatureApiTest {
+  @TempDir static Path dir;
+  static TestServer s;
+  static final String FS = "/api/2.0/feature-store";
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.start(dir);
+    Response r =
+        s.post(
+            FS + "/feature-tables",
+            """
+            {"name": "main.default.drivers",
+             "columns": [{"name": "driver_id", "type_name": "LONG"},
+                         {"name": "ts", "type_name": "TIMESTAMP"},
+                         {"name": "conv_rate", "type_name": "DOUBLE"},
+                         {"name": "city", "type_name": "STRING"}],
+             "primary_keys": ["driver_id", "ts"], "timeseries_key": "ts",
+             "description": "driver stats", "tags": {"team": "ops"},
+             "features": {"conv_rate": {"description": "conversion", "max_age_seconds": 315360000}}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    Response w =
+        s.post(
+            FS + "/feature-tables/main.default.drivers/rows",
+            """
+            {"rows": [
+              {"driver_id": 1001, "ts": "2024-01-01T00:00:00Z", "conv_rate": 0.5, "city": "Paris"},
+              {"driver_id": 1001, "ts": "2024-01-03T00:00:00Z", "conv_rate": 0.7, "city": "Paris"},
+              {"driver_id": 1002, "ts": "2024-01-02T00:00:00Z", "conv_rate": 0.1, "city": "Lyon"}]}
+            """);
+    assertThat(w.status()).as(w.body()).isEqualTo(200);
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  @Test
+  void a_feature_table_is_described_with_its_keys_features_and_metadata() {
+    Response r = s.get(FS + "/feature-tables/main.default.drivers");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode t = r.json();
+    assertThat(t.path("entity_keys").toString()).isEqualTo("[\"driver_id\"]");
+    assertThat(t.path("features").get(0).path("name").asText()).isEqualTo("conv_rate");
+    assertThat(t.path("features").get(0).path("description").asText()).isEqualTo("conversion");
+    assertThat(t.path("tags").path("team").asText()).isEqualTo("ops");
+    assertThat(t.path("table").path("full_name").asText()).isEqualTo("main.default.drivers");
+    Response list = s.get(FS + "/feature-tables?catalog_name=main&schema_name=default");
+    assertThat(list.json().path("feature_tables")).hasSize(1);
+    Response patched =
+        s.send("PATCH", FS + "/feature-tables/main.default.drivers", "{\"description\": \"v2\"}");
+    assertThat(patched.json().path("description").asText()).isEqualTo("v2");
+    assertThat(patched.json().path("tags").path("team").asText()).isEqualTo("ops");
+  }
+
+  @Test
+  void publish_then_online_features_answer_in_feasts_columnar_shape() {
+    Response p =
+        s.post(FS + "/tables/main.default.drivers/publish", "{\"publish_mode\": \"SNAPSHOT\"}");
+    assertThat(p.status()).as(p.body()).isEqualTo(200);
+    assertThat(p.json().path("rows_written").asLong()).isEqualTo(2);
+    Response r =
+        s.post(
+            FS + "/online-features",
+            """
+            {"features": ["main.default.drivers:conv_rate", "main.default.drivers:city"],
+             "entities": {"driver_id": [1001, 1002, 9]}}
+            """);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode j = r.json();
+    assertThat(j.path("metadata").path("feature_names").toString())
+        .isEqualTo("[\"driver_id\",\"conv_rate\",\"city\"]");
+    assertThat(j.path("results").get(0).path("values").toString()).isEqualTo("[1001,1002,9]");
+    assertThat(j.path("results").get(1).path("values").toString()).isEqualTo("[0.7,0.1,null]");
+    assertThat(j.path("results").get(1).path("statuses").toString())
+        .isEqualTo("[\"PRESENT\",\"PRESENT\",\"NOT_FOUND\"]");
+    assertThat(j.path("results").get(1).path("event_timestamps").get(0).asText())
+        .isEqualTo("2024-01-03T00:00:00Z");
+  }
+
+  @Test
+  void a_training_set_is_written_as_a_table_and_streamed_as_ndjson() throws Exception {
+    String body =
+        """
+        {"spine": {"columns": [{"name": "driver_id", "type": "LONG"},
+                               {"name": "at", "type": "TIMESTAMP"}],
+                   "rows": [[1001, "2024-01-02T00:00:00Z"], [1002, "2024-01-01T00:00:00Z"]]},
+         "lookups": [{"table_name": "main.default.drivers", "feature_names": ["conv_rate"],
+                      "lookup_key": "driver_id", "timestamp_lookup_key": "at"}],
+         "indicators": true%s}
+        """;
+    Response created =
+        s.post(
+            FS + "/training-sets",
+            body.formatted(", \"output_table\": \"main.default.train_api\""));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    assertThat(created.json().path("rows").asLong()).isEqualTo(2);
+    Response preview = s.get("/api/2.0/keel/tables/main.default.train_api/preview?limit=10");
+    assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+
+    Response streamed = s.post(FS + "/training-sets/rows", body.formatted(""));
+    assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+    List<String> lines = streamed.body().lines().toList();
+    assertThat(lines).hasSize(3);
+    JsonNode header = new ObjectMapper().readTree(lines.get(0));
+    assertThat(header.path("columns").get(2).path("name").asText()).isEqualTo("conv_rate");
+    JsonNode first = new ObjectMapper().readTree(lines.get(1));
+    assertThat(first.get(2).asDouble()).isEqualTo(0.5);
+    JsonNode second = new ObjectMapper().readTree(lines.get(2));
+    assertThat(second.get(2).isNull()).isTrue();
+    assertThat(second.get(3).asText()).isEqualTo("MISSING");
+  }
+
+  @Test
+  void bad_input_is_a_400_naming_the_field_and_changes_nothing() {
+    Response noKeys =
+        s.post(
+            FS + "/feature-tables",
+            "{\"name\": \"main.default.bad\", \"columns\": [{\"name\": \"x\", \"type_name\": \"LONG\"}]}");
+    assertThat(noKeys.status()).isEqualTo(400);
+    assertThat(noKeys.body()).contains("primary_keys");
+    assertThat(s.get("/api/2.1/unity-catalog/tables/main.default.bad").status()).isEqualTo(404);
+
+    Response badRef =
+        s.post(
+            FS + "/online-features",
+            "{\"features\": [\"conv_rate\"], \"entities\": {\"driver_id\": [1]}}");
+    assertThat(badRef.status()).isEqualTo(400);
+    assertThat(badRef.body()).contains("features[0]");
+    Response ragged =
+        s.post(
+            FS + "/online-features",
+            "{\"features\": [\"main.default.drivers:city\"], \"entities\": {\"driver_id\": [1, 2], \"x\": [1]}}");
+    assertThat(ragged.status()).isEqualTo(400);
+    Response badMode =
+        s.post(FS + "/tables/main.default.drivers/publish", "{\"publish_mode\": \"SOMETIMES\"}");
+    assertThat(badMode.status()).isEqualTo(400);
+    assertThat(badMode.body()).contains("publish_mode");
+    Response badSpine =
+        s.post(
+            FS + "/training-sets",
+            "{\"spine\": {\"columns\": [{\"name\": \"a\", \"type\": \"MAP\"}], \"rows\": []},"
+                + " \"lookups\": [], \"output_table\": \"main.default.never\"}");
+    assertThat(badSpine.status()).isEqualTo(400);
+    assertThat(s.get("/api/2.1/unity-catalog/tables/main.default.never").status()).isEqualTo(404);
+    assertThat(s.get(FS + "/feature-tables/main.default.nope").status()).isEqualTo(404);
+  }
+
+  @Test
+  void feature_specs_are_created_listed_served_and_deleted() {
+    Response c =
+        s.post(
+            FS + "/feature-specs",
+            """
+            {"name": "main.default.driver_spec",
+             "lookups": [{"table_name": "main.default.drivers", "feature_names": ["city"],
+                          "lookup_key": ["driver_id"]}]}
+            """);
+    assertThat(c.status()).as(c.body()).isEqualTo(200);
+    assertThat(
+            s.get(FS + "/feature-specs?catalog_name=main&schema_name=default")
+                .json()
+                .path("feature_specs"))
+        .hasSize(1);
+    s.post(FS + "/tables/main.default.drivers/publish", "{}");
+    Response r =
+        s.post(
+            FS + "/online-features",
+            "{\"feature_service\": \"main.default.driver_spec\", \"entities\": {\"driver_id\": [1002]}}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("results").get(1).path("values").toString()).isEqualTo("[\"Lyon\"]");
+    assertThat(s.delete(FS + "/feature-specs/main.default.driver_spec").status()).isEqualTo(200);
+    assertThat(s.get(FS + "/feature-specs/main.default.driver_spec").status()).isEqualTo(404);
+  }
+}
