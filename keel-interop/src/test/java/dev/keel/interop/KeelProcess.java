@@ -34,7 +34,7 @@ final class KeelProcess implements AutoCloseable {
     Path cliTarget = Path.of(System.getProperty("keel.cli.target", "../keel-cli/target"));
     List<String> cp = new ArrayList<>();
     try (Stream<Path> jars = Files.list(cliTarget)) {
-      jars.filter(p -> p.getFileName().toString().matches("keel-cli-.*\\.jar"))
+      jars.filter(p -> p.getFileName().toString().matches("keel-cli.*\\.jar"))
           .filter(p -> !p.getFileName().toString().contains("tests"))
           .forEach(p -> cp.add(p.toString()));
     }
