@@ -43,6 +43,11 @@ public final class Bench {
         online    feature store, in process: publish --rows=1000000 x --write-features=10, then
                   lookups of 1 entity x 50 features over --entities=100000 (--lookup-warmup=50000
                   --lookups=200000), on the embedded store and on --redis-url (empty to skip)
+        online-http
+                  feature store over HTTP: a server with --entities=100000 x --features=50
+                  published, then POST online-features for 1 random entity, open loop at
+                  --rate=1000 over --connections=16 (--warmup=10 --duration=30 s;
+                  --online-store=embedded or redis://127.0.0.1:6379)
         training-set
                   feature store: point-in-time training set of --spine-rows=1000000 rows, 3
                   lookups into 3 tables of --entities=100000 x --timestamps=50 rows (--reps=3
@@ -133,6 +138,8 @@ public final class Bench {
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
         case "online" -> OnlineBench.run(workDir, online);
+        case "online-http" ->
+            OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
@@ -310,7 +317,7 @@ public final class Bench {
     }
   }
 
-  private static void header(String title) throws InterruptedException {
+  static void header(String title) throws InterruptedException {
     System.out.println();
     System.out.println("=== " + title + " ===");
     long[] t0 = Machine.cpuTicks();

@@ -46,6 +46,16 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess launch(Path dataDir, String dbUrl, List<String> jvmArgs, Path log)
       throws IOException {
+    return launch(dataDir, dbUrl, jvmArgs, log, "embedded");
+  }
+
+  /**
+   * As {@link #launch(Path, String, List, Path)}, with an online store spec ({@code
+   * KEEL_ONLINE_STORE}).
+   */
+  static ServerProcess launch(
+      Path dataDir, String dbUrl, List<String> jvmArgs, Path log, String onlineStore)
+      throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -63,6 +73,7 @@ final class ServerProcess implements AutoCloseable {
     if (!dbUrl.isEmpty()) {
       env.put("KEEL_DB_URL", dbUrl);
     }
+    env.put("KEEL_ONLINE_STORE", onlineStore);
     long t0 = System.nanoTime();
     Process p = pb.start();
     ServerProcess s = new ServerProcess(p, port, t0);
