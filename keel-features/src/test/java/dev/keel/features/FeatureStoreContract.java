@@ -17,7 +17,6 @@ import dev.keel.features.training.OnDemandRegistry;
 import dev.keel.features.training.TrainingSet;
 import dev.keel.features.training.TrainingSetEngine;
 import dev.keel.store.Database;
-import dev.keel.store.TestDatabases;
 import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import dev.keel.tables.SnapshotRef;
@@ -44,8 +43,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The feature store end to end on SQLite, the embedded online store and real Iceberg tables. */
-class FeatureStoreTest {
+/**
+ * The feature store end to end on a real metadata database, the embedded online store and real
+ * Iceberg tables; run on SQLite ({@link FeatureStoreSqliteTest}) and PostgreSQL ({@link
+ * FeatureStorePostgresIT}).
+ */
+abstract class FeatureStoreContract {
   @TempDir Path dir;
   Database db;
   TableService tables;
@@ -53,9 +56,11 @@ class FeatureStoreTest {
   OnlineStore online;
   FeatureStore fs;
 
+  abstract Database open(Path dir);
+
   @BeforeEach
   void setUp() {
-    db = TestDatabases.sqlite(dir);
+    db = open(dir);
     Clock clock = Clock.systemUTC();
     CatalogService catalog =
         new CatalogService(
