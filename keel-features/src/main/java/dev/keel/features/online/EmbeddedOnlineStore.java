@@ -151,23 +151,27 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
 
   @Override
   Optional<TableLayout> loadLayout(String table) {
-    synchronized (writeLock) {
-      checkOpen();
-      try (PreparedStatement ps =
-          writer.prepareStatement("SELECT id, layout FROM online_tables WHERE name = ?")) {
-        ps.setString(1, table);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            writer.commit();
-            return Optional.empty();
-          }
-          tableIds.put(table, rs.getLong(1));
-          TableLayout t = TableLayout.decode(table, rs.getBytes(2));
-          writer.commit();
-          return Optional.of(t);
+    Reader r = borrow();
+    try {
+      return findLayout(r.conn(), table);
+    } catch (SQLException e) {
+      throw failure("read the layout of '" + table + "'", e);
+    } finally {
+      readers.add(r);
+    }
+  }
+
+  /** The stored layout of a table, remembering its id. */
+  private Optional<TableLayout> findLayout(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, layout FROM online_tables WHERE name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
         }
-      } catch (SQLException e) {
-        throw failure("read the layout of '" + table + "'", e);
+        tableIds.put(table, rs.getLong(1));
+        return Optional.of(TableLayout.decode(table, rs.getBytes(2)));
       }
     }
   }
@@ -175,25 +179,29 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   @Override
   TableLayout storeLayout(TableLayout proposed) {
     synchronized (writeLock) {
-      Optional<TableLayout> existing = loadLayout(proposed.name());
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-      try (PreparedStatement ps =
-          writer.prepareStatement(
-              "INSERT INTO online_tables (name, layout) VALUES (?, ?)",
-              Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, proposed.name());
-        ps.setBytes(2, proposed.encode());
-        ps.executeUpdate();
-        long id;
-        try (ResultSet rs = ps.getGeneratedKeys()) {
-          rs.next();
-          id = rs.getLong(1);
+      checkOpen();
+      try {
+        Optional<TableLayout> existing = findLayout(writer, proposed.name());
+        if (existing.isPresent()) {
+          writer.commit();
+          return existing.get();
         }
-        writer.commit();
-        tableIds.put(proposed.name(), id);
-        return proposed;
+        try (PreparedStatement ps =
+            writer.prepareStatement(
+                "INSERT INTO online_tables (name, layout) VALUES (?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+          ps.setString(1, proposed.name());
+          ps.setBytes(2, proposed.encode());
+          ps.executeUpdate();
+          long id;
+          try (ResultSet rs = ps.getGeneratedKeys()) {
+            rs.next();
+            id = rs.getLong(1);
+          }
+          writer.commit();
+          tableIds.put(proposed.name(), id);
+          return proposed;
+        }
       } catch (SQLException e) {
         rollback();
         throw failure("store the layout of '" + proposed.name() + "'", e);
@@ -204,7 +212,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   private long tableId(TableLayout t) {
     Long id = tableIds.get(t.name());
     if (id == null) {
-      loadLayout(t.name());
+      try {
+        findLayout(writer, t.name());
+        writer.commit();
+      } catch (SQLException e) {
+        throw failure("read the layout of '" + t.name() + "'", e);
+      }
       id = tableIds.get(t.name());
       if (id == null) {
         throw KeelException.notFound("online store: feature table '" + t.name() + "' was deleted");
