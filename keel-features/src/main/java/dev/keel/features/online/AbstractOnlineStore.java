@@ -25,27 +25,38 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract class AbstractOnlineStore implements OnlineStore {
   static final int MAX_NAME = 256;
 
-  /** A stored row: event time and the bytes holding the vector from {@code offset}. */
-  record Stored(long micros, byte[] data, int offset) {}
+  /** A stored row: its event time and bytes (8-byte sortable time, then the vector). */
+  record Stored(long micros, byte[] data) {}
 
-  /** One encoded batch to apply; arrays are filled up to {@code size}. */
+  /**
+   * Event-time microseconds as 8 bytes whose unsigned byte order is time order: the sign bit
+   * flipped, big-endian. Stored rows start with them, so a backend compares times byte-wise.
+   */
+  static long sortableTime(long micros) {
+    return micros ^ Long.MIN_VALUE;
+  }
+
+  /** The event time of a stored row (its first 8 bytes). */
+  static long storedMicros(byte[] row) {
+    return new OnlineCodec.Reader(row, 0).u64() ^ Long.MIN_VALUE;
+  }
+
+  /**
+   * One encoded batch to apply; arrays are filled up to {@code size}. {@code rows[i]} is the stored
+   * form: 8-byte sortable event time, then the feature vector.
+   */
   static final class Batch {
     final byte[][] keys = new byte[BATCH_ROWS][];
     final long[] micros = new long[BATCH_ROWS];
-    final byte[][] vectors = new byte[BATCH_ROWS][];
+    final byte[][] rows = new byte[BATCH_ROWS][];
     int size;
   }
 
   private final Clock clock;
-  private final boolean timePrefix;
   private final Map<String, TableLayout> layouts = new ConcurrentHashMap<>();
 
-  /**
-   * @param timePrefix whether encoded vectors start with the 8-byte sortable event time (Redis)
-   */
-  AbstractOnlineStore(Clock clock, boolean timePrefix) {
+  AbstractOnlineStore(Clock clock) {
     this.clock = clock;
-    this.timePrefix = timePrefix;
   }
 
   // ------------------------------------------------------------------ backend
@@ -341,9 +352,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
     }
     byte[] key = out == null ? null : buf.toArray();
     buf.reset();
-    if (timePrefix) {
-      buf.u64(micros ^ Long.MIN_VALUE);
-    }
+    buf.u64(sortableTime(micros));
     for (int i = 0; i < row.values().size(); i++) {
       Object v = row.values().get(i);
       if (!OnlineCodec.isValue(v)) {
@@ -364,7 +373,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
       OnlineCodec.vector(buf, row.values());
       out.keys[at] = key;
       out.micros[at] = micros;
-      out.vectors[at] = buf.toArray();
+      out.rows[at] = buf.toArray();
     }
   }
 
@@ -468,7 +477,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
           continue;
         }
         if (decoded[t][r] == null) {
-          decoded[t][r] = OnlineCodec.decodeVector(s.data(), s.offset());
+          decoded[t][r] = OnlineCodec.decodeVector(s.data(), 8);
         }
         Object v = decoded[t][r][featCol[f]];
         values[r] = v;

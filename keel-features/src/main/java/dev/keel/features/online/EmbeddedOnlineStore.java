@@ -23,10 +23,11 @@ import org.sqlite.SQLiteConfig;
 /**
  * The online store in the data dir: a SQLite file {@code <data dir>/online/online.db}, separate
  * from Keel's metadata database, in WAL mode. One row per (feature table, entity key) holds the
- * encoded feature vector and its event time; writes are upserts that only replace an older row
- * ({@code ON CONFLICT ... DO UPDATE ... WHERE excluded.event_time > event_time}), a batch of {@link
- * #BATCH_ROWS} rows per transaction on one writer connection; reads use a small pool of read-only
- * connections with prepared statements.
+ * event time (8 bytes, byte order = time order) followed by the encoded feature vector; writes are
+ * upserts that only replace an older row ({@code ON CONFLICT ... DO UPDATE ... WHERE
+ * substr(excluded.features, 1, 8) > substr(features, 1, 8)}), 64 rows per statement and a batch of
+ * {@link #BATCH_ROWS} rows per transaction on one writer connection; reads use a small pool of
+ * read-only connections with prepared statements.
  *
  * <p>Durability: a write returns after its transactions committed to the WAL ({@code
  * synchronous=NORMAL}), so it survives a crash or {@code kill -9} of the process; an OS crash or
@@ -37,16 +38,16 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   /** Rows per multi-row upsert statement: fewer statement steps and JNI calls per row. */
   static final int ROWS_PER_STATEMENT = 64;
 
-  private static final String UPSERT = upsert(1);
-  private static final String UPSERT_MANY = upsert(ROWS_PER_STATEMENT);
   private static final String SELECT =
-      "SELECT event_time, features FROM online_rows WHERE table_id = ? AND entity_key = ?";
+      "SELECT features FROM online_rows WHERE table_id = ? AND entity_key = ?";
 
   private final Path file;
   private final Object writeLock = new Object();
   private Connection writer;
-  private PreparedStatement upsert;
-  private PreparedStatement upsertMany;
+
+  /** Per table id: the one-row and the multi-row upsert, with the id as a literal. */
+  private final Map<Long, PreparedStatement[]> upserts = new HashMap<>();
+
   private BlockingQueue<Reader> readers;
   private final List<Reader> allReaders = new ArrayList<>();
   private final Map<String, Long> tableIds = new java.util.concurrent.ConcurrentHashMap<>();
@@ -70,7 +71,7 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   }
 
   private EmbeddedOnlineStore(Path file, Clock clock, int readerCount) {
-    super(clock, false);
+    super(clock);
     this.file = file;
     try {
       Files.createDirectories(file.getParent());
@@ -92,14 +93,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
                 + " UNIQUE, layout BLOB NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS online_rows (table_id INTEGER NOT NULL, entity_key BLOB"
-                + " NOT NULL, event_time INTEGER NOT NULL, features BLOB NOT NULL, PRIMARY KEY"
+                + " NOT NULL, features BLOB NOT NULL, PRIMARY KEY"
                 + " (table_id, entity_key)) WITHOUT ROWID");
         s.execute("PRAGMA user_version=" + OnlineCodec.FORMAT_VERSION);
       }
       writer.setAutoCommit(false);
       writer.commit();
-      upsert = writer.prepareStatement(UPSERT);
-      upsertMany = writer.prepareStatement(UPSERT_MANY);
       readers = new ArrayBlockingQueue<>(readerCount);
       for (int i = 0; i < readerCount; i++) {
         Connection c = connect(true);
@@ -114,21 +113,35 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   }
 
   /**
-   * An upsert of {@code rows} rows that only replaces an older row. SQLite applies the rows of one
-   * statement in order, so a later row of the same key sees the earlier one (skip-if-older holds
-   * within a statement); the statement's change count is the number of rows written.
+   * An upsert of {@code rows} rows of table {@code id} that only replaces an older row: stored rows
+   * start with the 8-byte sortable event time, and SQLite compares blobs with memcmp. SQLite
+   * applies the rows of one statement in order, so a later row of the same key sees the earlier one
+   * (skip-if-older holds within a statement); the statement's change count is the number of rows
+   * written. Two parameters per row (key, row); the table id is a literal.
    */
-  private static String upsert(int rows) {
+  private static String upsert(long id, int rows) {
     StringBuilder b =
-        new StringBuilder(
-            "INSERT INTO online_rows (table_id, entity_key, event_time, features) VALUES ");
+        new StringBuilder("INSERT INTO online_rows (table_id, entity_key, features) VALUES ");
     for (int i = 0; i < rows; i++) {
-      b.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+      b.append(i == 0 ? "(" : ", (").append(id).append(", ?, ?)");
     }
     return b.append(
-            " ON CONFLICT (table_id, entity_key) DO UPDATE SET event_time = excluded.event_time,"
-                + " features = excluded.features WHERE excluded.event_time > online_rows.event_time")
+            " ON CONFLICT (table_id, entity_key) DO UPDATE SET features = excluded.features"
+                + " WHERE substr(excluded.features, 1, 8) > substr(online_rows.features, 1, 8)")
         .toString();
+  }
+
+  private PreparedStatement[] upserts(long id) throws SQLException {
+    PreparedStatement[] ps = upserts.get(id);
+    if (ps == null) {
+      ps =
+          new PreparedStatement[] {
+            writer.prepareStatement(upsert(id, 1)),
+            writer.prepareStatement(upsert(id, ROWS_PER_STATEMENT))
+          };
+      upserts.put(id, ps);
+    }
+    return ps;
   }
 
   private Connection connect(boolean readOnly) throws SQLException {
@@ -234,17 +247,20 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
       checkOpen();
       long id = tableId(table);
       try {
+        PreparedStatement[] ps = upserts(id);
         long written = 0;
         int i = 0;
         for (; i + ROWS_PER_STATEMENT <= batch.size; i += ROWS_PER_STATEMENT) {
           for (int j = 0; j < ROWS_PER_STATEMENT; j++) {
-            bind(upsertMany, j * 4, id, batch, i + j);
+            ps[1].setBytes(2 * j + 1, batch.keys[i + j]);
+            ps[1].setBytes(2 * j + 2, batch.rows[i + j]);
           }
-          written += upsertMany.executeUpdate();
+          written += ps[1].executeUpdate();
         }
         for (; i < batch.size; i++) {
-          bind(upsert, 0, id, batch, i);
-          written += upsert.executeUpdate();
+          ps[0].setBytes(1, batch.keys[i]);
+          ps[0].setBytes(2, batch.rows[i]);
+          written += ps[0].executeUpdate();
         }
         writer.commit();
         return new WriteResult(written, batch.size - written);
@@ -253,14 +269,6 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
         throw failure("write to '" + table.name() + "'", e);
       }
     }
-  }
-
-  private static void bind(PreparedStatement ps, int at, long id, Batch batch, int i)
-      throws SQLException {
-    ps.setLong(at + 1, id);
-    ps.setBytes(at + 2, batch.keys[i]);
-    ps.setLong(at + 3, batch.micros[i]);
-    ps.setBytes(at + 4, batch.vectors[i]);
   }
 
   // --------------------------------------------------------------------- read
@@ -290,7 +298,8 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
           ps.setBytes(2, key);
           try (ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
-              out[t][row] = new Stored(rs.getLong(1), rs.getBytes(2), 0);
+              byte[] stored = rs.getBytes(1);
+              out[t][row] = new Stored(storedMicros(stored), stored);
             }
           }
         }
@@ -339,6 +348,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
         layout.executeUpdate();
         writer.commit();
         tableIds.remove(table);
+        PreparedStatement[] cached = upserts.remove(id);
+        if (cached != null) {
+          for (PreparedStatement p : cached) {
+            p.close();
+          }
+        }
         return true;
       } catch (SQLException e) {
         rollback();

@@ -117,6 +117,26 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void event_times_before_1970_and_across_it_are_ordered_by_time() {
+    Instant before = Instant.parse("1969-12-31T23:59:59.999999Z");
+    assertThat(
+            store.write(
+                "driver_stats",
+                ID,
+                STATS,
+                List.of(
+                    row(1L, Instant.parse("1950-01-01T00:00:00Z"), 0.1, 1L, "1950"),
+                    row(1L, before, 0.2, 2L, "1969"),
+                    row(1L, Instant.parse("1900-01-01T00:00:00Z"), 0.3, 3L, "1900"),
+                    row(1L, Instant.EPOCH, 0.4, 4L, "1970"),
+                    row(1L, before, 0.5, 5L, "1969 again"))))
+        .isEqualTo(new WriteResult(3, 2));
+    FeatureResult city = only(readStats(1L, "city"));
+    assertThat(city.values()).containsExactly("1970");
+    assertThat(city.eventTimestamps()).containsExactly(Instant.EPOCH);
+  }
+
+  @Test
   void within_one_write_the_newest_row_per_key_wins_and_equal_times_keep_the_first() {
     WriteResult w =
         store.write(
