@@ -58,6 +58,20 @@ final class OnlineBench {
         Runtime.getRuntime().availableProcessors());
   }
 
+  /**
+   * {@code [on CPU, waiting for a CPU]} nanoseconds of the calling thread from {@code
+   * /proc/thread-self/schedstat}; zeros elsewhere. Wall time minus both is time blocked (I/O).
+   */
+  private static long[] schedstat() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+      return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
   private static long cpuNanos() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
@@ -147,6 +161,7 @@ final class OnlineBench {
     idleSample();
     List<String> features = featureNames("publish", cfg.writeFeatures());
     long cpu0 = cpuNanos();
+    long[] sched0 = schedstat();
     long t0 = System.nanoTime();
     WriteResult w =
         s.write(
@@ -155,6 +170,15 @@ final class OnlineBench {
     check(w.written() == cfg.rows(), "expected all rows written, got " + w);
     double rate = cfg.rows() / secs;
     double cpuSecs = (cpuNanos() - cpu0) / 1e9;
+    long[] sched1 = schedstat();
+    double waitSecs = (sched1[1] - sched0[1]) / 1e9;
+    System.out.printf(
+        "writer thread: %.2f s on a CPU, %.2f s waiting for a CPU (other processes), %.2f s"
+            + " blocked (I/O, locks) of %.2f s%n",
+        (sched1[0] - sched0[0]) / 1e9,
+        waitSecs,
+        secs - (sched1[0] - sched0[0]) / 1e9 - waitSecs,
+        secs);
     System.out.printf(
         "%s: %,d rows in %.2f s = %,.0f rows/s; writer thread CPU %.2f s (%,.0f rows per CPU"
             + " second)%n",
