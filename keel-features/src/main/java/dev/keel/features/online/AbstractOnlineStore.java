@@ -130,7 +130,8 @@ abstract class AbstractOnlineStore implements OnlineStore {
     }
     OnlineRow first = rows.next();
     TableLayout layout = proposed(featureTable, keyColumns, featureColumns, first);
-    return writeChecked(featureTable, keyColumns, featureColumns, prepend(first, rows), layout);
+    return writeChecked(
+        featureTable, keyColumns, featureColumns, concat(List.of(first).iterator(), rows), layout);
   }
 
   private WriteResult writeChecked(
@@ -139,14 +140,25 @@ abstract class AbstractOnlineStore implements OnlineStore {
       List<String> featureColumns,
       Iterator<OnlineRow> rows,
       TableLayout proposed) {
+    OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     TableLayout target = layout(featureTable).orElse(null);
     if (target == null) {
+      // A new table: check the first batch before storing its layout, so that a bad first batch
+      // leaves nothing behind.
+      List<OnlineRow> head = new ArrayList<>();
+      while (head.size() < BATCH_ROWS && rows.hasNext()) {
+        head.add(rows.next());
+      }
+      int[] perm = permutation(proposed, keyColumns);
+      for (int i = 0; i < head.size(); i++) {
+        encodeRow(proposed, perm, head.get(i), i, buf, null, 0);
+      }
       target = storeLayout(proposed);
       rememberLayout(target);
+      rows = concat(head.iterator(), rows);
     }
     checkSame(target, proposed, keyColumns);
     int[] perm = permutation(target, keyColumns);
-    OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     Batch batch = new Batch();
     WriteResult total = WriteResult.NONE;
     long index = 0;
@@ -161,22 +173,16 @@ abstract class AbstractOnlineStore implements OnlineStore {
     return total;
   }
 
-  private static Iterator<OnlineRow> prepend(OnlineRow first, Iterator<OnlineRow> rest) {
+  private static Iterator<OnlineRow> concat(Iterator<OnlineRow> a, Iterator<OnlineRow> b) {
     return new Iterator<>() {
-      boolean firstDone;
-
       @Override
       public boolean hasNext() {
-        return !firstDone || rest.hasNext();
+        return a.hasNext() || b.hasNext();
       }
 
       @Override
       public OnlineRow next() {
-        if (!firstDone) {
-          firstDone = true;
-          return first;
-        }
-        return rest.next();
+        return a.hasNext() ? a.next() : b.next();
       }
     };
   }

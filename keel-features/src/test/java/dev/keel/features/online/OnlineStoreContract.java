@@ -335,6 +335,16 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void a_streamed_write_to_a_new_table_with_a_bad_first_batch_leaves_no_layout() {
+    List<OnlineRow> rows =
+        List.of(row(1L, T0, 0.5, 10L, "a"), row(2L, T0, 0.5, List.of("not a value"), "b"));
+    assertThatThrownBy(() -> store.write("driver_stats", ID, STATS, rows.iterator()))
+        .hasMessageContaining("rows[1].values[1] (feature 'trips'): unsupported type");
+    assertThat(store.stats().tables()).isEmpty();
+    assertThat(only(readStats(1L, "city")).statuses()).containsExactly(FeatureStatus.NOT_FOUND);
+  }
+
+  @Test
   void the_first_write_fixes_the_layout_until_the_table_is_deleted() {
     store.write("driver_stats", ID, STATS, List.of(row(1L, T0, 0.5, 10L, "a")));
     assertThatThrownBy(
