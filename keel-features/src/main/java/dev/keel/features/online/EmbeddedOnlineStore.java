@@ -38,8 +38,8 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   /** Rows per multi-row upsert statement: fewer statement steps and JNI calls per row. */
   static final int ROWS_PER_STATEMENT = 64;
 
-  private static final String SELECT =
-      "SELECT features FROM online_rows WHERE table_id = ? AND entity_key = ?";
+  /** Primary-key lookups per read statement: one statement for all feature tables of a lookup. */
+  static final int LOOKUPS_PER_STATEMENT = 32;
 
   private final Path file;
   private final Object writeLock = new Object();
@@ -54,7 +54,34 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   private volatile boolean closed;
 
   /** A read connection with its prepared lookup. */
-  private record Reader(Connection conn, PreparedStatement select) {}
+  private static final class Reader {
+    final Connection conn;
+
+    /** {@code lookups[n]}: n primary-key lookups in one statement (UNION ALL), prepared lazily. */
+    final PreparedStatement[] lookups = new PreparedStatement[LOOKUPS_PER_STATEMENT + 1];
+
+    Reader(Connection conn) {
+      this.conn = conn;
+    }
+
+    Connection conn() {
+      return conn;
+    }
+
+    PreparedStatement lookups(int n) throws SQLException {
+      if (lookups[n] == null) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : " UNION ALL ")
+              .append("SELECT ")
+              .append(i)
+              .append(", features FROM online_rows WHERE table_id = ? AND entity_key = ?");
+        }
+        lookups[n] = conn.prepareStatement(b.toString());
+      }
+      return lookups[n];
+    }
+  }
 
   /**
    * Opens (creating if needed) {@code <dataDir>/online/online.db} with a system clock and one read
@@ -102,7 +129,7 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
       readers = new ArrayBlockingQueue<>(readerCount);
       for (int i = 0; i < readerCount; i++) {
         Connection c = connect(true);
-        Reader r = new Reader(c, c.prepareStatement(SELECT));
+        Reader r = new Reader(c);
         allReaders.add(r);
         readers.add(r);
       }
@@ -275,32 +302,48 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
 
   @Override
   void fetch(TableLayout[] tables, byte[][][] keys, Stored[][] out) {
-    long[] ids = new long[tables.length];
+    // All (table, entity row) pairs to look up, as parallel arrays.
+    int n = 0;
     for (int t = 0; t < tables.length; t++) {
-      if (tables[t] != null) {
-        Long id = tableIds.get(tables[t].name());
-        ids[t] = id == null ? -1 : id;
+      n += keys[t].length;
+    }
+    long[] ids = new long[n];
+    byte[][] lookupKeys = new byte[n][];
+    int[] slotTable = new int[n];
+    int[] slotRow = new int[n];
+    int count = 0;
+    for (int t = 0; t < tables.length; t++) {
+      Long id = tables[t] == null ? null : tableIds.get(tables[t].name());
+      if (id == null) {
+        continue;
       }
+      for (int row = 0; row < keys[t].length; row++) {
+        if (keys[t][row] != null) {
+          ids[count] = id;
+          lookupKeys[count] = keys[t][row];
+          slotTable[count] = t;
+          slotRow[count] = row;
+          count++;
+        }
+      }
+    }
+    if (count == 0) {
+      return;
     }
     Reader r = borrow();
     try {
-      PreparedStatement ps = r.select();
-      for (int t = 0; t < tables.length; t++) {
-        if (tables[t] == null || ids[t] < 0) {
-          continue;
+      for (int from = 0; from < count; from += LOOKUPS_PER_STATEMENT) {
+        int size = Math.min(LOOKUPS_PER_STATEMENT, count - from);
+        PreparedStatement ps = r.lookups(size);
+        for (int i = 0; i < size; i++) {
+          ps.setLong(2 * i + 1, ids[from + i]);
+          ps.setBytes(2 * i + 2, lookupKeys[from + i]);
         }
-        for (int row = 0; row < keys[t].length; row++) {
-          byte[] key = keys[t][row];
-          if (key == null) {
-            continue;
-          }
-          ps.setLong(1, ids[t]);
-          ps.setBytes(2, key);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              byte[] stored = rs.getBytes(1);
-              out[t][row] = new Stored(storedMicros(stored), stored);
-            }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int slot = from + rs.getInt(1);
+            byte[] stored = rs.getBytes(2);
+            out[slotTable[slot]][slotRow[slot]] = new Stored(storedMicros(stored), stored);
           }
         }
       }

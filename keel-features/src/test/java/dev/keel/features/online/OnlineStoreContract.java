@@ -235,6 +235,42 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void a_read_of_many_entity_rows_and_tables_answers_every_row_in_order() {
+    List<OnlineRow> stats = new ArrayList<>();
+    List<OnlineRow> profile = new ArrayList<>();
+    for (long k = 0; k < 100; k += 2) {
+      stats.add(row(k, T0, (double) k, k, "c" + k));
+    }
+    for (long k = 0; k < 100; k += 3) {
+      profile.add(row(k, T0.plusSeconds(k), (int) k));
+    }
+    store.write("driver_stats", ID, STATS, stats);
+    store.write("driver_profile", ID, List.of("age"), profile);
+    List<List<Object>> entities = new ArrayList<>();
+    for (long k = 99; k >= 0; k--) {
+      entities.add(List.of(k));
+    }
+    entities.add(List.of(4L)); // a repeated entity row
+    OnlineFeatures r =
+        store.read(
+            List.of(
+                FeatureRef.of("driver_stats", "trips"),
+                FeatureRef.of("driver_profile", "age"),
+                FeatureRef.of("driver_stats", "city")),
+            new EntityRows(ID, entities));
+    assertThat(r.entityRows()).isEqualTo(101);
+    for (int i = 0; i < 101; i++) {
+      long k = (Long) entities.get(i).get(0);
+      assertThat(r.results().get(0).values().get(i)).isEqualTo(k % 2 == 0 ? k : null);
+      assertThat(r.results().get(1).values().get(i)).isEqualTo(k % 3 == 0 ? (int) k : null);
+      assertThat(r.results().get(1).eventTimestamps().get(i))
+          .isEqualTo(k % 3 == 0 ? T0.plusSeconds(k) : Instant.EPOCH);
+      assertThat(r.results().get(2).statuses().get(i))
+          .isEqualTo(k % 2 == 0 ? FeatureStatus.PRESENT : FeatureStatus.NOT_FOUND);
+    }
+  }
+
+  @Test
   void a_null_value_is_null_value_with_the_row_event_time() {
     store.write("driver_stats", ID, STATS, List.of(row(1L, T0, null, 10L, null)));
     OnlineFeatures r = readStats(1L, "conv_rate", "trips", "city");
