@@ -72,6 +72,28 @@ final class OnlineBench {
     }
   }
 
+  /**
+   * CPU seconds (user + system) the local Redis server has used so far, from {@code INFO server}'s
+   * {@code process_id} and {@code /proc/<pid>/stat}; -1 if Redis is not on this machine.
+   */
+  static double redisCpuSeconds(String url) {
+    try (redis.clients.jedis.RedisClient r =
+        redis.clients.jedis.RedisClient.create(URI.create(url))) {
+      String info = r.info("server");
+      long pid = -1;
+      for (String line : info.split("\r?\n")) {
+        if (line.startsWith("process_id:")) {
+          pid = Long.parseLong(line.substring("process_id:".length()).trim());
+        }
+      }
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static long cpuNanos() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
@@ -88,7 +110,15 @@ final class OnlineBench {
       try (OnlineStore s =
           RedisOnlineStore.open(URI.create(cfg.redisUrl()), prefix, Clock.systemUTC())) {
         try {
+          double redisCpu0 = redisCpuSeconds(cfg.redisUrl());
           publish("redis", s, cfg, ">= 100,000 rows/s");
+          double redisCpu = redisCpuSeconds(cfg.redisUrl()) - redisCpu0;
+          if (redisCpu0 >= 0) {
+            System.out.printf(
+                "Redis server CPU during the publish and its replay: %.2f s (%,.0f rows per Redis"
+                    + " CPU second)%n",
+                redisCpu, 2.0 * cfg.rows() / redisCpu);
+          }
           lookups("redis", s, cfg, "(no target)");
         } finally {
           long t = System.nanoTime();
