@@ -58,6 +58,42 @@ final class OnlineBench {
         Runtime.getRuntime().availableProcessors());
   }
 
+  /**
+   * {@code [on CPU, waiting for a CPU]} nanoseconds of the calling thread from {@code
+   * /proc/thread-self/schedstat}; zeros elsewhere. Wall time minus both is time blocked (I/O).
+   */
+  private static long[] schedstat() {
+    try {
+      String[] f =
+          java.nio.file.Files.readString(Path.of("/proc/thread-self/schedstat")).trim().split(" ");
+      return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1])};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  /**
+   * CPU seconds (user + system) the local Redis server has used so far, from {@code INFO server}'s
+   * {@code process_id} and {@code /proc/<pid>/stat}; -1 if Redis is not on this machine.
+   */
+  static double redisCpuSeconds(String url) {
+    try (redis.clients.jedis.RedisClient r =
+        redis.clients.jedis.RedisClient.create(URI.create(url))) {
+      String info = r.info("server");
+      long pid = -1;
+      for (String line : info.split("\r?\n")) {
+        if (line.startsWith("process_id:")) {
+          pid = Long.parseLong(line.substring("process_id:".length()).trim());
+        }
+      }
+      String stat = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in ticks
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static long cpuNanos() {
     return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
   }
@@ -74,7 +110,15 @@ final class OnlineBench {
       try (OnlineStore s =
           RedisOnlineStore.open(URI.create(cfg.redisUrl()), prefix, Clock.systemUTC())) {
         try {
+          double redisCpu0 = redisCpuSeconds(cfg.redisUrl());
           publish("redis", s, cfg, ">= 100,000 rows/s");
+          double redisCpu = redisCpuSeconds(cfg.redisUrl()) - redisCpu0;
+          if (redisCpu0 >= 0) {
+            System.out.printf(
+                "Redis server CPU during the publish and its replay: %.2f s (%,.0f rows per Redis"
+                    + " CPU second)%n",
+                redisCpu, 2.0 * cfg.rows() / redisCpu);
+          }
           lookups("redis", s, cfg, "(no target)");
         } finally {
           long t = System.nanoTime();
@@ -147,6 +191,7 @@ final class OnlineBench {
     idleSample();
     List<String> features = featureNames("publish", cfg.writeFeatures());
     long cpu0 = cpuNanos();
+    long[] sched0 = schedstat();
     long t0 = System.nanoTime();
     WriteResult w =
         s.write(
@@ -155,6 +200,15 @@ final class OnlineBench {
     check(w.written() == cfg.rows(), "expected all rows written, got " + w);
     double rate = cfg.rows() / secs;
     double cpuSecs = (cpuNanos() - cpu0) / 1e9;
+    long[] sched1 = schedstat();
+    double waitSecs = (sched1[1] - sched0[1]) / 1e9;
+    System.out.printf(
+        "writer thread: %.2f s on a CPU, %.2f s waiting for a CPU (other processes), %.2f s"
+            + " blocked (I/O, locks) of %.2f s%n",
+        (sched1[0] - sched0[0]) / 1e9,
+        waitSecs,
+        secs - (sched1[0] - sched0[0]) / 1e9 - waitSecs,
+        secs);
     System.out.printf(
         "%s: %,d rows in %.2f s = %,.0f rows/s; writer thread CPU %.2f s (%,.0f rows per CPU"
             + " second)%n",
@@ -211,10 +265,25 @@ final class OnlineBench {
       lat.add(System.nanoTime() - t);
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    check(sink == (long) (cfg.lookupWarmup() + cfg.lookups()) * refs.size(), "missing values");
     Latencies.Summary sum = lat.summary();
     System.out.println(sum + String.format(" p99.9=%.3f ms", lat.percentile(99.9)));
     System.out.printf("%,.0f lookups/s on one thread%n", cfg.lookups() / secs);
+    // The same lookups timed by the thread's CPU time: what a lookup costs when it is not
+    // preempted (the wall-clock figures above include waiting for a CPU on a busy machine).
+    Latencies cpu = new Latencies();
+    int cpuLookups = cfg.lookups() / 2;
+    for (int i = 0; i < cpuLookups; i++) {
+      long id = rnd.nextInt(cfg.entities());
+      long c = cpuNanos();
+      sink += lookup(s, refs, id);
+      cpu.add(cpuNanos() - c);
+    }
+    System.out.printf(
+        "thread CPU time per lookup (%,d more lookups): p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms%n",
+        cpuLookups, cpu.percentile(50), cpu.percentile(99), cpu.percentile(99.9));
+    check(
+        sink == (long) (cfg.lookupWarmup() + cfg.lookups() + cpuLookups) * refs.size(),
+        "missing values");
     System.out.printf(
         "| online lookup (%s, in process, 1 entity x 50 features, %,d entities) | %s | p99 %.3f ms"
             + " (p50 %.3f, p99.9 %.3f, max %.2f ms; %,d lookups after %,d warm-up) |%n",

@@ -25,27 +25,38 @@ import java.util.concurrent.ConcurrentHashMap;
 abstract class AbstractOnlineStore implements OnlineStore {
   static final int MAX_NAME = 256;
 
-  /** A stored row: event time and the bytes holding the vector from {@code offset}. */
-  record Stored(long micros, byte[] data, int offset) {}
+  /** A stored row: its event time and bytes (8-byte sortable time, then the vector). */
+  record Stored(long micros, byte[] data) {}
 
-  /** One encoded batch to apply; arrays are filled up to {@code size}. */
+  /**
+   * Event-time microseconds as 8 bytes whose unsigned byte order is time order: the sign bit
+   * flipped, big-endian. Stored rows start with them, so a backend compares times byte-wise.
+   */
+  static long sortableTime(long micros) {
+    return micros ^ Long.MIN_VALUE;
+  }
+
+  /** The event time of a stored row (its first 8 bytes). */
+  static long storedMicros(byte[] row) {
+    return new OnlineCodec.Reader(row, 0).u64() ^ Long.MIN_VALUE;
+  }
+
+  /**
+   * One encoded batch to apply; arrays are filled up to {@code size}. {@code rows[i]} is the stored
+   * form: 8-byte sortable event time, then the feature vector.
+   */
   static final class Batch {
     final byte[][] keys = new byte[BATCH_ROWS][];
     final long[] micros = new long[BATCH_ROWS];
-    final byte[][] vectors = new byte[BATCH_ROWS][];
+    final byte[][] rows = new byte[BATCH_ROWS][];
     int size;
   }
 
   private final Clock clock;
-  private final boolean timePrefix;
   private final Map<String, TableLayout> layouts = new ConcurrentHashMap<>();
 
-  /**
-   * @param timePrefix whether encoded vectors start with the 8-byte sortable event time (Redis)
-   */
-  AbstractOnlineStore(Clock clock, boolean timePrefix) {
+  AbstractOnlineStore(Clock clock) {
     this.clock = clock;
-    this.timePrefix = timePrefix;
   }
 
   // ------------------------------------------------------------------ backend
@@ -119,7 +130,8 @@ abstract class AbstractOnlineStore implements OnlineStore {
     }
     OnlineRow first = rows.next();
     TableLayout layout = proposed(featureTable, keyColumns, featureColumns, first);
-    return writeChecked(featureTable, keyColumns, featureColumns, prepend(first, rows), layout);
+    return writeChecked(
+        featureTable, keyColumns, featureColumns, concat(List.of(first).iterator(), rows), layout);
   }
 
   private WriteResult writeChecked(
@@ -128,14 +140,25 @@ abstract class AbstractOnlineStore implements OnlineStore {
       List<String> featureColumns,
       Iterator<OnlineRow> rows,
       TableLayout proposed) {
+    OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     TableLayout target = layout(featureTable).orElse(null);
     if (target == null) {
+      // A new table: check the first batch before storing its layout, so that a bad first batch
+      // leaves nothing behind.
+      List<OnlineRow> head = new ArrayList<>();
+      while (head.size() < BATCH_ROWS && rows.hasNext()) {
+        head.add(rows.next());
+      }
+      int[] perm = permutation(proposed, keyColumns);
+      for (int i = 0; i < head.size(); i++) {
+        encodeRow(proposed, perm, head.get(i), i, buf, null, 0);
+      }
       target = storeLayout(proposed);
       rememberLayout(target);
+      rows = concat(head.iterator(), rows);
     }
     checkSame(target, proposed, keyColumns);
     int[] perm = permutation(target, keyColumns);
-    OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     Batch batch = new Batch();
     WriteResult total = WriteResult.NONE;
     long index = 0;
@@ -150,22 +173,16 @@ abstract class AbstractOnlineStore implements OnlineStore {
     return total;
   }
 
-  private static Iterator<OnlineRow> prepend(OnlineRow first, Iterator<OnlineRow> rest) {
+  private static Iterator<OnlineRow> concat(Iterator<OnlineRow> a, Iterator<OnlineRow> b) {
     return new Iterator<>() {
-      boolean firstDone;
-
       @Override
       public boolean hasNext() {
-        return !firstDone || rest.hasNext();
+        return a.hasNext() || b.hasNext();
       }
 
       @Override
       public OnlineRow next() {
-        if (!firstDone) {
-          firstDone = true;
-          return first;
-        }
-        return rest.next();
+        return a.hasNext() ? a.next() : b.next();
       }
     };
   }
@@ -341,9 +358,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
     }
     byte[] key = out == null ? null : buf.toArray();
     buf.reset();
-    if (timePrefix) {
-      buf.u64(micros ^ Long.MIN_VALUE);
-    }
+    buf.u64(sortableTime(micros));
     for (int i = 0; i < row.values().size(); i++) {
       Object v = row.values().get(i);
       if (!OnlineCodec.isValue(v)) {
@@ -364,7 +379,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
       OnlineCodec.vector(buf, row.values());
       out.keys[at] = key;
       out.micros[at] = micros;
-      out.vectors[at] = buf.toArray();
+      out.rows[at] = buf.toArray();
     }
   }
 
@@ -468,7 +483,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
           continue;
         }
         if (decoded[t][r] == null) {
-          decoded[t][r] = OnlineCodec.decodeVector(s.data(), s.offset());
+          decoded[t][r] = OnlineCodec.decodeVector(s.data(), 8);
         }
         Object v = decoded[t][r][featCol[f]];
         values[r] = v;

@@ -23,10 +23,11 @@ import org.sqlite.SQLiteConfig;
 /**
  * The online store in the data dir: a SQLite file {@code <data dir>/online/online.db}, separate
  * from Keel's metadata database, in WAL mode. One row per (feature table, entity key) holds the
- * encoded feature vector and its event time; writes are upserts that only replace an older row
- * ({@code ON CONFLICT ... DO UPDATE ... WHERE excluded.event_time > event_time}), a batch of {@link
- * #BATCH_ROWS} rows per transaction on one writer connection; reads use a small pool of read-only
- * connections with prepared statements.
+ * event time (8 bytes, byte order = time order) followed by the encoded feature vector; writes are
+ * upserts that only replace an older row ({@code ON CONFLICT ... DO UPDATE ... WHERE
+ * substr(excluded.features, 1, 8) > substr(features, 1, 8)}), 64 rows per statement and a batch of
+ * {@link #BATCH_ROWS} rows per transaction on one writer connection; reads use a small pool of
+ * read-only connections with prepared statements.
  *
  * <p>Durability: a write returns after its transactions committed to the WAL ({@code
  * synchronous=NORMAL}), so it survives a crash or {@code kill -9} of the process; an OS crash or
@@ -37,23 +38,50 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   /** Rows per multi-row upsert statement: fewer statement steps and JNI calls per row. */
   static final int ROWS_PER_STATEMENT = 64;
 
-  private static final String UPSERT = upsert(1);
-  private static final String UPSERT_MANY = upsert(ROWS_PER_STATEMENT);
-  private static final String SELECT =
-      "SELECT event_time, features FROM online_rows WHERE table_id = ? AND entity_key = ?";
+  /** Primary-key lookups per read statement: one statement for all feature tables of a lookup. */
+  static final int LOOKUPS_PER_STATEMENT = 32;
 
   private final Path file;
   private final Object writeLock = new Object();
   private Connection writer;
-  private PreparedStatement upsert;
-  private PreparedStatement upsertMany;
+
+  /** Per table id: the one-row and the multi-row upsert, with the id as a literal. */
+  private final Map<Long, PreparedStatement[]> upserts = new HashMap<>();
+
   private BlockingQueue<Reader> readers;
   private final List<Reader> allReaders = new ArrayList<>();
   private final Map<String, Long> tableIds = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** A read connection with its prepared lookup. */
-  private record Reader(Connection conn, PreparedStatement select) {}
+  private static final class Reader {
+    final Connection conn;
+
+    /** {@code lookups[n]}: n primary-key lookups in one statement (UNION ALL), prepared lazily. */
+    final PreparedStatement[] lookups = new PreparedStatement[LOOKUPS_PER_STATEMENT + 1];
+
+    Reader(Connection conn) {
+      this.conn = conn;
+    }
+
+    Connection conn() {
+      return conn;
+    }
+
+    PreparedStatement lookups(int n) throws SQLException {
+      if (lookups[n] == null) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+          b.append(i == 0 ? "" : " UNION ALL ")
+              .append("SELECT ")
+              .append(i)
+              .append(", features FROM online_rows WHERE table_id = ? AND entity_key = ?");
+        }
+        lookups[n] = conn.prepareStatement(b.toString());
+      }
+      return lookups[n];
+    }
+  }
 
   /**
    * Opens (creating if needed) {@code <dataDir>/online/online.db} with a system clock and one read
@@ -70,7 +98,7 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   }
 
   private EmbeddedOnlineStore(Path file, Clock clock, int readerCount) {
-    super(clock, false);
+    super(clock);
     this.file = file;
     try {
       Files.createDirectories(file.getParent());
@@ -92,18 +120,16 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
                 + " UNIQUE, layout BLOB NOT NULL)");
         s.execute(
             "CREATE TABLE IF NOT EXISTS online_rows (table_id INTEGER NOT NULL, entity_key BLOB"
-                + " NOT NULL, event_time INTEGER NOT NULL, features BLOB NOT NULL, PRIMARY KEY"
+                + " NOT NULL, features BLOB NOT NULL, PRIMARY KEY"
                 + " (table_id, entity_key)) WITHOUT ROWID");
         s.execute("PRAGMA user_version=" + OnlineCodec.FORMAT_VERSION);
       }
       writer.setAutoCommit(false);
       writer.commit();
-      upsert = writer.prepareStatement(UPSERT);
-      upsertMany = writer.prepareStatement(UPSERT_MANY);
       readers = new ArrayBlockingQueue<>(readerCount);
       for (int i = 0; i < readerCount; i++) {
         Connection c = connect(true);
-        Reader r = new Reader(c, c.prepareStatement(SELECT));
+        Reader r = new Reader(c);
         allReaders.add(r);
         readers.add(r);
       }
@@ -114,21 +140,35 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   }
 
   /**
-   * An upsert of {@code rows} rows that only replaces an older row. SQLite applies the rows of one
-   * statement in order, so a later row of the same key sees the earlier one (skip-if-older holds
-   * within a statement); the statement's change count is the number of rows written.
+   * An upsert of {@code rows} rows of table {@code id} that only replaces an older row: stored rows
+   * start with the 8-byte sortable event time, and SQLite compares blobs with memcmp. SQLite
+   * applies the rows of one statement in order, so a later row of the same key sees the earlier one
+   * (skip-if-older holds within a statement); the statement's change count is the number of rows
+   * written. Two parameters per row (key, row); the table id is a literal.
    */
-  private static String upsert(int rows) {
+  private static String upsert(long id, int rows) {
     StringBuilder b =
-        new StringBuilder(
-            "INSERT INTO online_rows (table_id, entity_key, event_time, features) VALUES ");
+        new StringBuilder("INSERT INTO online_rows (table_id, entity_key, features) VALUES ");
     for (int i = 0; i < rows; i++) {
-      b.append(i == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)");
+      b.append(i == 0 ? "(" : ", (").append(id).append(", ?, ?)");
     }
     return b.append(
-            " ON CONFLICT (table_id, entity_key) DO UPDATE SET event_time = excluded.event_time,"
-                + " features = excluded.features WHERE excluded.event_time > online_rows.event_time")
+            " ON CONFLICT (table_id, entity_key) DO UPDATE SET features = excluded.features"
+                + " WHERE substr(excluded.features, 1, 8) > substr(online_rows.features, 1, 8)")
         .toString();
+  }
+
+  private PreparedStatement[] upserts(long id) throws SQLException {
+    PreparedStatement[] ps = upserts.get(id);
+    if (ps == null) {
+      ps =
+          new PreparedStatement[] {
+            writer.prepareStatement(upsert(id, 1)),
+            writer.prepareStatement(upsert(id, ROWS_PER_STATEMENT))
+          };
+      upserts.put(id, ps);
+    }
+    return ps;
   }
 
   private Connection connect(boolean readOnly) throws SQLException {
@@ -151,23 +191,27 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
 
   @Override
   Optional<TableLayout> loadLayout(String table) {
-    synchronized (writeLock) {
-      checkOpen();
-      try (PreparedStatement ps =
-          writer.prepareStatement("SELECT id, layout FROM online_tables WHERE name = ?")) {
-        ps.setString(1, table);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            writer.commit();
-            return Optional.empty();
-          }
-          tableIds.put(table, rs.getLong(1));
-          TableLayout t = TableLayout.decode(table, rs.getBytes(2));
-          writer.commit();
-          return Optional.of(t);
+    Reader r = borrow();
+    try {
+      return findLayout(r.conn(), table);
+    } catch (SQLException e) {
+      throw failure("read the layout of '" + table + "'", e);
+    } finally {
+      readers.add(r);
+    }
+  }
+
+  /** The stored layout of a table, remembering its id. */
+  private Optional<TableLayout> findLayout(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id, layout FROM online_tables WHERE name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
         }
-      } catch (SQLException e) {
-        throw failure("read the layout of '" + table + "'", e);
+        tableIds.put(table, rs.getLong(1));
+        return Optional.of(TableLayout.decode(table, rs.getBytes(2)));
       }
     }
   }
@@ -175,25 +219,29 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   @Override
   TableLayout storeLayout(TableLayout proposed) {
     synchronized (writeLock) {
-      Optional<TableLayout> existing = loadLayout(proposed.name());
-      if (existing.isPresent()) {
-        return existing.get();
-      }
-      try (PreparedStatement ps =
-          writer.prepareStatement(
-              "INSERT INTO online_tables (name, layout) VALUES (?, ?)",
-              Statement.RETURN_GENERATED_KEYS)) {
-        ps.setString(1, proposed.name());
-        ps.setBytes(2, proposed.encode());
-        ps.executeUpdate();
-        long id;
-        try (ResultSet rs = ps.getGeneratedKeys()) {
-          rs.next();
-          id = rs.getLong(1);
+      checkOpen();
+      try {
+        Optional<TableLayout> existing = findLayout(writer, proposed.name());
+        if (existing.isPresent()) {
+          writer.commit();
+          return existing.get();
         }
-        writer.commit();
-        tableIds.put(proposed.name(), id);
-        return proposed;
+        try (PreparedStatement ps =
+            writer.prepareStatement(
+                "INSERT INTO online_tables (name, layout) VALUES (?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+          ps.setString(1, proposed.name());
+          ps.setBytes(2, proposed.encode());
+          ps.executeUpdate();
+          long id;
+          try (ResultSet rs = ps.getGeneratedKeys()) {
+            rs.next();
+            id = rs.getLong(1);
+          }
+          writer.commit();
+          tableIds.put(proposed.name(), id);
+          return proposed;
+        }
       } catch (SQLException e) {
         rollback();
         throw failure("store the layout of '" + proposed.name() + "'", e);
@@ -204,7 +252,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   private long tableId(TableLayout t) {
     Long id = tableIds.get(t.name());
     if (id == null) {
-      loadLayout(t.name());
+      try {
+        findLayout(writer, t.name());
+        writer.commit();
+      } catch (SQLException e) {
+        throw failure("read the layout of '" + t.name() + "'", e);
+      }
       id = tableIds.get(t.name());
       if (id == null) {
         throw KeelException.notFound("online store: feature table '" + t.name() + "' was deleted");
@@ -221,17 +274,20 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
       checkOpen();
       long id = tableId(table);
       try {
+        PreparedStatement[] ps = upserts(id);
         long written = 0;
         int i = 0;
         for (; i + ROWS_PER_STATEMENT <= batch.size; i += ROWS_PER_STATEMENT) {
           for (int j = 0; j < ROWS_PER_STATEMENT; j++) {
-            bind(upsertMany, j * 4, id, batch, i + j);
+            ps[1].setBytes(2 * j + 1, batch.keys[i + j]);
+            ps[1].setBytes(2 * j + 2, batch.rows[i + j]);
           }
-          written += upsertMany.executeUpdate();
+          written += ps[1].executeUpdate();
         }
         for (; i < batch.size; i++) {
-          bind(upsert, 0, id, batch, i);
-          written += upsert.executeUpdate();
+          ps[0].setBytes(1, batch.keys[i]);
+          ps[0].setBytes(2, batch.rows[i]);
+          written += ps[0].executeUpdate();
         }
         writer.commit();
         return new WriteResult(written, batch.size - written);
@@ -242,43 +298,52 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
     }
   }
 
-  private static void bind(PreparedStatement ps, int at, long id, Batch batch, int i)
-      throws SQLException {
-    ps.setLong(at + 1, id);
-    ps.setBytes(at + 2, batch.keys[i]);
-    ps.setLong(at + 3, batch.micros[i]);
-    ps.setBytes(at + 4, batch.vectors[i]);
-  }
-
   // --------------------------------------------------------------------- read
 
   @Override
   void fetch(TableLayout[] tables, byte[][][] keys, Stored[][] out) {
-    long[] ids = new long[tables.length];
+    // All (table, entity row) pairs to look up, as parallel arrays.
+    int n = 0;
     for (int t = 0; t < tables.length; t++) {
-      if (tables[t] != null) {
-        Long id = tableIds.get(tables[t].name());
-        ids[t] = id == null ? -1 : id;
+      n += keys[t].length;
+    }
+    long[] ids = new long[n];
+    byte[][] lookupKeys = new byte[n][];
+    int[] slotTable = new int[n];
+    int[] slotRow = new int[n];
+    int count = 0;
+    for (int t = 0; t < tables.length; t++) {
+      Long id = tables[t] == null ? null : tableIds.get(tables[t].name());
+      if (id == null) {
+        continue;
       }
+      for (int row = 0; row < keys[t].length; row++) {
+        if (keys[t][row] != null) {
+          ids[count] = id;
+          lookupKeys[count] = keys[t][row];
+          slotTable[count] = t;
+          slotRow[count] = row;
+          count++;
+        }
+      }
+    }
+    if (count == 0) {
+      return;
     }
     Reader r = borrow();
     try {
-      PreparedStatement ps = r.select();
-      for (int t = 0; t < tables.length; t++) {
-        if (tables[t] == null || ids[t] < 0) {
-          continue;
+      for (int from = 0; from < count; from += LOOKUPS_PER_STATEMENT) {
+        int size = Math.min(LOOKUPS_PER_STATEMENT, count - from);
+        PreparedStatement ps = r.lookups(size);
+        for (int i = 0; i < size; i++) {
+          ps.setLong(2 * i + 1, ids[from + i]);
+          ps.setBytes(2 * i + 2, lookupKeys[from + i]);
         }
-        for (int row = 0; row < keys[t].length; row++) {
-          byte[] key = keys[t][row];
-          if (key == null) {
-            continue;
-          }
-          ps.setLong(1, ids[t]);
-          ps.setBytes(2, key);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              out[t][row] = new Stored(rs.getLong(1), rs.getBytes(2), 0);
-            }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            int slot = from + rs.getInt(1);
+            byte[] stored = rs.getBytes(2);
+            out[slotTable[slot]][slotRow[slot]] = new Stored(storedMicros(stored), stored);
           }
         }
       }
@@ -326,6 +391,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
         layout.executeUpdate();
         writer.commit();
         tableIds.remove(table);
+        PreparedStatement[] cached = upserts.remove(id);
+        if (cached != null) {
+          for (PreparedStatement p : cached) {
+            p.close();
+          }
+        }
         return true;
       } catch (SQLException e) {
         rollback();

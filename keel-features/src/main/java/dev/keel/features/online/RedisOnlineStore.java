@@ -87,7 +87,7 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
   }
 
   private RedisOnlineStore(URI uri, String prefix, Clock clock) {
-    super(clock, true);
+    super(clock);
     if (prefix.isEmpty()) {
       throw dev.keel.core.KeelException.invalid(
           "online-store: the Redis key prefix must not be empty");
@@ -154,7 +154,7 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
       a.add(field);
       for (int i = from; i < to; i++) {
         k.add(rowKey(batch.keys[i]));
-        a.add(batch.vectors[i]);
+        a.add(batch.rows[i]);
       }
       keys.add(k);
       args.add(a);
@@ -234,8 +234,7 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
       for (int i = 0; i < lookups.size(); i++) {
         byte[] v = values.get(i);
         if (v != null) {
-          long micros = new OnlineCodec.Reader(v, 0).u64() ^ Long.MIN_VALUE;
-          out[lookups.get(i)[0]][lookups.get(i)[1]] = new Stored(micros, v, 8);
+          out[lookups.get(i)[0]][lookups.get(i)[1]] = new Stored(storedMicros(v), v);
         }
       }
     }

@@ -71,6 +71,46 @@ class EmbeddedOnlineStoreTest extends OnlineStoreContract {
   }
 
   @Test
+  void keys_and_vectors_are_stored_in_the_documented_byte_format() throws Exception {
+    store.write(
+        "fmt",
+        List.of("b", "a"),
+        List.of("flag", "missing", "n", "s"),
+        List.of(
+            new OnlineRow(
+                List.of("x", 1L),
+                java.time.Instant.ofEpochSecond(1),
+                java.util.Arrays.asList(true, null, 7, "hé"))));
+    store.close();
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + dataDir.resolve("online/online.db"));
+        var rs =
+            c.createStatement()
+                .executeQuery("SELECT hex(entity_key), hex(features) FROM online_rows")) {
+      assertThat(rs.next()).isTrue();
+      // 2 key columns sorted by name: a (long 1), b (string "x")
+      assertThat(rs.getString(1))
+          .isEqualTo(
+              "00000002"
+                  + "00000001"
+                  + "61"
+                  + "01"
+                  + "00000008"
+                  + "0000000000000001"
+                  + "00000001"
+                  + "62"
+                  + "03"
+                  + "00000001"
+                  + "78");
+      // event time 1,000,000 us with the sign bit flipped, then 4 values: true, null, int 7, "hé"
+      assertThat(rs.getString(2))
+          .isEqualTo("80000000000F4240" + "04" + "02" + "00" + "0300000007" + "070368C3A9");
+    }
+    store = open();
+  }
+
+  @Test
   void the_factory_opens_embedded_by_default_and_rejects_unknown_specs() throws Exception {
     store.close();
     try (OnlineStore s = OnlineStores.open("embedded", dataDir)) {

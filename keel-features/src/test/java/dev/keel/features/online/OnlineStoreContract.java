@@ -117,6 +117,26 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void event_times_before_1970_and_across_it_are_ordered_by_time() {
+    Instant before = Instant.parse("1969-12-31T23:59:59.999999Z");
+    assertThat(
+            store.write(
+                "driver_stats",
+                ID,
+                STATS,
+                List.of(
+                    row(1L, Instant.parse("1950-01-01T00:00:00Z"), 0.1, 1L, "1950"),
+                    row(1L, before, 0.2, 2L, "1969"),
+                    row(1L, Instant.parse("1900-01-01T00:00:00Z"), 0.3, 3L, "1900"),
+                    row(1L, Instant.EPOCH, 0.4, 4L, "1970"),
+                    row(1L, before, 0.5, 5L, "1969 again"))))
+        .isEqualTo(new WriteResult(3, 2));
+    FeatureResult city = only(readStats(1L, "city"));
+    assertThat(city.values()).containsExactly("1970");
+    assertThat(city.eventTimestamps()).containsExactly(Instant.EPOCH);
+  }
+
+  @Test
   void within_one_write_the_newest_row_per_key_wins_and_equal_times_keep_the_first() {
     WriteResult w =
         store.write(
@@ -212,6 +232,42 @@ abstract class OnlineStoreContract {
     assertThat(r.results().get(0).eventTimestamps()).containsExactly(Instant.EPOCH, T0);
     assertThat(r.results().get(1).statuses())
         .containsExactly(FeatureStatus.NOT_FOUND, FeatureStatus.NOT_FOUND);
+  }
+
+  @Test
+  void a_read_of_many_entity_rows_and_tables_answers_every_row_in_order() {
+    List<OnlineRow> stats = new ArrayList<>();
+    List<OnlineRow> profile = new ArrayList<>();
+    for (long k = 0; k < 100; k += 2) {
+      stats.add(row(k, T0, (double) k, k, "c" + k));
+    }
+    for (long k = 0; k < 100; k += 3) {
+      profile.add(row(k, T0.plusSeconds(k), (int) k));
+    }
+    store.write("driver_stats", ID, STATS, stats);
+    store.write("driver_profile", ID, List.of("age"), profile);
+    List<List<Object>> entities = new ArrayList<>();
+    for (long k = 99; k >= 0; k--) {
+      entities.add(List.of(k));
+    }
+    entities.add(List.of(4L)); // a repeated entity row
+    OnlineFeatures r =
+        store.read(
+            List.of(
+                FeatureRef.of("driver_stats", "trips"),
+                FeatureRef.of("driver_profile", "age"),
+                FeatureRef.of("driver_stats", "city")),
+            new EntityRows(ID, entities));
+    assertThat(r.entityRows()).isEqualTo(101);
+    for (int i = 0; i < 101; i++) {
+      long k = (Long) entities.get(i).get(0);
+      assertThat(r.results().get(0).values().get(i)).isEqualTo(k % 2 == 0 ? k : null);
+      assertThat(r.results().get(1).values().get(i)).isEqualTo(k % 3 == 0 ? (int) k : null);
+      assertThat(r.results().get(1).eventTimestamps().get(i))
+          .isEqualTo(k % 3 == 0 ? T0.plusSeconds(k) : Instant.EPOCH);
+      assertThat(r.results().get(2).statuses().get(i))
+          .isEqualTo(k % 2 == 0 ? FeatureStatus.PRESENT : FeatureStatus.NOT_FOUND);
+    }
   }
 
   @Test
@@ -312,6 +368,16 @@ abstract class OnlineStoreContract {
             () -> store.write("driver_stats", ID, STATS, List.of(row(4.0, T0, 0.1, 1L, "x"))))
         .hasMessageContaining("unsupported type Double");
     assertThat(store.stats().tables().get(0).entities()).isEqualTo(1);
+  }
+
+  @Test
+  void a_streamed_write_to_a_new_table_with_a_bad_first_batch_leaves_no_layout() {
+    List<OnlineRow> rows =
+        List.of(row(1L, T0, 0.5, 10L, "a"), row(2L, T0, 0.5, List.of("not a value"), "b"));
+    assertThatThrownBy(() -> store.write("driver_stats", ID, STATS, rows.iterator()))
+        .hasMessageContaining("rows[1].values[1] (feature 'trips'): unsupported type");
+    assertThat(store.stats().tables()).isEmpty();
+    assertThat(only(readStats(1L, "city")).statuses()).containsExactly(FeatureStatus.NOT_FOUND);
   }
 
   @Test
