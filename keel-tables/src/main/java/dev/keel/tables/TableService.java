@@ -123,6 +123,10 @@ public final class TableService implements AutoCloseable {
                 + " underscores (at most 128).");
       }
       String n = c.name().toLowerCase(Locale.ROOT);
+      if (n.startsWith("__")) {
+        throw Errors.invalid(
+            "'" + field + "' '" + n + "': names starting with two underscores are reserved.");
+      }
       if (n.equals(INGESTED_AT)) {
         throw Errors.invalid(
             "'"

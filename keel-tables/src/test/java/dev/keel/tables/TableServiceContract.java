@@ -172,6 +172,12 @@ abstract class TableServiceContract {
     assertThatThrownBy(
             () ->
                 tables.create(
+                    TableSpec.of(
+                        "main", "default", "t", List.of(Column.of("__x", ColumnType.LONG)))))
+        .hasMessageContaining("reserved");
+    assertThatThrownBy(
+            () ->
+                tables.create(
                     new TableSpec(
                         "main",
                         "default",
@@ -460,6 +466,13 @@ abstract class TableServiceContract {
     tables.create(TableSpec.of("c1", "x", "u", List.of(Column.of("id", ColumnType.LONG))));
     catalog.updateCatalog("c1", new Changes(Optional.of("c2"), Optional.empty(), Map.of()));
     assertThat(tables.get("c2.x.u").name()).isEqualTo("u");
+    assertThatThrownBy(() -> catalog.deleteCatalog("c2", false)).hasMessageContaining("c2");
+    catalog.deleteCatalog("c2", true);
+    assertThatThrownBy(() -> tables.get("c2.x.u"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    catalog.createCatalog("c2", Optional.empty(), Map.of());
+    catalog.createSchema("c2", "x", Optional.empty(), Map.of());
+    assertThat(tables.list("c2", "x", OptionalLong.empty(), Optional.empty()).items()).isEmpty();
 
     Path location = Path.of(java.net.URI.create(tables.get("main.s2.t").storageLocation()));
     assertThat(Files.exists(location)).isTrue();
