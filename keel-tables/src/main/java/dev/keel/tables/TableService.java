@@ -44,6 +44,7 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
@@ -347,6 +348,15 @@ public final class TableService implements AutoCloseable {
         WriteResult r = writeOnce(c, t, m, mode, loader, written);
         committed = true;
         return r;
+      } catch (CommitStateUnknownException e) {
+        committed = true; // the commit may have landed: its files must stay
+        throw new KeelException(
+            ErrorCode.INTERNAL_ERROR,
+            "table "
+                + String.join(".", p)
+                + ": the metadata database did not confirm the commit; check the history before"
+                + " retrying",
+            e);
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new KeelException(
