@@ -419,6 +419,43 @@ abstract class TableServiceContract {
   }
 
   @Test
+  void parquet_files_are_cast_and_naive_timestamps_refused() throws Exception {
+    String t = createPrices().fullName();
+    Path good = dir.resolve("good.parquet");
+    Path naive = dir.resolve("naive.parquet");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      s.execute(
+          "COPY (SELECT CAST(id AS INTEGER) AS id, TIMESTAMPTZ '2024-03-01 12:00:00+00' AS ts,"
+              + " CAST(id AS DOUBLE) / 2 AS price, 'n' || id AS name FROM range(1, 4) r(id)) TO '"
+              + good
+              + "' (FORMAT parquet)");
+      s.execute(
+          "COPY (SELECT 9 AS id, TIMESTAMP '2024-03-01 12:00:00' AS ts, 1.0 AS price,"
+              + " 'x' AS name) TO '"
+              + naive
+              + "' (FORMAT parquet)");
+    }
+    WriteResult w = tables.writeFile(t, WriteMode.APPEND, good, FileFormat.PARQUET);
+    assertThat(w.rowsAdded()).isEqualTo(3);
+    assertThat(all(t).get(2))
+        .containsEntry("id", 3L)
+        .containsEntry("price", 1.5)
+        .containsEntry("ts", Instant.parse("2024-03-01T12:00:00Z"))
+        .containsEntry("name", "n3");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, naive, FileFormat.PARQUET),
+        "column 'ts' holds timestamps without a time zone");
+    Path notParquet = dir.resolve("x.parquet");
+    Files.writeString(notParquet, "not parquet");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, notParquet, FileFormat.PARQUET),
+        "cannot read it as PARQUET");
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(3);
+  }
+
+  @Test
   void concurrent_upserts_lose_no_rows() throws Exception {
     String t = createPrices().fullName();
     ExecutorService pool = Executors.newFixedThreadPool(4);
