@@ -444,7 +444,8 @@ public final class TableService implements AutoCloseable {
         case UPSERT -> {
           OverwriteFiles o = t.newOverwrite();
           long deleted = 0;
-          for (DataFile d : affected(s, current, m.primaryKeys)) {
+          List<DataFile> candidates = base == null ? List.of() : files(t, baseId, keyRange(s, m));
+          for (DataFile d : affected(s, candidates, m.primaryKeys)) {
             Path rewritten = newDataFile(t);
             written.add(rewritten);
             copy(
@@ -766,8 +767,68 @@ public final class TableService implements AutoCloseable {
   }
 
   private static List<DataFile> files(Table t, long snapshotId) {
+    return files(t, snapshotId, Expressions.alwaysTrue());
+  }
+
+  /**
+   * A filter that keeps every data file that may hold an incoming key: per primary-key column of an
+   * orderable type (INT, LONG, STRING, DATE), the incoming keys' [min, max] range. Iceberg prunes
+   * files whose column bounds miss it, so an upsert reads only candidate files.
+   */
+  private static org.apache.iceberg.expressions.Expression keyRange(Statement s, Meta m)
+      throws SQLException {
+    org.apache.iceberg.expressions.Expression e = Expressions.alwaysTrue();
+    Map<String, Column> byName = new HashMap<>();
+    m.userColumns.forEach(c -> byName.put(c.name(), c));
+    for (String k : m.primaryKeys) {
+      ColumnType.Kind kind = byName.get(k).type().kind();
+      if (kind != ColumnType.Kind.INT
+          && kind != ColumnType.Kind.LONG
+          && kind != ColumnType.Kind.STRING
+          && kind != ColumnType.Kind.DATE) {
+        continue;
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT CAST(min("
+                  + ident(k)
+                  + ") AS VARCHAR), CAST(max("
+                  + ident(k)
+                  + ") AS VARCHAR) FROM "
+                  + Loaders.INCOMING)) {
+        r.next();
+        String lo = r.getString(1);
+        String hi = r.getString(2);
+        if (lo == null || hi == null) {
+          continue;
+        }
+        Object low =
+            switch (kind) {
+              case INT -> Integer.valueOf(lo);
+              case LONG -> Long.valueOf(lo);
+              default -> lo; // strings; dates as yyyy-MM-dd, which Iceberg converts
+            };
+        Object high =
+            switch (kind) {
+              case INT -> Integer.valueOf(hi);
+              case LONG -> Long.valueOf(hi);
+              default -> hi;
+            };
+        e =
+            Expressions.and(
+                e,
+                Expressions.and(
+                    Expressions.greaterThanOrEqual(k, low), Expressions.lessThanOrEqual(k, high)));
+      }
+    }
+    return e;
+  }
+
+  private static List<DataFile> files(
+      Table t, long snapshotId, org.apache.iceberg.expressions.Expression filter) {
     List<DataFile> out = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(snapshotId).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        t.newScan().useSnapshot(snapshotId).filter(filter).planFiles()) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           throw new KeelException(

@@ -349,6 +349,59 @@ abstract class TableServiceContract {
   }
 
   @Test
+  void upsert_with_composite_string_and_date_keys_rewrites_only_the_files_holding_them() {
+    String t =
+        tables
+            .create(
+                new TableSpec(
+                    "main",
+                    "default",
+                    "composite",
+                    List.of(
+                        Column.of("user_id", ColumnType.STRING),
+                        Column.of("day", ColumnType.DATE),
+                        Column.of("clicks", ColumnType.INT)),
+                    List.of("user_id", "day"),
+                    Optional.of("day"),
+                    false,
+                    Optional.empty(),
+                    Map.of()))
+            .fullName();
+    for (String u : List.of("a", "m", "z")) {
+      tables.write(
+          t,
+          WriteMode.APPEND,
+          List.of(
+              row("user_id", u, "day", "2024-01-01", "clicks", 1),
+              row("user_id", u, "day", "2024-01-02", "clicks", 2)));
+    }
+    WriteResult w =
+        tables.write(
+            t,
+            WriteMode.UPSERT,
+            List.of(
+                row("user_id", "m", "day", "2024-01-02", "clicks", 20),
+                row("user_id", "m", "day", "2024-01-03", "clicks", 30)));
+    assertThat(w.rowsDeleted()).isEqualTo(1);
+    Snapshot last = tables.history(t).get(0);
+    assertThat(last.deletedFiles()).isEqualTo(1);
+    assertThat(last.addedFiles()).isEqualTo(2); // the rewritten file and the new rows
+    List<List<Object>> rows =
+        new ArrayList<>(tables.preview(t, SnapshotRef.latest(), List.of(), 100).rows());
+    rows.sort((a, b) -> (a.get(0) + "" + a.get(1)).compareTo(b.get(0) + "" + b.get(1)));
+    assertThat(rows)
+        .extracting(r -> r.get(0) + "/" + r.get(1) + "=" + r.get(2))
+        .containsExactly(
+            "a/2024-01-01=1",
+            "a/2024-01-02=2",
+            "m/2024-01-01=1",
+            "m/2024-01-02=20",
+            "m/2024-01-03=30",
+            "z/2024-01-01=1",
+            "z/2024-01-02=2");
+  }
+
+  @Test
   void bad_rows_are_refused_and_nothing_is_written() {
     String t = createPrices().fullName();
     WriteResult w = tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
