@@ -54,8 +54,7 @@ final class IcebergTables implements AutoCloseable {
   static final String NAME_MAPPING = "schema.name-mapping.default";
 
   /** Iceberg and Keel properties that are not user properties. */
-  static final Set<String> SYSTEM_PROPERTIES =
-      Set.of(P_COMMENT, NAME_MAPPING, "format-version", "write.parquet.compression-codec");
+  static final Set<String> SYSTEM_PROPERTIES = Set.of(P_COMMENT, NAME_MAPPING, "format-version");
 
   private final JdbcCatalog catalog;
   private final Path warehouse;
@@ -77,6 +76,8 @@ final class IcebergTables implements AutoCloseable {
     if (db.dialect() == Dialect.SQLITE) {
       // Keel's single writer connection may hold the write lock: wait for it instead of failing.
       props.put("jdbc.busy_timeout", "60000");
+      // A commit is on disk before the write is acknowledged, as for the rest of Keel's metadata.
+      props.put("jdbc.synchronous", "FULL");
     }
     JdbcCatalog c = new JdbcCatalog();
     c.setConf(new Configuration());
