@@ -433,6 +433,21 @@ abstract class TableServiceContract {
     }
   }
 
+  @Test
+  void a_write_that_fails_after_writing_files_removes_them_and_keeps_the_snapshot()
+      throws Exception {
+    String t = createPrices().fullName();
+    WriteResult w = tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    Path lost = tables.resolve(t, SnapshotRef.latest()).dataFiles().get(0);
+    Files.delete(lost); // the upsert writes its new file, then fails reading this one
+    assertThatThrownBy(() -> tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0))))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INTERNAL_ERROR));
+    assertThat(tables.resolve(t, SnapshotRef.latest()).snapshotId()).isEqualTo(w.snapshotId());
+    try (var s = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(s.filter(p -> p.toString().endsWith(".parquet")).toList()).isEmpty();
+    }
+  }
+
   void assertBad(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call)
         .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
