@@ -316,17 +316,14 @@ final class Loaders {
   static Loader file(Path path, FileFormat format) {
     return (c, columns) -> {
       String p = literal(path.toAbsolutePath().toString());
-      String source =
-          switch (format) {
-            case CSV ->
-                "read_csv(" + p + ", header = true, all_varchar = true, auto_detect = true)";
-            case JSON ->
-                "read_json("
-                    + p
-                    + ", format = 'newline_delimited', sample_size = -1, maximum_depth = 1)";
-            case PARQUET -> "read_parquet(" + p + ")";
-          };
       try (Statement s = c.createStatement()) {
+        String source =
+            switch (format) {
+              case CSV ->
+                  "read_csv(" + p + ", header = true, all_varchar = true, auto_detect = true)";
+              case JSON -> jsonAsText(s, p);
+              case PARQUET -> "read_parquet(" + p + ")";
+            };
         try {
           s.execute("CREATE TEMP TABLE raw AS SELECT * FROM " + source);
         } catch (SQLException e) {
@@ -413,6 +410,34 @@ final class Loaders {
         s.execute("DROP TABLE raw_n");
       }
     };
+  }
+
+  /**
+   * Newline-delimited JSON with every key read as text (JSON strings without their quotes), so
+   * values go through the same checks and casts as CSV and DuckDB's date/time guessing never
+   * rewrites a string. The keys are found first (any line may add one).
+   */
+  private static String jsonAsText(Statement s, String p) throws SQLException {
+    List<String> keys = new ArrayList<>();
+    try (ResultSet r =
+        s.executeQuery(
+            "DESCRIBE SELECT * FROM read_json("
+                + p
+                + ", format = 'newline_delimited', sample_size = -1, maximum_depth = 1)")) {
+      while (r.next()) {
+        keys.add(r.getString(1));
+      }
+    } catch (SQLException e) {
+      throw Errors.invalid("file: cannot read it as JSON: " + firstLine(e.getMessage()));
+    }
+    if (keys.isEmpty()) {
+      throw Errors.invalid("file: no JSON objects found.");
+    }
+    return "read_json("
+        + p
+        + ", format = 'newline_delimited', columns = {"
+        + keys.stream().map(k -> literal(k) + ": 'VARCHAR'").collect(Collectors.joining(", "))
+        + "})";
   }
 
   private static String castExpr(String raw, String rawType, ColumnType t) {

@@ -468,6 +468,22 @@ abstract class TableServiceContract {
     tables.writeFile(t, WriteMode.UPSERT, json, FileFormat.JSON);
     assertThat(all(t)).extracting(r -> r.get("price")).containsExactly(1.5, 3.5);
     assertThat(all(t).get(1)).containsEntry("ts", Instant.parse("2024-01-02T23:00:00Z"));
+    Files.writeString(
+        json,
+        "{\"id\": 3, \"ts\": \"2024-01-03T00:00:00Z\", \"price\": 1, \"name\":"
+            + " \"2024-01-03 10:00:00\"}\n{\"id\": 4, \"ts\": null, \"price\": null,"
+            + " \"name\": \"say \\\"hi\\\"\"}\n");
+    tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON);
+    assertThat(all(t).get(2))
+        .containsEntry("name", "2024-01-03 10:00:00")
+        .containsEntry("ts", Instant.parse("2024-01-03T00:00:00Z"));
+    assertThat(all(t).get(3)).containsEntry("name", "say \"hi\"").containsEntry("ts", null);
+    Files.writeString(
+        json, "{\"id\": 5, \"ts\": \"2024-01-03T00:00:00\", \"price\": 1, \"name\": \"n\"}\n");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON), "has no time zone");
+    Files.writeString(json, "{\"id\": 5, \"ts\": null, \"price\": {\"a\": 1}, \"name\": \"n\"}\n");
+    assertBad(() -> tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON), "column 'price'");
 
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "id,ts,price,name\n1,,x,a\n");
@@ -483,7 +499,7 @@ abstract class TableServiceContract {
     Files.writeString(bad, "id,ts,price,name,extra\n1,,1,a,b\n");
     assertBad(
         () -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV), "unknown column 'extra'");
-    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(2);
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(4);
   }
 
   @Test
