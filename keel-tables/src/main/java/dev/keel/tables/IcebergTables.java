@@ -53,8 +53,9 @@ final class IcebergTables implements AutoCloseable {
   static final String P_COMMENT = "comment";
   static final String NAME_MAPPING = "schema.name-mapping.default";
 
-  /** Iceberg and Keel properties that are not user properties. */
-  static final Set<String> SYSTEM_PROPERTIES = Set.of(P_COMMENT, NAME_MAPPING, "format-version");
+  /** Iceberg properties that are not user properties (Iceberg sets the codec on new tables). */
+  static final Set<String> SYSTEM_PROPERTIES =
+      Set.of(P_COMMENT, NAME_MAPPING, "format-version", "write.parquet.compression-codec");
 
   private final JdbcCatalog catalog;
   private final Path warehouse;
