@@ -53,7 +53,7 @@ final class IcebergTables implements AutoCloseable {
   static final String P_COMMENT = "comment";
   static final String NAME_MAPPING = "schema.name-mapping.default";
 
-  /** Iceberg and Keel properties that are not user properties. */
+  /** Iceberg properties that are not user properties (Iceberg sets the codec on new tables). */
   static final Set<String> SYSTEM_PROPERTIES =
       Set.of(P_COMMENT, NAME_MAPPING, "format-version", "write.parquet.compression-codec");
 
@@ -77,6 +77,8 @@ final class IcebergTables implements AutoCloseable {
     if (db.dialect() == Dialect.SQLITE) {
       // Keel's single writer connection may hold the write lock: wait for it instead of failing.
       props.put("jdbc.busy_timeout", "60000");
+      // A commit is on disk before the write is acknowledged, as for the rest of Keel's metadata.
+      props.put("jdbc.synchronous", "FULL");
     }
     JdbcCatalog c = new JdbcCatalog();
     c.setConf(new Configuration());

@@ -9,7 +9,6 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /**
  * Loads a write's input into a DuckDB temp table {@code incoming} with exactly the table's user
@@ -48,7 +49,7 @@ final class Loaders {
 
   static void createIncoming(Statement s, List<Column> columns) throws SQLException {
     s.execute(
-        "CREATE OR REPLACE TEMP TABLE "
+        "CREATE OR REPLACE TABLE "
             + INCOMING
             + " ("
             + columns.stream()
@@ -66,11 +67,7 @@ final class Loaders {
       try (Statement s = c.createStatement()) {
         createIncoming(s, columns);
       }
-      String values =
-          columns.stream().map(col -> placeholder(col.type())).collect(Collectors.joining(", "));
-      try (PreparedStatement ps =
-          c.prepareStatement("INSERT INTO " + INCOMING + " VALUES (" + values + ")")) {
-        int pending = 0;
+      try (DuckDBAppender app = c.unwrap(DuckDBConnection.class).createAppender("main", INCOMING)) {
         for (int i = 0; i < rows.size(); i++) {
           Map<String, Object> row = rows.get(i);
           if (row == null) {
@@ -89,7 +86,7 @@ final class Loaders {
           }
           Map<String, Object> lower = new LinkedHashMap<>();
           row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-          int p = 1;
+          app.beginRow();
           for (Column col : columns) {
             Object v = lower.get(col.name());
             String where = "rows[" + i + "]." + col.name();
@@ -97,35 +94,34 @@ final class Loaders {
               if (!col.nullable()) {
                 throw Errors.invalid(where + ": must not be null (it is a primary key)");
               }
-              ps.setObject(p++, null);
+              app.appendNull();
             } else {
-              ps.setObject(p++, convert(where, col.type(), v));
+              append(app, col.type(), convert(where, col.type(), v));
             }
           }
-          ps.addBatch();
-          if (++pending == 1000) {
-            ps.executeBatch();
-            pending = 0;
-          }
-        }
-        if (pending > 0) {
-          ps.executeBatch();
+          app.endRow();
         }
       }
     };
   }
 
-  private static String placeholder(ColumnType t) {
-    return switch (t.kind()) {
-      case TIMESTAMP -> "make_timestamptz(CAST(? AS BIGINT))";
-      case DATE -> "CAST(CAST(? AS VARCHAR) AS DATE)";
-      case DECIMAL -> "CAST(CAST(? AS VARCHAR) AS " + t.duckType() + ")";
-      case BINARY -> "from_base64(CAST(? AS VARCHAR))";
-      default -> "CAST(? AS " + t.duckType() + ")";
-    };
+  /** Appends a value {@link #convert} produced for a column of type {@code t}. */
+  private static void append(DuckDBAppender app, ColumnType t, Object v) throws SQLException {
+    switch (t.kind()) {
+      case BOOLEAN -> app.append((boolean) (Boolean) v);
+      case INT -> app.append((int) (Integer) v);
+      case LONG -> app.append((long) (Long) v);
+      case FLOAT -> app.append((float) (Float) v);
+      case DOUBLE -> app.append((double) (Double) v);
+      case STRING -> app.append((String) v);
+      case DATE -> app.append((LocalDate) v);
+      case TIMESTAMP -> app.appendEpochMicros((Long) v);
+      case BINARY -> app.append((byte[]) v);
+      case DECIMAL -> app.append((BigDecimal) v);
+    }
   }
 
-  /** Validates one value and converts it to what the placeholder binds. */
+  /** Validates one value and converts it to the Java type {@link #append} takes. */
   static Object convert(String where, ColumnType t, Object v) {
     return switch (t.kind()) {
       case BOOLEAN -> {
@@ -163,11 +159,11 @@ final class Loaders {
       }
       case DATE -> {
         if (v instanceof LocalDate d) {
-          yield d.toString();
+          yield d;
         }
         if (v instanceof String s) {
           try {
-            yield LocalDate.parse(s).toString();
+            yield LocalDate.parse(s);
           } catch (DateTimeParseException e) {
             throw Errors.invalid(where + ": expected DATE (yyyy-MM-dd), got " + show(v));
           }
@@ -177,12 +173,11 @@ final class Loaders {
       case TIMESTAMP -> micros(instant(where, v));
       case BINARY -> {
         if (v instanceof byte[] b) {
-          yield Base64.getEncoder().encodeToString(b);
+          yield b;
         }
         if (v instanceof String s) {
           try {
-            Base64.getDecoder().decode(s);
-            yield s;
+            yield Base64.getDecoder().decode(s);
           } catch (IllegalArgumentException e) {
             throw Errors.invalid(where + ": expected BINARY (base64), got " + show(v));
           }
@@ -218,7 +213,7 @@ final class Loaders {
         if (scaled.precision() > t.precision()) {
           throw Errors.invalid(where + ": " + d.toPlainString() + " does not fit " + t);
         }
-        yield scaled.toPlainString();
+        yield scaled;
       }
     };
   }
@@ -316,17 +311,14 @@ final class Loaders {
   static Loader file(Path path, FileFormat format) {
     return (c, columns) -> {
       String p = literal(path.toAbsolutePath().toString());
-      String source =
-          switch (format) {
-            case CSV ->
-                "read_csv(" + p + ", header = true, all_varchar = true, auto_detect = true)";
-            case JSON ->
-                "read_json("
-                    + p
-                    + ", format = 'newline_delimited', sample_size = -1, maximum_depth = 1)";
-            case PARQUET -> "read_parquet(" + p + ")";
-          };
       try (Statement s = c.createStatement()) {
+        String source =
+            switch (format) {
+              case CSV ->
+                  "read_csv(" + p + ", header = true, all_varchar = true, auto_detect = true)";
+              case JSON -> jsonAsText(s, p);
+              case PARQUET -> "read_parquet(" + p + ")";
+            };
         try {
           s.execute("CREATE TEMP TABLE raw AS SELECT * FROM " + source);
         } catch (SQLException e) {
@@ -413,6 +405,34 @@ final class Loaders {
         s.execute("DROP TABLE raw_n");
       }
     };
+  }
+
+  /**
+   * Newline-delimited JSON with every key read as text (JSON strings without their quotes), so
+   * values go through the same checks and casts as CSV and DuckDB's date/time guessing never
+   * rewrites a string. The keys are found first (any line may add one).
+   */
+  private static String jsonAsText(Statement s, String p) throws SQLException {
+    List<String> keys = new ArrayList<>();
+    try (ResultSet r =
+        s.executeQuery(
+            "DESCRIBE SELECT * FROM read_json("
+                + p
+                + ", format = 'newline_delimited', sample_size = -1, maximum_depth = 1)")) {
+      while (r.next()) {
+        keys.add(r.getString(1));
+      }
+    } catch (SQLException e) {
+      throw Errors.invalid("file: cannot read it as JSON: " + firstLine(e.getMessage()));
+    }
+    if (keys.isEmpty()) {
+      throw Errors.invalid("file: no JSON objects found.");
+    }
+    return "read_json("
+        + p
+        + ", format = 'newline_delimited', columns = {"
+        + keys.stream().map(k -> literal(k) + ": 'VARCHAR'").collect(Collectors.joining(", "))
+        + "})";
   }
 
   private static String castExpr(String raw, String rawType, ColumnType t) {

@@ -44,6 +44,7 @@ import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
@@ -123,6 +124,10 @@ public final class TableService implements AutoCloseable {
                 + " underscores (at most 128).");
       }
       String n = c.name().toLowerCase(Locale.ROOT);
+      if (n.startsWith("__")) {
+        throw Errors.invalid(
+            "'" + field + "' '" + n + "': names starting with two underscores are reserved.");
+      }
       if (n.equals(INGESTED_AT)) {
         throw Errors.invalid(
             "'"
@@ -343,6 +348,15 @@ public final class TableService implements AutoCloseable {
         WriteResult r = writeOnce(c, t, m, mode, loader, written);
         committed = true;
         return r;
+      } catch (CommitStateUnknownException e) {
+        committed = true; // the commit may have landed: its files must stay
+        throw new KeelException(
+            ErrorCode.INTERNAL_ERROR,
+            "table "
+                + String.join(".", p)
+                + ": the metadata database did not confirm the commit; check the history before"
+                + " retrying",
+            e);
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw new KeelException(
@@ -430,7 +444,8 @@ public final class TableService implements AutoCloseable {
         case UPSERT -> {
           OverwriteFiles o = t.newOverwrite();
           long deleted = 0;
-          for (DataFile d : affected(s, current, m.primaryKeys)) {
+          List<DataFile> candidates = base == null ? List.of() : files(t, baseId, keyRange(s, m));
+          for (DataFile d : affected(s, candidates, m.primaryKeys)) {
             Path rewritten = newDataFile(t);
             written.add(rewritten);
             copy(
@@ -752,8 +767,68 @@ public final class TableService implements AutoCloseable {
   }
 
   private static List<DataFile> files(Table t, long snapshotId) {
+    return files(t, snapshotId, Expressions.alwaysTrue());
+  }
+
+  /**
+   * A filter that keeps every data file that may hold an incoming key: per primary-key column of an
+   * orderable type (INT, LONG, STRING, DATE), the incoming keys' [min, max] range. Iceberg prunes
+   * files whose column bounds miss it, so an upsert reads only candidate files.
+   */
+  private static org.apache.iceberg.expressions.Expression keyRange(Statement s, Meta m)
+      throws SQLException {
+    org.apache.iceberg.expressions.Expression e = Expressions.alwaysTrue();
+    Map<String, Column> byName = new HashMap<>();
+    m.userColumns.forEach(c -> byName.put(c.name(), c));
+    for (String k : m.primaryKeys) {
+      ColumnType.Kind kind = byName.get(k).type().kind();
+      if (kind != ColumnType.Kind.INT
+          && kind != ColumnType.Kind.LONG
+          && kind != ColumnType.Kind.STRING
+          && kind != ColumnType.Kind.DATE) {
+        continue;
+      }
+      try (ResultSet r =
+          s.executeQuery(
+              "SELECT CAST(min("
+                  + ident(k)
+                  + ") AS VARCHAR), CAST(max("
+                  + ident(k)
+                  + ") AS VARCHAR) FROM "
+                  + Loaders.INCOMING)) {
+        r.next();
+        String lo = r.getString(1);
+        String hi = r.getString(2);
+        if (lo == null || hi == null) {
+          continue;
+        }
+        Object low =
+            switch (kind) {
+              case INT -> Integer.valueOf(lo);
+              case LONG -> Long.valueOf(lo);
+              default -> lo; // strings; dates as yyyy-MM-dd, which Iceberg converts
+            };
+        Object high =
+            switch (kind) {
+              case INT -> Integer.valueOf(hi);
+              case LONG -> Long.valueOf(hi);
+              default -> hi;
+            };
+        e =
+            Expressions.and(
+                e,
+                Expressions.and(
+                    Expressions.greaterThanOrEqual(k, low), Expressions.lessThanOrEqual(k, high)));
+      }
+    }
+    return e;
+  }
+
+  private static List<DataFile> files(
+      Table t, long snapshotId, org.apache.iceberg.expressions.Expression filter) {
     List<DataFile> out = new ArrayList<>();
-    try (CloseableIterable<FileScanTask> tasks = t.newScan().useSnapshot(snapshotId).planFiles()) {
+    try (CloseableIterable<FileScanTask> tasks =
+        t.newScan().useSnapshot(snapshotId).filter(filter).planFiles()) {
       for (FileScanTask task : tasks) {
         if (!task.deletes().isEmpty()) {
           throw new KeelException(

@@ -172,6 +172,12 @@ abstract class TableServiceContract {
     assertThatThrownBy(
             () ->
                 tables.create(
+                    TableSpec.of(
+                        "main", "default", "t", List.of(Column.of("__x", ColumnType.LONG)))))
+        .hasMessageContaining("reserved");
+    assertThatThrownBy(
+            () ->
+                tables.create(
                     new TableSpec(
                         "main",
                         "default",
@@ -343,6 +349,59 @@ abstract class TableServiceContract {
   }
 
   @Test
+  void upsert_with_composite_string_and_date_keys_rewrites_only_the_files_holding_them() {
+    String t =
+        tables
+            .create(
+                new TableSpec(
+                    "main",
+                    "default",
+                    "composite",
+                    List.of(
+                        Column.of("user_id", ColumnType.STRING),
+                        Column.of("day", ColumnType.DATE),
+                        Column.of("clicks", ColumnType.INT)),
+                    List.of("user_id", "day"),
+                    Optional.of("day"),
+                    false,
+                    Optional.empty(),
+                    Map.of()))
+            .fullName();
+    for (String u : List.of("a", "m", "z")) {
+      tables.write(
+          t,
+          WriteMode.APPEND,
+          List.of(
+              row("user_id", u, "day", "2024-01-01", "clicks", 1),
+              row("user_id", u, "day", "2024-01-02", "clicks", 2)));
+    }
+    WriteResult w =
+        tables.write(
+            t,
+            WriteMode.UPSERT,
+            List.of(
+                row("user_id", "m", "day", "2024-01-02", "clicks", 20),
+                row("user_id", "m", "day", "2024-01-03", "clicks", 30)));
+    assertThat(w.rowsDeleted()).isEqualTo(1);
+    Snapshot last = tables.history(t).get(0);
+    assertThat(last.deletedFiles()).isEqualTo(1);
+    assertThat(last.addedFiles()).isEqualTo(2); // the rewritten file and the new rows
+    List<List<Object>> rows =
+        new ArrayList<>(tables.preview(t, SnapshotRef.latest(), List.of(), 100).rows());
+    rows.sort((a, b) -> (a.get(0) + "" + a.get(1)).compareTo(b.get(0) + "" + b.get(1)));
+    assertThat(rows)
+        .extracting(r -> r.get(0) + "/" + r.get(1) + "=" + r.get(2))
+        .containsExactly(
+            "a/2024-01-01=1",
+            "a/2024-01-02=2",
+            "m/2024-01-01=1",
+            "m/2024-01-02=20",
+            "m/2024-01-03=30",
+            "z/2024-01-01=1",
+            "z/2024-01-02=2");
+  }
+
+  @Test
   void bad_rows_are_refused_and_nothing_is_written() {
     String t = createPrices().fullName();
     WriteResult w = tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
@@ -374,6 +433,21 @@ abstract class TableServiceContract {
     }
   }
 
+  @Test
+  void a_write_that_fails_after_writing_files_removes_them_and_keeps_the_snapshot()
+      throws Exception {
+    String t = createPrices().fullName();
+    WriteResult w = tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    Path lost = tables.resolve(t, SnapshotRef.latest()).dataFiles().get(0);
+    Files.delete(lost); // the upsert writes its new file, then fails reading this one
+    assertThatThrownBy(() -> tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0))))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INTERNAL_ERROR));
+    assertThat(tables.resolve(t, SnapshotRef.latest()).snapshotId()).isEqualTo(w.snapshotId());
+    try (var s = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(s.filter(p -> p.toString().endsWith(".parquet")).toList()).isEmpty();
+    }
+  }
+
   void assertBad(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call)
         .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -394,6 +468,22 @@ abstract class TableServiceContract {
     tables.writeFile(t, WriteMode.UPSERT, json, FileFormat.JSON);
     assertThat(all(t)).extracting(r -> r.get("price")).containsExactly(1.5, 3.5);
     assertThat(all(t).get(1)).containsEntry("ts", Instant.parse("2024-01-02T23:00:00Z"));
+    Files.writeString(
+        json,
+        "{\"id\": 3, \"ts\": \"2024-01-03T00:00:00Z\", \"price\": 1, \"name\":"
+            + " \"2024-01-03 10:00:00\"}\n{\"id\": 4, \"ts\": null, \"price\": null,"
+            + " \"name\": \"say \\\"hi\\\"\"}\n");
+    tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON);
+    assertThat(all(t).get(2))
+        .containsEntry("name", "2024-01-03 10:00:00")
+        .containsEntry("ts", Instant.parse("2024-01-03T00:00:00Z"));
+    assertThat(all(t).get(3)).containsEntry("name", "say \"hi\"").containsEntry("ts", null);
+    Files.writeString(
+        json, "{\"id\": 5, \"ts\": \"2024-01-03T00:00:00\", \"price\": 1, \"name\": \"n\"}\n");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON), "has no time zone");
+    Files.writeString(json, "{\"id\": 5, \"ts\": null, \"price\": {\"a\": 1}, \"name\": \"n\"}\n");
+    assertBad(() -> tables.writeFile(t, WriteMode.APPEND, json, FileFormat.JSON), "column 'price'");
 
     Path bad = dir.resolve("bad.csv");
     Files.writeString(bad, "id,ts,price,name\n1,,x,a\n");
@@ -409,7 +499,44 @@ abstract class TableServiceContract {
     Files.writeString(bad, "id,ts,price,name,extra\n1,,1,a,b\n");
     assertBad(
         () -> tables.writeFile(t, WriteMode.APPEND, bad, FileFormat.CSV), "unknown column 'extra'");
-    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(2);
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(4);
+  }
+
+  @Test
+  void parquet_files_are_cast_and_naive_timestamps_refused() throws Exception {
+    String t = createPrices().fullName();
+    Path good = dir.resolve("good.parquet");
+    Path naive = dir.resolve("naive.parquet");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("SET TimeZone = 'UTC'");
+      s.execute(
+          "COPY (SELECT CAST(id AS INTEGER) AS id, TIMESTAMPTZ '2024-03-01 12:00:00+00' AS ts,"
+              + " CAST(id AS DOUBLE) / 2 AS price, 'n' || id AS name FROM range(1, 4) r(id)) TO '"
+              + good
+              + "' (FORMAT parquet)");
+      s.execute(
+          "COPY (SELECT 9 AS id, TIMESTAMP '2024-03-01 12:00:00' AS ts, 1.0 AS price,"
+              + " 'x' AS name) TO '"
+              + naive
+              + "' (FORMAT parquet)");
+    }
+    WriteResult w = tables.writeFile(t, WriteMode.APPEND, good, FileFormat.PARQUET);
+    assertThat(w.rowsAdded()).isEqualTo(3);
+    assertThat(all(t).get(2))
+        .containsEntry("id", 3L)
+        .containsEntry("price", 1.5)
+        .containsEntry("ts", Instant.parse("2024-03-01T12:00:00Z"))
+        .containsEntry("name", "n3");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, naive, FileFormat.PARQUET),
+        "column 'ts' holds timestamps without a time zone");
+    Path notParquet = dir.resolve("x.parquet");
+    Files.writeString(notParquet, "not parquet");
+    assertBad(
+        () -> tables.writeFile(t, WriteMode.APPEND, notParquet, FileFormat.PARQUET),
+        "cannot read it as PARQUET");
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(3);
   }
 
   @Test
@@ -460,6 +587,13 @@ abstract class TableServiceContract {
     tables.create(TableSpec.of("c1", "x", "u", List.of(Column.of("id", ColumnType.LONG))));
     catalog.updateCatalog("c1", new Changes(Optional.of("c2"), Optional.empty(), Map.of()));
     assertThat(tables.get("c2.x.u").name()).isEqualTo("u");
+    assertThatThrownBy(() -> catalog.deleteCatalog("c2", false)).hasMessageContaining("c2");
+    catalog.deleteCatalog("c2", true);
+    assertThatThrownBy(() -> tables.get("c2.x.u"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+    catalog.createCatalog("c2", Optional.empty(), Map.of());
+    catalog.createSchema("c2", "x", Optional.empty(), Map.of());
+    assertThat(tables.list("c2", "x", OptionalLong.empty(), Optional.empty()).items()).isEmpty();
 
     Path location = Path.of(java.net.URI.create(tables.get("main.s2.t").storageLocation()));
     assertThat(Files.exists(location)).isTrue();

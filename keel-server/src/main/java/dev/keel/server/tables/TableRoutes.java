@@ -342,6 +342,11 @@ public final class TableRoutes {
 
   /** Copies the request body to a new file in the uploads directory, refusing over the limit. */
   private Path spool(Context ctx) {
+    if (ctx.req().getContentLengthLong() > MAX_FILE_BYTES) {
+      throw new KeelException(
+          ErrorCode.REQUEST_TOO_LARGE,
+          "the file is larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
+    }
     Path file;
     try {
       Files.createDirectories(uploads);

@@ -31,6 +31,10 @@ class TableApiTest {
   }
 
   static Response create(String name) {
+    return create(s, name);
+  }
+
+  static Response create(TestServer s, String name) {
     return s.post(
         UC,
         """
