@@ -929,6 +929,71 @@ public final class KeelClient implements AutoCloseable {
     return finalizeVersion(m.fullName(), v.version());
   }
 
+  /**
+   * Logs a model to a run's artifacts at {@code artifactPath} in MLflow's layout ({@link
+   * ModelPackage}): writes the package to a temporary directory with the run's id and the path in
+   * its {@code MLmodel}, uploads it, and deletes the temporary copy.
+   *
+   * @param artifactPath where under the run's artifacts, e.g. {@code model}
+   * @return the logged model; its {@link ModelInfo#modelUri()} is {@code runs:/<run_id>/<path>}, a
+   *     source {@link #registerModel(String, ModelInfo)} and {@link #createVersion} accept
+   * @throws IllegalArgumentException for an empty or malformed {@code artifactPath}
+   * @throws KeelClientException {@code NOT_FOUND} if the run does not exist, {@code IO_ERROR} if
+   *     the package cannot be written locally
+   */
+  public ModelInfo logModel(String runId, String artifactPath, ModelPackage model) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(model, "model");
+    if (runId.isBlank()) {
+      throw new IllegalArgumentException("runId must not be blank");
+    }
+    String path = normalizeArtifactPath(artifactPath, false);
+    artifactRoot(runId); // an unknown run fails before anything is written
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("keel-model-");
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot create a temporary directory", e);
+    }
+    try {
+      Path dir = tmp.resolve("model");
+      ModelInfo info = model.save(dir, runId, path);
+      uploadArtifacts(runId, path, dir);
+      return info;
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /**
+   * Registers a model logged with {@link #logModel} as a new version of {@code fullName}: creates
+   * the version with the logged model's {@code runs:/} URI as its source and its run (so the
+   * version's lineage names the run), then finalizes it; the server copies the package into the
+   * version's storage location and checks it. The answer is {@code READY}, or {@code
+   * FAILED_REGISTRATION} with the reason.
+   *
+   * @throws IllegalArgumentException if {@code logged} was saved locally, not logged to a run
+   */
+  public ModelVersion registerModel(String fullName, ModelInfo logged) {
+    if (logged.runId().isEmpty() || !logged.modelUri().startsWith("runs:/")) {
+      throw new IllegalArgumentException(
+          "logged model: " + logged.modelUri() + " was not logged to a run; use logModel");
+    }
+    ModelVersion v = createVersion(fullName, logged.modelUri(), logged.runId());
+    return finalizeVersion(v.modelFullName(), v.version());
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temporary directory is not worth failing a logged model for.
+    }
+  }
+
   // =================================================================== aliases
 
   /**
@@ -984,6 +1049,53 @@ public final class KeelClient implements AutoCloseable {
     return u.version().isPresent()
         ? getVersion(u.fullName(), u.version().getAsLong())
         : getAlias(u.fullName(), u.alias().orElseThrow());
+  }
+
+  // =================================================================== lineage
+
+  /**
+   * One page of a model's versions with their lineage (run, experiment, code version, dataset
+   * inputs), newest first as the server orders them.
+   *
+   * @param maxResults page size; 0 for the server's default (at most 100)
+   * @param pageToken {@code ""} for the first page
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model does not exist
+   */
+  public Page<VersionLineage> modelLineage(String fullName, int maxResults, String pageToken) {
+    JsonNode resp =
+        uc("GET", modelPath(fullName) + "/lineage", paging(maxResults, pageToken), null, true);
+    List<VersionLineage> items = new ArrayList<>();
+    resp.path("model_versions").forEach(v -> items.add(KeelJson.versionLineage(v, resp)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** The lineage of every version of a model, across all pages (fetched lazily). */
+  public Stream<VersionLineage> streamModelLineage(String fullName) {
+    return Pages.stream(token -> modelLineage(fullName, 0, token));
+  }
+
+  /**
+   * One version's lineage.
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model or version does not exist
+   */
+  public VersionLineage versionLineage(String fullName, long version) {
+    JsonNode resp = uc("GET", versionPath(fullName, version) + "/lineage", Map.of(), null, true);
+    return KeelJson.versionLineage(resp, resp);
+  }
+
+  /**
+   * The model versions created from a run, by model name and version (Keel's extension {@code GET
+   * /api/2.1/unity-catalog/lineage/runs/{run_id}}).
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the run is unknown and no version names
+   *     it
+   */
+  public List<RunModelVersion> runLineage(String runId) {
+    JsonNode resp = uc("GET", "lineage/runs/" + segment(runId, "runId"), Map.of(), null, true);
+    List<RunModelVersion> out = new ArrayList<>();
+    resp.path("model_versions").forEach(v -> out.add(KeelJson.runModelVersion(v)));
+    return out;
   }
 
   private static final Map<String, List<String>> WITH_ALIASES =
