@@ -960,7 +960,7 @@ public final class KeelClient implements AutoCloseable {
       Path dir = tmp.resolve("model");
       ModelInfo info = model.save(dir, runId, path);
       uploadArtifacts(runId, path, dir);
-      return info;
+      return info.loggedToRun();
     } finally {
       deleteTree(tmp);
     }

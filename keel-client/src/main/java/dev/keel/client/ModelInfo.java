@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param runId the run it was logged to; {@code ""} when saved without one
  * @param artifactPath its path under the run's artifacts (the MLmodel's {@code artifact_path});
  *     {@code ""} when none
- * @param modelUri {@code runs:/<run_id>/<artifact_path>} when logged to a run, else the local
- *     directory's {@code file:} URI
+ * @param modelUri {@code runs:/<run_id>/<artifact_path>} when logged to a run ({@link
+ *     KeelClient#logModel}), else the local directory's {@code file:} URI ({@link
+ *     ModelPackage#save})
  * @param modelUuid the MLmodel's {@code model_uuid} (32 hex digits)
  * @param utcTimeCreated the MLmodel's {@code utc_time_created}
  * @param flavors the flavors in the MLmodel, e.g. {@code [onnx, python_function]}
@@ -34,5 +35,17 @@ public record ModelInfo(
     Objects.requireNonNull(utcTimeCreated, "utcTimeCreated");
     flavors = List.copyOf(flavors);
     files = List.copyOf(files);
+  }
+
+  /** This model as logged to {@code runs:/<run_id>/<artifact_path>}. */
+  ModelInfo loggedToRun() {
+    return new ModelInfo(
+        runId,
+        artifactPath,
+        "runs:/" + runId + "/" + artifactPath,
+        modelUuid,
+        utcTimeCreated,
+        flavors,
+        files);
   }
 }

@@ -324,7 +324,7 @@ public final class ModelPackage {
    * @param runId the run it belongs to (the MLmodel's {@code run_id}); {@code ""} for none
    * @param artifactPath its path under the run's artifacts (the MLmodel's {@code artifact_path});
    *     {@code ""} for none
-   * @return what was written
+   * @return what was written; its {@link ModelInfo#modelUri()} is the directory's {@code file:} URI
    * @throws KeelClientException {@code IO_ERROR} if {@code dir} is not empty or cannot be written
    */
   public ModelInfo save(Path dir, String runId, String artifactPath) {
@@ -444,12 +444,14 @@ public final class ModelPackage {
     writeText(dir.resolve(MLMODEL), Yaml.write(mlmodel));
     files.add(MLMODEL);
     files.sort(null);
-    String uri =
-        runId.isEmpty()
-            ? dir.toAbsolutePath().toUri().toString()
-            : "runs:/" + runId + (artifactPath.isEmpty() ? "" : "/" + artifactPath);
     return new ModelInfo(
-        runId, artifactPath, uri, uuid, created, List.of(flavor, "python_function"), files);
+        runId,
+        artifactPath,
+        dir.toAbsolutePath().toUri().toString(),
+        uuid,
+        created,
+        List.of(flavor, "python_function"),
+        files);
   }
 
   /**
