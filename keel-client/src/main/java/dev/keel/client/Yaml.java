@@ -10,12 +10,21 @@ import java.util.regex.Pattern;
 /**
  * Writes the block-style YAML that MLflow's {@code yaml.safe_dump} produces for {@code MLmodel},
  * {@code conda.yaml} and {@code python_env.yaml}: keys sorted, lists at their key's indentation,
- * strings plain when that reads back as the same string and single-quoted otherwise. Values are
- * {@link Map} with {@link String} keys, {@link List}, {@link String}, {@link Number}, {@link
- * Boolean} and {@code null}.
+ * strings plain when YAML 1.1 reads that back as the same string (not a number, boolean, null or
+ * timestamp) and single-quoted otherwise. Values are {@link Map} with {@link String} keys, {@link
+ * List}, {@link String}, {@link Number}, {@link Boolean} and {@code null}.
  */
 final class Yaml {
-  private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-/]*");
+  /** Characters that can stay plain in block context (a leading "-" needs a non-space after it). */
+  private static final Pattern PLAIN =
+      Pattern.compile("(-(?=[^ ]))?[A-Za-z0-9_][A-Za-z0-9_.\\-/=<>+ ]*");
+
+  /** What YAML 1.1 (PyYAML) would read as a number or a timestamp, so must be quoted. */
+  private static final Pattern NUMBER_OR_DATE =
+      Pattern.compile(
+          "[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?|[-+]?0x[0-9a-fA-F_]+"
+              + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}.*");
+
   private static final Set<String> RESERVED =
       Set.of("true", "false", "yes", "no", "on", "off", "null", "y", "n", "~");
 
@@ -81,7 +90,10 @@ final class Yaml {
       return Double.toString(((Number) v).doubleValue());
     }
     String s = v.toString();
-    if (PLAIN.matcher(s).matches() && !RESERVED.contains(s.toLowerCase(Locale.ROOT))) {
+    if (PLAIN.matcher(s).matches()
+        && !s.endsWith(" ")
+        && !NUMBER_OR_DATE.matcher(s).matches()
+        && !RESERVED.contains(s.toLowerCase(Locale.ROOT))) {
       return s;
     }
     boolean control = s.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
