@@ -73,6 +73,15 @@ import java.util.stream.Stream;
  * ModelVersion champ = keel.resolve("models:/main.default.fraud@champion");
  * }</pre>
  *
+ * <p>Logging a model to a run in MLflow's layout ({@link ModelPackage}; {@link XGBoostModels} and
+ * {@link TribuoModels} adapt boosters and Tribuo models), registering it, and its lineage:
+ *
+ * <pre>{@code
+ * ModelInfo info = keel.logModel(run.runId(), "model", ModelPackage.onnx(Path.of("model.onnx")));
+ * ModelVersion v = keel.registerModel("main.default.fraud", info);
+ * VersionLineage l = keel.versionLineage("main.default.fraud", v.version());
+ * }</pre>
+ *
  * <p><b>Errors.</b> Every method throws {@link KeelClientException} on failure, carrying the
  * server's {@code error_code}, HTTP status and message; arguments that can never be valid (e.g. an
  * artifact path with a {@code ..} segment) are an {@link IllegalArgumentException}.
