@@ -89,11 +89,15 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
   }
 
   /** A data-frame example: named columns, one value per column in each row. */
-  public static InputExample of(List<String> columns, List<List<Object>> rows) {
+  public static InputExample of(List<String> columns, List<? extends List<?>> rows) {
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("input example columns: must not be empty; use ofTensor");
     }
-    return new InputExample(columns, rows);
+    List<List<Object>> r = new ArrayList<>();
+    for (List<?> row : rows) {
+      r.add(new ArrayList<>(row));
+    }
+    return new InputExample(columns, r);
   }
 
   /** An array example for a model with one input tensor: rows of numbers. */

@@ -107,6 +107,7 @@ public final class KeelClient implements AutoCloseable {
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_CACHED_ROOTS = 10_000;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final System.Logger LOG = System.getLogger(KeelClient.class.getName());
 
   private final String baseUrl;
   private final Optional<String> authorization;
@@ -941,7 +942,9 @@ public final class KeelClient implements AutoCloseable {
   /**
    * Logs a model to a run's artifacts at {@code artifactPath} in MLflow's layout ({@link
    * ModelPackage}): writes the package to a temporary directory with the run's id and the path in
-   * its {@code MLmodel}, uploads it, and deletes the temporary copy.
+   * its {@code MLmodel}, uploads it, and deletes the temporary copy. Like MLflow's {@code
+   * log_model}, it then appends the model (run id, path, time, uuid, flavors) to the run's {@code
+   * mlflow.log-model.history} tag, best effort as in MLflow's client.
    *
    * @param artifactPath where under the run's artifacts, e.g. {@code model}
    * @return the logged model; its {@link ModelInfo#modelUri()} is {@code runs:/<run_id>/<path>}, a
@@ -969,9 +972,52 @@ public final class KeelClient implements AutoCloseable {
       Path dir = tmp.resolve("model");
       ModelInfo info = model.save(dir, runId, path);
       uploadArtifacts(runId, path, dir);
-      return info.loggedToRun();
+      ModelInfo logged = info.loggedToRun();
+      recordLoggedModel(runId, model.historyEntry(logged));
+      return logged;
     } finally {
       deleteTree(tmp);
+    }
+  }
+
+  /** The run tag where MLflow lists the models logged to a run (a JSON array). */
+  static final String LOGGED_MODELS_TAG = "mlflow.log-model.history";
+
+  /**
+   * Appends a logged model to the run's {@value #LOGGED_MODELS_TAG} tag, as MLflow's {@code
+   * runs/log-model} does. Like MLflow's client, a refusal (the tag would pass the server's 8000
+   * characters, or holds something that is not a JSON array) leaves the tag as it was and is only
+   * logged: the model itself is already stored.
+   */
+  private void recordLoggedModel(String runId, Map<String, Object> entry) {
+    List<Object> history = new ArrayList<>();
+    Optional<String> previous = getRun(runId).tag(LOGGED_MODELS_TAG);
+    if (previous.isPresent()) {
+      try {
+        JsonNode old = KeelJson.MAPPER.readTree(previous.get());
+        if (old == null || !old.isArray()) {
+          throw new IOException("not a JSON array");
+        }
+        history.addAll(KeelJson.MAPPER.convertValue(old, List.class));
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "run {0}: tag {1} is not a JSON array; left unchanged",
+            runId,
+            LOGGED_MODELS_TAG);
+        return;
+      }
+    }
+    history.add(entry);
+    try {
+      setTag(runId, LOGGED_MODELS_TAG, PyJson.compact(history));
+    } catch (KeelClientException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "run {0}: could not record the logged model in tag {1}: {2}",
+          runId,
+          LOGGED_MODELS_TAG,
+          e.getMessage());
     }
   }
 

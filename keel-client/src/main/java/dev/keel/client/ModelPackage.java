@@ -379,25 +379,7 @@ public final class ModelPackage {
     if (!artifactPath.isEmpty()) {
       mlmodel.put("artifact_path", artifactPath);
     }
-    Map<String, Object> flavorConfig = new LinkedHashMap<>();
-    flavorConfig.put("code", null);
-    flavorConfig.put("data", dataFile);
-    if (flavor.equals("onnx")) {
-      flavorConfig.put("onnx_version", flavorVersion);
-      flavorConfig.put("providers", List.of("CUDAExecutionProvider", "CPUExecutionProvider"));
-    } else {
-      flavorConfig.put("model_class", modelClass);
-      flavorConfig.put("model_format", xgbFormat.orElseThrow().wireName());
-      flavorConfig.put("xgb_version", flavorVersion);
-    }
-    Map<String, Object> pyfunc = new LinkedHashMap<>();
-    pyfunc.put("data", dataFile);
-    pyfunc.put("env", Map.of("conda", CONDA, "virtualenv", PYTHON_ENV));
-    pyfunc.put("loader_module", "mlflow." + flavor);
-    pyfunc.put("python_version", pythonVersion);
-    Map<String, Object> flavors = new LinkedHashMap<>();
-    flavors.put(flavor, flavorConfig);
-    flavors.put("python_function", pyfunc);
+    Map<String, Object> flavors = flavors();
     mlmodel.put("flavors", flavors);
     if (!metadata.isEmpty()) {
       mlmodel.put("metadata", new LinkedHashMap<>(metadata));
@@ -452,6 +434,45 @@ public final class ModelPackage {
         created,
         List.of(flavor, "python_function"),
         files);
+  }
+
+  /** The MLmodel's {@code flavors}: this package's flavor and {@code python_function}. */
+  private Map<String, Object> flavors() {
+    Map<String, Object> flavorConfig = new LinkedHashMap<>();
+    flavorConfig.put("code", null);
+    flavorConfig.put("data", dataFile);
+    if (flavor.equals("onnx")) {
+      flavorConfig.put("onnx_version", flavorVersion);
+      flavorConfig.put("providers", List.of("CUDAExecutionProvider", "CPUExecutionProvider"));
+    } else {
+      flavorConfig.put("model_class", modelClass);
+      flavorConfig.put("model_format", xgbFormat.orElseThrow().wireName());
+      flavorConfig.put("xgb_version", flavorVersion);
+    }
+    Map<String, Object> pyfunc = new LinkedHashMap<>();
+    pyfunc.put("data", dataFile);
+    pyfunc.put("env", Map.of("conda", CONDA, "virtualenv", PYTHON_ENV));
+    pyfunc.put("loader_module", "mlflow." + flavor);
+    pyfunc.put("python_version", pythonVersion);
+    Map<String, Object> flavors = new LinkedHashMap<>();
+    flavors.put(flavor, flavorConfig);
+    flavors.put("python_function", pyfunc);
+    return flavors;
+  }
+
+  /**
+   * The entry MLflow appends to the run's {@code mlflow.log-model.history} tag for a logged model:
+   * {@code run_id}, {@code artifact_path}, {@code utc_time_created}, {@code model_uuid}, {@code
+   * flavors}.
+   */
+  Map<String, Object> historyEntry(ModelInfo info) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run_id", info.runId());
+    m.put("artifact_path", info.artifactPath());
+    m.put("utc_time_created", info.utcTimeCreated());
+    m.put("model_uuid", info.modelUuid());
+    m.put("flavors", flavors());
+    return m;
   }
 
   /**

@@ -135,6 +135,20 @@ class ModelLoggingTest {
     assertThat(mlmodel.path("run_id").asText()).isEqualTo(run.runId());
     assertThat(mlmodel.path("artifact_path").asText()).isEqualTo("model");
 
+    // As MLflow's log_model, the run's mlflow.log-model.history tag lists the logged models.
+    client.logModel(run.runId(), "again", ModelPackage.onnx(onnx));
+    JsonNode history =
+        JSON.readTree(client.getRun(run.runId()).tag("mlflow.log-model.history").orElseThrow());
+    assertThat(history.findValuesAsText("artifact_path")).containsExactly("model", "again");
+    assertThat(history.get(0).path("model_uuid").asText()).isEqualTo(info.modelUuid());
+    assertThat(history.get(0).path("run_id").asText()).isEqualTo(run.runId());
+    assertThat(history.get(0).path("utc_time_created").asText()).isEqualTo(info.utcTimeCreated());
+    assertThat(history.get(0).path("flavors").path("onnx").path("data").asText())
+        .isEqualTo("model.onnx");
+    assertThat(
+            history.get(1).path("flavors").path("python_function").path("loader_module").asText())
+        .isEqualTo("mlflow.onnx");
+
     String full = newModel();
     ModelVersion v = client.registerModel(full, info);
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
@@ -254,6 +268,15 @@ class ModelLoggingTest {
     assertThatThrownBy(() -> client.logModel(run.runId(), "", pkg))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(client.listArtifacts(run.runId(), "")).isEmpty();
+  }
+
+  @Test
+  void a_log_model_history_tag_that_is_not_a_json_array_is_left_alone() {
+    Run run = newRun();
+    client.setTag(run.runId(), "mlflow.log-model.history", "not json");
+    ModelInfo info = client.logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {8, 7}));
+    assertThat(client.listArtifacts(run.runId(), "model")).hasSize(info.files().size());
+    assertThat(client.getRun(run.runId()).tag("mlflow.log-model.history")).contains("not json");
   }
 
   @Test
