@@ -152,7 +152,7 @@ class ModelPackageTest {
     assertThat(mlmodel.path("saved_input_example_info").has("pandas_orient")).isFalse();
     assertThat(mlmodel.path("metadata").path("team").asText()).isEqualTo("risk's");
     assertThat(Files.readString(dir.resolve("MLmodel"), StandardCharsets.UTF_8))
-        .contains("team: 'risk''s'");
+        .contains("team: risk's\n");
   }
 
   @Test
