@@ -3,6 +3,7 @@ package dev.keel.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tribuo.Example;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
+import org.tribuo.ONNXExportable;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
 import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
@@ -188,6 +190,14 @@ class ModelLoggingTest {
       ModelVersion v = client.registerModel(full, info);
       assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
       assertThat(client.resolve(v.uri()).source()).isEqualTo(info.modelUri());
+
+      // The logged file is the booster: XGBoost4J loads it and predicts as the original.
+      ByteArrayOutputStream file = new ByteArrayOutputStream();
+      client.downloadArtifact(run.runId(), path + "/" + format.fileName(), file);
+      Booster back = XGBoost.loadModel(file.toByteArray());
+      DMatrix probe =
+          new DMatrix(new float[] {0.2f, 0.9f, 0.1f, 0.7f, 0.1f, 0.5f}, 2, 3, Float.NaN);
+      assertThat(back.predict(probe)).isDeepEqualTo(booster.predict(probe));
     }
     // The JSON model's own version array is the version the booster adapter records.
     JsonNode model = JSON.readTree(booster.toByteArray("json"));
@@ -231,6 +241,10 @@ class ModelLoggingTest {
     ModelPackage pkg =
         TribuoModels.onnx(lr, "dev.keel.test", 1)
             .withInputExample(TribuoModels.inputExample(lr, firstTwo));
+    // The signature names the tensors of Tribuo's ONNX graph.
+    OnnxMl.GraphProto graph = ((ONNXExportable) lr).exportONNXModel("dev.keel.test", 1).getGraph();
+    assertThat(graph.getInput(0).getName()).isEqualTo("input");
+    assertThat(graph.getOutput(0).getName()).isEqualTo("output");
     ModelSignature sig = pkg.signature().orElseThrow();
     assertThat(sig.inputs())
         .containsExactly(
