@@ -34,9 +34,22 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
    *     string
    */
   public InputExample {
+    if (columns.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new IllegalArgumentException("input example columns: a column name is null");
+    }
     columns = List.copyOf(columns);
     List<List<Object>> copy = new ArrayList<>();
-    for (List<Object> r : rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      List<Object> r = rows.get(i);
+      if (r == null) {
+        throw new IllegalArgumentException("input example row " + i + ": is null");
+      }
+      for (int j = 0; j < r.size(); j++) {
+        if (r.get(j) == null) {
+          throw new IllegalArgumentException(
+              "input example row " + i + " " + columnLabel(columns, j) + ": is null");
+        }
+      }
       copy.add(List.copyOf(r));
     }
     rows = Collections.unmodifiableList(copy);
@@ -222,7 +235,7 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
   }
 
   private static String columnLabel(List<String> columns, int j) {
-    return columns.isEmpty() ? "value " + j : "column '" + columns.get(j) + "'";
+    return j >= columns.size() ? "value " + j : "column '" + columns.get(j) + "'";
   }
 
   /** What MLflow writes in {@code input_example.json}. */

@@ -270,6 +270,11 @@ class ModelPackageTest {
     assertThatThrownBy(() -> InputExample.ofTensor(List.of(List.of(1, Double.NaN))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("value 1");
+    List<Object> withNull = new java.util.ArrayList<>(List.of(1));
+    withNull.add(null);
+    assertThatThrownBy(() -> InputExample.of(List.of("a", "b"), List.of(withNull)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 0 column 'b': is null");
     assertThatThrownBy(() -> InputExample.of(List.of("a"), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least one row");
