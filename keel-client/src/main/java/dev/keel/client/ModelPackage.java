@@ -25,8 +25,9 @@ import java.util.stream.Stream;
  * {@code onnx} or {@code xgboost} flavor plus the {@code python_function} flavor MLflow adds, the
  * Python environment files ({@code conda.yaml}, {@code python_env.yaml}, {@code requirements.txt})
  * and, when given, the signature and the input example ({@code input_example.json}, {@code
- * serving_input_example.json}). Such a package registers unchanged in Keel and in MLflow, and
- * {@code mlflow.pyfunc.load_model} loads it.
+ * serving_input_example.json}). Keel's registry checks such a package at finalize; the files follow
+ * MLflow 2.17's layout so that MLflow's {@code onnx}/{@code xgboost} loaders can read them (Keel's
+ * tests check the layout and the YAML against PyYAML, not against an MLflow install).
  *
  * <pre>{@code
  * ModelPackage pkg = ModelPackage.onnx(Path.of("model.onnx"))
