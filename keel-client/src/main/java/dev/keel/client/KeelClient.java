@@ -1110,7 +1110,7 @@ public final class KeelClient implements AutoCloseable {
 
   /**
    * One page of a model's versions with their lineage (run, experiment, code version, dataset
-   * inputs), newest first as the server orders them.
+   * inputs), in version order as the server lists them.
    *
    * @param maxResults page size; 0 for the server's default (at most 100)
    * @param pageToken {@code ""} for the first page
