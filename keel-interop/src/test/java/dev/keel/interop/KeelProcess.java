@@ -99,7 +99,8 @@ final class KeelProcess implements AutoCloseable {
     }
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+      throw new IllegalStateException(
+          method + " " + path + " -> " + r.statusCode() + ": " + r.body());
     }
     return r.body();
   }
