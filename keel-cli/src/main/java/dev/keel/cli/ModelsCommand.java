@@ -1,12 +1,14 @@
 package dev.keel.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelJson;
 import dev.keel.client.ModelVersion;
 import dev.keel.client.ModelVersionStatus;
 import dev.keel.client.RegisteredModel;
 import dev.keel.client.SecurableUpdate;
+import dev.keel.client.VersionLineage;
 import dev.keel.core.Page;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -223,6 +225,80 @@ final class ModelsCommand {
       ModelVersion v = client.resolve(uri);
       Output out = opts.out();
       out.print(KeelJson.toJson(v), () -> describeVersion(out, v));
+    }
+    return 0;
+  }
+
+  @Command(
+      name = "lineage",
+      description = {
+        "Show where a model's versions came from: source, run (experiment, code version) and the"
+            + " run's datasets, as a tree (all versions unless --version or --max-results).",
+        "-o json prints the server's lineage answer."
+      })
+  int lineage(
+      @Mixin ClientOptions opts,
+      // --version names a model version here, so only --help is mixed in (not -V/--version).
+      @Option(
+              names = {"-h", "--help"},
+              usageHelp = true,
+              description = "Show this help message and exit.")
+          boolean help,
+      @Parameters(paramLabel = "FULL_NAME", description = "catalog.schema.model") String fullName,
+      @Option(names = "--version", paramLabel = "N", description = "Only this version.")
+          Long version,
+      @Option(
+              names = "--max-results",
+              paramLabel = "N",
+              defaultValue = "0",
+              description = "Print one page of at most N versions.")
+          int maxResults,
+      @Option(
+              names = "--page-token",
+              paramLabel = "TOKEN",
+              defaultValue = "",
+              description = "Page to print (from a previous --max-results listing).")
+          String pageToken) {
+    if (maxResults < 0) {
+      throw new IllegalArgumentException("--max-results must not be negative");
+    }
+    if (version != null && version < 1) {
+      throw new IllegalArgumentException("--version must be a positive integer");
+    }
+    if (version != null && (maxResults > 0 || !pageToken.isEmpty())) {
+      throw new IllegalArgumentException(
+          "--version shows one version; drop --max-results/--page-token");
+    }
+    try (KeelClient client = opts.client()) {
+      Output out = opts.out();
+      if (version != null) {
+        VersionLineage l = client.versionLineage(fullName, version);
+        out.print(KeelJson.toJson(l), () -> out.tree(Lineage.model(l.modelFullName(), List.of(l))));
+        return 0;
+      }
+      RegisteredModel m = client.getModel(fullName);
+      List<VersionLineage> items;
+      String next = "";
+      if (maxResults > 0 || !pageToken.isEmpty()) {
+        Page<VersionLineage> page = client.modelLineage(m.fullName(), maxResults, pageToken);
+        items = page.items();
+        next = page.nextPageToken().orElse("");
+      } else {
+        items = client.streamModelLineage(m.fullName()).toList();
+      }
+      ObjectNode json = KeelJson.object();
+      json.put("full_name", m.fullName());
+      json.put("catalog_name", m.catalogName());
+      json.put("schema_name", m.schemaName());
+      json.put("name", m.name());
+      json.set("model_versions", KeelJson.list(items, KeelJson::toJson));
+      if (!next.isEmpty()) {
+        json.put("next_page_token", next);
+      }
+      out.print(json, () -> out.tree(Lineage.model(m.fullName(), items)));
+      if (!next.isEmpty()) {
+        out.hint("More versions: add --page-token " + next);
+      }
     }
     return 0;
   }

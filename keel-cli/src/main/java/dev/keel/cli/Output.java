@@ -96,6 +96,42 @@ final class Output {
     }
   }
 
+  /** A line of a tree and the lines under it. */
+  record Node(String text, List<Node> children) {
+    Node {
+      children = List.copyOf(children);
+    }
+
+    /** A line without children. */
+    static Node leaf(String text) {
+      return new Node(text, List.of());
+    }
+  }
+
+  /**
+   * Prints {@code root} and its descendants as a tree drawn in ASCII ({@code |--}, {@code `--}),
+   * which every terminal encoding shows.
+   */
+  void tree(Node root) {
+    out.println(cellLong(root.text()));
+    for (int i = 0; i < root.children().size(); i++) {
+      branch(root.children().get(i), "", i == root.children().size() - 1);
+    }
+  }
+
+  private void branch(Node n, String prefix, boolean last) {
+    out.println((prefix + (last ? "`-- " : "|-- ") + cellLong(n.text())).stripTrailing());
+    String next = prefix + (last ? "    " : "|   ");
+    for (int i = 0; i < n.children().size(); i++) {
+      branch(n.children().get(i), next, i == n.children().size() - 1);
+    }
+  }
+
+  /** A tree line: control characters replaced, not cut (sources and URIs must stay whole). */
+  private static String cellLong(String v) {
+    return v.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ');
+  }
+
   /** Prints {@code label: value} pairs with the values aligned. */
   void fields(List<String[]> pairs) {
     int width = pairs.stream().mapToInt(p -> p[0].length()).max().orElse(0) + 1;

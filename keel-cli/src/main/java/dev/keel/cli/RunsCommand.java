@@ -1,5 +1,6 @@
 package dev.keel.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.client.DatasetInput;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelClientException;
@@ -8,6 +9,7 @@ import dev.keel.client.Metric;
 import dev.keel.client.NewRun;
 import dev.keel.client.Run;
 import dev.keel.client.RunInfo;
+import dev.keel.client.RunModelVersion;
 import dev.keel.client.RunQuery;
 import dev.keel.client.RunStatus;
 import dev.keel.client.RunUpdate;
@@ -78,6 +80,25 @@ final class RunsCommand {
       Run run = client.createRun(spec);
       Output out = opts.out();
       out.print(KeelJson.toJson(run), () -> describe(out, run));
+    }
+    return 0;
+  }
+
+  @Command(
+      name = "lineage",
+      description = {
+        "List the model versions created from a run (model, version, status, aliases).",
+        "-o json prints the server's answer."
+      },
+      mixinStandardHelpOptions = true)
+  int lineage(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
+    try (KeelClient client = opts.client()) {
+      List<RunModelVersion> versions = client.runLineage(runId);
+      ObjectNode json = KeelJson.object();
+      json.put("run_id", runId);
+      json.set("model_versions", KeelJson.list(versions, KeelJson::toJson));
+      Output out = opts.out();
+      out.print(json, () -> out.tree(Lineage.run(runId, versions)));
     }
     return 0;
   }

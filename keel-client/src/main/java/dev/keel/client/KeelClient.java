@@ -73,6 +73,15 @@ import java.util.stream.Stream;
  * ModelVersion champ = keel.resolve("models:/main.default.fraud@champion");
  * }</pre>
  *
+ * <p>Logging a model to a run in MLflow's layout ({@link ModelPackage}; {@link XGBoostModels} and
+ * {@link TribuoModels} adapt boosters and Tribuo models), registering it, and its lineage:
+ *
+ * <pre>{@code
+ * ModelInfo info = keel.logModel(run.runId(), "model", ModelPackage.onnx(Path.of("model.onnx")));
+ * ModelVersion v = keel.registerModel("main.default.fraud", info);
+ * VersionLineage l = keel.versionLineage("main.default.fraud", v.version());
+ * }</pre>
+ *
  * <p><b>Errors.</b> Every method throws {@link KeelClientException} on failure, carrying the
  * server's {@code error_code}, HTTP status and message; arguments that can never be valid (e.g. an
  * artifact path with a {@code ..} segment) are an {@link IllegalArgumentException}.
@@ -98,6 +107,7 @@ public final class KeelClient implements AutoCloseable {
   private static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_CACHED_ROOTS = 10_000;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+  private static final System.Logger LOG = System.getLogger(KeelClient.class.getName());
 
   private final String baseUrl;
   private final Optional<String> authorization;
@@ -929,6 +939,116 @@ public final class KeelClient implements AutoCloseable {
     return finalizeVersion(m.fullName(), v.version());
   }
 
+  /**
+   * Logs a model to a run's artifacts at {@code artifactPath} in MLflow's layout ({@link
+   * ModelPackage}): writes the package to a temporary directory with the run's id and the path in
+   * its {@code MLmodel}, uploads it, and deletes the temporary copy. Like MLflow's {@code
+   * log_model}, it then appends the model (run id, path, time, uuid, flavors) to the run's {@code
+   * mlflow.log-model.history} tag, best effort as in MLflow's client.
+   *
+   * @param artifactPath where under the run's artifacts, e.g. {@code model}
+   * @return the logged model; its {@link ModelInfo#modelUri()} is {@code runs:/<run_id>/<path>}, a
+   *     source {@link #registerModel(String, ModelInfo)} and {@link #createVersion} accept
+   * @throws IllegalArgumentException for an empty or malformed {@code artifactPath}
+   * @throws KeelClientException {@code NOT_FOUND} if the run does not exist, {@code IO_ERROR} if
+   *     the package cannot be written locally
+   */
+  public ModelInfo logModel(String runId, String artifactPath, ModelPackage model) {
+    Objects.requireNonNull(runId, "runId");
+    Objects.requireNonNull(model, "model");
+    if (runId.isBlank()) {
+      throw new IllegalArgumentException("runId must not be blank");
+    }
+    String path = normalizeArtifactPath(artifactPath, false);
+    artifactRoot(runId); // an unknown run fails before anything is written
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory("keel-model-");
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot create a temporary directory", e);
+    }
+    try {
+      Path dir = tmp.resolve("model");
+      ModelInfo info = model.save(dir, runId, path);
+      uploadArtifacts(runId, path, dir);
+      ModelInfo logged = info.loggedToRun();
+      recordLoggedModel(runId, model.historyEntry(logged));
+      return logged;
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /** The run tag where MLflow lists the models logged to a run (a JSON array). */
+  static final String LOGGED_MODELS_TAG = "mlflow.log-model.history";
+
+  /**
+   * Appends a logged model to the run's {@value #LOGGED_MODELS_TAG} tag, as MLflow's {@code
+   * runs/log-model} does. Like MLflow's client, a refusal (the tag would pass the server's 8000
+   * characters, or holds something that is not a JSON array) leaves the tag as it was and is only
+   * logged: the model itself is already stored.
+   */
+  private void recordLoggedModel(String runId, Map<String, Object> entry) {
+    List<Object> history = new ArrayList<>();
+    Optional<String> previous = getRun(runId).tag(LOGGED_MODELS_TAG);
+    if (previous.isPresent()) {
+      try {
+        JsonNode old = KeelJson.MAPPER.readTree(previous.get());
+        if (old == null || !old.isArray()) {
+          throw new IOException("not a JSON array");
+        }
+        history.addAll(KeelJson.MAPPER.convertValue(old, List.class));
+      } catch (IOException | IllegalArgumentException e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "run {0}: tag {1} is not a JSON array; left unchanged",
+            runId,
+            LOGGED_MODELS_TAG);
+        return;
+      }
+    }
+    history.add(entry);
+    try {
+      setTag(runId, LOGGED_MODELS_TAG, PyJson.compact(history));
+    } catch (KeelClientException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "run {0}: could not record the logged model in tag {1}: {2}",
+          runId,
+          LOGGED_MODELS_TAG,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Registers a model logged with {@link #logModel} as a new version of {@code fullName}: creates
+   * the version with the logged model's {@code runs:/} URI as its source and its run (so the
+   * version's lineage names the run), then finalizes it; the server copies the package into the
+   * version's storage location and checks it. The answer is {@code READY}, or {@code
+   * FAILED_REGISTRATION} with the reason.
+   *
+   * @throws IllegalArgumentException if {@code logged} was saved locally, not logged to a run
+   */
+  public ModelVersion registerModel(String fullName, ModelInfo logged) {
+    if (logged.runId().isEmpty() || !logged.modelUri().startsWith("runs:/")) {
+      throw new IllegalArgumentException(
+          "logged model: " + logged.modelUri() + " was not logged to a run; use logModel");
+    }
+    ModelVersion v = createVersion(fullName, logged.modelUri(), logged.runId());
+    return finalizeVersion(v.modelFullName(), v.version());
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // A leftover temporary directory is not worth failing a logged model for.
+    }
+  }
+
   // =================================================================== aliases
 
   /**
@@ -984,6 +1104,53 @@ public final class KeelClient implements AutoCloseable {
     return u.version().isPresent()
         ? getVersion(u.fullName(), u.version().getAsLong())
         : getAlias(u.fullName(), u.alias().orElseThrow());
+  }
+
+  // =================================================================== lineage
+
+  /**
+   * One page of a model's versions with their lineage (run, experiment, code version, dataset
+   * inputs), in version order as the server lists them.
+   *
+   * @param maxResults page size; 0 for the server's default (at most 100)
+   * @param pageToken {@code ""} for the first page
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model does not exist
+   */
+  public Page<VersionLineage> modelLineage(String fullName, int maxResults, String pageToken) {
+    JsonNode resp =
+        uc("GET", modelPath(fullName) + "/lineage", paging(maxResults, pageToken), null, true);
+    List<VersionLineage> items = new ArrayList<>();
+    resp.path("model_versions").forEach(v -> items.add(KeelJson.versionLineage(v, resp)));
+    return new Page<>(items, nextToken(resp));
+  }
+
+  /** The lineage of every version of a model, across all pages (fetched lazily). */
+  public Stream<VersionLineage> streamModelLineage(String fullName) {
+    return Pages.stream(token -> modelLineage(fullName, 0, token));
+  }
+
+  /**
+   * One version's lineage.
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the model or version does not exist
+   */
+  public VersionLineage versionLineage(String fullName, long version) {
+    JsonNode resp = uc("GET", versionPath(fullName, version) + "/lineage", Map.of(), null, true);
+    return KeelJson.versionLineage(resp, resp);
+  }
+
+  /**
+   * The model versions created from a run, by model name and version (Keel's extension {@code GET
+   * /api/2.1/unity-catalog/lineage/runs/{run_id}}).
+   *
+   * @throws KeelClientException {@code NOT_FOUND} (404) if the run is unknown and no version names
+   *     it
+   */
+  public List<RunModelVersion> runLineage(String runId) {
+    JsonNode resp = uc("GET", "lineage/runs/" + segment(runId, "runId"), Map.of(), null, true);
+    List<RunModelVersion> out = new ArrayList<>();
+    resp.path("model_versions").forEach(v -> out.add(KeelJson.runModelVersion(v)));
+    return out;
   }
 
   private static final Map<String, List<String>> WITH_ALIASES =

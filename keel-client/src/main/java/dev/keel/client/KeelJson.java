@@ -274,6 +274,66 @@ public final class KeelJson {
     return n;
   }
 
+  /**
+   * A version's lineage as the Unity Catalog lineage endpoints write it: {@code full_name}, {@code
+   * catalog_name}, {@code schema_name}, {@code model_name}, {@code version}, {@code status}, {@code
+   * source}, {@code created_at}, {@code aliases}, {@code run}, {@code captured_at}, {@code
+   * datasets}.
+   */
+  public static ObjectNode toJson(VersionLineage l) {
+    ObjectNode n = object();
+    n.put("full_name", l.modelFullName());
+    n.put("catalog_name", l.catalogName());
+    n.put("schema_name", l.schemaName());
+    n.put("model_name", l.modelName());
+    n.put("version", l.version());
+    n.put("status", l.status().name());
+    n.put("source", l.source());
+    n.put("created_at", l.createdAt());
+    ArrayNode al = n.putArray("aliases");
+    l.aliases().forEach(al::add);
+    l.run()
+        .ifPresent(
+            r -> {
+              ObjectNode run = n.putObject("run");
+              run.put("run_id", r.runId());
+              if (!r.experimentId().isEmpty()) {
+                run.put("experiment_id", r.experimentId());
+              }
+              if (!r.codeVersion().isEmpty()) {
+                run.put("code_version", r.codeVersion());
+              }
+            });
+    l.capturedAt().ifPresent(t -> n.put("captured_at", t));
+    ArrayNode ds = n.putArray("datasets");
+    for (LineageDataset d : l.datasets()) {
+      ObjectNode o = ds.addObject();
+      o.put("name", d.name());
+      o.put("digest", d.digest());
+      o.put("source_type", d.sourceType());
+      o.put("source", d.source());
+      if (!d.context().isEmpty()) {
+        o.put("context", d.context());
+      }
+    }
+    return n;
+  }
+
+  /** A version named by a run, as {@code GET /lineage/runs/{run_id}} writes it. */
+  public static ObjectNode toJson(RunModelVersion v) {
+    ObjectNode n = object();
+    n.put("full_name", v.modelFullName());
+    n.put("catalog_name", v.catalogName());
+    n.put("schema_name", v.schemaName());
+    n.put("model_name", v.modelName());
+    n.put("version", v.version());
+    n.put("status", v.status().name());
+    n.put("created_at", v.createdAt());
+    ArrayNode al = n.putArray("aliases");
+    v.aliases().forEach(al::add);
+    return n;
+  }
+
   private static ObjectNode alias(
       String catalog, String schema, String model, String alias, long version) {
     ObjectNode n = object();
@@ -444,6 +504,62 @@ public final class KeelJson {
         text(n, "updated_by"),
         text(n, "id"),
         aliases);
+  }
+
+  /**
+   * One entry of a lineage answer; the model's names come from {@code n} when it has them (the
+   * version endpoint), else from {@code model} (the model endpoint's top level).
+   */
+  static VersionLineage versionLineage(JsonNode n, JsonNode model) {
+    JsonNode names = n.has("catalog_name") ? n : model;
+    String modelName = names.has("model_name") ? text(names, "model_name") : text(names, "name");
+    Optional<LineageRun> run = Optional.empty();
+    JsonNode r = n.path("run");
+    if (r.isObject() && !text(r, "run_id").isEmpty()) {
+      run =
+          Optional.of(
+              new LineageRun(text(r, "run_id"), text(r, "experiment_id"), text(r, "code_version")));
+    }
+    List<LineageDataset> datasets = new ArrayList<>();
+    n.path("datasets")
+        .forEach(
+            d ->
+                datasets.add(
+                    new LineageDataset(
+                        text(d, "name"),
+                        text(d, "digest"),
+                        text(d, "source_type"),
+                        text(d, "source"),
+                        text(d, "context"))));
+    return new VersionLineage(
+        text(names, "catalog_name"),
+        text(names, "schema_name"),
+        modelName,
+        int64(n, "version").orElse(0),
+        versionStatus(text(n, "status")),
+        text(n, "source"),
+        int64(n, "created_at").orElse(0),
+        stringList(n.path("aliases")),
+        run,
+        int64(n, "captured_at"),
+        datasets);
+  }
+
+  static RunModelVersion runModelVersion(JsonNode n) {
+    return new RunModelVersion(
+        text(n, "catalog_name"),
+        text(n, "schema_name"),
+        text(n, "model_name"),
+        int64(n, "version").orElse(0),
+        versionStatus(text(n, "status")),
+        int64(n, "created_at").orElse(0),
+        stringList(n.path("aliases")));
+  }
+
+  private static List<String> stringList(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(a -> out.add(a.isValueNode() ? a.asText() : text(a, "alias_name")));
+    return out;
   }
 
   static AliasMove aliasMove(JsonNode n) {

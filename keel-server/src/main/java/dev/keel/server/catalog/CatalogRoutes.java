@@ -6,6 +6,7 @@ import static dev.keel.server.http.Privilege.READ;
 import static dev.keel.server.http.SecurableType.CATALOG;
 import static dev.keel.server.http.SecurableType.METASTORE;
 import static dev.keel.server.http.SecurableType.SCHEMA;
+import static dev.keel.server.http.UnityCatalogErrors.uc;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
@@ -26,7 +27,6 @@ import dev.keel.server.http.Json;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Routes;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -59,25 +59,6 @@ public final class CatalogRoutes {
         PATCH, PREFIX + "/schemas/{full_name}", Access.of(SCHEMA, MANAGE), uc(this::updateSchema));
     r.add(
         DELETE, PREFIX + "/schemas/{full_name}", Access.of(SCHEMA, MANAGE), uc(this::deleteSchema));
-  }
-
-  /** Answers in Unity Catalog's error dialect. */
-  static Handler uc(Handler h) {
-    return ctx -> {
-      try {
-        h.handle(ctx);
-      } catch (KeelException e) {
-        ErrorCode code =
-            switch (e.code()) {
-              case INVALID_PARAMETER_VALUE, BAD_REQUEST, MALFORMED_REQUEST ->
-                  ErrorCode.INVALID_ARGUMENT;
-              case RESOURCE_DOES_NOT_EXIST -> ErrorCode.NOT_FOUND;
-              case RESOURCE_ALREADY_EXISTS -> ErrorCode.ALREADY_EXISTS;
-              default -> e.code();
-            };
-        throw code == e.code() ? e : new KeelException(code, e.getMessage(), e);
-      }
-    };
   }
 
   // ---------------------------------------------------------------- catalogs

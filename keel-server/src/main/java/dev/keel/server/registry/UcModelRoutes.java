@@ -7,6 +7,7 @@ import static dev.keel.server.http.Privilege.READ;
 import static dev.keel.server.http.SecurableType.REGISTERED_MODEL;
 import static dev.keel.server.http.SecurableType.RUN;
 import static dev.keel.server.http.SecurableType.SCHEMA;
+import static dev.keel.server.http.UnityCatalogErrors.uc;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
@@ -27,7 +28,6 @@ import dev.keel.server.http.Json;
 import dev.keel.server.http.Request;
 import dev.keel.server.http.Routes;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.util.Map;
 import java.util.Optional;
 
@@ -79,25 +79,6 @@ public final class UcModelRoutes {
     r.add(GET, model + "/lineage", read, uc(this::modelLineage));
     r.add(GET, version + "/lineage", read, uc(this::versionLineage));
     r.add(GET, PREFIX + "/lineage/runs/{run_id}", Access.of(RUN, READ), uc(this::runLineage));
-  }
-
-  /** Answers in Unity Catalog's error dialect. */
-  static Handler uc(Handler h) {
-    return ctx -> {
-      try {
-        h.handle(ctx);
-      } catch (KeelException e) {
-        ErrorCode code =
-            switch (e.code()) {
-              case INVALID_PARAMETER_VALUE, BAD_REQUEST, MALFORMED_REQUEST ->
-                  ErrorCode.INVALID_ARGUMENT;
-              case RESOURCE_DOES_NOT_EXIST -> ErrorCode.NOT_FOUND;
-              case RESOURCE_ALREADY_EXISTS -> ErrorCode.ALREADY_EXISTS;
-              default -> e.code();
-            };
-        throw code == e.code() ? e : new KeelException(code, e.getMessage(), e);
-      }
-    };
   }
 
   // ---------------------------------------------------------------- models

@@ -6,6 +6,7 @@ import static dev.keel.server.http.Privilege.MANAGE;
 import static dev.keel.server.http.Privilege.READ;
 import static dev.keel.server.http.SecurableType.SCHEMA;
 import static dev.keel.server.http.SecurableType.TABLE;
+import static dev.keel.server.http.UnityCatalogErrors.uc;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
@@ -31,7 +32,6 @@ import dev.keel.tables.TableSpec;
 import dev.keel.tables.WriteMode;
 import dev.keel.tables.WriteResult;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,25 +86,6 @@ public final class TableRoutes {
     r.add(GET, KEEL + "/{full_name}/preview", read, uc(this::preview));
     r.add(GET, KEEL + "/{full_name}/history", read, uc(this::history));
     r.add(GET, KEEL + "/{full_name}/count", read, uc(this::count));
-  }
-
-  /** Answers in Unity Catalog's error dialect. */
-  static Handler uc(Handler h) {
-    return ctx -> {
-      try {
-        h.handle(ctx);
-      } catch (KeelException e) {
-        ErrorCode code =
-            switch (e.code()) {
-              case INVALID_PARAMETER_VALUE, BAD_REQUEST, MALFORMED_REQUEST ->
-                  ErrorCode.INVALID_ARGUMENT;
-              case RESOURCE_DOES_NOT_EXIST -> ErrorCode.NOT_FOUND;
-              case RESOURCE_ALREADY_EXISTS -> ErrorCode.ALREADY_EXISTS;
-              default -> e.code();
-            };
-        throw code == e.code() ? e : new KeelException(code, e.getMessage(), e);
-      }
-    };
   }
 
   // ------------------------------------------------------------------ Unity Catalog
