@@ -393,6 +393,9 @@ final class Planner {
     String keysOut = keysOut(entity.size());
     String where = ts == null ? "" : " WHERE " + Sql.id(ts) + " IS NOT NULL";
     String tCol = t == null ? null : "s." + Sql.id(t);
+    boolean asofOnOrder = t != null && !avail && ts != null;
+    String matched = asofOnOrder ? f + ".o IS NOT NULL" : f + ".m IS NOT NULL";
+    String eventOf = asofOnOrder ? f + ".o.e" : f + ".e";
     if (t != null && avail) {
       // Eligible rows change with t: a row counts from greatest(event, ingestion) on. The winner
       // at t is the running arg-max (by event, ingestion, read order) over rows ordered by that
@@ -440,8 +443,9 @@ final class Planner {
         probe.append(", 'i': 9223372036854775807::BIGINT");
       }
       probe.append(", 'r': 9223372036854775807::BIGINT} END");
-      StringBuilder sel = new StringBuilder(keySel).append("TRUE AS m, ").append(Sql.id(ts));
-      sel.append(" AS e, ").append(order).append(" AS o");
+      // The right side carries only keys, the order struct and the features (every extra column
+      // is sorted along with 5M rows): "matched" is o IS NOT NULL, the event time is o.e.
+      StringBuilder sel = new StringBuilder(keySel).append(order).append(" AS o");
       for (int j = 0; j < features.size(); j++) {
         sel.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
       }
@@ -481,9 +485,9 @@ final class Planner {
     String inWindow = null;
     if (l.lookbackWindow().isPresent()) {
       long micros = toMicros(p, l.lookbackWindow().get());
-      inWindow = f + ".e >= " + tCol + " - to_microseconds(" + micros + "::BIGINT)";
+      inWindow = eventOf + " >= " + tCol + " - to_microseconds(" + micros + "::BIGINT)";
     }
-    String present = f + ".m IS NOT NULL" + (inWindow == null ? "" : " AND " + inWindow);
+    String present = matched + (inWindow == null ? "" : " AND " + inWindow);
     for (int j = 0; j < features.size(); j++) {
       String feat = features.get(j);
       String name = l.outputName(feat);
@@ -511,8 +515,9 @@ final class Planner {
       String base = indicatorBase(i);
       String status =
           "CASE WHEN "
-              + f
-              + ".m IS NULL THEN 'MISSING'"
+              + "NOT ("
+              + matched
+              + ") THEN 'MISSING'"
               + (inWindow == null ? "" : " WHEN NOT (" + inWindow + ") THEN 'OUTSIDE_WINDOW'")
               + " ELSE 'PRESENT' END";
       indicators.add(new Out(base + "__status", status, "VARCHAR"));
