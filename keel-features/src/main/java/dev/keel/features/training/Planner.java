@@ -397,44 +397,65 @@ final class Planner {
     String matched = asofOnOrder ? f + ".o IS NOT NULL" : f + ".m IS NOT NULL";
     String eventOf = asofOnOrder ? f + ".o.e" : f + ".e";
     if (t != null && avail) {
-      // Eligible rows change with t: a row counts from greatest(event, ingestion) on. The winner
-      // at t is the running arg-max (by event, ingestion, read order) over rows ordered by that
-      // availability time, which an ASOF join then picks per spine row.
+      // Eligible rows change with t: a row counts from a = greatest(event, ingestion) on. The
+      // winner at t is the maximum (by event, ingestion, read order) over rows with a <= t. Only
+      // "record" rows, whose order beats every row before them by a, can ever win; an ASOF join
+      // on (a, order) then picks, per spine row, the greatest record at or before (t, +inf),
+      // which is that maximum (see docs/features.md).
       String a = ts == null ? Sql.id(ing) : "greatest(" + Sql.id(ts) + ", " + Sql.id(ing) + ")";
+      StringBuilder inner = new StringBuilder(keySel);
+      inner.append(a).append(" AS a, ").append(order).append(" AS o");
+      if (ts != null) {
+        inner.append(", ").append(Sql.id(ts)).append(" AS e");
+      }
+      for (int j = 0; j < features.size(); j++) {
+        inner.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
+      }
+      inner
+          .append(", max(")
+          .append(order)
+          .append(") OVER (PARTITION BY ")
+          .append(keyPart)
+          .append(" ORDER BY ")
+          .append(a)
+          .append(" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rm");
+      StringBuilder outer = new StringBuilder(keysOut).append("{'a': a, 'o': o} AS ao, TRUE AS m");
+      if (ts != null) {
+        outer.append(", e");
+      }
+      for (int j = 0; j < features.size(); j++) {
+        outer.append(", v").append(j);
+      }
       ctes.add(
           f
               + " AS (SELECT "
-              + keysOut
-              + "a, "
-              + flat
+              + outer
               + " FROM (SELECT "
-              + keySel
-              + a
-              + " AS a, arg_max("
-              + values
-              + ", "
-              + order
-              + ") OVER (PARTITION BY "
-              + keyPart
-              + " ORDER BY "
-              + a
-              + " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS w FROM "
+              + inner
+              + " FROM "
               + rel
               + " WHERE "
               + Sql.id(ing)
               + " IS NOT NULL"
               + (ts == null ? "" : " AND " + Sql.id(ts) + " IS NOT NULL")
-              + "))");
+              + ") WHERE o = rm)");
+      StringBuilder probe =
+          new StringBuilder(
+              "CASE WHEN " + tCol + " IS NULL THEN NULL ELSE {'a': " + tCol + ", 'o': {");
+      if (ts != null) {
+        probe.append("'e': 'infinity'::TIMESTAMPTZ, ");
+      }
+      probe.append("'i': 9223372036854775807::BIGINT, 'r': 9223372036854775807::BIGINT}} END");
       joins
           .append("\nASOF LEFT JOIN ")
           .append(f)
           .append(" ON ")
           .append(keyOn)
           .append(" AND ")
-          .append(tCol)
+          .append(probe)
           .append(" >= ")
           .append(f)
-          .append(".a");
+          .append(".ao");
     } else if (t != null && ts != null) {
       // Latest (event, ingestion, read order) at or before (t, +inf, +inf): one ASOF join.
       StringBuilder probe = new StringBuilder("CASE WHEN " + tCol + " IS NULL THEN NULL ELSE {");
