@@ -54,7 +54,8 @@ final class TrainingSetBench {
           args.integer("reps", 3),
           args.integer("threads", Runtime.getRuntime().availableProcessors()),
           args.string("python", "/usr/bin/python3"),
-          args.string("pandas-script", ""));
+          args.string("pandas-script", ""),
+          args.flag("skip-baselines"));
     }
   }
 
@@ -123,7 +124,7 @@ final class TrainingSetBench {
           times[times.length - 1],
           cfg.reps());
       System.out.println("load: " + Machine.loadAverage());
-      if (!avail) {
+      if (!avail && !cfg.skipBaselines()) {
         rawAsof(data, workDir, cfg);
         pandas(data, cfg, median, c);
       }

@@ -399,12 +399,15 @@ final class Planner {
     if (t != null && avail) {
       // Eligible rows change with t: a row counts from a = greatest(event, ingestion) on. The
       // winner at t is the maximum (by event, ingestion, read order) over rows with a <= t. Only
-      // "record" rows, whose order beats every row before them by a, can ever win; an ASOF join
-      // on (a, order) then picks, per spine row, the greatest record at or before (t, +inf),
-      // which is that maximum (see docs/features.md).
+      // "record" rows, whose rank in that order beats every row before them by a, can ever win;
+      // an ASOF join on (a, rank) then picks, per spine row, the greatest record at or before
+      // (t, +inf), which is that maximum (see docs/features.md).
       String a = ts == null ? Sql.id(ing) : "greatest(" + Sql.id(ts) + ", " + Sql.id(ing) + ")";
+      // rank: the row's place in the rule-2 order within its key (a scalar: running maxima of
+      // structs are slow in DuckDB's window operator).
+      String orderBy = (ts == null ? "" : Sql.id(ts) + ", ") + ingKey + ", " + tiebreak;
       StringBuilder inner = new StringBuilder(keySel);
-      inner.append(a).append(" AS a, ").append(order).append(" AS o");
+      inner.append(a).append(" AS a");
       if (ts != null) {
         inner.append(", ").append(Sql.id(ts)).append(" AS e");
       }
@@ -412,14 +415,12 @@ final class Planner {
         inner.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
       }
       inner
-          .append(", max(")
-          .append(order)
-          .append(") OVER (PARTITION BY ")
+          .append(", row_number() OVER (PARTITION BY ")
           .append(keyPart)
           .append(" ORDER BY ")
-          .append(a)
-          .append(" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS rm");
-      StringBuilder outer = new StringBuilder(keysOut).append("{'a': a, 'o': o} AS ao, TRUE AS m");
+          .append(orderBy)
+          .append(") AS p");
+      StringBuilder outer = new StringBuilder(keysOut).append("{'a': a, 'p': p} AS ap, TRUE AS m");
       if (ts != null) {
         outer.append(", e");
       }
@@ -430,7 +431,9 @@ final class Planner {
           f
               + " AS (SELECT "
               + outer
-              + " FROM (SELECT "
+              + " FROM (SELECT *, max(p) OVER (PARTITION BY "
+              + keysOut.substring(0, keysOut.length() - 2)
+              + " ORDER BY a ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS pm FROM (SELECT "
               + inner
               + " FROM "
               + rel
@@ -438,14 +441,13 @@ final class Planner {
               + Sql.id(ing)
               + " IS NOT NULL"
               + (ts == null ? "" : " AND " + Sql.id(ts) + " IS NOT NULL")
-              + ") WHERE o = rm)");
-      StringBuilder probe =
-          new StringBuilder(
-              "CASE WHEN " + tCol + " IS NULL THEN NULL ELSE {'a': " + tCol + ", 'o': {");
-      if (ts != null) {
-        probe.append("'e': 'infinity'::TIMESTAMPTZ, ");
-      }
-      probe.append("'i': 9223372036854775807::BIGINT, 'r': 9223372036854775807::BIGINT}} END");
+              + ")) WHERE p = pm)");
+      String probe =
+          "CASE WHEN "
+              + tCol
+              + " IS NULL THEN NULL ELSE {'a': "
+              + tCol
+              + ", 'p': 9223372036854775807::BIGINT} END";
       joins
           .append("\nASOF LEFT JOIN ")
           .append(f)
@@ -455,7 +457,7 @@ final class Planner {
           .append(probe)
           .append(" >= ")
           .append(f)
-          .append(".ao");
+          .append(".ap");
     } else if (t != null && ts != null) {
       // Latest (event, ingestion, read order) at or before (t, +inf, +inf): one ASOF join.
       StringBuilder probe = new StringBuilder("CASE WHEN " + tCol + " IS NULL THEN NULL ELSE {");
