@@ -45,7 +45,8 @@ final class TrainingSetBench {
       int reps,
       int threads,
       String python,
-      String pandasScript) {
+      String pandasScript,
+      boolean skipBaselines) {
     static Config from(Args args) {
       return new Config(
           args.integer("spine-rows", 1_000_000),
