@@ -52,7 +52,8 @@ public final class Bench {
                   feature store: point-in-time training set of --spine-rows=1000000 rows, 3
                   lookups into 3 tables of --entities=100000 x --timestamps=50 rows (--reps=3
                   after a warm-up, --threads=<cores>), then the pandas baseline
-                  (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py)
+                  (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py;
+                  --skip-baselines skips it and the raw-ASOF floor)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)

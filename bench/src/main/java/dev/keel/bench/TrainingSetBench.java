@@ -45,7 +45,8 @@ final class TrainingSetBench {
       int reps,
       int threads,
       String python,
-      String pandasScript) {
+      String pandasScript,
+      boolean skipBaselines) {
     static Config from(Args args) {
       return new Config(
           args.integer("spine-rows", 1_000_000),
@@ -54,7 +55,8 @@ final class TrainingSetBench {
           args.integer("reps", 3),
           args.integer("threads", Runtime.getRuntime().availableProcessors()),
           args.string("python", "/usr/bin/python3"),
-          args.string("pandas-script", ""));
+          args.string("pandas-script", ""),
+          args.flag("skip-baselines"));
     }
   }
 
@@ -123,10 +125,70 @@ final class TrainingSetBench {
           times[times.length - 1],
           cfg.reps());
       System.out.println("load: " + Machine.loadAverage());
-      if (!avail) {
+      if (!avail && !cfg.skipBaselines()) {
+        rawAsof(data, workDir, cfg);
         pandas(data, cfg, median, c);
       }
     }
+  }
+
+  /**
+   * The floor under this machine's load: the same three joins as one hand-written DuckDB query with
+   * a plain ASOF on the event time (no ingestion-time tie-break, no read-order tie-break), written
+   * to Parquet, timed like the engine. Not exact when event times tie; context only.
+   */
+  private static void rawAsof(Path data, Path workDir, Config cfg) throws SQLException {
+    StringBuilder q = new StringBuilder("SELECT s.*");
+    StringBuilder from =
+        new StringBuilder(" FROM read_parquet('" + data.resolve("spine.parquet") + "') s");
+    for (int i = 0; i < 3; i++) {
+      String prefix = TABLES[i].substring(0, TABLES[i].indexOf('_'));
+      for (String f : List.of("f1", "f2", "f3")) {
+        q.append(", t")
+            .append(i)
+            .append('.')
+            .append(f)
+            .append(" AS ")
+            .append(prefix)
+            .append('_')
+            .append(f);
+      }
+      from.append(" ASOF LEFT JOIN read_parquet('")
+          .append(data.resolve(TABLES[i] + ".parquet"))
+          .append("') t")
+          .append(i)
+          .append(" ON s.")
+          .append(KEYS[i])
+          .append(" = t")
+          .append(i)
+          .append(".entity_id AND s.event_time >= t")
+          .append(i)
+          .append(".event_time");
+    }
+    String sql =
+        "COPY ("
+            + q
+            + from
+            + " ORDER BY s.row_id) TO '"
+            + workDir.resolve("raw.parquet")
+            + "' (FORMAT parquet, COMPRESSION zstd)";
+    double[] times = new double[cfg.reps()];
+    try (Connection c = duck();
+        Statement s = c.createStatement()) {
+      s.execute("SET threads = " + cfg.threads());
+      for (int i = -1; i < cfg.reps(); i++) {
+        long t0 = System.nanoTime();
+        s.execute(sql);
+        if (i >= 0) {
+          times[i] = (System.nanoTime() - t0) / 1e9;
+        }
+      }
+    }
+    Arrays.sort(times);
+    System.out.printf(
+        "raw DuckDB, plain ASOF on event time only (not exact on ties; the floor on this machine"
+            + " now): median %.3f s (min %.3f, max %.3f)%n",
+        times[times.length / 2], times[0], times[times.length - 1]);
   }
 
   private record Check(long rows, double sum1, long n1, double sum3, long n3) {}

@@ -393,45 +393,71 @@ final class Planner {
     String keysOut = keysOut(entity.size());
     String where = ts == null ? "" : " WHERE " + Sql.id(ts) + " IS NOT NULL";
     String tCol = t == null ? null : "s." + Sql.id(t);
+    boolean asofOnOrder = t != null && !avail && ts != null;
+    String matched = asofOnOrder ? f + ".o IS NOT NULL" : f + ".m IS NOT NULL";
+    String eventOf = asofOnOrder ? f + ".o.e" : f + ".e";
     if (t != null && avail) {
-      // Eligible rows change with t: a row counts from greatest(event, ingestion) on. The winner
-      // at t is the running arg-max (by event, ingestion, read order) over rows ordered by that
-      // availability time, which an ASOF join then picks per spine row.
+      // Eligible rows change with t: a row counts from a = greatest(event, ingestion) on. The
+      // winner at t is the maximum (by event, ingestion, read order) over rows with a <= t. Only
+      // "record" rows, whose rank in that order beats every row before them by a, can ever win;
+      // an ASOF join on (a, rank) then picks, per spine row, the greatest record at or before
+      // (t, +inf), which is that maximum (see docs/features.md).
       String a = ts == null ? Sql.id(ing) : "greatest(" + Sql.id(ts) + ", " + Sql.id(ing) + ")";
+      // rank: the row's place in the rule-2 order within its key (a scalar: running maxima of
+      // structs are slow in DuckDB's window operator).
+      String orderBy = (ts == null ? "" : Sql.id(ts) + ", ") + ingKey + ", " + tiebreak;
+      StringBuilder inner = new StringBuilder(keySel);
+      inner.append(a).append(" AS a");
+      if (ts != null) {
+        inner.append(", ").append(Sql.id(ts)).append(" AS e");
+      }
+      for (int j = 0; j < features.size(); j++) {
+        inner.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
+      }
+      inner
+          .append(", row_number() OVER (PARTITION BY ")
+          .append(keyPart)
+          .append(" ORDER BY ")
+          .append(orderBy)
+          .append(") AS p");
+      StringBuilder outer = new StringBuilder(keysOut).append("{'a': a, 'p': p} AS ap, TRUE AS m");
+      if (ts != null) {
+        outer.append(", e");
+      }
+      for (int j = 0; j < features.size(); j++) {
+        outer.append(", v").append(j);
+      }
       ctes.add(
           f
               + " AS (SELECT "
-              + keysOut
-              + "a, "
-              + flat
-              + " FROM (SELECT "
-              + keySel
-              + a
-              + " AS a, arg_max("
-              + values
-              + ", "
-              + order
-              + ") OVER (PARTITION BY "
-              + keyPart
-              + " ORDER BY "
-              + a
-              + " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS w FROM "
+              + outer
+              + " FROM (SELECT *, max(p) OVER (PARTITION BY "
+              + keysOut.substring(0, keysOut.length() - 2)
+              + " ORDER BY a ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS pm FROM (SELECT "
+              + inner
+              + " FROM "
               + rel
               + " WHERE "
               + Sql.id(ing)
               + " IS NOT NULL"
               + (ts == null ? "" : " AND " + Sql.id(ts) + " IS NOT NULL")
-              + "))");
+              + ")) WHERE p = pm)");
+      String probe =
+          "CASE WHEN "
+              + tCol
+              + " IS NULL THEN NULL ELSE {'a': "
+              + tCol
+              + ", 'p': 9223372036854775807::BIGINT} END";
       joins
           .append("\nASOF LEFT JOIN ")
           .append(f)
           .append(" ON ")
           .append(keyOn)
           .append(" AND ")
-          .append(tCol)
+          .append(probe)
           .append(" >= ")
           .append(f)
-          .append(".a");
+          .append(".ap");
     } else if (t != null && ts != null) {
       // Latest (event, ingestion, read order) at or before (t, +inf, +inf): one ASOF join.
       StringBuilder probe = new StringBuilder("CASE WHEN " + tCol + " IS NULL THEN NULL ELSE {");
@@ -440,8 +466,9 @@ final class Planner {
         probe.append(", 'i': 9223372036854775807::BIGINT");
       }
       probe.append(", 'r': 9223372036854775807::BIGINT} END");
-      StringBuilder sel = new StringBuilder(keySel).append("TRUE AS m, ").append(Sql.id(ts));
-      sel.append(" AS e, ").append(order).append(" AS o");
+      // The right side carries only keys, the order struct and the features (every extra column
+      // is sorted along with 5M rows): "matched" is o IS NOT NULL, the event time is o.e.
+      StringBuilder sel = new StringBuilder(keySel).append(order).append(" AS o");
       for (int j = 0; j < features.size(); j++) {
         sel.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
       }
@@ -481,9 +508,9 @@ final class Planner {
     String inWindow = null;
     if (l.lookbackWindow().isPresent()) {
       long micros = toMicros(p, l.lookbackWindow().get());
-      inWindow = f + ".e >= " + tCol + " - to_microseconds(" + micros + "::BIGINT)";
+      inWindow = eventOf + " >= " + tCol + " - to_microseconds(" + micros + "::BIGINT)";
     }
-    String present = f + ".m IS NOT NULL" + (inWindow == null ? "" : " AND " + inWindow);
+    String present = matched + (inWindow == null ? "" : " AND " + inWindow);
     for (int j = 0; j < features.size(); j++) {
       String feat = features.get(j);
       String name = l.outputName(feat);
@@ -511,8 +538,9 @@ final class Planner {
       String base = indicatorBase(i);
       String status =
           "CASE WHEN "
-              + f
-              + ".m IS NULL THEN 'MISSING'"
+              + "NOT ("
+              + matched
+              + ") THEN 'MISSING'"
               + (inWindow == null ? "" : " WHEN NOT (" + inWindow + ") THEN 'OUTSIDE_WINDOW'")
               + " ELSE 'PRESENT' END";
       indicators.add(new Out(base + "__status", status, "VARCHAR"));

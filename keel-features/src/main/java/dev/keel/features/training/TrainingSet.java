@@ -43,6 +43,7 @@ public final class TrainingSet implements AutoCloseable {
   private final List<Column> columns;
   private final Map<String, Long> snapshotIds;
   private final long rowCount;
+  private final Set<Connection> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   TrainingSet(
       Connection conn,
@@ -155,10 +156,14 @@ public final class TrainingSet implements AutoCloseable {
     ResultSet rs;
     try {
       reader = conn.unwrap(DuckDBConnection.class).duplicate();
+      readers.add(reader);
       s = reader.createStatement();
       rs = s.executeQuery(query);
     } catch (SQLException e) {
       closeQuietly(s, reader);
+      if (reader != null) {
+        readers.remove(reader);
+      }
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "Reading the training set failed: " + e.getMessage(), e);
     }
@@ -208,7 +213,11 @@ public final class TrainingSet implements AutoCloseable {
     return StreamSupport.stream(
             Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
             false)
-        .onClose(() -> closeQuietly(rs, st, r));
+        .onClose(
+            () -> {
+              closeQuietly(rs, st, r);
+              readers.remove(r);
+            });
   }
 
   private static void closeQuietly(AutoCloseable... cs) {
@@ -226,6 +235,10 @@ public final class TrainingSet implements AutoCloseable {
   /** Closes the DuckDB database (and any open row stream). */
   @Override
   public void close() {
+    for (Connection r : readers) {
+      closeQuietly(r);
+    }
+    readers.clear();
     try {
       conn.close();
     } catch (SQLException e) {

@@ -216,4 +216,23 @@ class TrainingSetOutputTest {
         .hasMessageContaining("already registered");
     assertThat(Optional.of(bad.get("oops").orElseThrow().outputType())).contains(ColumnType.DOUBLE);
   }
+
+  @Test
+  void two_row_streams_read_independently_and_closing_the_set_ends_an_open_one() throws Exception {
+    TrainingSetEngine engine =
+        new TrainingSetEngine(
+            new StaticFeatureSourceResolver(snapshots()),
+            registry,
+            TrainingSetEngine.Options.defaults());
+    TrainingSet set = engine.build(spec());
+    Stream<List<Object>> a = set.rows();
+    java.util.Iterator<List<Object>> ia = a.iterator();
+    assertThat(ia.next().get(0)).isEqualTo(1L);
+    try (Stream<List<Object>> b = set.rows()) {
+      assertThat(b.map(r -> r.get(0)).toList()).containsExactly(1L, 2L, 1L);
+    }
+    assertThat(ia.next().get(0)).isEqualTo(2L);
+    set.close();
+    a.close();
+  }
 }
