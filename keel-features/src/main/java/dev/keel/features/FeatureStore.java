@@ -545,13 +545,9 @@ public final class FeatureStore {
                 + l.lookupKeys());
       }
     }
-    String json =
-        TrainingSetSpec.of(
-                Spine.rows(
-                    List.of(new Spine.Column("_", dev.keel.features.training.ColumnType.BIGINT)),
-                    List.of()),
-                lookups)
-            .toJson();
+    com.fasterxml.jackson.databind.node.ArrayNode a = JSON.createArrayNode();
+    lookups.forEach(l -> a.add(l.toJson()));
+    String json = a.toString();
     long now = clock.millis();
     meta.createSpec(
         new FeatureMetadataStore.StoredSpec(
@@ -582,12 +578,25 @@ public final class FeatureStore {
     }
   }
 
+  private static List<FeatureLookup> lookupsFromJson(String json) {
+    try {
+      JsonNode a = JSON.readTree(json);
+      List<FeatureLookup> out = new ArrayList<>();
+      for (int i = 0; i < a.size(); i++) {
+        out.add(FeatureLookup.fromJson(a.get(i), "lookups[" + i + "]"));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static FeatureSpecInfo specInfo(FeatureMetadataStore.StoredSpec s) {
     return new FeatureSpecInfo(
         s.catalogName(),
         s.schemaName(),
         s.name(),
-        TrainingSetSpec.fromJson(s.lookupsJson()).lookups(),
+        lookupsFromJson(s.lookupsJson()),
         s.comment(),
         s.owner(),
         s.createdAt(),

@@ -42,13 +42,13 @@ public record FeatureLookup(
     featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
     lookupKeys = lookupKeys == null ? List.of() : List.copyOf(lookupKeys);
     if (lookupKeys.isEmpty()) {
-      throw KeelException.invalid("lookupKeys: the lookup into '" + table + "' needs lookup keys");
+      throw KeelException.invalid("lookup_key: the lookup into '" + table + "' needs lookup keys");
     }
     timestampLookupKey = timestampLookupKey == null ? Optional.empty() : timestampLookupKey;
     lookbackWindow = lookbackWindow == null ? Optional.empty() : lookbackWindow;
     if (lookbackWindow.isPresent() && lookbackWindow.get().isNegative()) {
       throw KeelException.invalid(
-          "lookbackWindow: must not be negative (got " + lookbackWindow.get() + ")");
+          "lookback_window: must not be negative (got " + lookbackWindow.get() + ")");
     }
     renameOutputs = renameOutputs == null ? Map.of() : Map.copyOf(renameOutputs);
     for (Map.Entry<String, Object> e :
@@ -56,7 +56,7 @@ public record FeatureLookup(
       Object v = e.getValue();
       if (!(v instanceof Number || v instanceof String || v instanceof Boolean)) {
         throw KeelException.invalid(
-            "defaultValues."
+            "default_values."
                 + e.getKey()
                 + ": a default must be a number, string or boolean (got "
                 + (v == null ? "null" : v.getClass().getSimpleName())
@@ -135,5 +135,18 @@ public record FeatureLookup(
   /** The output name of {@code feature}. */
   public String outputName(String feature) {
     return renameOutputs.getOrDefault(feature, feature);
+  }
+
+  /** This lookup as JSON, in Databricks' {@code FeatureLookup} field names (snake_case). */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    return SpecJson.lookup(this);
+  }
+
+  /**
+   * Reads a lookup from JSON ({@link #toJson()}'s shape; {@code lookup_key} may be one column,
+   * {@code lookback_window} a number of seconds); errors name {@code field}.
+   */
+  public static FeatureLookup fromJson(com.fasterxml.jackson.databind.JsonNode json, String field) {
+    return SpecJson.lookup(json, field);
   }
 }

@@ -17,12 +17,23 @@ public record OnDemandFeature(
   /** Requires a function and an output name. */
   public OnDemandFeature {
     if (function == null || function.isBlank()) {
-      throw KeelException.invalid("onDemand.function: an on-demand feature needs a function name");
+      throw KeelException.invalid("on_demand.udf_name: an on-demand feature needs a function name");
     }
     if (outputName == null || outputName.isBlank()) {
       throw KeelException.invalid(
-          "onDemand.outputName: on-demand feature '" + function + "' needs an output name");
+          "on_demand.output_name: on-demand feature '" + function + "' needs an output name");
     }
     inputBindings = inputBindings == null ? Map.of() : Map.copyOf(inputBindings);
+  }
+
+  /** This feature as JSON: {@code udf_name}, {@code input_bindings}, {@code output_name}. */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    return SpecJson.onDemand(this);
+  }
+
+  /** Reads {@link #toJson()}'s shape; errors name {@code field}. */
+  public static OnDemandFeature fromJson(
+      com.fasterxml.jackson.databind.JsonNode json, String field) {
+    return SpecJson.onDemand(json, field);
   }
 }

@@ -91,7 +91,7 @@ final class Planner {
     List<List<String>> fnInputs = new ArrayList<>();
     for (int i = 0; i < spec.onDemand().size(); i++) {
       OnDemandFeature f = spec.onDemand().get(i);
-      String p = "onDemand[" + i + "]";
+      String p = "on_demand[" + i + "]";
       OnDemandRegistry.Registered r =
           registry
               .get(f.function())
@@ -105,7 +105,7 @@ final class Planner {
       for (String b : f.inputBindings().keySet()) {
         if (!r.parameters().contains(b)) {
           throw KeelException.invalid(
-              p + ".inputBindings: function '" + f.function() + "' has no parameter '" + b + "'");
+              p + ".input_bindings: function '" + f.function() + "' has no parameter '" + b + "'");
         }
       }
       List<String> inputs = new ArrayList<>();
@@ -114,7 +114,7 @@ final class Planner {
         if (col == null) {
           throw KeelException.invalid(
               p
-                  + ".inputBindings: parameter '"
+                  + ".input_bindings: parameter '"
                   + param
                   + "' of '"
                   + f.function()
@@ -123,7 +123,7 @@ final class Planner {
         if (!joinedTypes.containsKey(col)) {
           throw KeelException.invalid(
               p
-                  + ".inputBindings."
+                  + ".input_bindings."
                   + param
                   + ": no column '"
                   + col
@@ -131,7 +131,7 @@ final class Planner {
         }
         inputs.add(col);
       }
-      claim(owner, f.outputName(), "on-demand feature", p + ".outputName");
+      claim(owner, f.outputName(), "on-demand feature", p + ".output_name");
       fns.add(r);
       fnInputs.add(inputs);
     }
@@ -139,7 +139,7 @@ final class Planner {
     Set<String> excluded = new HashSet<>();
     for (String e : spec.excludeColumns()) {
       if (!owner.containsKey(e)) {
-        throw KeelException.invalid("excludeColumns: no output column '" + e + "'");
+        throw KeelException.invalid("exclude_columns: no output column '" + e + "'");
       }
       excluded.add(e);
     }
@@ -155,7 +155,7 @@ final class Planner {
       }
     }
     if (select.isEmpty()) {
-      throw KeelException.invalid("excludeColumns: every output column is excluded");
+      throw KeelException.invalid("exclude_columns: every output column is excluded");
     }
     if (!fns.isEmpty()) {
       computeOnDemand(fns, fnInputs);
@@ -211,7 +211,7 @@ final class Planner {
     if (entity.size() != l.lookupKeys().size()) {
       throw KeelException.invalid(
           p
-              + ".lookupKeys: table '"
+              + ".lookup_key: table '"
               + l.table()
               + "' has "
               + entity.size()
@@ -226,13 +226,13 @@ final class Planner {
       String sk = l.lookupKeys().get(k);
       String st = spineCols.get(sk);
       if (st == null) {
-        throw KeelException.invalid(p + ".lookupKeys: the spine has no column '" + sk + "'");
+        throw KeelException.invalid(p + ".lookup_key: the spine has no column '" + sk + "'");
       }
       String ft = cols.get(entity.get(k));
       if (!st.equals(ft)) {
         throw KeelException.invalid(
             p
-                + ".lookupKeys: spine column '"
+                + ".lookup_key: spine column '"
                 + sk
                 + "' is "
                 + st
@@ -248,12 +248,13 @@ final class Planner {
     if (t != null) {
       String st = spineCols.get(t);
       if (st == null) {
-        throw KeelException.invalid(p + ".timestampLookupKey: the spine has no column '" + t + "'");
+        throw KeelException.invalid(
+            p + ".timestamp_lookup_key: the spine has no column '" + t + "'");
       }
       if (!st.equals(TZ)) {
         throw KeelException.invalid(
             p
-                + ".timestampLookupKey: spine column '"
+                + ".timestamp_lookup_key: spine column '"
                 + t
                 + "' is "
                 + st
@@ -263,7 +264,7 @@ final class Planner {
     if (l.lookbackWindow().isPresent() && (t == null || ts == null)) {
       throw KeelException.invalid(
           p
-              + ".lookbackWindow: needs a timestampLookupKey and a table with a timeseries key ('"
+              + ".lookback_window: needs a timestamp_lookup_key and a table with a timeseries key ('"
               + l.table()
               + "' "
               + (ts == null ? "has none" : "has one")
@@ -272,7 +273,7 @@ final class Planner {
     boolean avail = spec.availabilityFilter();
     if (avail && t == null) {
       throw KeelException.invalid(
-          p + ".timestampLookupKey: the availability filter needs a spine time on every lookup");
+          p + ".timestamp_lookup_key: the availability filter needs a spine time on every lookup");
     }
     if (avail && ing == null) {
       throw KeelException.invalid(
@@ -295,19 +296,19 @@ final class Planner {
       for (String f : l.featureNames()) {
         if (!cols.containsKey(f)) {
           throw KeelException.invalid(
-              p + ".featureNames: table '" + l.table() + "' has no column '" + f + "'");
+              p + ".feature_names: table '" + l.table() + "' has no column '" + f + "'");
         }
         if (reserved.contains(f)) {
           throw KeelException.invalid(
               p
-                  + ".featureNames: '"
+                  + ".feature_names: '"
                   + f
                   + "' is a key or time column of '"
                   + l.table()
                   + "', not a feature");
         }
         if (features.contains(f)) {
-          throw KeelException.invalid(p + ".featureNames: '" + f + "' is listed twice");
+          throw KeelException.invalid(p + ".feature_names: '" + f + "' is listed twice");
         }
         features.add(f);
       }
@@ -315,14 +316,14 @@ final class Planner {
     for (String r : l.renameOutputs().keySet()) {
       if (!features.contains(r)) {
         throw KeelException.invalid(
-            p + ".renameOutputs: '" + r + "' is not one of the lookup's features " + features);
+            p + ".rename_outputs: '" + r + "' is not one of the lookup's features " + features);
       }
     }
     for (Map.Entry<String, Object> d : l.defaultValues().entrySet()) {
       if (!features.contains(d.getKey())) {
         throw KeelException.invalid(
             p
-                + ".defaultValues: '"
+                + ".default_values: '"
                 + d.getKey()
                 + "' is not one of the lookup's features "
                 + features);
@@ -333,7 +334,7 @@ final class Planner {
       } catch (SQLException e) {
         throw KeelException.invalid(
             p
-                + ".defaultValues."
+                + ".default_values."
                 + d.getKey()
                 + ": "
                 + d.getValue()
@@ -514,7 +515,7 @@ final class Planner {
     for (int j = 0; j < features.size(); j++) {
       String feat = features.get(j);
       String name = l.outputName(feat);
-      claim(owner, name, "feature of " + p, p + ".renameOutputs");
+      claim(owner, name, "feature of " + p, p + ".rename_outputs");
       String type = cols.get(feat);
       Object dflt = l.defaultValues().get(feat);
       String expr;
@@ -579,7 +580,7 @@ final class Planner {
     try {
       return Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1000);
     } catch (ArithmeticException e) {
-      throw KeelException.invalid(p + ".lookbackWindow: " + d + " is too long");
+      throw KeelException.invalid(p + ".lookback_window: " + d + " is too long");
     }
   }
 
@@ -594,7 +595,7 @@ final class Planner {
               + what
               + ") collides with a "
               + prev
-              + "; rename one of them (renameOutputs)");
+              + "; rename one of them (rename_outputs)");
     }
   }
 
@@ -795,7 +796,7 @@ final class Planner {
           for (String col : inputs.get(i)) {
             args.add(row[needed.indexOf(col)]);
           }
-          String field = "onDemand[" + i + "] (" + f.name() + ")";
+          String field = "on_demand[" + i + "] (" + f.name() + ")";
           Object out;
           try {
             out = f.function().apply(java.util.Collections.unmodifiableList(args));

@@ -45,28 +45,11 @@ final class SpecJson {
       }
     }
     ArrayNode lookups = root.putArray("lookups");
-    for (FeatureLookup l : spec.lookups()) {
-      ObjectNode o = lookups.addObject();
-      o.put("table", l.table());
-      strings(o.putArray("featureNames"), l.featureNames());
-      strings(o.putArray("lookupKeys"), l.lookupKeys());
-      l.timestampLookupKey().ifPresent(t -> o.put("timestampLookupKey", t));
-      l.lookbackWindow().ifPresent(w -> o.put("lookbackWindow", w.toString()));
-      ObjectNode ren = o.putObject("renameOutputs");
-      new java.util.TreeMap<>(l.renameOutputs()).forEach(ren::put);
-      ObjectNode def = o.putObject("defaultValues");
-      new java.util.TreeMap<>(l.defaultValues()).forEach((k, v) -> def.set(k, valueNode(v)));
-    }
-    ArrayNode od = root.putArray("onDemand");
-    for (OnDemandFeature f : spec.onDemand()) {
-      ObjectNode o = od.addObject();
-      o.put("function", f.function());
-      ObjectNode b = o.putObject("inputBindings");
-      new java.util.TreeMap<>(f.inputBindings()).forEach(b::put);
-      o.put("outputName", f.outputName());
-    }
-    strings(root.putArray("excludeColumns"), spec.excludeColumns());
-    root.put("availabilityFilter", spec.availabilityFilter());
+    spec.lookups().forEach(l -> lookups.add(lookup(l)));
+    ArrayNode od = root.putArray("on_demand");
+    spec.onDemand().forEach(f -> od.add(onDemand(f)));
+    strings(root.putArray("exclude_columns"), spec.excludeColumns());
+    root.put("availability_filter", spec.availabilityFilter());
     root.put("indicators", spec.indicators());
     try {
       return MAPPER.writeValueAsString(root);
@@ -120,66 +103,124 @@ final class SpecJson {
           default -> throw KeelException.invalid("spine.type: expected 'parquet' or 'rows'");
         };
     List<FeatureLookup> lookups = new ArrayList<>();
-    int i = 0;
-    for (JsonNode l : array(root, "lookups", "lookups")) {
-      String p = "lookups[" + i++ + "]";
-      Map<String, String> ren = new LinkedHashMap<>();
-      if (l.has("renameOutputs")) {
-        l.get("renameOutputs")
-            .properties()
-            .forEach(e -> ren.put(e.getKey(), e.getValue().asText()));
-      }
-      Map<String, Object> def = new LinkedHashMap<>();
-      if (l.has("defaultValues")) {
-        l.get("defaultValues").properties().forEach(e -> def.put(e.getKey(), scalar(e.getValue())));
-      }
-      Optional<Duration> window = Optional.empty();
-      if (l.hasNonNull("lookbackWindow")) {
-        try {
-          window = Optional.of(Duration.parse(l.get("lookbackWindow").asText()));
-        } catch (java.time.format.DateTimeParseException e) {
-          throw KeelException.invalid(p + ".lookbackWindow: not an ISO-8601 duration");
-        }
-      }
-      lookups.add(
-          new FeatureLookup(
-              text(l, "table", p + ".table"),
-              l.has("featureNames")
-                  ? stringList(l, "featureNames", p + ".featureNames")
-                  : List.of(),
-              stringList(l, "lookupKeys", p + ".lookupKeys"),
-              l.hasNonNull("timestampLookupKey")
-                  ? Optional.of(l.get("timestampLookupKey").asText())
-                  : Optional.empty(),
-              window,
-              ren,
-              def));
+    JsonNode ls = array(root, "lookups", "lookups");
+    for (int i = 0; i < ls.size(); i++) {
+      lookups.add(lookup(ls.get(i), "lookups[" + i + "]"));
     }
     List<OnDemandFeature> od = new ArrayList<>();
-    if (root.has("onDemand")) {
-      for (JsonNode f : array(root, "onDemand", "onDemand")) {
-        Map<String, String> b = new LinkedHashMap<>();
-        if (f.has("inputBindings")) {
-          f.get("inputBindings")
-              .properties()
-              .forEach(e -> b.put(e.getKey(), e.getValue().asText()));
-        }
-        od.add(
-            new OnDemandFeature(
-                text(f, "function", "onDemand.function"),
-                b,
-                text(f, "outputName", "onDemand.outputName")));
+    if (root.hasNonNull("on_demand")) {
+      JsonNode fs = array(root, "on_demand", "on_demand");
+      for (int i = 0; i < fs.size(); i++) {
+        od.add(onDemand(fs.get(i), "on_demand[" + i + "]"));
       }
     }
     return new TrainingSetSpec(
         spine,
         lookups,
         od,
-        root.has("excludeColumns")
-            ? stringList(root, "excludeColumns", "excludeColumns")
+        root.hasNonNull("exclude_columns")
+            ? stringList(root, "exclude_columns", "exclude_columns")
             : List.of(),
-        root.path("availabilityFilter").asBoolean(false),
+        root.path("availability_filter").asBoolean(false),
         root.path("indicators").asBoolean(false));
+  }
+
+  /** A lookup in Databricks' {@code FeatureLookup} field names. */
+  static ObjectNode lookup(FeatureLookup l) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("table_name", l.table());
+    strings(o.putArray("feature_names"), l.featureNames());
+    strings(o.putArray("lookup_key"), l.lookupKeys());
+    l.timestampLookupKey().ifPresent(t -> o.put("timestamp_lookup_key", t));
+    l.lookbackWindow().ifPresent(w -> o.put("lookback_window", w.toString()));
+    ObjectNode ren = o.putObject("rename_outputs");
+    new java.util.TreeMap<>(l.renameOutputs()).forEach(ren::put);
+    ObjectNode def = o.putObject("default_values");
+    new java.util.TreeMap<>(l.defaultValues()).forEach((k, v) -> def.set(k, valueNode(v)));
+    return o;
+  }
+
+  /**
+   * Reads a lookup: {@code lookup_key} is a column or a list of columns, {@code lookback_window} an
+   * ISO-8601 duration ({@code PT2H}) or a number of seconds.
+   */
+  static FeatureLookup lookup(JsonNode l, String p) {
+    if (l == null || !l.isObject()) {
+      throw KeelException.invalid(p + ": expected an object");
+    }
+    Map<String, String> ren = new LinkedHashMap<>();
+    if (l.hasNonNull("rename_outputs")) {
+      object(l, "rename_outputs", p)
+          .properties()
+          .forEach(e -> ren.put(e.getKey(), e.getValue().asText()));
+    }
+    Map<String, Object> def = new LinkedHashMap<>();
+    if (l.hasNonNull("default_values")) {
+      object(l, "default_values", p)
+          .properties()
+          .forEach(e -> def.put(e.getKey(), scalar(e.getValue())));
+    }
+    Optional<Duration> window = Optional.empty();
+    JsonNode w = l.get("lookback_window");
+    if (w != null && !w.isNull()) {
+      if (w.isNumber()) {
+        window = Optional.of(Duration.ofMillis(Math.round(w.asDouble() * 1000)));
+      } else {
+        try {
+          window = Optional.of(Duration.parse(w.asText()));
+        } catch (java.time.format.DateTimeParseException e) {
+          throw KeelException.invalid(
+              p + ".lookback_window: expected seconds or an ISO-8601 duration such as PT2H");
+        }
+      }
+    }
+    JsonNode keys = required(l, "lookup_key", p + ".lookup_key");
+    List<String> lookupKeys =
+        keys.isTextual() ? List.of(keys.asText()) : stringList(l, "lookup_key", p + ".lookup_key");
+    return new FeatureLookup(
+        text(l, "table_name", p + ".table_name"),
+        l.hasNonNull("feature_names")
+            ? stringList(l, "feature_names", p + ".feature_names")
+            : List.of(),
+        lookupKeys,
+        l.hasNonNull("timestamp_lookup_key")
+            ? Optional.of(text(l, "timestamp_lookup_key", p + ".timestamp_lookup_key"))
+            : Optional.empty(),
+        window,
+        ren,
+        def);
+  }
+
+  /** An on-demand feature in Databricks' {@code FeatureFunction} field names. */
+  static ObjectNode onDemand(OnDemandFeature f) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("udf_name", f.function());
+    ObjectNode b = o.putObject("input_bindings");
+    new java.util.TreeMap<>(f.inputBindings()).forEach(b::put);
+    o.put("output_name", f.outputName());
+    return o;
+  }
+
+  static OnDemandFeature onDemand(JsonNode f, String p) {
+    if (f == null || !f.isObject()) {
+      throw KeelException.invalid(p + ": expected an object");
+    }
+    Map<String, String> b = new LinkedHashMap<>();
+    if (f.hasNonNull("input_bindings")) {
+      object(f, "input_bindings", p)
+          .properties()
+          .forEach(e -> b.put(e.getKey(), e.getValue().asText()));
+    }
+    return new OnDemandFeature(
+        text(f, "udf_name", p + ".udf_name"), b, text(f, "output_name", p + ".output_name"));
+  }
+
+  private static JsonNode object(JsonNode n, String name, String p) {
+    JsonNode v = n.get(name);
+    if (!v.isObject()) {
+      throw KeelException.invalid(p + "." + name + ": expected an object");
+    }
+    return v;
   }
 
   private static void strings(ArrayNode a, List<String> values) {

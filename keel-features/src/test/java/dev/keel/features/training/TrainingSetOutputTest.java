@@ -210,7 +210,7 @@ class TrainingSetOutputTest {
             false);
     assertThatThrownBy(() -> engine.build(oops))
         .isInstanceOf(KeelException.class)
-        .hasMessageContaining("onDemand[0] (oops)");
+        .hasMessageContaining("on_demand[0] (oops)");
     assertThatThrownBy(() -> bad.register("oops", List.of(), ColumnType.DOUBLE, in -> 1.0))
         .isInstanceOf(KeelException.class)
         .hasMessageContaining("already registered");

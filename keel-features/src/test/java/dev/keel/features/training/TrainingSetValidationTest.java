@@ -99,28 +99,28 @@ class TrainingSetValidationTest {
   @Test
   void unknown_table_feature_and_spine_columns_are_named() {
     invalid(with(FeatureLookup.of("nope", List.of("id"))), "lookups[0].table", "'nope'");
-    invalid(with(feats().withFeatures(List.of("w"))), "lookups[0].featureNames", "'w'");
-    invalid(with(feats().withFeatures(List.of("ts"))), "lookups[0].featureNames", "not a feature");
-    invalid(with(FeatureLookup.of("feats", List.of("uid"))), "lookups[0].lookupKeys", "'uid'");
+    invalid(with(feats().withFeatures(List.of("w"))), "lookups[0].feature_names", "'w'");
+    invalid(with(feats().withFeatures(List.of("ts"))), "lookups[0].feature_names", "not a feature");
+    invalid(with(FeatureLookup.of("feats", List.of("uid"))), "lookups[0].lookup_key", "'uid'");
     invalid(
         with(FeatureLookup.of("feats", List.of("id")).withTimestamp("when")),
-        "lookups[0].timestampLookupKey",
+        "lookups[0].timestamp_lookup_key",
         "'when'");
-    invalid(with(feats().withRenames(Map.of("nope", "n"))), "lookups[0].renameOutputs", "'nope'");
+    invalid(with(feats().withRenames(Map.of("nope", "n"))), "lookups[0].rename_outputs", "'nope'");
   }
 
   @Test
   void key_count_and_type_mismatches_are_refused() {
     invalid(
         with(FeatureLookup.of("feats", List.of("id", "small"))),
-        "lookups[0].lookupKeys",
+        "lookups[0].lookup_key",
         "1 entity key(s) [id]");
     invalid(
         with(FeatureLookup.of("feats", List.of("small"))),
-        "lookups[0].lookupKeys",
+        "lookups[0].lookup_key",
         "INTEGER",
         "BIGINT");
-    invalid(with(FeatureLookup.of("feats", List.of("name"))), "lookups[0].lookupKeys", "VARCHAR");
+    invalid(with(FeatureLookup.of("feats", List.of("name"))), "lookups[0].lookup_key", "VARCHAR");
   }
 
   @Test
@@ -140,11 +140,11 @@ class TrainingSetValidationTest {
     }
     invalid(
         TrainingSetSpec.of(Spine.parquet(List.of(naiveSpine)), List.of(feats())),
-        "lookups[0].timestampLookupKey",
+        "lookups[0].timestamp_lookup_key",
         "TIMESTAMPTZ");
     invalid(
         with(FeatureLookup.of("feats", List.of("id")).withTimestamp("name")),
-        "lookups[0].timestampLookupKey",
+        "lookups[0].timestamp_lookup_key",
         "VARCHAR");
   }
 
@@ -153,7 +153,7 @@ class TrainingSetValidationTest {
     invalid(with(feats(), feats().withLookback(Duration.ofHours(1))), "'x'", "collides");
     invalid(
         with(feats().withRenames(Map.of("x", "name"))),
-        "lookups[0].renameOutputs",
+        "lookups[0].rename_outputs",
         "'name'",
         "spine column");
   }
@@ -162,7 +162,7 @@ class TrainingSetValidationTest {
   void windows_filters_defaults_exclusions_and_on_demand_are_checked() {
     invalid(
         with(FeatureLookup.of("plain", List.of("id")).withLookback(Duration.ofHours(1))),
-        "lookups[0].lookbackWindow");
+        "lookups[0].lookback_window");
     invalid(
         new TrainingSetSpec(
             spine,
@@ -181,11 +181,11 @@ class TrainingSetValidationTest {
             List.of(),
             true,
             false),
-        "lookups[0].timestampLookupKey");
-    invalid(with(feats().withDefaults(Map.of("x", "abc"))), "lookups[0].defaultValues.x");
+        "lookups[0].timestamp_lookup_key");
+    invalid(with(feats().withDefaults(Map.of("x", "abc"))), "lookups[0].default_values.x");
     invalid(
         new TrainingSetSpec(spine, List.of(feats()), List.of(), List.of("nope"), false, false),
-        "excludeColumns",
+        "exclude_columns",
         "'nope'");
     invalid(
         new TrainingSetSpec(
@@ -195,11 +195,11 @@ class TrainingSetValidationTest {
             List.of(),
             false,
             false),
-        "onDemand[0].function",
+        "on_demand[0].function",
         "'missing_fn'");
     assertThatThrownBy(() -> feats().withLookback(Duration.ofMinutes(-1)))
         .isInstanceOf(KeelException.class)
-        .hasMessageContaining("lookbackWindow");
+        .hasMessageContaining("lookback_window");
     assertThatThrownBy(
             () ->
                 Spine.rows(

@@ -531,23 +531,14 @@ public final class FeatureRoutes {
     } else {
       source = new SpineSource.Given(rowsSpine(spine));
     }
-    List<FeatureLookup> lookups = new ArrayList<>();
-    List<Request> ls = r.objects("lookups");
-    for (int i = 0; i < ls.size(); i++) {
-      lookups.add(lookup(ls.get(i), "lookups[" + i + "]"));
-    }
     List<OnDemandFeature> onDemand = new ArrayList<>();
-    for (Request o : r.objects("on_demand")) {
-      Map<String, String> bindings = new LinkedHashMap<>();
-      o.json("input_bindings")
-          .ifPresent(
-              b -> b.properties().forEach(e -> bindings.put(e.getKey(), e.getValue().asText())));
-      onDemand.add(
-          new OnDemandFeature(o.required("function"), bindings, o.required("output_name")));
+    JsonNode od = array(r, "on_demand");
+    for (int i = 0; i < od.size(); i++) {
+      onDemand.add(OnDemandFeature.fromJson(od.get(i), "on_demand[" + i + "]"));
     }
     return new TrainingSetRequest(
         source,
-        lookups,
+        lookups(r),
         onDemand,
         r.strings("exclude_columns"),
         r.bool("availability_filter").orElse(false),
@@ -602,65 +593,6 @@ public final class FeatureRoutes {
     };
   }
 
-  /** A lookup in Databricks' FeatureLookup field names. */
-  static FeatureLookup lookup(Request l, String field) {
-    List<String> keys =
-        l.json("lookup_key").filter(JsonNode::isTextual).isPresent()
-            ? List.of(l.required("lookup_key"))
-            : l.strings("lookup_key");
-    Optional<Duration> window = Optional.empty();
-    Optional<JsonNode> w = l.json("lookback_window");
-    if (w.isPresent()) {
-      if (w.get().isNumber()) {
-        window = Optional.of(Duration.ofMillis((long) (w.get().asDouble() * 1000)));
-      } else {
-        try {
-          window = Optional.of(Duration.parse(w.get().asText()));
-        } catch (DateTimeParseException e) {
-          throw KeelException.invalid(
-              field + ".lookback_window: expected seconds or an ISO-8601 duration (PT2H)");
-        }
-      }
-    }
-    Map<String, String> rename = new LinkedHashMap<>();
-    l.json("rename_outputs")
-        .ifPresent(x -> x.properties().forEach(e -> rename.put(e.getKey(), e.getValue().asText())));
-    Map<String, Object> defaults = new LinkedHashMap<>();
-    l.json("default_values")
-        .ifPresent(
-            x ->
-                x.properties()
-                    .forEach(
-                        e ->
-                            defaults.put(
-                                e.getKey(),
-                                scalar(e.getValue(), field + ".default_values." + e.getKey()))));
-    return new FeatureLookup(
-        l.required("table_name"),
-        l.strings("feature_names"),
-        keys,
-        l.string("timestamp_lookup_key").filter(s -> !s.isEmpty()),
-        window,
-        rename,
-        defaults);
-  }
-
-  static ObjectNode lookupJson(FeatureLookup l) {
-    ObjectNode o = Json.object();
-    o.put("table_name", l.table());
-    ArrayNode f = o.putArray("feature_names");
-    l.featureNames().forEach(f::add);
-    ArrayNode k = o.putArray("lookup_key");
-    l.lookupKeys().forEach(k::add);
-    l.timestampLookupKey().ifPresent(t -> o.put("timestamp_lookup_key", t));
-    l.lookbackWindow().ifPresent(w -> o.put("lookback_window", w.toString()));
-    ObjectNode ren = o.putObject("rename_outputs");
-    l.renameOutputs().forEach(ren::put);
-    ObjectNode def = o.putObject("default_values");
-    l.defaultValues().forEach((key, v) -> def.set(key, Json.MAPPER.valueToTree(v)));
-    return o;
-  }
-
   private static Instant instant(String s, String field) {
     try {
       return java.time.OffsetDateTime.parse(s).toInstant();
@@ -674,13 +606,27 @@ public final class FeatureRoutes {
 
   private void createSpec(Context ctx) {
     Request r = Request.of(ctx);
-    List<FeatureLookup> lookups = new ArrayList<>();
-    List<Request> ls = r.objects("lookups");
-    for (int i = 0; i < ls.size(); i++) {
-      lookups.add(lookup(ls.get(i), "lookups[" + i + "]"));
-    }
     Json.write(
-        ctx, specJson(store.createFeatureSpec(r.required("name"), lookups, r.string("comment"))));
+        ctx,
+        specJson(store.createFeatureSpec(r.required("name"), lookups(r), r.string("comment"))));
+  }
+
+  private static List<FeatureLookup> lookups(Request r) {
+    JsonNode ls = array(r, "lookups");
+    List<FeatureLookup> out = new ArrayList<>(ls.size());
+    for (int i = 0; i < ls.size(); i++) {
+      out.add(FeatureLookup.fromJson(ls.get(i), "lookups[" + i + "]"));
+    }
+    return out;
+  }
+
+  /** An optional array field; absent is empty. */
+  private static JsonNode array(Request r, String field) {
+    JsonNode a = r.json(field).orElse(Json.MAPPER.createArrayNode());
+    if (!a.isArray()) {
+      throw KeelException.invalid(field + ": expected an array");
+    }
+    return a;
   }
 
   private void listSpecs(Context ctx) {
@@ -708,7 +654,7 @@ public final class FeatureRoutes {
     n.put("catalog_name", s.catalogName());
     n.put("schema_name", s.schemaName());
     ArrayNode ls = n.putArray("lookups");
-    s.lookups().forEach(l -> ls.add(lookupJson(l)));
+    s.lookups().forEach(l -> ls.add(l.toJson()));
     s.comment().ifPresent(c -> n.put("comment", c));
     n.put("owner", s.owner());
     n.put("created_at", s.createdAt());
