@@ -196,7 +196,7 @@ public final class TablesClient {
         .asLong();
   }
 
-  /** Every snapshot of the table, oldest first. */
+  /** Every snapshot of the table, newest first. */
   public List<Snapshot> history(String fullName) {
     JsonNode resp = http.json("GET", KEEL + seg(fullName) + "/history", Map.of(), null, true);
     List<Snapshot> out = new ArrayList<>();
