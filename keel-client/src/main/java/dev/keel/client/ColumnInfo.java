@@ -7,9 +7,10 @@ import java.util.Optional;
  * A table column.
  *
  * @param name column name
- * @param typeText its type as SQL text: {@code BOOLEAN}, {@code INT}, {@code LONG}, {@code FLOAT},
- *     {@code DOUBLE}, {@code DECIMAL(p,s)}, {@code STRING}, {@code BINARY}, {@code DATE}, {@code
- *     TIMESTAMP}
+ * @param typeText its type as SQL text. When creating: {@code BOOLEAN}, {@code INT}, {@code LONG},
+ *     {@code FLOAT}, {@code DOUBLE}, {@code DECIMAL(p,s)}, {@code STRING}, {@code BINARY}, {@code
+ *     DATE}, {@code TIMESTAMP}; the server describes types in Spark SQL's text ({@code bigint},
+ *     {@code string}, {@code decimal(10,2)}...)
  * @param typeName Unity Catalog's type name ({@code LONG}, {@code DECIMAL}...); when creating a
  *     table {@code typeText} is what is sent
  * @param nullable whether the column accepts nulls
