@@ -320,6 +320,7 @@ class FeatureStoreClientTest {
                             new OnDemandFeature("no_such_fn", Map.of("x", "conv_rate"), "y")),
                     never,
                     Optional.empty()));
+    assertThat(onDemand.errorCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(onDemand.getMessage()).contains("no_such_fn");
     KeelClientException streamed =
         failure(
