@@ -67,7 +67,6 @@ final class Transport {
             .request(client.uri(path, Map.of()))
             .timeout(client.requestTimeout)
             .header("Content-Type", "application/json")
-            .header("Accept", "application/x-ndjson")
             .POST(BodyPublishers.ofByteArray(json))
             .build();
     HttpResponse<InputStream> resp = client.send(req, BodyHandlers.ofInputStream(), true, true);

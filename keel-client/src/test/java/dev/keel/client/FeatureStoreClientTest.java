@@ -320,7 +320,8 @@ class FeatureStoreClientTest {
                             new OnDemandFeature("no_such_fn", Map.of("x", "conv_rate"), "y")),
                     never,
                     Optional.empty()));
-    assertThat(onDemand.errorCode()).isEqualTo("INVALID_ARGUMENT");
+    assertThat(onDemand.httpStatus()).isEqualTo(400);
+    assertThat(onDemand.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
     assertThat(onDemand.getMessage()).contains("no_such_fn");
     KeelClientException streamed =
         failure(
