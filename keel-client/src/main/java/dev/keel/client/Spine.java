@@ -65,6 +65,11 @@ public sealed interface Spine {
     return new Table(table, OptionalLong.of(snapshotId), Optional.empty());
   }
 
+  /** The version of a table that was current at {@code asOf}. */
+  static Spine table(String table, Instant asOf) {
+    return new Table(table, OptionalLong.empty(), Optional.of(asOf));
+  }
+
   /** Rows given in Java. */
   static Spine rows(List<TrainingSetColumn> columns, List<List<Object>> rows) {
     return new Rows(columns, rows);

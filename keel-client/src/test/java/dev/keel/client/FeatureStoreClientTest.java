@@ -242,6 +242,28 @@ class FeatureStoreClientTest {
             row(1002, "2024-01-02T00:00:00Z", 0.1, "Lyon")));
     FeatureLookup lookup =
         FeatureLookup.of(feats, "driver_id", "conv_rate").withTimestampLookupKey("at");
+    long twoLabels = client.tables().history(labels).get(0).snapshotId();
+    Instant afterTwo = client.tables().history(labels).get(0).committedAt();
+    client
+        .tables()
+        .writeRows(
+            labels,
+            WriteMode.APPEND,
+            List.of(Map.of("driver_id", 1002, "at", "2024-01-06T00:00:00Z")));
+    assertThat(
+            fs.createTrainingSet(
+                    TrainingSetSpec.of(Spine.table(labels, twoLabels), lookup),
+                    unique("at_snapshot"),
+                    Optional.empty())
+                .rows())
+        .isEqualTo(2);
+    assertThat(
+            fs.createTrainingSet(
+                    TrainingSetSpec.of(Spine.table(labels, afterTwo.plusMillis(1)), lookup),
+                    unique("as_of"),
+                    Optional.empty())
+                .sources())
+        .containsEntry(labels, twoLabels);
     String exp = client.createExperiment("ts_" + UUID.randomUUID());
     Run run = client.createRun(exp);
     String out = unique("logged");
@@ -256,12 +278,13 @@ class FeatureStoreClientTest {
     String rebuilt = unique("rebuilt");
     TrainingSetResult again = fs.rebuildTrainingSet(run.runId(), rebuilt);
     assertThat(again.outputTable()).isEqualTo(rebuilt);
-    assertThat(again.rows()).isEqualTo(2);
+    assertThat(again.rows()).isEqualTo(3);
     assertThat(again.sources()).containsEntry(feats, r.sources().get(feats));
     assertThat(client.tables().preview(rebuilt, 10).rows())
         .isEqualTo(client.tables().preview(out, 10).rows());
     assertThat(client.tables().preview(rebuilt, 10).rows())
-        .anySatisfy(row -> assertThat(row).containsExactly(1002L, row.get(1), 0.1));
+        .anySatisfy(row -> assertThat(row).containsExactly(1002L, row.get(1), 0.1))
+        .noneSatisfy(row -> assertThat(row).contains(0.9));
   }
 
   @Test
