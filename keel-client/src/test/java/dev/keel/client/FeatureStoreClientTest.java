@@ -280,8 +280,10 @@ class FeatureStoreClientTest {
     assertThat(again.outputTable()).isEqualTo(rebuilt);
     assertThat(again.rows()).isEqualTo(3);
     assertThat(again.sources()).containsEntry(feats, r.sources().get(feats));
+    // the same rows; their order follows the spine table's data files, which the server does not
+    // keep stable between builds of a multi-file spine (reported, not worked around)
     assertThat(client.tables().preview(rebuilt, 10).rows())
-        .isEqualTo(client.tables().preview(out, 10).rows());
+        .containsExactlyInAnyOrderElementsOf(client.tables().preview(out, 10).rows());
     assertThat(client.tables().preview(rebuilt, 10).rows())
         .anySatisfy(row -> assertThat(row).containsExactly(1002L, row.get(1), 0.1))
         .noneSatisfy(row -> assertThat(row).contains(0.9));
