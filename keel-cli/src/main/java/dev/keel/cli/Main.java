@@ -33,6 +33,10 @@ import picocli.CommandLine.Spec;
       SchemasCommand.class,
       ModelsCommand.class,
       ArtifactsCommand.class,
+      TablesCommand.class,
+      FeaturesCommand.class,
+      TrainingSetsCommand.class,
+      OnlineCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

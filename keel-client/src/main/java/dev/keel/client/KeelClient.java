@@ -104,14 +104,14 @@ public final class KeelClient implements AutoCloseable {
   private static final String UC = "/api/2.1/unity-catalog/";
   private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
   private static final String ARTIFACT_SCHEME = "mlflow-artifacts:";
-  private static final int MAX_ERROR_BODY = 64 * 1024;
+  static final int MAX_ERROR_BODY = 64 * 1024;
   private static final int MAX_CACHED_ROOTS = 10_000;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
   private static final System.Logger LOG = System.getLogger(KeelClient.class.getName());
 
   private final String baseUrl;
   private final Optional<String> authorization;
-  private final Duration requestTimeout;
+  final Duration requestTimeout;
   private final int maxAttempts;
   private final Duration backoff;
   private final HttpClient http;
@@ -208,6 +208,16 @@ public final class KeelClient implements AutoCloseable {
       }
       return d;
     }
+  }
+
+  /** Tables in the catalog: create, write, read, time travel ({@link TablesClient}). */
+  public TablesClient tables() {
+    return new TablesClient(this);
+  }
+
+  /** Feature tables, training sets, publishing and online lookups ({@link FeatureStoreClient}). */
+  public FeatureStoreClient features() {
+    return new FeatureStoreClient(this);
   }
 
   /** The server's base URL, without a trailing slash. */
@@ -1499,7 +1509,7 @@ public final class KeelClient implements AutoCloseable {
         .collect(Collectors.joining("/"));
   }
 
-  private static String encode(String s) {
+  static String encode(String s) {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
@@ -1553,7 +1563,7 @@ public final class KeelClient implements AutoCloseable {
   }
 
   /** Sends a request and parses its JSON answer ({@code {}} when the body is empty). */
-  private JsonNode call(HttpRequest.Builder b, boolean idempotent, boolean repeatable) {
+  JsonNode call(HttpRequest.Builder b, boolean idempotent, boolean repeatable) {
     HttpRequest req = b.build();
     HttpResponse<byte[]> resp = send(req, BodyHandlers.ofByteArray(), idempotent, repeatable);
     ensureOk(req, resp.statusCode(), resp.body());
@@ -1577,7 +1587,7 @@ public final class KeelClient implements AutoCloseable {
     }
   }
 
-  private HttpRequest.Builder request(URI uri) {
+  HttpRequest.Builder request(URI uri) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .header("Accept", "application/json")
@@ -1586,7 +1596,7 @@ public final class KeelClient implements AutoCloseable {
     return b;
   }
 
-  private <T> HttpResponse<T> send(
+  <T> HttpResponse<T> send(
       HttpRequest req, BodyHandler<T> handler, boolean idempotent, boolean repeatable) {
     for (int attempt = 1; ; attempt++) {
       boolean more = repeatable && attempt < maxAttempts;
@@ -1662,7 +1672,7 @@ public final class KeelClient implements AutoCloseable {
   }
 
   /** Throws the server's error for a non-2xx answer. */
-  private static void ensureOk(HttpRequest req, int status, byte[] body) {
+  static void ensureOk(HttpRequest req, int status, byte[] body) {
     if (status / 100 == 2) {
       return;
     }
@@ -1710,7 +1720,7 @@ public final class KeelClient implements AutoCloseable {
     };
   }
 
-  private URI uri(String path, Map<String, List<String>> query) {
+  URI uri(String path, Map<String, List<String>> query) {
     StringBuilder sb = new StringBuilder(baseUrl).append(path);
     char sep = '?';
     for (Map.Entry<String, List<String>> e : query.entrySet()) {

@@ -1,0 +1,28 @@
+package dev.keel.client;
+
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * One committed version of a table ({@link TablesClient#history}).
+ *
+ * @param snapshotId the Iceberg snapshot id (for time travel)
+ * @param parentId the previous snapshot, absent for the first
+ * @param committedAt when it was committed
+ * @param operation Iceberg's operation ({@code append}, {@code overwrite}...)
+ * @param addedRows rows added
+ * @param deletedRows rows deleted
+ * @param addedFiles data files added
+ * @param deletedFiles data files removed
+ * @param totalRows rows in the table at this snapshot
+ */
+public record Snapshot(
+    long snapshotId,
+    OptionalLong parentId,
+    Instant committedAt,
+    String operation,
+    long addedRows,
+    long deletedRows,
+    long addedFiles,
+    long deletedFiles,
+    long totalRows) {}
