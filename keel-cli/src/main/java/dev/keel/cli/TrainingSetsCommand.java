@@ -107,7 +107,7 @@ final class TrainingSetsCommand {
             .forEach(e -> bindings.put(e.getKey(), e.getValue().asText()));
         onDemand.add(
             new OnDemandFeature(
-                o.path("function").asText(), bindings, o.path("output_name").asText()));
+                o.path("udf_name").asText(), bindings, o.path("output_name").asText()));
       }
       List<String> exclude = new ArrayList<>();
       l.path("exclude_columns").forEach(x -> exclude.add(x.asText()));

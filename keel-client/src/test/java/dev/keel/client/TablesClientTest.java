@@ -192,8 +192,9 @@ class TablesClientTest {
     WriteResult u = tables.writeFile(name, WriteMode.UPSERT, json);
     assertThat(u.rowsAdded()).isEqualTo(2);
     assertThat(tables.count(name)).isEqualTo(3);
-    assertThat(tables.preview(name, TableRead.latest(10).withColumns("id", "score")).rows())
-        .containsExactlyInAnyOrder(List.of(1L, 0.5), List.of(2L, 2.0), Arrays.asList(4L, null));
+    assertThat(tables.preview(name, TableRead.latest(10).withColumns("id", "city", "score")).rows())
+        .containsExactlyInAnyOrder(
+            List.of(1L, "Paris", 0.5), List.of(2L, "Nice", 2.0), Arrays.asList(4L, "Metz", null));
   }
 
   @Test

@@ -310,10 +310,14 @@ public final class FeatureStore {
    */
   public TrainingSetResult rebuildTrainingSet(String runId, String outputTable) {
     Names.checkFullName("output_table", outputTable, 3);
-    try (TrainingSet set = rebuildTrainingSet(runId)) {
+    Recorded r = recorded(runId);
+    try (TrainingSet set = engine.build(r.spec(), r.snapshots())) {
       long snapshot = writeTable(set, outputTable);
+      Map<String, Long> sources = new LinkedHashMap<>();
+      r.spine().ifPresent(s -> sources.put(s.fullName(), s.snapshotId()));
+      sources.putAll(set.snapshotIds());
       return new TrainingSetResult(
-          outputTable, snapshot, set.rowCount(), set.snapshotIds(), Optional.of(runId));
+          outputTable, snapshot, set.rowCount(), sources, Optional.of(runId));
     }
   }
 
@@ -330,6 +334,15 @@ public final class FeatureStore {
    * the same rows even after the tables changed.
    */
   public TrainingSet rebuildTrainingSet(String runId) {
+    Recorded r = recorded(runId);
+    return engine.build(r.spec(), r.snapshots());
+  }
+
+  /** A logged training set: its spec (spine read at its recorded snapshot) and snapshots. */
+  private record Recorded(
+      TrainingSetSpec spec, Map<String, Long> snapshots, Optional<TableSnapshot> spine) {}
+
+  private Recorded recorded(String runId) {
     Run run = tracking.getRun(runId);
     JsonNode record;
     try (InputStream in = artifacts.open(runArtifact(run))) {
@@ -343,13 +356,15 @@ public final class FeatureStore {
     Map<String, Long> snapshots = new LinkedHashMap<>();
     record
         .get("snapshot_ids")
-        .fields()
-        .forEachRemaining(e -> snapshots.put(e.getKey(), e.getValue().asLong()));
+        .properties()
+        .forEach(e -> snapshots.put(e.getKey(), e.getValue().asLong()));
+    Optional<TableSnapshot> spine = Optional.empty();
     if (record.hasNonNull("spine_table")) {
       TableSnapshot s =
           tables.resolve(
               record.get("spine_table").asText(),
               new SnapshotRef.Id(record.get("spine_snapshot_id").asLong()));
+      spine = Optional.of(s);
       spec =
           new TrainingSetSpec(
               spineOf(s),
@@ -359,7 +374,7 @@ public final class FeatureStore {
               spec.availabilityFilter(),
               spec.indicators());
     }
-    return engine.build(spec, snapshots);
+    return new Recorded(spec, snapshots, spine);
   }
 
   /** A request resolved against the catalog: the spec plus the spine table it read, if any. */

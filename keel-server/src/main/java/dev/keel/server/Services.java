@@ -7,7 +7,7 @@ import dev.keel.features.FeatureStore;
 import dev.keel.features.JdbcFeatureMetadataStore;
 import dev.keel.features.online.OnlineStore;
 import dev.keel.features.online.OnlineStores;
-import dev.keel.features.training.OnDemandRegistry;
+import dev.keel.features.training.BuiltinFunctions;
 import dev.keel.features.training.TrainingSetEngine;
 import dev.keel.registry.JdbcRegistryStore;
 import dev.keel.registry.RegisteredModelContents;
@@ -93,7 +93,7 @@ final class Services implements AutoCloseable {
               artifacts,
               online,
               storeName(config.onlineStore()),
-              new OnDemandRegistry(),
+              BuiltinFunctions.registry(),
               TrainingSetEngine.Options.defaults()
                   .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
               clock);

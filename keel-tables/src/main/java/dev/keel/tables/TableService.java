@@ -839,6 +839,13 @@ public final class TableService implements AutoCloseable {
     } catch (IOException e) {
       throw new KeelException(ErrorCode.INTERNAL_ERROR, "cannot plan files: " + e.getMessage(), e);
     }
+    // A stable order, the order of the writes: readers that keep row order (training-set spines,
+    // previews) see the same rows in the same order every time they read this snapshot.
+    out.sort(
+        java.util.Comparator.comparing(
+                (DataFile d) -> d.dataSequenceNumber(),
+                java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+            .thenComparing(DataFile::location));
     return out;
   }
 

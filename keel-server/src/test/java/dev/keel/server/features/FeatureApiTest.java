@@ -190,4 +190,32 @@ class FeatureApiTest {
     assertThat(s.delete(FS + "/feature-specs/main.default.driver_spec").status()).isEqualTo(200);
     assertThat(s.get(FS + "/feature-specs/main.default.driver_spec").status()).isEqualTo(404);
   }
+
+  @Test
+  void built_in_on_demand_functions_compute_features_over_rest() throws Exception {
+    String body =
+        """
+        {"spine": {"columns": [{"name": "driver_id", "type": "LONG"},
+                               {"name": "at", "type": "TIMESTAMP"},
+                               {"name": "trips", "type": "DOUBLE"}],
+                   "rows": [[1001, "2024-01-04T07:00:00Z", 2.0]]},
+         "lookups": [{"table_name": "main.default.drivers", "feature_names": ["conv_rate"],
+                      "lookup_key": "driver_id", "timestamp_lookup_key": "at"}],
+         "on_demand": [{"udf_name": "ratio", "input_bindings": {"num": "conv_rate", "den": "trips"},
+                        "output_name": "rate_per_trip"},
+                       {"udf_name": "hour_of_day", "input_bindings": {"t": "at"},
+                        "output_name": "hour"}]}
+        """;
+    Response r = s.post(FS + "/training-sets/rows", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> lines = r.body().lines().toList();
+    JsonNode header = new ObjectMapper().readTree(lines.get(0));
+    assertThat(header.path("columns").get(4).path("name").asText()).isEqualTo("rate_per_trip");
+    JsonNode row = new ObjectMapper().readTree(lines.get(1));
+    assertThat(row.get(4).asDouble()).isEqualTo(0.35);
+    assertThat(row.get(5).asInt()).isEqualTo(7);
+    Response unknown = s.post(FS + "/training-sets/rows", body.replace("\"ratio\"", "\"nope\""));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.body()).contains("nope");
+  }
 }
