@@ -80,7 +80,9 @@ public final class FeatureStore {
   private final String onlineName;
   private final TrainingSetEngine engine;
   private final Clock clock;
+  private static final int MAX_CACHED_LOOKUPS = 1024;
   private final Map<String, CachedAges> onlineAges = new ConcurrentHashMap<>();
+  private final Map<Object, CachedRefs> onlineRefs = new ConcurrentHashMap<>();
 
   /**
    * @param tables the table service feature tables live in
@@ -194,6 +196,7 @@ public final class FeatureStore {
     checkFeatureNames(t.columns(), t.primaryKeys(), t.timeseriesKey(), metadata);
     meta.update(t.tableId(), metadata, clock.millis(), PRINCIPAL);
     onlineAges.remove(t.fullName());
+    onlineRefs.clear();
     return getFeatureTable(t.fullName());
   }
 
@@ -207,6 +210,7 @@ public final class FeatureStore {
       throw notFeatureTable(t.fullName());
     }
     onlineAges.remove(t.fullName());
+    onlineRefs.clear();
     online.deleteTable(t.fullName());
     if (dropTable) {
       tables.delete(t.fullName());
@@ -591,6 +595,7 @@ public final class FeatureStore {
     if (!meta.deleteSpec(name)) {
       throw KeelException.notFound("Feature spec '" + name + "' does not exist.");
     }
+    onlineRefs.clear();
   }
 
   private static List<FeatureLookup> lookupsFromJson(String json) {
@@ -686,6 +691,10 @@ public final class FeatureStore {
    * for a few seconds).
    */
   public OnlineFeatures onlineFeatures(List<String> features, EntityRows entities) {
+    return online.read(cachedRefs(features, () -> refs(features)), entities);
+  }
+
+  private List<FeatureRef> refs(List<String> features) {
     if (features.isEmpty()) {
       throw KeelException.invalid("features: name at least one feature (table:feature)");
     }
@@ -708,11 +717,15 @@ public final class FeatureStore {
       }
       refs.add(new FeatureRef(table, feature, age));
     }
-    return online.read(refs, entities);
+    return List.copyOf(refs);
   }
 
   /** Looks up the features of a feature spec (its lookups' features, renamed as in the spec). */
   public OnlineFeatures onlineFeaturesForSpec(String specName, EntityRows entities) {
+    return online.read(cachedRefs("spec:" + specName, () -> specRefs(specName)), entities);
+  }
+
+  private List<FeatureRef> specRefs(String specName) {
     FeatureSpecInfo spec = getFeatureSpec(specName);
     List<String> features = new ArrayList<>();
     for (FeatureLookup l : spec.lookups()) {
@@ -722,8 +735,29 @@ public final class FeatureStore {
               : l.featureNames();
       names.forEach(n -> features.add(l.table() + ":" + n));
     }
-    return onlineFeatures(features, entities);
+    return refs(features);
   }
+
+  /**
+   * The resolved, checked features of a lookup request, kept for {@link #ONLINE_METADATA_TTL}:
+   * serving asks for the same features on every request, and resolving them reads metadata.
+   */
+  private List<FeatureRef> cachedRefs(
+      Object key, java.util.function.Supplier<List<FeatureRef>> load) {
+    long now = System.nanoTime();
+    CachedRefs c = onlineRefs.get(key);
+    if (c != null && now - c.loadedAt() < ONLINE_METADATA_TTL.toNanos()) {
+      return c.refs();
+    }
+    List<FeatureRef> refs = load.get();
+    if (onlineRefs.size() >= MAX_CACHED_LOOKUPS) {
+      onlineRefs.clear();
+    }
+    onlineRefs.put(key, new CachedRefs(refs, now));
+    return refs;
+  }
+
+  private record CachedRefs(List<FeatureRef> refs, long loadedAt) {}
 
   private record CachedAges(Map<String, Optional<Duration>> ages, long loadedAt) {}
 
