@@ -317,8 +317,7 @@ public final class FeatureRoutes {
             ? store.onlineFeaturesForSpec(spec.get(), entities)
             : store.onlineFeatures(r.strings("features"), entities);
     boolean full = r.bool("full_feature_names").orElse(false);
-    ctx.contentType("application/json");
-    Json.stream(ctx, w -> writeOnline(w, entities, f, full));
+    Json.writeDirect(ctx, w -> writeOnline(w, entities, f, full));
   }
 
   private static EntityRows entities(JsonNode ent) {

@@ -75,6 +75,20 @@ public final class Json {
   }
 
   /**
+   * Writes the response body through {@code writer} straight to the response stream, with status
+   * 200: for hot paths whose answer is computed in full before writing starts (a failure inside
+   * {@code writer} would leave a partial body, so it must not throw for bad input).
+   */
+  public static void writeDirect(Context ctx, Writer writer) {
+    ctx.status(200).contentType("application/json");
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(ctx.res().getOutputStream())) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
+    }
+  }
+
+  /**
    * Reads the request body as a JSON object, at most {@code limit} bytes. An empty body is {@code
    * {}}; a JSON string holding JSON (legacy clients) is decoded twice.
    *
@@ -120,6 +134,15 @@ public final class Json {
 
   private static byte[] readLimited(Context ctx, int limit, ErrorCode tooLarge) {
     try (InputStream in = ctx.req().getInputStream()) {
+      long declared = ctx.req().getContentLengthLong();
+      if (declared >= 0 && declared <= limit) {
+        byte[] exact = in.readNBytes((int) declared); // one right-sized buffer for the usual case
+        if (in.read() < 0) {
+          return exact;
+        }
+        throw new KeelException(
+            ErrorCode.BAD_REQUEST, "The body is longer than its Content-Length.");
+      }
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
         drain(in, ctx.req().getContentLengthLong());
