@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       SchemasCommand.class,
       ModelsCommand.class,
       ArtifactsCommand.class,
+      ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
