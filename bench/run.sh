@@ -9,6 +9,7 @@
 #   bench/run.sh alias           registry: get-version-by-alias, open loop at 1,000 requests/s
 #   bench/run.sh registry-search registry: search 10,000 models x 10 versions by name
 #   bench/run.sh registry        both registry figures (not part of all; --db=postgres)
+#   bench/run.sh predict         serving: in-process predict latency and batched throughput
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

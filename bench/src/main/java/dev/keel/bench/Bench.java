@@ -40,6 +40,9 @@ public final class Bench {
                   (--seed-timeout=900 s), then one client searching registered models with a
                   name filter matching 1% (--latency-warmup=50 --latency-requests=300)
         registry  alias, then registry-search (not part of all)
+        predict   serving: in-process predict of a 20-feature XGBoost model (single-row
+                  p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
+                  batches for --duration after --warmup) and of the ONNX fixture
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -92,6 +95,7 @@ public final class Bench {
             args.integer("models", 10_000),
             args.integer("versions", 10),
             args.seconds("seed-timeout", 900));
+    PredictBench.Config predict = PredictBench.Config.from(args);
     args.checkAllUsed();
 
     Path workDir =
@@ -114,6 +118,7 @@ public final class Bench {
           ingest(workDir, "postgres", pgUrl, jvmArgs, ingest);
           search(workDir, "postgres", pgUrl, jvmArgs, search, "");
         }
+        case "predict" -> PredictBench.run(workDir, predict);
         case "alias" -> alias(workDir, db, pgUrl, jvmArgs, search, registry);
         case "registry-search" ->
             registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
@@ -297,7 +302,7 @@ public final class Bench {
     }
   }
 
-  private static void header(String title) throws InterruptedException {
+  static void header(String title) throws InterruptedException {
     System.out.println();
     System.out.println("=== " + title + " ===");
     long[] t0 = Machine.cpuTicks();

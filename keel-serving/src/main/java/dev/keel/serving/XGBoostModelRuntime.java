@@ -91,7 +91,13 @@ public final class XGBoostModelRuntime implements ModelRuntime {
         throw KeelException.invalid(
             "XGBoost cannot describe the model: " + firstLine(e.getMessage()));
       }
-      List<String> modelNames = names == null ? List.of() : Arrays.asList(names);
+      // XGBoost4J answers an array of nulls (or empty strings) for a model saved without names.
+      List<String> modelNames =
+          names == null
+                  || names.length == 0
+                  || Arrays.stream(names).anyMatch(n -> n == null || n.isEmpty())
+              ? List.of()
+              : Arrays.asList(names);
       Signature sig = declared.filter(s -> !s.inputs().isEmpty()).orElse(null);
       if (sig == null) {
         List<SchemaSpec> specs = new ArrayList<>();

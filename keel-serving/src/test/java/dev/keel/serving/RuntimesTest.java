@@ -143,6 +143,22 @@ class RuntimesTest {
   }
 
   @Test
+  void xgboost_model_saved_without_feature_names_takes_the_signature_columns() throws Exception {
+    Path dir = Fixtures.copy("xgboost-model", tmp);
+    Booster booster = XGBoost.loadModel(Files.readAllBytes(dir.resolve("model.json")));
+    booster.setFeatureNames(new String[0]);
+    Files.write(dir.resolve("model.json"), booster.toByteArray("json"));
+    booster.dispose();
+    try (LoadedModel model = new ModelLoader().load(dir)) {
+      Payloads.Payload p = Payloads.all(Fixtures.input("xgboost-model")).get("dataframe_split");
+      Predictions out =
+          model.predict(ScoringInput.parse(p.contentType(), p.body(), model.signature()));
+      assertThat(out.outputs().get(0).doubleAt(0))
+          .isCloseTo(Fixtures.expected("xgboost-model")[0], within(1e-6));
+    }
+  }
+
+  @Test
   void pickle_only_packages_are_refused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sk"));
     Files.write(dir.resolve("model.pkl"), new byte[] {(byte) 0x80, 4, '.'});
