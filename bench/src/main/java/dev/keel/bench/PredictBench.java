@@ -126,6 +126,38 @@ final class PredictBench {
       System.out.printf(
           "| Batched predict, XGBoost 20 features x 100 trees, %d-row batches, 1 thread | >= 200,000 rows/s | %,.0f rows/s |%n",
           cfg.batch(), rowsPerSecond);
+
+      // The same batches as a dataframe_split body: parse + predict + JSON write.
+      StringBuilder body = new StringBuilder("{\"dataframe_split\": {\"columns\": [");
+      for (int f = 0; f < FEATURES; f++) {
+        body.append(f == 0 ? "" : ", ").append("\"f").append(f).append('"');
+      }
+      body.append("], \"data\": [");
+      for (int r = 0; r < data.length; r++) {
+        body.append(r == 0 ? "[" : ", [");
+        for (int f = 0; f < FEATURES; f++) {
+          body.append(f == 0 ? "" : ", ").append(data[r][f]);
+        }
+        body.append(']');
+      }
+      byte[] batchBody = body.append("]}}").toString().getBytes(StandardCharsets.UTF_8);
+      warmEnd = System.nanoTime() + cfg.warmup().toNanos();
+      while (System.nanoTime() < warmEnd) {
+        parsePredictWrite(model, json, batchBody);
+      }
+      start = System.nanoTime();
+      end = start + cfg.duration().toNanos();
+      batches = 0;
+      do {
+        parsePredictWrite(model, json, batchBody);
+        batches++;
+        now = System.nanoTime();
+      } while (now < end);
+      seconds = (now - start) / 1e9;
+      double fullRate = batches * cfg.batch() / seconds;
+      System.out.printf(
+          "XGBoost batched parse (dataframe_split JSON, %,d bytes) + predict + JSON write, %d-row batches, one thread: %,.0f rows/s (%.3f ms/batch)%n",
+          batchBody.length, cfg.batch(), fullRate, seconds * 1000 / batches);
     }
 
     Path onnxDir = Files.createDirectories(workDir.resolve("onnx-4"));
@@ -145,6 +177,15 @@ final class PredictBench {
       report(
           "ONNX fixture (4 float inputs, logistic): single-row predict",
           time(cfg, i -> model.predict(one)));
+    }
+  }
+
+  private static void parsePredictWrite(LoadedModel model, JsonFactory json, byte[] body)
+      throws IOException {
+    Predictions p = model.predict(ScoringInput.parse("application/json", body, model.signature()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 * p.rows());
+    try (JsonGenerator g = json.createGenerator(out)) {
+      p.writeJson(g);
     }
   }
 
