@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -35,6 +37,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * {@code keel serve models:/catalog.schema.model@alias}: a standalone scoring server for one
@@ -154,7 +157,7 @@ final class ServeCommand implements Callable<Integer> {
                 model, new ScoringServer.ServedModel(modelUri, version.version()), options);
         Thread hook = new Thread(scoring::close, "keel-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        installSignalHandlers(scoring, err);
+        Map<Signal, SignalHandler> previous = installSignalHandlers(scoring, err);
         out.println(
             "Serving "
                 + modelUri
@@ -175,6 +178,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
           // the JVM is shutting down: the hook closed the server
         }
+        previous.forEach(Signal::handle); // in-process callers get their handlers back
       }
       out.println("Stopped serving " + modelUri + ".");
       out.flush();
@@ -186,26 +190,35 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** SIGTERM / SIGINT drain and stop the server; a second signal stops the process at once. */
-  private static void installSignalHandlers(ScoringServer scoring, PrintWriter err) {
+  /**
+   * SIGTERM / SIGINT drain and stop the server; a second signal stops the process at once. Returns
+   * the handlers replaced.
+   */
+  private static Map<Signal, SignalHandler> installSignalHandlers(
+      ScoringServer scoring, PrintWriter err) {
     AtomicBoolean stopping = new AtomicBoolean();
+    Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
     for (String name : new String[] {"TERM", "INT"}) {
       try {
-        Signal.handle(
-            new Signal(name),
-            sig -> {
-              if (stopping.compareAndSet(false, true)) {
-                err.println("Stopping (finishing requests in flight)...");
-                err.flush();
-                Thread.ofPlatform().name("keel-serve-stop").start(scoring::close);
-              } else {
-                Runtime.getRuntime().halt(128 + sig.getNumber());
-              }
-            });
+        Signal signal = new Signal(name);
+        previous.put(
+            signal,
+            Signal.handle(
+                signal,
+                sig -> {
+                  if (stopping.compareAndSet(false, true)) {
+                    err.println("Stopping (finishing requests in flight)...");
+                    err.flush();
+                    Thread.ofPlatform().name("keel-serve-stop").start(scoring::close);
+                  } else {
+                    Runtime.getRuntime().halt(128 + sig.getNumber());
+                  }
+                }));
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         // signal not available here: the shutdown hook covers it
       }
     }
+    return previous;
   }
 
   /** {@code mlflow-artifacts:/models/...} (or {@code mlflow-artifacts://host/...}) → path. */
