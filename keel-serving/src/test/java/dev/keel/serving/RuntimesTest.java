@@ -159,6 +159,66 @@ class RuntimesTest {
   }
 
   @Test
+  void xgboost_multiclass_gives_a_list_of_class_probabilities_per_row() throws Exception {
+    int n = 300;
+    java.util.Random rnd = new java.util.Random(3);
+    float[] x = new float[n * 4];
+    float[] y = new float[n];
+    for (int r = 0; r < n; r++) {
+      for (int f = 0; f < 4; f++) {
+        x[r * 4 + f] = (float) rnd.nextGaussian();
+      }
+      y[r] = x[r * 4] > 0.5 ? 2 : x[r * 4] > -0.5 ? 1 : 0;
+    }
+    ml.dmlc.xgboost4j.java.DMatrix train = new ml.dmlc.xgboost4j.java.DMatrix(x, n, 4, Float.NaN);
+    train.setLabel(y);
+    Booster booster =
+        XGBoost.train(
+            train,
+            Map.of("objective", "multi:softprob", "num_class", 3, "max_depth", 3, "nthread", 1),
+            10,
+            Map.of(),
+            null,
+            null);
+    Path dir = Fixtures.copy("xgboost-model", tmp);
+    Files.write(dir.resolve("model.json"), booster.toByteArray("json"));
+    float[][] direct = booster.predict(new ml.dmlc.xgboost4j.java.DMatrix(x, 2, 4, Float.NaN));
+    booster.dispose();
+    try (LoadedModel model = new ModelLoader().load(dir)) {
+      String body =
+          "{\"instances\": [["
+              + x[0]
+              + ", "
+              + x[1]
+              + ", "
+              + x[2]
+              + ", "
+              + x[3]
+              + "], ["
+              + x[4]
+              + ", "
+              + x[5]
+              + ", "
+              + x[6]
+              + ", "
+              + x[7]
+              + "]]}";
+      Predictions out =
+          model.predict(
+              ScoringInput.parse(
+                  "application/json", body.getBytes(StandardCharsets.UTF_8), model.signature()));
+      assertThat(out.outputs().get(0).shape()).containsExactly(2L, 3L);
+      JsonNode preds = Fixtures.JSON.readTree(out.toJson()).get("predictions");
+      for (int r = 0; r < 2; r++) {
+        assertThat(preds.get(r).size()).isEqualTo(3);
+        for (int k = 0; k < 3; k++) {
+          assertThat(preds.get(r).get(k).doubleValue()).isCloseTo(direct[r][k], within(1e-7));
+        }
+      }
+    }
+  }
+
+  @Test
   void pickle_only_packages_are_refused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sk"));
     Files.write(dir.resolve("model.pkl"), new byte[] {(byte) 0x80, 4, '.'});
