@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       FeaturesCommand.class,
       TrainingSetsCommand.class,
       OnlineCommand.class,
+      ServeCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
