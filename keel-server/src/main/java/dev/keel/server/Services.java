@@ -13,6 +13,7 @@ import dev.keel.registry.JdbcRegistryStore;
 import dev.keel.registry.RegisteredModelContents;
 import dev.keel.registry.RegistryService;
 import dev.keel.server.serving.InferenceLogger;
+import dev.keel.server.serving.StoreFeatureSource;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.endpoints.EndpointService;
 import dev.keel.serving.endpoints.JdbcEndpointStore;
@@ -121,7 +122,8 @@ final class Services implements AutoCloseable {
                       config.dataDir().resolve("tmp").resolve("serving").resolve(
                           java.util.UUID.randomUUID().toString())),
                   clock,
-                  () -> ThreadLocalRandom.current().nextDouble()));
+                  () -> ThreadLocalRandom.current().nextDouble(),
+                  new StoreFeatureSource(features)));
       endpoints.start();
       return new Services(
           config,

@@ -227,6 +227,7 @@ public final class EndpointService implements AutoCloseable {
   private final Options options;
   private final Clock clock;
   private final DoubleSupplier random;
+  private final FeatureSource features;
   private final Map<String, Live> live = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private final ExecutorService updates = Executors.newVirtualThreadPerTaskExecutor();
@@ -249,6 +250,7 @@ public final class EndpointService implements AutoCloseable {
    * @param options settings
    * @param clock the clock for timestamps
    * @param random uniform numbers in [0, 1) for the traffic split (a seam for tests)
+   * @param features online features for versions tagged {@value FeatureSource#FEATURE_SPEC_TAG}
    */
   public EndpointService(
       EndpointStore store,
@@ -257,12 +259,14 @@ public final class EndpointService implements AutoCloseable {
       ModelLoader loader,
       Options options,
       Clock clock,
-      DoubleSupplier random) {
+      DoubleSupplier random,
+      FeatureSource features) {
     this.store = Objects.requireNonNull(store, "store");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.options = Objects.requireNonNull(options, "options");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.features = Objects.requireNonNull(features, "features");
     this.models =
         new ModelCache(artifacts, loader, options.workDir().toAbsolutePath().normalize());
   }
@@ -569,7 +573,12 @@ public final class EndpointService implements AutoCloseable {
     try {
       LiveEntity e = pick(a, endpoint, servedEntity);
       LoadedModel model = e.handle().model;
-      InputBatch batch = ScoringInput.parse(contentType, body, model.signature(), options.limits());
+      String spec = e.handle().tags.get(FeatureSource.FEATURE_SPEC_TAG);
+      InputBatch batch =
+          spec == null
+              ? ScoringInput.parse(contentType, body, model.signature(), options.limits())
+              : FeatureInput.parse(
+                  features, spec, model.signature(), contentType, body, options.limits());
       long t0 = System.nanoTime();
       Predictions p = model.predict(batch);
       long nanos = System.nanoTime() - t0;
