@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       TrainingSetsCommand.class,
       OnlineCommand.class,
       ServeCommand.class,
+      EndpointsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
