@@ -57,6 +57,12 @@ public final class Bench {
         predict   serving: in-process predict of a 20-feature XGBoost model (single-row
                   p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
                   batches for --duration after --warmup) and of the ONNX fixture
+        serve-http
+                  serving endpoint over HTTP: the same XGBoost model registered and served,
+                  single-row invocations open loop at --rate=1000 over --connections=16
+                  (--warmup=10 --duration=30 s) with the in-process predict time from the
+                  keel-model-time-us header, inference logging off then on; then
+                  --batch=1000-row requests from 2 threads for 15 s (rows/s)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -148,6 +154,8 @@ public final class Bench {
             OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         case "predict" -> PredictBench.run(workDir, predict);
+        case "serve-http" ->
+            ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

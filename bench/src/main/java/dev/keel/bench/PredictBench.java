@@ -238,7 +238,7 @@ final class PredictBench {
     return InputBatch.ofColumns(cols);
   }
 
-  private static byte[] splitBody(double[] x) {
+  static byte[] splitBody(double[] x) {
     StringBuilder b = new StringBuilder("{\"dataframe_split\": {\"columns\": [");
     for (int f = 0; f < FEATURES; f++) {
       b.append(f == 0 ? "" : ", ").append("\"f").append(f).append('"');
@@ -251,7 +251,7 @@ final class PredictBench {
   }
 
   /** Trains the model with XGBoost4J and writes it as an MLflow package (JSON model file). */
-  private static void trainXgboost(Path dir) throws Exception {
+  static void trainXgboost(Path dir) throws Exception {
     int n = 20_000;
     Random rnd = new Random(42);
     float[] x = new float[n * FEATURES];
