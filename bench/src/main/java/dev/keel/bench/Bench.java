@@ -154,8 +154,7 @@ public final class Bench {
             OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         case "predict" -> PredictBench.run(workDir, predict);
-        case "serve-http" ->
-            ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
+        case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

@@ -95,7 +95,8 @@ final class ServeHttpBench {
     Path dir = Files.createTempDirectory(workDir, "serve-http-");
     Path model = Files.createDirectories(dir.resolve("model"));
     PredictBench.trainXgboost(model);
-    ServerProcess s = ServerProcess.launch(dir.resolve("data"), "", jvmArgs, dir.resolve("server.log"));
+    ServerProcess s =
+        ServerProcess.launch(dir.resolve("data"), "", jvmArgs, dir.resolve("server.log"));
     try (Http c = new Http(s.url())) {
       s.awaitReady(Duration.ofSeconds(120), 20);
       register(c, model);
@@ -217,8 +218,7 @@ final class ServeHttpBench {
     for (int r = 0; r < cfg.batch(); r++) {
       b.append(r == 0 ? "[" : ", [");
       for (int f = 0; f < PredictBench.FEATURES; f++) {
-        b.append(f == 0 ? "" : ", ")
-            .append(Math.round((rnd.nextDouble() * 4 - 2) * 1000) / 1000.0);
+        b.append(f == 0 ? "" : ", ").append(Math.round((rnd.nextDouble() * 4 - 2) * 1000) / 1000.0);
       }
       b.append(']');
     }

@@ -55,8 +55,9 @@ final class EndpointsCommand {
 
   @Command(
       name = "update",
-      description = "Replace an endpoint's served entities and traffic (the old config serves until"
-          + " the new one is loaded).",
+      description =
+          "Replace an endpoint's served entities and traffic (the old config serves until"
+              + " the new one is loaded).",
       mixinStandardHelpOptions = true)
   int update(
       @Mixin ClientOptions opts,
@@ -130,8 +131,9 @@ final class EndpointsCommand {
 
   @Command(
       name = "query",
-      description = "Score a request: JSON (dataframe_split, dataframe_records, instances, inputs)"
-          + " or CSV with --content-type text/csv.",
+      description =
+          "Score a request: JSON (dataframe_split, dataframe_records, instances, inputs)"
+              + " or CSV with --content-type text/csv.",
       mixinStandardHelpOptions = true)
   int query(
       @Mixin ClientOptions opts,
@@ -180,10 +182,12 @@ final class EndpointsCommand {
     }
     ServingEndpointInfo s = shown;
     Output out = opts.out();
-    out.print(s.json(), () -> {
-      out.line(what + ": " + s.ready() + ", " + s.configUpdate() + ".");
-      s.updateMessage().ifPresent(m -> out.line(m));
-    });
+    out.print(
+        s.json(),
+        () -> {
+          out.line(what + ": " + s.ready() + ", " + s.configUpdate() + ".");
+          s.updateMessage().ifPresent(m -> out.line(m));
+        });
     return s.configUpdate().equals("UPDATE_FAILED") ? Main.EXIT_FAILURE : 0;
   }
 
@@ -198,7 +202,12 @@ final class EndpointsCommand {
       f.add(
           new String[] {
             "Entity " + s.name(),
-            s.entityName() + ":" + s.entityVersion() + " (" + e.traffic().getOrDefault(s.name(), 0) + "%)"
+            s.entityName()
+                + ":"
+                + s.entityVersion()
+                + " ("
+                + e.traffic().getOrDefault(s.name(), 0)
+                + "%)"
           });
     }
     out.fields(f);

@@ -29,7 +29,8 @@ import picocli.CommandLine;
 /** {@code keel endpoints ...} and {@link dev.keel.client.EndpointsClient} against a real server. */
 class EndpointsCliTest {
   static final ObjectMapper JSON = new ObjectMapper();
-  static final String ROW = "{\"dataframe_records\":[{\"f0\":0.0342,\"f1\":1.3597,\"f2\":1.2247,\"f3\":-0.5103}]}";
+  static final String ROW =
+      "{\"dataframe_records\":[{\"f0\":0.0342,\"f1\":1.3597,\"f2\":1.2247,\"f3\":-0.5103}]}";
   static final double XGB = 0.31175675988197327;
 
   @TempDir static Path dataDir;
@@ -79,7 +80,13 @@ class EndpointsCliTest {
   @Test
   void create_get_list_query_update_delete_from_the_command_line() throws Exception {
     Result c =
-        keel("endpoints", "create", "cli-ep", "--entity", "champ=main.default.cli_ep:@champion", "--wait");
+        keel(
+            "endpoints",
+            "create",
+            "cli-ep",
+            "--entity",
+            "champ=main.default.cli_ep:@champion",
+            "--wait");
     assertThat(c.exit()).as(c.err()).isZero();
     assertThat(c.out()).contains("READY").contains("NOT_UPDATING");
     Result g = keel("endpoints", "get", "cli-ep", "-o", "json");
@@ -103,7 +110,8 @@ class EndpointsCliTest {
             "-o",
             "json");
     assertThat(csv.exit()).as(csv.err()).isZero();
-    Result bad = keel("endpoints", "query", "cli-ep", "--data", "{\"dataframe_records\":[{\"f0\":1}]}");
+    Result bad =
+        keel("endpoints", "query", "cli-ep", "--data", "{\"dataframe_records\":[{\"f0\":1}]}");
     assertThat(bad.exit()).isEqualTo(Main.EXIT_FAILURE);
     assertThat(bad.err()).contains("f1");
     Result u =
@@ -135,7 +143,8 @@ class EndpointsCliTest {
         .endpoints()
         .create(
             "java-ep",
-            List.of(dev.keel.client.ServedEntitySpec.of("main.default.cli_ep", Long.toString(version))),
+            List.of(
+                dev.keel.client.ServedEntitySpec.of("main.default.cli_ep", Long.toString(version))),
             Map.of());
     ServingEndpointInfo e = client.endpoints().awaitNotUpdating("java-ep", Duration.ofMinutes(1));
     assertThat(e.ready()).isEqualTo("READY");

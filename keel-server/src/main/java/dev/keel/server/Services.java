@@ -119,8 +119,11 @@ final class Services implements AutoCloseable {
                   artifacts,
                   new ModelLoader(),
                   EndpointService.Options.of(
-                      config.dataDir().resolve("tmp").resolve("serving").resolve(
-                          java.util.UUID.randomUUID().toString())),
+                      config
+                          .dataDir()
+                          .resolve("tmp")
+                          .resolve("serving")
+                          .resolve(java.util.UUID.randomUUID().toString())),
                   clock,
                   () -> ThreadLocalRandom.current().nextDouble(),
                   new StoreFeatureSource(features)));

@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes scoring requests to inference tables ({@code <catalog>.<schema>.<prefix>_payload}, with
- * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} only offers
- * to a bounded queue and never blocks; when the queue is full the record is dropped and counted
- * ({@link #dropped()}). One writer thread appends a batch per table every {@code batchRows}
- * records or {@code flushMillis}, whichever comes first. {@link #close} writes what is queued.
+ * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} only offers to
+ * a bounded queue and never blocks; when the queue is full the record is dropped and counted
+ * ({@link #dropped()}). One writer thread appends a batch per table every {@code batchRows} records
+ * or {@code flushMillis}, whichever comes first. {@link #close} writes what is queued.
  */
 public final class InferenceLogger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
@@ -181,7 +181,11 @@ public final class InferenceLogger implements AutoCloseable {
         written.addAndGet(t.getValue().size());
       } catch (RuntimeException ex) {
         failed.addAndGet(t.getValue().size());
-        LOG.warn("Could not write {} rows to inference table {}: {}", t.getValue().size(), t.getKey(), ex.toString());
+        LOG.warn(
+            "Could not write {} rows to inference table {}: {}",
+            t.getValue().size(),
+            t.getKey(),
+            ex.toString());
       }
     }
     batch.clear();

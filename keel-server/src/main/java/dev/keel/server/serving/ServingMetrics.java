@@ -8,11 +8,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prometheus metrics per serving endpoint and served entity: {@code
- * keel_serving_requests_seconds} (latency histogram, by status), {@code keel_serving_rows} (rows per
- * request), {@code keel_serving_model_seconds} (time in the model) and {@code
- * keel_serving_overhead_seconds} (the rest: parsing, routing, writing), plus {@code
- * keel_inference_log_dropped_total}. Thread-safe.
+ * Prometheus metrics per serving endpoint and served entity: {@code keel_serving_requests_seconds}
+ * (latency histogram, by status), {@code keel_serving_rows} (rows per request), {@code
+ * keel_serving_model_seconds} (time in the model) and {@code keel_serving_overhead_seconds} (the
+ * rest: parsing, routing, writing), plus {@code keel_inference_log_dropped_total}. Thread-safe.
  */
 final class ServingMetrics {
   private record Key(String endpoint, String entity, int status) {}
@@ -36,7 +35,8 @@ final class ServingMetrics {
   }
 
   /** Records one scoring request ({@code entity} empty when none answered). */
-  void record(String endpoint, String entity, int status, long totalNanos, long modelNanos, int rows) {
+  void record(
+      String endpoint, String entity, int status, long totalNanos, long modelNanos, int rows) {
     Meters m = meters.computeIfAbsent(new Key(endpoint, entity, status), this::create);
     m.latency().record(totalNanos, TimeUnit.NANOSECONDS);
     if (status < 300) {

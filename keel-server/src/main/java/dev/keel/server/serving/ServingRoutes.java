@@ -138,7 +138,9 @@ public final class ServingRoutes {
               + " 'ai_gateway.inference_table_config'.");
     }
     Optional<String> description =
-        body.hasNonNull("description") ? Optional.of(body.get("description").asText()) : Optional.empty();
+        body.hasNonNull("description")
+            ? Optional.of(body.get("description").asText())
+            : Optional.empty();
     Map<String, String> tags = new LinkedHashMap<>();
     JsonNode ts = body.path("tags");
     if (!ts.isMissingNode() && !ts.isNull()) {
@@ -236,7 +238,8 @@ public final class ServingRoutes {
             "The request body is " + body.length + " bytes; at most " + MAX_SCORING_BODY + ".");
       }
       Invocation inv =
-          endpoints.invoke(endpoint, served, ctx.contentType() == null ? "" : ctx.contentType(), body);
+          endpoints.invoke(
+              endpoint, served, ctx.contentType() == null ? "" : ctx.contentType(), body);
       entity = inv.servedEntity();
       modelNanos = inv.modelNanos();
       rows = inv.predictions().rows();
@@ -256,7 +259,9 @@ public final class ServingRoutes {
       ctx.status(status).contentType("application/json").result(out);
     }
     long total = System.nanoTime() - start;
-    metrics.record(endpoint, entity, status, total, modelNanos, rows);
+    if (status != 404) { // unknown names must not create meters (unbounded cardinality)
+      metrics.record(endpoint, entity, status, total, modelNanos, rows);
+    }
     Optional<InferenceTableConfig> table = tableOf(endpoint);
     if (table.isPresent() && table.get().enabled()) {
       logger.log(
@@ -425,7 +430,9 @@ public final class ServingRoutes {
       status = 500;
       ctx.status(status).contentType("application/json").result(v2Error("could not write JSON"));
     } finally {
-      metrics.record(name, entity, status, System.nanoTime() - start, modelNanos, rows);
+      if (status != 404) {
+        metrics.record(name, entity, status, System.nanoTime() - start, modelNanos, rows);
+      }
     }
   }
 
@@ -513,7 +520,11 @@ public final class ServingRoutes {
       }
       if (sig.size() != k) {
         throw KeelException.invalid(
-            "'inputs[0]' has " + k + " values per row; the model takes " + sig.size() + " columns.");
+            "'inputs[0]' has "
+                + k
+                + " values per row; the model takes "
+                + sig.size()
+                + " columns.");
       }
       ObjectNode split = body.putObject("dataframe_split");
       ArrayNode cols = split.putArray("columns");

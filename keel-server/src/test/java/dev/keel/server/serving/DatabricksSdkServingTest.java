@@ -41,7 +41,10 @@ class DatabricksSdkServingTest {
       long v2 = version(s, "sdkmodel", false);
       WorkspaceClient w =
           new WorkspaceClient(
-              new DatabricksConfig().setHost(s.url()).setToken("dapi-keel-test").setAuthType("pat"));
+              new DatabricksConfig()
+                  .setHost(s.url())
+                  .setToken("dapi-keel-test")
+                  .setAuthType("pat"));
 
       ServingEndpointDetailed created =
           w.servingEndpoints()

@@ -72,8 +72,7 @@ class ServingEndpointsApiTest {
     assertThat(list.json().path("endpoints").findValuesAsText("name")).contains("ep-basic");
     assertThat(s.delete(API + "/ep-basic").status()).isEqualTo(200);
     assertThat(s.get(API + "/ep-basic").status()).isEqualTo(404);
-    assertThat(s.post("/serving-endpoints/ep-basic/invocations", ONE_ROW).status())
-        .isEqualTo(404);
+    assertThat(s.post("/serving-endpoints/ep-basic/invocations", ONE_ROW).status()).isEqualTo(404);
   }
 
   @Test
@@ -106,11 +105,14 @@ class ServingEndpointsApiTest {
     awaitSettled(s, "ep-bad");
     String path = "/serving-endpoints/ep-bad/invocations";
     TestServer.Response wrongName =
-        s.post(path, "{\"dataframe_split\":{\"columns\":[\"f0\",\"f1\",\"f2\",\"zz\"],\"data\":[[1,2,3,4]]}}");
+        s.post(
+            path,
+            "{\"dataframe_split\":{\"columns\":[\"f0\",\"f1\",\"f2\",\"zz\"],\"data\":[[1,2,3,4]]}}");
     assertThat(wrongName.status()).isEqualTo(400);
     assertThat(wrongName.body()).contains("f3");
     TestServer.Response missing =
-        s.post(path, "{\"dataframe_split\":{\"columns\":[\"f0\",\"f1\",\"f2\"],\"data\":[[1,2,3]]}}");
+        s.post(
+            path, "{\"dataframe_split\":{\"columns\":[\"f0\",\"f1\",\"f2\"],\"data\":[[1,2,3]]}}");
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.body()).contains("f3");
     TestServer.Response wrongType =
@@ -127,10 +129,7 @@ class ServingEndpointsApiTest {
     TestServer.Response deepR = s.post(path, "{\"instances\":" + deep + "}");
     assertThat(deepR.status()).isBetween(400, 499);
     TestServer.Response ragged =
-        s.sendRaw(
-            path,
-            "text/csv",
-            "f0,f1,f2,f3\n1,2,3,4\n1,2\n".getBytes(StandardCharsets.UTF_8));
+        s.sendRaw(path, "text/csv", "f0,f1,f2,f3\n1,2,3,4\n1,2\n".getBytes(StandardCharsets.UTF_8));
     assertThat(ragged.status()).isEqualTo(400);
     TestServer.Response ok = s.post(path, ONE_ROW);
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);

@@ -46,8 +46,7 @@ class ZeroDowntimeTest {
                         long at = System.nanoTime();
                         TestServer.Response r =
                             s.post("/serving-endpoints/" + endpoint + "/invocations", ONE_ROW);
-                        JsonNode first =
-                            r.status() == 200 ? r.json().at("/predictions/0") : null;
+                        JsonNode first = r.status() == 200 ? r.json().at("/predictions/0") : null;
                         results.add(
                             new Result(
                                 at,

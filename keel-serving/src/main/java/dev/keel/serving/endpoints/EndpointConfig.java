@@ -91,9 +91,7 @@ public record EndpointConfig(List<ServedEntity> servedEntities, List<Route> rout
   public static String endpointName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw KeelException.invalid(
-          "Invalid endpoint 'name' '"
-              + name
-              + "': use 1 to 63 letters, digits, '-' or '_'.");
+          "Invalid endpoint 'name' '" + name + "': use 1 to 63 letters, digits, '-' or '_'.");
     }
     return name;
   }

@@ -36,16 +36,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serving endpoints: the control plane (create, update config, get, list, delete; kept in an
- * {@link EndpointStore}) and the data plane (route a request to a served entity and predict).
+ * Serving endpoints: the control plane (create, update config, get, list, delete; kept in an {@link
+ * EndpointStore}) and the data plane (route a request to a served entity and predict).
  *
  * <p>Config updates are asynchronous: {@link #create} and {@link #updateConfig} store the new
  * config as pending with {@link ConfigUpdateState#IN_PROGRESS} and return; a background task
  * resolves each served entity to a READY model version, loads and warms it ({@link ModelLoader}),
  * then swaps the active config in one atomic step. Requests keep using the old config until the
- * swap and finish on it; its models are released once the last such request is done. A failed
- * load leaves the old config serving and the endpoint in {@link ConfigUpdateState#UPDATE_FAILED}
- * with the reason. One update at a time per endpoint: a second is RESOURCE_CONFLICT.
+ * swap and finish on it; its models are released once the last such request is done. A failed load
+ * leaves the old config serving and the endpoint in {@link ConfigUpdateState#UPDATE_FAILED} with
+ * the reason. One update at a time per endpoint: a second is RESOURCE_CONFLICT.
  *
  * <p>Models are shared: one loaded model per (model, version) however many entities use it;
  * unloaded when no active config uses it. Entities on {@code @alias} follow the alias: a watcher
@@ -134,7 +134,11 @@ public final class EndpointService implements AutoCloseable {
    * @param signature the signature requests are parsed against
    */
   public record ServedModel(
-      String servedEntity, String modelName, long modelVersion, String flavor, Signature signature) {}
+      String servedEntity,
+      String modelName,
+      long modelVersion,
+      String flavor,
+      Signature signature) {}
 
   /** One loaded entity of an active config. */
   private record LiveEntity(EndpointConfig.ServedEntity spec, ModelCache.Handle handle) {}
@@ -267,8 +271,7 @@ public final class EndpointService implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.features = Objects.requireNonNull(features, "features");
-    this.models =
-        new ModelCache(artifacts, loader, options.workDir().toAbsolutePath().normalize());
+    this.models = new ModelCache(artifacts, loader, options.workDir().toAbsolutePath().normalize());
   }
 
   /** Loads every stored endpoint in the background and starts the alias watcher. */
@@ -334,8 +337,8 @@ public final class EndpointService implements AutoCloseable {
    * Replaces an endpoint's served entities and traffic; returns at once with IN_PROGRESS while the
    * old config keeps serving.
    *
-   * @throws KeelException NOT_FOUND for an unknown endpoint, RESOURCE_CONFLICT while another
-   *     update is in progress, INVALID_PARAMETER_VALUE or NOT_FOUND for bad entities
+   * @throws KeelException NOT_FOUND for an unknown endpoint, RESOURCE_CONFLICT while another update
+   *     is in progress, INVALID_PARAMETER_VALUE or NOT_FOUND for bad entities
    */
   public EndpointStatus updateConfig(String name, EndpointConfig config) {
     Live l = liveOf(name);
@@ -457,8 +460,7 @@ public final class EndpointService implements AutoCloseable {
         } catch (RuntimeException ex) {
           states.put(
               s.name(),
-              new EntityStatus(
-                  s.name(), "DEPLOYMENT_FAILED", message(ex), OptionalLong.empty()));
+              new EntityStatus(s.name(), "DEPLOYMENT_FAILED", message(ex), OptionalLong.empty()));
           l.pendingStatus = List.copyOf(states.values());
           throw new LoadFailure(
               "Served entity '" + s.name() + "' failed to load: " + message(ex), ex);

@@ -24,14 +24,15 @@ import java.util.Map;
 /**
  * Builds a model's input from lookup keys: reads the key columns of a {@code dataframe_split} or
  * {@code dataframe_records} request, looks the spec's features up, and lays out a {@code
- * dataframe_split} in signature order (request columns win over features; a feature with no row
- * and no default is null, which doubles read as NaN), then parses it as any request.
+ * dataframe_split} in signature order (request columns win over features; a feature with no row and
+ * no default is null, which doubles read as NaN), then parses it as any request.
  */
 final class FeatureInput {
   private static final ObjectMapper JSON =
       JsonMapper.builder(
               JsonFactory.builder()
-                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
                   .build())
           .build();
 
@@ -133,13 +134,14 @@ final class FeatureInput {
       for (String k : keys) {
         JsonNode v = columns.get(k).get(r);
         if (v == null || v.isNull() || v.isMissingNode()) {
-          throw KeelException.invalid(
-              "Lookup key column '" + k + "' is null in row " + r + ".");
+          throw KeelException.invalid("Lookup key column '" + k + "' is null in row " + r + ".");
         }
         row.add(
             v.isIntegralNumber()
                 ? (Object) v.asLong()
-                : v.isNumber() ? (Object) v.asDouble() : v.isBoolean() ? v.asBoolean() : v.asText());
+                : v.isNumber()
+                    ? (Object) v.asDouble()
+                    : v.isBoolean() ? v.asBoolean() : v.asText());
       }
       keyRows.add(row);
     }
@@ -149,11 +151,7 @@ final class FeatureInput {
       String name = ((ColumnSpec) s).name().orElse("");
       if (!columns.containsKey(name) && !features.containsKey(name)) {
         throw KeelException.invalid(
-            "Column '"
-                + name
-                + "' is neither in the request nor a feature of spec "
-                + spec
-                + ".");
+            "Column '" + name + "' is neither in the request nor a feature of spec " + spec + ".");
       }
       inputs.add(name);
     }

@@ -116,9 +116,7 @@ public final class JdbcEndpointStore implements EndpointStore {
         .bind("pending_config", e.pendingConfig().map(c -> write(c.toJson())).orElse(null))
         .bind("config_update", e.configUpdate().name())
         .bind("update_message", e.updateMessage().orElse(null))
-        .bind(
-            "ai_gateway",
-            e.inferenceTable().map(t -> write(t.toAiGatewayJson())).orElse(null))
+        .bind("ai_gateway", e.inferenceTable().map(t -> write(t.toAiGatewayJson())).orElse(null))
         .bind("created_at", e.createdAt())
         .bind("created_by", e.createdBy())
         .bind("updated_at", e.updatedAt());

@@ -149,7 +149,8 @@ final class ModelCache implements AutoCloseable {
     if (!loc.startsWith(prefix)) {
       throw KeelException.invalid("Unexpected storage location " + loc);
     }
-    ArtifactPath root = ArtifactPath.parse("storage_location", loc.substring(prefix.length()), false);
+    ArtifactPath root =
+        ArtifactPath.parse("storage_location", loc.substring(prefix.length()), false);
     Files.createDirectories(dir);
     copyTree(root, root, dir);
   }

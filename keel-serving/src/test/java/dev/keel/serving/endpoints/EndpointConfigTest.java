@@ -85,7 +85,6 @@ class EndpointConfigTest {
                             + "\"entity_version\":\"1\"},{\"name\":\"x\",\"entity_name\":\"a.b.c\","
                             + "\"entity_version\":\"2\"}]}")))
         .hasMessageContaining("used by two");
-    assertThatThrownBy(() -> EndpointConfig.endpointName("no spaces"))
-        .hasMessageContaining("name");
+    assertThatThrownBy(() -> EndpointConfig.endpointName("no spaces")).hasMessageContaining("name");
   }
 }
