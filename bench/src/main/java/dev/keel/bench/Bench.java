@@ -153,7 +153,6 @@ public final class Bench {
         case "online-http" ->
             OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
-        case "predict" -> PredictBench.run(workDir, predict);
         case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
