@@ -109,7 +109,8 @@ final class Services implements AutoCloseable {
               TrainingSetEngine.Options.defaults()
                   .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
               clock);
-      InferenceLogger inferenceLog = push(opened, new InferenceLogger(tables, 10_000, 500, 1_000));
+      InferenceLogger inferenceLog =
+          push(opened, new InferenceLogger(tables, 10_000, 2_000, 2_000));
       EndpointService endpoints =
           push(
               opened,
