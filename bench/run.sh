@@ -12,6 +12,8 @@
 #   bench/run.sh online          feature store: online publish and lookup, embedded and Redis
 #   bench/run.sh online-http     feature store: online lookups over HTTP at 1,000 requests/s
 #   bench/run.sh training-set    feature store: 1M-row point-in-time training set vs pandas (not part of all)
+#   bench/run.sh predict         serving: in-process predict latency and batched throughput
+#   bench/run.sh serve-http      serving: endpoint invocations over HTTP at 1,000 requests/s
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

@@ -54,6 +54,15 @@ public final class Bench {
                   after a warm-up, --threads=<cores>), then the pandas baseline
                   (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py;
                   --skip-baselines skips it and the raw-ASOF floor)
+        predict   serving: in-process predict of a 20-feature XGBoost model (single-row
+                  p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
+                  batches for --duration after --warmup) and of the ONNX fixture
+        serve-http
+                  serving endpoint over HTTP: the same XGBoost model registered and served,
+                  single-row invocations open loop at --rate=1000 over --connections=16
+                  (--warmup=10 --duration=30 s) with the in-process predict time from the
+                  keel-model-time-us header, inference logging off then on; then
+                  --batch=1000-row requests from 2 threads for 15 s (rows/s)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -109,6 +118,7 @@ public final class Bench {
     OnlineBench.Config online = OnlineBench.Config.from(args);
     TrainingSetBench.Config trainingSet =
         command.equals("training-set") ? TrainingSetBench.Config.from(args) : null;
+    PredictBench.Config predict = PredictBench.Config.from(args);
     args.checkAllUsed();
 
     Path workDir =
@@ -131,6 +141,7 @@ public final class Bench {
           ingest(workDir, "postgres", pgUrl, jvmArgs, ingest);
           search(workDir, "postgres", pgUrl, jvmArgs, search, "");
         }
+        case "predict" -> PredictBench.run(workDir, predict);
         case "alias" -> alias(workDir, db, pgUrl, jvmArgs, search, registry);
         case "registry-search" ->
             registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
@@ -142,6 +153,7 @@ public final class Bench {
         case "online-http" ->
             OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
+        case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
       FeaturesCommand.class,
       TrainingSetsCommand.class,
       OnlineCommand.class,
+      ServeCommand.class,
+      EndpointsCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

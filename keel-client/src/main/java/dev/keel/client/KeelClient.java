@@ -215,6 +215,11 @@ public final class KeelClient implements AutoCloseable {
     return new TablesClient(this);
   }
 
+  /** Model serving endpoints: create, update, query ({@link EndpointsClient}). */
+  public EndpointsClient endpoints() {
+    return new EndpointsClient(this);
+  }
+
   /** Feature tables, training sets, publishing and online lookups ({@link FeatureStoreClient}). */
   public FeatureStoreClient features() {
     return new FeatureStoreClient(this);

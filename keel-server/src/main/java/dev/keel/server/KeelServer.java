@@ -10,6 +10,7 @@ import dev.keel.server.http.Json;
 import dev.keel.server.http.Routes;
 import dev.keel.server.registry.MlflowRegistryRoutes;
 import dev.keel.server.registry.UcModelRoutes;
+import dev.keel.server.serving.ServingRoutes;
 import dev.keel.server.tables.TableRoutes;
 import dev.keel.server.tracking.ArtifactRoutes;
 import dev.keel.server.tracking.TrackingRoutes;
@@ -82,6 +83,8 @@ public final class KeelServer implements AutoCloseable {
                 new TableRoutes(s.tables, config.dataDir().resolve("tmp").resolve("uploads"))
                     .register(routes);
                 new FeatureRoutes(s.features).register(routes);
+                new ServingRoutes(s.endpoints, s.inferenceLog, metrics.registry(), draining::get)
+                    .register(routes);
               });
       app.start();
       KeelServer server = new KeelServer(config, s, app, draining);

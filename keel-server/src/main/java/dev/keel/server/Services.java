@@ -12,6 +12,11 @@ import dev.keel.features.training.TrainingSetEngine;
 import dev.keel.registry.JdbcRegistryStore;
 import dev.keel.registry.RegisteredModelContents;
 import dev.keel.registry.RegistryService;
+import dev.keel.server.serving.InferenceLogger;
+import dev.keel.server.serving.StoreFeatureSource;
+import dev.keel.serving.ModelLoader;
+import dev.keel.serving.endpoints.EndpointService;
+import dev.keel.serving.endpoints.JdbcEndpointStore;
 import dev.keel.store.Database;
 import dev.keel.tables.TableService;
 import dev.keel.tracking.JdbcTrackingStore;
@@ -22,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every store and service of one Keel server, built with {@code new} from its configuration, and
@@ -38,6 +44,8 @@ final class Services implements AutoCloseable {
   final TableService tables;
   final OnlineStore online;
   final FeatureStore features;
+  final InferenceLogger inferenceLog;
+  final EndpointService endpoints;
   private final Deque<AutoCloseable> closeables;
 
   private Services(
@@ -50,6 +58,8 @@ final class Services implements AutoCloseable {
       TableService tables,
       OnlineStore online,
       FeatureStore features,
+      InferenceLogger inferenceLog,
+      EndpointService endpoints,
       Deque<AutoCloseable> closeables) {
     this.config = config;
     this.db = db;
@@ -60,6 +70,8 @@ final class Services implements AutoCloseable {
     this.tables = tables;
     this.online = online;
     this.features = features;
+    this.inferenceLog = inferenceLog;
+    this.endpoints = endpoints;
     this.closeables = closeables;
   }
 
@@ -97,8 +109,39 @@ final class Services implements AutoCloseable {
               TrainingSetEngine.Options.defaults()
                   .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
               clock);
+      InferenceLogger inferenceLog =
+          push(opened, new InferenceLogger(tables, 10_000, 2_000, 2_000));
+      EndpointService endpoints =
+          push(
+              opened,
+              new EndpointService(
+                  new JdbcEndpointStore(db),
+                  registry,
+                  artifacts,
+                  new ModelLoader(),
+                  EndpointService.Options.of(
+                      config
+                          .dataDir()
+                          .resolve("tmp")
+                          .resolve("serving")
+                          .resolve(java.util.UUID.randomUUID().toString())),
+                  clock,
+                  () -> ThreadLocalRandom.current().nextDouble(),
+                  new StoreFeatureSource(features)));
+      endpoints.start();
       return new Services(
-          config, db, artifacts, catalog, tracking, registry, tables, online, features, opened);
+          config,
+          db,
+          artifacts,
+          catalog,
+          tracking,
+          registry,
+          tables,
+          online,
+          features,
+          inferenceLog,
+          endpoints,
+          opened);
     } catch (RuntimeException e) {
       closeAll(opened);
       throw e;

@@ -94,6 +94,14 @@ public final class TestServer implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
+  /** POST with an explicit content type. */
+  public Response sendRaw(String path, String contentType, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   public Response get(String pathAndQuery) {
     return send(HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).GET());
   }

@@ -19,5 +19,7 @@ public enum SecurableType {
   /** A registered model (and its versions and aliases), whose schema is its parent securable. */
   REGISTERED_MODEL,
   /** A lakehouse table (its rows, files and history), whose schema is its parent securable. */
-  TABLE
+  TABLE,
+  /** A model serving endpoint (its config and its invocations). */
+  SERVING_ENDPOINT
 }

@@ -1,0 +1,68 @@
+package dev.keel.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A serving endpoint as the server describes it (Databricks' {@code ServingEndpointDetailed}).
+ *
+ * @param name the endpoint's name
+ * @param ready {@code READY} or {@code NOT_READY}
+ * @param configUpdate {@code NOT_UPDATING}, {@code IN_PROGRESS} or {@code UPDATE_FAILED}
+ * @param updateMessage why the last update failed, when it did
+ * @param configVersion the active config's version (0 before the first)
+ * @param servedEntities the active config's entities
+ * @param traffic served entity name to traffic percentage, of the active config
+ * @param json the server's full answer
+ */
+public record ServingEndpointInfo(
+    String name,
+    String ready,
+    String configUpdate,
+    Optional<String> updateMessage,
+    long configVersion,
+    List<ServedEntitySpec> servedEntities,
+    Map<String, Integer> traffic,
+    JsonNode json) {
+
+  /** Checks for nulls and copies the collections. */
+  public ServingEndpointInfo {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(ready, "ready");
+    Objects.requireNonNull(configUpdate, "configUpdate");
+    Objects.requireNonNull(updateMessage, "updateMessage");
+    servedEntities = List.copyOf(servedEntities);
+    traffic = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(traffic));
+    Objects.requireNonNull(json, "json");
+  }
+
+  static ServingEndpointInfo from(JsonNode n) {
+    List<ServedEntitySpec> entities = new ArrayList<>();
+    for (JsonNode e : n.at("/config/served_entities")) {
+      entities.add(
+          new ServedEntitySpec(
+              e.path("name").asText(),
+              e.path("entity_name").asText(),
+              e.path("entity_version").asText()));
+    }
+    Map<String, Integer> traffic = new LinkedHashMap<>();
+    for (JsonNode r : n.at("/config/traffic_config/routes")) {
+      traffic.put(r.path("served_entity_name").asText(), r.path("traffic_percentage").asInt());
+    }
+    JsonNode msg = n.at("/state/config_update_message");
+    return new ServingEndpointInfo(
+        n.path("name").asText(),
+        n.at("/state/ready").asText(),
+        n.at("/state/config_update").asText(),
+        msg.isTextual() ? Optional.of(msg.asText()) : Optional.empty(),
+        n.at("/config/config_version").asLong(0),
+        entities,
+        traffic,
+        n);
+  }
+}

@@ -1,0 +1,246 @@
+package dev.keel.server.serving;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.serving.endpoints.InferenceTableConfig;
+import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
+import dev.keel.tables.TableService;
+import dev.keel.tables.TableSpec;
+import dev.keel.tables.WriteMode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes scoring requests to inference tables ({@code <catalog>.<schema>.<prefix>_payload}, with
+ * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} only offers to
+ * a bounded queue and never blocks; when the queue is full the record is dropped and counted
+ * ({@link #dropped()}). One writer thread appends a batch per table every {@code batchRows} records
+ * or {@code flushMillis}, whichever comes first. {@link #close} writes what is queued.
+ */
+public final class InferenceLogger implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** Request and response bodies longer than this are logged as null (Databricks does too). */
+  public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
+  /**
+   * One scoring request to log.
+   *
+   * @param table where to log it
+   * @param requestId Keel's id of the request ({@code databricks_request_id})
+   * @param requestTime when the request arrived
+   * @param statusCode the HTTP status answered
+   * @param executionMillis model time in milliseconds
+   * @param request the request body
+   * @param response the response body
+   * @param servedEntity the served entity that answered (empty when none did)
+   * @param requester who sent it
+   */
+  public record Entry(
+      InferenceTableConfig table,
+      String requestId,
+      Instant requestTime,
+      int statusCode,
+      long executionMillis,
+      byte[] request,
+      byte[] response,
+      String servedEntity,
+      String requester) {}
+
+  private final TableService tables;
+  private final BlockingQueue<Entry> queue;
+  private final int batchRows;
+  private final long flushMillis;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean closing;
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param tables where rows are appended
+   * @param capacity the queue bound (records)
+   * @param batchRows flush after this many records
+   * @param flushMillis flush at least this often
+   */
+  public InferenceLogger(TableService tables, int capacity, int batchRows, long flushMillis) {
+    this.tables = Objects.requireNonNull(tables, "tables");
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.batchRows = batchRows;
+    this.flushMillis = flushMillis;
+    this.writer = Thread.ofPlatform().daemon().name("keel-inference-log").start(this::run);
+  }
+
+  /** The columns of an inference table (Databricks' AI-gateway payload table). */
+  public static List<Column> columns() {
+    return List.of(
+        Column.of("request_date", ColumnType.DATE),
+        Column.of("databricks_request_id", ColumnType.STRING),
+        Column.of("client_request_id", ColumnType.STRING),
+        Column.of("request_time", ColumnType.TIMESTAMP),
+        Column.of("status_code", ColumnType.INT),
+        Column.of("execution_duration_ms", ColumnType.LONG),
+        Column.of("request", ColumnType.STRING),
+        Column.of("response", ColumnType.STRING),
+        Column.of("served_entity_id", ColumnType.STRING),
+        Column.of("requester", ColumnType.STRING));
+  }
+
+  /** Creates the inference table unless it exists. */
+  public void ensureTable(InferenceTableConfig t) {
+    try {
+      tables.create(
+          TableSpec.of(
+              t.catalogName(), t.schemaName(), t.tableNamePrefix() + "_payload", columns()));
+    } catch (KeelException e) {
+      if (e.code() != ErrorCode.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+  }
+
+  /** Queues a record; drops (and counts) it if the queue is full. Never blocks. */
+  public void log(Entry e) {
+    if (closing || !queue.offer(e)) {
+      dropped.incrementAndGet();
+    }
+  }
+
+  /** Records dropped because the queue was full (or the logger closing). */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Records written. */
+  public long written() {
+    return written.get();
+  }
+
+  /** Records lost because a table write failed. */
+  public long failed() {
+    return failed.get();
+  }
+
+  private void run() {
+    List<Entry> batch = new ArrayList<>(batchRows);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+    while (true) {
+      try {
+        long wait = deadline - System.nanoTime();
+        Entry e = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+        if (e != null) {
+          batch.add(e);
+          queue.drainTo(batch, batchRows - batch.size());
+        }
+        if (batch.size() >= batchRows || System.nanoTime() - deadline >= 0) {
+          flush(batch);
+          deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+        }
+        if (closing && e == null && queue.isEmpty()) {
+          flush(batch);
+          return;
+        }
+      } catch (InterruptedException ex) {
+        closing = true;
+      }
+    }
+  }
+
+  private void flush(List<Entry> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    Map<String, List<Map<String, Object>>> byTable = new LinkedHashMap<>();
+    for (Entry e : batch) {
+      byTable.computeIfAbsent(e.table().tableFullName(), k -> new ArrayList<>()).add(row(e));
+    }
+    for (Map.Entry<String, List<Map<String, Object>>> t : byTable.entrySet()) {
+      try {
+        tables.write(t.getKey(), WriteMode.APPEND, t.getValue());
+        written.addAndGet(t.getValue().size());
+      } catch (RuntimeException ex) {
+        failed.addAndGet(t.getValue().size());
+        LOG.warn(
+            "Could not write {} rows to inference table {}: {}",
+            t.getValue().size(),
+            t.getKey(),
+            ex.toString());
+      }
+    }
+    batch.clear();
+  }
+
+  private static Map<String, Object> row(Entry e) {
+    Map<String, Object> r = new HashMap<>();
+    r.put("request_date", e.requestTime().atOffset(ZoneOffset.UTC).toLocalDate().toString());
+    r.put("databricks_request_id", e.requestId());
+    r.put("client_request_id", clientRequestId(e.request()));
+    r.put("request_time", e.requestTime());
+    r.put("status_code", e.statusCode());
+    r.put("execution_duration_ms", e.executionMillis());
+    r.put("request", text(e.request()));
+    r.put("response", text(e.response()));
+    r.put("served_entity_id", e.servedEntity().isEmpty() ? null : e.servedEntity());
+    r.put("requester", e.requester());
+    return r;
+  }
+
+  private static String text(byte[] b) {
+    return b.length > MAX_PAYLOAD_CHARS ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** The top-level {@code client_request_id} string of a JSON body, or null. */
+  static String clientRequestId(byte[] body) {
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (name.equals("client_request_id") && v == JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+    } catch (IOException | RuntimeException ex) {
+      return null;
+    }
+    return null;
+  }
+
+  /** Stops taking records, writes what is queued (up to 10 s), then stops the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    try {
+      writer.join(10_000);
+      if (writer.isAlive()) {
+        writer.interrupt();
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.keel.server.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keel.registry.ModelFixtures;
+import dev.keel.server.TestServer;
+import java.time.Duration;
+import java.util.Map;
+
+/** Registers the committed model fixtures as versions and waits on endpoints, over REST. */
+final class ServingFixtures {
+  static final String UC = "/api/2.1/unity-catalog";
+  static final String API = "/api/2.0/serving-endpoints";
+
+  /** Rows that fit both fixtures (f0..f3). */
+  static final String ONE_ROW =
+      "{\"dataframe_split\":{\"columns\":[\"f0\",\"f1\",\"f2\",\"f3\"],"
+          + "\"data\":[[0.0342,1.3597,1.2247,-0.5103]]}}";
+
+  /** XGBoost fixture's prediction for {@link #ONE_ROW}. */
+  static final double XGB_ONE_ROW = 0.31175675988197327;
+
+  private ServingFixtures() {}
+
+  /** Creates {@code main.default.<model>} if needed. */
+  static void model(TestServer s, String model) {
+    TestServer.Response r =
+        s.post(
+            UC + "/models",
+            "{\"catalog_name\":\"main\",\"schema_name\":\"default\",\"name\":\"" + model + "\"}");
+    assertThat(r.status()).as(r.body()).isIn(200, 409, 400);
+  }
+
+  /** Registers a READY version from the XGBoost ({@code xgboost}) or ONNX fixture. */
+  static long version(TestServer s, String model, boolean xgboost) {
+    model(s, model);
+    TestServer.Response v =
+        s.post(
+            UC + "/models/versions",
+            "{\"catalog_name\":\"main\",\"schema_name\":\"default\",\"model_name\":\""
+                + model
+                + "\",\"source\":\"mlflow-artifacts:/upload\"}");
+    assertThat(v.status()).as(v.body()).isEqualTo(200);
+    long version = v.json().path("version").asLong();
+    Map<String, byte[]> files = xgboost ? ModelFixtures.xgboostModel() : ModelFixtures.onnxModel();
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      TestServer.Response u =
+          s.put(
+              "/api/2.0/mlflow-artifacts/artifacts/models/main/default/"
+                  + model
+                  + "/"
+                  + version
+                  + "/"
+                  + f.getKey(),
+              f.getValue());
+      assertThat(u.status()).as(u.body()).isEqualTo(200);
+    }
+    TestServer.Response fin =
+        s.send(
+            "PATCH",
+            UC + "/models/main.default." + model + "/versions/" + version + "/finalize",
+            "{\"full_name\":\"main.default." + model + "\",\"version\":" + version + "}");
+    assertThat(fin.status()).as(fin.body()).isEqualTo(200);
+    assertThat(fin.json().path("status").asText()).isEqualTo("READY");
+    return version;
+  }
+
+  /** Points {@code alias} at {@code version}. */
+  static void alias(TestServer s, String model, String alias, long version) {
+    TestServer.Response r =
+        s.send(
+            "PUT",
+            UC + "/models/main.default." + model + "/aliases/" + alias,
+            "{\"version_num\":" + version + "}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+  }
+
+  /** Polls until the endpoint is NOT_UPDATING (or failed); returns its last state. */
+  static JsonNode awaitSettled(TestServer s, String name) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      TestServer.Response r = s.get(API + "/" + name);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      String update = r.json().at("/state/config_update").asText();
+      if (!update.equals("IN_PROGRESS")) {
+        return r.json();
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("endpoint " + name + " still updating: " + r.body());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** A create request for one entity with 100% traffic. */
+  static String createBody(String name, String model, String version) {
+    return "{\"name\":\""
+        + name
+        + "\",\"config\":{\"served_entities\":[{\"entity_name\":\"main.default."
+        + model
+        + "\",\"entity_version\":\""
+        + version
+        + "\"}]}}";
+  }
+}
