@@ -110,7 +110,7 @@ final class Services implements AutoCloseable {
                   .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
               clock);
       InferenceLogger inferenceLog =
-          push(opened, new InferenceLogger(tables, 10_000, 2_000, 2_000));
+          push(opened, new InferenceLogger(tables, 50_000, 10_000, 10_000));
       EndpointService endpoints =
           push(
               opened,
