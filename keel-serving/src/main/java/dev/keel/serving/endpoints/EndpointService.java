@@ -328,9 +328,12 @@ public final class EndpointService implements AutoCloseable {
       Live l = new Live(name);
       l.updating.set(true);
       live.put(name, l);
+      // The answer is the state the request was accepted in (IN_PROGRESS), also when a cached
+      // model makes the update finish before this method returns.
+      EndpointStatus accepted = get(name);
       submit(l, config, Kind.UPDATE);
+      return accepted;
     }
-    return get(name);
   }
 
   /**
@@ -357,8 +360,9 @@ public final class EndpointService implements AutoCloseable {
       l.updating.set(false);
       throw ex;
     }
+    EndpointStatus accepted = get(name); // IN_PROGRESS, however fast the update then runs
     submit(l, config, Kind.UPDATE);
-    return get(name);
+    return accepted;
   }
 
   /** An endpoint with its runtime state; NOT_FOUND if there is none. */
