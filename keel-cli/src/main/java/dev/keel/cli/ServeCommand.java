@@ -25,10 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,7 +155,8 @@ final class ServeCommand implements Callable<Integer> {
                 model, new ScoringServer.ServedModel(modelUri, version.version()), options);
         Thread hook = new Thread(scoring::close, "keel-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        Map<Signal, SignalHandler> previous = installSignalHandlers(scoring, err);
+        Map<Signal, SignalHandler> previous =
+            GracefulStop.install(scoring::close, "Stopping (finishing requests in flight)...", err);
         out.println(
             "Serving "
                 + modelUri
@@ -188,37 +187,6 @@ final class ServeCommand implements Callable<Integer> {
         deleteTree(dir);
       }
     }
-  }
-
-  /**
-   * SIGTERM / SIGINT drain and stop the server; a second signal stops the process at once. Returns
-   * the handlers replaced.
-   */
-  private static Map<Signal, SignalHandler> installSignalHandlers(
-      ScoringServer scoring, PrintWriter err) {
-    AtomicBoolean stopping = new AtomicBoolean();
-    Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal signal = new Signal(name);
-        previous.put(
-            signal,
-            Signal.handle(
-                signal,
-                sig -> {
-                  if (stopping.compareAndSet(false, true)) {
-                    err.println("Stopping (finishing requests in flight)...");
-                    err.flush();
-                    Thread.ofPlatform().name("keel-serve-stop").start(scoring::close);
-                  } else {
-                    Runtime.getRuntime().halt(128 + sig.getNumber());
-                  }
-                }));
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // signal not available here: the shutdown hook covers it
-      }
-    }
-    return previous;
   }
 
   /** {@code mlflow-artifacts:/models/...} (or {@code mlflow-artifacts://host/...}) → path. */

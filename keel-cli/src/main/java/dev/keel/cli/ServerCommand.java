@@ -7,14 +7,12 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import sun.misc.Signal;
 
 /**
  * {@code keel server}: starts a server and blocks until SIGTERM or SIGINT, then stops taking
@@ -103,7 +101,7 @@ final class ServerCommand implements Callable<Integer> {
 
     Thread hook = new Thread(server::close, "keel-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    installSignalHandlers(server, err);
+    GracefulStop.install(server::close, "Stopping Keel (finishing requests in flight)...", err);
 
     out.println(
         "Keel "
@@ -124,32 +122,6 @@ final class ServerCommand implements Callable<Integer> {
     out.println("Keel stopped.");
     out.flush();
     return 0;
-  }
-
-  /**
-   * SIGTERM / SIGINT start a graceful stop so that the process exits 0 once drained (a shutdown
-   * hook alone would make the JVM exit 143 / 130). Where signals cannot be handled, the shutdown
-   * hook still drains the server.
-   */
-  private static void installSignalHandlers(KeelServer server, PrintWriter err) {
-    AtomicBoolean stopping = new AtomicBoolean();
-    for (String name : new String[] {"TERM", "INT"}) {
-      try {
-        Signal.handle(
-            new Signal(name),
-            sig -> {
-              if (stopping.compareAndSet(false, true)) {
-                err.println("Stopping Keel (finishing requests in flight)...");
-                err.flush();
-                Thread.ofPlatform().name("keel-stop").start(server::close);
-              } else {
-                Runtime.getRuntime().halt(128 + sig.getNumber());
-              }
-            });
-      } catch (IllegalArgumentException | UnsupportedOperationException e) {
-        // signal not available here (e.g. -Xrs): the shutdown hook covers it
-      }
-    }
   }
 
   private static void put(Map<String, String> flags, String key, String value) {
