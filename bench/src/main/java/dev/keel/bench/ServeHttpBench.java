@@ -1,10 +1,6 @@
 package dev.keel.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,34 +38,24 @@ final class ServeHttpBench {
   static final String MODEL = "main.default.bench_serve";
 
   private static final class Http implements AutoCloseable {
-    final HttpClient http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    final RawHttp http;
     final String base;
 
     Http(String base) {
+      this.http = new RawHttp(base);
       this.base = base;
     }
 
-    HttpResponse<byte[]> send(String method, String path, byte[] body)
-        throws IOException, InterruptedException {
-      HttpResponse<byte[]> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + path))
-                  .timeout(Duration.ofSeconds(120))
-                  .header("Content-Type", "application/json")
-                  .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
+    RawHttp.Response send(String method, String path, byte[] body) throws IOException {
+      RawHttp.Response r =
+          http.send(method, path, "application/json", method.equals("GET") ? null : body);
+      if (r.status() != 200) {
         throw new IllegalStateException(
             method
                 + " "
                 + path
                 + " -> "
-                + r.statusCode()
+                + r.status()
                 + " "
                 + new String(r.body(), StandardCharsets.UTF_8));
       }
@@ -173,11 +159,11 @@ final class ServeHttpBench {
               cfg.measure(),
               s,
               (w, i) -> {
-                HttpResponse<byte[]> resp =
+                RawHttp.Response resp =
                     cs.get(w).send("POST", path, bodies.get((int) (i % bodies.size())));
                 if (System.nanoTime() > window) {
-                  long us =
-                      Long.parseLong(resp.headers().firstValue("keel-model-time-us").orElse("0"));
+                  String t = resp.header("keel-model-time-us");
+                  long us = t == null ? 0 : Long.parseLong(t);
                   model.get(w).add(us * 1000);
                 }
                 return resp.body().length;

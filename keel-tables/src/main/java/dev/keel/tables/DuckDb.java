@@ -32,13 +32,19 @@ final class DuckDb {
     }
   }
 
-  Connection open() throws SQLException {
+  /** DuckDB's threads for a foreground operation: the machine's cores, at most 4. */
+  int threads() {
+    return Math.max(1, Math.min(4, cores()));
+  }
+
+  /** A new in-memory database running on {@code threads} threads. */
+  Connection open(int threads) throws SQLException {
     Properties p = new Properties();
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
     p.setProperty("extension_directory", extensionDir.toString());
     p.setProperty("temp_directory", tempDir.toString());
-    p.setProperty("threads", String.valueOf(Math.max(1, Math.min(4, cores()))));
+    p.setProperty("threads", String.valueOf(threads));
     Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");

@@ -316,7 +316,17 @@ public final class TableService implements AutoCloseable {
    */
   public WriteResult write(String fullName, WriteMode mode, List<Map<String, Object>> rows) {
     Objects.requireNonNull(mode, "mode");
-    return doWrite(fullName, mode, Loaders.rows(rows));
+    return doWrite(fullName, mode, Loaders.rows(rows), duck.threads());
+  }
+
+  /**
+   * As {@link #write(String, WriteMode, List)}, for a background writer (inference logs): DuckDB
+   * runs on one thread, so a write never takes every core from the requests being served.
+   */
+  public WriteResult writeInBackground(
+      String fullName, WriteMode mode, List<Map<String, Object>> rows) {
+    Objects.requireNonNull(mode, "mode");
+    return doWrite(fullName, mode, Loaders.rows(rows), 1);
   }
 
   /**
@@ -330,10 +340,10 @@ public final class TableService implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw Errors.invalid("file: '" + file + "' is not a readable file.");
     }
-    return doWrite(fullName, mode, Loaders.file(file, format));
+    return doWrite(fullName, mode, Loaders.file(file, format), duck.threads());
   }
 
-  private WriteResult doWrite(String fullName, WriteMode mode, Loaders.Loader loader) {
+  private WriteResult doWrite(String fullName, WriteMode mode, Loaders.Loader loader, int threads) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = table(p);
     Meta m = meta(t);
@@ -344,7 +354,7 @@ public final class TableService implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       List<Path> written = new ArrayList<>();
       boolean committed = false;
-      try (Connection c = duck.open()) {
+      try (Connection c = duck.open(threads)) {
         WriteResult r = writeOnce(c, t, m, mode, loader, written);
         committed = true;
         return r;
@@ -418,7 +428,6 @@ public final class TableService implements AutoCloseable {
         copy(s, "SELECT " + select + " FROM " + Loaders.INCOMING, f, t);
         added = Optional.of(IcebergTables.dataFile(t, f.toString()));
       }
-      List<DataFile> current = base == null ? List.of() : files(t, baseId);
       switch (mode) {
         case APPEND -> {
           if (added.isEmpty()) {
@@ -432,7 +441,7 @@ public final class TableService implements AutoCloseable {
         case OVERWRITE -> {
           OverwriteFiles o = t.newOverwrite();
           long deleted = 0;
-          for (DataFile d : current) {
+          for (DataFile d : base == null ? List.<DataFile>of() : files(t, baseId)) {
             o.deleteFile(d);
             deleted += d.recordCount();
           }
@@ -625,7 +634,7 @@ public final class TableService implements AutoCloseable {
                             ? "CAST(" + ident(c.name()) + " AS VARCHAR)"
                             : ident(c.name()))
             .collect(Collectors.joining(", "));
-    try (Connection c = duck.open();
+    try (Connection c = duck.open(duck.threads());
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(

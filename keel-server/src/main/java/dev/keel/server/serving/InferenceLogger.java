@@ -3,6 +3,7 @@ package dev.keel.server.serving;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.keel.core.BackgroundPriority;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.serving.endpoints.InferenceTableConfig;
@@ -73,6 +74,8 @@ public final class InferenceLogger implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong flushNanos = new AtomicLong();
   private final Thread writer;
   private volatile boolean closing;
 
@@ -142,7 +145,20 @@ public final class InferenceLogger implements AutoCloseable {
     return failed.get();
   }
 
+  /** Table writes done (one per inference table per batch). */
+  public long flushes() {
+    return flushes.get();
+  }
+
+  /** Seconds spent in table writes, in total. */
+  public double flushSeconds() {
+    return flushNanos.get() / 1e9;
+  }
+
   private void run() {
+    if (!BackgroundPriority.lowerCurrentThread()) {
+      LOG.debug("inference-log writer keeps its CPU priority (renice not available)");
+    }
     List<Entry> batch = new ArrayList<>(batchRows);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
     while (true) {
@@ -176,8 +192,9 @@ public final class InferenceLogger implements AutoCloseable {
       byTable.computeIfAbsent(e.table().tableFullName(), k -> new ArrayList<>()).add(row(e));
     }
     for (Map.Entry<String, List<Map<String, Object>>> t : byTable.entrySet()) {
+      long t0 = System.nanoTime();
       try {
-        tables.write(t.getKey(), WriteMode.APPEND, t.getValue());
+        tables.writeInBackground(t.getKey(), WriteMode.APPEND, t.getValue());
         written.addAndGet(t.getValue().size());
       } catch (RuntimeException ex) {
         failed.addAndGet(t.getValue().size());
@@ -186,6 +203,9 @@ public final class InferenceLogger implements AutoCloseable {
             t.getValue().size(),
             t.getKey(),
             ex.toString());
+      } finally {
+        flushes.incrementAndGet();
+        flushNanos.addAndGet(System.nanoTime() - t0);
       }
     }
     batch.clear();
@@ -212,6 +232,9 @@ public final class InferenceLogger implements AutoCloseable {
 
   /** The top-level {@code client_request_id} string of a JSON body, or null. */
   static String clientRequestId(byte[] body) {
+    if (!contains(body, CLIENT_REQUEST_ID) && !contains(body, UNICODE_ESCAPE)) {
+      return null; // most bodies: the name cannot be in them, not even escaped
+    }
     try (JsonParser p = JSON.createParser(body)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -228,6 +251,23 @@ public final class InferenceLogger implements AutoCloseable {
       return null;
     }
     return null;
+  }
+
+  private static final byte[] CLIENT_REQUEST_ID =
+      "client_request_id".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNICODE_ESCAPE = {'\\', 'u'};
+
+  private static boolean contains(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /** Stops taking records, writes what is queued (up to 10 s), then stops the writer. */

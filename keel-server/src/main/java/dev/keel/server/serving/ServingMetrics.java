@@ -11,7 +11,9 @@ import java.util.concurrent.TimeUnit;
  * Prometheus metrics per serving endpoint and served entity: {@code keel_serving_requests_seconds}
  * (latency histogram, by status), {@code keel_serving_rows} (rows per request), {@code
  * keel_serving_model_seconds} (time in the model) and {@code keel_serving_overhead_seconds} (the
- * rest: parsing, routing, writing), plus {@code keel_inference_log_dropped_total}. Thread-safe.
+ * rest: parsing, routing, writing), plus the inference logger's counters ({@code
+ * keel_inference_log_dropped_total}, {@code _written_total}, {@code _failed_total}, {@code
+ * _flushes_total}, {@code _flush_seconds_total}). Thread-safe.
  */
 final class ServingMetrics {
   private record Key(String endpoint, String entity, int status) {}
@@ -31,6 +33,12 @@ final class ServingMetrics {
         .register(registry);
     FunctionCounter.builder("keel.inference.log.failed", logger, InferenceLogger::failed)
         .description("Inference-table records lost to failed table writes")
+        .register(registry);
+    FunctionCounter.builder("keel.inference.log.flushes", logger, InferenceLogger::flushes)
+        .description("Inference-table writes (one per table per batch)")
+        .register(registry);
+    FunctionCounter.builder("keel.inference.log.flush.seconds", logger, l -> l.flushSeconds())
+        .description("Time spent writing inference tables")
         .register(registry);
   }
 

@@ -1,0 +1,34 @@
+package dev.keel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BackgroundPriorityTest {
+  @Test
+  void lowersOnlyTheCallingThread() throws Exception {
+    assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only");
+    assumeTrue(
+        java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "renice"))),
+        "no renice on PATH");
+    int before = BackgroundPriority.currentNice();
+    assumeTrue(before < BackgroundPriority.NICE, "this test already runs at nice " + before);
+    AtomicInteger lowered = new AtomicInteger(Integer.MIN_VALUE);
+    Thread t =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  assertTrue(BackgroundPriority.lowerCurrentThread(), "renice failed");
+                  lowered.set(BackgroundPriority.currentNice());
+                });
+    t.join();
+    assertEquals(BackgroundPriority.NICE, lowered.get());
+    assertEquals(before, BackgroundPriority.currentNice(), "the caller's priority changed");
+  }
+}
