@@ -119,6 +119,8 @@ public final class Bench {
     TrainingSetBench.Config trainingSet =
         command.equals("training-set") ? TrainingSetBench.Config.from(args) : null;
     PredictBench.Config predict = PredictBench.Config.from(args);
+    OnlineHttpBench.Config onlineHttp = OnlineHttpBench.Config.from(args);
+    ServeHttpBench.Config serveHttp = ServeHttpBench.Config.from(args);
     args.checkAllUsed();
 
     Path workDir =
@@ -150,10 +152,9 @@ public final class Bench {
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
         case "online" -> OnlineBench.run(workDir, online);
-        case "online-http" ->
-            OnlineHttpBench.run(workDir, jvmArgs, OnlineHttpBench.Config.from(args));
+        case "online-http" -> OnlineHttpBench.run(workDir, jvmArgs, onlineHttp);
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
-        case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, ServeHttpBench.Config.from(args));
+        case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, serveHttp);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

@@ -22,19 +22,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes scoring requests to inference tables ({@code <catalog>.<schema>.<prefix>_payload}, with
- * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} only offers to
- * a bounded queue and never blocks; when the queue is full the record is dropped and counted
- * ({@link #dropped()}). One writer thread appends a batch per table every {@code batchRows} records
- * or {@code flushMillis}, whichever comes first. {@link #close} writes what is queued.
+ * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} adds to a
+ * lock-free queue of at most {@code capacity} records and never blocks; when it is full the record
+ * is dropped and counted ({@link #dropped()}). One writer thread, at a lower CPU priority ({@link
+ * BackgroundPriority}), sleeps until {@code batchRows} records are queued or {@code flushMillis}
+ * has passed, then appends a batch per table. {@link #close} writes what is queued.
  */
 public final class InferenceLogger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
@@ -68,7 +70,9 @@ public final class InferenceLogger implements AutoCloseable {
       String requester) {}
 
   private final TableService tables;
-  private final BlockingQueue<Entry> queue;
+  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final int capacity;
   private final int batchRows;
   private final long flushMillis;
   private final AtomicLong dropped = new AtomicLong();
@@ -89,7 +93,7 @@ public final class InferenceLogger implements AutoCloseable {
    */
   public InferenceLogger(TableService tables, int capacity, int batchRows, long flushMillis) {
     this.tables = Objects.requireNonNull(tables, "tables");
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
     this.batchRows = batchRows;
     this.flushMillis = flushMillis;
     this.writer = Thread.ofPlatform().daemon().name("keel-inference-log").start(this::run);
@@ -123,10 +127,24 @@ public final class InferenceLogger implements AutoCloseable {
     }
   }
 
-  /** Queues a record; drops (and counts) it if the queue is full. Never blocks. */
+  /**
+   * Queues a record; drops (and counts) it if the queue is full. Never blocks and takes no lock:
+   * the writer runs at a lower priority, and a request thread must never wait for it.
+   */
   public void log(Entry e) {
-    if (closing || !queue.offer(e)) {
+    if (closing) {
       dropped.incrementAndGet();
+      return;
+    }
+    int n = queued.incrementAndGet();
+    if (n > capacity) {
+      queued.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    queue.add(e);
+    if (n == batchRows) {
+      LockSupport.unpark(writer);
     }
   }
 
@@ -162,23 +180,26 @@ public final class InferenceLogger implements AutoCloseable {
     List<Entry> batch = new ArrayList<>(batchRows);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
     while (true) {
-      try {
-        long wait = deadline - System.nanoTime();
-        Entry e = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-        if (e != null) {
-          batch.add(e);
-          queue.drainTo(batch, batchRows - batch.size());
-        }
-        if (batch.size() >= batchRows || System.nanoTime() - deadline >= 0) {
+      boolean stop = closing;
+      long wait = deadline - System.nanoTime();
+      if (!stop && queued.get() < batchRows && wait > 0) {
+        LockSupport.parkNanos(this, wait); // woken by log() at batchRows, or by close()
+        continue;
+      }
+      // what is queued now (all of it when stopping); later records wait for the next batch
+      int n = stop ? Integer.MAX_VALUE : queued.get();
+      Entry e;
+      for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
+        queued.decrementAndGet();
+        batch.add(e);
+        if (batch.size() >= batchRows) {
           flush(batch);
-          deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
         }
-        if (closing && e == null && queue.isEmpty()) {
-          flush(batch);
-          return;
-        }
-      } catch (InterruptedException ex) {
-        closing = true;
+      }
+      flush(batch);
+      deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+      if (stop) {
+        return;
       }
     }
   }
@@ -274,6 +295,7 @@ public final class InferenceLogger implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    LockSupport.unpark(writer);
     try {
       writer.join(10_000);
       if (writer.isAlive()) {
@@ -282,5 +304,6 @@ public final class InferenceLogger implements AutoCloseable {
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     }
+    dropped.addAndGet(queued.getAndSet(0)); // offered while the writer made its last pass
   }
 }
