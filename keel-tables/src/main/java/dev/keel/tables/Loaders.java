@@ -73,7 +73,11 @@ final class Loaders {
           if (row == null) {
             throw Errors.invalid("rows[" + i + "]: expected an object, got null");
           }
+          boolean lowerCase = true;
           for (String key : row.keySet()) {
+            if (key != null && byName.containsKey(key)) {
+              continue;
+            }
             if (key == null || !byName.containsKey(key.toLowerCase(Locale.ROOT))) {
               throw Errors.invalid(
                   "rows["
@@ -83,20 +87,32 @@ final class Loaders {
                       + "'; the table's columns are "
                       + byName.keySet());
             }
+            lowerCase = false;
           }
-          Map<String, Object> lower = new LinkedHashMap<>();
-          row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+          Map<String, Object> values = row;
+          if (!lowerCase) {
+            Map<String, Object> lower = new LinkedHashMap<>();
+            row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+            values = lower;
+          }
           app.beginRow();
           for (Column col : columns) {
-            Object v = lower.get(col.name());
-            String where = "rows[" + i + "]." + col.name();
+            Object v = values.get(col.name());
             if (v == null) {
               if (!col.nullable()) {
-                throw Errors.invalid(where + ": must not be null (it is a primary key)");
+                throw Errors.invalid(
+                    "rows[" + i + "]." + col.name() + ": must not be null (it is a primary key)");
               }
               app.appendNull();
             } else {
-              append(app, col.type(), convert(where, col.type(), v));
+              Object converted;
+              try {
+                converted = convert("", col.type(), v);
+              } catch (KeelException e) { // the message is ": <reason>"; name the value
+                throw new KeelException(
+                    e.code(), "rows[" + i + "]." + col.name() + e.getMessage(), e.getCause());
+              }
+              append(app, col.type(), converted);
             }
           }
           app.endRow();
