@@ -62,63 +62,95 @@ final class Loaders {
 
   static Loader rows(List<Map<String, Object>> rows) {
     return (c, columns) -> {
-      Map<String, Column> byName = new LinkedHashMap<>();
-      columns.forEach(col -> byName.put(col.name(), col));
-      try (Statement s = c.createStatement()) {
-        createIncoming(s, columns);
-      }
-      try (DuckDBAppender app = c.unwrap(DuckDBConnection.class).createAppender("main", INCOMING)) {
+      try (RowAppender app = new RowAppender(c, columns)) {
         for (int i = 0; i < rows.size(); i++) {
-          Map<String, Object> row = rows.get(i);
-          if (row == null) {
-            throw Errors.invalid("rows[" + i + "]: expected an object, got null");
-          }
-          boolean lowerCase = true;
-          for (String key : row.keySet()) {
-            if (key != null && byName.containsKey(key)) {
-              continue;
-            }
-            if (key == null || !byName.containsKey(key.toLowerCase(Locale.ROOT))) {
-              throw Errors.invalid(
-                  "rows["
-                      + i
-                      + "]: unknown column '"
-                      + key
-                      + "'; the table's columns are "
-                      + byName.keySet());
-            }
-            lowerCase = false;
-          }
-          Map<String, Object> values = row;
-          if (!lowerCase) {
-            Map<String, Object> lower = new LinkedHashMap<>();
-            row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-            values = lower;
-          }
-          app.beginRow();
-          for (Column col : columns) {
-            Object v = values.get(col.name());
-            if (v == null) {
-              if (!col.nullable()) {
-                throw Errors.invalid(
-                    "rows[" + i + "]." + col.name() + ": must not be null (it is a primary key)");
-              }
-              app.appendNull();
-            } else {
-              Object converted;
-              try {
-                converted = convert("", col.type(), v);
-              } catch (KeelException e) { // the message is ": <reason>"; name the value
-                throw new KeelException(
-                    e.code(), "rows[" + i + "]." + col.name() + e.getMessage(), e.getCause());
-              }
-              append(app, col.type(), converted);
-            }
-          }
-          app.endRow();
+          app.append(i, rows.get(i));
         }
       }
     };
+  }
+
+  /**
+   * Appends JSON-like rows (column name → value) to a new {@code incoming} table, checking and
+   * converting every value first, so a refused row leaves nothing behind. Not thread-safe.
+   */
+  static final class RowAppender implements AutoCloseable {
+    private final List<Column> columns;
+    private final Map<String, Column> byName = new LinkedHashMap<>();
+    private final Object[] converted;
+    private final DuckDBAppender app;
+
+    RowAppender(Connection c, List<Column> columns) throws SQLException {
+      this.columns = columns;
+      columns.forEach(col -> byName.put(col.name(), col));
+      this.converted = new Object[columns.size()];
+      try (Statement s = c.createStatement()) {
+        createIncoming(s, columns);
+      }
+      this.app = c.unwrap(DuckDBConnection.class).createAppender("main", INCOMING);
+    }
+
+    /** Checks and appends row {@code i} (the index names it in errors). */
+    void append(long i, Map<String, Object> row) throws SQLException {
+      if (row == null) {
+        throw Errors.invalid("rows[" + i + "]: expected an object, got null");
+      }
+      boolean lowerCase = true;
+      for (String key : row.keySet()) {
+        if (key != null && byName.containsKey(key)) {
+          continue;
+        }
+        if (key == null || !byName.containsKey(key.toLowerCase(Locale.ROOT))) {
+          throw Errors.invalid(
+              "rows["
+                  + i
+                  + "]: unknown column '"
+                  + key
+                  + "'; the table's columns are "
+                  + byName.keySet());
+        }
+        lowerCase = false;
+      }
+      Map<String, Object> values = row;
+      if (!lowerCase) {
+        Map<String, Object> lower = new LinkedHashMap<>();
+        row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+        values = lower;
+      }
+      for (int j = 0; j < converted.length; j++) {
+        Column col = columns.get(j);
+        Object v = values.get(col.name());
+        if (v == null) {
+          if (!col.nullable()) {
+            throw Errors.invalid(
+                "rows[" + i + "]." + col.name() + ": must not be null (it is a primary key)");
+          }
+          converted[j] = null;
+        } else {
+          try {
+            converted[j] = convert("", col.type(), v);
+          } catch (KeelException e) { // the message is ": <reason>"; name the value
+            throw new KeelException(
+                e.code(), "rows[" + i + "]." + col.name() + e.getMessage(), e.getCause());
+          }
+        }
+      }
+      app.beginRow();
+      for (int j = 0; j < converted.length; j++) {
+        if (converted[j] == null) {
+          app.appendNull();
+        } else {
+          Loaders.append(app, columns.get(j).type(), converted[j]);
+        }
+      }
+      app.endRow();
+    }
+
+    /** Makes the appended rows visible to queries on the connection. */
+    @Override
+    public void close() throws SQLException {
+      app.close();
+    }
   }
 
   /** Appends a value {@link #convert} produced for a column of type {@code t}. */
@@ -336,7 +368,7 @@ final class Loaders {
               case PARQUET -> "read_parquet(" + p + ")";
             };
         try {
-          s.execute("CREATE TEMP TABLE raw AS SELECT * FROM " + source);
+          s.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM " + source);
         } catch (SQLException e) {
           throw Errors.invalid(
               "file: cannot read it as " + format + ": " + firstLine(e.getMessage()));
@@ -370,7 +402,8 @@ final class Loaders {
             throw Errors.invalid("file: column '" + col.name() + "' is missing");
           }
         }
-        s.execute("CREATE TEMP TABLE raw_n AS SELECT row_number() OVER () AS __row, * FROM raw");
+        s.execute(
+            "CREATE OR REPLACE TEMP TABLE raw_n AS SELECT row_number() OVER () AS __row, * FROM raw");
         List<String> casts = new ArrayList<>();
         for (Column col : columns) {
           String raw = ident(rawByLower.get(col.name()));

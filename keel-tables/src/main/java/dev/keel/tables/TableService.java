@@ -320,16 +320,6 @@ public final class TableService implements AutoCloseable {
   }
 
   /**
-   * As {@link #write(String, WriteMode, List)}, for a background writer (inference logs): DuckDB
-   * runs on one thread, so a write never takes every core from the requests being served.
-   */
-  public WriteResult writeInBackground(
-      String fullName, WriteMode mode, List<Map<String, Object>> rows) {
-    Objects.requireNonNull(mode, "mode");
-    return doWrite(fullName, mode, Loaders.rows(rows), 1);
-  }
-
-  /**
    * Writes the rows of a local file (CSV with a header line, Parquet, or newline-delimited JSON).
    * Its columns must be exactly the table's columns (without {@code _ingested_at}); values are cast
    * to the column types. The caller owns {@code file}; it is only read.
@@ -351,10 +341,26 @@ public final class TableService implements AutoCloseable {
       throw Errors.invalid(
           "mode: UPSERT needs a primary key, and table " + String.join(".", p) + " has none.");
     }
+    try (Connection c = duck.open(threads)) {
+      return commit(c, p, t, m, mode, loader);
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "table write failed: " + Loaders.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Loads the rows into {@code incoming} on {@code c}, writes them as a data file and commits,
+   * retrying on a concurrent commit (each attempt on the same connection; a loader must be
+   * repeatable).
+   */
+  private WriteResult commit(
+      Connection c, String[] p, Table t, Meta m, WriteMode mode, Loaders.Loader loader)
+      throws SQLException {
     for (int attempt = 1; ; attempt++) {
       List<Path> written = new ArrayList<>();
       boolean committed = false;
-      try (Connection c = duck.open(threads)) {
+      try {
         WriteResult r = writeOnce(c, t, m, mode, loader, written);
         committed = true;
         return r;
@@ -380,15 +386,115 @@ public final class TableService implements AutoCloseable {
         }
         backoff(attempt);
         t.refresh();
+      } finally {
+        if (!committed) {
+          written.forEach(f -> IcebergTables.deleteTree(f));
+        }
+      }
+    }
+  }
+
+  /**
+   * Stages rows for appending to a table: {@link Stage#add} checks and converts a row and keeps it
+   * in an embedded DuckDB (off the Java heap, so a writer buffering thousands of rows does not make
+   * the garbage collector copy them again and again); {@link Stage#commit} appends what is staged
+   * as one data file in one commit. DuckDB runs on one thread: this is for background writers
+   * (inference logs). A stage is not thread-safe; close it.
+   */
+  public Stage stage(String fullName) {
+    String[] p = Names.checkFullName("full_name", fullName, 3);
+    Table t = table(p);
+    Meta m = meta(t);
+    try {
+      return new Stage(p, t, m, duck.open(1));
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "cannot stage rows: " + Loaders.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** Rows staged for one table; see {@link TableService#stage}. */
+  public final class Stage implements AutoCloseable {
+    private final String[] name;
+    private final Table table;
+    private final Meta meta;
+    private final Connection conn;
+    private Loaders.RowAppender rows;
+    private long staged;
+
+    private Stage(String[] name, Table table, Meta meta, Connection conn) throws SQLException {
+      this.name = name;
+      this.table = table;
+      this.meta = meta;
+      this.conn = conn;
+      try {
+        this.rows = new Loaders.RowAppender(conn, meta.userColumns);
+      } catch (SQLException | RuntimeException e) {
+        conn.close();
+        throw e;
+      }
+    }
+
+    /**
+     * Checks, converts and stages one row (values as in {@link TableService#write}).
+     *
+     * @throws KeelException INVALID_PARAMETER_VALUE naming the column; nothing is staged
+     */
+    public void add(Map<String, Object> row) {
+      try {
+        rows.append(staged, row);
+        staged++;
+      } catch (SQLException e) {
+        throw new KeelException(
+            ErrorCode.INTERNAL_ERROR,
+            "cannot stage a row: " + Loaders.firstLine(e.getMessage()),
+            e);
+      }
+    }
+
+    /** Rows staged since the last commit. */
+    public long staged() {
+      return staged;
+    }
+
+    /**
+     * Appends the staged rows to the table in one commit and empties the stage, also when the
+     * commit fails (the caller counts those rows as lost).
+     */
+    public WriteResult commit() {
+      try {
+        rows.close();
+        return TableService.this.commit(conn, name, table, meta, WriteMode.APPEND, (c, cols) -> {});
       } catch (SQLException e) {
         throw new KeelException(
             ErrorCode.INTERNAL_ERROR,
             "table write failed: " + Loaders.firstLine(e.getMessage()),
             e);
       } finally {
-        if (!committed) {
-          written.forEach(f -> IcebergTables.deleteTree(f));
+        staged = 0;
+        try {
+          rows = new Loaders.RowAppender(conn, meta.userColumns); // a new, empty incoming table
+        } catch (SQLException e) {
+          throw new KeelException(
+              ErrorCode.INTERNAL_ERROR,
+              "cannot stage rows: " + Loaders.firstLine(e.getMessage()),
+              e);
         }
+      }
+    }
+
+    /** Drops what is staged and releases the embedded database. */
+    @Override
+    public void close() {
+      try {
+        rows.close();
+      } catch (SQLException e) {
+        // closing anyway
+      }
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        // nothing to release
       }
     }
   }

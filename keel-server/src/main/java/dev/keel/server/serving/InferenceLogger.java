@@ -11,12 +11,10 @@ import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import dev.keel.tables.TableService;
 import dev.keel.tables.TableSpec;
-import dev.keel.tables.WriteMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +42,12 @@ public final class InferenceLogger implements AutoCloseable {
 
   /** Request and response bodies longer than this are logged as null (Databricks does too). */
   public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
+  /**
+   * How often the writer moves queued records into its stages: records wait on the Java heap for at
+   * most about this long, so the garbage collector seldom copies them.
+   */
+  private static final long STAGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /**
    * One scoring request to log.
@@ -163,12 +167,12 @@ public final class InferenceLogger implements AutoCloseable {
     return failed.get();
   }
 
-  /** Table writes done (one per inference table per batch). */
+  /** Table commits done (one per inference table per batch). */
   public long flushes() {
     return flushes.get();
   }
 
-  /** Seconds spent in table writes, in total. */
+  /** Seconds the writer spent staging rows and committing them, in total. */
   public double flushSeconds() {
     return flushNanos.get() / 1e9;
   }
@@ -177,59 +181,93 @@ public final class InferenceLogger implements AutoCloseable {
     if (!BackgroundPriority.lowerCurrentThread()) {
       LOG.debug("inference-log writer keeps its CPU priority (renice not available)");
     }
-    List<Entry> batch = new ArrayList<>(batchRows);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
-    while (true) {
-      boolean stop = closing;
-      long wait = deadline - System.nanoTime();
-      if (!stop && queued.get() < batchRows && wait > 0) {
-        LockSupport.parkNanos(this, wait); // woken by log() at batchRows, or by close()
-        continue;
-      }
-      // what is queued now (all of it when stopping); later records wait for the next batch
-      int n = stop ? Integer.MAX_VALUE : queued.get();
-      Entry e;
-      for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
-        queued.decrementAndGet();
-        batch.add(e);
-        if (batch.size() >= batchRows) {
-          flush(batch);
+    Map<String, TableService.Stage> stages = new LinkedHashMap<>();
+    long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+    try {
+      while (true) {
+        boolean stop = closing;
+        long now = System.nanoTime();
+        if (!stop && queued.get() < batchRows && commitAt - now > 0) {
+          // woken by log() at batchRows, or by close(); records move to the stages meanwhile
+          LockSupport.parkNanos(this, Math.min(commitAt - now, STAGE_NANOS));
+        }
+        // what is queued now (all of it when stopping); later records wait for the next pass
+        int n = stop ? Integer.MAX_VALUE : queued.get();
+        Entry e;
+        for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
+          queued.decrementAndGet();
+          TableService.Stage st = stage(stages, e.table().tableFullName());
+          if (st != null) {
+            stageRow(st, e);
+            if (st.staged() >= batchRows) {
+              commit(stages, e.table().tableFullName());
+            }
+          }
+        }
+        if (stop || System.nanoTime() - commitAt >= 0) {
+          for (String t : List.copyOf(stages.keySet())) {
+            commit(stages, t);
+          }
+          commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+        }
+        if (stop) {
+          return;
         }
       }
-      flush(batch);
-      deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
-      if (stop) {
-        return;
-      }
+    } finally {
+      stages.values().forEach(TableService.Stage::close);
     }
   }
 
-  private void flush(List<Entry> batch) {
-    if (batch.isEmpty()) {
-      return;
-    }
-    Map<String, List<Map<String, Object>>> byTable = new LinkedHashMap<>();
-    for (Entry e : batch) {
-      byTable.computeIfAbsent(e.table().tableFullName(), k -> new ArrayList<>()).add(row(e));
-    }
-    for (Map.Entry<String, List<Map<String, Object>>> t : byTable.entrySet()) {
-      long t0 = System.nanoTime();
+  /**
+   * The open stage of a table, opened on first use; null (the record counted failed) if it fails.
+   */
+  private TableService.Stage stage(Map<String, TableService.Stage> stages, String table) {
+    TableService.Stage st = stages.get(table);
+    if (st == null) {
       try {
-        tables.writeInBackground(t.getKey(), WriteMode.APPEND, t.getValue());
-        written.addAndGet(t.getValue().size());
+        st = tables.stage(table);
+        stages.put(table, st);
       } catch (RuntimeException ex) {
-        failed.addAndGet(t.getValue().size());
-        LOG.warn(
-            "Could not write {} rows to inference table {}: {}",
-            t.getValue().size(),
-            t.getKey(),
-            ex.toString());
-      } finally {
-        flushes.incrementAndGet();
-        flushNanos.addAndGet(System.nanoTime() - t0);
+        failed.incrementAndGet();
+        LOG.warn("Could not open inference table {}: {}", table, ex.toString());
+        return null;
       }
     }
-    batch.clear();
+    return st;
+  }
+
+  private void stageRow(TableService.Stage st, Entry e) {
+    long t0 = System.nanoTime();
+    try {
+      st.add(row(e));
+    } catch (RuntimeException ex) {
+      failed.incrementAndGet();
+      LOG.warn("Could not log a request to an inference table: {}", ex.toString());
+    } finally {
+      flushNanos.addAndGet(System.nanoTime() - t0);
+    }
+  }
+
+  /** Appends a table's staged rows in one commit; on failure they count as failed. */
+  private void commit(Map<String, TableService.Stage> stages, String table) {
+    TableService.Stage st = stages.get(table);
+    long rows = st.staged();
+    if (rows == 0) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      st.commit();
+      written.addAndGet(rows);
+    } catch (RuntimeException ex) {
+      failed.addAndGet(rows);
+      LOG.warn("Could not write {} rows to inference table {}: {}", rows, table, ex.toString());
+      stages.remove(table).close(); // reopened (and the table looked up again) on the next record
+    } finally {
+      flushes.incrementAndGet();
+      flushNanos.addAndGet(System.nanoTime() - t0);
+    }
   }
 
   private static Map<String, Object> row(Entry e) {

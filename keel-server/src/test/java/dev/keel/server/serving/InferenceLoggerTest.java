@@ -54,13 +54,15 @@ class InferenceLoggerTest {
   void close_writes_what_is_queued() throws Exception {
     withTables(
         tables -> {
-          InferenceLogger log = new InferenceLogger(tables, 1000, 500, 60_000);
+          InferenceLogger log = new InferenceLogger(tables, 10_000, 500, 60_000);
           log.ensureTable(TABLE);
           for (int i = 0; i < 1200; i++) {
             log.log(entry(i));
           }
           log.close();
-          assertThat(log.written()).isEqualTo(1200);
+          assertThat(log.written())
+              .as("written (failed %d, dropped %d)", log.failed(), log.dropped())
+              .isEqualTo(1200);
           assertThat(log.dropped()).isZero();
           assertThat(tables.count(PAYLOAD, SnapshotRef.latest())).isEqualTo(1200);
           log.log(entry(9999));
