@@ -7,13 +7,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Lowers the CPU priority of a background thread (table writes of the inference logger), so on a
- * machine with few cores its bursts of work never keep a request thread waiting for a core: with
- * Linux's scheduler a woken request thread preempts a thread of nice 10 at once, where against a
- * thread of equal priority it may wait up to a time slice (about 3 ms).
+ * machine with few cores its bursts of work never keep a request thread waiting for a core. The
+ * thread gets Linux's {@code SCHED_IDLE} policy (it runs only on a core nothing else wants; an
+ * unprivileged process may choose it for its own threads) and nice {@value #NICE} (what remains if
+ * {@code SCHED_IDLE} is refused). With nice 10 alone, inference logging still added 64–119 % to the
+ * p99 of scoring requests on 2 cores; with {@code SCHED_IDLE}, about 9 % (docs/benchmarks.md). The
+ * cost: under a sustained full load the thread may wait long, and what it serves (a bounded queue)
+ * drops and counts instead of slowing requests.
  *
- * <p>Linux only, where a thread has its own nice value: the thread's id is read from {@code
- * /proc/thread-self} and given to {@code renice}. Elsewhere, or when {@code renice} is missing, the
- * thread keeps its priority.
+ * <p>Linux only, where a thread has its own policy and nice value: the thread's id is read from
+ * {@code /proc/thread-self} and given to {@code renice} and {@code chrt} (util-linux). Elsewhere,
+ * or when they are missing, the thread keeps its priority.
  */
 public final class BackgroundPriority {
   /** The nice value given to background threads. */
@@ -21,10 +25,13 @@ public final class BackgroundPriority {
 
   private BackgroundPriority() {}
 
+  /** Linux's {@code SCHED_IDLE} scheduling policy number. */
+  public static final int SCHED_IDLE = 5;
+
   /**
-   * Lowers the calling thread's priority to {@link #NICE}.
+   * Gives the calling thread {@code SCHED_IDLE} and nice {@link #NICE}.
    *
-   * @return whether it was lowered
+   * @return whether its priority was lowered at all
    */
   public static boolean lowerCurrentThread() {
     Path self = Path.of("/proc/thread-self");
@@ -36,16 +43,8 @@ public final class BackgroundPriority {
       if (!tid.chars().allMatch(Character::isDigit)) {
         return false;
       }
-      Process p =
-          new ProcessBuilder("renice", "-n", Integer.toString(NICE), "-p", tid)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!p.waitFor(5, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0;
+      boolean niced = run("renice", "-n", Integer.toString(NICE), "-p", tid);
+      return run("chrt", "--idle", "-p", "0", tid) || niced;
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     } catch (InterruptedException e) {
@@ -54,16 +53,42 @@ public final class BackgroundPriority {
     }
   }
 
+  private static boolean run(String... cmd) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!p.waitFor(5, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return false;
+    }
+    return p.exitValue() == 0;
+  }
+
   /**
    * The nice value of the calling thread, or {@code Integer.MIN_VALUE} where it cannot be read (not
    * Linux).
    */
   public static int currentNice() {
+    return statField(19);
+  }
+
+  /**
+   * The scheduling policy of the calling thread ({@link #SCHED_IDLE}, 0 for the default), or {@code
+   * Integer.MIN_VALUE} where it cannot be read (not Linux).
+   */
+  public static int currentPolicy() {
+    return statField(41);
+  }
+
+  /** Field {@code n} (1-based, as in proc(5)) of {@code /proc/thread-self/stat}. */
+  private static int statField(int n) {
     try {
-      // /proc/thread-self/stat: field 19 is the nice value; field 2 (comm) may contain spaces
+      // field 2 (comm) is in parentheses and may contain spaces; fields 3.. follow the last ')'
       String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Integer.parseInt(rest[16]);
+      String[] rest = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      return Integer.parseInt(rest[n - 3]);
     } catch (IOException | RuntimeException e) {
       return Integer.MIN_VALUE;
     }

@@ -15,20 +15,27 @@ class BackgroundPriorityTest {
     assumeTrue(Files.isSymbolicLink(Path.of("/proc/thread-self")), "Linux only");
     assumeTrue(
         java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, "renice"))),
-        "no renice on PATH");
+            .filter(d -> !d.isEmpty())
+            .filter(d -> Files.isExecutable(Path.of(d, "renice")))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "chrt"))),
+        "no renice and chrt on PATH");
     int before = BackgroundPriority.currentNice();
+    int policyBefore = BackgroundPriority.currentPolicy();
     assumeTrue(before < BackgroundPriority.NICE, "this test already runs at nice " + before);
     AtomicInteger lowered = new AtomicInteger(Integer.MIN_VALUE);
+    AtomicInteger policy = new AtomicInteger(Integer.MIN_VALUE);
     Thread t =
         Thread.ofPlatform()
             .start(
                 () -> {
                   assertTrue(BackgroundPriority.lowerCurrentThread(), "renice failed");
                   lowered.set(BackgroundPriority.currentNice());
+                  policy.set(BackgroundPriority.currentPolicy());
                 });
     t.join();
     assertEquals(BackgroundPriority.NICE, lowered.get());
+    assertEquals(BackgroundPriority.SCHED_IDLE, policy.get());
     assertEquals(before, BackgroundPriority.currentNice(), "the caller's priority changed");
+    assertEquals(policyBefore, BackgroundPriority.currentPolicy(), "the caller's policy changed");
   }
 }
