@@ -61,8 +61,9 @@ public final class Bench {
                   serving endpoint over HTTP: the same XGBoost model registered and served,
                   single-row invocations open loop at --rate=1000 over --connections=16
                   (--warmup=10 --duration=30 s) with the in-process predict time from the
-                  keel-model-time-us header, inference logging off then on; then
-                  --batch=1000-row requests from 2 threads for 15 s (rows/s)
+                  keel-model-time-us header, in --pairs=3 alternating windows with
+                  inference logging off, then on (11 s pause after each logged window); then
+                  --batch=1000-row requests from 2 threads for 15 s (rows/s; 0 skips it)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)

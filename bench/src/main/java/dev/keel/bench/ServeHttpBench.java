@@ -24,16 +24,23 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ServeHttpBench {
   private ServeHttpBench() {}
 
-  record Config(int rate, int connections, Duration warmup, Duration measure, int batch) {
+  record Config(
+      int rate, int connections, Duration warmup, Duration measure, int batch, int pairs) {
     static Config from(Args a) {
       return new Config(
           a.integer("rate", 1000),
           a.integer("connections", 16),
           a.seconds("warmup", 10),
           a.seconds("duration", 30),
-          a.integer("batch", 1000));
+          a.integer("batch", 1000),
+          a.integer("pairs", 3));
     }
   }
+
+  /**
+   * Inference-log commit interval of the server, plus a second: the pause after a logged window.
+   */
+  private static final Duration LOG_SETTLE = Duration.ofSeconds(11);
 
   static final String MODEL = "main.default.bench_serve";
 
@@ -104,23 +111,59 @@ final class ServeHttpBench {
       awaitReady(c, "bench");
       awaitReady(c, "bench-log");
 
-      Result off = openLoop(s, cfg, "bench");
-      report("logging off", cfg, off);
-      Result on = openLoop(s, cfg, "bench-log");
-      report("inference logging on", cfg, on);
+      // Windows alternate, logging off then on, --pairs times, so drift on a shared machine
+      // falls on both; after a logged window the server's last commit of it lands before the
+      // next window. The figure compares the p99 over all windows of each kind.
+      List<Result> offs = new ArrayList<>();
+      List<Result> ons = new ArrayList<>();
+      for (int k = 0; k < cfg.pairs(); k++) {
+        Duration warm = k == 0 ? cfg.warmup() : Duration.ZERO;
+        Result off = openLoop(s, cfg, "bench", warm);
+        report("logging off, window " + (k + 1), cfg, off);
+        Result on = openLoop(s, cfg, "bench-log", warm);
+        report("inference logging on, window " + (k + 1), cfg, on);
+        offs.add(off);
+        ons.add(on);
+        if (k + 1 < cfg.pairs()) {
+          Thread.sleep(LOG_SETTLE.toMillis());
+        }
+      }
+      Result off = pooled(offs);
+      Result on = pooled(ons);
+      report("logging off, all " + cfg.pairs() + " windows", cfg, off);
+      report("inference logging on, all " + cfg.pairs() + " windows", cfg, on);
+      StringBuilder perWindow = new StringBuilder();
+      for (int k = 0; k < cfg.pairs(); k++) {
+        double a = offs.get(k).open().latency().percentile(99);
+        double b = ons.get(k).open().latency().percentile(99);
+        perWindow.append(
+            String.format(
+                Locale.ROOT,
+                "%s%.3f vs %.3f (%+.1f%%)",
+                k == 0 ? "" : "; ",
+                b,
+                a,
+                100 * (b / a - 1)));
+      }
       System.out.printf(
           Locale.ROOT,
-          "| Inference logging on vs off, p99 | within 10%% | %.3f vs %.3f ms (%+.1f%%) |%n",
+          "| Inference logging on vs off, p99 over %d alternating %d-s windows each | within 10%% |"
+              + " %.3f vs %.3f ms (%+.1f%%); per window pair: %s |%n",
+          cfg.pairs(),
+          cfg.measure().toSeconds(),
           on.open().latency().percentile(99),
           off.open().latency().percentile(99),
-          100 * (on.open().latency().percentile(99) / off.open().latency().percentile(99) - 1));
+          100 * (on.open().latency().percentile(99) / off.open().latency().percentile(99) - 1),
+          perWindow);
       System.out.println(
           "metrics: "
               + c.json("GET", "/metrics", "")
                   .lines()
                   .filter(l -> l.startsWith("keel_inference_log_"))
                   .toList());
-      batched(c, cfg);
+      if (cfg.batch() > 0) {
+        batched(c, cfg);
+      }
       System.out.println("load: " + Machine.loadAverage());
       System.out.println("server RSS: " + s.rssMib() + " MiB");
     } finally {
@@ -131,7 +174,33 @@ final class ServeHttpBench {
 
   private record Result(RegistryBench.OpenResult open, Latencies model) {}
 
-  private static Result openLoop(ServerProcess s, Config cfg, String endpoint) throws Exception {
+  /** The windows as one: latencies merged, counts summed, CPU averaged. */
+  private static Result pooled(List<Result> rs) {
+    List<RegistryBench.OpenResult> os = rs.stream().map(Result::open).toList();
+    RegistryBench.OpenResult first = os.get(0);
+    return new Result(
+        new RegistryBench.OpenResult(
+            first.rate(),
+            first.connections(),
+            os.stream().mapToLong(RegistryBench.OpenResult::scheduled).sum(),
+            os.stream().mapToLong(RegistryBench.OpenResult::ok).sum(),
+            os.stream().mapToLong(RegistryBench.OpenResult::errors).sum(),
+            os.stream().mapToDouble(RegistryBench.OpenResult::seconds).sum(),
+            Latencies.merge(os.stream().map(RegistryBench.OpenResult::latency).toList()),
+            Latencies.merge(os.stream().map(RegistryBench.OpenResult::sendLag).toList()),
+            os.stream().mapToDouble(RegistryBench.OpenResult::serverCores).average().orElse(0),
+            os.stream().mapToDouble(RegistryBench.OpenResult::clientCores).average().orElse(0),
+            os.stream().mapToDouble(RegistryBench.OpenResult::machineCores).average().orElse(0),
+            os.stream()
+                .map(RegistryBench.OpenResult::firstError)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null)),
+        Latencies.merge(rs.stream().map(Result::model).toList()));
+  }
+
+  private static Result openLoop(ServerProcess s, Config cfg, String endpoint, Duration warmup)
+      throws Exception {
     List<Http> cs = new ArrayList<>();
     List<Latencies> model = new ArrayList<>();
     for (int i = 0; i < cfg.connections(); i++) {
@@ -147,7 +216,7 @@ final class ServeHttpBench {
       }
       bodies.add(PredictBench.splitBody(x));
     }
-    long window = System.nanoTime() + cfg.warmup().toNanos() + 50_000_000L;
+    long window = System.nanoTime() + warmup.toNanos() + 50_000_000L;
     String path = "/serving-endpoints/" + endpoint + "/invocations";
     RegistryBench.OpenResult r;
     try {
@@ -155,7 +224,7 @@ final class ServeHttpBench {
           RegistryBench.openLoop(
               cfg.rate(),
               cfg.connections(),
-              cfg.warmup(),
+              warmup,
               cfg.measure(),
               s,
               (w, i) -> {

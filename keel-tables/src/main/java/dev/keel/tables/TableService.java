@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
@@ -342,7 +343,7 @@ public final class TableService implements AutoCloseable {
           "mode: UPSERT needs a primary key, and table " + String.join(".", p) + " has none.");
     }
     try (Connection c = duck.open(threads)) {
-      return commit(c, p, t, m, mode, loader);
+      return commit(c, p, t, m, mode, loader, null);
     } catch (SQLException e) {
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "table write failed: " + Loaders.firstLine(e.getMessage()), e);
@@ -355,13 +356,19 @@ public final class TableService implements AutoCloseable {
    * repeatable).
    */
   private WriteResult commit(
-      Connection c, String[] p, Table t, Meta m, WriteMode mode, Loaders.Loader loader)
+      Connection c,
+      String[] p,
+      Table t,
+      Meta m,
+      WriteMode mode,
+      Loaders.Loader loader,
+      ExecutorService manifestPool)
       throws SQLException {
     for (int attempt = 1; ; attempt++) {
       List<Path> written = new ArrayList<>();
       boolean committed = false;
       try {
-        WriteResult r = writeOnce(c, t, m, mode, loader, written);
+        WriteResult r = writeOnce(c, t, m, mode, loader, written, manifestPool);
         committed = true;
         return r;
       } catch (CommitStateUnknownException e) {
@@ -398,8 +405,9 @@ public final class TableService implements AutoCloseable {
    * Stages rows for appending to a table: {@link Stage#add} checks and converts a row and keeps it
    * in an embedded DuckDB (off the Java heap, so a writer buffering thousands of rows does not make
    * the garbage collector copy them again and again); {@link Stage#commit} appends what is staged
-   * as one data file in one commit. DuckDB runs on one thread: this is for background writers
-   * (inference logs). A stage is not thread-safe; close it.
+   * as one data file in one commit. DuckDB runs on one thread and Iceberg's manifest work on the
+   * committing thread: this is for background writers (inference logs), whose thread priority then
+   * covers the whole write. A stage is not thread-safe; close it.
    */
   public Stage stage(String fullName) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
@@ -410,6 +418,44 @@ public final class TableService implements AutoCloseable {
     } catch (SQLException e) {
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "cannot stage rows: " + Loaders.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Runs Iceberg's manifest work of a staged commit on the committing thread instead of Iceberg's
+   * shared worker pool, so a background writer's lowered priority covers all of its commit.
+   */
+  private static final ExecutorService CALLER_RUNS = new CallerRunsExecutor();
+
+  /** An executor that runs each task on the thread that submits it. */
+  private static final class CallerRunsExecutor
+      extends java.util.concurrent.AbstractExecutorService {
+    @Override
+    public void execute(Runnable task) {
+      task.run();
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return false;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return false;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+      return false;
     }
   }
 
@@ -464,7 +510,8 @@ public final class TableService implements AutoCloseable {
     public WriteResult commit() {
       try {
         rows.close();
-        return TableService.this.commit(conn, name, table, meta, WriteMode.APPEND, (c, cols) -> {});
+        return TableService.this.commit(
+            conn, name, table, meta, WriteMode.APPEND, (c, cols) -> {}, CALLER_RUNS);
       } catch (SQLException e) {
         throw new KeelException(
             ErrorCode.INTERNAL_ERROR,
@@ -510,7 +557,13 @@ public final class TableService implements AutoCloseable {
   }
 
   private WriteResult writeOnce(
-      Connection c, Table t, Meta m, WriteMode mode, Loaders.Loader loader, List<Path> written)
+      Connection c,
+      Table t,
+      Meta m,
+      WriteMode mode,
+      Loaders.Loader loader,
+      List<Path> written,
+      ExecutorService manifestPool)
       throws SQLException {
     loader.load(c, m.userColumns);
     try (Statement s = c.createStatement()) {
@@ -540,6 +593,9 @@ public final class TableService implements AutoCloseable {
             return new WriteResult(baseId, 0, 0);
           }
           AppendFiles a = t.newAppend();
+          if (manifestPool != null) {
+            a.scanManifestsWith(manifestPool);
+          }
           a.appendFile(added.get());
           a.commit();
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, 0);
