@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * A standalone scoring server for one loaded model, like {@code mlflow models serve}: {@code POST
  * /invocations} (every format of {@link ScoringInput}), {@code GET /ping} and {@code GET /health}
  * (200 while serving, 503 once draining), {@code GET /version} (Keel's version and the model's URI
- * and version). Requests run on virtual threads.
+ * and version). Requests run on a pool of platform threads.
  *
  * <p>Errors are {@code {"error_code": "BAD_REQUEST", "message": ...}} with 400 for input that does
  * not fit the model (the message names the column), 413 for a body over {@link
@@ -106,7 +107,11 @@ public final class ScoringServer implements AutoCloseable {
     this.app =
         Javalin.create(
             cfg -> {
-              cfg.concurrency.useVirtualThreads = true;
+              // Platform threads, as in the Keel server: Jetty runs a request on the thread that
+              // read it instead of handing it to a virtual thread (see docs/benchmarks.md).
+              QueuedThreadPool pool = new QueuedThreadPool(200, 8, 60_000);
+              pool.setName("keel-serve");
+              cfg.jetty.threadPool = pool;
               cfg.startup.showJavalinBanner = false;
               cfg.startup.startupWatcherEnabled = false;
               cfg.http.maxRequestSize = options.maxBodyBytes();
