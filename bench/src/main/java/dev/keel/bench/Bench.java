@@ -53,7 +53,8 @@ public final class Bench {
                   lookups into 3 tables of --entities=100000 x --timestamps=50 rows (--reps=3
                   after a warm-up, --threads=<cores>), then the pandas baseline
                   (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py;
-                  --skip-baselines skips it and the raw-ASOF floor)
+                  --skip-baselines skips it and the raw-ASOF floor; feature files are in
+                  primary-key order as Keel writes them, --time-ordered for event-time order)
         predict   serving: in-process predict of a 20-feature XGBoost model (single-row
                   p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
                   batches for --duration after --warmup) and of the ONNX fixture

@@ -46,7 +46,8 @@ final class TrainingSetBench {
       int threads,
       String python,
       String pandasScript,
-      boolean skipBaselines) {
+      boolean skipBaselines,
+      boolean timeOrdered) {
     static Config from(Args args) {
       return new Config(
           args.integer("spine-rows", 1_000_000),
@@ -56,7 +57,8 @@ final class TrainingSetBench {
           args.integer("threads", Runtime.getRuntime().availableProcessors()),
           args.string("python", "/usr/bin/python3"),
           args.string("pandas-script", ""),
-          args.flag("skip-baselines"));
+          args.flag("skip-baselines"),
+          args.flag("time-ordered"));
     }
   }
 
@@ -300,7 +302,10 @@ final class TrainingSetBench {
   /**
    * Writes spine.parquet/csv and the three tables as Parquet (for Keel) and CSV with epoch
    * microseconds (for pandas). Event times: entity {@code e}'s j-th row is at day {@code j} plus an
-   * entity-specific offset; ingestion is 0 to 4 hours later; rows are written in time order.
+   * entity-specific offset; ingestion is 0 to 4 hours later. Each table is one file with its rows
+   * in primary-key order (entity, event time), as Keel writes a feature table's data files (a table
+   * written in one batch, or compacted); {@code --time-ordered} writes them in event-time order
+   * instead, as a plain Parquet file appended to by time would be.
    */
   private static List<FeatureSource> generate(Path data, Config cfg) throws SQLException {
     List<FeatureSource> sources = new ArrayList<>();
@@ -333,7 +338,8 @@ final class TrainingSetBench {
                 + cfg.entities()
                 + ") r(e), range("
                 + cfg.timestamps()
-                + ") q(j) ORDER BY event_time, entity_id");
+                + ") q(j) ORDER BY "
+                + (cfg.timeOrdered() ? "event_time, entity_id" : "entity_id, event_time"));
         Path pq = data.resolve(TABLES[i] + ".parquet");
         s.execute("COPY f TO '" + pq + "' (FORMAT parquet, COMPRESSION zstd)");
         s.execute(

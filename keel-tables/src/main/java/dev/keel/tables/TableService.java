@@ -584,7 +584,11 @@ public final class TableService implements AutoCloseable {
                     : "");
         Path f = newDataFile(t);
         written.add(f);
-        copy(s, "SELECT " + select + " FROM " + Loaders.INCOMING, f, t);
+        copy(
+            s,
+            "SELECT " + select + " FROM " + Loaders.INCOMING + sortedBy(m.primaryKeys, "", "rowid"),
+            f,
+            t);
         added = Optional.of(IcebergTables.dataFile(t, f.toString()));
       }
       switch (mode) {
@@ -621,12 +625,13 @@ public final class TableService implements AutoCloseable {
             written.add(rewritten);
             copy(
                 s,
-                "SELECT f.* FROM read_parquet("
+                "SELECT f.* EXCLUDE (file_row_number) FROM read_parquet("
                     + literal(IcebergTables.localPath(d.location()).toString())
-                    + ") f ANTI JOIN "
+                    + ", file_row_number = true) f ANTI JOIN "
                     + Loaders.INCOMING
                     + " i ON "
-                    + keyJoin(m.primaryKeys),
+                    + keyJoin(m.primaryKeys)
+                    + sortedBy(m.primaryKeys, "f.", "f.file_row_number"),
                 rewritten,
                 t);
             DataFile kept = IcebergTables.dataFile(t, rewritten.toString());
@@ -743,6 +748,23 @@ public final class TableService implements AutoCloseable {
   }
 
   /** {@code COPY (query) TO file} as Parquet with every column's Iceberg field id. */
+  /**
+   * {@code ORDER BY} the primary key, then {@code tiebreak} (the rows' order before), for a new
+   * data file of a table with a primary key; empty for one without. Feature tables are read by key
+   * and time: a training set's point-in-time join sorts each table by its key, and DuckDB sorts a
+   * file already in key order far faster (3 lookups into 3 × 5M rows: 2.9 s against 4.1–6.5 s for
+   * files in time order, docs/benchmarks.md). Rows that tie on the whole key keep their order.
+   */
+  private static String sortedBy(List<String> pks, String alias, String tiebreak) {
+    if (pks.isEmpty()) {
+      return "";
+    }
+    return " ORDER BY "
+        + pks.stream().map(k -> alias + ident(k)).collect(Collectors.joining(", "))
+        + ", "
+        + tiebreak;
+  }
+
   private static void copy(Statement s, String query, Path file, Table t) throws SQLException {
     String ids =
         t.schema().columns().stream()
