@@ -12,6 +12,7 @@ import io.javalin.http.HttpResponseException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -222,7 +223,14 @@ public final class ScoringServer implements AutoCloseable {
       try (JsonGenerator g = FACTORY.createGenerator(out)) {
         predictions.writeJson(g);
       }
-      ctx.contentType("application/json").result(out.toByteArray());
+      // Written and completed here, not after the handler returns: close() stops the server once
+      // no request is in flight, so the answer must be on the wire before this one stops counting.
+      byte[] body = out.toByteArray();
+      ctx.status(200).contentType("application/json");
+      ctx.res().setContentLength(body.length);
+      try (OutputStream os = ctx.res().getOutputStream()) {
+        os.write(body);
+      }
     } finally {
       if (inFlight.decrementAndGet() == 0 && draining.get()) {
         synchronized (drained) {
