@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
  * machine with few cores its bursts of work never keep a request thread waiting for a core. The
  * thread gets Linux's {@code SCHED_IDLE} policy (it runs only on a core nothing else wants; an
  * unprivileged process may choose it for its own threads) and nice {@value #NICE} (what remains if
- * {@code SCHED_IDLE} is refused). With nice 10 alone, inference logging still added 64–119 % to the
- * p99 of scoring requests on 2 cores; with {@code SCHED_IDLE}, about 9 % (docs/benchmarks.md). The
- * cost: under a sustained full load the thread may wait long, and what it serves (a bounded queue)
- * drops and counts instead of slowing requests.
+ * {@code SCHED_IDLE} is refused). With nice 10 alone, inference logging added 64–119 % to the p99
+ * of scoring requests on 2 cores in single runs; with {@code SCHED_IDLE} 9–49 %, and +21.5 % pooled
+ * over five alternating window pairs (docs/benchmarks.md, serving, session 3). The cost: under a
+ * sustained full load the thread may wait long, and what it serves (a bounded queue) drops and
+ * counts instead of slowing requests.
  *
  * <p>Linux only, where a thread has its own policy and nice value: the thread's id is read from
  * {@code /proc/thread-self} and given to {@code renice} and {@code chrt} (util-linux). Elsewhere,

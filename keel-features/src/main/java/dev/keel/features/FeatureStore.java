@@ -52,6 +52,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The feature store: feature tables (Keel tables with primary keys, plus metadata), point-in-time
@@ -742,8 +743,7 @@ public final class FeatureStore {
    * The resolved, checked features of a lookup request, kept for {@link #ONLINE_METADATA_TTL}:
    * serving asks for the same features on every request, and resolving them reads metadata.
    */
-  private List<FeatureRef> cachedRefs(
-      Object key, java.util.function.Supplier<List<FeatureRef>> load) {
+  private List<FeatureRef> cachedRefs(Object key, Supplier<List<FeatureRef>> load) {
     long now = System.nanoTime();
     CachedRefs c = onlineRefs.get(key);
     if (c != null && now - c.loadedAt() < ONLINE_METADATA_TTL.toNanos()) {

@@ -63,8 +63,9 @@ public final class KeelServer implements AutoCloseable {
               cfg -> {
                 // Platform threads: Jetty's selector can then run a request on its own thread
                 // and hand selecting to a reserved one, where a virtual-thread pool adds a hand-off
-                // (and a carrier wake-up) per request: p99 of a single-row scoring request fell
-                // from 1.3-2.2 ms to 0.7 ms at 1,000 requests/s on 2 cores (docs/benchmarks.md).
+                // (and a carrier wake-up) per request: p99 of a single-row scoring request went
+                // from 1.3-1.5 ms to 0.7-0.9 ms at 1,000 requests/s on 2 cores
+                // (docs/benchmarks.md).
                 QueuedThreadPool pool = new QueuedThreadPool(HTTP_MAX_THREADS, 8, 60_000);
                 pool.setName("keel-http");
                 cfg.jetty.threadPool = pool;

@@ -32,9 +32,9 @@ final class DuckDb {
     }
   }
 
-  /** DuckDB's threads for a foreground operation: the machine's cores, at most 4. */
-  int threads() {
-    return Math.max(1, Math.min(4, cores()));
+  /** A new in-memory database on the machine's cores (at most 4): for foreground operations. */
+  Connection open() throws SQLException {
+    return open(Math.max(1, Math.min(4, cores())));
   }
 
   /** A new in-memory database running on {@code threads} threads. */

@@ -317,7 +317,7 @@ public final class TableService implements AutoCloseable {
    */
   public WriteResult write(String fullName, WriteMode mode, List<Map<String, Object>> rows) {
     Objects.requireNonNull(mode, "mode");
-    return doWrite(fullName, mode, Loaders.rows(rows), duck.threads());
+    return doWrite(fullName, mode, Loaders.rows(rows));
   }
 
   /**
@@ -331,10 +331,10 @@ public final class TableService implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw Errors.invalid("file: '" + file + "' is not a readable file.");
     }
-    return doWrite(fullName, mode, Loaders.file(file, format), duck.threads());
+    return doWrite(fullName, mode, Loaders.file(file, format));
   }
 
-  private WriteResult doWrite(String fullName, WriteMode mode, Loaders.Loader loader, int threads) {
+  private WriteResult doWrite(String fullName, WriteMode mode, Loaders.Loader loader) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = table(p);
     Meta m = meta(t);
@@ -342,7 +342,7 @@ public final class TableService implements AutoCloseable {
       throw Errors.invalid(
           "mode: UPSERT needs a primary key, and table " + String.join(".", p) + " has none.");
     }
-    try (Connection c = duck.open(threads)) {
+    try (Connection c = duck.open()) {
       return commit(c, p, t, m, mode, loader, null);
     } catch (SQLException e) {
       throw new KeelException(
@@ -747,7 +747,6 @@ public final class TableService implements AutoCloseable {
     return dir.resolve(UUID.randomUUID() + ".parquet");
   }
 
-  /** {@code COPY (query) TO file} as Parquet with every column's Iceberg field id. */
   /**
    * {@code ORDER BY} the primary key, then {@code tiebreak} (the rows' order before), for a new
    * data file of a table with a primary key; empty for one without. Feature tables are read by key
@@ -765,6 +764,7 @@ public final class TableService implements AutoCloseable {
         + tiebreak;
   }
 
+  /** {@code COPY (query) TO file} as Parquet with every column's Iceberg field id. */
   private static void copy(Statement s, String query, Path file, Table t) throws SQLException {
     String ids =
         t.schema().columns().stream()
@@ -818,7 +818,7 @@ public final class TableService implements AutoCloseable {
                             ? "CAST(" + ident(c.name()) + " AS VARCHAR)"
                             : ident(c.name()))
             .collect(Collectors.joining(", "));
-    try (Connection c = duck.open(duck.threads());
+    try (Connection c = duck.open();
         Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(

@@ -13,6 +13,10 @@ import dev.keel.store.Database;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -613,5 +617,136 @@ abstract class TableServiceContract {
     assertThatThrownBy(() -> tables.get(t.fullName()))
         .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
     assertThat(createPrices().tableId()).isNotEqualTo(t.tableId());
+  }
+
+  // ------------------------------------------------------------------ data file layout
+
+  private static List<String> fileRows(Path file) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet r =
+            s.executeQuery(
+                "SELECT id, day, v FROM read_parquet('"
+                    + file.toString().replace("'", "''")
+                    + "')")) {
+      while (r.next()) {
+        out.add(r.getLong(1) + "/" + r.getInt(2) + "/" + r.getString(3));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void files_of_a_keyed_table_are_in_key_order_and_ties_keep_their_order() throws Exception {
+    tables.create(
+        new TableSpec(
+            "main",
+            "default",
+            "feats",
+            List.of(
+                Column.of("id", ColumnType.LONG),
+                Column.of("day", ColumnType.INT),
+                Column.of("v", ColumnType.STRING)),
+            List.of("id", "day"),
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            Map.of()));
+    String name = "main.default.feats";
+    tables.write(
+        name,
+        WriteMode.APPEND,
+        List.of(
+            Map.of("id", 3, "day", 1, "v", "a"),
+            Map.of("id", 1, "day", 2, "v", "b"),
+            Map.of("id", 2, "day", 9, "v", "c"),
+            Map.of("id", 1, "day", 1, "v", "d"),
+            Map.of("id", 2, "day", 9, "v", "e"), // ties with "c" on the whole key
+            Map.of("id", 1, "day", 2, "v", "f"))); // ties with "b"
+    List<Path> files = tables.resolve(name, SnapshotRef.latest()).dataFiles();
+    assertThat(files).hasSize(1);
+    assertThat(fileRows(files.get(0)))
+        .containsExactly("1/1/d", "1/2/b", "1/2/f", "2/9/c", "2/9/e", "3/1/a");
+
+    tables.write(name, WriteMode.UPSERT, List.of(Map.of("id", 3, "day", 1, "v", "z")));
+    List<List<String>> perFile = new ArrayList<>();
+    for (Path f : tables.resolve(name, SnapshotRef.latest()).dataFiles()) {
+      perFile.add(fileRows(f));
+    }
+    assertThat(perFile)
+        .as("the rewritten file keeps key order and the order of ties; the new row its own file")
+        .containsExactlyInAnyOrder(
+            List.of("1/1/d", "1/2/b", "1/2/f", "2/9/c", "2/9/e"), List.of("3/1/z"));
+  }
+
+  @Test
+  void files_of_a_table_without_a_key_keep_the_written_order() throws Exception {
+    tables.create(
+        TableSpec.of(
+            "main",
+            "default",
+            "plain",
+            List.of(
+                Column.of("id", ColumnType.LONG),
+                Column.of("day", ColumnType.INT),
+                Column.of("v", ColumnType.STRING))));
+    String name = "main.default.plain";
+    tables.write(
+        name,
+        WriteMode.APPEND,
+        List.of(Map.of("id", 3, "day", 1, "v", "a"), Map.of("id", 1, "day", 2, "v", "b")));
+    Path f = tables.resolve(name, SnapshotRef.latest()).dataFiles().get(0);
+    assertThat(fileRows(f)).containsExactly("3/1/a", "1/2/b");
+  }
+
+  // ------------------------------------------------------------------ staged appends
+
+  @Test
+  void staged_rows_land_in_one_commit_per_commit_call() throws Exception {
+    tables.create(
+        new TableSpec(
+            "main",
+            "default",
+            "log",
+            List.of(Column.of("id", ColumnType.LONG), Column.of("msg", ColumnType.STRING)),
+            List.of(),
+            Optional.empty(),
+            false,
+            Optional.empty(),
+            Map.of()));
+    String name = "main.default.log";
+    int created = tables.history(name).size();
+    try (TableService.Stage stage = tables.stage(name)) {
+      assertThat(stage.commit().rowsAdded()).as("nothing staged, nothing committed").isZero();
+      assertThat(tables.history(name)).hasSize(created);
+
+      stage.add(Map.of("id", 1, "msg", "a"));
+      stage.add(Map.of("ID", 2, "msg", "b"));
+      assertThatThrownBy(() -> stage.add(Map.of("id", "x", "msg", "c")))
+          .isInstanceOf(KeelException.class)
+          .hasMessageContaining("rows[2].id: expected LONG");
+      assertThatThrownBy(() -> stage.add(Map.of("nope", 1)))
+          .hasMessageContaining("unknown column 'nope'");
+      assertThat(stage.staged()).isEqualTo(2);
+      assertThat(tables.count(name, SnapshotRef.latest()))
+          .as("staged rows are not in the table yet")
+          .isZero();
+
+      WriteResult first = stage.commit();
+      assertThat(first.rowsAdded()).isEqualTo(2);
+      assertThat(stage.staged()).isZero();
+
+      stage.add(Map.of("id", 3, "msg", "c"));
+      stage.commit();
+      assertThat(tables.history(name)).hasSize(created + 2);
+      assertThat(tables.count(name, SnapshotRef.latest())).isEqualTo(3);
+      assertThat(tables.count(name, SnapshotRef.id(first.snapshotId()))).isEqualTo(2);
+      assertThat(
+              tables.preview(name, SnapshotRef.latest(), List.of(), 10).rows().stream()
+                  .map(r -> r.get(1))
+                  .toList())
+          .containsExactlyInAnyOrder("a", "b", "c");
+    }
   }
 }

@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * Writes scoring requests to inference tables ({@code <catalog>.<schema>.<prefix>_payload}, with
  * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} adds to a
  * lock-free queue of at most {@code capacity} records and never blocks; when it is full the record
- * is dropped and counted ({@link #dropped()}). One writer thread, at a lower CPU priority ({@link
- * BackgroundPriority}), sleeps until {@code batchRows} records are queued or {@code flushMillis}
- * has passed, then appends a batch per table. {@link #close} writes what is queued.
+ * is dropped and counted ({@link #dropped()}). One writer thread, at the lowest CPU priority
+ * ({@link BackgroundPriority}), moves queued records every 200 ms into a {@link TableService.Stage}
+ * per table (off the Java heap) and commits a table's stage when it holds {@code batchRows} records
+ * or every {@code flushMillis}; a stage that had nothing to commit for a whole interval is closed.
+ * {@link #close} writes what is queued and staged.
  */
 public final class InferenceLogger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
@@ -179,7 +181,7 @@ public final class InferenceLogger implements AutoCloseable {
 
   private void run() {
     if (!BackgroundPriority.lowerCurrentThread()) {
-      LOG.debug("inference-log writer keeps its CPU priority (renice not available)");
+      LOG.debug("inference-log writer keeps its CPU priority (no chrt or renice here)");
     }
     Map<String, TableService.Stage> stages = new LinkedHashMap<>();
     long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
@@ -206,7 +208,9 @@ public final class InferenceLogger implements AutoCloseable {
         }
         if (stop || System.nanoTime() - commitAt >= 0) {
           for (String t : List.copyOf(stages.keySet())) {
-            commit(stages, t);
+            if (!commit(stages, t)) {
+              stages.remove(t).close(); // idle for a whole interval (e.g. its endpoint is gone)
+            }
           }
           commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
         }
@@ -249,12 +253,15 @@ public final class InferenceLogger implements AutoCloseable {
     }
   }
 
-  /** Appends a table's staged rows in one commit; on failure they count as failed. */
-  private void commit(Map<String, TableService.Stage> stages, String table) {
+  /**
+   * Appends a table's staged rows in one commit; on failure they count as failed and the stage is
+   * closed. Returns whether there was anything to commit.
+   */
+  private boolean commit(Map<String, TableService.Stage> stages, String table) {
     TableService.Stage st = stages.get(table);
     long rows = st.staged();
     if (rows == 0) {
-      return;
+      return false;
     }
     long t0 = System.nanoTime();
     try {
@@ -268,6 +275,7 @@ public final class InferenceLogger implements AutoCloseable {
       flushes.incrementAndGet();
       flushNanos.addAndGet(System.nanoTime() - t0);
     }
+    return true;
   }
 
   private static Map<String, Object> row(Entry e) {

@@ -35,10 +35,10 @@ final class ServingMetrics {
         .description("Inference-table records lost to failed table writes")
         .register(registry);
     FunctionCounter.builder("keel.inference.log.flushes", logger, InferenceLogger::flushes)
-        .description("Inference-table writes (one per table per batch)")
+        .description("Inference-table commits (one per table per batch)")
         .register(registry);
     FunctionCounter.builder("keel.inference.log.flush.seconds", logger, l -> l.flushSeconds())
-        .description("Time spent writing inference tables")
+        .description("Time the inference-log writer spent staging and committing rows")
         .register(registry);
   }
 
