@@ -34,6 +34,7 @@ final class TableFeatureSources implements FeatureSourceResolver {
         s.snapshotId(),
         s.dataFiles(),
         s.primaryKeys(),
+        s.primaryKeyUnique(),
         s.timeseriesKey(),
         ingested ? Optional.of(INGESTED_AT) : Optional.empty());
   }

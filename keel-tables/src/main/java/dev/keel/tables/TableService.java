@@ -70,6 +70,12 @@ public final class TableService implements AutoCloseable {
   /** Attempts of a conflicting overwrite or upsert before it is reported as a conflict. */
   static final int MAX_ATTEMPTS = 10;
 
+  /**
+   * Snapshot-summary property: the comma-separated primary key that no two rows of the snapshot
+   * share (see {@link TableSnapshot#primaryKeyUnique()}); absent when Keel does not know that.
+   */
+  static final String UNIQUE_KEY = "keel.unique-key";
+
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private final Database db;
@@ -574,6 +580,7 @@ public final class TableService implements AutoCloseable {
       t.refresh();
       org.apache.iceberg.Snapshot base = t.currentSnapshot();
       long baseId = base == null ? -1 : base.snapshotId();
+      boolean keyUnique = keyUniqueAfter(s, m, mode, base, incoming);
       Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
       Optional<DataFile> added = Optional.empty();
       if (incoming > 0) {
@@ -596,6 +603,16 @@ public final class TableService implements AutoCloseable {
           if (added.isEmpty()) {
             return new WriteResult(baseId, 0, 0);
           }
+          if (keyUnique) {
+            // The flag holds only if nothing was added since base: an overwrite that deletes
+            // nothing commits as an append, and validating it sends a concurrent writer's race
+            // back to the retry loop, which recomputes the flag.
+            OverwriteFiles o = t.newOverwrite().set(UNIQUE_KEY, String.join(",", m.primaryKeys));
+            o.addFile(added.get());
+            validate(o, baseId);
+            o.commit();
+            return new WriteResult(t.currentSnapshot().snapshotId(), incoming, 0);
+          }
           AppendFiles a = t.newAppend();
           if (manifestPool != null) {
             a.scanManifestsWith(manifestPool);
@@ -605,7 +622,7 @@ public final class TableService implements AutoCloseable {
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, 0);
         }
         case OVERWRITE -> {
-          OverwriteFiles o = t.newOverwrite();
+          OverwriteFiles o = markUnique(t.newOverwrite(), keyUnique, m);
           long deleted = 0;
           for (DataFile d : base == null ? List.<DataFile>of() : files(t, baseId)) {
             o.deleteFile(d);
@@ -617,7 +634,7 @@ public final class TableService implements AutoCloseable {
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, deleted);
         }
         case UPSERT -> {
-          OverwriteFiles o = t.newOverwrite();
+          OverwriteFiles o = markUnique(t.newOverwrite(), keyUnique, m);
           long deleted = 0;
           List<DataFile> candidates = base == null ? List.of() : files(t, baseId, keyRange(s, m));
           for (DataFile d : affected(s, candidates, m.primaryKeys)) {
@@ -662,16 +679,45 @@ public final class TableService implements AutoCloseable {
     o.validateNoConflictingDeletes();
   }
 
-  private static void checkKeys(Statement s, List<String> pks) throws SQLException {
-    String keys = pks.stream().map(DuckDb::ident).collect(Collectors.joining(", "));
-    String nulls = pks.stream().map(k -> ident(k) + " IS NULL").collect(Collectors.joining(" OR "));
-    try (ResultSet r =
-        s.executeQuery(
-            "SELECT " + keys + " FROM " + Loaders.INCOMING + " WHERE " + nulls + " LIMIT 1")) {
-      if (r.next()) {
-        throw Errors.invalid("rows: primary key " + pks + " must not be null.");
-      }
+  /**
+   * Whether no two rows of the snapshot this write commits share the primary key, as far as Keel
+   * can tell without reading the table: an overwrite whose rows have distinct keys, an upsert into
+   * a table whose key was unique (its own keys are checked, and it replaces every row with one of
+   * them), an append of distinct keys to an empty table. Anything else (an append to rows already
+   * there, a table without a key) leaves the snapshot without the {@link #UNIQUE_KEY} mark.
+   */
+  private static boolean keyUniqueAfter(
+      Statement s, Meta m, WriteMode mode, org.apache.iceberg.Snapshot base, long incoming)
+      throws SQLException {
+    if (m.primaryKeys.isEmpty()) {
+      return false;
     }
+    boolean baseEmpty = base == null || num(base.summary(), "total-records") == 0;
+    return switch (mode) {
+      case UPSERT -> baseEmpty || uniqueKeyAt(base, m.primaryKeys);
+      case OVERWRITE -> incoming == 0 || duplicateKey(s, m.primaryKeys).isEmpty();
+      case APPEND -> baseEmpty && duplicateKey(s, m.primaryKeys).isEmpty();
+    };
+  }
+
+  private static OverwriteFiles markUnique(OverwriteFiles o, boolean keyUnique, Meta m) {
+    return keyUnique ? o.set(UNIQUE_KEY, String.join(",", m.primaryKeys)) : o;
+  }
+
+  /**
+   * Whether {@code snapshot} carries the {@link #UNIQUE_KEY} mark for (a subset of) {@code pks}.
+   */
+  private static boolean uniqueKeyAt(org.apache.iceberg.Snapshot snapshot, List<String> pks) {
+    String marked = snapshot.summary().get(UNIQUE_KEY);
+    return marked != null && pks.containsAll(IcebergTables.splitKeys(marked));
+  }
+
+  /**
+   * One primary key that appears more than once in {@code incoming} (as strings), and its count.
+   */
+  private static Optional<List<String>> duplicateKey(Statement s, List<String> pks)
+      throws SQLException {
+    String keys = pks.stream().map(DuckDb::ident).collect(Collectors.joining(", "));
     try (ResultSet r =
         s.executeQuery(
             "SELECT "
@@ -683,18 +729,39 @@ public final class TableService implements AutoCloseable {
                 + " GROUP BY "
                 + keys
                 + " HAVING count(*) > 1 LIMIT 1")) {
-      if (r.next()) {
-        List<String> key = new ArrayList<>();
-        for (int i = 1; i <= pks.size(); i++) {
-          key.add(pks.get(i - 1) + "=" + r.getString(i));
-        }
-        throw Errors.invalid(
-            "rows: primary key ("
-                + String.join(", ", key)
-                + ") appears "
-                + r.getLong(pks.size() + 1)
-                + " times in one upsert; each key may appear once.");
+      if (!r.next()) {
+        return Optional.empty();
       }
+      List<String> out = new ArrayList<>();
+      for (int i = 1; i <= pks.size() + 1; i++) {
+        out.add(r.getString(i));
+      }
+      return Optional.of(out);
+    }
+  }
+
+  private static void checkKeys(Statement s, List<String> pks) throws SQLException {
+    String keys = pks.stream().map(DuckDb::ident).collect(Collectors.joining(", "));
+    String nulls = pks.stream().map(k -> ident(k) + " IS NULL").collect(Collectors.joining(" OR "));
+    try (ResultSet r =
+        s.executeQuery(
+            "SELECT " + keys + " FROM " + Loaders.INCOMING + " WHERE " + nulls + " LIMIT 1")) {
+      if (r.next()) {
+        throw Errors.invalid("rows: primary key " + pks + " must not be null.");
+      }
+    }
+    Optional<List<String>> dup = duplicateKey(s, pks);
+    if (dup.isPresent()) {
+      List<String> key = new ArrayList<>();
+      for (int i = 0; i < pks.size(); i++) {
+        key.add(pks.get(i) + "=" + dup.get().get(i));
+      }
+      throw Errors.invalid(
+          "rows: primary key ("
+              + String.join(", ", key)
+              + ") appears "
+              + dup.get().get(pks.size())
+              + " times in one upsert; each key may appear once.");
     }
   }
 
@@ -925,6 +992,7 @@ public final class TableService implements AutoCloseable {
         Instant.ofEpochMilli(s.timestampMillis()),
         IcebergTables.columns(schema),
         m.primaryKeys,
+        !m.primaryKeys.isEmpty() && uniqueKeyAt(s, m.primaryKeys),
         m.timeseriesKey,
         paths);
   }

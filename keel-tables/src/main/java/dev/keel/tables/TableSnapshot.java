@@ -16,6 +16,10 @@ import java.util.Optional;
  * @param committedAt when that snapshot was committed
  * @param columns the table's columns, including {@code _ingested_at} when the table has it
  * @param primaryKeys the primary-key columns (may be empty)
+ * @param primaryKeyUnique true when no two rows of this snapshot share the primary key, as Keel
+ *     knows without reading the rows: the snapshot was written by an overwrite of distinct keys, by
+ *     upserts into such a snapshot, or by an append of distinct keys to an empty table (an append
+ *     to a table with rows clears it). False says nothing either way.
  * @param timeseriesKey the timeseries column, when set
  * @param dataFiles absolute paths of the snapshot's data files (empty for an empty table)
  */
@@ -25,6 +29,7 @@ public record TableSnapshot(
     Instant committedAt,
     List<Column> columns,
     List<String> primaryKeys,
+    boolean primaryKeyUnique,
     Optional<String> timeseriesKey,
     List<Path> dataFiles) {
   public TableSnapshot {

@@ -353,6 +353,41 @@ abstract class TableServiceContract {
   }
 
   @Test
+  void snapshots_are_marked_key_unique_only_when_the_writes_guarantee_it() {
+    String t = createPrices().fullName();
+    java.util.function.Supplier<Boolean> unique =
+        () -> tables.resolve(t, SnapshotRef.latest()).primaryKeyUnique();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1), row("id", 2)));
+    assertThat(unique.get()).as("distinct keys appended to an empty table").isTrue();
+    assertThat(tables.history(t).get(0).operation()).isEqualTo("append");
+    long first = tables.history(t).get(0).snapshotId();
+    tables.write(t, WriteMode.UPSERT, List.of(row("id", 2, "price", 2.5), row("id", 3)));
+    assertThat(unique.get()).as("an upsert into a unique snapshot").isTrue();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 4)));
+    assertThat(unique.get()).as("an append to rows already there").isFalse();
+    tables.write(t, WriteMode.UPSERT, List.of(row("id", 5)));
+    assertThat(unique.get()).as("an upsert keeps what it found").isFalse();
+    tables.write(t, WriteMode.OVERWRITE, List.of(row("id", 7), row("id", 7)));
+    assertThat(unique.get()).as("an overwrite with a repeated key").isFalse();
+    tables.write(t, WriteMode.OVERWRITE, List.of(row("id", 7), row("id", 8)));
+    assertThat(unique.get()).as("an overwrite with distinct keys").isTrue();
+    assertThat(tables.resolve(t, SnapshotRef.id(first)).primaryKeyUnique())
+        .as("time travel reads the mark of that snapshot")
+        .isTrue();
+
+    tables.write(t, WriteMode.OVERWRITE, List.of());
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1), row("id", 1)));
+    assertThat(unique.get()).as("a repeated key appended to an empty table").isFalse();
+
+    tables.create(
+        TableSpec.of("main", "default", "nokey", List.of(Column.of("id", ColumnType.LONG))));
+    tables.write("main.default.nokey", WriteMode.APPEND, List.of(row("id", 1)));
+    assertThat(tables.resolve("main.default.nokey", SnapshotRef.latest()).primaryKeyUnique())
+        .as("a table without a primary key")
+        .isFalse();
+  }
+
+  @Test
   void upsert_with_composite_string_and_date_keys_rewrites_only_the_files_holding_them() {
     String t =
         tables

@@ -108,11 +108,18 @@ final class Pit {
     if (t.ts() != null) {
       pk.add(t.ts());
     }
+    // As Keel marks a table: true only if no two rows share the whole primary key (nulls equal).
+    java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+    boolean unique = true;
+    for (Object[] row : t.rows()) {
+      unique &= seen.add(java.util.Arrays.asList(row).subList(0, pk.size()));
+    }
     return new FeatureSource(
         t.name(),
         t.snapshot(),
         files,
         pk,
+        unique,
         Optional.ofNullable(t.ts()),
         Optional.ofNullable(t.ing()));
   }

@@ -342,14 +342,7 @@ class TrainingSetEngineTest {
           });
     }
     table(new Pit.Table("c", List.of("id"), null, "ing", List.of("r"), c, 2, 1));
-    List<List<Object>> spine = new ArrayList<>();
-    for (int i = 0; i < 3000; i++) {
-      spine.add(
-          srow(
-              rnd.nextInt(30) == 0 ? null : (long) rnd.nextInt(45),
-              rnd.nextInt(30) == 0 ? null : (long) rnd.nextInt(220),
-              i));
-    }
+    List<List<Object>> spine = randomSpine(rnd, 220);
     FeatureLookup pa = FeatureLookup.of("a", List.of("id")).withTimestamp("t");
     FeatureLookup pc = FeatureLookup.of("c", List.of("id")).withTimestamp("t");
     FeatureLookup windowed =
@@ -367,5 +360,51 @@ class TrainingSetEngineTest {
         spec(spine, true, false, pa.withRenames(Map.of("p", "p0", "q", "q0")), windowedAsOf, pc));
     FeatureLookup latest = FeatureLookup.of("a", List.of("id"));
     check(spine, spec(spine, false, true, latest, FeatureLookup.of("c", List.of("id"))));
+  }
+
+  @Test
+  void randomized_tables_with_a_unique_key_join_on_the_event_time_and_match_the_reference()
+      throws Exception {
+    Random rnd = new Random(11);
+    List<Object[]> u = new ArrayList<>();
+    java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+    while (u.size() < 3000) {
+      long id = rnd.nextInt(40);
+      long ev = rnd.nextInt(400);
+      if (!seen.add(List.of(id, ev))) {
+        continue;
+      }
+      u.add(
+          new Object[] {
+            id,
+            at(ev),
+            rnd.nextInt(10) == 0 ? null : at(ev + rnd.nextInt(4) * 20),
+            rnd.nextInt(10) == 0 ? null : (double) u.size(),
+            (double) -u.size()
+          });
+    }
+    table(new Pit.Table("u", List.of("id"), "ts", "ing", List.of("p", "q"), u, 3, 1));
+    assertThat(sources.get(0).primaryKeyUnique()).isTrue();
+    List<List<Object>> spine = randomSpine(rnd, 420);
+    FeatureLookup pu = FeatureLookup.of("u", List.of("id")).withTimestamp("t");
+    FeatureLookup windowed =
+        pu.withLookback(Pit.minutes(30))
+            .withRenames(Map.of("p", "p30", "q", "q30"))
+            .withDefaults(Map.of("q", 7));
+    check(spine, spec(spine, false, true, pu, windowed));
+    check(spine, spec(spine, true, true, pu, windowed));
+  }
+
+  /** 3,000 spine rows: ids 0-44 and minutes 0 to {@code minutes - 1}, each null 1 time in 30. */
+  private static List<List<Object>> randomSpine(Random rnd, int minutes) {
+    List<List<Object>> spine = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      spine.add(
+          srow(
+              rnd.nextInt(30) == 0 ? null : (long) rnd.nextInt(45),
+              rnd.nextInt(30) == 0 ? null : (long) rnd.nextInt(minutes),
+              i));
+    }
+    return spine;
   }
 }

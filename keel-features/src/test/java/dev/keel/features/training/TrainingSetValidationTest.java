@@ -62,7 +62,13 @@ class TrainingSetValidationTest {
     }
     sources.add(
         new FeatureSource(
-            "naive", 1, List.of(naive), List.of("id", "ts"), Optional.of("ts"), Optional.empty()));
+            "naive",
+            1,
+            List.of(naive),
+            List.of("id", "ts"),
+            false,
+            Optional.of("ts"),
+            Optional.empty()));
     spine =
         Spine.rows(
             List.of(
