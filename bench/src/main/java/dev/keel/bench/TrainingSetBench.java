@@ -107,6 +107,7 @@ final class TrainingSetBench {
           times[i] = s;
         }
       }
+      engine.close();
       Arrays.sort(times);
       double median = times[times.length / 2];
       Check c = check(out);

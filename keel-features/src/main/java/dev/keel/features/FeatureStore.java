@@ -59,9 +59,10 @@ import java.util.function.Supplier;
  * training sets built from them (written as tables, streamed, logged to runs and rebuilt from
  * runs), feature specs, and publishing to and reading from the online store.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. Close it to release the training-set engine's DuckDB database (the tables, the
+ * metadata store and the online store are the caller's to close).
  */
-public final class FeatureStore {
+public final class FeatureStore implements AutoCloseable {
   /** Where a training set's record is kept among its run's artifacts. */
   public static final String RECORD_ARTIFACT = "keel/training_set.json";
 
@@ -114,6 +115,12 @@ public final class FeatureStore {
     this.onlineName = Objects.requireNonNull(onlineName, "onlineName");
     this.engine = new TrainingSetEngine(new TableFeatureSources(tables), onDemand, options);
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Releases the training-set engine's database; training sets still open fail when used. */
+  @Override
+  public void close() {
+    engine.close();
   }
 
   // ---------------------------------------------------------------- feature tables

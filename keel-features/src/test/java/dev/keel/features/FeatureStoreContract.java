@@ -86,6 +86,7 @@ abstract class FeatureStoreContract {
 
   @AfterEach
   void tearDown() {
+    fs.close();
     online.close();
     tables.close();
     db.close();

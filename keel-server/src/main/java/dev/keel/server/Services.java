@@ -98,17 +98,19 @@ final class Services implements AutoCloseable {
       OnlineStore online =
           push(opened, OnlineStores.open(config.onlineStore(), config.dataDir(), clock));
       FeatureStore features =
-          new FeatureStore(
-              tables,
-              new JdbcFeatureMetadataStore(db),
-              tracking,
-              artifacts,
-              online,
-              storeName(config.onlineStore()),
-              BuiltinFunctions.registry(),
-              TrainingSetEngine.Options.defaults()
-                  .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
-              clock);
+          push(
+              opened,
+              new FeatureStore(
+                  tables,
+                  new JdbcFeatureMetadataStore(db),
+                  tracking,
+                  artifacts,
+                  online,
+                  storeName(config.onlineStore()),
+                  BuiltinFunctions.registry(),
+                  TrainingSetEngine.Options.defaults()
+                      .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
+                  clock));
       InferenceLogger inferenceLog =
           push(opened, new InferenceLogger(tables, 50_000, 10_000, 10_000));
       EndpointService endpoints =

@@ -24,11 +24,13 @@ import org.duckdb.DuckDBConnection;
 final class Planner {
   static final String TZ = "TIMESTAMP WITH TIME ZONE";
   private static final String RN = "__keel_rn";
-  private static final String SPINE_TABLE = "__keel_spine";
-  private static final String OD_TABLE = "__keel_od";
   private static final long FILE_STRIDE = 1L << 40;
 
   private final Connection conn;
+  private final String schema;
+  private final String spineTable;
+  private final String onDemandTable;
+  private final String joinedView;
   private final TrainingSetSpec spec;
   private final FeatureSourceResolver resolver;
   private final OnDemandRegistry registry;
@@ -36,13 +38,22 @@ final class Planner {
   private final Map<String, FeatureSource> sources = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> tableColumns = new HashMap<>();
 
+  /**
+   * A planner creating its tables and views in {@code schema} (which must exist; the training set
+   * drops it when closed).
+   */
   Planner(
       Connection conn,
+      String schema,
       TrainingSetSpec spec,
       FeatureSourceResolver resolver,
       OnDemandRegistry registry,
       Map<String, Long> pinned) {
     this.conn = conn;
+    this.schema = schema;
+    this.spineTable = schema + ".spine";
+    this.onDemandTable = schema + ".on_demand";
+    this.joinedView = schema + ".joined";
     this.spec = spec;
     this.resolver = resolver;
     this.registry = registry;
@@ -81,7 +92,7 @@ final class Planner {
     }
     joined.append("\nFROM ").append(spineRel).append(" s").append(joins);
     try (Statement s = conn.createStatement()) {
-      s.execute("CREATE VIEW __keel_joined AS " + joined);
+      s.execute("CREATE VIEW " + joinedView + " AS " + joined);
     }
     Map<String, String> joinedTypes = new LinkedHashMap<>();
     outs.forEach(o -> joinedTypes.put(o.name(), o.type()));
@@ -163,8 +174,10 @@ final class Planner {
     String query =
         "SELECT "
             + String.join(", ", select)
-            + " FROM __keel_joined j"
-            + (fns.isEmpty() ? "" : " LEFT JOIN " + OD_TABLE + " d USING (" + RN + ")")
+            + " FROM "
+            + joinedView
+            + " j"
+            + (fns.isEmpty() ? "" : " LEFT JOIN " + onDemandTable + " d USING (" + RN + ")")
             + " ORDER BY j."
             + RN;
     List<TrainingSet.Column> columns = new ArrayList<>();
@@ -177,7 +190,7 @@ final class Planner {
     }
     Map<String, Long> snaps = new TreeMap<>();
     sources.forEach((t, src) -> snaps.put(t, src.snapshotId()));
-    return new TrainingSet(conn, query, columns, snaps, rows);
+    return new TrainingSet(conn, schema, query, columns, snaps, rows);
   }
 
   private void planLookup(
@@ -725,8 +738,7 @@ final class Planner {
         return rel;
       }
       case Spine.Rows r -> {
-        StringBuilder ddl =
-            new StringBuilder("CREATE TABLE " + SPINE_TABLE + " (" + RN + " BIGINT");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE " + spineTable + " (" + RN + " BIGINT");
         for (Spine.Column c : r.columns()) {
           ddl.append(", ").append(Sql.id(c.name())).append(' ').append(c.type().sql());
         }
@@ -734,7 +746,7 @@ final class Planner {
           s.execute(ddl.append(")").toString());
         }
         try (DuckDBAppender app =
-            conn.unwrap(DuckDBConnection.class).createAppender("main", SPINE_TABLE)) {
+            conn.unwrap(DuckDBConnection.class).createAppender(schema, "spine")) {
           long rn = 0;
           for (List<Object> row : r.rows()) {
             app.beginRow();
@@ -745,7 +757,7 @@ final class Planner {
             app.endRow();
           }
         }
-        return SPINE_TABLE;
+        return spineTable;
       }
     }
   }
@@ -771,7 +783,7 @@ final class Planner {
 
   private void computeOnDemand(List<OnDemandRegistry.Registered> fns, List<List<String>> inputs)
       throws SQLException {
-    StringBuilder ddl = new StringBuilder("CREATE TABLE " + OD_TABLE + " (" + RN + " BIGINT");
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + onDemandTable + " (" + RN + " BIGINT");
     for (int i = 0; i < fns.size(); i++) {
       ddl.append(", ")
           .append(Sql.id(spec.onDemand().get(i).outputName()))
@@ -792,11 +804,12 @@ final class Planner {
                 }));
     StringBuilder q = new StringBuilder("SELECT " + RN);
     needed.forEach(c -> q.append(", ").append(Sql.id(c)));
-    q.append(" FROM __keel_joined");
+    q.append(" FROM ").append(joinedView);
     try (Connection reader = conn.unwrap(DuckDBConnection.class).duplicate();
         Statement s = reader.createStatement();
         ResultSet rs = s.executeQuery(q.toString());
-        DuckDBAppender app = conn.unwrap(DuckDBConnection.class).createAppender("main", OD_TABLE)) {
+        DuckDBAppender app =
+            conn.unwrap(DuckDBConnection.class).createAppender(schema, "on_demand")) {
       Object[] row = new Object[needed.size()];
       long n = 0;
       while (rs.next()) {

@@ -26,7 +26,8 @@ import org.duckdb.DuckDBConnection;
 /**
  * A prepared point-in-time training set: one row per spine row, in spine order. The join runs when
  * the set is {@linkplain #writeParquet written} or {@linkplain #rows() streamed} (each call runs it
- * again, over the same snapshots). Holds an in-memory DuckDB database: close it.
+ * again, over the same snapshots). Holds a connection to its engine's DuckDB database and a schema
+ * of its own there: close it.
  */
 public final class TrainingSet implements AutoCloseable {
   /**
@@ -39,6 +40,7 @@ public final class TrainingSet implements AutoCloseable {
   public record Column(String name, String type) {}
 
   private final Connection conn;
+  private final String schema;
   private final String query;
   private final List<Column> columns;
   private final Map<String, Long> snapshotIds;
@@ -47,11 +49,13 @@ public final class TrainingSet implements AutoCloseable {
 
   TrainingSet(
       Connection conn,
+      String schema,
       String query,
       List<Column> columns,
       Map<String, Long> snapshotIds,
       long rowCount) {
     this.conn = conn;
+    this.schema = schema;
     this.query = query;
     this.columns = List.copyOf(columns);
     this.snapshotIds = Collections.unmodifiableMap(snapshotIds);
@@ -234,18 +238,19 @@ public final class TrainingSet implements AutoCloseable {
     }
   }
 
-  /** Closes the DuckDB database (and any open row stream). */
+  /** Drops this training set's schema and closes its connection (and any open row stream). */
   @Override
   public void close() {
     for (Connection r : readers) {
       closeQuietly(r);
     }
     readers.clear();
-    try {
-      conn.close();
+    try (Connection c = conn;
+        Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
       throw new KeelException(
-          ErrorCode.INTERNAL_ERROR, "Closing DuckDB failed: " + e.getMessage(), e);
+          ErrorCode.INTERNAL_ERROR, "Closing the training set failed: " + e.getMessage(), e);
     }
   }
 }

@@ -10,11 +10,14 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.duckdb.DuckDBConnection;
 
 /**
- * Builds point-in-time training sets on an in-process DuckDB (one in-memory database per training
- * set, extensions never downloaded or loaded). Thread-safe: each {@link #build} call is
- * independent.
+ * Builds point-in-time training sets on an in-process DuckDB: one in-memory database per engine,
+ * opened at the first build and kept until {@link #close()} (a database per build cost 0.5-0.8 s of
+ * a 3 s build: its memory is new to the process, and releasing it takes 0.2 s), with its own
+ * connection and schema per training set; extensions are never downloaded or loaded. Thread-safe:
+ * builds run concurrently and share the database's threads and memory limit.
  *
  * <p>The rule, per lookup and spine row with keys {@code k} and time {@code t} (Feast's): candidate
  * rows have keys {@code = k} and {@code event_time <= t}, and with a lookback window also {@code
@@ -23,7 +26,7 @@ import java.util.Properties;
  * the file). No candidate gives NULLs or the lookup's defaults. {@code docs/features.md} has the
  * whole rule and the query plan.
  */
-public final class TrainingSetEngine {
+public final class TrainingSetEngine implements AutoCloseable {
   /**
    * Engine settings.
    *
@@ -64,6 +67,10 @@ public final class TrainingSetEngine {
   private final FeatureSourceResolver resolver;
   private final OnDemandRegistry registry;
   private final Options options;
+  private final java.util.concurrent.atomic.AtomicLong builds =
+      new java.util.concurrent.atomic.AtomicLong();
+  private DuckDBConnection database;
+  private boolean closed;
 
   /**
    * An engine reading feature tables through {@code resolver} and on-demand functions from {@code
@@ -93,10 +100,14 @@ public final class TrainingSetEngine {
    * rebuilt exactly. Tables not in the map are read at their current snapshot.
    */
   public TrainingSet build(TrainingSetSpec spec, Map<String, Long> snapshotIds) {
-    Connection c = open();
+    String schema = "training_set_" + builds.incrementAndGet();
+    Connection c = connect();
     boolean ok = false;
     try {
-      TrainingSet set = new Planner(c, spec, resolver, registry, snapshotIds).plan();
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE SCHEMA " + schema);
+      }
+      TrainingSet set = new Planner(c, schema, spec, resolver, registry, snapshotIds).plan();
       ok = true;
       return set;
     } catch (SQLException e) {
@@ -104,8 +115,9 @@ public final class TrainingSetEngine {
           ErrorCode.INTERNAL_ERROR, "Building the training set failed: " + e.getMessage(), e);
     } finally {
       if (!ok) {
-        try {
-          c.close();
+        try (Connection closing = c;
+            Statement s = closing.createStatement()) {
+          s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         } catch (SQLException e) {
           // the build already failed; nothing more to report
         }
@@ -113,24 +125,60 @@ public final class TrainingSetEngine {
     }
   }
 
-  private Connection open() {
+  /** A new connection to the engine's database, opening the database on first use. */
+  private synchronized Connection connect() {
+    if (closed) {
+      throw new KeelException(
+          ErrorCode.TEMPORARILY_UNAVAILABLE, "the training-set engine is closed");
+    }
+    try {
+      if (database == null) {
+        database = open();
+      }
+      return database.duplicate();
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "Could not connect to DuckDB: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Closes the database; training sets still open fail when used. Later builds are refused. Safe to
+   * call twice.
+   */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (database != null) {
+      try {
+        database.close();
+      } catch (SQLException e) {
+        // shutting down: nothing useful to do with it
+      }
+      database = null;
+    }
+  }
+
+  private DuckDBConnection open() {
     Properties p = new Properties();
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
     p.setProperty("jdbc_stream_results", "true");
     try {
-      Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+      DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
       try (Statement s = c.createStatement()) {
-        s.execute("SET threads = " + options.threads());
-        s.execute("SET TimeZone = 'UTC'");
+        s.execute("SET GLOBAL threads = " + options.threads());
+        s.execute("SET GLOBAL TimeZone = 'UTC'");
         // Every order the engine relies on is explicit (the spine's row number, ORDER BY in the
         // final query), so DuckDB may reorder the rest: ~0.1 s of 3 s for 1M x 3 lookups.
-        s.execute("SET preserve_insertion_order = false");
+        s.execute("SET GLOBAL preserve_insertion_order = false");
         if (options.tempDirectory().isPresent()) {
-          s.execute("SET temp_directory = " + Sql.string(options.tempDirectory().get().toString()));
+          s.execute(
+              "SET GLOBAL temp_directory = "
+                  + Sql.string(options.tempDirectory().get().toString()));
         }
         if (options.memoryLimit().isPresent()) {
-          s.execute("SET memory_limit = " + Sql.string(options.memoryLimit().get()));
+          s.execute("SET GLOBAL memory_limit = " + Sql.string(options.memoryLimit().get()));
         }
       }
       return c;

@@ -13,11 +13,13 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Point-in-time edge cases and a randomized comparison, engine vs {@link Pit#reference}. */
 class TrainingSetEngineTest {
   @TempDir Path dir;
+  @RegisterExtension final Engines engines = new Engines();
 
   static final List<Spine.Column> SPINE =
       List.of(
@@ -50,10 +52,11 @@ class TrainingSetEngineTest {
   }
 
   private TrainingSetEngine engine() {
-    return new TrainingSetEngine(
-        new StaticFeatureSourceResolver(sources),
-        new OnDemandRegistry(),
-        new TrainingSetEngine.Options(2, Optional.of(dir.resolve("spill")), Optional.empty()));
+    return engines.track(
+        new TrainingSetEngine(
+            new StaticFeatureSourceResolver(sources),
+            new OnDemandRegistry(),
+            new TrainingSetEngine.Options(2, Optional.of(dir.resolve("spill")), Optional.empty())));
   }
 
   private List<List<Object>> run(TrainingSetSpec spec) {

@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** On-demand features, exclusions, Parquet output with field ids, JSON specs and snapshots. */
 class TrainingSetOutputTest {
   @TempDir Path dir;
+  @RegisterExtension final Engines engines = new Engines();
 
   private final OnDemandRegistry registry =
       new OnDemandRegistry()
@@ -70,6 +72,14 @@ class TrainingSetOutputTest {
     return s;
   }
 
+  private TrainingSetEngine engine() throws Exception {
+    return engines.track(
+        new TrainingSetEngine(
+            new StaticFeatureSourceResolver(snapshots()),
+            registry,
+            TrainingSetEngine.Options.defaults()));
+  }
+
   private TrainingSetSpec spec() {
     Spine spine =
         Spine.rows(
@@ -98,11 +108,7 @@ class TrainingSetOutputTest {
   @Test
   void on_demand_features_follow_the_lookups_and_excluded_columns_still_feed_them()
       throws Exception {
-    TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(snapshots()),
-            registry,
-            TrainingSetEngine.Options.defaults());
+    TrainingSetEngine engine = engine();
     try (TrainingSet set = engine.build(spec());
         Stream<List<Object>> rows = set.rows()) {
       assertThat(set.columns())
@@ -125,16 +131,56 @@ class TrainingSetOutputTest {
   }
 
   @Test
+  void training_sets_of_one_engine_are_independent_and_a_closed_engine_refuses_builds()
+      throws Exception {
+    TrainingSetEngine engine = engine();
+    List<List<Object>> expected;
+    try (TrainingSet first = engine.build(spec());
+        Stream<List<Object>> rows = first.rows()) {
+      expected = rows.toList();
+    }
+    // Four threads build, stream and close training sets at once, each holding one open while
+    // the others come and go: every one sees its own spine and on-demand tables.
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<List<List<Object>>>> runs = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  try (TrainingSet set = engine.build(spec());
+                      Stream<List<Object>> rows = set.rows()) {
+                    return rows.toList();
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<List<List<Object>>> r : runs) {
+        assertThat(r.get()).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    TrainingSet open = engine.build(spec());
+    engine.build(spec()).close();
+    try (Stream<List<Object>> rows = open.rows()) {
+      assertThat(rows.toList()).as("closing another set leaves this one").isEqualTo(expected);
+    }
+    open.close();
+    engine.close();
+    assertThatThrownBy(() -> engine.build(spec()))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.keel.core.ErrorCode.TEMPORARILY_UNAVAILABLE));
+  }
+
+  @Test
   void spec_round_trips_through_json_and_rebuilds_at_the_recorded_snapshot() throws Exception {
     TrainingSetSpec spec = spec();
     String json = spec.toJson();
     assertThat(TrainingSetSpec.fromJson(json)).isEqualTo(spec);
     assertThat(TrainingSetSpec.fromJson(json).toJson()).isEqualTo(json);
-    TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(snapshots()),
-            registry,
-            TrainingSetEngine.Options.defaults());
+    TrainingSetEngine engine = engine();
     try (TrainingSet old = engine.build(TrainingSetSpec.fromJson(json), Map.of("feats", 1L));
         Stream<List<Object>> rows = old.rows()) {
       assertThat(old.snapshotIds()).isEqualTo(Map.of("feats", 1L));
@@ -147,11 +193,7 @@ class TrainingSetOutputTest {
 
   @Test
   void parquet_output_keeps_order_and_carries_field_ids() throws Exception {
-    TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(snapshots()),
-            registry,
-            TrainingSetEngine.Options.defaults());
+    TrainingSetEngine engine = engine();
     try (TrainingSet set = engine.build(spec())) {
       Map<String, Integer> ids = new HashMap<>();
       for (int i = 0; i < set.columns().size(); i++) {
@@ -195,10 +237,11 @@ class TrainingSetOutputTest {
     OnDemandRegistry bad =
         new OnDemandRegistry().register("oops", List.of("v"), ColumnType.DOUBLE, in -> "text");
     TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(snapshots()),
-            bad,
-            TrainingSetEngine.Options.defaults());
+        engines.track(
+            new TrainingSetEngine(
+                new StaticFeatureSourceResolver(snapshots()),
+                bad,
+                TrainingSetEngine.Options.defaults()));
     TrainingSetSpec s = spec();
     TrainingSetSpec oops =
         new TrainingSetSpec(
@@ -219,11 +262,7 @@ class TrainingSetOutputTest {
 
   @Test
   void two_row_streams_read_independently_and_closing_the_set_ends_an_open_one() throws Exception {
-    TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(snapshots()),
-            registry,
-            TrainingSetEngine.Options.defaults());
+    TrainingSetEngine engine = engine();
     TrainingSet set = engine.build(spec());
     Stream<List<Object>> a = set.rows();
     java.util.Iterator<List<Object>> ia = a.iterator();

@@ -17,11 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bad specs fail before any join with INVALID_PARAMETER_VALUE naming the field. */
 class TrainingSetValidationTest {
   @TempDir Path dir;
+  @RegisterExtension final Engines engines = new Engines();
+
   private final List<FeatureSource> sources = new ArrayList<>();
   private Spine spine;
 
@@ -81,10 +84,11 @@ class TrainingSetValidationTest {
 
   private void invalid(TrainingSetSpec spec, String... fragments) {
     TrainingSetEngine engine =
-        new TrainingSetEngine(
-            new StaticFeatureSourceResolver(sources),
-            new OnDemandRegistry(),
-            TrainingSetEngine.Options.defaults());
+        engines.track(
+            new TrainingSetEngine(
+                new StaticFeatureSourceResolver(sources),
+                new OnDemandRegistry(),
+                TrainingSetEngine.Options.defaults()));
     assertThatThrownBy(() -> engine.build(spec).close())
         .isInstanceOfSatisfying(
             KeelException.class,
