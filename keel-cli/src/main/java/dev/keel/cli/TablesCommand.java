@@ -5,6 +5,7 @@ import dev.keel.client.FileFormat;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelJson;
 import dev.keel.client.NewTable;
+import dev.keel.client.OptimizeResult;
 import dev.keel.client.Preview;
 import dev.keel.client.Snapshot;
 import dev.keel.client.TableInfo;
@@ -324,7 +325,14 @@ final class TablesCommand {
           DataJson.toJson(h),
           () ->
               out.table(
-                  List.of("SNAPSHOT", "COMMITTED", "OPERATION", "ADDED", "DELETED", "TOTAL ROWS"),
+                  List.of(
+                      "SNAPSHOT",
+                      "COMMITTED",
+                      "OPERATION",
+                      "ADDED",
+                      "DELETED",
+                      "TOTAL ROWS",
+                      "UNIQUE KEY"),
                   h.stream()
                       .map(
                           s ->
@@ -334,9 +342,46 @@ final class TablesCommand {
                                   s.operation(),
                                   Long.toString(s.addedRows()),
                                   Long.toString(s.deletedRows()),
-                                  Long.toString(s.totalRows())))
+                                  Long.toString(s.totalRows()),
+                                  s.primaryKeyUnique() ? "yes" : "-"))
                       .toList(),
                   "No snapshots."));
+    }
+    return 0;
+  }
+
+  @Command(
+      name = "optimize",
+      description = {
+        "Rewrite a table's data files as one file sorted by its primary key (rows do not change)"
+            + " and mark the key unique if no two rows share it: point-in-time lookups into a"
+            + " marked table are faster. Nothing is written if the table is already one marked"
+            + " file."
+      },
+      mixinStandardHelpOptions = true)
+  int optimize(@Mixin ClientOptions opts, @Parameters(paramLabel = "FULL_NAME") String fullName) {
+    try (KeelClient client = opts.client()) {
+      OptimizeResult r = client.tables().optimize(fullName);
+      Output out = opts.out();
+      out.print(
+          DataJson.toJson(r),
+          () ->
+              out.line(
+                  r.filesAdded() == 0
+                      ? "Nothing to do: "
+                          + fullName
+                          + " is "
+                          + (r.rows() == 0 ? "empty" : "one file")
+                          + (r.primaryKeyUnique() ? ", primary key unique." : ".")
+                      : "Optimized "
+                          + fullName
+                          + ": "
+                          + r.filesRemoved()
+                          + " files -> 1, "
+                          + r.rows()
+                          + " rows, snapshot "
+                          + r.snapshotId()
+                          + (r.primaryKeyUnique() ? ", primary key unique." : ".")));
     }
     return 0;
   }

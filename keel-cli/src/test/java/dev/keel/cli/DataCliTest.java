@@ -161,6 +161,17 @@ class DataCliTest {
     assertThat(history.json().path("snapshots").toString()).contains(Long.toString(snapshot));
     assertThat(history.json().path("snapshots").get(0).path("total_rows").asLong()).isEqualTo(2);
     assertThat(ok("tables", "history", name).out()).contains("SNAPSHOT", Long.toString(snapshot));
+    assertThat(history.json().path("snapshots").get(0).path("primary_key_unique").asBoolean())
+        .as("an append to an empty table, then an upsert")
+        .isTrue();
+
+    ok("tables", "write", name, "--rows", "[{\"id\": 3, \"city\": \"Metz\"}]");
+    assertThat(ok("tables", "optimize", name).out())
+        .contains("Optimized " + name + ": 2 files -> 1, 3 rows", "primary key unique.");
+    Result again = ok("tables", "optimize", name, "-o", "json");
+    assertThat(again.json().path("files_added").asInt()).isZero();
+    assertThat(again.json().path("primary_key_unique").asBoolean()).isTrue();
+    assertThat(ok("tables", "count", name).out().trim()).isEqualTo("3");
 
     Result got = ok("tables", "get", name);
     assertThat(got.out()).contains("Primary keys:", "id", "decimal(10,2)", "people");

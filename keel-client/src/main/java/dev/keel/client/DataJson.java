@@ -101,7 +101,19 @@ public final class DataJson {
       o.put("added_files", s.addedFiles());
       o.put("deleted_files", s.deletedFiles());
       o.put("total_rows", s.totalRows());
+      o.put("primary_key_unique", s.primaryKeyUnique());
     }
+    return n;
+  }
+
+  /** What optimizing a table did. */
+  public static ObjectNode toJson(OptimizeResult r) {
+    ObjectNode n = KeelJson.object();
+    n.put("snapshot_id", r.snapshotId());
+    n.put("files_removed", r.filesRemoved());
+    n.put("files_added", r.filesAdded());
+    n.put("rows", r.rows());
+    n.put("primary_key_unique", r.primaryKeyUnique());
     return n;
   }
 

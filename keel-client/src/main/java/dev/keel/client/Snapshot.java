@@ -15,6 +15,9 @@ import java.util.OptionalLong;
  * @param addedFiles data files added
  * @param deletedFiles data files removed
  * @param totalRows rows in the table at this snapshot
+ * @param primaryKeyUnique whether Keel knows that no two rows of this snapshot share the primary
+ *     key (written by overwrites of distinct keys, upserts, a first append, or {@code optimize});
+ *     point-in-time lookups into such a table are faster
  */
 public record Snapshot(
     long snapshotId,
@@ -25,4 +28,5 @@ public record Snapshot(
     long deletedRows,
     long addedFiles,
     long deletedFiles,
-    long totalRows) {}
+    long totalRows,
+    boolean primaryKeyUnique) {}

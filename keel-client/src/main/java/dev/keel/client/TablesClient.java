@@ -213,9 +213,26 @@ public final class TablesClient {
               s.path("deleted_rows").asLong(),
               s.path("added_files").asLong(),
               s.path("deleted_files").asLong(),
-              s.path("total_rows").asLong()));
+              s.path("total_rows").asLong(),
+              s.path("primary_key_unique").asBoolean()));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Rewrites the table's data files as one file sorted by its primary key (Databricks' {@code
+   * OPTIMIZE}) and marks the key unique if no two rows share it; rows do not change. Nothing is
+   * written if the table is empty or already one (marked) file.
+   */
+  public OptimizeResult optimize(String fullName) {
+    JsonNode r =
+        http.json("POST", KEEL + seg(fullName) + "/optimize", Map.of(), KeelJson.object(), true);
+    return new OptimizeResult(
+        r.path("snapshot_id").asLong(),
+        r.path("files_removed").asInt(),
+        r.path("files_added").asInt(),
+        r.path("rows").asLong(),
+        r.path("primary_key_unique").asBoolean());
   }
 
   static ArrayNode rowsJson(List<? extends Map<String, ?>> rows) {

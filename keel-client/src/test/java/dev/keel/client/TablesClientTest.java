@@ -177,6 +177,31 @@ class TablesClientTest {
   }
 
   @Test
+  void optimize_compacts_appended_files_and_the_history_shows_the_unique_key_mark() {
+    String name = unique("optimized");
+    users(name);
+    tables.writeRows(name, WriteMode.APPEND, List.of(Map.of("id", 2, "city", "Lyon")));
+    tables.writeRows(name, WriteMode.APPEND, List.of(Map.of("id", 1, "city", "Nice")));
+    List<Snapshot> before = tables.history(name);
+    assertThat(before.get(1).primaryKeyUnique()).as("first append, distinct keys").isTrue();
+    assertThat(before.get(0).primaryKeyUnique()).as("append to rows already there").isFalse();
+
+    OptimizeResult o = tables.optimize(name);
+    assertThat(o).isEqualTo(new OptimizeResult(o.snapshotId(), 2, 1, 2, true));
+    Snapshot now = tables.history(name).get(0);
+    assertThat(now.snapshotId()).isEqualTo(o.snapshotId());
+    assertThat(now.primaryKeyUnique()).isTrue();
+    assertThat(now.totalRows()).isEqualTo(2);
+    assertThat(tables.preview(name, 10).rows())
+        .as("one file in key order")
+        .containsExactly(
+            Arrays.asList(1L, "Nice", null, null), Arrays.asList(2L, "Lyon", null, null));
+    assertThat(tables.optimize(name).filesAdded()).isZero();
+    assertThat(failure(() -> tables.optimize("main.default.missing_table")).httpStatus())
+        .isEqualTo(404);
+  }
+
+  @Test
   void local_csv_and_json_files_are_uploaded_by_extension() throws Exception {
     String name = unique("files");
     users(name);

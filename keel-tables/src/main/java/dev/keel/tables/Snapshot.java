@@ -16,6 +16,8 @@ import java.util.OptionalLong;
  * @param addedFiles data files added
  * @param deletedFiles data files removed
  * @param totalRows rows in the table after this commit
+ * @param primaryKeyUnique whether the snapshot carries the unique-key mark ({@link
+ *     TableSnapshot#primaryKeyUnique()})
  */
 public record Snapshot(
     long snapshotId,
@@ -26,7 +28,8 @@ public record Snapshot(
     long deletedRows,
     long addedFiles,
     long deletedFiles,
-    long totalRows) {
+    long totalRows,
+    boolean primaryKeyUnique) {
   public Snapshot {
     Objects.requireNonNull(parentId, "parentId");
     Objects.requireNonNull(committedAt, "committedAt");

@@ -370,11 +370,25 @@ public final class TableService implements AutoCloseable {
       Loaders.Loader loader,
       ExecutorService manifestPool)
       throws SQLException {
-    for (int attempt = 1; ; attempt++) {
+    return retrying(p, t, written -> writeOnce(c, t, m, mode, loader, written, manifestPool));
+  }
+
+  /** One attempt at a commit; files it writes go into {@code written} (removed if it fails). */
+  private interface Attempt<R> {
+    R run(List<Path> written) throws SQLException;
+  }
+
+  /**
+   * Runs {@code attempt} until it commits, again after a concurrent commit (a ValidationException
+   * or CommitFailedException), at most {@link #MAX_ATTEMPTS} times; the files of a failed attempt
+   * are deleted.
+   */
+  private <R> R retrying(String[] p, Table t, Attempt<R> attempt) throws SQLException {
+    for (int n = 1; ; n++) {
       List<Path> written = new ArrayList<>();
       boolean committed = false;
       try {
-        WriteResult r = writeOnce(c, t, m, mode, loader, written, manifestPool);
+        R r = attempt.run(written);
         committed = true;
         return r;
       } catch (CommitStateUnknownException e) {
@@ -387,7 +401,7 @@ public final class TableService implements AutoCloseable {
                 + " retrying",
             e);
       } catch (ValidationException | CommitFailedException e) {
-        if (attempt >= MAX_ATTEMPTS) {
+        if (n >= MAX_ATTEMPTS) {
           throw new KeelException(
               ErrorCode.RESOURCE_CONFLICT,
               "table "
@@ -397,13 +411,81 @@ public final class TableService implements AutoCloseable {
                   + " times during this write; nothing was written, retry it",
               e);
         }
-        backoff(attempt);
+        backoff(n);
         t.refresh();
       } finally {
         if (!committed) {
           written.forEach(f -> IcebergTables.deleteTree(f));
         }
       }
+    }
+  }
+
+  /**
+   * Rewrites the current snapshot's data files as one file (Delta's and Databricks' {@code
+   * OPTIMIZE}): sorted by the primary key, rows that tie on it in their read order (file, then
+   * row), so readers see the same rows in the same tie order; a table without a key keeps its read
+   * order. When no two rows share the primary key the new snapshot gets the unique-key mark, so a
+   * table appended to many times gets back the single sorted file and the mark that training sets
+   * join fastest on. Rows, their values and {@code _ingested_at} do not change. Nothing is written
+   * when the table is empty or already one file (marked, if it has a key). Concurrent writes make
+   * it start over from their snapshot, as an overwrite does.
+   */
+  public OptimizeResult optimize(String fullName) {
+    String[] p = Names.checkFullName("full_name", fullName, 3);
+    Table t = table(p);
+    Meta m = meta(t);
+    try (Connection c = duck.open()) {
+      return retrying(p, t, written -> optimizeOnce(c, t, m, written));
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR,
+          "optimizing " + fullName + " failed: " + Loaders.firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private OptimizeResult optimizeOnce(Connection c, Table t, Meta m, List<Path> written)
+      throws SQLException {
+    t.refresh();
+    org.apache.iceberg.Snapshot base = t.currentSnapshot();
+    List<DataFile> old = base == null ? List.of() : files(t, base.snapshotId());
+    long rows = base == null ? 0 : num(base.summary(), "total-records");
+    boolean keyed = !m.primaryKeys.isEmpty();
+    boolean marked = keyed && base != null && uniqueKeyAt(base, m.primaryKeys);
+    if (old.isEmpty() || (old.size() == 1 && (!keyed || marked))) {
+      return new OptimizeResult(base == null ? -1 : base.snapshotId(), 0, 0, rows, marked);
+    }
+    StringBuilder union = new StringBuilder("(");
+    for (int i = 0; i < old.size(); i++) {
+      union
+          .append(i == 0 ? "" : " UNION ALL BY NAME ")
+          .append("SELECT *, ")
+          .append(i)
+          .append(" AS __keel_file FROM read_parquet(")
+          .append(literal(IcebergTables.localPath(old.get(i).location()).toString()))
+          .append(", file_row_number = true)");
+    }
+    String rel = union.append(")").toString();
+    String cols =
+        t.schema().columns().stream().map(f -> ident(f.name())).collect(Collectors.joining(", "));
+    try (Statement s = c.createStatement()) {
+      boolean unique = keyed && duplicateKey(s, m.primaryKeys, rel).isEmpty();
+      Path f = newDataFile(t);
+      written.add(f);
+      String order =
+          keyed
+              ? sortedBy(m.primaryKeys, "", "__keel_file, file_row_number")
+              : " ORDER BY __keel_file, file_row_number";
+      copy(s, "SELECT " + cols + " FROM " + rel + order, f, t);
+      DataFile added = IcebergTables.dataFile(t, f.toString());
+      OverwriteFiles o = markUnique(t.newOverwrite(), unique, m);
+      old.forEach(o::deleteFile);
+      o.addFile(added);
+      validate(o, base.snapshotId());
+      o.commit();
+      return new OptimizeResult(
+          t.currentSnapshot().snapshotId(), old.size(), 1, added.recordCount(), unique);
     }
   }
 
@@ -717,6 +799,12 @@ public final class TableService implements AutoCloseable {
    */
   private static Optional<List<String>> duplicateKey(Statement s, List<String> pks)
       throws SQLException {
+    return duplicateKey(s, pks, Loaders.INCOMING);
+  }
+
+  /** One primary key that appears more than once in {@code relation}, and its count. */
+  private static Optional<List<String>> duplicateKey(Statement s, List<String> pks, String relation)
+      throws SQLException {
     String keys = pks.stream().map(DuckDb::ident).collect(Collectors.joining(", "));
     try (ResultSet r =
         s.executeQuery(
@@ -725,7 +813,7 @@ public final class TableService implements AutoCloseable {
                     .map(k -> "CAST(" + ident(k) + " AS VARCHAR)")
                     .collect(Collectors.joining(", "))
                 + ", count(*) FROM "
-                + Loaders.INCOMING
+                + relation
                 + " GROUP BY "
                 + keys
                 + " HAVING count(*) > 1 LIMIT 1")) {
@@ -950,6 +1038,7 @@ public final class TableService implements AutoCloseable {
   public List<Snapshot> history(String fullName) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = table(p);
+    Meta m = meta(t);
     List<Snapshot> out = new ArrayList<>();
     for (org.apache.iceberg.Snapshot s : t.snapshots()) {
       Map<String, String> sum = s.summary();
@@ -963,7 +1052,8 @@ public final class TableService implements AutoCloseable {
               num(sum, "deleted-records"),
               num(sum, "added-data-files"),
               num(sum, "deleted-data-files"),
-              num(sum, "total-records")));
+              num(sum, "total-records"),
+              !m.primaryKeys.isEmpty() && uniqueKeyAt(s, m.primaryKeys)));
     }
     out.sort((a, b) -> b.committedAt().compareTo(a.committedAt()));
     return out;

@@ -672,23 +672,29 @@ abstract class TableServiceContract {
     return out;
   }
 
+  /** {@code main.default.feats (id LONG, day INT, v STRING)}, primary key (id, day). */
+  private String createFeats(boolean ingestionTime) {
+    return tables
+        .create(
+            new TableSpec(
+                "main",
+                "default",
+                "feats",
+                List.of(
+                    Column.of("id", ColumnType.LONG),
+                    Column.of("day", ColumnType.INT),
+                    Column.of("v", ColumnType.STRING)),
+                List.of("id", "day"),
+                Optional.empty(),
+                ingestionTime,
+                Optional.empty(),
+                Map.of()))
+        .fullName();
+  }
+
   @Test
   void files_of_a_keyed_table_are_in_key_order_and_ties_keep_their_order() throws Exception {
-    tables.create(
-        new TableSpec(
-            "main",
-            "default",
-            "feats",
-            List.of(
-                Column.of("id", ColumnType.LONG),
-                Column.of("day", ColumnType.INT),
-                Column.of("v", ColumnType.STRING)),
-            List.of("id", "day"),
-            Optional.empty(),
-            false,
-            Optional.empty(),
-            Map.of()));
-    String name = "main.default.feats";
+    String name = createFeats(false);
     tables.write(
         name,
         WriteMode.APPEND,
@@ -716,7 +722,61 @@ abstract class TableServiceContract {
   }
 
   @Test
-  void files_of_a_table_without_a_key_keep_the_written_order() throws Exception {
+  void optimize_rewrites_the_files_as_one_in_key_order_and_marks_a_unique_key() throws Exception {
+    String name = createFeats(true);
+    assertThat(tables.optimize(name).filesAdded()).as("an empty table: nothing to do").isZero();
+    tables.write(
+        name,
+        WriteMode.APPEND,
+        List.of(Map.of("id", 3, "day", 1, "v", "a"), Map.of("id", 1, "day", 2, "v", "b")));
+    tables.write(name, WriteMode.APPEND, List.of(Map.of("id", 2, "day", 9, "v", "c")));
+    tables.write(name, WriteMode.APPEND, List.of(Map.of("id", 1, "day", 1, "v", "d")));
+    assertThat(tables.resolve(name, SnapshotRef.latest()).primaryKeyUnique()).isFalse();
+    List<Map<String, Object>> before = sortedRows(name);
+
+    OptimizeResult o = tables.optimize(name);
+    assertThat(o.filesRemoved()).isEqualTo(3);
+    assertThat(o.filesAdded()).isEqualTo(1);
+    assertThat(o.rows()).isEqualTo(4);
+    assertThat(o.primaryKeyUnique()).isTrue();
+    TableSnapshot after = tables.resolve(name, SnapshotRef.latest());
+    assertThat(after.snapshotId()).isEqualTo(o.snapshotId());
+    assertThat(after.primaryKeyUnique()).isTrue();
+    assertThat(after.dataFiles()).hasSize(1);
+    assertThat(fileRows(after.dataFiles().get(0)))
+        .containsExactly("1/1/d", "1/2/b", "2/9/c", "3/1/a");
+    assertThat(sortedRows(name)).as("values and _ingested_at unchanged").isEqualTo(before);
+    assertThat(tables.history(name).get(0).primaryKeyUnique()).isTrue();
+    assertThat(tables.optimize(name))
+        .as("one marked file: nothing to do")
+        .isEqualTo(new OptimizeResult(o.snapshotId(), 0, 0, 4, true));
+
+    // A repeated key: one file in key order, ties in read order, and no mark.
+    tables.write(name, WriteMode.APPEND, List.of(Map.of("id", 1, "day", 2, "v", "e")));
+    OptimizeResult dup = tables.optimize(name);
+    assertThat(dup.filesRemoved()).isEqualTo(2);
+    assertThat(dup.primaryKeyUnique()).isFalse();
+    List<Path> files = tables.resolve(name, SnapshotRef.latest()).dataFiles();
+    assertThat(files).hasSize(1);
+    assertThat(fileRows(files.get(0))).containsExactly("1/1/d", "1/2/b", "1/2/e", "2/9/c", "3/1/a");
+    assertThat(tables.optimize(name).filesAdded())
+        .as("one unmarked file is rewritten, in case it is unique now")
+        .isEqualTo(1);
+
+    assertThatThrownBy(() -> tables.optimize("main.default.nope"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  /** Every row, in an order that does not depend on the file layout. */
+  private List<Map<String, Object>> sortedRows(String table) {
+    List<Map<String, Object>> out = new ArrayList<>(all(table));
+    out.sort(java.util.Comparator.comparing(Object::toString));
+    return out;
+  }
+
+  @Test
+  void files_of_a_table_without_a_key_keep_the_written_order_also_when_optimized()
+      throws Exception {
     tables.create(
         TableSpec.of(
             "main",
@@ -733,6 +793,17 @@ abstract class TableServiceContract {
         List.of(Map.of("id", 3, "day", 1, "v", "a"), Map.of("id", 1, "day", 2, "v", "b")));
     Path f = tables.resolve(name, SnapshotRef.latest()).dataFiles().get(0);
     assertThat(fileRows(f)).containsExactly("3/1/a", "1/2/b");
+
+    tables.write(name, WriteMode.APPEND, List.of(Map.of("id", 0, "day", 5, "v", "c")));
+    OptimizeResult o = tables.optimize(name);
+    assertThat(o.filesRemoved()).isEqualTo(2);
+    assertThat(o.primaryKeyUnique()).isFalse();
+    List<Path> files = tables.resolve(name, SnapshotRef.latest()).dataFiles();
+    assertThat(files).hasSize(1);
+    assertThat(fileRows(files.get(0)))
+        .as("optimized: read order")
+        .containsExactly("3/1/a", "1/2/b", "0/5/c");
+    assertThat(tables.optimize(name).filesAdded()).isZero();
   }
 
   // ------------------------------------------------------------------ staged appends

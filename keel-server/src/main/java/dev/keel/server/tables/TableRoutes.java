@@ -23,6 +23,7 @@ import dev.keel.server.http.Routes;
 import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import dev.keel.tables.FileFormat;
+import dev.keel.tables.OptimizeResult;
 import dev.keel.tables.Preview;
 import dev.keel.tables.Snapshot;
 import dev.keel.tables.SnapshotRef;
@@ -55,7 +56,8 @@ import java.util.UUID;
  * Unity Catalog's tables API under {@code /api/2.1/unity-catalog/tables} (create, list, get,
  * delete; databricks.md §1.2) and Keel's extensions under {@code /api/2.0/keel/tables/{full_name}}:
  * {@code POST rows}, {@code POST files} (the file is the request body, never a server path), {@code
- * GET preview}, {@code GET history}, {@code GET count}. Errors use UC's codes.
+ * GET preview}, {@code GET history}, {@code GET count}, {@code POST optimize}. Errors use UC's
+ * codes.
  */
 public final class TableRoutes {
   public static final String UC = "/api/2.1/unity-catalog/tables";
@@ -86,6 +88,7 @@ public final class TableRoutes {
     r.add(GET, KEEL + "/{full_name}/preview", read, uc(this::preview));
     r.add(GET, KEEL + "/{full_name}/history", read, uc(this::history));
     r.add(GET, KEEL + "/{full_name}/count", read, uc(this::count));
+    r.add(POST, KEEL + "/{full_name}/optimize", Access.of(TABLE, EDIT), uc(this::optimize));
   }
 
   // ------------------------------------------------------------------ Unity Catalog
@@ -439,7 +442,19 @@ public final class TableRoutes {
       o.put("added_files", s.addedFiles());
       o.put("deleted_files", s.deletedFiles());
       o.put("total_rows", s.totalRows());
+      o.put("primary_key_unique", s.primaryKeyUnique());
     }
+    Json.write(ctx, n);
+  }
+
+  private void optimize(Context ctx) {
+    OptimizeResult o = tables.optimize(ctx.pathParam("full_name"));
+    ObjectNode n = Json.object();
+    n.put("snapshot_id", o.snapshotId());
+    n.put("files_removed", o.filesRemoved());
+    n.put("files_added", o.filesAdded());
+    n.put("rows", o.rows());
+    n.put("primary_key_unique", o.primaryKeyUnique());
     Json.write(ctx, n);
   }
 
