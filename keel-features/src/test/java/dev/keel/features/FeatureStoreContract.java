@@ -296,6 +296,55 @@ abstract class FeatureStoreContract {
   }
 
   @Test
+  void appended_upserted_and_optimized_feature_tables_give_the_training_set_the_rule_gives() {
+    userFeatures();
+    String t = "main.default.user_features";
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row(1, "2024-01-01T00:00:00Z", 1.0, "fr"), row(2, "2024-01-01T00:00:00Z", 2.0, "de")));
+    fs.write(t, WriteMode.APPEND, List.of(row(1, "2024-01-01T00:00:00Z", 5.0, "fr")));
+    spine(
+        "labels",
+        List.of(
+            new Object[] {1L, "2024-01-02T00:00:00Z", 1},
+            new Object[] {2L, "2024-01-02T00:00:00Z", 0},
+            new Object[] {1L, "2023-12-31T00:00:00Z", 1}));
+    TrainingSetRequest req =
+        new TrainingSetRequest(
+            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
+            List.of(lookup()),
+            List.of(),
+            List.of(),
+            false,
+            false);
+    java.util.function.Supplier<List<Object>> clicks =
+        () -> {
+          try (TrainingSet s = fs.buildTrainingSet(req)) {
+            return rows(s).stream().map(r -> r.get(3)).toList();
+          }
+        };
+    java.util.function.Supplier<Boolean> marked =
+        () -> tables.resolve(t, new SnapshotRef.Latest()).primaryKeyUnique();
+    // (1, 2024-01-01) twice: the row read last (the second append) wins; no mark.
+    assertThat(marked.get()).isFalse();
+    assertThat(clicks.get()).containsExactly(5.0, 2.0, null);
+    assertThat(tables.optimize(t).primaryKeyUnique()).isFalse();
+    assertThat(clicks.get())
+        .as("optimizing keeps the read order of ties")
+        .containsExactly(5.0, 2.0, null);
+    // An upsert replaces both rows of the key; optimizing then finds the keys distinct and marks
+    // them, and the event-time join gives what the full-order join gave.
+    fs.write(t, WriteMode.UPSERT, List.of(row(1, "2024-01-01T00:00:00Z", 7.0, "fr")));
+    assertThat(marked.get()).isFalse();
+    assertThat(clicks.get()).containsExactly(7.0, 2.0, null);
+    assertThat(tables.optimize(t).primaryKeyUnique()).isTrue();
+    assertThat(marked.get()).isTrue();
+    assertThat(clicks.get()).containsExactly(7.0, 2.0, null);
+  }
+
+  @Test
   void lookups_must_name_feature_tables_and_the_output_table_must_be_new() {
     userFeatures();
     spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
