@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param primaryKeys the primary-key columns (may be empty)
  * @param primaryKeyUnique true when no two rows of this snapshot share the primary key, as Keel
  *     knows without reading the rows: the snapshot was written by an overwrite of distinct keys, by
- *     upserts into such a snapshot, or by an append of distinct keys to an empty table (an append
- *     to a table with rows clears it). False says nothing either way.
+ *     upserts into such a snapshot, by an append of distinct keys to an empty table, or by {@link
+ *     TableService#optimize} finding the keys distinct (an append to a table with rows clears it).
+ *     False says nothing either way.
  * @param timeseriesKey the timeseries column, when set
  * @param dataFiles absolute paths of the snapshot's data files (empty for an empty table)
  */

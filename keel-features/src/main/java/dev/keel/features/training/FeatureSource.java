@@ -21,11 +21,11 @@ import java.util.Optional;
  * @param parquetFiles the data files, at least one; they are read in this order, which also breaks
  *     exact ties (see {@code docs/features.md})
  * @param primaryKeys the primary-key columns, in order, at least one
- * @param primaryKeyUnique true if no two rows of these files share the primary key (Keel knows it
- *     for tables written by overwrites and upserts, see {@code TableSnapshot}): then no two rows
- *     tie on entity keys and event time, and a point-in-time lookup joins on the event time alone
- *     instead of (event time, ingestion time, read order), which is much faster. False is always
- *     safe.
+ * @param primaryKeyUnique true if no two rows of these files share the primary key (Keel marks a
+ *     snapshot so after overwrites, upserts, a first append or an optimize that find the keys
+ *     distinct, see {@code TableSnapshot#primaryKeyUnique()}): then no two rows tie on entity keys
+ *     and event time, and a point-in-time lookup joins on the event time alone instead of (event
+ *     time, ingestion time, read order), which is much faster. False is always safe.
  * @param timeseriesKey the event-time column ({@code TIMESTAMPTZ}), if the table is a time series
  * @param ingestionTimeColumn the ingestion-time column ({@code TIMESTAMPTZ}), if recorded
  */

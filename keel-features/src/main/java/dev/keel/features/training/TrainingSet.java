@@ -46,6 +46,8 @@ public final class TrainingSet implements AutoCloseable {
   private final Map<String, Long> snapshotIds;
   private final long rowCount;
   private final Set<Connection> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   TrainingSet(
       Connection conn,
@@ -238,9 +240,15 @@ public final class TrainingSet implements AutoCloseable {
     }
   }
 
-  /** Drops this training set's schema and closes its connection (and any open row stream). */
+  /**
+   * Drops this training set's schema and closes its connection (and any open row stream). Closing
+   * again does nothing.
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     for (Connection r : readers) {
       closeQuietly(r);
     }

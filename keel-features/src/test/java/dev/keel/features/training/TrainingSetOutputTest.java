@@ -167,6 +167,7 @@ class TrainingSetOutputTest {
       assertThat(rows.toList()).as("closing another set leaves this one").isEqualTo(expected);
     }
     open.close();
+    open.close(); // closing twice does nothing
     engine.close();
     assertThatThrownBy(() -> engine.build(spec()))
         .isInstanceOfSatisfying(
