@@ -355,8 +355,8 @@ final class TablesCommand {
       description = {
         "Rewrite a table's data files as one file sorted by its primary key (rows do not change)"
             + " and mark the key unique if no two rows share it: point-in-time lookups into a"
-            + " marked table are faster. Nothing is written if the table is already one marked"
-            + " file."
+            + " marked table are faster. Nothing is written if the table is already one file"
+            + " (marked, without a key, or optimized)."
       },
       mixinStandardHelpOptions = true)
   int optimize(@Mixin ClientOptions opts, @Parameters(paramLabel = "FULL_NAME") String fullName) {

@@ -222,7 +222,8 @@ public final class TablesClient {
   /**
    * Rewrites the table's data files as one file sorted by its primary key (Databricks' {@code
    * OPTIMIZE}) and marks the key unique if no two rows share it; rows do not change. Nothing is
-   * written if the table is empty or already one (marked) file.
+   * written if the table is empty or already one file that is marked, has no key, or was written by
+   * an earlier optimize.
    */
   public OptimizeResult optimize(String fullName) {
     JsonNode r =

@@ -76,6 +76,9 @@ public final class TableService implements AutoCloseable {
    */
   static final String UNIQUE_KEY = "keel.unique-key";
 
+  /** Snapshot-summary property of a snapshot {@link #optimize} committed. */
+  static final String OPTIMIZED = "keel.optimized";
+
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private final Database db;
@@ -428,8 +431,8 @@ public final class TableService implements AutoCloseable {
    * order. When no two rows share the primary key the new snapshot gets the unique-key mark, so a
    * table appended to many times gets back the single sorted file and the mark that training sets
    * join fastest on. Rows, their values and {@code _ingested_at} do not change. Nothing is written
-   * when the table is empty or already one file (marked, if it has a key). Concurrent writes make
-   * it start over from their snapshot, as an overwrite does.
+   * when the table is empty or already one file that is marked, has no key, or was written by
+   * optimize. Concurrent writes make it start over from their snapshot, as an overwrite does.
    */
   public OptimizeResult optimize(String fullName) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
@@ -453,7 +456,8 @@ public final class TableService implements AutoCloseable {
     long rows = base == null ? 0 : num(base.summary(), "total-records");
     boolean keyed = !m.primaryKeys.isEmpty();
     boolean marked = keyed && base != null && uniqueKeyAt(base, m.primaryKeys);
-    if (old.isEmpty() || (old.size() == 1 && (!keyed || marked))) {
+    boolean optimized = base != null && base.summary().containsKey(OPTIMIZED);
+    if (old.isEmpty() || (old.size() == 1 && (!keyed || marked || optimized))) {
       return new OptimizeResult(base == null ? -1 : base.snapshotId(), 0, 0, rows, marked);
     }
     StringBuilder union = new StringBuilder("(");
@@ -479,7 +483,7 @@ public final class TableService implements AutoCloseable {
               : " ORDER BY __keel_file, file_row_number";
       copy(s, "SELECT " + cols + " FROM " + rel + order, f, t);
       DataFile added = IcebergTables.dataFile(t, f.toString());
-      OverwriteFiles o = markUnique(t.newOverwrite(), unique, m);
+      OverwriteFiles o = markUnique(t.newOverwrite(), unique, m).set(OPTIMIZED, "true");
       old.forEach(o::deleteFile);
       o.addFile(added);
       validate(o, base.snapshotId());
@@ -689,7 +693,7 @@ public final class TableService implements AutoCloseable {
             // The flag holds only if nothing was added since base: an overwrite that deletes
             // nothing commits as an append, and validating it sends a concurrent writer's race
             // back to the retry loop, which recomputes the flag.
-            OverwriteFiles o = t.newOverwrite().set(UNIQUE_KEY, String.join(",", m.primaryKeys));
+            OverwriteFiles o = markUnique(t.newOverwrite(), true, m);
             o.addFile(added.get());
             validate(o, baseId);
             o.commit();

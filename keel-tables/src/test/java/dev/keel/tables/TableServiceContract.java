@@ -760,8 +760,15 @@ abstract class TableServiceContract {
     assertThat(files).hasSize(1);
     assertThat(fileRows(files.get(0))).containsExactly("1/1/d", "1/2/b", "1/2/e", "2/9/c", "3/1/a");
     assertThat(tables.optimize(name).filesAdded())
-        .as("one unmarked file is rewritten, in case it is unique now")
-        .isEqualTo(1);
+        .as("optimize's own file: nothing to do")
+        .isZero();
+    tables.write(name, WriteMode.UPSERT, List.of(Map.of("id", 1, "day", 2, "v", "g")));
+    assertThat(tables.resolve(name, SnapshotRef.latest()).dataFiles())
+        .as("the upsert rewrote the one file and added its own")
+        .hasSize(2);
+    OptimizeResult fixed = tables.optimize(name);
+    assertThat(fixed.filesRemoved()).isEqualTo(2);
+    assertThat(fixed.primaryKeyUnique()).as("the upsert replaced both rows of (1, 2)").isTrue();
 
     assertThatThrownBy(() -> tables.optimize("main.default.nope"))
         .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
