@@ -434,12 +434,17 @@ final class Planner {
       for (int j = 0; j < features.size(); j++) {
         inner.append(", ").append(Sql.id(features.get(j))).append(" AS v").append(j);
       }
-      inner
-          .append(", row_number() OVER (PARTITION BY ")
-          .append(keyPart)
-          .append(" ORDER BY ")
-          .append(orderBy)
-          .append(") AS p");
+      if (ts != null && src.primaryKeyUnique()) {
+        // No two rows of a key share an event time: the event time is the rank (no window sort).
+        inner.append(", epoch_us(").append(Sql.id(ts)).append(") AS p");
+      } else {
+        inner
+            .append(", row_number() OVER (PARTITION BY ")
+            .append(keyPart)
+            .append(" ORDER BY ")
+            .append(orderBy)
+            .append(") AS p");
+      }
       StringBuilder outer = new StringBuilder(keysOut).append("{'a': a, 'p': p} AS ap, TRUE AS m");
       if (ts != null) {
         outer.append(", e");
