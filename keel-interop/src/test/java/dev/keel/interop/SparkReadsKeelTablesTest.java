@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Spark 4 (local mode, Iceberg's Spark runtime with a JdbcCatalog on Keel's metadata database)
  * reads tables that a real Keel server wrote through its REST API: the same rows at the latest
- * snapshot and at an earlier one (time travel), including rows rewritten by an upsert.
+ * snapshot and at an earlier one (time travel), including rows rewritten by an upsert and a
+ * snapshot written by optimize.
  */
 class SparkReadsKeelTablesTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -71,6 +72,12 @@ class SparkReadsKeelTablesTest {
             {"id": 5, "city": "moved", "fare": 99.5, "at": "2024-02-01T10:00:00+02:00", "day": "2024-02-01"},
             {"id": 1000, "city": "new", "fare": null, "at": null, "day": null}]}
           """);
+      // optimize: the upsert left two files; Spark must read the one file that replaces them
+      JsonNode o =
+          JSON.readTree(
+              keel.send("POST", "/api/2.0/keel/tables/main.default.trips/optimize", "{}"));
+      assertThat(o.path("files_removed").asInt()).isEqualTo(2);
+      assertThat(o.path("primary_key_unique").asBoolean()).isTrue();
       keelLatest = keelRows(keel, "");
       keelFirst = keelRows(keel, "&snapshot_id=" + first);
     }
