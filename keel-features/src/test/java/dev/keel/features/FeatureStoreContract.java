@@ -153,6 +153,17 @@ abstract class FeatureStoreContract {
         Map.of());
   }
 
+  /** The labels table as the spine, one lookup, no on-demand features or exclusions. */
+  private static TrainingSetRequest labelsRequest(FeatureLookup lookup, boolean indicators) {
+    return new TrainingSetRequest(
+        new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
+        List.of(lookup),
+        List.of(),
+        List.of(),
+        false,
+        indicators);
+  }
+
   private static List<List<Object>> rows(TrainingSet s) {
     try (var st = s.rows()) {
       return st.collect(Collectors.toList());
@@ -249,14 +260,7 @@ abstract class FeatureStoreContract {
             .createRun(exp, Optional.empty(), Optional.empty(), OptionalLong.empty(), List.of())
             .info()
             .runId();
-    TrainingSetRequest req =
-        new TrainingSetRequest(
-            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
-            List.of(lookup()),
-            List.of(),
-            List.of(),
-            false,
-            true);
+    TrainingSetRequest req = labelsRequest(lookup(), true);
     TrainingSetResult r = fs.createTrainingSet(req, "main.default.train_v1", Optional.of(run));
     assertThat(r.rows()).isEqualTo(4);
     assertThat(r.sources()).containsKeys("main.default.labels", "main.default.user_features");
@@ -311,14 +315,7 @@ abstract class FeatureStoreContract {
             new Object[] {1L, "2024-01-02T00:00:00Z", 1},
             new Object[] {2L, "2024-01-02T00:00:00Z", 0},
             new Object[] {1L, "2023-12-31T00:00:00Z", 1}));
-    TrainingSetRequest req =
-        new TrainingSetRequest(
-            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
-            List.of(lookup()),
-            List.of(),
-            List.of(),
-            false,
-            false);
+    TrainingSetRequest req = labelsRequest(lookup(), false);
     java.util.function.Supplier<List<Object>> clicks =
         () -> {
           try (TrainingSet s = fs.buildTrainingSet(req)) {
@@ -359,28 +356,14 @@ abstract class FeatureStoreContract {
             Optional.empty(),
             Map.of(),
             Map.of());
-    TrainingSetRequest bad =
-        new TrainingSetRequest(
-            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
-            List.of(plain),
-            List.of(),
-            List.of(),
-            false,
-            false);
+    TrainingSetRequest bad = labelsRequest(plain, false);
     assertThatThrownBy(() -> fs.createTrainingSet(bad, "main.default.out", Optional.empty()))
         .hasMessageContaining("not a feature table");
     fs.write(
         "main.default.user_features",
         WriteMode.UPSERT,
         List.of(row(1, "2024-01-01T00:00:00Z", 1.0, "fr")));
-    TrainingSetRequest ok =
-        new TrainingSetRequest(
-            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
-            List.of(lookup()),
-            List.of(),
-            List.of(),
-            false,
-            false);
+    TrainingSetRequest ok = labelsRequest(lookup(), false);
     assertThatThrownBy(() -> fs.createTrainingSet(ok, "main.default.labels", Optional.empty()))
         .isInstanceOf(KeelException.class);
     assertThatThrownBy(
