@@ -352,7 +352,7 @@ public final class TableService implements AutoCloseable {
           "mode: UPSERT needs a primary key, and table " + String.join(".", p) + " has none.");
     }
     try (Connection c = duck.open()) {
-      return commit(c, p, t, m, mode, loader, null);
+      return retrying(p, t, written -> writeOnce(c, t, m, mode, loader, written, null));
     } catch (SQLException e) {
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "table write failed: " + Loaders.firstLine(e.getMessage()), e);
@@ -360,23 +360,9 @@ public final class TableService implements AutoCloseable {
   }
 
   /**
-   * Loads the rows into {@code incoming} on {@code c}, writes them as a data file and commits,
-   * retrying on a concurrent commit (each attempt on the same connection; a loader must be
-   * repeatable).
+   * One attempt at a commit; files it writes go into {@code written} (removed if it fails). Every
+   * attempt of a write runs on the same DuckDB connection, so a loader must be repeatable.
    */
-  private WriteResult commit(
-      Connection c,
-      String[] p,
-      Table t,
-      Meta m,
-      WriteMode mode,
-      Loaders.Loader loader,
-      ExecutorService manifestPool)
-      throws SQLException {
-    return retrying(p, t, written -> writeOnce(c, t, m, mode, loader, written, manifestPool));
-  }
-
-  /** One attempt at a commit; files it writes go into {@code written} (removed if it fails). */
   private interface Attempt<R> {
     R run(List<Path> written) throws SQLException;
   }
@@ -602,8 +588,12 @@ public final class TableService implements AutoCloseable {
     public WriteResult commit() {
       try {
         rows.close();
-        return TableService.this.commit(
-            conn, name, table, meta, WriteMode.APPEND, (c, cols) -> {}, CALLER_RUNS);
+        return retrying(
+            name,
+            table,
+            written ->
+                writeOnce(
+                    conn, table, meta, WriteMode.APPEND, (c, cols) -> {}, written, CALLER_RUNS));
       } catch (SQLException e) {
         throw new KeelException(
             ErrorCode.INTERNAL_ERROR,
@@ -694,6 +684,9 @@ public final class TableService implements AutoCloseable {
             // nothing commits as an append, and validating it sends a concurrent writer's race
             // back to the retry loop, which recomputes the flag.
             OverwriteFiles o = markUnique(t.newOverwrite(), true, m);
+            if (manifestPool != null) {
+              o.scanManifestsWith(manifestPool);
+            }
             o.addFile(added.get());
             validate(o, baseId);
             o.commit();
