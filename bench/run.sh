@@ -54,7 +54,7 @@ export JAVA_HOME="$JDK" PATH="$JDK/bin:$PATH"
 
 if [[ "${KEEL_BENCH_NO_BUILD:-}" != 1 ]]; then
   echo "bench: building keel-bench with $JAVA_HOME ..." >&2
-  "$ROOT/mvnw" -f "$ROOT/pom.xml" -B -q -pl bench -am package -DskipTests >&2
+  "$ROOT/mvnw" -f "$ROOT/pom.xml" -B -q -Pbench -pl bench -am package -DskipTests >&2
 fi
 
 cmd="${1:-all}"
