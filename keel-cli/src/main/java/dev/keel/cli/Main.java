@@ -83,6 +83,11 @@ public final class Main implements Callable<Integer> {
     cmd.setParameterExceptionHandler(PARAMETER_ERRORS);
     cmd.setExecutionExceptionHandler(EXECUTION_ERRORS);
     shareVersion(cmd, new Version());
+    cmd.getSubcommands()
+        .get("server")
+        .getCommandSpec()
+        .usageMessage()
+        .footer(ServerCommand.settingsHelp());
     return cmd;
   }
 

@@ -9,7 +9,7 @@ import dev.keel.core.KeelException;
 import dev.keel.serving.LoadedModel;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ScoringLimits;
-import dev.keel.serving.ScoringServer;
+import dev.keel.serving.http.ScoringServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,7 +1,9 @@
 package dev.keel.cli;
 
+import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
 import dev.keel.core.KeelException;
+import dev.keel.core.Setting;
 import dev.keel.server.KeelServer;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -23,11 +25,32 @@ import picocli.CommandLine.Spec;
     name = "server",
     description = {
       "Start a Keel server; stops gracefully on SIGTERM / Ctrl-C.",
-      "Each setting comes from its flag, else KEEL_HOST / KEEL_PORT / KEEL_DATA_DIR / KEEL_DB_URL"
-          + " / KEEL_CONFIG, else the JSON config file, else the default."
+      "Each setting comes from its flag (or --conf KEY=VALUE), else its KEEL_* variable"
+          + " (KEEL_HOST, KEEL_PORT, KEEL_DATA_DIR, KEEL_DB_URL, KEEL_CONFIG, ...), else the JSON"
+          + " config file, else the default."
     },
     mixinStandardHelpOptions = true)
 final class ServerCommand implements Callable<Integer> {
+  /** The module settings and their defaults, for the help's footer. */
+  static String settingsHelp() {
+    StringBuilder b =
+        new StringBuilder("%nModule settings (--conf KEY=VALUE, variable, default):%n");
+    for (ConfigSection section : KeelServer.SETTINGS) {
+      for (Setting<?> s : section.settings()) {
+        b.append("  ")
+            .append(s.key())
+            .append("  ")
+            .append(s.env())
+            .append("  ")
+            .append(s.defaultValue())
+            .append("%n      ")
+            .append(s.description())
+            .append("%n");
+      }
+    }
+    return b.toString();
+  }
+
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (127.0.0.1).")
   String host;
 
@@ -55,8 +78,14 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "JSON config file with host, port, data-dir, db-url, online-store.")
+      description = "JSON config file: {\"port\": 8080, \"online-store\": \"...\", ...}.")
   String config;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "Any module setting (listed below); repeatable.")
+  Map<String, String> conf = new LinkedHashMap<>();
 
   @ParentCommand Main main;
 
@@ -64,7 +93,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Map<String, String> flags = new LinkedHashMap<>();
+    Map<String, String> flags = new LinkedHashMap<>(conf);
     put(flags, "host", host);
     put(flags, "port", port == null ? null : port.toString());
     put(flags, "data-dir", dataDir);
@@ -73,7 +102,7 @@ final class ServerCommand implements Callable<Integer> {
     put(flags, "config", config);
     KeelConfig cfg;
     try {
-      cfg = KeelConfig.resolve(flags, main.env());
+      cfg = KeelConfig.resolve(flags, main.env(), KeelServer.SETTINGS);
     } catch (KeelException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

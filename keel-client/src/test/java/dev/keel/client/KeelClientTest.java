@@ -131,7 +131,7 @@ class KeelClientTest {
               assertThat(e.errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST");
               assertThat(e.httpStatus()).isEqualTo(404);
               assertThat(e.isNotFound()).isTrue();
-              assertThat(e.code()).contains(dev.keel.core.ErrorCode.RESOURCE_DOES_NOT_EXIST);
+              assertThat(e.code()).contains(dev.keel.core.ErrorCode.NOT_FOUND);
             });
   }
 

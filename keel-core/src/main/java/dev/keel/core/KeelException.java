@@ -3,9 +3,9 @@ package dev.keel.core;
 import java.util.Objects;
 
 /**
- * The one exception type Keel's services throw. The HTTP edge turns it into {@code {"error_code":
- * ..., "message": ...}} with {@link ErrorCode#httpStatus()}; messages are meant for users and must
- * not contain SQL, stack traces or secrets.
+ * The one exception type Keel's services throw, with a protocol-neutral {@link ErrorCode}. The HTTP
+ * edge writes it as {@code {"error_code": ..., "message": ...}} in the dialect of the API that was
+ * called; messages are meant for users and must not contain SQL, stack traces or secrets.
  */
 public final class KeelException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -26,26 +26,26 @@ public final class KeelException extends RuntimeException {
     return code;
   }
 
-  /** 400 INVALID_PARAMETER_VALUE. */
+  /** {@link ErrorCode#INVALID_ARGUMENT}. */
   public static KeelException invalid(String message) {
-    return new KeelException(ErrorCode.INVALID_PARAMETER_VALUE, message);
+    return new KeelException(ErrorCode.INVALID_ARGUMENT, message);
   }
 
-  /** 404 RESOURCE_DOES_NOT_EXIST. */
+  /** {@link ErrorCode#NOT_FOUND}. */
   public static KeelException notFound(String message) {
-    return new KeelException(ErrorCode.RESOURCE_DOES_NOT_EXIST, message);
+    return new KeelException(ErrorCode.NOT_FOUND, message);
   }
 
-  /** 400 RESOURCE_ALREADY_EXISTS (MLflow's status for duplicates). */
+  /** {@link ErrorCode#ALREADY_EXISTS}. */
   public static KeelException alreadyExists(String message) {
-    return new KeelException(ErrorCode.RESOURCE_ALREADY_EXISTS, message);
+    return new KeelException(ErrorCode.ALREADY_EXISTS, message);
   }
 
-  /** Missing required field, in MLflow's wording. */
+  /** Missing required field, in MLflow's wording, pointing at the served API docs. */
   public static KeelException missing(String field) {
     return invalid(
         "Missing value for required parameter '"
             + field
-            + "'. See the API docs for more information about request parameters.");
+            + "'. See the API docs at /api/docs for more information about request parameters.");
   }
 }

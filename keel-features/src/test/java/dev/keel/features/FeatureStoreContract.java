@@ -229,10 +229,7 @@ abstract class FeatureStoreContract {
     tables.create(
         TableSpec.of("main", "default", "plain", List.of(Column.of("x", ColumnType.LONG))));
     assertThatThrownBy(() -> fs.getFeatureTable("main.default.plain"))
-        .satisfies(
-            e ->
-                assertThat(((KeelException) e).code())
-                    .isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(e -> assertThat(((KeelException) e).code()).isEqualTo(ErrorCode.NOT_FOUND));
     assertThatThrownBy(() -> fs.registerFeatureTable("main.default.plain", FeatureMetadata.none()))
         .hasMessageContaining("no primary key");
   }
@@ -474,10 +471,7 @@ abstract class FeatureStoreContract {
             () ->
                 fs.createFeatureSpec(
                     "main.default.churn_features", List.of(lookup()), Optional.empty()))
-        .satisfies(
-            e ->
-                assertThat(((KeelException) e).code())
-                    .isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS));
+        .satisfies(e -> assertThat(((KeelException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
     FeatureLookup badFeature =
         new FeatureLookup(
             "main.default.user_features",

@@ -106,9 +106,9 @@ abstract class RegistryStoreContract {
   void duplicate_model_is_already_exists_and_unknown_schema_is_not_found() {
     svc.createModel("main.default.m", Optional.empty(), Map.of());
     assertThatThrownBy(() -> svc.createModel("main.default.M", Optional.empty(), Map.of()))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.ALREADY_EXISTS));
     assertThatThrownBy(() -> svc.createModel("main.nope.m", Optional.empty(), Map.of()))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -351,7 +351,7 @@ abstract class RegistryStoreContract {
           .satisfies(t -> assertThat(code(t).httpStatus()).isEqualTo(400));
     }
     assertThatThrownBy(() -> svc.setAlias("main.default.al", "x", 9))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -433,7 +433,7 @@ abstract class RegistryStoreContract {
     assertThat(svc.updateVersion("main.default.new", 1, "v1 notes").comment()).contains("v1 notes");
     svc.deleteModel("main.default.new");
     assertThatThrownBy(() -> svc.getModel("main.default.new"))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   @Test
@@ -554,7 +554,7 @@ abstract class RegistryStoreContract {
         .containsExactly(org.assertj.core.groups.Tuple.tuple("main.default.lin", 1L));
     assertThat(svc.versionsFromRun(run().info().runId())).isEmpty();
     assertThatThrownBy(() -> svc.versionsFromRun("0123456789abcdef0123456789abcdef"))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
 
     svc.deleteVersion("main.default.lin", 1);
     assertThat(svc.versionsFromRun(r.info().runId())).isEmpty();
@@ -599,7 +599,7 @@ abstract class RegistryStoreContract {
             "models:/main.default.none/1")) {
       assertThatThrownBy(() -> svc.resolve(missing))
           .as(missing)
-          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
     }
     for (String bad :
         List.of(
@@ -620,7 +620,7 @@ abstract class RegistryStoreContract {
             "models:/main.default.uri@pending")) {
       assertThatThrownBy(() -> svc.resolve(bad))
           .as(bad)
-          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     }
   }
 
@@ -641,7 +641,7 @@ abstract class RegistryStoreContract {
 
     catalog.deleteSchema("main.doomed", true);
     assertThatThrownBy(() -> svc.getModel("main.doomed.m"))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
     assertThat(artifacts.size(ArtifactPath.parse("p", "models/main/doomed/m/1/MLmodel", false)))
         .isEmpty();
     // the names are free again
@@ -698,10 +698,10 @@ abstract class RegistryStoreContract {
     assertThat(m.catalogName()).isEqualTo("new");
     assertThat(svc.versionByAlias("new.s.m", "champion").catalogName()).isEqualTo("new");
     assertThatThrownBy(() -> svc.getModel("old.s.m"))
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
     assertThatThrownBy(() -> svc.versionByAlias("old.s.m", "champion"))
         .as("the cached answer under the old name is gone with the rename")
-        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.NOT_FOUND));
 
     catalog.updateSchema("new.s", new Changes(Optional.of("t"), Optional.empty(), Map.of()));
     assertThat(svc.getVersion("new.t.m", 1).schemaName()).isEqualTo("t");

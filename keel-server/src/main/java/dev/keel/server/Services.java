@@ -3,6 +3,7 @@ package dev.keel.server;
 import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.core.KeelConfig;
+import dev.keel.features.FeatureSettings;
 import dev.keel.features.FeatureStore;
 import dev.keel.features.JdbcFeatureMetadataStore;
 import dev.keel.features.online.OnlineStore;
@@ -12,11 +13,11 @@ import dev.keel.features.training.TrainingSetEngine;
 import dev.keel.registry.JdbcRegistryStore;
 import dev.keel.registry.RegisteredModelContents;
 import dev.keel.registry.RegistryService;
-import dev.keel.server.serving.InferenceLogger;
-import dev.keel.server.serving.StoreFeatureSource;
 import dev.keel.serving.ModelLoader;
+import dev.keel.serving.ServingSettings;
 import dev.keel.serving.endpoints.EndpointService;
 import dev.keel.serving.endpoints.JdbcEndpointStore;
+import dev.keel.serving.inference.InferenceLogger;
 import dev.keel.store.Database;
 import dev.keel.tables.TableService;
 import dev.keel.tracking.JdbcTrackingStore;
@@ -96,7 +97,9 @@ final class Services implements AutoCloseable {
       RegistryService registry =
           new RegistryService(registryStore, catalog, tracking, artifacts, clock);
       OnlineStore online =
-          push(opened, OnlineStores.open(config.onlineStore(), config.dataDir(), clock));
+          push(
+              opened,
+              OnlineStores.open(config.get(FeatureSettings.ONLINE_STORE), config.dataDir(), clock));
       FeatureStore features =
           push(
               opened,
@@ -106,13 +109,19 @@ final class Services implements AutoCloseable {
                   tracking,
                   artifacts,
                   online,
-                  storeName(config.onlineStore()),
+                  storeName(config.get(FeatureSettings.ONLINE_STORE)),
                   BuiltinFunctions.registry(),
                   TrainingSetEngine.Options.defaults()
                       .withTempDirectory(config.dataDir().resolve("tmp").resolve("training-sets")),
                   clock));
       InferenceLogger inferenceLog =
-          push(opened, new InferenceLogger(tables, 50_000, 10_000, 10_000));
+          push(
+              opened,
+              new InferenceLogger(
+                  tables,
+                  config.get(ServingSettings.INFERENCE_LOG_QUEUE),
+                  config.get(ServingSettings.INFERENCE_LOG_BATCH_ROWS),
+                  config.get(ServingSettings.INFERENCE_LOG_FLUSH_MILLIS)));
       EndpointService endpoints =
           push(
               opened,

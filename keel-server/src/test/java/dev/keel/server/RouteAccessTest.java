@@ -2,8 +2,7 @@ package dev.keel.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.server.http.Access;
-import io.javalin.router.ParsedEndpoint;
+import dev.keel.http.HttpServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,12 +15,12 @@ class RouteAccessTest {
   @Test
   void every_route_declares_its_securable_and_privilege() {
     try (TestServer s = TestServer.start(dir)) {
-      List<ParsedEndpoint> endpoints = s.server().endpoints();
-      assertThat(endpoints).hasSizeGreaterThan(40);
+      List<HttpServer.Route> routes = s.server().routes();
+      assertThat(routes).hasSizeGreaterThan(40);
       List<String> undeclared =
-          endpoints.stream()
-              .filter(e -> e.endpoint.metadata(Access.class) == null)
-              .map(e -> e.endpoint.method + " " + e.endpoint.path)
+          routes.stream()
+              .filter(r -> r.access() == null || r.dialect() == null)
+              .map(r -> r.method() + " " + r.path())
               .toList();
       assertThat(undeclared).as("routes without an Access declaration").isEmpty();
     }

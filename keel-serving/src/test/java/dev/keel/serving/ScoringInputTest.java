@@ -53,7 +53,7 @@ class ScoringInputTest {
         .satisfies(
             e ->
                 assertThat(((KeelException) e).code())
-                    .isIn(ErrorCode.INVALID_PARAMETER_VALUE, ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+                    .isIn(ErrorCode.INVALID_ARGUMENT, ErrorCode.UNSUPPORTED_MEDIA_TYPE));
   }
 
   @Test

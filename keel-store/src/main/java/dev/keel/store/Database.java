@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new KeelException(
-          ErrorCode.INVALID_PARAMETER_VALUE,
+          ErrorCode.INVALID_ARGUMENT,
           "cannot create data directory " + dataDir + ": " + e.getMessage());
     }
     String url = jdbcUrl.orElse("jdbc:sqlite:" + dataDir.resolve("keel.db"));

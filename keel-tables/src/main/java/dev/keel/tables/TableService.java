@@ -392,7 +392,7 @@ public final class TableService implements AutoCloseable {
       } catch (ValidationException | CommitFailedException e) {
         if (n >= MAX_ATTEMPTS) {
           throw new KeelException(
-              ErrorCode.RESOURCE_CONFLICT,
+              ErrorCode.CONFLICT,
               "table "
                   + String.join(".", p)
                   + " changed concurrently "

@@ -70,7 +70,7 @@ abstract class TrackingStoreContract {
     String a = svc.createExperiment("dup", Optional.empty(), List.of());
     svc.deleteExperiment(a);
     assertThatThrownBy(() -> svc.createExperiment("dup", Optional.empty(), List.of()))
-        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.RESOURCE_ALREADY_EXISTS));
+        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
   }
 
   @Test
@@ -86,7 +86,7 @@ abstract class TrackingStoreContract {
   @Test
   void default_experiment_cannot_be_deleted() {
     assertThatThrownBy(() -> svc.deleteExperiment("0"))
-        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
 
   @Test
@@ -179,7 +179,7 @@ abstract class TrackingStoreContract {
     String run = newRun("lifecycle");
     svc.deleteRun(run);
     assertThatThrownBy(() -> svc.logMetric(run, new Metric("m", 1, 1, 0)))
-        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+        .satisfies(t -> assertThat(keel(t).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     svc.restoreRun(run);
     svc.logMetric(run, new Metric("m", 1, 1, 0));
     assertThat(svc.getRun(run).metrics()).hasSize(1);

@@ -664,7 +664,7 @@ final class Planner {
       Long snap = pinned.get(table);
       s = snap == null ? resolver.resolve(table) : resolver.resolveAt(table, snap);
     } catch (KeelException e) {
-      if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST || e.code() == ErrorCode.NOT_FOUND) {
+      if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.NOT_FOUND) {
         throw KeelException.invalid(field + ": " + e.getMessage());
       }
       throw e;

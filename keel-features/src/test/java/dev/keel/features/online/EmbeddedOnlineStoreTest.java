@@ -130,7 +130,7 @@ class EmbeddedOnlineStoreTest extends OnlineStoreContract {
           .isInstanceOfSatisfying(
               KeelException.class,
               e -> {
-                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
                 assertThat(e.getMessage()).startsWith("online-store: ");
               });
     }

@@ -335,7 +335,7 @@ abstract class OnlineStoreContract {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("needs key column 'premium'");
             });
   }
@@ -393,7 +393,7 @@ abstract class OnlineStoreContract {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("feature table 'driver_stats' has keys");
             });
     assertThatThrownBy(() -> readStats(1L, "speed"))

@@ -527,8 +527,7 @@ class ModelPackageReaderTest {
   private AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(ArtifactPath dir) {
     return assertThatThrownBy(() -> ModelPackageReader.read(store, dir))
         .isInstanceOfSatisfying(
-            KeelException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
+            KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageStartingWith("Invalid model package '" + dir.value() + "': ");
   }
 

@@ -1,6 +1,2 @@
-/**
- * The HTTP edge shared by every capability: lenient MLflow-style request decoding ({@link
- * dev.keel.server.http.Request}), JSON responses, the single error translator, per-route access
- * declarations ({@link dev.keel.server.http.Access}) and Prometheus request metrics.
- */
+/** The server's own routes: liveness, readiness, version, Prometheus metrics. */
 package dev.keel.server.http;

@@ -348,7 +348,7 @@ public final class EndpointService implements AutoCloseable {
     checkEntities(config);
     if (!l.updating.compareAndSet(false, true)) {
       throw new KeelException(
-          ErrorCode.RESOURCE_CONFLICT,
+          ErrorCode.CONFLICT,
           "Serving endpoint '"
               + name
               + "' has a config update in progress; wait until it is NOT_UPDATING.");

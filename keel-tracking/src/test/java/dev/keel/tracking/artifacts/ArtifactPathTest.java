@@ -95,7 +95,7 @@ class ArtifactPathTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).startsWith("Invalid path: ").contains("'artifact_path'");
             });
   }
@@ -106,8 +106,7 @@ class ArtifactPathTest {
     ArtifactPath base = ArtifactPath.parse("path", "run/artifacts", false);
     assertThatThrownBy(() -> base.resolve(child))
         .isInstanceOfSatisfying(
-            KeelException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+            KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
 
   @ParameterizedTest(name = "[{index}] constructor refuses {0}")
@@ -173,8 +172,7 @@ class ArtifactPathTest {
   void the_constructor_refuses_a_non_canonical_path() {
     assertThatThrownBy(() -> new ArtifactPath("a//b"))
         .isInstanceOfSatisfying(
-            KeelException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+            KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     assertThatThrownBy(() -> new ArtifactPath("a/")).isInstanceOf(KeelException.class);
   }
 
@@ -187,7 +185,7 @@ class ArtifactPathTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("'path'");
             });
   }
@@ -216,8 +214,7 @@ class ArtifactPathTest {
     ArtifactPath long1 = ArtifactPath.parse("path", ("x".repeat(200) + "/").repeat(19), false);
     assertThatThrownBy(() -> long1.resolve("y".repeat(200) + "/" + "z".repeat(200)))
         .isInstanceOfSatisfying(
-            KeelException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+            KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
   }
 
   @Test

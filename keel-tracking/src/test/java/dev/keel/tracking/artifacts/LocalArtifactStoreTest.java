@@ -708,8 +708,7 @@ class LocalArtifactStoreTest {
   static void assertNotFound(ThrowingCall call) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(
-            KeelException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
+            KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
   static void assertInvalid(ThrowingCall call) {
@@ -717,7 +716,7 @@ class LocalArtifactStoreTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).startsWith("Invalid path: ");
             });
   }

@@ -32,7 +32,7 @@ class SearchFilterTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.code().httpStatus()).isEqualTo(400);
               assertThat(e.getMessage()).contains(messageParts);
             });
@@ -43,7 +43,7 @@ class SearchFilterTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains(messageParts);
             });
   }

@@ -118,7 +118,7 @@ class SqlShapeTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("41 distinct", "at most 40");
             });
     String forty = filter.substring(0, filter.lastIndexOf(" AND "));

@@ -34,7 +34,7 @@ class ViewTypeTest {
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE);
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
               assertThat(e.getMessage()).contains("'run_view_type'", "'ACTIVE'", "ACTIVE_ONLY");
             });
   }

@@ -1,0 +1,108 @@
+package dev.keel.http;
+
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place exceptions become HTTP responses, in the {@link Dialect} of the route that failed
+ * (or, for a path no route matches, of its prefix). Unexpected exceptions are logged with their
+ * stack trace and answered with a generic 500 that leaks nothing.
+ */
+public final class ErrorTranslator {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
+
+  private final Routes routes;
+
+  private ErrorTranslator(Routes routes) {
+    this.routes = routes;
+  }
+
+  /** Installs the exception and status handlers on {@code config}, dialects from {@code routes}. */
+  public static void install(RoutesConfig config, Routes routes) {
+    ErrorTranslator t = new ErrorTranslator(routes);
+    config.exception(KeelException.class, (e, ctx) -> t.write(ctx, e.code(), e.getMessage()));
+    config.exception(
+        HttpResponseException.class,
+        (e, ctx) ->
+            t.write(
+                ctx,
+                codeFor(e.getStatus()),
+                e.getStatus() == 404 ? t.noEndpoint(ctx) : e.getMessage()));
+    config.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+          t.write(ctx, ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
+        });
+    config.error(
+        404,
+        "*",
+        ctx -> {
+          if (ctx.result() == null || ctx.result().isEmpty()) {
+            t.write(ctx, ErrorCode.ENDPOINT_NOT_FOUND, t.noEndpoint(ctx));
+          }
+        });
+    config.error(
+        405,
+        "*",
+        ctx ->
+            t.write(
+                ctx,
+                ErrorCode.METHOD_NOT_ALLOWED,
+                "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  private String noEndpoint(Context ctx) {
+    return "No API endpoint at "
+        + ctx.method()
+        + " "
+        + ctx.path()
+        + (routes.has(ApiDocsRoutes.DOCS) ? "; the API docs are at /api/docs." : ".");
+  }
+
+  /** The dialect of the request: its matched route's, else its path prefix's. */
+  public Dialect dialect(Context ctx) {
+    try {
+      Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+      Dialect d = e == null ? null : e.metadata(Dialect.class);
+      if (d != null) {
+        return d;
+      }
+    } catch (RuntimeException e) {
+      // no matched endpoint (404, or refused before routing)
+    }
+    return routes.dialectOf(ctx.path());
+  }
+
+  /** Writes the error body and status in the request's dialect. */
+  public void write(Context ctx, ErrorCode code, String message) {
+    write(ctx, dialect(ctx), code, message);
+  }
+
+  /** Writes the error body and status in {@code dialect}. */
+  public static void write(Context ctx, Dialect dialect, ErrorCode code, String message) {
+    Json.write(ctx, dialect.body(code, message));
+    ctx.status(dialect.status(code));
+  }
+
+  /** The neutral code an HTTP status stands for, for errors raised by the framework. */
+  public static ErrorCode codeFor(int status) {
+    return switch (status) {
+      case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
+      case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+      case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+      case 401 -> ErrorCode.UNAUTHENTICATED;
+      case 403 -> ErrorCode.PERMISSION_DENIED;
+      case 429 -> ErrorCode.RESOURCE_EXHAUSTED;
+      case 503 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
+      default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_ARGUMENT;
+    };
+  }
+}

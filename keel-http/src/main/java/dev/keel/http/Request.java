@@ -1,0 +1,238 @@
+package dev.keel.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The fields of one API request, read the way MLflow's server reads them: GET from the query string
+ * (falling back to the body when there is none), every other method from a JSON body. Lenient where
+ * MLflow's clients need it: int64 as number or string, doubles as {@code "NaN"} / {@code
+ * "Infinity"}, ids given as numbers, unknown fields ignored. Every bad value is a 400 that names
+ * the field.
+ */
+public final class Request {
+  private final ObjectNode body;
+  private final Map<String, List<String>> query;
+
+  private Request(ObjectNode body, Map<String, List<String>> query) {
+    this.body = body;
+    this.query = query;
+  }
+
+  /** Reads a request whose body may be up to {@link Json#MAX_BODY_BYTES}. */
+  public static Request of(Context ctx) {
+    return of(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+  }
+
+  /** Reads a request with its own body limit and over-limit error. */
+  public static Request of(Context ctx, int maxBodyBytes, ErrorCode tooLarge) {
+    if (ctx.method() == HandlerType.GET) {
+      Map<String, List<String>> q = ctx.queryParamMap();
+      if (!q.isEmpty()) {
+        return new Request(Json.object(), q);
+      }
+    }
+    return new Request(Json.readBody(ctx, maxBodyBytes, tooLarge), Map.of());
+  }
+
+  /** A request over an already parsed JSON object (for nested objects in a body). */
+  public static Request ofNode(JsonNode node, String field) {
+    if (!node.isObject()) {
+      throw KeelException.invalid("'" + field + "' must be a JSON object.");
+    }
+    return new Request((ObjectNode) node, Map.of());
+  }
+
+  private Optional<JsonNode> node(String field) {
+    if (!query.isEmpty()) {
+      List<String> v = query.get(field);
+      return v == null || v.isEmpty()
+          ? Optional.empty()
+          : Optional.of(Json.MAPPER.getNodeFactory().textNode(v.get(0)));
+    }
+    JsonNode n = body.get(field);
+    return n == null || n.isNull() ? Optional.empty() : Optional.of(n);
+  }
+
+  /** A string field; numbers and booleans are given as their text. Absent is empty. */
+  public Optional<String> string(String field) {
+    return node(field)
+        .map(
+            n -> {
+              if (n.isValueNode()) {
+                return n.asText();
+              }
+              throw KeelException.invalid(
+                  "Invalid value for parameter '" + field + "': expected a string.");
+            });
+  }
+
+  /** A string field that must be present and non-empty. */
+  public String required(String field) {
+    return string(field).filter(s -> !s.isEmpty()).orElseThrow(() -> KeelException.missing(field));
+  }
+
+  /** An int64 given as a JSON number or a decimal string. */
+  public OptionalLong int64(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    JsonNode v = n.get();
+    if (v.isIntegralNumber() && v.canConvertToLong()) {
+      return OptionalLong.of(v.asLong());
+    }
+    if (v.isTextual()) {
+      String s = v.asText().trim();
+      if (s.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      try {
+        return OptionalLong.of(Long.parseLong(s));
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+    }
+    throw KeelException.invalid(
+        "Invalid value " + abbreviate(v) + " for parameter '" + field + "': expected an integer.");
+  }
+
+  /** A required int64. */
+  public long requiredInt64(String field) {
+    OptionalLong v = int64(field);
+    if (v.isEmpty()) {
+      throw KeelException.missing(field);
+    }
+    return v.getAsLong();
+  }
+
+  /** A double given as a number, a numeric string, or {@code NaN} / {@code ±Infinity}. */
+  public double requiredDouble(String field) {
+    JsonNode v = node(field).orElseThrow(() -> KeelException.missing(field));
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isTextual()) {
+      String s = v.asText().trim();
+      switch (s) {
+        case "NaN":
+          return Double.NaN;
+        case "Infinity":
+        case "+Infinity":
+          return Double.POSITIVE_INFINITY;
+        case "-Infinity":
+          return Double.NEGATIVE_INFINITY;
+        default:
+          try {
+            if (!s.isEmpty()
+                && !s.endsWith("d")
+                && !s.endsWith("f")
+                && !s.endsWith("D")
+                && !s.endsWith("F")) {
+              return Double.parseDouble(s);
+            }
+          } catch (NumberFormatException e) {
+            // fall through
+          }
+      }
+    }
+    throw KeelException.invalid(
+        "Invalid value " + abbreviate(v) + " for parameter '" + field + "': expected a number.");
+  }
+
+  /** A boolean given as true/false or "true"/"false". */
+  public Optional<Boolean> bool(String field) {
+    return node(field)
+        .map(
+            v -> {
+              if (v.isBoolean()) {
+                return v.asBoolean();
+              }
+              String s = v.asText();
+              if (s.equals("true") || s.equals("false")) {
+                return Boolean.parseBoolean(s);
+              }
+              throw KeelException.invalid(
+                  "Invalid value "
+                      + abbreviate(v)
+                      + " for parameter '"
+                      + field
+                      + "': expected true or false.");
+            });
+  }
+
+  /** A repeated string field: a JSON array, or repeated query keys. */
+  public List<String> strings(String field) {
+    if (!query.isEmpty()) {
+      return List.copyOf(query.getOrDefault(field, List.of()));
+    }
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return List.of();
+    }
+    if (n.isValueNode()) {
+      return List.of(n.asText());
+    }
+    if (!n.isArray()) {
+      throw KeelException.invalid("Invalid value for parameter '" + field + "': expected a list.");
+    }
+    List<String> out = new ArrayList<>(n.size());
+    for (JsonNode e : n) {
+      if (!e.isValueNode() || e.isNull()) {
+        throw KeelException.invalid(
+            "Invalid value for parameter '" + field + "': expected a list of strings.");
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  /** A repeated object field as requests over each element. */
+  public List<Request> objects(String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw KeelException.invalid("Invalid value for parameter '" + field + "': expected a list.");
+    }
+    List<Request> out = new ArrayList<>(n.size());
+    for (JsonNode e : n) {
+      out.add(ofNode(e, field));
+    }
+    return out;
+  }
+
+  /** A nested object field. */
+  public Optional<Request> object(String field) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(ofNode(n, field));
+  }
+
+  /** A field's JSON as it was sent. */
+  public Optional<JsonNode> json(String field) {
+    return node(field).filter(n -> !n.isNull());
+  }
+
+  /** A field holding arbitrary JSON, returned as its JSON text (strings as their value). */
+  public Optional<String> rawText(String field) {
+    return node(field).map(n -> n.isTextual() ? n.asText() : n.toString());
+  }
+
+  private static String abbreviate(JsonNode v) {
+    String s = v.toString();
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.keel.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Registers endpoints, each with the {@link Access} it needs and the {@link Dialect} of its path.
+ * The only way Keel adds routes, so a route without an access declaration cannot be written by
+ * accident. Modules declare the dialect of the path prefixes they serve ({@link #dialect}) before
+ * adding routes under them; a path under no declared prefix speaks {@link Dialect#KEEL}.
+ */
+public final class Routes {
+  private final RoutesConfig routes;
+  private final Map<String, Dialect> prefixes = new ConcurrentHashMap<>();
+  private final List<Endpoint> added = new ArrayList<>();
+
+  public Routes(RoutesConfig routes) {
+    this.routes = Objects.requireNonNull(routes, "routes");
+  }
+
+  /**
+   * Declares that paths under {@code prefix} (the prefix itself, or it followed by {@code /}) speak
+   * {@code dialect}. Declaring the same prefix twice with the same dialect is allowed (several
+   * modules share Unity Catalog's prefix); with another dialect it is a programming error.
+   */
+  public Routes dialect(String prefix, Dialect dialect) {
+    Dialect before = prefixes.putIfAbsent(prefix, dialect);
+    if (before != null && before != dialect) {
+      throw new IllegalStateException(
+          prefix + " is declared as " + before + " and as " + dialect + " by another module");
+    }
+    return this;
+  }
+
+  /** The dialect of {@code path}: that of the longest declared prefix it is under. */
+  public Dialect dialectOf(String path) {
+    Dialect best = Dialect.KEEL;
+    int bestLength = -1;
+    for (Map.Entry<String, Dialect> e : prefixes.entrySet()) {
+      String p = e.getKey();
+      boolean under =
+          path.equals(p)
+              || (path.startsWith(p) && (p.endsWith("/") || path.charAt(p.length()) == '/'));
+      if (under && p.length() > bestLength) {
+        best = e.getValue();
+        bestLength = p.length();
+      }
+    }
+    return best;
+  }
+
+  /** Adds {@code handler} for {@code method} on each of {@code paths}. */
+  public synchronized Routes add(
+      HandlerType method, List<String> paths, Access access, Handler handler) {
+    Objects.requireNonNull(access, "access");
+    for (String path : paths) {
+      Endpoint e =
+          new Endpoint(method, path, handler).withMetadata(access).withMetadata(dialectOf(path));
+      routes.addEndpoint(e);
+      added.add(e);
+    }
+    return this;
+  }
+
+  public Routes add(HandlerType method, String path, Access access, Handler handler) {
+    return add(method, List.of(path), access, handler);
+  }
+
+  /** Every route added so far, in order, with its access and dialect. */
+  public synchronized List<HttpServer.Route> table() {
+    return added.stream()
+        .map(
+            e ->
+                new HttpServer.Route(
+                    e.method.name(), e.path, e.metadata(Access.class), e.metadata(Dialect.class)))
+        .toList();
+  }
+
+  /** Whether a route is registered for {@code path} (any method). */
+  public synchronized boolean has(String path) {
+    return added.stream().anyMatch(e -> e.path.equals(path));
+  }
+}

@@ -1,6 +1,0 @@
-/**
- * Serving endpoints over HTTP: Databricks' {@code /api/2.0/serving-endpoints} control plane, {@code
- * /serving-endpoints/{name}/invocations}, the Open Inference Protocol V2, per-endpoint metrics and
- * inference tables.
- */
-package dev.keel.server.serving;

@@ -1,0 +1,552 @@
+package dev.keel.serving.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Privilege;
+import dev.keel.core.SecurableType;
+import dev.keel.http.Access;
+import dev.keel.http.ApiModule;
+import dev.keel.http.Dialect;
+import dev.keel.http.ErrorTranslator;
+import dev.keel.http.Json;
+import dev.keel.http.Routes;
+import dev.keel.registry.modelpackage.ColumnSpec;
+import dev.keel.registry.modelpackage.SchemaSpec;
+import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.serving.OutputTensor;
+import dev.keel.serving.Predictions;
+import dev.keel.serving.endpoints.EndpointConfig;
+import dev.keel.serving.endpoints.EndpointService;
+import dev.keel.serving.endpoints.EndpointService.EndpointStatus;
+import dev.keel.serving.endpoints.EndpointService.Invocation;
+import dev.keel.serving.endpoints.EndpointService.ServedModel;
+import dev.keel.serving.endpoints.InferenceTableConfig;
+import dev.keel.serving.inference.InferenceCapture;
+import dev.keel.serving.inference.InferenceLogger;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serving endpoints over HTTP.
+ *
+ * <ul>
+ *   <li>Control plane, Databricks' shapes: {@code POST/GET /api/2.0/serving-endpoints}, {@code
+ *       GET/DELETE /api/2.0/serving-endpoints/{name}}, {@code PUT
+ *       /api/2.0/serving-endpoints/{name}/config}.
+ *   <li>Scoring: {@code POST /serving-endpoints/{name}/invocations} (traffic split) and {@code POST
+ *       /serving-endpoints/{name}/served-models/{served}/invocations} (one entity); every MLflow
+ *       format. The answering entity is in the {@code served-model-name} header, the model's own
+ *       time in {@code keel-model-time-us}, the request id in {@code x-request-id}.
+ *   <li>Open Inference Protocol V2: {@code /v2/health/live}, {@code /v2/health/ready}, {@code
+ *       /v2/models/{endpoint}}, {@code .../ready}, {@code .../infer}.
+ * </ul>
+ */
+public final class ServingRoutes implements ApiModule {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingRoutes.class);
+  private static final String API = "/api/2.0/serving-endpoints";
+
+  /** Largest scoring request body (as for {@code keel serve}). */
+  public static final long MAX_SCORING_BODY = ScoringServer.Options.DEFAULT_MAX_BODY_BYTES;
+
+  private final EndpointService endpoints;
+  private final InferenceCapture capture;
+  private final ServingMetrics metrics;
+  private final BooleanSupplier draining;
+  private final Clock clock;
+
+  /**
+   * Routes over these services.
+   *
+   * @param endpoints the endpoint service
+   * @param logger the inference-table writer
+   * @param registry the server's meter registry
+   * @param draining true once the server is shutting down
+   */
+  public ServingRoutes(
+      EndpointService endpoints,
+      InferenceLogger logger,
+      MeterRegistry registry,
+      BooleanSupplier draining) {
+    this.endpoints = endpoints;
+    this.capture = new InferenceCapture(endpoints, logger);
+    this.metrics = new ServingMetrics(registry, logger);
+    this.draining = draining;
+    this.clock = Clock.systemUTC();
+  }
+
+  @Override
+  public void routes(Routes r) {
+    r.dialect(API, Dialect.DATABRICKS);
+    r.dialect("/serving-endpoints", Dialect.SCORING);
+    r.dialect("/v2", Dialect.OPEN_INFERENCE);
+    Access create = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.CREATE);
+    Access read = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.READ);
+    Access edit = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.EDIT);
+    Access manage = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.MANAGE);
+    r.add(HandlerType.POST, API, create, this::create);
+    r.add(HandlerType.GET, API, read, this::list);
+    r.add(HandlerType.GET, API + "/{name}", read, this::get);
+    r.add(HandlerType.DELETE, API + "/{name}", manage, this::delete);
+    r.add(HandlerType.PUT, API + "/{name}/config", edit, this::updateConfig);
+    r.add(
+        HandlerType.POST,
+        "/serving-endpoints/{name}/invocations",
+        read,
+        ctx -> invoke(ctx, ctx.pathParam("name"), Optional.empty()));
+    r.add(
+        HandlerType.POST,
+        "/serving-endpoints/{name}/served-models/{served}/invocations",
+        read,
+        ctx -> invoke(ctx, ctx.pathParam("name"), Optional.of(ctx.pathParam("served"))));
+    r.add(HandlerType.GET, "/v2/health/live", Access.open(), this::live);
+    r.add(HandlerType.GET, "/v2/health/ready", Access.open(), this::live);
+    r.add(HandlerType.GET, "/v2/models/{name}", read, this::v2Metadata);
+    r.add(HandlerType.GET, "/v2/models/{name}/ready", read, this::v2Ready);
+    r.add(HandlerType.POST, "/v2/models/{name}/infer", read, this::v2Infer);
+  }
+
+  // ---------------------------------------------------------------- control plane
+
+  private void create(Context ctx) {
+    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+    JsonNode nameNode = body.get("name");
+    if (nameNode == null || !nameNode.isTextual()) {
+      throw KeelException.invalid("'name' is required (a string).");
+    }
+    String name = EndpointConfig.endpointName(nameNode.asText());
+    EndpointConfig config = EndpointConfig.parse(body.get("config"));
+    Optional<InferenceTableConfig> table = InferenceTableConfig.parse(body.get("ai_gateway"));
+    if (body.hasNonNull("auto_capture_config")
+        || body.path("config").hasNonNull("auto_capture_config")) {
+      throw KeelException.invalid(
+          "'auto_capture_config' (legacy) is not supported; use"
+              + " 'ai_gateway.inference_table_config'.");
+    }
+    Optional<String> description =
+        body.hasNonNull("description")
+            ? Optional.of(body.get("description").asText())
+            : Optional.empty();
+    Map<String, String> tags = new LinkedHashMap<>();
+    JsonNode ts = body.path("tags");
+    if (!ts.isMissingNode() && !ts.isNull()) {
+      if (!ts.isArray()) {
+        throw KeelException.invalid("'tags' must be a list of {key, value}.");
+      }
+      for (int i = 0; i < ts.size(); i++) {
+        JsonNode t = ts.get(i);
+        if (!t.path("key").isTextual() || t.path("key").asText().isEmpty()) {
+          throw KeelException.invalid("'tags[" + i + "].key' is required (a string).");
+        }
+        tags.put(t.get("key").asText(), t.path("value").asText(""));
+      }
+    }
+    Json.write(ctx, EndpointJson.detailed(capture.create(name, description, tags, config, table)));
+  }
+
+  private void list(Context ctx) {
+    ObjectNode n = Json.object();
+    ArrayNode a = n.putArray("endpoints");
+    for (EndpointStatus s : endpoints.list()) {
+      a.add(EndpointJson.detailed(s));
+    }
+    Json.write(ctx, n);
+  }
+
+  private void get(Context ctx) {
+    Json.write(ctx, EndpointJson.detailed(endpoints.get(ctx.pathParam("name"))));
+  }
+
+  private void delete(Context ctx) {
+    capture.delete(ctx.pathParam("name"));
+    Json.write(ctx, Json.object());
+  }
+
+  private void updateConfig(Context ctx) {
+    String name = ctx.pathParam("name");
+    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+    if (body.hasNonNull("auto_capture_config")) {
+      throw KeelException.invalid(
+          "'auto_capture_config' (legacy) is not supported; use"
+              + " 'ai_gateway.inference_table_config' when creating the endpoint.");
+    }
+    EndpointConfig config = EndpointConfig.parse(body);
+    Json.write(ctx, EndpointJson.detailed(endpoints.updateConfig(name, config)));
+  }
+
+  // ---------------------------------------------------------------- scoring
+
+  private void invoke(Context ctx, String endpoint, Optional<String> served) {
+    long start = System.nanoTime();
+    Instant at = clock.instant();
+    String requestId = UUID.randomUUID().toString();
+    ctx.header("x-request-id", requestId);
+    byte[] body = ctx.bodyAsBytes();
+    int status = 200;
+    String entity = "";
+    long modelNanos = 0;
+    int rows = 0;
+    byte[] out;
+    try {
+      if (draining.getAsBoolean()) {
+        ctx.header("Retry-After", "1");
+        throw new KeelException(ErrorCode.TEMPORARILY_UNAVAILABLE, "The server is shutting down");
+      }
+      if (body.length > MAX_SCORING_BODY) {
+        throw new KeelException(
+            ErrorCode.REQUEST_TOO_LARGE,
+            "The request body is " + body.length + " bytes; at most " + MAX_SCORING_BODY + ".");
+      }
+      Invocation inv =
+          endpoints.invoke(
+              endpoint, served, ctx.contentType() == null ? "" : ctx.contentType(), body);
+      entity = inv.servedEntity();
+      modelNanos = inv.modelNanos();
+      rows = inv.predictions().rows();
+      out = write(inv.predictions());
+      ctx.header("served-model-name", entity);
+      ctx.header("keel-model-time-us", Long.toString(modelNanos / 1000));
+      ctx.contentType("application/json").result(out);
+    } catch (KeelException e) {
+      status = Dialect.SCORING.status(e.code());
+      out = errorBody(e.code(), e.getMessage());
+      ctx.status(status).contentType("application/json").result(out);
+    } catch (RuntimeException e) {
+      LOG.error("unexpected error scoring endpoint {}", endpoint, e);
+      status = 500;
+      out = errorBody(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
+      ctx.status(status).contentType("application/json").result(out);
+    }
+    long total = System.nanoTime() - start;
+    if (status != 404) { // unknown names must not create meters (unbounded cardinality)
+      metrics.record(endpoint, entity, status, total, modelNanos, rows);
+    }
+    Optional<InferenceTableConfig> table = capture.tableOf(endpoint);
+    if (table.isPresent()) {
+      capture.log(
+          new InferenceLogger.Entry(
+              table.get(),
+              requestId,
+              at,
+              status,
+              modelNanos / 1_000_000,
+              body,
+              out,
+              entity,
+              EndpointService.PRINCIPAL));
+    }
+  }
+
+  private static byte[] errorBody(ErrorCode code, String message) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(Dialect.SCORING.body(code, message));
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
+    }
+  }
+
+  private static byte[] write(Predictions p) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 24 * p.rows());
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      p.writeJson(g);
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
+    }
+    return out.toByteArray();
+  }
+
+  // ---------------------------------------------------------------- Open Inference Protocol V2
+
+  private void live(Context ctx) {
+    if (draining.getAsBoolean()) {
+      ErrorTranslator.write(
+          ctx,
+          Dialect.OPEN_INFERENCE,
+          ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "The server is shutting down");
+      return;
+    }
+    Json.write(ctx, Json.object().put(ctx.path().endsWith("ready") ? "ready" : "live", true));
+  }
+
+  private void v2Ready(Context ctx) {
+    String name = ctx.pathParam("name");
+    endpoints.get(name);
+    boolean ready = endpoints.ready(name);
+    Json.write(ctx, Json.object().put("name", name).put("ready", ready));
+    if (!ready) {
+      ctx.status(503);
+    }
+  }
+
+  private void v2Metadata(Context ctx) {
+    String name = ctx.pathParam("name");
+    ServedModel m = endpoints.servedModel(name, Optional.empty());
+    ObjectNode n = Json.object();
+    n.put("name", name);
+    n.putArray("versions").add(Long.toString(m.modelVersion()));
+    n.put("platform", "keel_" + m.flavor());
+    n.set("inputs", specs(m.signature().inputs()));
+    n.set("outputs", specs(m.signature().outputs()));
+    Json.write(ctx, n);
+  }
+
+  private static ArrayNode specs(List<SchemaSpec> specs) {
+    ArrayNode a = Json.MAPPER.createArrayNode();
+    int i = 0;
+    for (SchemaSpec s : specs) {
+      ObjectNode o = a.addObject();
+      if (s instanceof ColumnSpec c) {
+        o.put("name", c.name().orElse("output_" + i));
+        o.put("datatype", v2Type(c.type().wireName()));
+        o.putArray("shape").add(-1);
+      } else if (s instanceof TensorSpec t) {
+        o.put("name", t.name().orElse("output_" + i));
+        o.put("datatype", v2Type(t.dtype()));
+        ArrayNode shape = o.putArray("shape");
+        t.shape().forEach(shape::add);
+      }
+      i++;
+    }
+    return a;
+  }
+
+  private static String v2Type(String t) {
+    return switch (t) {
+      case "double", "float64" -> "FP64";
+      case "float", "float32" -> "FP32";
+      case "long", "int64" -> "INT64";
+      case "integer", "int32" -> "INT32";
+      case "int16" -> "INT16";
+      case "int8" -> "INT8";
+      case "uint8" -> "UINT8";
+      case "boolean", "bool" -> "BOOL";
+      default -> "BYTES";
+    };
+  }
+
+  private void v2Infer(Context ctx) {
+    String name = ctx.pathParam("name");
+    long start = System.nanoTime();
+    byte[] raw = ctx.bodyAsBytes();
+    int status = 200;
+    String entity = "";
+    long modelNanos = 0;
+    int rows = 0;
+    try {
+      if (raw.length > MAX_SCORING_BODY) {
+        throw new KeelException(
+            ErrorCode.REQUEST_TOO_LARGE,
+            "The request body is " + raw.length + " bytes; at most " + MAX_SCORING_BODY + ".");
+      }
+      JsonNode req;
+      try {
+        req = Json.MAPPER.readTree(raw);
+      } catch (IOException e) {
+        throw KeelException.invalid("The request body is not valid JSON: " + e.getMessage());
+      }
+      byte[] mlflow = Json.MAPPER.writeValueAsBytes(v2ToMlflow(name, req));
+      Invocation inv = endpoints.invoke(name, Optional.empty(), "application/json", mlflow);
+      entity = inv.servedEntity();
+      modelNanos = inv.modelNanos();
+      rows = inv.predictions().rows();
+      ObjectNode n = Json.object();
+      n.put("model_name", name);
+      n.put("model_version", Long.toString(inv.modelVersion()));
+      if (req.hasNonNull("id")) {
+        n.put("id", req.get("id").asText());
+      }
+      ArrayNode outs = n.putArray("outputs");
+      for (OutputTensor t : inv.predictions().outputs()) {
+        ObjectNode o = outs.addObject();
+        o.put("name", t.name());
+        ArrayNode shape = o.putArray("shape");
+        for (long d : t.shape()) {
+          shape.add(d);
+        }
+        o.put("datatype", t.isString() ? "BYTES" : "FP64");
+        ArrayNode data = o.putArray("data");
+        for (int i = 0; i < t.length(); i++) {
+          if (t.isString()) {
+            data.add(t.stringAt(i));
+          } else {
+            data.add(t.doubleAt(i));
+          }
+        }
+      }
+      ctx.header("served-model-name", entity);
+      Json.write(ctx, n);
+    } catch (KeelException e) {
+      status = Dialect.OPEN_INFERENCE.status(e.code());
+      ctx.status(status).contentType("application/json").result(v2Error(e.getMessage()));
+    } catch (IOException e) {
+      status = 500;
+      ctx.status(status).contentType("application/json").result(v2Error("could not write JSON"));
+    } finally {
+      if (status != 404) {
+        metrics.record(name, entity, status, System.nanoTime() - start, modelNanos, rows);
+      }
+    }
+  }
+
+  private static byte[] v2Error(String message) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(Json.object().put("error", message));
+    } catch (IOException e) {
+      return "{\"error\":\"error\"}".getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * V2 input tensors as an MLflow scoring request: tensors of shape {@code [n]} or {@code [n, 1]}
+   * become the columns of a {@code dataframe_split}; a single {@code [n, k]} tensor for a model
+   * with column inputs becomes its rows (columns in signature order); anything else is sent as a
+   * dict of tensors ({@code inputs}).
+   */
+  private JsonNode v2ToMlflow(String endpoint, JsonNode req) {
+    JsonNode inputs = req.path("inputs");
+    if (!inputs.isArray() || inputs.isEmpty()) {
+      throw KeelException.invalid("'inputs' must be a non-empty list of tensors.");
+    }
+    List<String> names = new ArrayList<>();
+    List<long[]> shapes = new ArrayList<>();
+    List<JsonNode> datas = new ArrayList<>();
+    boolean columns = true;
+    for (int i = 0; i < inputs.size(); i++) {
+      JsonNode t = inputs.get(i);
+      String at = "inputs[" + i + "]";
+      if (!t.path("name").isTextual()) {
+        throw KeelException.invalid("'" + at + ".name' is required (a string).");
+      }
+      JsonNode sh = t.path("shape");
+      if (!sh.isArray() || sh.isEmpty()) {
+        throw KeelException.invalid("'" + at + ".shape' is required (a list of sizes).");
+      }
+      long[] shape = new long[sh.size()];
+      long count = 1;
+      for (int d = 0; d < sh.size(); d++) {
+        if (!sh.get(d).canConvertToExactIntegral() || sh.get(d).asLong() < 0) {
+          throw KeelException.invalid("'" + at + ".shape' must hold sizes >= 0.");
+        }
+        shape[d] = sh.get(d).asLong();
+        count *= shape[d];
+      }
+      JsonNode data = flatten(t.path("data"), at);
+      if (data.size() != count) {
+        throw KeelException.invalid(
+            "'" + at + ".data' has " + data.size() + " values; its shape needs " + count + ".");
+      }
+      columns &= shape.length == 1 || (shape.length == 2 && shape[1] == 1);
+      names.add(t.get("name").asText());
+      shapes.add(shape);
+      datas.add(data);
+    }
+    ObjectNode body = Json.object();
+    if (columns) {
+      long n = shapes.get(0)[0];
+      for (int i = 1; i < shapes.size(); i++) {
+        if (shapes.get(i)[0] != n) {
+          throw KeelException.invalid(
+              "'inputs[" + i + "]' has " + shapes.get(i)[0] + " rows; inputs[0] has " + n + ".");
+        }
+      }
+      ObjectNode split = body.putObject("dataframe_split");
+      ArrayNode cols = split.putArray("columns");
+      names.forEach(cols::add);
+      ArrayNode data = split.putArray("data");
+      for (int r = 0; r < n; r++) {
+        ArrayNode row = data.addArray();
+        for (JsonNode d : datas) {
+          row.add(d.get(r));
+        }
+      }
+      return body;
+    }
+    ServedModel m = endpoints.servedModel(endpoint, Optional.empty());
+    boolean columnModel = !m.signature().inputs().isEmpty() && !m.signature().tensorInputs();
+    if (names.size() == 1 && shapes.get(0).length == 2 && columnModel) {
+      long n = shapes.get(0)[0];
+      int k = (int) shapes.get(0)[1];
+      List<String> sig = new ArrayList<>();
+      for (SchemaSpec s : m.signature().inputs()) {
+        sig.add(((ColumnSpec) s).name().orElse(""));
+      }
+      if (sig.size() != k) {
+        throw KeelException.invalid(
+            "'inputs[0]' has "
+                + k
+                + " values per row; the model takes "
+                + sig.size()
+                + " columns.");
+      }
+      ObjectNode split = body.putObject("dataframe_split");
+      ArrayNode cols = split.putArray("columns");
+      sig.forEach(cols::add);
+      ArrayNode data = split.putArray("data");
+      JsonNode flat = datas.get(0);
+      for (int r = 0; r < n; r++) {
+        ArrayNode row = data.addArray();
+        for (int c = 0; c < k; c++) {
+          row.add(flat.get(r * k + c));
+        }
+      }
+      return body;
+    }
+    ObjectNode dict = body.putObject("inputs");
+    for (int i = 0; i < names.size(); i++) {
+      dict.set(names.get(i), nest(datas.get(i), shapes.get(i), 0, new int[] {0}));
+    }
+    return body;
+  }
+
+  private static JsonNode flatten(JsonNode data, String at) {
+    if (!data.isArray()) {
+      throw KeelException.invalid("'" + at + ".data' is required (a list).");
+    }
+    ArrayNode out = Json.MAPPER.createArrayNode();
+    flattenInto(data, out, 0, at);
+    return out;
+  }
+
+  private static void flattenInto(JsonNode n, ArrayNode out, int depth, String at) {
+    if (depth > 8) {
+      throw KeelException.invalid("'" + at + ".data' is nested too deeply.");
+    }
+    for (JsonNode v : n) {
+      if (v.isArray()) {
+        flattenInto(v, out, depth + 1, at);
+      } else {
+        out.add(v);
+      }
+    }
+  }
+
+  private static JsonNode nest(JsonNode flat, long[] shape, int dim, int[] pos) {
+    if (dim == shape.length) {
+      return flat.get(pos[0]++);
+    }
+    ArrayNode a = Json.MAPPER.createArrayNode();
+    for (long i = 0; i < shape[dim]; i++) {
+      a.add(nest(flat, shape, dim + 1, pos));
+    }
+    return a;
+  }
+}

@@ -1,0 +1,355 @@
+package dev.keel.serving.inference;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.keel.core.BackgroundPriority;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.serving.endpoints.InferenceTableConfig;
+import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
+import dev.keel.tables.TableService;
+import dev.keel.tables.TableSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes scoring requests to inference tables ({@code <catalog>.<schema>.<prefix>_payload}, with
+ * Databricks' columns) asynchronously, in batches, with bounded memory: {@link #log} adds to a
+ * lock-free queue of at most {@code capacity} records and never blocks; when it is full the record
+ * is dropped and counted ({@link #dropped()}). One writer thread, at the lowest CPU priority
+ * ({@link BackgroundPriority}), moves queued records every 200 ms into a {@link TableService.Stage}
+ * per table (off the Java heap) and commits a table's stage when it holds {@code batchRows} records
+ * or every {@code flushMillis}; a stage that had nothing to commit for a whole interval is closed.
+ * {@link #close} writes what is queued and staged.
+ */
+public final class InferenceLogger implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /** Request and response bodies longer than this are logged as null (Databricks does too). */
+  public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
+  /**
+   * How often the writer moves queued records into its stages: records wait on the Java heap for at
+   * most about this long, so the garbage collector seldom copies them.
+   */
+  private static final long STAGE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  /**
+   * One scoring request to log.
+   *
+   * @param table where to log it
+   * @param requestId Keel's id of the request ({@code databricks_request_id})
+   * @param requestTime when the request arrived
+   * @param statusCode the HTTP status answered
+   * @param executionMillis model time in milliseconds
+   * @param request the request body
+   * @param response the response body
+   * @param servedEntity the served entity that answered (empty when none did)
+   * @param requester who sent it
+   */
+  public record Entry(
+      InferenceTableConfig table,
+      String requestId,
+      Instant requestTime,
+      int statusCode,
+      long executionMillis,
+      byte[] request,
+      byte[] response,
+      String servedEntity,
+      String requester) {}
+
+  private final TableService tables;
+  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final int capacity;
+  private final int batchRows;
+  private final long flushMillis;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong flushes = new AtomicLong();
+  private final AtomicLong flushNanos = new AtomicLong();
+  private final Thread writer;
+  private volatile boolean closing;
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param tables where rows are appended
+   * @param capacity the queue bound (records)
+   * @param batchRows flush after this many records
+   * @param flushMillis flush at least this often
+   */
+  public InferenceLogger(TableService tables, int capacity, int batchRows, long flushMillis) {
+    this.tables = Objects.requireNonNull(tables, "tables");
+    this.capacity = capacity;
+    this.batchRows = batchRows;
+    this.flushMillis = flushMillis;
+    this.writer = Thread.ofPlatform().daemon().name("keel-inference-log").start(this::run);
+  }
+
+  /** The columns of an inference table (Databricks' AI-gateway payload table). */
+  public static List<Column> columns() {
+    return List.of(
+        Column.of("request_date", ColumnType.DATE),
+        Column.of("databricks_request_id", ColumnType.STRING),
+        Column.of("client_request_id", ColumnType.STRING),
+        Column.of("request_time", ColumnType.TIMESTAMP),
+        Column.of("status_code", ColumnType.INT),
+        Column.of("execution_duration_ms", ColumnType.LONG),
+        Column.of("request", ColumnType.STRING),
+        Column.of("response", ColumnType.STRING),
+        Column.of("served_entity_id", ColumnType.STRING),
+        Column.of("requester", ColumnType.STRING));
+  }
+
+  /** Creates the inference table unless it exists. */
+  public void ensureTable(InferenceTableConfig t) {
+    try {
+      tables.create(
+          TableSpec.of(
+              t.catalogName(), t.schemaName(), t.tableNamePrefix() + "_payload", columns()));
+    } catch (KeelException e) {
+      if (e.code() != ErrorCode.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Queues a record; drops (and counts) it if the queue is full. Never blocks and takes no lock:
+   * the writer runs at a lower priority, and a request thread must never wait for it.
+   */
+  public void log(Entry e) {
+    if (closing) {
+      dropped.incrementAndGet();
+      return;
+    }
+    int n = queued.incrementAndGet();
+    if (n > capacity) {
+      queued.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
+    }
+    queue.add(e);
+    if (n == batchRows) {
+      LockSupport.unpark(writer);
+    }
+  }
+
+  /** Records dropped because the queue was full (or the logger closing). */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Records written. */
+  public long written() {
+    return written.get();
+  }
+
+  /** Records lost because a table write failed. */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** Table commits done (one per inference table per batch). */
+  public long flushes() {
+    return flushes.get();
+  }
+
+  /** Seconds the writer spent staging rows and committing them, in total. */
+  public double flushSeconds() {
+    return flushNanos.get() / 1e9;
+  }
+
+  private void run() {
+    if (!BackgroundPriority.lowerCurrentThread()) {
+      LOG.debug("inference-log writer keeps its CPU priority (no chrt or renice here)");
+    }
+    Map<String, TableService.Stage> stages = new LinkedHashMap<>();
+    long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+    try {
+      while (true) {
+        boolean stop = closing;
+        long now = System.nanoTime();
+        if (!stop && queued.get() < batchRows && commitAt - now > 0) {
+          // woken by log() at batchRows, or by close(); records move to the stages meanwhile
+          LockSupport.parkNanos(this, Math.min(commitAt - now, STAGE_NANOS));
+        }
+        // what is queued now (all of it when stopping); later records wait for the next pass
+        int n = stop ? Integer.MAX_VALUE : queued.get();
+        Entry e;
+        for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
+          queued.decrementAndGet();
+          TableService.Stage st = stage(stages, e.table().tableFullName());
+          if (st != null) {
+            stageRow(st, e);
+            if (st.staged() >= batchRows) {
+              commit(stages, e.table().tableFullName());
+            }
+          }
+        }
+        if (stop || System.nanoTime() - commitAt >= 0) {
+          for (String t : List.copyOf(stages.keySet())) {
+            if (!commit(stages, t)) {
+              stages.remove(t).close(); // idle for a whole interval (e.g. its endpoint is gone)
+            }
+          }
+          commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
+        }
+        if (stop) {
+          return;
+        }
+      }
+    } finally {
+      stages.values().forEach(TableService.Stage::close);
+    }
+  }
+
+  /**
+   * The open stage of a table, opened on first use; null (the record counted failed) if it fails.
+   */
+  private TableService.Stage stage(Map<String, TableService.Stage> stages, String table) {
+    TableService.Stage st = stages.get(table);
+    if (st == null) {
+      try {
+        st = tables.stage(table);
+        stages.put(table, st);
+      } catch (RuntimeException ex) {
+        failed.incrementAndGet();
+        LOG.warn("Could not open inference table {}: {}", table, ex.toString());
+        return null;
+      }
+    }
+    return st;
+  }
+
+  private void stageRow(TableService.Stage st, Entry e) {
+    long t0 = System.nanoTime();
+    try {
+      st.add(row(e));
+    } catch (RuntimeException ex) {
+      failed.incrementAndGet();
+      LOG.warn("Could not log a request to an inference table: {}", ex.toString());
+    } finally {
+      flushNanos.addAndGet(System.nanoTime() - t0);
+    }
+  }
+
+  /**
+   * Appends a table's staged rows in one commit; on failure they count as failed and the stage is
+   * closed. Returns whether there was anything to commit.
+   */
+  private boolean commit(Map<String, TableService.Stage> stages, String table) {
+    TableService.Stage st = stages.get(table);
+    long rows = st.staged();
+    if (rows == 0) {
+      return false;
+    }
+    long t0 = System.nanoTime();
+    try {
+      st.commit();
+      written.addAndGet(rows);
+    } catch (RuntimeException ex) {
+      failed.addAndGet(rows);
+      LOG.warn("Could not write {} rows to inference table {}: {}", rows, table, ex.toString());
+      stages.remove(table).close(); // reopened (and the table looked up again) on the next record
+    } finally {
+      flushes.incrementAndGet();
+      flushNanos.addAndGet(System.nanoTime() - t0);
+    }
+    return true;
+  }
+
+  private static Map<String, Object> row(Entry e) {
+    Map<String, Object> r = new HashMap<>();
+    r.put("request_date", e.requestTime().atOffset(ZoneOffset.UTC).toLocalDate().toString());
+    r.put("databricks_request_id", e.requestId());
+    r.put("client_request_id", clientRequestId(e.request()));
+    r.put("request_time", e.requestTime());
+    r.put("status_code", e.statusCode());
+    r.put("execution_duration_ms", e.executionMillis());
+    r.put("request", text(e.request()));
+    r.put("response", text(e.response()));
+    r.put("served_entity_id", e.servedEntity().isEmpty() ? null : e.servedEntity());
+    r.put("requester", e.requester());
+    return r;
+  }
+
+  private static String text(byte[] b) {
+    return b.length > MAX_PAYLOAD_CHARS ? null : new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** The top-level {@code client_request_id} string of a JSON body, or null. */
+  static String clientRequestId(byte[] body) {
+    if (!contains(body, CLIENT_REQUEST_ID) && !contains(body, UNICODE_ESCAPE)) {
+      return null; // most bodies: the name cannot be in them, not even escaped
+    }
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        if (name.equals("client_request_id") && v == JsonToken.VALUE_STRING) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+    } catch (IOException | RuntimeException ex) {
+      return null;
+    }
+    return null;
+  }
+
+  private static final byte[] CLIENT_REQUEST_ID =
+      "client_request_id".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] UNICODE_ESCAPE = {'\\', 'u'};
+
+  private static boolean contains(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Stops taking records, writes what is queued (up to 10 s), then stops the writer. */
+  @Override
+  public void close() {
+    closing = true;
+    LockSupport.unpark(writer);
+    try {
+      writer.join(10_000);
+      if (writer.isAlive()) {
+        writer.interrupt();
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    }
+    dropped.addAndGet(queued.getAndSet(0)); // offered while the writer made its last pass
+  }
+}
