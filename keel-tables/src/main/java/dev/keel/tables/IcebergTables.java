@@ -106,6 +106,15 @@ final class IcebergTables implements AutoCloseable {
     }
   }
 
+  /** The table named by the three parts of {@code p}, or NOT_FOUND. */
+  Table table(String[] p) {
+    return load(id(p[0], p[1], p[2])).orElseThrow(() -> notFound(p));
+  }
+
+  static KeelException notFound(String[] p) {
+    return new KeelException(ErrorCode.NOT_FOUND, "Table not found: " + String.join(".", p));
+  }
+
   // ------------------------------------------------------------------ types
 
   static Type icebergType(ColumnType t) {
