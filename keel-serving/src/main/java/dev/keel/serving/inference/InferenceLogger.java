@@ -3,7 +3,6 @@ package dev.keel.serving.inference;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.keel.core.BackgroundPriority;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.serving.endpoints.InferenceTableConfig;

@@ -1,4 +1,4 @@
-package dev.keel.core;
+package dev.keel.serving.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

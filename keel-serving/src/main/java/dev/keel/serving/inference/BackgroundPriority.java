@@ -1,4 +1,4 @@
-package dev.keel.core;
+package dev.keel.serving.inference;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * {@code /proc/thread-self} and given to {@code renice} and {@code chrt} (util-linux). Elsewhere,
  * or when they are missing, the thread keeps its priority.
  */
-public final class BackgroundPriority {
+final class BackgroundPriority {
   /** The nice value given to background threads. */
   public static final int NICE = 10;
 
@@ -34,7 +34,7 @@ public final class BackgroundPriority {
    *
    * @return whether its priority was lowered at all
    */
-  public static boolean lowerCurrentThread() {
+  static boolean lowerCurrentThread() {
     Path self = Path.of("/proc/thread-self");
     try {
       if (!Files.isSymbolicLink(self)) {
