@@ -33,7 +33,8 @@ final class EndpointControl {
   /** Loads every stored endpoint in the background: its pending config, else its active one. */
   void loadStored() {
     for (ServingEndpoint e : store.list()) {
-      LiveEndpoint l = live.add(e.name());
+      LiveEndpoint l = new LiveEndpoint(e.name());
+      live.put(l);
       if (e.pendingConfig().isPresent()) {
         l.updating.set(true);
         deployer.submit(l, e.pendingConfig().get(), ConfigDeployer.Kind.UPDATE);
@@ -71,8 +72,9 @@ final class EndpointControl {
             now);
     synchronized (live.lifecycle) {
       store.insert(e);
-      LiveEndpoint l = live.add(name);
-      l.updating.set(true);
+      LiveEndpoint l = new LiveEndpoint(name);
+      l.updating.set(true); // before it is visible: no update can slip in ahead of this one
+      live.put(l);
       // The answer is the state the request was accepted in (IN_PROGRESS), also when a cached
       // model makes the update finish before this method returns.
       EndpointStatus accepted = get(name);

@@ -21,11 +21,9 @@ final class LiveEndpoints {
 
   private final Map<String, LiveEndpoint> live = new ConcurrentHashMap<>();
 
-  /** A new runtime for {@code name}, replacing any. */
-  LiveEndpoint add(String name) {
-    LiveEndpoint l = new LiveEndpoint(name);
-    live.put(name, l);
-    return l;
+  /** Adds {@code l}, replacing any runtime of the same name. */
+  void put(LiveEndpoint l) {
+    live.put(l.name, l);
   }
 
   /** The runtime of {@code name}, if any. */
