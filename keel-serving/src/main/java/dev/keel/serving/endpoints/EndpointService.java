@@ -1,51 +1,36 @@
 package dev.keel.serving.endpoints;
 
-import dev.keel.core.ErrorCode;
-import dev.keel.core.KeelException;
-import dev.keel.registry.ModelVersion;
 import dev.keel.registry.RegistryService;
 import dev.keel.registry.modelpackage.Signature;
-import dev.keel.serving.InputBatch;
 import dev.keel.serving.LoadedModel;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.Predictions;
-import dev.keel.serving.ScoringInput;
 import dev.keel.serving.ScoringLimits;
 import dev.keel.tracking.artifacts.ArtifactStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Serving endpoints: the control plane (create, update config, get, list, delete; kept in an {@link
- * EndpointStore}) and the data plane (route a request to a served entity and predict).
+ * Serving endpoints: the facade over the control plane ({@link EndpointControl}: create, update
+ * config, get, list, delete; kept in an {@link EndpointStore}), the {@link AliasWatcher} and the
+ * data plane ({@link EndpointRouter}: route a request to a served entity and predict).
  *
  * <p>Config updates are asynchronous: {@link #create} and {@link #updateConfig} store the new
  * config as pending with {@link ConfigUpdateState#IN_PROGRESS} and return; a background task
- * resolves each served entity to a READY model version, loads and warms it ({@link ModelLoader}),
- * then swaps the active config in one atomic step. Requests keep using the old config until the
- * swap and finish on it; its models are released once the last such request is done. A failed load
- * leaves the old config serving and the endpoint in {@link ConfigUpdateState#UPDATE_FAILED} with
- * the reason. One update at a time per endpoint: a second is RESOURCE_CONFLICT.
+ * ({@link ConfigDeployer}) resolves each served entity to a READY model version, loads and warms it
+ * ({@link ModelLoader}), then swaps the active config in one atomic step. Requests keep using the
+ * old config until the swap and finish on it; its models are released once the last such request is
+ * done. A failed load leaves the old config serving and the endpoint in {@link
+ * ConfigUpdateState#UPDATE_FAILED} with the reason. One update at a time per endpoint: a second is
+ * RESOURCE_CONFLICT.
  *
  * <p>Models are shared: one loaded model per (model, version) however many entities use it;
  * unloaded when no active config uses it. Entities on {@code @alias} follow the alias: a watcher
@@ -55,7 +40,6 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start} rebuilds every endpoint from the store (after a restart). Thread-safe.
  */
 public final class EndpointService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointService.class);
 
   /** The principal recorded as creator until governance lands. */
   public static final String PRINCIPAL = RegistryService.PRINCIPAL;
@@ -140,108 +124,12 @@ public final class EndpointService implements AutoCloseable {
       String flavor,
       Signature signature) {}
 
-  /** One loaded entity of an active config. */
-  private record LiveEntity(EndpointConfig.ServedEntity spec, ModelCache.Handle handle) {}
-
-  /** An active config: immutable apart from its in-flight count. */
-  private final class Active {
-    final long configVersion;
-    final EndpointConfig config;
-    final Map<String, LiveEntity> entities;
-    final TrafficSplit split;
-    final AtomicInteger inFlight = new AtomicInteger();
-    final AtomicBoolean released = new AtomicBoolean();
-    volatile boolean retired;
-
-    Active(long configVersion, EndpointConfig config, Map<String, LiveEntity> entities) {
-      this.configVersion = configVersion;
-      this.config = config;
-      this.entities = Map.copyOf(entities);
-      this.split = new TrafficSplit(config.routes());
-    }
-
-    void exit() {
-      if (inFlight.decrementAndGet() == 0 && retired) {
-        releaseModels();
-      }
-    }
-
-    void retire() {
-      retired = true;
-      if (inFlight.get() == 0) {
-        releaseModels();
-      }
-    }
-
-    void releaseModels() {
-      if (released.compareAndSet(false, true)) {
-        for (LiveEntity e : entities.values()) {
-          models.release(e.handle());
-        }
-      }
-    }
-  }
-
-  /** What kind of change a background apply makes. */
-  private enum Kind {
-    UPDATE,
-    RELOAD,
-    ALIAS
-  }
-
-  /** One endpoint's runtime. */
-  private final class Live {
-    final String name;
-    final AtomicReference<Active> active = new AtomicReference<>();
-    final AtomicBoolean updating = new AtomicBoolean();
-    volatile List<EntityStatus> pendingStatus = List.of();
-    volatile List<EntityStatus> failedStatus = List.of();
-    volatile boolean deleted;
-
-    Live(String name) {
-      this.name = name;
-    }
-
-    /** Enters the active config for one request; empty when nothing is loaded yet. */
-    Optional<Active> enter() {
-      while (true) {
-        Active a = active.get();
-        if (a == null) {
-          return Optional.empty();
-        }
-        a.inFlight.incrementAndGet();
-        if (active.get() == a) {
-          return Optional.of(a);
-        }
-        a.exit();
-      }
-    }
-
-    void swap(Active next) {
-      Active old = active.getAndSet(next);
-      if (old != null) {
-        old.retire();
-      }
-    }
-  }
-
-  private final EndpointStore store;
-  private final RegistryService registry;
   private final ModelCache models;
-  private final Options options;
-  private final Clock clock;
-  private final DoubleSupplier random;
-  private final FeatureSource features;
-  private final Map<String, Live> live = new ConcurrentHashMap<>();
-  private final Object lifecycle = new Object();
-  private final ExecutorService updates = Executors.newVirtualThreadPerTaskExecutor();
-  private final ScheduledExecutorService watcher =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "keel-alias-watcher");
-            t.setDaemon(true);
-            return t;
-          });
+  private final LiveEndpoints live = new LiveEndpoints();
+  private final ConfigDeployer deployer;
+  private final EndpointControl control;
+  private final AliasWatcher watcher;
+  private final EndpointRouter router;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
@@ -265,30 +153,23 @@ public final class EndpointService implements AutoCloseable {
       Clock clock,
       DoubleSupplier random,
       FeatureSource features) {
-    this.store = Objects.requireNonNull(store, "store");
-    this.registry = Objects.requireNonNull(registry, "registry");
-    this.options = Objects.requireNonNull(options, "options");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.random = Objects.requireNonNull(random, "random");
-    this.features = Objects.requireNonNull(features, "features");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(features, "features");
     this.models = new ModelCache(artifacts, loader, options.workDir().toAbsolutePath().normalize());
+    this.deployer = new ConfigDeployer(store, registry, models, live, clock);
+    this.control = new EndpointControl(store, live, deployer, clock);
+    this.watcher = new AliasWatcher(live, registry, deployer, options.aliasPoll());
+    this.router = new EndpointRouter(live, features, options.limits(), random);
   }
 
   /** Loads every stored endpoint in the background and starts the alias watcher. */
   public void start() {
-    for (ServingEndpoint e : store.list()) {
-      Live l = new Live(e.name());
-      live.put(e.name(), l);
-      if (e.pendingConfig().isPresent()) {
-        l.updating.set(true);
-        submit(l, e.pendingConfig().get(), Kind.UPDATE);
-      } else if (e.config().isPresent()) {
-        l.updating.set(true);
-        submit(l, e.config().get(), Kind.RELOAD);
-      }
-    }
-    long ms = Math.max(10, options.aliasPoll().toMillis());
-    watcher.scheduleWithFixedDelay(this::checkAliases, ms, ms, TimeUnit.MILLISECONDS);
+    control.loadStored();
+    watcher.start();
   }
 
   // ---------------------------------------------------------------- control plane
@@ -296,8 +177,9 @@ public final class EndpointService implements AutoCloseable {
   /**
    * Creates an endpoint and starts loading its config; returns at once with IN_PROGRESS.
    *
-   * @throws KeelException INVALID_PARAMETER_VALUE for a bad name or a version that is not READY,
-   *     NOT_FOUND for an unknown model, version or alias, ALREADY_EXISTS for a taken name
+   * @throws dev.keel.core.KeelException INVALID_PARAMETER_VALUE for a bad name or a version that is
+   *     not READY, NOT_FOUND for an unknown model, version or alias, ALREADY_EXISTS for a taken
+   *     name
    */
   public EndpointStatus create(
       String name,
@@ -305,257 +187,38 @@ public final class EndpointService implements AutoCloseable {
       Map<String, String> tags,
       EndpointConfig config,
       Optional<InferenceTableConfig> inferenceTable) {
-    EndpointConfig.endpointName(name);
-    checkEntities(config);
-    long now = clock.millis();
-    ServingEndpoint e =
-        new ServingEndpoint(
-            UUID.randomUUID().toString().replace("-", ""),
-            name,
-            description,
-            tags,
-            Optional.empty(),
-            0,
-            Optional.of(config),
-            ConfigUpdateState.IN_PROGRESS,
-            Optional.empty(),
-            inferenceTable,
-            now,
-            PRINCIPAL,
-            now);
-    synchronized (lifecycle) {
-      store.insert(e);
-      Live l = new Live(name);
-      l.updating.set(true);
-      live.put(name, l);
-      // The answer is the state the request was accepted in (IN_PROGRESS), also when a cached
-      // model makes the update finish before this method returns.
-      EndpointStatus accepted = get(name);
-      submit(l, config, Kind.UPDATE);
-      return accepted;
-    }
+    return control.create(name, description, tags, config, inferenceTable);
   }
 
   /**
    * Replaces an endpoint's served entities and traffic; returns at once with IN_PROGRESS while the
    * old config keeps serving.
    *
-   * @throws KeelException NOT_FOUND for an unknown endpoint, RESOURCE_CONFLICT while another update
-   *     is in progress, INVALID_PARAMETER_VALUE or NOT_FOUND for bad entities
+   * @throws dev.keel.core.KeelException NOT_FOUND for an unknown endpoint, RESOURCE_CONFLICT while
+   *     another update is in progress, INVALID_PARAMETER_VALUE or NOT_FOUND for bad entities
    */
   public EndpointStatus updateConfig(String name, EndpointConfig config) {
-    Live l = liveOf(name);
-    checkEntities(config);
-    if (!l.updating.compareAndSet(false, true)) {
-      throw new KeelException(
-          ErrorCode.CONFLICT,
-          "Serving endpoint '"
-              + name
-              + "' has a config update in progress; wait until it is NOT_UPDATING.");
-    }
-    try {
-      ServingEndpoint e = require(name);
-      store.update(e.updating(config, clock.millis()));
-    } catch (RuntimeException ex) {
-      l.updating.set(false);
-      throw ex;
-    }
-    EndpointStatus accepted = get(name); // IN_PROGRESS, however fast the update then runs
-    submit(l, config, Kind.UPDATE);
-    return accepted;
+    return control.updateConfig(name, config);
   }
 
   /** An endpoint with its runtime state; NOT_FOUND if there is none. */
   public EndpointStatus get(String name) {
-    ServingEndpoint e = require(name);
-    return status(e);
+    return control.get(name);
   }
 
   /** Every endpoint, by name. */
   public List<EndpointStatus> list() {
-    return store.list().stream().map(this::status).toList();
+    return control.list();
   }
 
   /** Deletes an endpoint; its models are released once its requests in flight finish. */
   public void delete(String name) {
-    synchronized (lifecycle) {
-      if (!store.delete(name)) {
-        throw notFound(name);
-      }
-      Live l = live.remove(name);
-      if (l != null) {
-        l.deleted = true;
-        l.swap(null);
-      }
-    }
-  }
-
-  private EndpointStatus status(ServingEndpoint e) {
-    Live l = live.get(e.name());
-    Active a = l == null ? null : l.active.get();
-    List<EntityStatus> active = new ArrayList<>();
-    if (a != null) {
-      for (EndpointConfig.ServedEntity s : a.config.servedEntities()) {
-        LiveEntity le = a.entities.get(s.name());
-        active.add(
-            new EntityStatus(
-                s.name(),
-                "DEPLOYMENT_READY",
-                "Served entity is ready (model version " + le.handle().version + ").",
-                OptionalLong.of(le.handle().version)));
-      }
-    } else if (l != null) {
-      active.addAll(l.failedStatus);
-    }
-    List<EntityStatus> pending =
-        l == null || e.pendingConfig().isEmpty() ? List.of() : l.pendingStatus;
-    return new EndpointStatus(e, a != null, active, pending);
+    control.delete(name);
   }
 
   /** The versions an active config serves, by served entity (for tests and the CLI). */
   public Map<String, Long> servedVersions(String name) {
-    Active a = liveOf(name).active.get();
-    Map<String, Long> m = new LinkedHashMap<>();
-    if (a != null) {
-      for (EndpointConfig.ServedEntity s : a.config.servedEntities()) {
-        m.put(s.name(), a.entities.get(s.name()).handle().version);
-      }
-    }
-    return m;
-  }
-
-  private void checkEntities(EndpointConfig config) {
-    for (EndpointConfig.ServedEntity s : config.servedEntities()) {
-      resolve(s);
-    }
-  }
-
-  private ModelVersion resolve(EndpointConfig.ServedEntity s) {
-    ModelVersion v =
-        s.alias().isPresent()
-            ? registry.versionByAlias(s.entityName(), s.alias().get())
-            : registry.getVersion(s.entityName(), Long.parseLong(s.entityVersion()));
-    return RegistryService.requireReady(v);
-  }
-
-  // ---------------------------------------------------------------- updates
-
-  private void submit(Live l, EndpointConfig config, Kind kind) {
-    updates.execute(() -> apply(l, config, kind));
-  }
-
-  /** Loads {@code config}, swaps it in, records the result; {@code l.updating} is held. */
-  private void apply(Live l, EndpointConfig config, Kind kind) {
-    List<ModelCache.Handle> acquired = new ArrayList<>();
-    Map<String, EntityStatus> states = new LinkedHashMap<>();
-    for (EndpointConfig.ServedEntity s : config.servedEntities()) {
-      states.put(
-          s.name(),
-          new EntityStatus(
-              s.name(), "DEPLOYMENT_CREATING", "Loading the model.", OptionalLong.empty()));
-    }
-    l.pendingStatus = List.copyOf(states.values());
-    try {
-      Map<String, LiveEntity> entities = new LinkedHashMap<>();
-      for (EndpointConfig.ServedEntity s : config.servedEntities()) {
-        ModelCache.Handle h;
-        try {
-          h = models.acquire(resolve(s));
-        } catch (RuntimeException ex) {
-          states.put(
-              s.name(),
-              new EntityStatus(s.name(), "DEPLOYMENT_FAILED", message(ex), OptionalLong.empty()));
-          l.pendingStatus = List.copyOf(states.values());
-          throw new LoadFailure(
-              "Served entity '" + s.name() + "' failed to load: " + message(ex), ex);
-        }
-        acquired.add(h);
-        entities.put(s.name(), new LiveEntity(s, h));
-        states.put(
-            s.name(),
-            new EntityStatus(
-                s.name(),
-                "DEPLOYMENT_READY",
-                "Served entity is ready (model version " + h.version + ").",
-                OptionalLong.of(h.version)));
-        l.pendingStatus = List.copyOf(states.values());
-      }
-      synchronized (lifecycle) {
-        Optional<ServingEndpoint> stored = store.get(l.name);
-        if (l.deleted || stored.isEmpty()) {
-          acquired.forEach(models::release);
-          return;
-        }
-        ServingEndpoint e = stored.get();
-        long version = kind == Kind.RELOAD ? e.configVersion() : e.configVersion() + 1;
-        Active next = new Active(version, config, entities);
-        // Swap first: once the store says NOT_UPDATING, every new request sees the new config.
-        l.swap(next);
-        l.failedStatus = List.of();
-        if (kind != Kind.RELOAD) {
-          store.update(e.activated(config, version, clock.millis()));
-        }
-      }
-      LOG.info("Serving endpoint {} now serves config version {}", l.name, servedVersions(l.name));
-    } catch (RuntimeException ex) {
-      acquired.forEach(models::release);
-      String reason = ex instanceof LoadFailure ? ex.getMessage() : message(ex);
-      LOG.warn("Config update of serving endpoint {} failed: {}", l.name, reason);
-      synchronized (lifecycle) {
-        store.get(l.name).ifPresent(e -> store.update(e.failed(reason, clock.millis())));
-        if (l.active.get() == null) {
-          l.failedStatus = List.copyOf(states.values());
-        }
-      }
-    } finally {
-      l.pendingStatus = List.of();
-      l.updating.set(false);
-    }
-  }
-
-  private static final class LoadFailure extends RuntimeException {
-    LoadFailure(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
-
-  private static String message(Throwable ex) {
-    return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-  }
-
-  /** Swaps in new versions for entities whose alias moved. */
-  private void checkAliases() {
-    try {
-      for (Live l : live.values()) {
-        Active a = l.active.get();
-        if (a == null || l.deleted) {
-          continue;
-        }
-        boolean moved = false;
-        for (LiveEntity e : a.entities.values()) {
-          Optional<String> alias = e.spec().alias();
-          if (alias.isEmpty()) {
-            continue;
-          }
-          try {
-            ModelVersion v = registry.versionByAlias(e.spec().entityName(), alias.get());
-            moved |= v.version() != e.handle().version;
-          } catch (RuntimeException ex) {
-            // the alias was removed or the model deleted: keep serving what is loaded
-          }
-        }
-        if (moved && l.updating.compareAndSet(false, true)) {
-          Active current = l.active.get();
-          if (current == null) {
-            l.updating.set(false);
-            continue;
-          }
-          submit(l, current.config, Kind.ALIAS);
-        }
-      }
-    } catch (RuntimeException ex) {
-      LOG.warn("Alias check failed", ex);
-    }
+    return live.servedVersions(name);
   }
 
   // ---------------------------------------------------------------- data plane
@@ -568,101 +231,23 @@ public final class EndpointService implements AutoCloseable {
    * @param servedEntity a served entity to call directly, bypassing the split; empty to route
    * @param contentType the request's content type
    * @param body the request body
-   * @throws KeelException NOT_FOUND for an unknown endpoint or entity, TEMPORARILY_UNAVAILABLE
-   *     while the endpoint has no loaded config, INVALID_PARAMETER_VALUE naming the column for
-   *     input that does not fit
+   * @throws dev.keel.core.KeelException NOT_FOUND for an unknown endpoint or entity,
+   *     TEMPORARILY_UNAVAILABLE while the endpoint has no loaded config, INVALID_PARAMETER_VALUE
+   *     naming the column for input that does not fit
    */
   public Invocation invoke(
       String endpoint, Optional<String> servedEntity, String contentType, byte[] body) {
-    Live l = liveOf(endpoint);
-    Active a = l.enter().orElseThrow(() -> notReady(endpoint));
-    try {
-      LiveEntity e = pick(a, endpoint, servedEntity);
-      LoadedModel model = e.handle().model;
-      String spec = e.handle().tags.get(FeatureSource.FEATURE_SPEC_TAG);
-      InputBatch batch =
-          spec == null
-              ? ScoringInput.parse(contentType, body, model.signature(), options.limits())
-              : FeatureInput.parse(
-                  features, spec, model.signature(), contentType, body, options.limits());
-      long t0 = System.nanoTime();
-      Predictions p = model.predict(batch);
-      long nanos = System.nanoTime() - t0;
-      return new Invocation(e.spec().name(), e.spec().entityName(), e.handle().version, p, nanos);
-    } finally {
-      a.exit();
-    }
+    return router.invoke(endpoint, servedEntity, contentType, body);
   }
 
   /** The model a request to this endpoint (or entity) reaches, for metadata. */
   public ServedModel servedModel(String endpoint, Optional<String> servedEntity) {
-    Live l = liveOf(endpoint);
-    Active a = l.enter().orElseThrow(() -> notReady(endpoint));
-    try {
-      LiveEntity e;
-      if (servedEntity.isPresent()) {
-        e = pick(a, endpoint, servedEntity);
-      } else {
-        e = null;
-        int best = -1;
-        for (EndpointConfig.ServedEntity s : a.config.servedEntities()) {
-          int p = a.config.percentage(s.name());
-          if (p > best) {
-            best = p;
-            e = a.entities.get(s.name());
-          }
-        }
-      }
-      LoadedModel m = e.handle().model;
-      return new ServedModel(
-          e.spec().name(), e.spec().entityName(), e.handle().version, m.flavor(), m.signature());
-    } finally {
-      a.exit();
-    }
+    return router.servedModel(endpoint, servedEntity);
   }
 
   /** Whether the endpoint exists and has a loaded config. */
   public boolean ready(String endpoint) {
-    Live l = live.get(endpoint);
-    return l != null && l.active.get() != null;
-  }
-
-  private LiveEntity pick(Active a, String endpoint, Optional<String> servedEntity) {
-    if (servedEntity.isPresent()) {
-      LiveEntity e = a.entities.get(servedEntity.get());
-      if (e == null) {
-        throw KeelException.notFound(
-            "Serving endpoint '"
-                + endpoint
-                + "' has no served entity '"
-                + servedEntity.get()
-                + "'.");
-      }
-      return e;
-    }
-    return a.entities.get(a.split.pick(random.getAsDouble()));
-  }
-
-  private Live liveOf(String name) {
-    Live l = live.get(name);
-    if (l == null) {
-      throw notFound(name);
-    }
-    return l;
-  }
-
-  private ServingEndpoint require(String name) {
-    return store.get(name).orElseThrow(() -> notFound(name));
-  }
-
-  private static KeelException notFound(String name) {
-    return KeelException.notFound("Serving endpoint '" + name + "' does not exist.");
-  }
-
-  private static KeelException notReady(String name) {
-    return new KeelException(
-        ErrorCode.TEMPORARILY_UNAVAILABLE,
-        "Serving endpoint '" + name + "' is not ready: no config has been loaded yet.");
+    return router.ready(endpoint);
   }
 
   /** The number of distinct model versions loaded now. */
@@ -676,20 +261,9 @@ public final class EndpointService implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    watcher.shutdownNow();
-    updates.shutdownNow();
-    try {
-      updates.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-    }
-    for (Live l : live.values()) {
-      Active a = l.active.getAndSet(null);
-      if (a != null) {
-        a.releaseModels();
-      }
-    }
-    live.clear();
+    watcher.close();
+    deployer.close();
+    live.releaseAll();
     models.close();
   }
 }

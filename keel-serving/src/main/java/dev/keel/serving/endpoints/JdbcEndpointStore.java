@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * Endpoints in the {@code serving_endpoints} table (migration V7); configs and tags as JSON text.
+ * Endpoints in the {@code serving_endpoints} table (migration V7); configs as JSON text in the
+ * versioned {@link EndpointConfigCodec} format, tags and {@code ai_gateway} as JSON text.
  */
 public final class JdbcEndpointStore implements EndpointStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,9 +112,9 @@ public final class JdbcEndpointStore implements EndpointStore {
         .bind("name", e.name())
         .bind("description", e.description().orElse(null))
         .bind("tags", write(e.tags()))
-        .bind("config", e.config().map(c -> write(c.toJson())).orElse(null))
+        .bind("config", e.config().map(EndpointConfigCodec::write).orElse(null))
         .bind("config_version", e.configVersion())
-        .bind("pending_config", e.pendingConfig().map(c -> write(c.toJson())).orElse(null))
+        .bind("pending_config", e.pendingConfig().map(EndpointConfigCodec::write).orElse(null))
         .bind("config_update", e.configUpdate().name())
         .bind("update_message", e.updateMessage().orElse(null))
         .bind("ai_gateway", e.inferenceTable().map(t -> write(t.toAiGatewayJson())).orElse(null))
@@ -145,8 +146,8 @@ public final class JdbcEndpointStore implements EndpointStore {
     }
   }
 
-  private static Optional<EndpointConfig> config(String json) throws JsonProcessingException {
-    return json == null ? Optional.empty() : Optional.of(EndpointConfig.parse(JSON.readTree(json)));
+  private static Optional<EndpointConfig> config(String text) {
+    return Optional.ofNullable(text).map(EndpointConfigCodec::read);
   }
 
   private static String write(Object o) {

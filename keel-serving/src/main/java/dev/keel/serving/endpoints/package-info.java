@@ -1,6 +1,11 @@
 /**
- * Serving endpoints: configurations (served entities, traffic routes, alias-following entities),
- * their store, the endpoint service that loads versions and routes requests, and the {@link
- * dev.keel.serving.endpoints.FeatureSource} interface through which endpoints look features up.
+ * Serving endpoints in Databricks' shape. {@link dev.keel.serving.endpoints.EndpointService} is the
+ * facade; behind it the control plane ({@code EndpointControl}: create, update, get, list, delete
+ * over an {@link dev.keel.serving.endpoints.EndpointStore}), the background config loads and
+ * zero-downtime swaps ({@code ConfigDeployer}), alias following ({@code AliasWatcher}) and the data
+ * plane ({@code EndpointRouter}: traffic split, scoring, feature lookups through {@link
+ * dev.keel.serving.endpoints.FeatureSource}). Stored configs use {@link
+ * dev.keel.serving.endpoints.EndpointConfigCodec}, versioned apart from the wire shape read by
+ * {@link dev.keel.serving.endpoints.EndpointConfig#parse}.
  */
 package dev.keel.serving.endpoints;

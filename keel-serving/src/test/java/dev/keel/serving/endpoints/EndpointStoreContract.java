@@ -3,7 +3,9 @@ package dev.keel.serving.endpoints;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.store.Database;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +14,9 @@ import org.junit.jupiter.api.Test;
 /** What every {@link EndpointStore} does; subclasses give the store. */
 abstract class EndpointStoreContract {
   abstract EndpointStore store();
+
+  /** The database under {@link #store()} (call after it). */
+  abstract Database db();
 
   static EndpointConfig config(String version) {
     return new EndpointConfig(
@@ -58,5 +63,42 @@ abstract class EndpointStoreContract {
     assertThat(s.delete("b-ep")).isFalse();
     assertThat(s.get("b-ep")).isEmpty();
     assertThat(s.update(endpoint("nope"))).isFalse();
+  }
+
+  @Test
+  void configs_are_stored_with_format_version_and_rows_without_it_still_read() {
+    EndpointStore s = store();
+    ServingEndpoint e = endpoint("ep").activated(config("@champion"), 1, 2000);
+    s.insert(e);
+    assertThat(column("config")).isEqualTo(EndpointConfigCodec.write(config("@champion")));
+    assertThat(column("config")).contains("\"format_version\":1");
+    // a row written before the config format was versioned
+    String old =
+        "{\"served_entities\":[{\"name\":\"e\",\"entity_name\":\"main.default.m\","
+            + "\"entity_version\":\"@champion\"}],\"traffic_config\":{\"routes\":"
+            + "[{\"served_entity_name\":\"e\",\"traffic_percentage\":100}]}}";
+    setColumn("config", old);
+    assertThat(s.get("ep")).hasValue(e);
+    setColumn("config", old.replace("{\"served", "{\"format_version\":7,\"served"));
+    assertThatThrownBy(() -> s.get("ep"))
+        .isInstanceOfSatisfying(
+            KeelException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessageContaining("format_version 7");
+  }
+
+  private String column(String column) {
+    return db().read(
+            h ->
+                h.createQuery("SELECT " + column + " FROM serving_endpoints")
+                    .mapTo(String.class)
+                    .one());
+  }
+
+  private void setColumn(String column, String value) {
+    db().write(
+            h ->
+                h.createUpdate("UPDATE serving_endpoints SET " + column + " = :v")
+                    .bind("v", value)
+                    .execute());
   }
 }

@@ -19,6 +19,11 @@ class JdbcEndpointStorePostgresIT extends EndpointStoreContract {
     return new JdbcEndpointStore(db);
   }
 
+  @Override
+  Database db() {
+    return db;
+  }
+
   @AfterEach
   void close() {
     if (db != null) {

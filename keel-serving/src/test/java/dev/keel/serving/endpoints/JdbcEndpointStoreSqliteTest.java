@@ -16,6 +16,11 @@ class JdbcEndpointStoreSqliteTest extends EndpointStoreContract {
     return new JdbcEndpointStore(db);
   }
 
+  @Override
+  Database db() {
+    return db;
+  }
+
   @AfterEach
   void close() {
     if (db != null) {
