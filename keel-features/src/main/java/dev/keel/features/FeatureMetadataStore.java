@@ -17,7 +17,12 @@ public interface FeatureMetadataStore {
       long updatedAt,
       String updatedBy) {}
 
-  /** A stored feature spec: its lookups as JSON. */
+  /**
+   * A stored feature spec.
+   *
+   * @param lookupsJson the spec's document: {@code {"format_version": 1, "lookups": [...]}}, or,
+   *     for specs stored before format versions were recorded, the bare array of lookups
+   */
   record StoredSpec(
       String catalogName,
       String schemaName,
