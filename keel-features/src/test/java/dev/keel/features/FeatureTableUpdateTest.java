@@ -228,8 +228,7 @@ class FeatureTableUpdateTest {
                           .withDescription("changed")
                           .withFeature(name, FeatureUpdate.none().withDescription("x"))))
           .isInstanceOfSatisfying(
-              KeelException.class,
-              e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+              KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
           .hasMessageContaining("'" + name + "' is not a feature");
     }
     assertThat(stored(f.fs.getFeatureTable(t.fullName()))).isEqualTo(START);

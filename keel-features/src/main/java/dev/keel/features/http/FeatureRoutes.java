@@ -23,6 +23,7 @@ import dev.keel.features.FeatureMetadata;
 import dev.keel.features.FeatureSpecInfo;
 import dev.keel.features.FeatureStore;
 import dev.keel.features.FeatureTable;
+import dev.keel.features.FeatureTableUpdate;
 import dev.keel.features.PublishMode;
 import dev.keel.features.PublishResult;
 import dev.keel.features.SpineSource;
@@ -152,25 +153,50 @@ public final class FeatureRoutes implements ApiModule {
     Json.write(ctx, featureTableJson(store.getFeatureTable(ctx.pathParam("name"))));
   }
 
+  /**
+   * PATCH: changes what the body names and nothing else. A field given as {@code ""} is removed (a
+   * description, a max age); {@code features} changes only the features and fields it names.
+   */
   private void updateFeatureTable(Context ctx) {
     Request r = Request.of(ctx);
-    FeatureTable current = store.getFeatureTable(ctx.pathParam("name"));
-    FeatureMetadata given = metadata(r);
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    Map<String, Duration> ages = new LinkedHashMap<>();
-    for (Feature f : current.features()) {
-      f.description().ifPresent(d -> descriptions.put(f.name(), d));
+    FeatureTableUpdate u = FeatureTableUpdate.none();
+    Optional<String> description = r.string("description");
+    if (description.isPresent()) {
+      u =
+          description.get().isEmpty()
+              ? u.withoutDescription()
+              : u.withDescription(description.get());
     }
-    descriptions.putAll(given.featureDescriptions());
-    ages.putAll(given.featureMaxAges());
-    FeatureMetadata merged =
-        new FeatureMetadata(
-            r.json("description").isPresent() ? given.description() : current.description(),
-            r.json("tags").isPresent() ? given.tags() : current.tags(),
-            r.json("max_age_seconds").isPresent() ? given.maxAge() : current.maxAge(),
-            descriptions,
-            r.json("features").isPresent() ? ages : Map.of());
-    Json.write(ctx, featureTableJson(store.updateFeatureTable(current.fullName(), merged)));
+    if (r.json("tags").isPresent()) {
+      u = u.withTags(metadata(r).tags());
+    }
+    if (r.json("max_age_seconds").isPresent()) {
+      Optional<Duration> age = seconds(r, "max_age_seconds", "max_age_seconds");
+      u = age.isPresent() ? u.withMaxAge(age.get()) : u.withoutMaxAge();
+    }
+    Optional<JsonNode> features = r.json("features");
+    if (features.isPresent()) {
+      if (!features.get().isObject()) {
+        throw KeelException.invalid(
+            "features: expected an object of feature name -> {description, max_age_seconds}");
+      }
+      for (Map.Entry<String, JsonNode> e : features.get().properties()) {
+        String at = "features." + e.getKey();
+        Request f = Request.ofNode(e.getValue(), at);
+        FeatureTableUpdate.FeatureUpdate change = FeatureTableUpdate.FeatureUpdate.none();
+        Optional<String> d = f.string("description");
+        if (d.isPresent()) {
+          change =
+              d.get().isEmpty() ? change.withoutDescription() : change.withDescription(d.get());
+        }
+        if (f.json("max_age_seconds").isPresent()) {
+          Optional<Duration> age = seconds(f, "max_age_seconds", at + ".max_age_seconds");
+          change = age.isPresent() ? change.withMaxAge(age.get()) : change.withoutMaxAge();
+        }
+        u = u.withFeature(e.getKey(), change);
+      }
+    }
+    Json.write(ctx, featureTableJson(store.updateFeatureTable(ctx.pathParam("name"), u)));
   }
 
   private void deleteFeatureTable(Context ctx) {

@@ -72,6 +72,34 @@ class FeatureApiTest {
   }
 
   @Test
+  void a_patch_changes_what_it_names_and_nothing_else() {
+    s.post(
+        FS + "/feature-tables",
+        """
+        {"name": "main.default.patched",
+         "columns": [{"name": "id", "type_name": "LONG"}, {"name": "a", "type_name": "DOUBLE"},
+                     {"name": "b", "type_name": "DOUBLE"}],
+         "primary_keys": ["id"], "description": "d1", "max_age_seconds": 600,
+         "features": {"a": {"description": "fa", "max_age_seconds": 60},
+                      "b": {"max_age_seconds": 120}}}
+        """);
+    String path = FS + "/feature-tables/main.default.patched";
+    JsonNode t = s.send("PATCH", path, "{\"description\": \"d2\"}").json();
+    assertThat(t.path("description").asText()).isEqualTo("d2");
+    assertThat(t.path("max_age_seconds").asLong()).isEqualTo(600);
+    assertThat(t.path("features").get(0).path("max_age_seconds").asLong()).isEqualTo(60);
+    assertThat(t.path("features").get(1).path("max_age_seconds").asLong()).isEqualTo(120);
+    t = s.send("PATCH", path, "{\"features\": {\"b\": {\"max_age_seconds\": 30}}}").json();
+    assertThat(t.path("features").get(0).path("max_age_seconds").asLong()).isEqualTo(60);
+    assertThat(t.path("features").get(0).path("description").asText()).isEqualTo("fa");
+    assertThat(t.path("features").get(1).path("max_age_seconds").asLong()).isEqualTo(30);
+    assertThat(t.path("description").asText()).isEqualTo("d2");
+    t = s.send("PATCH", path, "{\"max_age_seconds\": \"\"}").json();
+    assertThat(t.has("max_age_seconds")).isFalse();
+    assertThat(t.path("features").get(1).path("max_age_seconds").asLong()).isEqualTo(30);
+  }
+
+  @Test
   void publish_then_online_features_answer_in_feasts_columnar_shape() {
     Response p =
         s.post(FS + "/tables/main.default.drivers/publish", "{\"publish_mode\": \"SNAPSHOT\"}");
