@@ -38,7 +38,10 @@ public final class JettyErrorHandler extends ErrorHandler {
       Throwable cause,
       Callback callback)
       throws IOException {
-    ErrorCode errorCode = ErrorTranslator.codeFor(code);
+    ErrorCode errorCode =
+        BAD_MESSAGE_METHOD.equals(request.getMethod())
+            ? ErrorCode.MALFORMED_REQUEST
+            : ErrorTranslator.codeFor(code);
     Dialect dialect = routes.dialectOf(request.getHttpURI().getPath());
     String text =
         BAD_MESSAGE_METHOD.equals(request.getMethod())

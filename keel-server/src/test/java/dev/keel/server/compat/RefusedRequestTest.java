@@ -38,7 +38,7 @@ class RefusedRequestTest {
       assertThat(get.status()).isEqualTo(400);
       assertThat(get.raw().headers().firstValue("Content-Type")).contains("application/json");
       assertThat(get.raw().headers().firstValue("Connection")).contains("close");
-      assertThat(get.errorCode()).isEqualTo("BAD_REQUEST");
+      assertThat(get.errorCode()).isEqualTo("MALFORMED_REQUEST");
       assertThat(get.json().get("message").asText()).startsWith("The request could not be parsed");
       // Sent right after on the same client: must get its own answer, not a dead connection.
       Response put = s.put(path, "owned".getBytes(StandardCharsets.UTF_8));
