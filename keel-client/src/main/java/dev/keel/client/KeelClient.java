@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.Page;
+import dev.keel.mlmodel.ModelInfo;
+import dev.keel.mlmodel.ModelPackage;
+import dev.keel.mlmodel.PyJson;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -985,7 +988,12 @@ public final class KeelClient implements AutoCloseable {
     }
     try {
       Path dir = tmp.resolve("model");
-      ModelInfo info = model.save(dir, runId, path);
+      ModelInfo info;
+      try {
+        info = model.save(dir, runId, path);
+      } catch (UncheckedIOException e) {
+        throw KeelClientException.local(KeelClientException.IO_ERROR, e.getMessage(), e.getCause());
+      }
       uploadArtifacts(runId, path, dir);
       ModelInfo logged = info.loggedToRun();
       recordLoggedModel(runId, model.historyEntry(logged));

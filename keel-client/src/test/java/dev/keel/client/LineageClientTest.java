@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.KeelConfig;
 import dev.keel.core.Page;
+import dev.keel.mlmodel.ModelInfo;
+import dev.keel.mlmodel.ModelPackage;
 import dev.keel.server.KeelServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,6 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.keel.core.KeelConfig;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.InputExample;
+import dev.keel.mlmodel.ModelInfo;
+import dev.keel.mlmodel.ModelPackage;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.TensorSpec;
+import dev.keel.mlmodel.XGBoostFormat;
 import dev.keel.server.KeelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,6 +119,24 @@ class ModelLoggingTest {
     return XGBoost.train(train, params, 5, Map.of(), null, null);
   }
 
+  /** As {@code dev.keel.mlmodel.ModelPackageTest.fourFloats()}. */
+  static ModelSignature fourFloats() {
+    return ModelSignature.builder()
+        .inputColumn("f0", ColumnType.FLOAT)
+        .inputColumn("f1", ColumnType.FLOAT)
+        .inputColumn("f2", ColumnType.FLOAT)
+        .inputColumn("f3", "float")
+        .outputTensor("probability", "float32", -1, 1)
+        .build();
+  }
+
+  /** As {@code dev.keel.mlmodel.ModelPackageTest.twoRows()}. */
+  static InputExample twoRows() {
+    return InputExample.of(
+        List.of("f0", "f1", "f2", "f3"),
+        List.of(List.of(1.0, 2.0, 3.0, 4.0), List.of(0.5, -1.0, 0.0, 2.5)));
+  }
+
   @Test
   void onnx_model_logged_to_a_run_registers_ready_and_resolves() throws IOException {
     byte[] onnx;
@@ -124,9 +149,7 @@ class ModelLoggingTest {
         client.logModel(
             run.runId(),
             "model",
-            ModelPackage.onnx(onnx)
-                .withSignature(ModelPackageTest.fourFloats())
-                .withInputExample(ModelPackageTest.twoRows()));
+            ModelPackage.onnx(onnx).withSignature(fourFloats()).withInputExample(twoRows()));
     assertThat(info.modelUri()).isEqualTo("runs:/" + run.runId() + "/model");
     assertThat(
             client.listArtifacts(run.runId(), "model").stream()

@@ -2,9 +2,9 @@ package dev.keel.serving.endpoints;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.mlmodel.ModelSignature;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.RegistryService;
-import dev.keel.registry.modelpackage.Signature;
 import dev.keel.serving.InputBatch;
 import dev.keel.serving.LoadedModel;
 import dev.keel.serving.ModelLoader;
@@ -138,7 +138,7 @@ public final class EndpointService implements AutoCloseable {
       String modelName,
       long modelVersion,
       String flavor,
-      Signature signature) {}
+      ModelSignature signature) {}
 
   /** One loaded entity of an active config. */
   private record LiveEntity(EndpointConfig.ServedEntity spec, ModelCache.Handle handle) {}
