@@ -74,18 +74,18 @@ class ModelLoggingTest {
   }
 
   static Run newRun() {
-    return client.createRun(client.createExperiment(unique("log")));
+    return client.tracking().createRun(client.tracking().createExperiment(unique("log")));
   }
 
   static String newModel() {
     String full = "main.default." + unique("m");
-    client.createModel(full, "");
+    client.registry().createModel(full, "");
     return full;
   }
 
   static String artifactText(String runId, String path) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    client.downloadArtifact(runId, path, out);
+    client.tracking().downloadArtifact(runId, path, out);
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -146,13 +146,15 @@ class ModelLoggingTest {
     }
     Run run = newRun();
     ModelInfo info =
-        client.logModel(
-            run.runId(),
-            "model",
-            ModelPackage.onnx(onnx).withSignature(fourFloats()).withInputExample(twoRows()));
+        client
+            .tracking()
+            .logModel(
+                run.runId(),
+                "model",
+                ModelPackage.onnx(onnx).withSignature(fourFloats()).withInputExample(twoRows()));
     assertThat(info.modelUri()).isEqualTo("runs:/" + run.runId() + "/model");
     assertThat(
-            client.listArtifacts(run.runId(), "model").stream()
+            client.tracking().listArtifacts(run.runId(), "model").stream()
                 .map(f -> f.path().substring(f.path().lastIndexOf('/') + 1))
                 .toList())
         .containsExactlyInAnyOrderElementsOf(info.files());
@@ -161,9 +163,10 @@ class ModelLoggingTest {
     assertThat(mlmodel.path("artifact_path").asText()).isEqualTo("model");
 
     // As MLflow's log_model, the run's mlflow.log-model.history tag lists the logged models.
-    client.logModel(run.runId(), "again", ModelPackage.onnx(onnx));
+    client.tracking().logModel(run.runId(), "again", ModelPackage.onnx(onnx));
     JsonNode history =
-        JSON.readTree(client.getRun(run.runId()).tag("mlflow.log-model.history").orElseThrow());
+        JSON.readTree(
+            client.tracking().getRun(run.runId()).tag("mlflow.log-model.history").orElseThrow());
     assertThat(history.findValuesAsText("artifact_path")).containsExactly("model", "again");
     assertThat(history.get(0).path("model_uuid").asText()).isEqualTo(info.modelUuid());
     assertThat(history.get(0).path("run_id").asText()).isEqualTo(run.runId());
@@ -175,14 +178,14 @@ class ModelLoggingTest {
         .isEqualTo("mlflow.onnx");
 
     String full = newModel();
-    ModelVersion v = client.registerModel(full, info);
+    ModelVersion v = client.registry().registerModel(full, info);
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
     assertThat(v.source()).isEqualTo(info.modelUri());
     assertThat(v.runId()).isEqualTo(run.runId());
-    assertThat(client.resolve("models:/" + full + "/" + v.version()).version())
+    assertThat(client.registry().resolve("models:/" + full + "/" + v.version()).version())
         .isEqualTo(v.version());
-    client.setAlias(full, "champion", v.version());
-    assertThat(client.resolve("models:/" + full + "@champion").status())
+    client.registry().setAlias(full, "champion", v.version());
+    assertThat(client.registry().resolve("models:/" + full + "@champion").status())
         .isEqualTo(ModelVersionStatus.READY);
   }
 
@@ -200,7 +203,7 @@ class ModelLoggingTest {
                       List.of("age", "income", "tenure"),
                       List.of(List.of(0.2, 0.9, 0.1), List.of(0.7, 0.1, 0.5))));
       String path = "model_" + format.wireName();
-      ModelInfo info = client.logModel(run.runId(), path, pkg);
+      ModelInfo info = client.tracking().logModel(run.runId(), path, pkg);
       assertThat(info.files()).contains(format.fileName());
       JsonNode mlmodel = YAML.readTree(artifactText(run.runId(), path + "/MLmodel"));
       JsonNode flavor = mlmodel.path("flavors").path("xgboost");
@@ -210,13 +213,13 @@ class ModelLoggingTest {
       assertThat(mlmodel.path("signature").path("inputs").asText())
           .startsWith("[{\"type\": \"double\", \"name\": \"age\", \"required\": true}");
 
-      ModelVersion v = client.registerModel(full, info);
+      ModelVersion v = client.registry().registerModel(full, info);
       assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-      assertThat(client.resolve(v.uri()).source()).isEqualTo(info.modelUri());
+      assertThat(client.registry().resolve(v.uri()).source()).isEqualTo(info.modelUri());
 
       // The logged file is the booster: XGBoost4J loads it and predicts as the original.
       ByteArrayOutputStream file = new ByteArrayOutputStream();
-      client.downloadArtifact(run.runId(), path + "/" + format.fileName(), file);
+      client.tracking().downloadArtifact(run.runId(), path + "/" + format.fileName(), file);
       Booster back = XGBoost.loadModel(file.toByteArray());
       DMatrix probe =
           new DMatrix(new float[] {0.2f, 0.9f, 0.1f, 0.7f, 0.1f, 0.5f}, 2, 3, Float.NaN);
@@ -238,9 +241,9 @@ class ModelLoggingTest {
     ModelInfo info = ModelPackage.xgboost(file, "").save(work.resolve("pkg"), run.runId(), "");
     assertThat(info.modelUri()).startsWith("file:");
     String full = newModel();
-    ModelVersion v = client.registerModel(full, work.resolve("pkg"), run.runId());
+    ModelVersion v = client.registry().registerModel(full, work.resolve("pkg"), run.runId());
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-    assertThatThrownBy(() -> client.registerModel(full, info))
+    assertThatThrownBy(() -> client.registry().registerModel(full, info))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not logged to a run");
   }
@@ -284,11 +287,11 @@ class ModelLoggingTest {
         .isCloseTo(first.lookup("tenure").getValue(), org.assertj.core.api.Assertions.within(1e-6));
 
     Run run = newRun();
-    ModelInfo info = client.logModel(run.runId(), "tribuo", pkg);
+    ModelInfo info = client.tracking().logModel(run.runId(), "tribuo", pkg);
     String full = newModel();
-    ModelVersion v = client.registerModel(full, info);
+    ModelVersion v = client.registry().registerModel(full, info);
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-    assertThat(client.resolve("models:/" + full + "/1").runId()).isEqualTo(run.runId());
+    assertThat(client.registry().resolve("models:/" + full + "/1").runId()).isEqualTo(run.runId());
   }
 
   @Test
@@ -296,31 +299,35 @@ class ModelLoggingTest {
     ModelPackage pkg = ModelPackage.onnx(new byte[] {8, 7});
     KeelClientException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            KeelClientException.class, () -> client.logModel("0123456789abcdef", "model", pkg));
+            KeelClientException.class,
+            () -> client.tracking().logModel("0123456789abcdef", "model", pkg));
     assertThat(e.httpStatus()).isEqualTo(404);
     Run run = newRun();
-    assertThatThrownBy(() -> client.logModel(run.runId(), "../model", pkg))
+    assertThatThrownBy(() -> client.tracking().logModel(run.runId(), "../model", pkg))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("..");
-    assertThatThrownBy(() -> client.logModel(run.runId(), "", pkg))
+    assertThatThrownBy(() -> client.tracking().logModel(run.runId(), "", pkg))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(client.listArtifacts(run.runId(), "")).isEmpty();
+    assertThat(client.tracking().listArtifacts(run.runId(), "")).isEmpty();
   }
 
   @Test
   void a_log_model_history_tag_that_is_not_a_json_array_is_left_alone() {
     Run run = newRun();
-    client.setTag(run.runId(), "mlflow.log-model.history", "not json");
-    ModelInfo info = client.logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {8, 7}));
-    assertThat(client.listArtifacts(run.runId(), "model")).hasSize(info.files().size());
-    assertThat(client.getRun(run.runId()).tag("mlflow.log-model.history")).contains("not json");
+    client.tracking().setTag(run.runId(), "mlflow.log-model.history", "not json");
+    ModelInfo info =
+        client.tracking().logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {8, 7}));
+    assertThat(client.tracking().listArtifacts(run.runId(), "model")).hasSize(info.files().size());
+    assertThat(client.tracking().getRun(run.runId()).tag("mlflow.log-model.history"))
+        .contains("not json");
   }
 
   @Test
   void a_package_the_server_refuses_fails_registration_with_the_reason() {
     Run run = newRun();
-    ModelInfo info = client.logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {1, 2, 3}));
-    ModelVersion v = client.registerModel(newModel(), info);
+    ModelInfo info =
+        client.tracking().logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {1, 2, 3}));
+    ModelVersion v = client.registry().registerModel(newModel(), info);
     assertThat(v.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
     assertThat(v.statusMessage()).contains("model.onnx");
   }
