@@ -2,7 +2,7 @@ package dev.keel.bench;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.keel.registry.modelpackage.ColumnType;
+import dev.keel.mlmodel.ColumnType;
 import dev.keel.serving.InputBatch;
 import dev.keel.serving.InputColumn;
 import dev.keel.serving.LoadedModel;

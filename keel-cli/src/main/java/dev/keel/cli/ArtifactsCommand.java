@@ -36,7 +36,7 @@ final class ArtifactsCommand {
               description = "Directory relative to the run's artifact root (default: the root).")
           String path) {
     try (KeelClient client = opts.client()) {
-      List<FileInfo> files = client.listArtifacts(runId, path);
+      List<FileInfo> files = client.tracking().listArtifacts(runId, path);
       Output out = opts.out();
       out.print(
           KeelJson.list(files, KeelJson::toJson),
@@ -79,11 +79,12 @@ final class ArtifactsCommand {
     try (KeelClient client = opts.client()) {
       int count;
       if (Files.isDirectory(local)) {
-        count = client.uploadArtifacts(runId, artifactDir, local);
+        count = client.tracking().uploadArtifacts(runId, artifactDir, local);
       } else {
         String name = local.getFileName().toString();
-        client.uploadArtifact(
-            runId, artifactDir.isEmpty() ? name : artifactDir + "/" + name, local);
+        client
+            .tracking()
+            .uploadArtifact(runId, artifactDir.isEmpty() ? name : artifactDir + "/" + name, local);
         count = 1;
       }
       opts.out().done("Uploaded " + count + (count == 1 ? " file." : " files."));
@@ -113,13 +114,15 @@ final class ArtifactsCommand {
           Path dest) {
     try (KeelClient client = opts.client()) {
       String p = path.replaceAll("^/+|/+$", "");
-      List<FileInfo> entries = client.listArtifacts(runId, p);
+      List<FileInfo> entries = client.tracking().listArtifacts(runId, p);
       int count;
       if (p.isEmpty() || !entries.isEmpty()) {
         Path target = p.isEmpty() ? dest : dest.resolve(p.substring(p.lastIndexOf('/') + 1));
-        count = client.downloadArtifacts(runId, p, target);
+        count = client.tracking().downloadArtifacts(runId, p, target);
       } else {
-        client.downloadArtifact(runId, p, dest.resolve(p.substring(p.lastIndexOf('/') + 1)));
+        client
+            .tracking()
+            .downloadArtifact(runId, p, dest.resolve(p.substring(p.lastIndexOf('/') + 1)));
         count = 1;
       }
       opts.out().done("Downloaded " + count + (count == 1 ? " file" : " files") + " to " + dest);
@@ -136,7 +139,7 @@ final class ArtifactsCommand {
       @Parameters(index = "0", paramLabel = "RUN_ID") String runId,
       @Parameters(index = "1", paramLabel = "PATH") String path) {
     try (KeelClient client = opts.client()) {
-      client.deleteArtifact(runId, path);
+      client.tracking().deleteArtifact(runId, path);
       opts.out().done("Deleted " + path + ".");
     }
     return 0;

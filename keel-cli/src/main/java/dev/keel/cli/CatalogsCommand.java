@@ -42,7 +42,7 @@ final class CatalogsCommand {
               description = "A property to set (repeatable).")
           LinkedHashMap<String, String> properties) {
     try (KeelClient client = opts.client()) {
-      Catalog c = client.createCatalog(name, comment, orEmpty(properties));
+      Catalog c = client.catalogs().createCatalog(name, comment, orEmpty(properties));
       Output out = opts.out();
       out.print(
           KeelJson.toJson(c),
@@ -54,7 +54,7 @@ final class CatalogsCommand {
   @Command(name = "get", description = "Show a catalog.", mixinStandardHelpOptions = true)
   int get(@Mixin ClientOptions opts, @Parameters(paramLabel = "NAME") String name) {
     try (KeelClient client = opts.client()) {
-      Catalog c = client.getCatalog(name);
+      Catalog c = client.catalogs().getCatalog(name);
       Output out = opts.out();
       out.print(KeelJson.toJson(c), () -> describe(out, c));
     }
@@ -87,11 +87,11 @@ final class CatalogsCommand {
       List<Catalog> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<Catalog> page = client.listCatalogs(maxResults, pageToken);
+        Page<Catalog> page = client.catalogs().listCatalogs(maxResults, pageToken);
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamCatalogs().toList();
+        items = client.catalogs().streamCatalogs().toList();
       }
       Output out = opts.out();
       ArrayNode json = KeelJson.list(items, KeelJson::toJson);
@@ -140,7 +140,7 @@ final class CatalogsCommand {
           LinkedHashMap<String, String> properties) {
     SecurableUpdate u = update(newName, comment, properties);
     try (KeelClient client = opts.client()) {
-      Catalog c = client.updateCatalog(name, u);
+      Catalog c = client.catalogs().updateCatalog(name, u);
       Output out = opts.out();
       out.print(KeelJson.toJson(c), () -> out.line("Updated catalog '" + c.name() + "'."));
     }
@@ -156,7 +156,7 @@ final class CatalogsCommand {
               description = "Also delete its schemas (else a catalog with schemas is refused).")
           boolean force) {
     try (KeelClient client = opts.client()) {
-      client.deleteCatalog(name, force);
+      client.catalogs().deleteCatalog(name, force);
       opts.out().done("Deleted catalog '" + name + "'.");
     }
     return 0;

@@ -45,7 +45,7 @@ final class ExperimentsCommand {
               description = "A tag to set (repeatable).")
           LinkedHashMap<String, String> tags) {
     try (KeelClient client = opts.client()) {
-      String id = client.createExperiment(name, artifactLocation, tagList(tags));
+      String id = client.tracking().createExperiment(name, artifactLocation, tagList(tags));
       Output out = opts.out();
       out.print(
           KeelJson.object().put("experiment_id", id),
@@ -73,6 +73,7 @@ final class ExperimentsCommand {
       if (which.name != null) {
         e =
             client
+                .tracking()
                 .getExperimentByName(which.name)
                 .orElseThrow(
                     () ->
@@ -81,7 +82,7 @@ final class ExperimentsCommand {
                             404,
                             "Experiment with name '" + which.name + "' does not exist."));
       } else {
-        e = client.getExperiment(which.id);
+        e = client.tracking().getExperiment(which.id);
       }
       Output out = opts.out();
       out.print(KeelJson.toJson(e), () -> describe(out, e));
@@ -139,11 +140,11 @@ final class ExperimentsCommand {
       List<Experiment> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<Experiment> page = client.searchExperiments(q.withPageToken(pageToken));
+        Page<Experiment> page = client.tracking().searchExperiments(q.withPageToken(pageToken));
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamExperiments(q).toList();
+        items = client.tracking().streamExperiments(q).toList();
       }
       Output out = opts.out();
       ArrayNode json = KeelJson.list(items, KeelJson::toJson);
@@ -177,7 +178,7 @@ final class ExperimentsCommand {
       @Parameters(index = "0", paramLabel = "ID") String id,
       @Parameters(index = "1", paramLabel = "NEW_NAME") String newName) {
     try (KeelClient client = opts.client()) {
-      client.renameExperiment(id, newName);
+      client.tracking().renameExperiment(id, newName);
       opts.out().done("Renamed experiment " + id + " to '" + newName + "'.");
     }
     return 0;
@@ -189,7 +190,7 @@ final class ExperimentsCommand {
       mixinStandardHelpOptions = true)
   int delete(@Mixin ClientOptions opts, @Parameters(paramLabel = "ID") String id) {
     try (KeelClient client = opts.client()) {
-      client.deleteExperiment(id);
+      client.tracking().deleteExperiment(id);
       opts.out().done("Deleted experiment " + id + ".");
     }
     return 0;
@@ -201,7 +202,7 @@ final class ExperimentsCommand {
       mixinStandardHelpOptions = true)
   int restore(@Mixin ClientOptions opts, @Parameters(paramLabel = "ID") String id) {
     try (KeelClient client = opts.client()) {
-      client.restoreExperiment(id);
+      client.tracking().restoreExperiment(id);
       opts.out().done("Restored experiment " + id + ".");
     }
     return 0;
@@ -217,7 +218,7 @@ final class ExperimentsCommand {
       @Parameters(index = "1", paramLabel = "KEY") String key,
       @Parameters(index = "2", paramLabel = "VALUE") String value) {
     try (KeelClient client = opts.client()) {
-      client.setExperimentTag(id, key, value);
+      client.tracking().setExperimentTag(id, key, value);
       opts.out().done("Set tag " + key + " on experiment " + id + ".");
     }
     return 0;
@@ -232,7 +233,7 @@ final class ExperimentsCommand {
       @Parameters(index = "0", paramLabel = "ID") String id,
       @Parameters(index = "1", paramLabel = "KEY") String key) {
     try (KeelClient client = opts.client()) {
-      client.deleteExperimentTag(id, key);
+      client.tracking().deleteExperimentTag(id, key);
       opts.out().done("Removed tag " + key + " from experiment " + id + ".");
     }
     return 0;

@@ -29,8 +29,8 @@ final class ModelAliasCommand {
       @Parameters(index = "1", paramLabel = "ALIAS") String alias,
       @Parameters(index = "2", paramLabel = "VERSION") long version) {
     try (KeelClient client = opts.client()) {
-      client.setAlias(fullName, alias, version);
-      ModelVersion v = client.getAlias(fullName, alias);
+      client.registry().setAlias(fullName, alias, version);
+      ModelVersion v = client.registry().getAlias(fullName, alias);
       Output out = opts.out();
       out.print(
           KeelJson.toJson(v),
@@ -58,7 +58,7 @@ final class ModelAliasCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "ALIAS") String alias) {
     try (KeelClient client = opts.client()) {
-      ModelVersion v = client.getAlias(fullName, alias);
+      ModelVersion v = client.registry().getAlias(fullName, alias);
       Output out = opts.out();
       out.print(KeelJson.toJson(v), () -> ModelsCommand.describeVersion(out, v));
     }
@@ -71,7 +71,7 @@ final class ModelAliasCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "ALIAS") String alias) {
     try (KeelClient client = opts.client()) {
-      client.deleteAlias(fullName, alias);
+      client.registry().deleteAlias(fullName, alias);
       opts.out().done("Deleted alias '" + alias + "' of '" + fullName + "'.");
     }
     return 0;
@@ -86,7 +86,7 @@ final class ModelAliasCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "ALIAS") String alias) {
     try (KeelClient client = opts.client()) {
-      List<AliasMove> moves = client.aliasHistory(fullName, alias);
+      List<AliasMove> moves = client.registry().aliasHistory(fullName, alias);
       Output out = opts.out();
       out.print(
           KeelJson.list(moves, KeelJson::toJson),

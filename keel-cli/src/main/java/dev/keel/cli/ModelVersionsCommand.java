@@ -41,7 +41,7 @@ final class ModelVersionsCommand {
               description = "The run the model comes from.")
           String runId) {
     try (KeelClient client = opts.client()) {
-      ModelVersion v = client.createVersion(fullName, source, runId);
+      ModelVersion v = client.registry().createVersion(fullName, source, runId);
       Output out = opts.out();
       out.print(
           KeelJson.toJson(v),
@@ -65,7 +65,7 @@ final class ModelVersionsCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "VERSION") long version) {
     try (KeelClient client = opts.client()) {
-      ModelVersion v = client.getVersion(fullName, version);
+      ModelVersion v = client.registry().getVersion(fullName, version);
       Output out = opts.out();
       out.print(KeelJson.toJson(v), () -> ModelsCommand.describeVersion(out, v));
     }
@@ -99,11 +99,11 @@ final class ModelVersionsCommand {
       List<ModelVersion> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<ModelVersion> page = client.listVersions(fullName, maxResults, pageToken);
+        Page<ModelVersion> page = client.registry().listVersions(fullName, maxResults, pageToken);
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamVersions(fullName).toList();
+        items = client.registry().streamVersions(fullName).toList();
       }
       Output out = opts.out();
       ArrayNode json = KeelJson.list(items, KeelJson::toJson);
@@ -143,7 +143,8 @@ final class ModelVersionsCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "VERSION") long version) {
     try (KeelClient client = opts.client()) {
-      return ModelsCommand.printFinalized(opts, client.finalizeVersion(fullName, version));
+      return ModelsCommand.printFinalized(
+          opts, client.registry().finalizeVersion(fullName, version));
     }
   }
 
@@ -156,7 +157,7 @@ final class ModelVersionsCommand {
       @Parameters(index = "0", paramLabel = "FULL_NAME") String fullName,
       @Parameters(index = "1", paramLabel = "VERSION") long version) {
     try (KeelClient client = opts.client()) {
-      client.deleteVersion(fullName, version);
+      client.registry().deleteVersion(fullName, version);
       opts.out().done("Deleted version " + version + " of '" + fullName + "'.");
     }
     return 0;

@@ -47,7 +47,7 @@ final class ModelsCommand {
               description = "A comment.")
           String comment) {
     try (KeelClient client = opts.client()) {
-      RegisteredModel m = client.createModel(fullName, comment);
+      RegisteredModel m = client.registry().createModel(fullName, comment);
       Output out = opts.out();
       out.print(KeelJson.toJson(m), () -> out.line("Created model '" + m.fullName() + "'."));
     }
@@ -60,7 +60,7 @@ final class ModelsCommand {
       mixinStandardHelpOptions = true)
   int get(@Mixin ClientOptions opts, @Parameters(paramLabel = "FULL_NAME") String fullName) {
     try (KeelClient client = opts.client()) {
-      RegisteredModel m = client.getModel(fullName);
+      RegisteredModel m = client.registry().getModel(fullName);
       Output out = opts.out();
       out.print(KeelJson.toJson(m), () -> describe(out, m));
     }
@@ -106,11 +106,12 @@ final class ModelsCommand {
       List<RegisteredModel> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<RegisteredModel> page = client.listModels(catalog, schema, maxResults, pageToken);
+        Page<RegisteredModel> page =
+            client.registry().listModels(catalog, schema, maxResults, pageToken);
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamModels(catalog, schema).toList();
+        items = client.registry().streamModels(catalog, schema).toList();
       }
       Output out = opts.out();
       ArrayNode json = KeelJson.list(items, KeelJson::toJson);
@@ -163,7 +164,7 @@ final class ModelsCommand {
       throw new IllegalArgumentException("nothing to update: give --new-name or --comment");
     }
     try (KeelClient client = opts.client()) {
-      RegisteredModel m = client.updateModel(fullName, u);
+      RegisteredModel m = client.registry().updateModel(fullName, u);
       Output out = opts.out();
       out.print(KeelJson.toJson(m), () -> out.line("Updated model '" + m.fullName() + "'."));
     }
@@ -182,7 +183,7 @@ final class ModelsCommand {
               description = "Also delete its versions (else a model with versions is refused).")
           boolean force) {
     try (KeelClient client = opts.client()) {
-      client.deleteModel(fullName, force);
+      client.registry().deleteModel(fullName, force);
       opts.out().done("Deleted model '" + fullName + "'.");
     }
     return 0;
@@ -209,7 +210,7 @@ final class ModelsCommand {
               description = "The run the model comes from (recorded as the version's run).")
           String runId) {
     try (KeelClient client = opts.client()) {
-      ModelVersion v = client.registerModel(fullName, dir, runId);
+      ModelVersion v = client.registry().registerModel(fullName, dir, runId);
       return printFinalized(opts, v);
     }
   }
@@ -222,7 +223,7 @@ final class ModelsCommand {
       mixinStandardHelpOptions = true)
   int resolve(@Mixin ClientOptions opts, @Parameters(paramLabel = "MODEL_URI") String uri) {
     try (KeelClient client = opts.client()) {
-      ModelVersion v = client.resolve(uri);
+      ModelVersion v = client.registry().resolve(uri);
       Output out = opts.out();
       out.print(KeelJson.toJson(v), () -> describeVersion(out, v));
     }
@@ -272,19 +273,20 @@ final class ModelsCommand {
     try (KeelClient client = opts.client()) {
       Output out = opts.out();
       if (version != null) {
-        VersionLineage l = client.versionLineage(fullName, version);
+        VersionLineage l = client.registry().versionLineage(fullName, version);
         out.print(KeelJson.toJson(l), () -> out.tree(Lineage.model(l.modelFullName(), List.of(l))));
         return 0;
       }
-      RegisteredModel m = client.getModel(fullName);
+      RegisteredModel m = client.registry().getModel(fullName);
       List<VersionLineage> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<VersionLineage> page = client.modelLineage(m.fullName(), maxResults, pageToken);
+        Page<VersionLineage> page =
+            client.registry().modelLineage(m.fullName(), maxResults, pageToken);
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamModelLineage(m.fullName()).toList();
+        items = client.registry().streamModelLineage(m.fullName()).toList();
       }
       ObjectNode json = KeelJson.object();
       json.put("full_name", m.fullName());

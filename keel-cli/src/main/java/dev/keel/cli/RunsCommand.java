@@ -77,7 +77,7 @@ final class RunsCommand {
       if (startTime != null) {
         spec = spec.withStartTime(startTime);
       }
-      Run run = client.createRun(spec);
+      Run run = client.tracking().createRun(spec);
       Output out = opts.out();
       out.print(KeelJson.toJson(run), () -> describe(out, run));
     }
@@ -93,7 +93,7 @@ final class RunsCommand {
       mixinStandardHelpOptions = true)
   int lineage(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
     try (KeelClient client = opts.client()) {
-      List<RunModelVersion> versions = client.runLineage(runId);
+      List<RunModelVersion> versions = client.registry().runLineage(runId);
       ObjectNode json = KeelJson.object();
       json.put("run_id", runId);
       json.set("model_versions", KeelJson.list(versions, KeelJson::toJson));
@@ -109,7 +109,7 @@ final class RunsCommand {
       mixinStandardHelpOptions = true)
   int get(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
     try (KeelClient client = opts.client()) {
-      Run run = client.getRun(runId);
+      Run run = client.tracking().getRun(runId);
       Output out = opts.out();
       out.print(KeelJson.toJson(run), () -> describe(out, run));
     }
@@ -185,11 +185,11 @@ final class RunsCommand {
       List<Run> runs;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<Run> page = client.searchRuns(q.withPageToken(pageToken));
+        Page<Run> page = client.tracking().searchRuns(q.withPageToken(pageToken));
         runs = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        runs = client.streamRuns(q).toList();
+        runs = client.tracking().streamRuns(q).toList();
       }
       Output out = opts.out();
       out.print(
@@ -256,7 +256,7 @@ final class RunsCommand {
       u = u.withRunName(name);
     }
     try (KeelClient client = opts.client()) {
-      RunInfo info = client.updateRun(runId, u);
+      RunInfo info = client.tracking().updateRun(runId, u);
       Output out = opts.out();
       out.print(
           KeelJson.object().set("run_info", KeelJson.toJson(info)),
@@ -285,7 +285,7 @@ final class RunsCommand {
     double v = parseDouble(value);
     Metric m = new Metric(key, v, timestamp == null ? System.currentTimeMillis() : timestamp, step);
     try (KeelClient client = opts.client()) {
-      client.logMetric(runId, m);
+      client.tracking().logMetric(runId, m);
       opts.out().done("Logged " + key + "=" + Output.number(v) + " (step " + step + ").");
     }
     return 0;
@@ -298,7 +298,7 @@ final class RunsCommand {
       @Parameters(index = "1", paramLabel = "KEY") String key,
       @Parameters(index = "2", paramLabel = "VALUE") String value) {
     try (KeelClient client = opts.client()) {
-      client.logParam(runId, key, value);
+      client.tracking().logParam(runId, key, value);
       opts.out().done("Logged param " + key + "=" + value + ".");
     }
     return 0;
@@ -311,7 +311,7 @@ final class RunsCommand {
       @Parameters(index = "1", paramLabel = "KEY") String key,
       @Parameters(index = "2", paramLabel = "VALUE") String value) {
     try (KeelClient client = opts.client()) {
-      client.setTag(runId, key, value);
+      client.tracking().setTag(runId, key, value);
       opts.out().done("Set tag " + key + " on run " + runId + ".");
     }
     return 0;
@@ -326,7 +326,7 @@ final class RunsCommand {
       @Parameters(index = "0", paramLabel = "RUN_ID") String runId,
       @Parameters(index = "1", paramLabel = "KEY") String key) {
     try (KeelClient client = opts.client()) {
-      client.deleteTag(runId, key);
+      client.tracking().deleteTag(runId, key);
       opts.out().done("Removed tag " + key + " from run " + runId + ".");
     }
     return 0;
@@ -338,7 +338,7 @@ final class RunsCommand {
       mixinStandardHelpOptions = true)
   int delete(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
     try (KeelClient client = opts.client()) {
-      client.deleteRun(runId);
+      client.tracking().deleteRun(runId);
       opts.out().done("Deleted run " + runId + ".");
     }
     return 0;
@@ -350,7 +350,7 @@ final class RunsCommand {
       mixinStandardHelpOptions = true)
   int restore(@Mixin ClientOptions opts, @Parameters(paramLabel = "RUN_ID") String runId) {
     try (KeelClient client = opts.client()) {
-      client.restoreRun(runId);
+      client.tracking().restoreRun(runId);
       opts.out().done("Restored run " + runId + ".");
     }
     return 0;
@@ -383,11 +383,11 @@ final class RunsCommand {
       List<Metric> points;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<Metric> page = client.metricHistory(runId, key, maxResults, pageToken);
+        Page<Metric> page = client.tracking().metricHistory(runId, key, maxResults, pageToken);
         points = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        points = client.metricHistory(runId, key);
+        points = client.tracking().metricHistory(runId, key);
       }
       Output out = opts.out();
       out.print(
@@ -415,6 +415,7 @@ final class RunsCommand {
 
   static String experimentIdByName(KeelClient client, String name) {
     return client
+        .tracking()
         .getExperimentByName(name)
         .orElseThrow(
             () ->

@@ -51,11 +51,13 @@ final class SchemasCommand {
     }
     try (KeelClient client = opts.client()) {
       Schema s =
-          client.createSchema(
-              fullName.substring(0, dot),
-              fullName.substring(dot + 1),
-              comment,
-              CatalogsCommand.orEmpty(properties));
+          client
+              .catalogs()
+              .createSchema(
+                  fullName.substring(0, dot),
+                  fullName.substring(dot + 1),
+                  comment,
+                  CatalogsCommand.orEmpty(properties));
       Output out = opts.out();
       out.print(
           KeelJson.toJson(s),
@@ -67,7 +69,7 @@ final class SchemasCommand {
   @Command(name = "get", description = "Show a schema.", mixinStandardHelpOptions = true)
   int get(@Mixin ClientOptions opts, @Parameters(paramLabel = "CATALOG.SCHEMA") String fullName) {
     try (KeelClient client = opts.client()) {
-      Schema s = client.getSchema(fullName);
+      Schema s = client.catalogs().getSchema(fullName);
       Output out = opts.out();
       out.print(KeelJson.toJson(s), () -> describe(out, s));
     }
@@ -101,11 +103,11 @@ final class SchemasCommand {
       List<Schema> items;
       String next = "";
       if (maxResults > 0 || !pageToken.isEmpty()) {
-        Page<Schema> page = client.listSchemas(catalog, maxResults, pageToken);
+        Page<Schema> page = client.catalogs().listSchemas(catalog, maxResults, pageToken);
         items = page.items();
         next = page.nextPageToken().orElse("");
       } else {
-        items = client.streamSchemas(catalog).toList();
+        items = client.catalogs().streamSchemas(catalog).toList();
       }
       Output out = opts.out();
       ArrayNode json = KeelJson.list(items, KeelJson::toJson);
@@ -157,7 +159,7 @@ final class SchemasCommand {
           LinkedHashMap<String, String> properties) {
     SecurableUpdate u = CatalogsCommand.update(newName, comment, properties);
     try (KeelClient client = opts.client()) {
-      Schema s = client.updateSchema(fullName, u);
+      Schema s = client.catalogs().updateSchema(fullName, u);
       Output out = opts.out();
       out.print(KeelJson.toJson(s), () -> out.line("Updated schema '" + s.fullName() + "'."));
     }
@@ -173,7 +175,7 @@ final class SchemasCommand {
               description = "Delete even if it is not empty (schemas hold nothing yet).")
           boolean force) {
     try (KeelClient client = opts.client()) {
-      client.deleteSchema(fullName, force);
+      client.catalogs().deleteSchema(fullName, force);
       opts.out().done("Deleted schema '" + fullName + "'.");
     }
     return 0;

@@ -121,7 +121,7 @@ final class ServeCommand implements Callable<Integer> {
 
     ModelVersion version;
     try (KeelClient client = KeelClient.builder(url).bearerToken(bearer).build()) {
-      version = client.resolve(modelUri);
+      version = client.registry().resolve(modelUri);
     }
     if (version.status() != ModelVersionStatus.READY) {
       throw KeelException.invalid(

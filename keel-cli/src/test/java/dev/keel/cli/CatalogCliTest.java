@@ -71,7 +71,7 @@ class CatalogCliTest {
 
   static boolean exists(String catalog) {
     try {
-      client.getCatalog(catalog);
+      client.catalogs().getCatalog(catalog);
       return true;
     } catch (KeelClientException e) {
       if (e.isNotFound()) {
@@ -89,8 +89,8 @@ class CatalogCliTest {
     Result table = keel("catalogs", "create", name, "--comment", "Sales data", "-p", "team=bi");
     assertThat(table.exit()).isZero();
     assertThat(table.out()).contains("Created catalog '" + name + "'");
-    assertThat(client.getCatalog(name).properties()).containsEntry("team", "bi");
-    assertThat(client.getCatalog(name).comment()).isEqualTo("Sales data");
+    assertThat(client.catalogs().getCatalog(name).properties()).containsEntry("team", "bi");
+    assertThat(client.catalogs().getCatalog(name).comment()).isEqualTo("Sales data");
 
     String upper = unique("CLI");
     Result json = keel("catalogs", "create", upper, "-o", "json");
@@ -105,7 +105,7 @@ class CatalogCliTest {
   @Test
   void catalogs_get_prints_fields_and_properties_or_the_server_object() {
     String name = unique("get");
-    var created = client.createCatalog(name, "hello", Map.of("tier", "gold"));
+    var created = client.catalogs().createCatalog(name, "hello", Map.of("tier", "gold"));
 
     Result table = keel("catalogs", "get", name.toUpperCase());
     assertThat(table.exit()).isZero();
@@ -129,7 +129,7 @@ class CatalogCliTest {
   void catalogs_list_prints_a_table_and_json_and_pages_with_max_results() {
     String prefix = unique("ls");
     for (int i = 0; i < 3; i++) {
-      client.createCatalog(prefix + "_" + i, "c" + i, Map.of());
+      client.catalogs().createCatalog(prefix + "_" + i, "c" + i, Map.of());
     }
     Result table = keel("catalogs", "list");
     assertThat(table.exit()).isZero();
@@ -165,8 +165,8 @@ class CatalogCliTest {
   void catalogs_update_renames_and_changes_comment_and_properties() {
     String name = unique("upd");
     String renamed = unique("renamed");
-    client.createCatalog(name, "old", Map.of("k", "v"));
-    client.createSchema(name, "s");
+    client.catalogs().createCatalog(name, "old", Map.of("k", "v"));
+    client.catalogs().createSchema(name, "s");
 
     Result comment = keel("catalogs", "update", name, "--comment", "new", "-o", "json");
     assertThat(comment.exit()).isZero();
@@ -176,18 +176,18 @@ class CatalogCliTest {
     Result props = keel("catalogs", "update", name, "-p", "a=b", "-p", "c=d");
     assertThat(props.exit()).isZero();
     assertThat(props.out()).contains("Updated catalog '" + name + "'");
-    assertThat(client.getCatalog(name).properties())
+    assertThat(client.catalogs().getCatalog(name).properties())
         .containsExactly(Map.entry("a", "b"), Map.entry("c", "d"));
 
     Result cleared = keel("catalogs", "update", name, "--comment", "");
     assertThat(cleared.exit()).isZero();
-    assertThat(client.getCatalog(name).comment()).isEmpty();
+    assertThat(client.catalogs().getCatalog(name).comment()).isEmpty();
 
     Result rename = keel("catalogs", "update", name, "--new-name", renamed);
     assertThat(rename.exit()).isZero();
     assertThat(rename.out()).contains("Updated catalog '" + renamed + "'");
     assertThat(exists(name)).isFalse();
-    assertThat(client.getSchema(renamed + ".s").catalogName()).isEqualTo(renamed);
+    assertThat(client.catalogs().getSchema(renamed + ".s").catalogName()).isEqualTo(renamed);
 
     Result nothing = keel("catalogs", "update", renamed);
     assertThat(nothing.exit()).isEqualTo(Main.EXIT_USAGE);
@@ -197,8 +197,8 @@ class CatalogCliTest {
   @Test
   void catalogs_delete_needs_force_when_it_has_schemas() {
     String name = unique("del");
-    client.createCatalog(name);
-    client.createSchema(name, "s");
+    client.catalogs().createCatalog(name);
+    client.catalogs().createSchema(name, "s");
 
     Result refused = keel("catalogs", "delete", name);
     assertThat(refused.exit()).isEqualTo(Main.EXIT_FAILURE);
@@ -213,7 +213,7 @@ class CatalogCliTest {
     assertThat(exists(name)).isFalse();
 
     String other = unique("del");
-    client.createCatalog(other);
+    client.catalogs().createCatalog(other);
     Result json = keel("catalogs", "delete", other, "-o", "json");
     assertThat(json.exit()).isZero();
     assertThat(json.json().size()).isZero();
@@ -227,7 +227,7 @@ class CatalogCliTest {
     assertThat(missing.out()).isEmpty();
     assertThat(missing.err()).startsWith("error: NOT_FOUND: ").contains(name);
 
-    client.createCatalog(name);
+    client.catalogs().createCatalog(name);
     Result dup = keel("catalogs", "create", name.toUpperCase());
     assertThat(dup.exit()).isEqualTo(Main.EXIT_FAILURE);
     assertThat(dup.err()).startsWith("error: ALREADY_EXISTS: ");
@@ -248,7 +248,7 @@ class CatalogCliTest {
 
   @Test
   void schemas_create_get_in_both_formats() {
-    String catalog = client.createCatalog(unique("sc")).name();
+    String catalog = client.catalogs().createCatalog(unique("sc")).name();
     Result created =
         keel("schemas", "create", catalog + ".Raw", "-c", "Landing zone", "-p", "fmt=parquet");
     assertThat(created.exit()).isZero();
@@ -279,9 +279,9 @@ class CatalogCliTest {
 
   @Test
   void schemas_list_prints_a_table_and_json_and_pages() {
-    String catalog = client.createCatalog(unique("sl")).name();
+    String catalog = client.catalogs().createCatalog(unique("sl")).name();
     for (int i = 0; i < 3; i++) {
-      client.createSchema(catalog, "s" + i, "comment " + i, Map.of());
+      client.catalogs().createSchema(catalog, "s" + i, "comment " + i, Map.of());
     }
     Result table = keel("schemas", "list", catalog);
     assertThat(table.exit()).isZero();
@@ -305,7 +305,7 @@ class CatalogCliTest {
     assertThat(last.json().get(0).get("name").asText()).isEqualTo("s2");
     assertThat(last.err()).isEmpty();
 
-    String empty = client.createCatalog(unique("none")).name();
+    String empty = client.catalogs().createCatalog(unique("none")).name();
     assertThat(keel("schemas", "list", empty).out()).contains("No schemas.");
 
     Result unknown = keel("schemas", "list", unique("nope"));
@@ -315,8 +315,8 @@ class CatalogCliTest {
 
   @Test
   void schemas_update_renames_and_changes_comment_and_properties() {
-    String catalog = client.createCatalog(unique("su")).name();
-    client.createSchema(catalog, "s", "old", Map.of("k", "v"));
+    String catalog = client.catalogs().createCatalog(unique("su")).name();
+    client.catalogs().createSchema(catalog, "s", "old", Map.of("k", "v"));
 
     Result updated =
         keel(
@@ -339,7 +339,7 @@ class CatalogCliTest {
     Result table = keel("schemas", "update", catalog + ".t", "-c", "");
     assertThat(table.exit()).isZero();
     assertThat(table.out()).contains("Updated schema '" + catalog + ".t'");
-    assertThat(client.getSchema(catalog + ".t").comment()).isEmpty();
+    assertThat(client.catalogs().getSchema(catalog + ".t").comment()).isEmpty();
 
     Result bad = keel("schemas", "update", catalog + ".t", "--new-name", "a.b");
     assertThat(bad.exit()).isEqualTo(Main.EXIT_FAILURE);
@@ -348,16 +348,16 @@ class CatalogCliTest {
 
   @Test
   void schemas_delete_with_and_without_force() {
-    String catalog = client.createCatalog(unique("sd")).name();
-    client.createSchema(catalog, "a");
-    client.createSchema(catalog, "b");
+    String catalog = client.catalogs().createCatalog(unique("sd")).name();
+    client.catalogs().createSchema(catalog, "a");
+    client.catalogs().createSchema(catalog, "b");
     Result plain = keel("schemas", "delete", catalog + ".a");
     assertThat(plain.exit()).isZero();
     assertThat(plain.out()).contains("Deleted schema '" + catalog + ".a'");
     Result forced = keel("schemas", "delete", catalog + ".b", "--force", "-o", "json");
     assertThat(forced.exit()).isZero();
     assertThat(forced.json().size()).isZero();
-    assertThat(client.streamSchemas(catalog).toList()).isEmpty();
+    assertThat(client.catalogs().streamSchemas(catalog).toList()).isEmpty();
 
     Result again = keel("schemas", "delete", catalog + ".a");
     assertThat(again.exit()).isEqualTo(Main.EXIT_FAILURE);
@@ -366,8 +366,8 @@ class CatalogCliTest {
 
   @Test
   void schema_errors_print_code_and_message_and_exit_1() {
-    String catalog = client.createCatalog(unique("se")).name();
-    client.createSchema(catalog, "s");
+    String catalog = client.catalogs().createCatalog(unique("se")).name();
+    client.catalogs().createSchema(catalog, "s");
     Result dup = keel("schemas", "create", catalog + ".S");
     assertThat(dup.exit()).isEqualTo(Main.EXIT_FAILURE);
     assertThat(dup.err()).startsWith("error: ALREADY_EXISTS: ");

@@ -86,9 +86,9 @@ class CliTest {
     String name = unique("cli");
     Result table = keel("experiments", "create", name, "--tag", "team=ml");
     assertThat(table.exit()).isZero();
-    String id = client.getExperimentByName(name).orElseThrow().experimentId();
+    String id = client.tracking().getExperimentByName(name).orElseThrow().experimentId();
     assertThat(table.out()).contains(name).contains("id " + id);
-    assertThat(client.getExperiment(id).tag("team")).contains("ml");
+    assertThat(client.tracking().getExperiment(id).tag("team")).contains("ml");
 
     Result json = keel("experiments", "create", unique("cli"), "-o", "json");
     assertThat(json.exit()).isZero();
@@ -98,8 +98,8 @@ class CliTest {
   @Test
   void experiments_get_prints_fields_as_a_table_and_the_server_object_as_json() {
     String name = unique("get");
-    String id = client.createExperiment(name);
-    client.setExperimentTag(id, "owner", "ana");
+    String id = client.tracking().createExperiment(name);
+    client.tracking().setExperimentTag(id, "owner", "ana");
 
     Result table = keel("experiments", "get", id);
     assertThat(table.exit()).isZero();
@@ -124,7 +124,7 @@ class CliTest {
     String prefix = unique("lst");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      ids.add(client.createExperiment(prefix + "-" + i));
+      ids.add(client.tracking().createExperiment(prefix + "-" + i));
     }
     String filter = "name LIKE '" + prefix + "%'";
 
@@ -150,7 +150,7 @@ class CliTest {
   void experiments_list_with_max_results_prints_one_page_and_the_next_token_on_stderr() {
     String prefix = unique("page");
     for (int i = 0; i < 3; i++) {
-      client.createExperiment(prefix + "-" + i);
+      client.tracking().createExperiment(prefix + "-" + i);
     }
     String filter = "name LIKE '" + prefix + "%'";
     Result first =
@@ -178,15 +178,15 @@ class CliTest {
 
   @Test
   void experiments_rename_delete_restore_and_tag_change_the_experiment() {
-    String id = client.createExperiment(unique("life"));
+    String id = client.tracking().createExperiment(unique("life"));
     String newName = unique("renamed");
     assertThat(keel("experiments", "rename", id, newName).exit()).isZero();
-    assertThat(client.getExperiment(id).name()).isEqualTo(newName);
+    assertThat(client.tracking().getExperiment(id).name()).isEqualTo(newName);
 
     Result deleted = keel("experiments", "delete", id);
     assertThat(deleted.exit()).isZero();
     assertThat(deleted.out()).contains("Deleted experiment " + id);
-    assertThat(client.getExperiment(id).lifecycleStage().wire()).isEqualTo("deleted");
+    assertThat(client.tracking().getExperiment(id).lifecycleStage().wire()).isEqualTo("deleted");
     Result listDeleted =
         keel("experiments", "list", "--view", "deleted", "--filter", "name = '" + newName + "'");
     assertThat(listDeleted.out()).contains(newName);
@@ -194,18 +194,18 @@ class CliTest {
     Result restored = keel("experiments", "restore", id, "-o", "json");
     assertThat(restored.exit()).isZero();
     assertThat(restored.json().isObject() && restored.json().isEmpty()).isTrue();
-    assertThat(client.getExperiment(id).lifecycleStage().wire()).isEqualTo("active");
+    assertThat(client.tracking().getExperiment(id).lifecycleStage().wire()).isEqualTo("active");
 
     assertThat(keel("experiments", "set-tag", id, "k", "v").exit()).isZero();
-    assertThat(client.getExperiment(id).tag("k")).contains("v");
+    assertThat(client.tracking().getExperiment(id).tag("k")).contains("v");
     assertThat(keel("experiments", "delete-tag", id, "k").exit()).isZero();
-    assertThat(client.getExperiment(id).tag("k")).isEmpty();
+    assertThat(client.tracking().getExperiment(id).tag("k")).isEmpty();
   }
 
   @Test
   void creating_a_duplicate_experiment_prints_the_error_code_and_exits_1() {
     String name = unique("dup");
-    client.createExperiment(name);
+    client.tracking().createExperiment(name);
     Result r = keel("experiments", "create", name);
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
@@ -224,7 +224,7 @@ class CliTest {
   @Test
   void runs_create_with_experiment_name_prints_the_run_as_json() {
     String name = unique("runs");
-    String exp = client.createExperiment(name);
+    String exp = client.tracking().createExperiment(name);
     Result r =
         keel(
             "runs",
@@ -245,12 +245,17 @@ class CliTest {
     assertThat(run.at("/info/run_name").asText()).isEqualTo("baseline");
     assertThat(run.at("/info/status").asText()).isEqualTo("RUNNING");
     assertThat(run.at("/info/start_time").asLong()).isEqualTo(1_700_000_000_000L);
-    assertThat(client.getRun(run.at("/info/run_id").asText()).tag("team")).contains("ml");
+    assertThat(client.tracking().getRun(run.at("/info/run_id").asText()).tag("team"))
+        .contains("ml");
   }
 
   @Test
   void runs_log_commands_then_get_shows_params_metrics_and_tags() {
-    String runId = client.createRun(NewRun.in(client.createExperiment(unique("log")))).runId();
+    String runId =
+        client
+            .tracking()
+            .createRun(NewRun.in(client.tracking().createExperiment(unique("log"))))
+            .runId();
     assertThat(keel("runs", "log-metric", runId, "loss", "0.25", "--step", "3").exit()).isZero();
     assertThat(keel("runs", "log-metric", runId, "delta", "-1.5").exit()).isZero();
     assertThat(keel("runs", "log-param", runId, "lr", "0.01").exit()).isZero();
@@ -276,11 +281,11 @@ class CliTest {
 
   @Test
   void runs_list_filters_and_orders_in_both_formats() {
-    String exp = client.createExperiment(unique("search"));
+    String exp = client.tracking().createExperiment(unique("search"));
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      String id = client.createRun(NewRun.in(exp).withName("r" + i)).runId();
-      client.logMetric(id, new Metric("rmse", i, 1L, 0));
+      String id = client.tracking().createRun(NewRun.in(exp).withName("r" + i)).runId();
+      client.tracking().logMetric(id, new Metric("rmse", i, 1L, 0));
       ids.add(id);
     }
     Result table =
@@ -309,28 +314,28 @@ class CliTest {
 
   @Test
   void runs_update_with_a_terminal_status_ends_the_run() {
-    String runId = client.createRun("0").runId();
+    String runId = client.tracking().createRun("0").runId();
     Result r = keel("runs", "update", runId, "--status", "finished", "-o", "json");
     assertThat(r.exit()).isZero();
     assertThat(r.json().at("/run_info/status").asText()).isEqualTo("FINISHED");
     assertThat(r.json().at("/run_info/end_time").isIntegralNumber()).isTrue();
-    assertThat(client.getRun(runId).info().status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(client.tracking().getRun(runId).info().status()).isEqualTo(RunStatus.FINISHED);
   }
 
   @Test
   void runs_delete_and_restore_change_the_lifecycle_stage() {
-    String runId = client.createRun("0").runId();
+    String runId = client.tracking().createRun("0").runId();
     assertThat(keel("runs", "delete", runId).exit()).isZero();
-    assertThat(client.getRun(runId).info().lifecycleStage().wire()).isEqualTo("deleted");
+    assertThat(client.tracking().getRun(runId).info().lifecycleStage().wire()).isEqualTo("deleted");
     assertThat(keel("runs", "restore", runId).exit()).isZero();
-    assertThat(client.getRun(runId).info().lifecycleStage().wire()).isEqualTo("active");
+    assertThat(client.tracking().getRun(runId).info().lifecycleStage().wire()).isEqualTo("active");
   }
 
   @Test
   void runs_history_prints_every_point_in_step_order() {
-    String runId = client.createRun("0").runId();
+    String runId = client.tracking().createRun("0").runId();
     for (int step = 0; step < 5; step++) {
-      client.logMetric(runId, new Metric("acc", step / 10.0, 1_000L + step, step));
+      client.tracking().logMetric(runId, new Metric("acc", step / 10.0, 1_000L + step, step));
     }
     Result table = keel("runs", "history", runId, "acc");
     assertThat(table.exit()).isZero();
@@ -359,8 +364,8 @@ class CliTest {
 
   @Test
   void changing_a_param_prints_invalid_parameter_value_and_exits_1() {
-    String runId = client.createRun("0").runId();
-    client.logParam(runId, "k", "1");
+    String runId = client.tracking().createRun("0").runId();
+    client.tracking().logParam(runId, "k", "1");
     Result r = keel("runs", "log-param", runId, "k", "2", "-o", "json");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: INVALID_PARAMETER_VALUE: ");
@@ -370,7 +375,7 @@ class CliTest {
 
   @Test
   void artifacts_upload_list_download_and_delete(@TempDir Path tmp) throws IOException {
-    Run run = client.createRun("0");
+    Run run = client.tracking().createRun("0");
     Path file = tmp.resolve("model.json");
     Files.writeString(file, "{}");
     Path dir = tmp.resolve("plots");
@@ -404,7 +409,7 @@ class CliTest {
     assertThat(Files.readString(dest.resolve("model.json"))).isEqualTo("{}");
 
     assertThat(keel("artifacts", "delete", run.runId(), "plots/a.txt").exit()).isZero();
-    assertThat(client.listArtifacts(run.runId(), "plots")).hasSize(1);
+    assertThat(client.tracking().listArtifacts(run.runId(), "plots")).hasSize(1);
   }
 
   // ------------------------------------------------------------------ usage and environment

@@ -302,7 +302,8 @@ class DataCliTest {
         labels,
         "--rows",
         "[{\"driver_id\": 1001, \"at\": \"2024-01-05T00:00:00Z\"}]");
-    Run run = client.createRun(client.createExperiment("cli_" + UUID.randomUUID()));
+    Run run =
+        client.tracking().createRun(client.tracking().createExperiment("cli_" + UUID.randomUUID()));
     String logged = unique("logged");
     Result withRun =
         ok(

@@ -50,10 +50,10 @@ class EndpointsCliTest {
         Files.copy(in, pkg.resolve(f));
       }
     }
-    client.createModel("main.default.cli_ep", "");
-    ModelVersion v = client.registerModel("main.default.cli_ep", pkg, "");
+    client.registry().createModel("main.default.cli_ep", "");
+    ModelVersion v = client.registry().registerModel("main.default.cli_ep", pkg, "");
     version = v.version();
-    client.setAlias("main.default.cli_ep", "champion", version);
+    client.registry().setAlias("main.default.cli_ep", "champion", version);
   }
 
   @AfterAll

@@ -90,21 +90,24 @@ class LineageCliTest {
   record Setup(String full, Run run, String experimentId) {}
 
   Setup modelWithLineage() throws IOException {
-    String exp = client.createExperiment(unique("clilin"));
-    Run run = client.createRun(exp);
-    client.setTag(run.runId(), "mlflow.source.git.commit", "9f3c1e2");
-    client.logInputs(
-        run.runId(),
-        List.of(
-            DatasetInput.of(
-                new Dataset("churn_train", "d1", "delta_table", "{\"table_name\":\"main.s.t\"}"),
-                "training")));
+    String exp = client.tracking().createExperiment(unique("clilin"));
+    Run run = client.tracking().createRun(exp);
+    client.tracking().setTag(run.runId(), "mlflow.source.git.commit", "9f3c1e2");
+    client
+        .tracking()
+        .logInputs(
+            run.runId(),
+            List.of(
+                DatasetInput.of(
+                    new Dataset(
+                        "churn_train", "d1", "delta_table", "{\"table_name\":\"main.s.t\"}"),
+                    "training")));
     String full = "main.default." + unique("clilin");
-    client.createModel(full, "");
-    ModelVersion v1 = client.registerModel(full, onnxModel(), run.runId());
+    client.registry().createModel(full, "");
+    ModelVersion v1 = client.registry().registerModel(full, onnxModel(), run.runId());
     assertThat(v1.status()).isEqualTo(ModelVersionStatus.READY);
-    client.setAlias(full, "champion", 1);
-    client.createVersion(full, "mlflow-artifacts:/elsewhere", "");
+    client.registry().setAlias(full, "champion", 1);
+    client.registry().createVersion(full, "mlflow-artifacts:/elsewhere", "");
     return new Setup(full, run, exp);
   }
 
@@ -203,7 +206,7 @@ class LineageCliTest {
     assertThat(json.json().path("model_versions").get(0).path("full_name").asText())
         .isEqualTo(s.full());
 
-    Run idle = client.createRun(s.experimentId());
+    Run idle = client.tracking().createRun(s.experimentId());
     Result none = keel("runs", "lineage", idle.runId());
     assertThat(none.exit()).isZero();
     assertThat(none.out().lines().toList())

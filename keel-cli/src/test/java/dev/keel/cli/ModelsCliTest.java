@@ -141,7 +141,7 @@ class ModelsCliTest {
   @Test
   void list_pages_and_filters_by_schema() {
     String schema = unique("clipage");
-    client.createSchema("main", schema);
+    client.catalogs().createSchema("main", schema);
     for (int i = 0; i < 3; i++) {
       assertThat(keel("models", "create", "main." + schema + ".m" + i).exit()).isZero();
     }
@@ -180,7 +180,7 @@ class ModelsCliTest {
   @Test
   void register_makes_a_ready_version() throws IOException {
     String full = newModel();
-    Run run = client.createRun(client.createExperiment(unique("cli")));
+    Run run = client.tracking().createRun(client.tracking().createExperiment(unique("cli")));
     Result r = keel("models", "register", full, onnxModel().toString(), "--run-id", run.runId());
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("Status:").contains("READY").contains("models:/" + full + "/1");
@@ -209,7 +209,7 @@ class ModelsCliTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).contains("FAILED_REGISTRATION");
     assertThat(r.err()).startsWith("error: FAILED_REGISTRATION: ").containsIgnoringCase("onnx");
-    assertThat(client.getVersion(full, 1).status())
+    assertThat(client.registry().getVersion(full, 1).status())
         .isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
 
     Result j = keel("models", "register", full, dir.toString(), "-o", "json");
@@ -235,7 +235,7 @@ class ModelsCliTest {
 
     Result c2 = keel("models", "versions", "create", full, "mlflow-artifacts:/x");
     assertThat(c2.out()).contains("Created version 2").contains("PENDING_REGISTRATION");
-    client.uploadModelDirectory(client.getVersion(full, 2), onnxModel());
+    client.registry().uploadModelDirectory(client.registry().getVersion(full, 2), onnxModel());
     Result f2 = keel("models", "versions", "finalize", full, "2", "-o", "json");
     assertThat(f2.exit()).isZero();
     assertThat(f2.json().path("status").asText()).isEqualTo("READY");
@@ -304,7 +304,7 @@ class ModelsCliTest {
   @Test
   void reserved_alias_is_refused() {
     String full = newModel();
-    client.createVersion(full, "mlflow-artifacts:/x", "");
+    client.registry().createVersion(full, "mlflow-artifacts:/x", "");
     for (String a : List.of("latest", "v1")) {
       Result r = keel("models", "alias", "set", full, a, "1");
       assertThat(r.exit()).as(a).isEqualTo(1);

@@ -80,10 +80,10 @@ class ServeCommandTest {
       }
     }
     String full = "main.default.serve_" + UUID.randomUUID().toString().substring(0, 8);
-    client.createModel(full, "served by keel serve");
-    ModelVersion v = client.registerModel(full, pkg, "");
+    client.registry().createModel(full, "served by keel serve");
+    ModelVersion v = client.registry().registerModel(full, pkg, "");
     assertThat(v.status()).isEqualTo(ModelVersionStatus.READY);
-    client.setAlias(full, "champion", v.version());
+    client.registry().setAlias(full, "champion", v.version());
     String uri = "models:/" + full + "@champion";
 
     StringWriter out = new StringWriter();

@@ -75,8 +75,8 @@ class ServerProcessIT {
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String url = awaitUrl(out, p);
       try (KeelClient client = new KeelClient(url)) {
-        String id = client.createExperiment("from-a-process");
-        assertThat(client.getExperiment(id).name()).isEqualTo("from-a-process");
+        String id = client.tracking().createExperiment("from-a-process");
+        assertThat(client.tracking().getExperiment(id).name()).isEqualTo("from-a-process");
       }
       assertThat(p.toHandle().destroy()).isTrue(); // SIGTERM, keeping our end of stdout open
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -94,7 +94,7 @@ class ServerProcessIT {
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String url = awaitUrl(out, p);
       try (KeelClient client = new KeelClient(url)) {
-        client.createExperiment("kept");
+        client.tracking().createExperiment("kept");
       }
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -108,7 +108,7 @@ class ServerProcessIT {
     try (BufferedReader out =
         new BufferedReader(new InputStreamReader(again.getInputStream(), StandardCharsets.UTF_8))) {
       try (KeelClient client = new KeelClient(awaitUrl(out, again))) {
-        assertThat(client.getExperimentByName("kept")).isPresent();
+        assertThat(client.tracking().getExperimentByName("kept")).isPresent();
       }
       again.destroy();
       assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,15 +21,17 @@ import java.util.function.Function;
 
 /**
  * The wire JSON of this package's records (MLflow's for tracking, Unity Catalog's for catalogs and
- * schemas), in both directions: snake_case names, int64 as JSON numbers, enums by name, unset
- * optional fields and empty lists left out (as the server writes them). Reading is lenient the way
- * MLflow's clients are: int64 as number or string, doubles as numbers or {@code "NaN"} / {@code
- * "Infinity"}, missing fields read as empty.
+ * schemas), in both directions (reading per capability in {@link TrackingJson}, {@link CatalogJson}
+ * and {@link RegistryJson}): snake_case names, int64 as JSON numbers, enums by name, unset optional
+ * fields and empty lists left out (as the server writes them). Reading is lenient the way MLflow's
+ * clients are: int64 as number or string, doubles as numbers or {@code "NaN"} / {@code "Infinity"},
+ * missing fields read as empty.
  */
 public final class KeelJson {
   static final ObjectMapper MAPPER =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   private static final DefaultPrettyPrinter PRETTY = prettyPrinter();
 
   private KeelJson() {}
@@ -68,8 +69,6 @@ public final class KeelJson {
     p.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
     return p;
   }
-
-  // ------------------------------------------------------------------ records → JSON
 
   /** An experiment as the server writes it. */
   public static ObjectNode toJson(Experiment e) {
@@ -362,225 +361,6 @@ public final class KeelJson {
     return list(tags, KeelJson::toJson);
   }
 
-  // ------------------------------------------------------------------ JSON → records
-
-  static Experiment experiment(JsonNode n) {
-    return new Experiment(
-        text(n, "experiment_id"),
-        text(n, "name"),
-        text(n, "artifact_location"),
-        LifecycleStage.ofWire(text(n, "lifecycle_stage")),
-        int64(n, "creation_time").orElse(0),
-        int64(n, "last_update_time").orElse(0),
-        tagList(n.path("tags")));
-  }
-
-  static Run run(JsonNode n) {
-    JsonNode data = n.path("data");
-    List<Metric> metrics = new ArrayList<>();
-    data.path("metrics").forEach(m -> metrics.add(metric(m)));
-    List<Param> params = new ArrayList<>();
-    data.path("params").forEach(p -> params.add(new Param(text(p, "key"), text(p, "value"))));
-    List<DatasetInput> inputs = new ArrayList<>();
-    n.path("inputs").path("dataset_inputs").forEach(i -> inputs.add(datasetInput(i)));
-    return new Run(runInfo(n.path("info")), metrics, params, tagList(data.path("tags")), inputs);
-  }
-
-  static RunInfo runInfo(JsonNode n) {
-    String runId = text(n, "run_id");
-    if (runId.isEmpty()) {
-      runId = text(n, "run_uuid");
-    }
-    return new RunInfo(
-        runId,
-        text(n, "run_name"),
-        text(n, "experiment_id"),
-        text(n, "user_id"),
-        runStatus(text(n, "status")),
-        int64(n, "start_time").orElse(0),
-        int64(n, "end_time"),
-        text(n, "artifact_uri"),
-        LifecycleStage.ofWire(text(n, "lifecycle_stage")));
-  }
-
-  static Metric metric(JsonNode n) {
-    return new Metric(
-        text(n, "key"),
-        dbl(n.path("value")),
-        int64(n, "timestamp").orElse(0),
-        int64(n, "step").orElse(0));
-  }
-
-  static DatasetInput datasetInput(JsonNode n) {
-    JsonNode d = n.path("dataset");
-    return new DatasetInput(
-        tagList(n.path("tags")),
-        new Dataset(
-            text(d, "name"),
-            text(d, "digest"),
-            text(d, "source_type"),
-            text(d, "source"),
-            optionalText(d, "schema"),
-            optionalText(d, "profile")));
-  }
-
-  static FileInfo fileInfo(JsonNode n) {
-    return new FileInfo(text(n, "path"), n.path("is_dir").asBoolean(false), int64(n, "file_size"));
-  }
-
-  static Catalog catalog(JsonNode n) {
-    return new Catalog(
-        text(n, "name"),
-        text(n, "comment"),
-        propertyMap(n.path("properties")),
-        text(n, "owner"),
-        int64(n, "created_at").orElse(0),
-        text(n, "created_by"),
-        int64(n, "updated_at").orElse(0),
-        text(n, "updated_by"),
-        text(n, "id"));
-  }
-
-  static Schema schema(JsonNode n) {
-    String catalogName = text(n, "catalog_name");
-    String name = text(n, "name");
-    String fullName = text(n, "full_name");
-    return new Schema(
-        name,
-        catalogName,
-        text(n, "comment"),
-        propertyMap(n.path("properties")),
-        fullName.isEmpty() ? catalogName + "." + name : fullName,
-        text(n, "owner"),
-        int64(n, "created_at").orElse(0),
-        text(n, "created_by"),
-        int64(n, "updated_at").orElse(0),
-        text(n, "updated_by"),
-        text(n, "schema_id"));
-  }
-
-  static RegisteredModel registeredModel(JsonNode n) {
-    String catalogName = text(n, "catalog_name");
-    String schemaName = text(n, "schema_name");
-    String name = text(n, "name");
-    String fullName = text(n, "full_name");
-    Map<String, Long> aliases = new LinkedHashMap<>();
-    n.path("aliases")
-        .forEach(a -> aliases.put(text(a, "alias_name"), int64(a, "version_num").orElse(0)));
-    return new RegisteredModel(
-        name,
-        catalogName,
-        schemaName,
-        fullName.isEmpty() ? catalogName + "." + schemaName + "." + name : fullName,
-        text(n, "comment"),
-        text(n, "owner"),
-        text(n, "storage_location"),
-        int64(n, "created_at").orElse(0),
-        text(n, "created_by"),
-        int64(n, "updated_at").orElse(0),
-        text(n, "updated_by"),
-        text(n, "id"),
-        aliases);
-  }
-
-  static ModelVersion modelVersion(JsonNode n) {
-    List<String> aliases = new ArrayList<>();
-    n.path("aliases")
-        .forEach(a -> aliases.add(a.isValueNode() ? a.asText() : text(a, "alias_name")));
-    return new ModelVersion(
-        text(n, "catalog_name"),
-        text(n, "schema_name"),
-        text(n, "model_name"),
-        int64(n, "version").orElse(0),
-        text(n, "source"),
-        text(n, "run_id"),
-        versionStatus(text(n, "status")),
-        text(n, "status_message"),
-        text(n, "storage_location"),
-        text(n, "comment"),
-        int64(n, "created_at").orElse(0),
-        text(n, "created_by"),
-        int64(n, "updated_at").orElse(0),
-        text(n, "updated_by"),
-        text(n, "id"),
-        aliases);
-  }
-
-  /**
-   * One entry of a lineage answer; the model's names come from {@code n} when it has them (the
-   * version endpoint), else from {@code model} (the model endpoint's top level).
-   */
-  static VersionLineage versionLineage(JsonNode n, JsonNode model) {
-    JsonNode names = n.has("catalog_name") ? n : model;
-    String modelName = names.has("model_name") ? text(names, "model_name") : text(names, "name");
-    Optional<LineageRun> run = Optional.empty();
-    JsonNode r = n.path("run");
-    if (r.isObject() && !text(r, "run_id").isEmpty()) {
-      run =
-          Optional.of(
-              new LineageRun(text(r, "run_id"), text(r, "experiment_id"), text(r, "code_version")));
-    }
-    List<LineageDataset> datasets = new ArrayList<>();
-    n.path("datasets")
-        .forEach(
-            d ->
-                datasets.add(
-                    new LineageDataset(
-                        text(d, "name"),
-                        text(d, "digest"),
-                        text(d, "source_type"),
-                        text(d, "source"),
-                        text(d, "context"))));
-    return new VersionLineage(
-        text(names, "catalog_name"),
-        text(names, "schema_name"),
-        modelName,
-        int64(n, "version").orElse(0),
-        versionStatus(text(n, "status")),
-        text(n, "source"),
-        int64(n, "created_at").orElse(0),
-        stringList(n.path("aliases")),
-        run,
-        int64(n, "captured_at"),
-        datasets);
-  }
-
-  static RunModelVersion runModelVersion(JsonNode n) {
-    return new RunModelVersion(
-        text(n, "catalog_name"),
-        text(n, "schema_name"),
-        text(n, "model_name"),
-        int64(n, "version").orElse(0),
-        versionStatus(text(n, "status")),
-        int64(n, "created_at").orElse(0),
-        stringList(n.path("aliases")));
-  }
-
-  private static List<String> stringList(JsonNode array) {
-    List<String> out = new ArrayList<>();
-    array.forEach(a -> out.add(a.isValueNode() ? a.asText() : text(a, "alias_name")));
-    return out;
-  }
-
-  static AliasMove aliasMove(JsonNode n) {
-    return new AliasMove(
-        text(n, "alias_name"),
-        int64(n, "from_version_num"),
-        int64(n, "to_version_num"),
-        text(n, "moved_by"),
-        int64(n, "moved_at").orElse(0));
-  }
-
-  private static ModelVersionStatus versionStatus(String s) {
-    try {
-      return ModelVersionStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw KeelClientException.local(
-          KeelClientException.INVALID_RESPONSE,
-          "unknown model version status '" + s + "' from the server");
-    }
-  }
-
   static Map<String, String> propertyMap(JsonNode n) {
     Map<String, String> out = new LinkedHashMap<>();
     if (n.isObject()) {
@@ -597,15 +377,6 @@ public final class KeelJson {
     List<Tag> out = new ArrayList<>();
     array.forEach(t -> out.add(new Tag(text(t, "key"), text(t, "value"))));
     return out;
-  }
-
-  private static RunStatus runStatus(String s) {
-    try {
-      return RunStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw KeelClientException.local(
-          KeelClientException.INVALID_RESPONSE, "unknown run status '" + s + "' from the server");
-    }
   }
 
   static String text(JsonNode n, String field) {

@@ -6,8 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * A model URI: {@code models:/catalog.schema.model/3} (a version) or {@code
- * models:/catalog.schema.model@champion} (an alias). {@link KeelClient#resolve} turns one into its
- * {@link ModelVersion}.
+ * models:/catalog.schema.model@champion} (an alias). {@link RegistryClient#resolve} turns one into
+ * its {@link ModelVersion}.
  *
  * @param fullName the model's {@code catalog.schema.model}
  * @param version the version, when the URI names one

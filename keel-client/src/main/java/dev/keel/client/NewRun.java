@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * What {@link KeelClient#createRun(NewRun)} sends. Immutable; start from {@link #in(String)}:
+ * What {@link TrackingClient#createRun(NewRun)} sends. Immutable; start from {@link #in(String)}:
  *
  * <pre>{@code
  * Run run = client.createRun(NewRun.in(experimentId).withName("baseline").withTag("team", "ml"));

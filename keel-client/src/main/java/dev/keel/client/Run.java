@@ -8,7 +8,8 @@ import java.util.Optional;
  * A run with its data.
  *
  * @param info attributes
- * @param metrics the latest point of each metric key (see {@link KeelClient#metricHistory} for all)
+ * @param metrics the latest point of each metric key (see {@link TrackingClient#metricHistory} for
+ *     all)
  * @param params parameters
  * @param tags tags, including system tags such as {@code mlflow.runName}
  * @param inputs datasets logged as inputs

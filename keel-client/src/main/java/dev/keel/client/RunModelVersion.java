@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A model version that names a run as its origin ({@link KeelClient#runLineage}).
+ * A model version that names a run as its origin ({@link RegistryClient#runLineage}).
  *
  * @param catalogName the model's catalog
  * @param schemaName the model's schema

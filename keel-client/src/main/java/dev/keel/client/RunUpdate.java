@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The attributes {@link KeelClient#updateRun} changes; empty ones are left as they are. Start from
- * {@link #none()}:
+ * The attributes {@link TrackingClient#updateRun} changes; empty ones are left as they are. Start
+ * from {@link #none()}:
  *
  * <pre>{@code
  * client.updateRun(runId, RunUpdate.none().withStatus(RunStatus.FINISHED).withEndTime(now));

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The changes {@link KeelClient#updateCatalog} and {@link KeelClient#updateSchema} make; empty ones
- * are left as they are. Start from {@link #none()}:
+ * The changes {@link CatalogClient#updateCatalog} and {@link CatalogClient#updateSchema} make;
+ * empty ones are left as they are. Start from {@link #none()}:
  *
  * <pre>{@code
  * client.updateCatalog("sales", SecurableUpdate.none().withComment("Sales data"));

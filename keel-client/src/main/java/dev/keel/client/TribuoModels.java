@@ -1,5 +1,8 @@
 package dev.keel.client;
 
+import dev.keel.mlmodel.InputExample;
+import dev.keel.mlmodel.ModelPackage;
+import dev.keel.mlmodel.ModelSignature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

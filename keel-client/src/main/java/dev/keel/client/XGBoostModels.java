@@ -1,5 +1,9 @@
 package dev.keel.client;
 
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.ModelPackage;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.XGBoostFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -6,9 +6,9 @@
  * JSON to the records of this package. Failures are {@link dev.keel.client.KeelClientException}s
  * carrying the wire {@code error_code}, the HTTP status and the server's message. {@link
  * dev.keel.client.KeelJson} converts the records back to the wire JSON (used by the CLI's {@code
- * --output json}). {@link dev.keel.client.ModelPackage} writes models (ONNX, XGBoost; Tribuo and
- * XGBoost4J boosters through {@link dev.keel.client.TribuoModels} and {@link
- * dev.keel.client.XGBoostModels}, whose libraries are optional dependencies) in MLflow's on-disk
- * layout for {@link dev.keel.client.KeelClient#logModel}.
+ * --output json}). Models are logged as {@link dev.keel.mlmodel.ModelPackage}s (keel-mlmodel: the
+ * MLflow format, signatures, input examples); Tribuo and XGBoost4J boosters become packages through
+ * {@link dev.keel.client.TribuoModels} and {@link dev.keel.client.XGBoostModels}, whose libraries
+ * are optional dependencies.
  */
 package dev.keel.client;

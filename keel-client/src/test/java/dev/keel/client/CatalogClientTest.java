@@ -53,10 +53,10 @@ class CatalogClientTest {
 
   @Test
   void fresh_server_has_main_catalog_with_default_schema() {
-    Catalog main = client.getCatalog("main");
+    Catalog main = client.catalogs().getCatalog("main");
     assertThat(main.name()).isEqualTo("main");
     assertThat(main.owner()).isEqualTo("keel");
-    Schema def = client.getSchema("main.default");
+    Schema def = client.catalogs().getSchema("main.default");
     assertThat(def.catalogName()).isEqualTo("main");
     assertThat(def.name()).isEqualTo("default");
     assertThat(def.fullName()).isEqualTo("main.default");
@@ -65,7 +65,8 @@ class CatalogClientTest {
   @Test
   void create_catalog_returns_every_field_and_get_finds_it_in_any_case() {
     String name = unique("Sales");
-    Catalog c = client.createCatalog(name, "Sales data", Map.of("team", "bi", "tier", "gold"));
+    Catalog c =
+        client.catalogs().createCatalog(name, "Sales data", Map.of("team", "bi", "tier", "gold"));
     assertThat(c.name()).isEqualTo(name.toLowerCase());
     assertThat(c.comment()).isEqualTo("Sales data");
     assertThat(c.properties()).containsExactly(Map.entry("team", "bi"), Map.entry("tier", "gold"));
@@ -75,12 +76,12 @@ class CatalogClientTest {
     assertThat(c.createdAt()).isGreaterThan(1_600_000_000_000L);
     assertThat(c.updatedAt()).isGreaterThanOrEqualTo(c.createdAt());
     assertThat(c.id()).matches("[0-9a-f-]{36}");
-    assertThat(client.getCatalog(name.toUpperCase())).isEqualTo(c);
+    assertThat(client.catalogs().getCatalog(name.toUpperCase())).isEqualTo(c);
   }
 
   @Test
   void create_catalog_without_comment_or_properties_reads_them_as_empty() {
-    Catalog c = client.createCatalog(unique("bare"));
+    Catalog c = client.catalogs().createCatalog(unique("bare"));
     assertThat(c.comment()).isEmpty();
     assertThat(c.properties()).isEmpty();
   }
@@ -88,8 +89,8 @@ class CatalogClientTest {
   @Test
   void duplicate_catalog_in_any_case_is_409_already_exists() {
     String name = unique("twice");
-    client.createCatalog(name);
-    KeelClientException e = failure(() -> client.createCatalog(name.toUpperCase()));
+    client.catalogs().createCatalog(name);
+    KeelClientException e = failure(() -> client.catalogs().createCatalog(name.toUpperCase()));
     assertThat(e.httpStatus()).isEqualTo(409);
     assertThat(e.errorCode()).isEqualTo("ALREADY_EXISTS");
   }
@@ -97,22 +98,24 @@ class CatalogClientTest {
   @Test
   void bad_catalog_names_are_400_invalid_argument_naming_the_field() {
     for (String bad : List.of("a.b", "a b", "semi;colon", "café")) {
-      KeelClientException e = failure(() -> client.createCatalog(bad));
+      KeelClientException e = failure(() -> client.catalogs().createCatalog(bad));
       assertThat(e.httpStatus()).as(bad).isEqualTo(400);
       assertThat(e.errorCode()).as(bad).isEqualTo("INVALID_ARGUMENT");
       assertThat(e.getMessage()).as(bad).contains("'name'");
     }
-    KeelClientException slash = failure(() -> client.getCatalog("a/b"));
+    KeelClientException slash = failure(() -> client.catalogs().getCatalog("a/b"));
     assertThat(slash.httpStatus()).isEqualTo(400);
   }
 
   @Test
   void names_that_cannot_address_an_object_are_refused_locally() {
-    assertThatThrownBy(() -> client.getCatalog("")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.deleteCatalog("..", true))
+    assertThatThrownBy(() -> client.catalogs().getCatalog(""))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.getSchema(".")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.listCatalogs(-1, ""))
+    assertThatThrownBy(() -> client.catalogs().deleteCatalog("..", true))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.catalogs().getSchema("."))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.catalogs().listCatalogs(-1, ""))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -121,12 +124,12 @@ class CatalogClientTest {
     String name = unique("nope");
     List<Runnable> calls =
         List.of(
-            () -> client.getCatalog(name),
-            () -> client.updateCatalog(name, SecurableUpdate.none().withComment("x")),
-            () -> client.deleteCatalog(name, false),
-            () -> client.deleteCatalog(name, true),
-            () -> client.listSchemas(name, 0, ""),
-            () -> client.createSchema(name, "s"));
+            () -> client.catalogs().getCatalog(name),
+            () -> client.catalogs().updateCatalog(name, SecurableUpdate.none().withComment("x")),
+            () -> client.catalogs().deleteCatalog(name, false),
+            () -> client.catalogs().deleteCatalog(name, true),
+            () -> client.catalogs().listSchemas(name, 0, ""),
+            () -> client.catalogs().createSchema(name, "s"));
     for (Runnable call : calls) {
       KeelClientException e = failure(call);
       assertThat(e.httpStatus()).isEqualTo(404);
@@ -140,13 +143,13 @@ class CatalogClientTest {
     String prefix = unique("pg");
     List<String> mine = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      mine.add(client.createCatalog(prefix + "_" + i).name());
+      mine.add(client.catalogs().createCatalog(prefix + "_" + i).name());
     }
     List<String> paged = new ArrayList<>();
     String token = "";
     int pages = 0;
     do {
-      Page<Catalog> page = client.listCatalogs(2, token);
+      Page<Catalog> page = client.catalogs().listCatalogs(2, token);
       assertThat(page.items()).hasSizeLessThanOrEqualTo(2);
       page.items().forEach(c -> paged.add(c.name()));
       token = page.nextPageToken().orElse("");
@@ -155,13 +158,13 @@ class CatalogClientTest {
     assertThat(paged).containsAll(mine).contains("main").isSorted().doesNotHaveDuplicates();
     assertThat(pages).isGreaterThanOrEqualTo(3);
 
-    List<String> streamed = client.streamCatalogs().map(Catalog::name).toList();
+    List<String> streamed = client.catalogs().streamCatalogs().map(Catalog::name).toList();
     assertThat(streamed).containsAll(mine).isSorted();
 
-    Page<Catalog> first = client.listCatalogs(0, "");
+    Page<Catalog> first = client.catalogs().listCatalogs(0, "");
     assertThat(first.items()).isNotEmpty();
 
-    KeelClientException badToken = failure(() -> client.listCatalogs(1, "not a token!"));
+    KeelClientException badToken = failure(() -> client.catalogs().listCatalogs(1, "not a token!"));
     assertThat(badToken.httpStatus()).isEqualTo(400);
     assertThat(badToken.getMessage()).contains("'page_token'");
   }
@@ -169,21 +172,24 @@ class CatalogClientTest {
   @Test
   void update_catalog_changes_comment_and_properties_and_empty_properties_keep_them() {
     String name = unique("upd");
-    client.createCatalog(name, "old", Map.of("k", "v"));
+    client.catalogs().createCatalog(name, "old", Map.of("k", "v"));
 
-    Catalog commented = client.updateCatalog(name, SecurableUpdate.none().withComment("new"));
+    Catalog commented =
+        client.catalogs().updateCatalog(name, SecurableUpdate.none().withComment("new"));
     assertThat(commented.comment()).isEqualTo("new");
     assertThat(commented.properties()).containsExactly(Map.entry("k", "v"));
 
     Catalog replaced =
-        client.updateCatalog(name, SecurableUpdate.none().withProperties(Map.of("a", "b")));
+        client
+            .catalogs()
+            .updateCatalog(name, SecurableUpdate.none().withProperties(Map.of("a", "b")));
     assertThat(replaced.properties()).containsExactly(Map.entry("a", "b"));
     assertThat(replaced.comment()).isEqualTo("new");
 
-    Catalog cleared = client.updateCatalog(name, SecurableUpdate.none().withComment(""));
+    Catalog cleared = client.catalogs().updateCatalog(name, SecurableUpdate.none().withComment(""));
     assertThat(cleared.comment()).isEmpty();
-    assertThat(client.getCatalog(name).comment()).isEmpty();
-    assertThat(client.updateCatalog(name, SecurableUpdate.none()).properties())
+    assertThat(client.catalogs().getCatalog(name).comment()).isEmpty();
+    assertThat(client.catalogs().updateCatalog(name, SecurableUpdate.none()).properties())
         .containsExactly(Map.entry("a", "b"));
   }
 
@@ -191,21 +197,26 @@ class CatalogClientTest {
   void rename_catalog_moves_its_schemas_and_refuses_taken_or_bad_names() {
     String before = unique("before");
     String after = unique("after");
-    String taken = client.createCatalog(unique("taken")).name();
-    client.createCatalog(before);
-    client.createSchema(before, "s");
+    String taken = client.catalogs().createCatalog(unique("taken")).name();
+    client.catalogs().createCatalog(before);
+    client.catalogs().createSchema(before, "s");
 
-    Catalog renamed = client.updateCatalog(before, SecurableUpdate.none().withNewName(after));
+    Catalog renamed =
+        client.catalogs().updateCatalog(before, SecurableUpdate.none().withNewName(after));
     assertThat(renamed.name()).isEqualTo(after);
-    assertThat(failure(() -> client.getCatalog(before)).httpStatus()).isEqualTo(404);
-    assertThat(client.getSchema(after + ".s").catalogName()).isEqualTo(after);
+    assertThat(failure(() -> client.catalogs().getCatalog(before)).httpStatus()).isEqualTo(404);
+    assertThat(client.catalogs().getSchema(after + ".s").catalogName()).isEqualTo(after);
 
     KeelClientException dup =
-        failure(() -> client.updateCatalog(after, SecurableUpdate.none().withNewName(taken)));
+        failure(
+            () ->
+                client.catalogs().updateCatalog(after, SecurableUpdate.none().withNewName(taken)));
     assertThat(dup.httpStatus()).isEqualTo(409);
     assertThat(dup.errorCode()).isEqualTo("ALREADY_EXISTS");
     KeelClientException bad =
-        failure(() -> client.updateCatalog(after, SecurableUpdate.none().withNewName("a.b")));
+        failure(
+            () ->
+                client.catalogs().updateCatalog(after, SecurableUpdate.none().withNewName("a.b")));
     assertThat(bad.httpStatus()).isEqualTo(400);
     assertThat(bad.getMessage()).contains("'new_name'");
   }
@@ -213,31 +224,32 @@ class CatalogClientTest {
   @Test
   void deleting_a_catalog_with_schemas_needs_force() {
     String name = unique("full");
-    client.createCatalog(name);
-    client.createSchema(name, "s");
+    client.catalogs().createCatalog(name);
+    client.catalogs().createSchema(name, "s");
 
-    KeelClientException refused = failure(() -> client.deleteCatalog(name, false));
+    KeelClientException refused = failure(() -> client.catalogs().deleteCatalog(name, false));
     assertThat(refused.httpStatus()).isEqualTo(400);
     assertThat(refused.errorCode()).isEqualTo("FAILED_PRECONDITION");
     assertThat(refused.getMessage()).contains("Cannot delete catalog with schemas");
-    assertThat(client.getSchema(name + ".s").name()).isEqualTo("s");
+    assertThat(client.catalogs().getSchema(name + ".s").name()).isEqualTo("s");
 
-    client.deleteCatalog(name, true);
-    assertThat(failure(() -> client.getCatalog(name)).isNotFound()).isTrue();
-    assertThat(failure(() -> client.getSchema(name + ".s")).isNotFound()).isTrue();
+    client.catalogs().deleteCatalog(name, true);
+    assertThat(failure(() -> client.catalogs().getCatalog(name)).isNotFound()).isTrue();
+    assertThat(failure(() -> client.catalogs().getSchema(name + ".s")).isNotFound()).isTrue();
 
     String empty = unique("empty");
-    client.createCatalog(empty);
-    client.deleteCatalog(empty, false);
-    assertThat(failure(() -> client.getCatalog(empty)).isNotFound()).isTrue();
+    client.catalogs().createCatalog(empty);
+    client.catalogs().deleteCatalog(empty, false);
+    assertThat(failure(() -> client.catalogs().getCatalog(empty)).isNotFound()).isTrue();
   }
 
   // ------------------------------------------------------------------ schemas
 
   @Test
   void create_schema_returns_every_field_and_get_finds_it_by_full_name_in_any_case() {
-    String catalog = client.createCatalog(unique("sc")).name();
-    Schema s = client.createSchema(catalog, "Raw", "Landing zone", Map.of("format", "parquet"));
+    String catalog = client.catalogs().createCatalog(unique("sc")).name();
+    Schema s =
+        client.catalogs().createSchema(catalog, "Raw", "Landing zone", Map.of("format", "parquet"));
     assertThat(s.name()).isEqualTo("raw");
     assertThat(s.catalogName()).isEqualTo(catalog);
     assertThat(s.fullName()).isEqualTo(catalog + ".raw");
@@ -249,50 +261,53 @@ class CatalogClientTest {
     assertThat(s.createdAt()).isGreaterThan(1_600_000_000_000L);
     assertThat(s.updatedAt()).isGreaterThanOrEqualTo(s.createdAt());
     assertThat(s.schemaId()).matches("[0-9a-f-]{36}");
-    assertThat(client.getSchema(catalog.toUpperCase() + ".RAW")).isEqualTo(s);
+    assertThat(client.catalogs().getSchema(catalog.toUpperCase() + ".RAW")).isEqualTo(s);
   }
 
   @Test
   void duplicate_and_badly_named_schemas_are_refused() {
-    String catalog = client.createCatalog(unique("dup")).name();
-    client.createSchema(catalog, "s");
-    KeelClientException dup = failure(() -> client.createSchema(catalog, "S"));
+    String catalog = client.catalogs().createCatalog(unique("dup")).name();
+    client.catalogs().createSchema(catalog, "s");
+    KeelClientException dup = failure(() -> client.catalogs().createSchema(catalog, "S"));
     assertThat(dup.httpStatus()).isEqualTo(409);
     assertThat(dup.errorCode()).isEqualTo("ALREADY_EXISTS");
 
-    KeelClientException dot = failure(() -> client.createSchema(catalog, "x.y"));
+    KeelClientException dot = failure(() -> client.catalogs().createSchema(catalog, "x.y"));
     assertThat(dot.httpStatus()).isEqualTo(400);
     assertThat(dot.errorCode()).isEqualTo("INVALID_ARGUMENT");
     assertThat(dot.getMessage()).contains("'name'");
 
-    KeelClientException oneLevel = failure(() -> client.getSchema(catalog));
+    KeelClientException oneLevel = failure(() -> client.catalogs().getSchema(catalog));
     assertThat(oneLevel.httpStatus()).isEqualTo(400);
     assertThat(oneLevel.getMessage()).contains("'full_name'");
 
-    KeelClientException unknown = failure(() -> client.getSchema(catalog + ".nope"));
+    KeelClientException unknown = failure(() -> client.catalogs().getSchema(catalog + ".nope"));
     assertThat(unknown.httpStatus()).isEqualTo(404);
     assertThat(unknown.errorCode()).isEqualTo("NOT_FOUND");
-    assertThat(failure(() -> client.deleteSchema(catalog + ".nope", false)).isNotFound()).isTrue();
+    assertThat(failure(() -> client.catalogs().deleteSchema(catalog + ".nope", false)).isNotFound())
+        .isTrue();
     assertThat(
             failure(
                     () ->
-                        client.updateSchema(
-                            catalog + ".nope", SecurableUpdate.none().withComment("x")))
+                        client
+                            .catalogs()
+                            .updateSchema(
+                                catalog + ".nope", SecurableUpdate.none().withComment("x")))
                 .isNotFound())
         .isTrue();
   }
 
   @Test
   void list_schemas_pages_by_name_and_stream_reads_every_page() {
-    String catalog = client.createCatalog(unique("pager")).name();
+    String catalog = client.catalogs().createCatalog(unique("pager")).name();
     for (int i = 0; i < 5; i++) {
-      client.createSchema(catalog, "s" + i);
+      client.catalogs().createSchema(catalog, "s" + i);
     }
     List<String> paged = new ArrayList<>();
     String token = "";
     int pages = 0;
     do {
-      Page<Schema> page = client.listSchemas(catalog, 2, token);
+      Page<Schema> page = client.catalogs().listSchemas(catalog, 2, token);
       page.items().forEach(s -> paged.add(s.fullName()));
       token = page.nextPageToken().orElse("");
       pages++;
@@ -302,76 +317,85 @@ class CatalogClientTest {
             catalog + ".s0", catalog + ".s1", catalog + ".s2", catalog + ".s3", catalog + ".s4");
     assertThat(paged).containsExactlyElementsOf(expected);
     assertThat(pages).isEqualTo(3);
-    assertThat(client.streamSchemas(catalog).map(Schema::fullName).toList())
+    assertThat(client.catalogs().streamSchemas(catalog).map(Schema::fullName).toList())
         .containsExactlyElementsOf(expected);
-    assertThat(client.listSchemas(catalog, 0, "").nextPageToken()).isEmpty();
+    assertThat(client.catalogs().listSchemas(catalog, 0, "").nextPageToken()).isEmpty();
 
-    String empty = client.createCatalog(unique("nosch")).name();
-    assertThat(client.streamSchemas(empty).toList()).isEmpty();
+    String empty = client.catalogs().createCatalog(unique("nosch")).name();
+    assertThat(client.catalogs().streamSchemas(empty).toList()).isEmpty();
   }
 
   @Test
   void update_schema_renames_within_its_catalog_and_changes_comment_and_properties() {
-    String catalog = client.createCatalog(unique("us")).name();
-    client.createSchema(catalog, "s", "old", Map.of("k", "v"));
-    client.createSchema(catalog, "other");
+    String catalog = client.catalogs().createCatalog(unique("us")).name();
+    client.catalogs().createSchema(catalog, "s", "old", Map.of("k", "v"));
+    client.catalogs().createSchema(catalog, "other");
 
     Schema s =
-        client.updateSchema(
-            catalog + ".s",
-            SecurableUpdate.none()
-                .withNewName("t")
-                .withComment("new")
-                .withProperties(Map.of("a", "b")));
+        client
+            .catalogs()
+            .updateSchema(
+                catalog + ".s",
+                SecurableUpdate.none()
+                    .withNewName("t")
+                    .withComment("new")
+                    .withProperties(Map.of("a", "b")));
     assertThat(s.fullName()).isEqualTo(catalog + ".t");
     assertThat(s.comment()).isEqualTo("new");
     assertThat(s.properties()).containsExactly(Map.entry("a", "b"));
-    assertThat(failure(() -> client.getSchema(catalog + ".s")).isNotFound()).isTrue();
+    assertThat(failure(() -> client.catalogs().getSchema(catalog + ".s")).isNotFound()).isTrue();
 
-    Schema cleared = client.updateSchema(catalog + ".t", SecurableUpdate.none().withComment(""));
+    Schema cleared =
+        client.catalogs().updateSchema(catalog + ".t", SecurableUpdate.none().withComment(""));
     assertThat(cleared.comment()).isEmpty();
     assertThat(cleared.properties()).containsExactly(Map.entry("a", "b"));
 
     KeelClientException dup =
         failure(
-            () -> client.updateSchema(catalog + ".t", SecurableUpdate.none().withNewName("other")));
+            () ->
+                client
+                    .catalogs()
+                    .updateSchema(catalog + ".t", SecurableUpdate.none().withNewName("other")));
     assertThat(dup.httpStatus()).isEqualTo(409);
     KeelClientException bad =
         failure(
-            () -> client.updateSchema(catalog + ".t", SecurableUpdate.none().withNewName("a.b")));
+            () ->
+                client
+                    .catalogs()
+                    .updateSchema(catalog + ".t", SecurableUpdate.none().withNewName("a.b")));
     assertThat(bad.httpStatus()).isEqualTo(400);
     assertThat(bad.getMessage()).contains("'new_name'");
   }
 
   @Test
   void delete_schema_with_and_without_force() {
-    String catalog = client.createCatalog(unique("ds")).name();
-    client.createSchema(catalog, "a");
-    client.createSchema(catalog, "b");
-    client.deleteSchema(catalog + ".a", false);
-    client.deleteSchema(catalog + ".b", true);
-    assertThat(client.streamSchemas(catalog).toList()).isEmpty();
-    assertThat(failure(() -> client.getSchema(catalog + ".a")).isNotFound()).isTrue();
+    String catalog = client.catalogs().createCatalog(unique("ds")).name();
+    client.catalogs().createSchema(catalog, "a");
+    client.catalogs().createSchema(catalog, "b");
+    client.catalogs().deleteSchema(catalog + ".a", false);
+    client.catalogs().deleteSchema(catalog + ".b", true);
+    assertThat(client.catalogs().streamSchemas(catalog).toList()).isEmpty();
+    assertThat(failure(() -> client.catalogs().getSchema(catalog + ".a")).isNotFound()).isTrue();
   }
 
   // ------------------------------------------------------------------ JSON
 
   @Test
   void json_round_trips_catalogs_and_schemas_in_the_servers_shape() {
-    Catalog c = client.createCatalog(unique("js"), "c", Map.of("k", "v"));
+    Catalog c = client.catalogs().createCatalog(unique("js"), "c", Map.of("k", "v"));
     JsonNode cj = KeelJson.toJson(c);
     assertThat(cj.get("name").asText()).isEqualTo(c.name());
     assertThat(cj.get("properties").get("k").asText()).isEqualTo("v");
     assertThat(cj.get("created_at").isIntegralNumber()).isTrue();
     assertThat(cj.get("id").asText()).isEqualTo(c.id());
-    assertThat(KeelJson.catalog(cj)).isEqualTo(c);
+    assertThat(CatalogJson.catalog(cj)).isEqualTo(c);
 
-    Schema s = client.createSchema(c.name(), "s");
+    Schema s = client.catalogs().createSchema(c.name(), "s");
     JsonNode sj = KeelJson.toJson(s);
     assertThat(sj.has("comment")).isFalse();
     assertThat(sj.get("full_name").asText()).isEqualTo(c.name() + ".s");
     assertThat(sj.get("schema_id").asText()).isEqualTo(s.schemaId());
-    assertThat(KeelJson.schema(sj)).isEqualTo(s);
+    assertThat(CatalogJson.schema(sj)).isEqualTo(s);
   }
 
   @Test

@@ -264,8 +264,8 @@ class FeatureStoreClientTest {
                     Optional.empty())
                 .sources())
         .containsEntry(labels, twoLabels);
-    String exp = client.createExperiment("ts_" + UUID.randomUUID());
-    Run run = client.createRun(exp);
+    String exp = client.tracking().createExperiment("ts_" + UUID.randomUUID());
+    Run run = client.tracking().createRun(exp);
     String out = unique("logged");
     TrainingSetResult r =
         fs.createTrainingSet(

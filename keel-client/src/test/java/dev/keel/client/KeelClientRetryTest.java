@@ -76,7 +76,7 @@ class KeelClientRetryTest {
 
   @Test
   void reads_are_retried_after_a_503() {
-    Experiment e = client.getExperiment("7");
+    Experiment e = client.tracking().getExperiment("7");
     assertThat(e.name()).isEqualTo("e");
     assertThat(e.creationTime()).isEqualTo(5); // int64 given as a string is accepted
     assertThat(hits.get("/api/2.0/mlflow/experiments/get").get()).isEqualTo(2);
@@ -84,13 +84,13 @@ class KeelClientRetryTest {
 
   @Test
   void idempotent_writes_are_retried_after_a_503() {
-    client.setTag("r", "k", "v");
+    client.tracking().setTag("r", "k", "v");
     assertThat(hits.get("/api/2.0/mlflow/runs/set-tag").get()).isEqualTo(2);
   }
 
   @Test
   void creating_a_run_is_not_retried_after_a_503() {
-    assertThatThrownBy(() -> client.createRun("0"))
+    assertThatThrownBy(() -> client.tracking().createRun("0"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -102,7 +102,7 @@ class KeelClientRetryTest {
 
   @Test
   void deleting_is_not_retried_and_a_plain_text_error_keeps_its_text() {
-    assertThatThrownBy(() -> client.deleteExperiment("1"))
+    assertThatThrownBy(() -> client.tracking().deleteExperiment("1"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -114,7 +114,7 @@ class KeelClientRetryTest {
 
   @Test
   void an_html_404_maps_to_endpoint_not_found() {
-    assertThatThrownBy(() -> client.searchRuns(RunQuery.in("0")))
+    assertThatThrownBy(() -> client.tracking().searchRuns(RunQuery.in("0")))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -125,7 +125,7 @@ class KeelClientRetryTest {
 
   @Test
   void get_by_name_on_a_server_without_the_endpoint_is_an_error_not_empty() {
-    assertThatThrownBy(() -> client.getExperimentByName("x"))
+    assertThatThrownBy(() -> client.tracking().getExperimentByName("x"))
         .isInstanceOf(KeelClientException.class);
   }
 }

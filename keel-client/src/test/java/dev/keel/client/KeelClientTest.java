@@ -51,7 +51,7 @@ class KeelClientTest {
   }
 
   static String newExperiment() {
-    return client.createExperiment(unique("exp"));
+    return client.tracking().createExperiment(unique("exp"));
   }
 
   // ------------------------------------------------------------------ server
@@ -65,14 +65,14 @@ class KeelClientTest {
   void base_url_trailing_slash_is_ignored() {
     try (KeelClient c = new KeelClient(server.url() + "/")) {
       assertThat(c.baseUrl()).isEqualTo(server.url());
-      assertThat(c.getExperiment("0").name()).isEqualTo("Default");
+      assertThat(c.tracking().getExperiment("0").name()).isEqualTo("Default");
     }
   }
 
   @Test
   void client_with_a_bearer_token_sends_it_and_still_works() {
     try (KeelClient c = new KeelClient(server.url(), "secret-token")) {
-      assertThat(c.getExperiment("0").experimentId()).isEqualTo("0");
+      assertThat(c.tracking().getExperiment("0").experimentId()).isEqualTo("0");
     }
   }
 
@@ -91,7 +91,7 @@ class KeelClientTest {
       port = s.getLocalPort();
     }
     try (KeelClient c = KeelClient.builder("http://127.0.0.1:" + port).maxAttempts(1).build()) {
-      assertThatThrownBy(() -> c.getExperiment("0"))
+      assertThatThrownBy(() -> c.tracking().getExperiment("0"))
           .isInstanceOfSatisfying(
               KeelClientException.class,
               e -> {
@@ -106,25 +106,25 @@ class KeelClientTest {
   @Test
   void created_experiment_is_returned_by_id_and_by_name() {
     String name = unique("fraud");
-    String id = client.createExperiment(name, "", List.of(new Tag("team", "ml")));
+    String id = client.tracking().createExperiment(name, "", List.of(new Tag("team", "ml")));
 
-    Experiment byId = client.getExperiment(id);
+    Experiment byId = client.tracking().getExperiment(id);
     assertThat(byId.name()).isEqualTo(name);
     assertThat(byId.lifecycleStage()).isEqualTo(LifecycleStage.ACTIVE);
     assertThat(byId.artifactLocation()).startsWith("mlflow-artifacts:");
     assertThat(byId.creationTime()).isPositive();
     assertThat(byId.tag("team")).contains("ml");
-    assertThat(client.getExperimentByName(name)).contains(byId);
+    assertThat(client.tracking().getExperimentByName(name)).contains(byId);
   }
 
   @Test
   void get_experiment_by_unknown_name_is_empty() {
-    assertThat(client.getExperimentByName(unique("nope"))).isEmpty();
+    assertThat(client.tracking().getExperimentByName(unique("nope"))).isEmpty();
   }
 
   @Test
   void get_unknown_experiment_raises_resource_does_not_exist() {
-    assertThatThrownBy(() -> client.getExperiment("987654321"))
+    assertThatThrownBy(() -> client.tracking().getExperiment("987654321"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -138,8 +138,8 @@ class KeelClientTest {
   @Test
   void creating_a_duplicate_experiment_raises_resource_already_exists() {
     String name = unique("dup");
-    client.createExperiment(name);
-    assertThatThrownBy(() -> client.createExperiment(name))
+    client.tracking().createExperiment(name);
+    assertThatThrownBy(() -> client.tracking().createExperiment(name))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -154,7 +154,7 @@ class KeelClientTest {
     String prefix = unique("paged");
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      ids.add(client.createExperiment(prefix + "-" + i));
+      ids.add(client.tracking().createExperiment(prefix + "-" + i));
     }
     ExperimentQuery q =
         ExperimentQuery.all()
@@ -162,25 +162,25 @@ class KeelClientTest {
             .withOrderBy("name ASC")
             .withMaxResults(2);
 
-    Page<Experiment> first = client.searchExperiments(q);
+    Page<Experiment> first = client.tracking().searchExperiments(q);
     assertThat(first.items())
         .extracting(Experiment::name)
         .containsExactly(prefix + "-0", prefix + "-1");
     assertThat(first.nextPageToken()).isPresent();
     Page<Experiment> second =
-        client.searchExperiments(q.withPageToken(first.nextPageToken().get()));
+        client.tracking().searchExperiments(q.withPageToken(first.nextPageToken().get()));
     assertThat(second.items())
         .extracting(Experiment::name)
         .containsExactly(prefix + "-2", prefix + "-3");
     Page<Experiment> third =
-        client.searchExperiments(q.withPageToken(second.nextPageToken().get()));
+        client.tracking().searchExperiments(q.withPageToken(second.nextPageToken().get()));
     assertThat(third.items()).extracting(Experiment::name).containsExactly(prefix + "-4");
     assertThat(third.nextPageToken()).isEmpty();
 
-    assertThat(client.streamExperiments(q).map(Experiment::experimentId).toList())
+    assertThat(client.tracking().streamExperiments(q).map(Experiment::experimentId).toList())
         .containsExactlyElementsOf(ids);
     assertThat(
-            Pages.stream(token -> client.searchExperiments(q.withPageToken(token)))
+            Pages.stream(token -> client.tracking().searchExperiments(q.withPageToken(token)))
                 .map(Experiment::name))
         .hasSize(5);
   }
@@ -188,12 +188,13 @@ class KeelClientTest {
   @Test
   void search_experiments_orders_descending_and_filters_by_tag() {
     String prefix = unique("ord");
-    client.createExperiment(prefix + "-a", "", List.of(new Tag("kind", "x")));
-    client.createExperiment(prefix + "-b", "", List.of(new Tag("kind", "y")));
-    client.createExperiment(prefix + "-c", "", List.of(new Tag("kind", "x")));
+    client.tracking().createExperiment(prefix + "-a", "", List.of(new Tag("kind", "x")));
+    client.tracking().createExperiment(prefix + "-b", "", List.of(new Tag("kind", "y")));
+    client.tracking().createExperiment(prefix + "-c", "", List.of(new Tag("kind", "x")));
 
     List<String> names =
         client
+            .tracking()
             .streamExperiments(
                 ExperimentQuery.all()
                     .withFilter("name LIKE '" + prefix + "%' AND tags.kind = 'x'")
@@ -206,7 +207,10 @@ class KeelClientTest {
   @Test
   void invalid_filter_raises_invalid_parameter_value() {
     assertThatThrownBy(
-            () -> client.searchExperiments(ExperimentQuery.all().withFilter("name === oops")))
+            () ->
+                client
+                    .tracking()
+                    .searchExperiments(ExperimentQuery.all().withFilter("name === oops")))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -219,30 +223,34 @@ class KeelClientTest {
   void renamed_deleted_and_restored_experiment_follows_its_lifecycle() {
     String id = newExperiment();
     String newName = unique("renamed");
-    client.renameExperiment(id, newName);
-    assertThat(client.getExperiment(id).name()).isEqualTo(newName);
+    client.tracking().renameExperiment(id, newName);
+    assertThat(client.tracking().getExperiment(id).name()).isEqualTo(newName);
 
-    client.deleteExperiment(id);
-    assertThat(client.getExperiment(id).lifecycleStage()).isEqualTo(LifecycleStage.DELETED);
+    client.tracking().deleteExperiment(id);
+    assertThat(client.tracking().getExperiment(id).lifecycleStage())
+        .isEqualTo(LifecycleStage.DELETED);
     ExperimentQuery byName = ExperimentQuery.all().withFilter("name = '" + newName + "'");
-    assertThat(client.searchExperiments(byName).items()).isEmpty();
-    assertThat(client.searchExperiments(byName.withViewType(ViewType.DELETED_ONLY)).items())
+    assertThat(client.tracking().searchExperiments(byName).items()).isEmpty();
+    assertThat(
+            client.tracking().searchExperiments(byName.withViewType(ViewType.DELETED_ONLY)).items())
         .extracting(Experiment::experimentId)
         .containsExactly(id);
-    assertThat(client.searchExperiments(byName.withViewType(ViewType.ALL)).items()).hasSize(1);
+    assertThat(client.tracking().searchExperiments(byName.withViewType(ViewType.ALL)).items())
+        .hasSize(1);
 
-    client.restoreExperiment(id);
-    assertThat(client.getExperiment(id).lifecycleStage()).isEqualTo(LifecycleStage.ACTIVE);
+    client.tracking().restoreExperiment(id);
+    assertThat(client.tracking().getExperiment(id).lifecycleStage())
+        .isEqualTo(LifecycleStage.ACTIVE);
   }
 
   @Test
   void experiment_tags_are_set_overwritten_and_deleted() {
     String id = newExperiment();
-    client.setExperimentTag(id, "owner", "ana");
-    client.setExperimentTag(id, "owner", "bo");
-    assertThat(client.getExperiment(id).tag("owner")).contains("bo");
-    client.deleteExperimentTag(id, "owner");
-    assertThat(client.getExperiment(id).tag("owner")).isEmpty();
+    client.tracking().setExperimentTag(id, "owner", "ana");
+    client.tracking().setExperimentTag(id, "owner", "bo");
+    assertThat(client.tracking().getExperiment(id).tag("owner")).contains("bo");
+    client.tracking().deleteExperimentTag(id, "owner");
+    assertThat(client.tracking().getExperiment(id).tag("owner")).isEmpty();
   }
 
   // ------------------------------------------------------------------ runs
@@ -251,12 +259,14 @@ class KeelClientTest {
   void created_run_has_name_start_time_user_and_tags() {
     String exp = newExperiment();
     Run run =
-        client.createRun(
-            NewRun.in(exp)
-                .withName("baseline")
-                .withStartTime(1_700_000_000_000L)
-                .withUserId("ana")
-                .withTag("team", "ml"));
+        client
+            .tracking()
+            .createRun(
+                NewRun.in(exp)
+                    .withName("baseline")
+                    .withStartTime(1_700_000_000_000L)
+                    .withUserId("ana")
+                    .withTag("team", "ml"));
 
     assertThat(run.runId()).matches("[0-9a-f]{32}");
     RunInfo info = run.info();
@@ -270,19 +280,19 @@ class KeelClientTest {
         .isEqualTo("mlflow-artifacts:/" + exp + "/" + run.runId() + "/artifacts");
     assertThat(run.tag("team")).contains("ml");
     assertThat(run.tag("mlflow.runName")).contains("baseline");
-    assertThat(client.getRun(run.runId())).isEqualTo(run);
+    assertThat(client.tracking().getRun(run.runId())).isEqualTo(run);
   }
 
   @Test
   void run_without_a_name_gets_a_generated_one_in_the_default_experiment() {
-    Run run = client.createRun("0");
+    Run run = client.tracking().createRun("0");
     assertThat(run.info().experimentId()).isEqualTo("0");
     assertThat(run.info().runName()).isNotBlank();
   }
 
   @Test
   void get_unknown_run_raises_resource_does_not_exist() {
-    assertThatThrownBy(() -> client.getRun("0123456789abcdef0123456789abcdef"))
+    assertThatThrownBy(() -> client.tracking().getRun("0123456789abcdef0123456789abcdef"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -293,7 +303,7 @@ class KeelClientTest {
 
   @Test
   void create_run_in_unknown_experiment_raises_resource_does_not_exist() {
-    assertThatThrownBy(() -> client.createRun("987654321"))
+    assertThatThrownBy(() -> client.tracking().createRun("987654321"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> assertThat(e.errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST"));
@@ -301,20 +311,22 @@ class KeelClientTest {
 
   @Test
   void updated_run_has_new_status_end_time_and_name() {
-    Run run = client.createRun(newExperiment());
+    Run run = client.tracking().createRun(newExperiment());
     RunInfo info =
-        client.updateRun(
-            run.runId(),
-            RunUpdate.none()
-                .withStatus(RunStatus.FAILED)
-                .withEndTime(1_800_000_000_000L)
-                .withRunName("renamed"));
+        client
+            .tracking()
+            .updateRun(
+                run.runId(),
+                RunUpdate.none()
+                    .withStatus(RunStatus.FAILED)
+                    .withEndTime(1_800_000_000_000L)
+                    .withRunName("renamed"));
     assertThat(info.status()).isEqualTo(RunStatus.FAILED);
     assertThat(info.endTime()).hasValue(1_800_000_000_000L);
     assertThat(info.runName()).isEqualTo("renamed");
-    assertThat(client.getRun(run.runId()).info()).isEqualTo(info);
+    assertThat(client.tracking().getRun(run.runId()).info()).isEqualTo(info);
 
-    RunInfo ended = client.endRun(run.runId(), RunStatus.FINISHED);
+    RunInfo ended = client.tracking().endRun(run.runId(), RunStatus.FINISHED);
     assertThat(ended.status()).isEqualTo(RunStatus.FINISHED);
     assertThat(ended.endTime()).isPresent();
   }
@@ -322,35 +334,39 @@ class KeelClientTest {
   @Test
   void deleted_run_is_hidden_from_default_search_until_restored() {
     String exp = newExperiment();
-    Run run = client.createRun(exp);
-    client.deleteRun(run.runId());
-    assertThat(client.getRun(run.runId()).info().lifecycleStage())
+    Run run = client.tracking().createRun(exp);
+    client.tracking().deleteRun(run.runId());
+    assertThat(client.tracking().getRun(run.runId()).info().lifecycleStage())
         .isEqualTo(LifecycleStage.DELETED);
-    assertThat(client.searchRuns(RunQuery.in(exp)).items()).isEmpty();
-    assertThat(client.searchRuns(RunQuery.in(exp).withViewType(ViewType.DELETED_ONLY)).items())
+    assertThat(client.tracking().searchRuns(RunQuery.in(exp)).items()).isEmpty();
+    assertThat(
+            client
+                .tracking()
+                .searchRuns(RunQuery.in(exp).withViewType(ViewType.DELETED_ONLY))
+                .items())
         .extracting(Run::runId)
         .containsExactly(run.runId());
 
-    client.restoreRun(run.runId());
-    assertThat(client.searchRuns(RunQuery.in(exp)).items())
+    client.tracking().restoreRun(run.runId());
+    assertThat(client.tracking().searchRuns(RunQuery.in(exp)).items())
         .extracting(Run::runId)
         .containsExactly(run.runId());
   }
 
   @Test
   void logged_metrics_params_and_tags_show_on_the_run() {
-    Run run = client.createRun(newExperiment());
+    Run run = client.tracking().createRun(newExperiment());
     String id = run.runId();
-    client.logMetric(id, "loss", 0.9);
-    client.logMetric(id, "loss", 0.5, 1);
-    client.logMetric(id, new Metric("loss", 0.7, 1_000L, 0));
-    client.logParam(id, "lr", "0.01");
-    client.logParam(id, "lr", "0.01"); // same value: a no-op
-    client.setTag(id, "stage", "dev");
-    client.setTag(id, "gone", "soon");
-    client.deleteTag(id, "gone");
+    client.tracking().logMetric(id, "loss", 0.9);
+    client.tracking().logMetric(id, "loss", 0.5, 1);
+    client.tracking().logMetric(id, new Metric("loss", 0.7, 1_000L, 0));
+    client.tracking().logParam(id, "lr", "0.01");
+    client.tracking().logParam(id, "lr", "0.01"); // same value: a no-op
+    client.tracking().setTag(id, "stage", "dev");
+    client.tracking().setTag(id, "gone", "soon");
+    client.tracking().deleteTag(id, "gone");
 
-    Run got = client.getRun(id);
+    Run got = client.tracking().getRun(id);
     assertThat(got.metric("loss"))
         .get()
         .extracting(Metric::value, Metric::step)
@@ -362,9 +378,9 @@ class KeelClientTest {
 
   @Test
   void changing_a_param_value_raises_invalid_parameter_value() {
-    String id = client.createRun(newExperiment()).runId();
-    client.logParam(id, "depth", "3");
-    assertThatThrownBy(() -> client.logParam(id, "depth", "4"))
+    String id = client.tracking().createRun(newExperiment()).runId();
+    client.tracking().logParam(id, "depth", "3");
+    assertThatThrownBy(() -> client.tracking().logParam(id, "depth", "4"))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> {
@@ -375,11 +391,11 @@ class KeelClientTest {
 
   @Test
   void non_finite_metric_values_round_trip() {
-    String id = client.createRun(newExperiment()).runId();
-    client.logMetric(id, new Metric("nan", Double.NaN, 1L, 0));
-    client.logMetric(id, new Metric("inf", Double.POSITIVE_INFINITY, 1L, 0));
-    client.logMetric(id, new Metric("ninf", Double.NEGATIVE_INFINITY, 1L, 0));
-    Run run = client.getRun(id);
+    String id = client.tracking().createRun(newExperiment()).runId();
+    client.tracking().logMetric(id, new Metric("nan", Double.NaN, 1L, 0));
+    client.tracking().logMetric(id, new Metric("inf", Double.POSITIVE_INFINITY, 1L, 0));
+    client.tracking().logMetric(id, new Metric("ninf", Double.NEGATIVE_INFINITY, 1L, 0));
+    Run run = client.tracking().getRun(id);
     assertThat(run.metric("nan").orElseThrow().value()).isNaN();
     assertThat(run.metric("inf").orElseThrow().value()).isEqualTo(Double.POSITIVE_INFINITY);
     assertThat(run.metric("ninf").orElseThrow().value()).isEqualTo(Double.NEGATIVE_INFINITY);
@@ -387,25 +403,27 @@ class KeelClientTest {
 
   @Test
   void log_batch_writes_metrics_params_and_tags_in_one_call() {
-    String id = client.createRun(newExperiment()).runId();
-    client.logBatch(
-        id,
-        List.of(new Metric("acc", 0.1, 10L, 0), new Metric("acc", 0.8, 20L, 1)),
-        List.of(new Param("model", "xgb"), new Param("depth", "6")),
-        List.of(new Tag("a", "1"), new Tag("a", "2")));
+    String id = client.tracking().createRun(newExperiment()).runId();
+    client
+        .tracking()
+        .logBatch(
+            id,
+            List.of(new Metric("acc", 0.1, 10L, 0), new Metric("acc", 0.8, 20L, 1)),
+            List.of(new Param("model", "xgb"), new Param("depth", "6")),
+            List.of(new Tag("a", "1"), new Tag("a", "2")));
 
-    Run run = client.getRun(id);
+    Run run = client.tracking().getRun(id);
     assertThat(run.metric("acc").orElseThrow().value()).isEqualTo(0.8);
     assertThat(run.params()).extracting(Param::key).containsExactlyInAnyOrder("model", "depth");
     assertThat(run.tag("a")).contains("2");
-    assertThat(client.metricHistory(id, "acc")).hasSize(2);
+    assertThat(client.tracking().metricHistory(id, "acc")).hasSize(2);
   }
 
   @Test
   void log_batch_over_the_param_limit_raises_invalid_parameter_value() {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     List<Param> params = IntStream.range(0, 101).mapToObj(i -> new Param("p" + i, "v")).toList();
-    assertThatThrownBy(() -> client.logBatch(id, List.of(), params, List.of()))
+    assertThatThrownBy(() -> client.tracking().logBatch(id, List.of(), params, List.of()))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> assertThat(e.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE"));
@@ -413,13 +431,13 @@ class KeelClientTest {
 
   @Test
   void logged_inputs_show_on_the_run() {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     Dataset ds =
         new Dataset("train", "abc123", "local", "{\"uri\": \"/data/train.parquet\"}")
             .withSchema("{\"cols\": [\"a\"]}");
-    client.logInputs(id, List.of(DatasetInput.of(ds, "training")));
+    client.tracking().logInputs(id, List.of(DatasetInput.of(ds, "training")));
 
-    Run run = client.getRun(id);
+    Run run = client.tracking().getRun(id);
     assertThat(run.inputs()).hasSize(1);
     DatasetInput in = run.inputs().get(0);
     assertThat(in.dataset().name()).isEqualTo("train");
@@ -432,21 +450,21 @@ class KeelClientTest {
 
   @Test
   void metric_history_pages_through_every_point_in_step_order() {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     List<Metric> points = new ArrayList<>();
     for (int step = 0; step < 7; step++) {
       points.add(new Metric("loss", 1.0 / (step + 1), 1_000L + step, step));
     }
-    client.logBatch(id, points, List.of(), List.of());
+    client.tracking().logBatch(id, points, List.of(), List.of());
 
-    Page<Metric> first = client.metricHistory(id, "loss", 3, "");
+    Page<Metric> first = client.tracking().metricHistory(id, "loss", 3, "");
     assertThat(first.items()).hasSize(3);
     assertThat(first.nextPageToken()).isPresent();
-    List<Metric> all = client.metricHistory(id, "loss");
+    List<Metric> all = client.tracking().metricHistory(id, "loss");
     assertThat(all).extracting(Metric::step).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
-    assertThat(Pages.stream(t -> client.metricHistory(id, "loss", 3, t)).toList())
+    assertThat(Pages.stream(t -> client.tracking().metricHistory(id, "loss", 3, t)).toList())
         .containsExactlyElementsOf(all);
-    assertThat(client.metricHistory(id, "never-logged")).isEmpty();
+    assertThat(client.tracking().metricHistory(id, "never-logged")).isEmpty();
   }
 
   @Test
@@ -454,9 +472,9 @@ class KeelClientTest {
     String exp = newExperiment();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      String id = client.createRun(NewRun.in(exp).withName("r" + i)).runId();
-      client.logMetric(id, new Metric("rmse", i * 0.5, 1L, 0));
-      client.logParam(id, "model", i % 2 == 0 ? "xgb" : "lr");
+      String id = client.tracking().createRun(NewRun.in(exp).withName("r" + i)).runId();
+      client.tracking().logMetric(id, new Metric("rmse", i * 0.5, 1L, 0));
+      client.tracking().logParam(id, "model", i % 2 == 0 ? "xgb" : "lr");
       ids.add(id);
     }
     RunQuery q =
@@ -465,19 +483,20 @@ class KeelClientTest {
             .withOrderBy("metrics.rmse DESC")
             .withMaxResults(1);
 
-    Page<Run> first = client.searchRuns(q);
+    Page<Run> first = client.tracking().searchRuns(q);
     assertThat(first.items()).extracting(Run::runId).containsExactly(ids.get(2));
     assertThat(first.nextPageToken()).isPresent();
-    assertThat(client.streamRuns(q).map(Run::runId).toList())
+    assertThat(client.tracking().streamRuns(q).map(Run::runId).toList())
         .containsExactly(ids.get(2), ids.get(0));
-    assertThat(client.streamRuns(RunQuery.in(exp).withOrderBy("attributes.run_name ASC")))
+    assertThat(
+            client.tracking().streamRuns(RunQuery.in(exp).withOrderBy("attributes.run_name ASC")))
         .extracting(r -> r.info().runName())
         .containsExactly("r0", "r1", "r2", "r3", "r4");
   }
 
   @Test
   void one_client_is_safe_to_share_between_threads() throws Exception {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -487,7 +506,9 @@ class KeelClientTest {
             pool.submit(
                 () -> {
                   for (int i = 0; i < 10; i++) {
-                    client.logMetric(id, new Metric("m", thread * 100 + i, 1L, thread * 100 + i));
+                    client
+                        .tracking()
+                        .logMetric(id, new Metric("m", thread * 100 + i, 1L, thread * 100 + i));
                   }
                 }));
       }
@@ -497,7 +518,7 @@ class KeelClientTest {
     } finally {
       pool.shutdown();
     }
-    assertThat(client.metricHistory(id, "m")).hasSize(80);
+    assertThat(client.tracking().metricHistory(id, "m")).hasSize(80);
   }
 
   // ------------------------------------------------------------------ artifacts
@@ -505,81 +526,88 @@ class KeelClientTest {
   @Test
   void artifacts_round_trip_through_upload_list_download_and_delete(@TempDir Path tmp)
       throws IOException {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     Path local = tmp.resolve("model.json");
     Files.writeString(local, "{\"trees\": 3}");
-    client.uploadArtifact(id, "model/model.json", local);
-    client.uploadArtifact(id, "notes.txt", "hello".getBytes(StandardCharsets.UTF_8));
-    client.uploadArtifact(
-        id, "model/stream.bin", new ByteArrayInputStream(new byte[] {1, 2, 3, 4}));
+    client.tracking().uploadArtifact(id, "model/model.json", local);
+    client.tracking().uploadArtifact(id, "notes.txt", "hello".getBytes(StandardCharsets.UTF_8));
+    client
+        .tracking()
+        .uploadArtifact(id, "model/stream.bin", new ByteArrayInputStream(new byte[] {1, 2, 3, 4}));
 
-    assertThat(client.listArtifacts(id, ""))
+    assertThat(client.tracking().listArtifacts(id, ""))
         .containsExactlyInAnyOrder(
             new FileInfo("model", true, java.util.OptionalLong.empty()),
             new FileInfo("notes.txt", false, java.util.OptionalLong.of(5)));
-    assertThat(client.listArtifacts(id, "model"))
+    assertThat(client.tracking().listArtifacts(id, "model"))
         .extracting(FileInfo::path)
         .containsExactlyInAnyOrder("model/model.json", "model/stream.bin");
-    assertThat(client.listArtifacts(id, "no/such/dir")).isEmpty();
+    assertThat(client.tracking().listArtifacts(id, "no/such/dir")).isEmpty();
 
     Path target = tmp.resolve("out/deep/model.json");
-    client.downloadArtifact(id, "model/model.json", target);
+    client.tracking().downloadArtifact(id, "model/model.json", target);
     assertThat(Files.readString(target)).isEqualTo("{\"trees\": 3}");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    client.downloadArtifact(id, "model/stream.bin", bytes);
+    client.tracking().downloadArtifact(id, "model/stream.bin", bytes);
     assertThat(bytes.toByteArray()).containsExactly(1, 2, 3, 4);
-    try (InputStream in = client.openArtifact(id, "notes.txt")) {
+    try (InputStream in = client.tracking().openArtifact(id, "notes.txt")) {
       assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello");
     }
 
-    client.deleteArtifact(id, "model/stream.bin");
-    assertThat(client.listArtifacts(id, "model"))
+    client.tracking().deleteArtifact(id, "model/stream.bin");
+    assertThat(client.tracking().listArtifacts(id, "model"))
         .extracting(FileInfo::path)
         .containsExactly("model/model.json");
     assertThatThrownBy(
-            () -> client.downloadArtifact(id, "model/stream.bin", new ByteArrayOutputStream()))
+            () ->
+                client
+                    .tracking()
+                    .downloadArtifact(id, "model/stream.bin", new ByteArrayOutputStream()))
         .isInstanceOfSatisfying(
             KeelClientException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
   }
 
   @Test
   void artifact_directories_upload_and_download_recursively(@TempDir Path tmp) throws IOException {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     Path src = tmp.resolve("src");
     Files.createDirectories(src.resolve("a/b"));
     Files.writeString(src.resolve("top.txt"), "top");
     Files.writeString(src.resolve("a/b/leaf.txt"), "leaf");
 
-    assertThat(client.uploadArtifacts(id, "bundle", src)).isEqualTo(2);
+    assertThat(client.tracking().uploadArtifacts(id, "bundle", src)).isEqualTo(2);
     Path dst = tmp.resolve("dst");
-    assertThat(client.downloadArtifacts(id, "bundle", dst)).isEqualTo(2);
+    assertThat(client.tracking().downloadArtifacts(id, "bundle", dst)).isEqualTo(2);
     assertThat(Files.readString(dst.resolve("top.txt"))).isEqualTo("top");
     assertThat(Files.readString(dst.resolve("a/b/leaf.txt"))).isEqualTo("leaf");
   }
 
   @Test
   void artifact_names_with_spaces_and_unicode_are_percent_encoded() throws IOException {
-    String id = client.createRun(newExperiment()).runId();
+    String id = client.tracking().createRun(newExperiment()).runId();
     String path = "plots/loss curve ü+&=(1).txt";
-    client.uploadArtifact(id, path, "x".getBytes(StandardCharsets.UTF_8));
-    assertThat(client.listArtifacts(id, "plots")).extracting(FileInfo::path).containsExactly(path);
-    try (InputStream in = client.openArtifact(id, path)) {
+    client.tracking().uploadArtifact(id, path, "x".getBytes(StandardCharsets.UTF_8));
+    assertThat(client.tracking().listArtifacts(id, "plots"))
+        .extracting(FileInfo::path)
+        .containsExactly(path);
+    try (InputStream in = client.tracking().openArtifact(id, path)) {
       assertThat(in.readAllBytes()).containsExactly('x');
     }
   }
 
   @Test
   void artifact_paths_escaping_the_run_root_are_rejected_before_sending() {
-    String id = client.createRun(newExperiment()).runId();
-    assertThatThrownBy(() -> client.uploadArtifact(id, "../other/x", new byte[0]))
+    String id = client.tracking().createRun(newExperiment()).runId();
+    assertThatThrownBy(() -> client.tracking().uploadArtifact(id, "../other/x", new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.deleteArtifact(id, ""))
+    assertThatThrownBy(() -> client.tracking().deleteArtifact(id, ""))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void artifacts_of_an_unknown_run_raise_resource_does_not_exist() {
-    assertThatThrownBy(() -> client.listArtifacts("0123456789abcdef0123456789abcdef", ""))
+    assertThatThrownBy(
+            () -> client.tracking().listArtifacts("0123456789abcdef0123456789abcdef", ""))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> assertThat(e.errorCode()).isEqualTo("RESOURCE_DOES_NOT_EXIST"));
@@ -587,8 +615,8 @@ class KeelClientTest {
 
   @Test
   void uploading_a_missing_local_file_raises_io_error(@TempDir Path tmp) {
-    String id = client.createRun(newExperiment()).runId();
-    assertThatThrownBy(() -> client.uploadArtifact(id, "x", tmp.resolve("missing")))
+    String id = client.tracking().createRun(newExperiment()).runId();
+    assertThatThrownBy(() -> client.tracking().uploadArtifact(id, "x", tmp.resolve("missing")))
         .isInstanceOfSatisfying(
             KeelClientException.class,
             e -> assertThat(e.errorCode()).isEqualTo(KeelClientException.IO_ERROR));
@@ -596,12 +624,12 @@ class KeelClientTest {
 
   @Test
   void proxy_path_strips_scheme_and_authority() {
-    assertThat(KeelClient.proxyPath("mlflow-artifacts:/1/abc/artifacts"))
+    assertThat(ArtifactPaths.proxyPath("mlflow-artifacts:/1/abc/artifacts"))
         .isEqualTo("1/abc/artifacts");
-    assertThat(KeelClient.proxyPath("mlflow-artifacts://host:5000/1/abc/artifacts"))
+    assertThat(ArtifactPaths.proxyPath("mlflow-artifacts://host:5000/1/abc/artifacts"))
         .isEqualTo("1/abc/artifacts");
-    assertThatThrownBy(() -> KeelClient.proxyPath("s3://bucket/x"))
+    assertThatThrownBy(() -> ArtifactPaths.proxyPath("s3://bucket/x"))
         .isInstanceOf(KeelClientException.class);
-    assertThat(Optional.of(KeelClient.encodePath("a b/c#d/é"))).contains("a%20b/c%23d/%C3%A9");
+    assertThat(Optional.of(ArtifactPaths.encodePath("a b/c#d/é"))).contains("a%20b/c%23d/%C3%A9");
   }
 }

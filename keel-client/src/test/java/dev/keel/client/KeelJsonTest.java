@@ -40,7 +40,7 @@ class KeelJsonTest {
     assertThat(json.at("/info/lifecycle_stage").asText()).isEqualTo("deleted");
     assertThat(json.at("/data/metrics/0/value").asText()).isEqualTo("NaN");
     assertThat(json.at("/inputs/dataset_inputs/0/dataset").has("profile")).isFalse();
-    assertThat(KeelJson.run(json)).isEqualTo(run);
+    assertThat(TrackingJson.run(json)).isEqualTo(run);
   }
 
   @Test
@@ -66,14 +66,14 @@ class KeelJsonTest {
   @Test
   void reading_accepts_int64_as_strings_and_missing_fields_as_empty() throws Exception {
     Experiment e =
-        KeelJson.experiment(
+        TrackingJson.experiment(
             parse("{\"experiment_id\": 3, \"name\": \"x\", \"creation_time\": \"42\"}"));
     assertThat(e.experimentId()).isEqualTo("3");
     assertThat(e.creationTime()).isEqualTo(42);
     assertThat(e.lastUpdateTime()).isZero();
     assertThat(e.artifactLocation()).isEmpty();
     assertThat(e.tags()).isEmpty();
-    assertThat(KeelJson.metric(parse("{\"key\":\"k\",\"value\":\"-Infinity\"}")).value())
+    assertThat(TrackingJson.metric(parse("{\"key\":\"k\",\"value\":\"-Infinity\"}")).value())
         .isEqualTo(Double.NEGATIVE_INFINITY);
   }
 

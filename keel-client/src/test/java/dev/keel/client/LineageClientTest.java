@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keel.core.KeelConfig;
 import dev.keel.core.Page;
+import dev.keel.mlmodel.ModelInfo;
+import dev.keel.mlmodel.ModelPackage;
 import dev.keel.server.KeelServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,26 +58,26 @@ class LineageClientTest {
 
   @Test
   void lineage_names_the_run_its_experiment_code_version_and_datasets() throws IOException {
-    String exp = client.createExperiment(unique("lin"));
-    Run run = client.createRun(exp);
-    client.setTag(run.runId(), "mlflow.source.git.commit", "9f3c1e2");
+    String exp = client.tracking().createExperiment(unique("lin"));
+    Run run = client.tracking().createRun(exp);
+    client.tracking().setTag(run.runId(), "mlflow.source.git.commit", "9f3c1e2");
     Dataset train =
         new Dataset(
             "churn_train",
             "d1",
             "delta_table",
             "{\"table_name\":\"main.sales.churn\",\"version\":7}");
-    client.logInputs(run.runId(), List.of(DatasetInput.of(train, "training")));
-    ModelInfo info = client.logModel(run.runId(), "model", onnx());
+    client.tracking().logInputs(run.runId(), List.of(DatasetInput.of(train, "training")));
+    ModelInfo info = client.tracking().logModel(run.runId(), "model", onnx());
 
     String full = "main.default." + unique("lin");
-    client.createModel(full, "");
-    ModelVersion v1 = client.registerModel(full, info);
+    client.registry().createModel(full, "");
+    ModelVersion v1 = client.registry().registerModel(full, info);
     assertThat(v1.status()).as(v1.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-    client.setAlias(full, "champion", v1.version());
-    ModelVersion v2 = client.createVersion(full, "mlflow-artifacts:/elsewhere", "");
+    client.registry().setAlias(full, "champion", v1.version());
+    ModelVersion v2 = client.registry().createVersion(full, "mlflow-artifacts:/elsewhere", "");
 
-    VersionLineage l = client.versionLineage(full, v1.version());
+    VersionLineage l = client.registry().versionLineage(full, v1.version());
     assertThat(l.modelFullName()).isEqualTo(full);
     assertThat(l.version()).isEqualTo(1);
     assertThat(l.status()).isEqualTo(ModelVersionStatus.READY);
@@ -88,21 +90,21 @@ class LineageClientTest {
             new LineageDataset("churn_train", "d1", "delta_table", train.source(), "training"));
     assertThat(l.uri()).isEqualTo("models:/" + full + "/1");
 
-    VersionLineage none = client.versionLineage(full, v2.version());
+    VersionLineage none = client.registry().versionLineage(full, v2.version());
     assertThat(none.run()).isEmpty();
     assertThat(none.datasets()).isEmpty();
     assertThat(none.status()).isEqualTo(ModelVersionStatus.PENDING_REGISTRATION);
 
-    Page<VersionLineage> page = client.modelLineage(full, 1, "");
+    Page<VersionLineage> page = client.registry().modelLineage(full, 1, "");
     assertThat(page.items()).hasSize(1);
     assertThat(page.items().get(0).modelFullName()).isEqualTo(full);
     assertThat(page.nextPageToken()).isPresent();
-    assertThat(client.streamModelLineage(full).map(VersionLineage::version).toList())
+    assertThat(client.registry().streamModelLineage(full).map(VersionLineage::version).toList())
         .containsExactlyInAnyOrder(1L, 2L);
-    assertThat(client.streamModelLineage(full).filter(x -> x.version() == 1).findFirst())
+    assertThat(client.registry().streamModelLineage(full).filter(x -> x.version() == 1).findFirst())
         .contains(l);
 
-    List<RunModelVersion> fromRun = client.runLineage(run.runId());
+    List<RunModelVersion> fromRun = client.registry().runLineage(run.runId());
     assertThat(fromRun).hasSize(1);
     assertThat(fromRun.get(0).modelFullName()).isEqualTo(full);
     assertThat(fromRun.get(0).version()).isEqualTo(1);
@@ -112,16 +114,20 @@ class LineageClientTest {
 
   @Test
   void unknown_model_version_and_run_are_not_found() {
-    assertThat(failure(() -> client.modelLineage("main.default.nope_x", 0, "")).httpStatus())
+    assertThat(
+            failure(() -> client.registry().modelLineage("main.default.nope_x", 0, ""))
+                .httpStatus())
         .isEqualTo(404);
-    assertThat(failure(() -> client.versionLineage("main.default.nope_x", 1)).httpStatus())
+    assertThat(
+            failure(() -> client.registry().versionLineage("main.default.nope_x", 1)).httpStatus())
         .isEqualTo(404);
-    assertThat(failure(() -> client.runLineage("0123456789abcdef")).httpStatus()).isEqualTo(404);
+    assertThat(failure(() -> client.registry().runLineage("0123456789abcdef")).httpStatus())
+        .isEqualTo(404);
   }
 
   @Test
   void a_run_without_registered_versions_has_an_empty_lineage() {
-    Run run = client.createRun(client.createExperiment(unique("empty")));
-    assertThat(client.runLineage(run.runId())).isEmpty();
+    Run run = client.tracking().createRun(client.tracking().createExperiment(unique("empty")));
+    assertThat(client.registry().runLineage(run.runId())).isEmpty();
   }
 }

@@ -8,6 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.keel.core.KeelConfig;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.InputExample;
+import dev.keel.mlmodel.ModelInfo;
+import dev.keel.mlmodel.ModelPackage;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.TensorSpec;
+import dev.keel.mlmodel.XGBoostFormat;
 import dev.keel.server.KeelServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,18 +74,18 @@ class ModelLoggingTest {
   }
 
   static Run newRun() {
-    return client.createRun(client.createExperiment(unique("log")));
+    return client.tracking().createRun(client.tracking().createExperiment(unique("log")));
   }
 
   static String newModel() {
     String full = "main.default." + unique("m");
-    client.createModel(full, "");
+    client.registry().createModel(full, "");
     return full;
   }
 
   static String artifactText(String runId, String path) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    client.downloadArtifact(runId, path, out);
+    client.tracking().downloadArtifact(runId, path, out);
     return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
@@ -112,6 +119,24 @@ class ModelLoggingTest {
     return XGBoost.train(train, params, 5, Map.of(), null, null);
   }
 
+  /** As {@code dev.keel.mlmodel.ModelPackageTest.fourFloats()}. */
+  static ModelSignature fourFloats() {
+    return ModelSignature.builder()
+        .inputColumn("f0", ColumnType.FLOAT)
+        .inputColumn("f1", ColumnType.FLOAT)
+        .inputColumn("f2", ColumnType.FLOAT)
+        .inputColumn("f3", "float")
+        .outputTensor("probability", "float32", -1, 1)
+        .build();
+  }
+
+  /** As {@code dev.keel.mlmodel.ModelPackageTest.twoRows()}. */
+  static InputExample twoRows() {
+    return InputExample.of(
+        List.of("f0", "f1", "f2", "f3"),
+        List.of(List.of(1.0, 2.0, 3.0, 4.0), List.of(0.5, -1.0, 0.0, 2.5)));
+  }
+
   @Test
   void onnx_model_logged_to_a_run_registers_ready_and_resolves() throws IOException {
     byte[] onnx;
@@ -121,15 +146,15 @@ class ModelLoggingTest {
     }
     Run run = newRun();
     ModelInfo info =
-        client.logModel(
-            run.runId(),
-            "model",
-            ModelPackage.onnx(onnx)
-                .withSignature(ModelPackageTest.fourFloats())
-                .withInputExample(ModelPackageTest.twoRows()));
+        client
+            .tracking()
+            .logModel(
+                run.runId(),
+                "model",
+                ModelPackage.onnx(onnx).withSignature(fourFloats()).withInputExample(twoRows()));
     assertThat(info.modelUri()).isEqualTo("runs:/" + run.runId() + "/model");
     assertThat(
-            client.listArtifacts(run.runId(), "model").stream()
+            client.tracking().listArtifacts(run.runId(), "model").stream()
                 .map(f -> f.path().substring(f.path().lastIndexOf('/') + 1))
                 .toList())
         .containsExactlyInAnyOrderElementsOf(info.files());
@@ -138,9 +163,10 @@ class ModelLoggingTest {
     assertThat(mlmodel.path("artifact_path").asText()).isEqualTo("model");
 
     // As MLflow's log_model, the run's mlflow.log-model.history tag lists the logged models.
-    client.logModel(run.runId(), "again", ModelPackage.onnx(onnx));
+    client.tracking().logModel(run.runId(), "again", ModelPackage.onnx(onnx));
     JsonNode history =
-        JSON.readTree(client.getRun(run.runId()).tag("mlflow.log-model.history").orElseThrow());
+        JSON.readTree(
+            client.tracking().getRun(run.runId()).tag("mlflow.log-model.history").orElseThrow());
     assertThat(history.findValuesAsText("artifact_path")).containsExactly("model", "again");
     assertThat(history.get(0).path("model_uuid").asText()).isEqualTo(info.modelUuid());
     assertThat(history.get(0).path("run_id").asText()).isEqualTo(run.runId());
@@ -152,14 +178,14 @@ class ModelLoggingTest {
         .isEqualTo("mlflow.onnx");
 
     String full = newModel();
-    ModelVersion v = client.registerModel(full, info);
+    ModelVersion v = client.registry().registerModel(full, info);
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
     assertThat(v.source()).isEqualTo(info.modelUri());
     assertThat(v.runId()).isEqualTo(run.runId());
-    assertThat(client.resolve("models:/" + full + "/" + v.version()).version())
+    assertThat(client.registry().resolve("models:/" + full + "/" + v.version()).version())
         .isEqualTo(v.version());
-    client.setAlias(full, "champion", v.version());
-    assertThat(client.resolve("models:/" + full + "@champion").status())
+    client.registry().setAlias(full, "champion", v.version());
+    assertThat(client.registry().resolve("models:/" + full + "@champion").status())
         .isEqualTo(ModelVersionStatus.READY);
   }
 
@@ -177,7 +203,7 @@ class ModelLoggingTest {
                       List.of("age", "income", "tenure"),
                       List.of(List.of(0.2, 0.9, 0.1), List.of(0.7, 0.1, 0.5))));
       String path = "model_" + format.wireName();
-      ModelInfo info = client.logModel(run.runId(), path, pkg);
+      ModelInfo info = client.tracking().logModel(run.runId(), path, pkg);
       assertThat(info.files()).contains(format.fileName());
       JsonNode mlmodel = YAML.readTree(artifactText(run.runId(), path + "/MLmodel"));
       JsonNode flavor = mlmodel.path("flavors").path("xgboost");
@@ -187,13 +213,13 @@ class ModelLoggingTest {
       assertThat(mlmodel.path("signature").path("inputs").asText())
           .startsWith("[{\"type\": \"double\", \"name\": \"age\", \"required\": true}");
 
-      ModelVersion v = client.registerModel(full, info);
+      ModelVersion v = client.registry().registerModel(full, info);
       assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-      assertThat(client.resolve(v.uri()).source()).isEqualTo(info.modelUri());
+      assertThat(client.registry().resolve(v.uri()).source()).isEqualTo(info.modelUri());
 
       // The logged file is the booster: XGBoost4J loads it and predicts as the original.
       ByteArrayOutputStream file = new ByteArrayOutputStream();
-      client.downloadArtifact(run.runId(), path + "/" + format.fileName(), file);
+      client.tracking().downloadArtifact(run.runId(), path + "/" + format.fileName(), file);
       Booster back = XGBoost.loadModel(file.toByteArray());
       DMatrix probe =
           new DMatrix(new float[] {0.2f, 0.9f, 0.1f, 0.7f, 0.1f, 0.5f}, 2, 3, Float.NaN);
@@ -215,9 +241,9 @@ class ModelLoggingTest {
     ModelInfo info = ModelPackage.xgboost(file, "").save(work.resolve("pkg"), run.runId(), "");
     assertThat(info.modelUri()).startsWith("file:");
     String full = newModel();
-    ModelVersion v = client.registerModel(full, work.resolve("pkg"), run.runId());
+    ModelVersion v = client.registry().registerModel(full, work.resolve("pkg"), run.runId());
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-    assertThatThrownBy(() -> client.registerModel(full, info))
+    assertThatThrownBy(() -> client.registry().registerModel(full, info))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not logged to a run");
   }
@@ -261,11 +287,11 @@ class ModelLoggingTest {
         .isCloseTo(first.lookup("tenure").getValue(), org.assertj.core.api.Assertions.within(1e-6));
 
     Run run = newRun();
-    ModelInfo info = client.logModel(run.runId(), "tribuo", pkg);
+    ModelInfo info = client.tracking().logModel(run.runId(), "tribuo", pkg);
     String full = newModel();
-    ModelVersion v = client.registerModel(full, info);
+    ModelVersion v = client.registry().registerModel(full, info);
     assertThat(v.status()).as(v.statusMessage()).isEqualTo(ModelVersionStatus.READY);
-    assertThat(client.resolve("models:/" + full + "/1").runId()).isEqualTo(run.runId());
+    assertThat(client.registry().resolve("models:/" + full + "/1").runId()).isEqualTo(run.runId());
   }
 
   @Test
@@ -273,31 +299,35 @@ class ModelLoggingTest {
     ModelPackage pkg = ModelPackage.onnx(new byte[] {8, 7});
     KeelClientException e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            KeelClientException.class, () -> client.logModel("0123456789abcdef", "model", pkg));
+            KeelClientException.class,
+            () -> client.tracking().logModel("0123456789abcdef", "model", pkg));
     assertThat(e.httpStatus()).isEqualTo(404);
     Run run = newRun();
-    assertThatThrownBy(() -> client.logModel(run.runId(), "../model", pkg))
+    assertThatThrownBy(() -> client.tracking().logModel(run.runId(), "../model", pkg))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("..");
-    assertThatThrownBy(() -> client.logModel(run.runId(), "", pkg))
+    assertThatThrownBy(() -> client.tracking().logModel(run.runId(), "", pkg))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(client.listArtifacts(run.runId(), "")).isEmpty();
+    assertThat(client.tracking().listArtifacts(run.runId(), "")).isEmpty();
   }
 
   @Test
   void a_log_model_history_tag_that_is_not_a_json_array_is_left_alone() {
     Run run = newRun();
-    client.setTag(run.runId(), "mlflow.log-model.history", "not json");
-    ModelInfo info = client.logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {8, 7}));
-    assertThat(client.listArtifacts(run.runId(), "model")).hasSize(info.files().size());
-    assertThat(client.getRun(run.runId()).tag("mlflow.log-model.history")).contains("not json");
+    client.tracking().setTag(run.runId(), "mlflow.log-model.history", "not json");
+    ModelInfo info =
+        client.tracking().logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {8, 7}));
+    assertThat(client.tracking().listArtifacts(run.runId(), "model")).hasSize(info.files().size());
+    assertThat(client.tracking().getRun(run.runId()).tag("mlflow.log-model.history"))
+        .contains("not json");
   }
 
   @Test
   void a_package_the_server_refuses_fails_registration_with_the_reason() {
     Run run = newRun();
-    ModelInfo info = client.logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {1, 2, 3}));
-    ModelVersion v = client.registerModel(newModel(), info);
+    ModelInfo info =
+        client.tracking().logModel(run.runId(), "model", ModelPackage.onnx(new byte[] {1, 2, 3}));
+    ModelVersion v = client.registry().registerModel(newModel(), info);
     assertThat(v.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
     assertThat(v.statusMessage()).contains("model.onnx");
   }

@@ -71,7 +71,7 @@ class RegistryClientTest {
 
   String newModel() {
     String full = "main.default." + unique("m");
-    client.createModel(full, "");
+    client.registry().createModel(full, "");
     return full;
   }
 
@@ -80,51 +80,57 @@ class RegistryClientTest {
   @Test
   void create_get_update_delete_model() {
     String name = unique("Crud");
-    RegisteredModel m = client.createModel("main.default." + name, "first");
+    RegisteredModel m = client.registry().createModel("main.default." + name, "first");
     assertThat(m.name()).isEqualTo(name.toLowerCase());
     assertThat(m.fullName()).isEqualTo("main.default." + name.toLowerCase());
     assertThat(m.comment()).isEqualTo("first");
     assertThat(m.storageLocation()).isEqualTo("mlflow-artifacts:/models/main/default/" + m.name());
     assertThat(m.owner()).isNotEmpty();
-    assertThat(client.getModel(m.fullName().toUpperCase()).id()).isEqualTo(m.id());
+    assertThat(client.registry().getModel(m.fullName().toUpperCase()).id()).isEqualTo(m.id());
 
     RegisteredModel c =
-        client.updateModel(m.fullName(), SecurableUpdate.none().withComment("second"));
+        client.registry().updateModel(m.fullName(), SecurableUpdate.none().withComment("second"));
     assertThat(c.comment()).isEqualTo("second");
     String renamed = m.name() + "_r";
     RegisteredModel r =
-        client.updateModel(m.fullName(), SecurableUpdate.none().withNewName(renamed));
+        client.registry().updateModel(m.fullName(), SecurableUpdate.none().withNewName(renamed));
     assertThat(r.fullName()).isEqualTo("main.default." + renamed);
-    assertThat(failure(() -> client.getModel(m.fullName())).httpStatus()).isEqualTo(404);
+    assertThat(failure(() -> client.registry().getModel(m.fullName())).httpStatus()).isEqualTo(404);
     assertThatThrownBy(
             () ->
-                client.updateModel(
-                    r.fullName(), SecurableUpdate.none().withProperties(Map.of("a", "b"))))
+                client
+                    .registry()
+                    .updateModel(
+                        r.fullName(), SecurableUpdate.none().withProperties(Map.of("a", "b"))))
         .isInstanceOf(IllegalArgumentException.class);
 
-    client.createVersion(r.fullName(), r.storageLocation(), "");
-    KeelClientException refused = failure(() -> client.deleteModel(r.fullName(), false));
+    client.registry().createVersion(r.fullName(), r.storageLocation(), "");
+    KeelClientException refused = failure(() -> client.registry().deleteModel(r.fullName(), false));
     assertThat(refused.httpStatus()).isEqualTo(400);
     assertThat(refused.errorCode()).isEqualTo("FAILED_PRECONDITION");
-    client.deleteModel(r.fullName(), true);
-    assertThat(failure(() -> client.getModel(r.fullName())).errorCode()).isEqualTo("NOT_FOUND");
+    client.registry().deleteModel(r.fullName(), true);
+    assertThat(failure(() -> client.registry().getModel(r.fullName())).errorCode())
+        .isEqualTo("NOT_FOUND");
   }
 
   @Test
   void unknown_model_is_404() {
-    KeelClientException e = failure(() -> client.getModel("main.default.no_such_model"));
+    KeelClientException e = failure(() -> client.registry().getModel("main.default.no_such_model"));
     assertThat(e.httpStatus()).isEqualTo(404);
     assertThat(e.errorCode()).isEqualTo("NOT_FOUND");
     assertThat(e.isNotFound()).isTrue();
-    assertThat(failure(() -> client.getVersion("main.default.no_such_model", 1)).httpStatus())
-        .isEqualTo(404);
     assertThat(
-            failure(() -> client.resolve("models:/main.default.no_such_model@champion"))
+            failure(() -> client.registry().getVersion("main.default.no_such_model", 1))
                 .httpStatus())
         .isEqualTo(404);
-    assertThat(failure(() -> client.createModel("main.no_such_schema.m", "")).httpStatus())
+    assertThat(
+            failure(() -> client.registry().resolve("models:/main.default.no_such_model@champion"))
+                .httpStatus())
         .isEqualTo(404);
-    assertThatThrownBy(() -> client.createModel("main.m", ""))
+    assertThat(
+            failure(() -> client.registry().createModel("main.no_such_schema.m", "")).httpStatus())
+        .isEqualTo(404);
+    assertThatThrownBy(() -> client.registry().createModel("main.m", ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("catalog.schema.model");
   }
@@ -132,28 +138,29 @@ class RegistryClientTest {
   @Test
   void list_models_pages_through_a_schema() {
     String schema = unique("paging");
-    client.createSchema("main", schema);
+    client.catalogs().createSchema("main", schema);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      names.add(client.createModel("main." + schema + ".m" + i, "").fullName());
+      names.add(client.registry().createModel("main." + schema + ".m" + i, "").fullName());
     }
-    Page<RegisteredModel> first = client.listModels("main", schema, 2, "");
+    Page<RegisteredModel> first = client.registry().listModels("main", schema, 2, "");
     assertThat(first.items())
         .extracting(RegisteredModel::fullName)
         .containsExactly(names.get(0), names.get(1));
     assertThat(first.nextPageToken()).isPresent();
     Page<RegisteredModel> second =
-        client.listModels("main", schema, 2, first.nextPageToken().get());
+        client.registry().listModels("main", schema, 2, first.nextPageToken().get());
     assertThat(second.items())
         .extracting(RegisteredModel::fullName)
         .containsExactly(names.get(2), names.get(3));
     Page<RegisteredModel> third =
-        client.listModels("main", schema, 2, second.nextPageToken().get());
+        client.registry().listModels("main", schema, 2, second.nextPageToken().get());
     assertThat(third.items()).extracting(RegisteredModel::fullName).containsExactly(names.get(4));
     assertThat(third.nextPageToken()).isEmpty();
-    assertThat(client.streamModels("main", schema).map(RegisteredModel::fullName).toList())
+    assertThat(
+            client.registry().streamModels("main", schema).map(RegisteredModel::fullName).toList())
         .isEqualTo(names);
-    assertThat(client.streamModels("", "").map(RegisteredModel::fullName).toList())
+    assertThat(client.registry().streamModels("", "").map(RegisteredModel::fullName).toList())
         .containsAll(names);
   }
 
@@ -162,7 +169,7 @@ class RegistryClientTest {
   @Test
   void register_uploads_the_directory_and_finalizes_ready() throws IOException {
     String full = newModel();
-    ModelVersion v = client.registerModel(full, onnxModel(), "");
+    ModelVersion v = client.registry().registerModel(full, onnxModel(), "");
     assertThat(v.status()).isEqualTo(ModelVersionStatus.READY);
     assertThat(v.statusMessage()).isEmpty();
     assertThat(v.version()).isEqualTo(1);
@@ -170,30 +177,32 @@ class RegistryClientTest {
     assertThat(v.storageLocation())
         .isEqualTo("mlflow-artifacts:/models/" + full.replace('.', '/') + "/1");
     assertThat(v.uri()).isEqualTo("models:/" + full + "/1");
-    assertThat(client.getVersion(full, 1).status()).isEqualTo(ModelVersionStatus.READY);
+    assertThat(client.registry().getVersion(full, 1).status()).isEqualTo(ModelVersionStatus.READY);
   }
 
   @Test
   void step_by_step_create_upload_finalize_with_a_run() throws IOException {
     String full = newModel();
-    String exp = client.createExperiment(unique("reg"));
-    Run run = client.createRun(exp);
+    String exp = client.tracking().createExperiment(unique("reg"));
+    Run run = client.tracking().createRun(exp);
     ModelVersion pending =
-        client.createVersion(full, "runs:/" + run.runId() + "/model", run.runId());
+        client.registry().createVersion(full, "runs:/" + run.runId() + "/model", run.runId());
     assertThat(pending.status()).isEqualTo(ModelVersionStatus.PENDING_REGISTRATION);
     assertThat(pending.runId()).isEqualTo(run.runId());
-    assertThat(client.uploadModelDirectory(pending, onnxModel())).isEqualTo(ONNX_FILES.size());
-    ModelVersion ready = client.finalizeVersion(full, pending.version());
+    assertThat(client.registry().uploadModelDirectory(pending, onnxModel()))
+        .isEqualTo(ONNX_FILES.size());
+    ModelVersion ready = client.registry().finalizeVersion(full, pending.version());
     assertThat(ready.status()).isEqualTo(ModelVersionStatus.READY);
     assertThat(ready.source()).isEqualTo("runs:/" + run.runId() + "/model");
 
-    client.createVersion(full, "mlflow-artifacts:/x", "");
-    assertThat(client.listVersions(full, 1, "").items()).hasSize(1);
-    assertThat(client.streamVersions(full).map(ModelVersion::version).toList())
+    client.registry().createVersion(full, "mlflow-artifacts:/x", "");
+    assertThat(client.registry().listVersions(full, 1, "").items()).hasSize(1);
+    assertThat(client.registry().streamVersions(full).map(ModelVersion::version).toList())
         .containsExactlyInAnyOrder(1L, 2L);
-    client.deleteVersion(full, 2);
-    assertThat(failure(() -> client.getVersion(full, 2)).httpStatus()).isEqualTo(404);
-    assertThat(client.createVersion(full, "mlflow-artifacts:/x", "").version()).isEqualTo(3);
+    client.registry().deleteVersion(full, 2);
+    assertThat(failure(() -> client.registry().getVersion(full, 2)).httpStatus()).isEqualTo(404);
+    assertThat(client.registry().createVersion(full, "mlflow-artifacts:/x", "").version())
+        .isEqualTo(3);
   }
 
   @Test
@@ -202,17 +211,18 @@ class RegistryClientTest {
     Path dir = onnxModel();
     Files.writeString(
         dir.resolve("model.onnx"), "this is not an onnx model", StandardCharsets.UTF_8);
-    ModelVersion v = client.registerModel(full, dir, "");
+    ModelVersion v = client.registry().registerModel(full, dir, "");
     assertThat(v.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
     assertThat(v.statusMessage()).isNotBlank().containsIgnoringCase("onnx");
-    assertThat(client.getVersion(full, v.version()).statusMessage()).isEqualTo(v.statusMessage());
+    assertThat(client.registry().getVersion(full, v.version()).statusMessage())
+        .isEqualTo(v.statusMessage());
   }
 
   @Test
   void finalize_without_mlmodel_fails() {
     String full = newModel();
-    ModelVersion v = client.createVersion(full, "mlflow-artifacts:/nothing", "");
-    ModelVersion f = client.finalizeVersion(full, v.version());
+    ModelVersion v = client.registry().createVersion(full, "mlflow-artifacts:/nothing", "");
+    ModelVersion f = client.registry().finalizeVersion(full, v.version());
     assertThat(f.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
     assertThat(f.statusMessage()).contains("MLmodel");
   }
@@ -220,7 +230,7 @@ class RegistryClientTest {
   @Test
   void source_outside_managed_storage_is_refused() {
     String full = newModel();
-    KeelClientException e = failure(() -> client.createVersion(full, "file:///etc", ""));
+    KeelClientException e = failure(() -> client.registry().createVersion(full, "file:///etc", ""));
     assertThat(e.httpStatus()).isEqualTo(400);
     assertThat(e.errorCode()).isEqualTo("INVALID_ARGUMENT");
   }
@@ -230,23 +240,25 @@ class RegistryClientTest {
   @Test
   void aliases_set_move_delete_and_history() throws IOException {
     String full = newModel();
-    client.registerModel(full, onnxModel(), "");
-    client.registerModel(full, onnxModel(), "");
+    client.registry().registerModel(full, onnxModel(), "");
+    client.registry().registerModel(full, onnxModel(), "");
 
-    client.setAlias(full, "Champion", 1);
-    assertThat(client.getAlias(full, "champion").version()).isEqualTo(1);
-    assertThat(client.getModel(full).aliases()).isEqualTo(Map.of("champion", 1L));
-    assertThat(client.getVersion(full, 1).aliases()).containsExactly("champion");
+    client.registry().setAlias(full, "Champion", 1);
+    assertThat(client.registry().getAlias(full, "champion").version()).isEqualTo(1);
+    assertThat(client.registry().getModel(full).aliases()).isEqualTo(Map.of("champion", 1L));
+    assertThat(client.registry().getVersion(full, 1).aliases()).containsExactly("champion");
 
-    client.setAlias(full, "champion", 2);
-    client.setAlias(full, "challenger", 1);
-    assertThat(client.getAlias(full, "champion").version()).isEqualTo(2);
-    assertThat(client.getModel(full).aliases()).isEqualTo(Map.of("champion", 2L, "challenger", 1L));
+    client.registry().setAlias(full, "champion", 2);
+    client.registry().setAlias(full, "challenger", 1);
+    assertThat(client.registry().getAlias(full, "champion").version()).isEqualTo(2);
+    assertThat(client.registry().getModel(full).aliases())
+        .isEqualTo(Map.of("champion", 2L, "challenger", 1L));
 
-    client.deleteAlias(full, "champion");
-    assertThat(failure(() -> client.getAlias(full, "champion")).httpStatus()).isEqualTo(404);
+    client.registry().deleteAlias(full, "champion");
+    assertThat(failure(() -> client.registry().getAlias(full, "champion")).httpStatus())
+        .isEqualTo(404);
 
-    List<AliasMove> h = client.aliasHistory(full, "champion");
+    List<AliasMove> h = client.registry().aliasHistory(full, "champion");
     assertThat(h).hasSize(3);
     assertThat(h.get(0).fromVersion()).isEmpty();
     assertThat(h.get(0).toVersion()).hasValue(1);
@@ -262,32 +274,34 @@ class RegistryClientTest {
   @Test
   void reserved_aliases_are_refused() {
     String full = newModel();
-    client.createVersion(full, "mlflow-artifacts:/x", "");
+    client.registry().createVersion(full, "mlflow-artifacts:/x", "");
     for (String a : List.of("latest", "LATEST", "v1")) {
-      KeelClientException e = failure(() -> client.setAlias(full, a, 1));
+      KeelClientException e = failure(() -> client.registry().setAlias(full, a, 1));
       assertThat(e.httpStatus()).as(a).isEqualTo(400);
       assertThat(e.errorCode()).as(a).isEqualTo("INVALID_ARGUMENT");
     }
-    assertThat(failure(() -> client.setAlias(full, "champion", 9)).httpStatus()).isEqualTo(404);
+    assertThat(failure(() -> client.registry().setAlias(full, "champion", 9)).httpStatus())
+        .isEqualTo(404);
   }
 
   @Test
   void resolve_by_version_and_by_alias() throws IOException {
     String full = newModel();
-    client.registerModel(full, onnxModel(), "");
-    client.registerModel(full, onnxModel(), "");
-    client.setAlias(full, "champion", 2);
+    client.registry().registerModel(full, onnxModel(), "");
+    client.registry().registerModel(full, onnxModel(), "");
+    client.registry().setAlias(full, "champion", 2);
 
-    ModelVersion byVersion = client.resolve("models:/" + full + "/1");
+    ModelVersion byVersion = client.registry().resolve("models:/" + full + "/1");
     assertThat(byVersion.version()).isEqualTo(1);
     assertThat(byVersion.status()).isEqualTo(ModelVersionStatus.READY);
-    ModelVersion byAlias = client.resolve("models:/" + full + "@champion");
+    ModelVersion byAlias = client.registry().resolve("models:/" + full + "@champion");
     assertThat(byAlias.version()).isEqualTo(2);
     assertThat(byAlias.aliases()).contains("champion");
-    assertThat(client.resolve("models:/" + full.toUpperCase() + "@CHAMPION").version())
+    assertThat(client.registry().resolve("models:/" + full.toUpperCase() + "@CHAMPION").version())
         .isEqualTo(2);
-    assertThat(failure(() -> client.resolve("models:/" + full + "/7")).httpStatus()).isEqualTo(404);
-    assertThat(failure(() -> client.resolve("models:/" + full + "@nobody")).httpStatus())
+    assertThat(failure(() -> client.registry().resolve("models:/" + full + "/7")).httpStatus())
+        .isEqualTo(404);
+    assertThat(failure(() -> client.registry().resolve("models:/" + full + "@nobody")).httpStatus())
         .isEqualTo(404);
   }
 
@@ -309,7 +323,7 @@ class RegistryClientTest {
             "models:/a..m/1",
             "models:/a.b.c.d/1",
             "models:/main.default.m/99999999999999999999")) {
-      assertThatThrownBy(() -> client.resolve(bad))
+      assertThatThrownBy(() -> client.registry().resolve(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("invalid model URI");
@@ -323,13 +337,13 @@ class RegistryClientTest {
   @Test
   void json_round_trips_through_the_records() throws IOException {
     String full = newModel();
-    client.registerModel(full, onnxModel(), "");
-    client.setAlias(full, "champion", 1);
-    RegisteredModel m = client.getModel(full);
-    assertThat(KeelJson.registeredModel(KeelJson.toJson(m))).isEqualTo(m);
-    ModelVersion v = client.getVersion(full, 1);
-    assertThat(KeelJson.modelVersion(KeelJson.toJson(v))).isEqualTo(v);
-    AliasMove a = client.aliasHistory(full, "champion").get(0);
-    assertThat(KeelJson.aliasMove(KeelJson.toJson(a))).isEqualTo(a);
+    client.registry().registerModel(full, onnxModel(), "");
+    client.registry().setAlias(full, "champion", 1);
+    RegisteredModel m = client.registry().getModel(full);
+    assertThat(RegistryJson.registeredModel(KeelJson.toJson(m))).isEqualTo(m);
+    ModelVersion v = client.registry().getVersion(full, 1);
+    assertThat(RegistryJson.modelVersion(KeelJson.toJson(v))).isEqualTo(v);
+    AliasMove a = client.registry().aliasHistory(full, "champion").get(0);
+    assertThat(RegistryJson.aliasMove(KeelJson.toJson(a))).isEqualTo(a);
   }
 }

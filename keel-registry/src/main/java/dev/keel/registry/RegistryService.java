@@ -7,7 +7,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.core.PageToken;
 import dev.keel.core.Validate;
-import dev.keel.registry.modelpackage.ModelPackage;
+import dev.keel.registry.modelpackage.CheckedModelPackage;
 import dev.keel.registry.modelpackage.ModelPackageReader;
 import dev.keel.tracking.Run;
 import dev.keel.tracking.TrackingService;
@@ -497,7 +497,7 @@ public final class RegistryService {
               + ": upload the model directory (MLmodel and its files) before finalizing.");
     }
     try {
-      ModelPackage pkg = ModelPackageReader.read(artifacts, dir);
+      CheckedModelPackage pkg = ModelPackageReader.read(artifacts, dir);
       if (pkg.servableFlavor().isEmpty()) {
         return Optional.of(
             "The model package at "

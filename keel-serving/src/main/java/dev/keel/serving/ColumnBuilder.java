@@ -2,7 +2,7 @@ package dev.keel.serving;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnType;
+import dev.keel.mlmodel.ColumnType;
 import java.util.Locale;
 
 /** Fills one input's values, converting JSON values or CSV text to the input's type. */

@@ -1,6 +1,6 @@
 package dev.keel.serving;
 
-import dev.keel.registry.modelpackage.ColumnType;
+import dev.keel.mlmodel.ColumnType;
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package dev.keel.serving;
 
-import dev.keel.registry.modelpackage.Signature;
+import dev.keel.mlmodel.ModelSignature;
 
 /**
  * A model loaded by a {@link ModelRuntime}, ready to predict. {@link #predict} is thread-safe;
@@ -15,7 +15,7 @@ public interface LoadedModel extends AutoCloseable {
    * The signature requests are parsed against: the package's, or, if it declares none, one derived
    * from the model (ONNX input tensors; XGBoost feature names or count).
    */
-  Signature signature();
+  ModelSignature signature();
 
   /**
    * Predicts a batch parsed against {@link #signature()}.

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.Flavor;
-import dev.keel.registry.modelpackage.ModelPackage;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.registry.modelpackage.CheckedModelPackage;
 import dev.keel.registry.modelpackage.ModelPackageReader;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.LocalArtifactStore;
@@ -73,7 +73,7 @@ public final class ModelLoader {
     if (!Files.isDirectory(modelDir)) {
       throw KeelException.invalid("Model directory " + modelDir + " does not exist");
     }
-    ModelPackage pkg =
+    CheckedModelPackage pkg =
         ModelPackageReader.read(new LocalArtifactStore(modelDir), ArtifactPath.root());
     Flavor flavor = null;
     for (String name : List.of(Flavor.ONNX, Flavor.XGBOOST)) {
@@ -111,7 +111,7 @@ public final class ModelLoader {
   }
 
   /** The input example as a scoring request body, if the package has one. */
-  private static Optional<byte[]> servingExample(ModelPackage pkg, Path modelDir)
+  private static Optional<byte[]> servingExample(CheckedModelPackage pkg, Path modelDir)
       throws IOException {
     if (pkg.inputExample().isEmpty()) {
       return Optional.empty();
@@ -150,10 +150,10 @@ public final class ModelLoader {
   }
 
   /** The local file of a flavor's data path. */
-  static Path localFile(Path packageDir, Flavor flavor) throws IOException {
+  static Path localFile(Path packageDir, CheckedModelPackage pkg, Flavor flavor)
+      throws IOException {
     ArtifactPath data =
-        flavor
-            .data()
+        pkg.dataPath(flavor)
             .orElseThrow(
                 () -> KeelException.invalid("Flavor " + flavor.name() + " names no data file"));
     return local(packageDir, data);

@@ -1,7 +1,7 @@
 package dev.keel.serving;
 
-import dev.keel.registry.modelpackage.Flavor;
-import dev.keel.registry.modelpackage.ModelPackage;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.registry.modelpackage.CheckedModelPackage;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -25,5 +25,5 @@ public interface ModelRuntime {
    *     does not fit its signature
    * @throws IOException if the files cannot be read
    */
-  LoadedModel load(ModelPackage pkg, Path packageDir, Flavor flavor) throws IOException;
+  LoadedModel load(CheckedModelPackage pkg, Path packageDir, Flavor flavor) throws IOException;
 }

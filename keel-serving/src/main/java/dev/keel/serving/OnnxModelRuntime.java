@@ -9,12 +9,12 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.Flavor;
-import dev.keel.registry.modelpackage.ModelPackage;
-import dev.keel.registry.modelpackage.SchemaSpec;
-import dev.keel.registry.modelpackage.Signature;
-import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
+import dev.keel.mlmodel.TensorSpec;
+import dev.keel.registry.modelpackage.CheckedModelPackage;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
@@ -60,8 +60,9 @@ public final class OnnxModelRuntime implements ModelRuntime {
   }
 
   @Override
-  public LoadedModel load(ModelPackage pkg, Path packageDir, Flavor flavor) throws IOException {
-    Path file = ModelLoader.localFile(packageDir, flavor);
+  public LoadedModel load(CheckedModelPackage pkg, Path packageDir, Flavor flavor)
+      throws IOException {
+    Path file = ModelLoader.localFile(packageDir, pkg, flavor);
     if (!Files.isRegularFile(file)) {
       throw KeelException.invalid(
           "ONNX model file " + file.getFileName() + " is not a regular file");
@@ -99,11 +100,11 @@ public final class OnnxModelRuntime implements ModelRuntime {
   private static final class OnnxModel implements LoadedModel {
     private final OrtEnvironment env;
     private final OrtSession session;
-    private final Signature signature;
+    private final ModelSignature signature;
     private final List<Feed> feeds;
     private final Set<String> outputs;
 
-    OnnxModel(OrtEnvironment env, OrtSession session, Optional<Signature> declared)
+    OnnxModel(OrtEnvironment env, OrtSession session, Optional<ModelSignature> declared)
         throws OrtException {
       this.env = env;
       this.session = session;
@@ -131,7 +132,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
       this.outputs = outs;
     }
 
-    private static Signature derived(Map<String, TensorInfo> inputs) {
+    private static ModelSignature derived(Map<String, TensorInfo> inputs) {
       List<SchemaSpec> specs = new ArrayList<>();
       for (Map.Entry<String, TensorInfo> e : inputs.entrySet()) {
         List<Long> shape = new ArrayList<>();
@@ -143,7 +144,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
         }
         specs.add(new TensorSpec(Optional.of(e.getKey()), dtype(e.getValue().type), shape));
       }
-      return new Signature(specs, List.of(), Optional.empty());
+      return new ModelSignature(specs, List.of(), Optional.empty());
     }
 
     private static String dtype(OnnxJavaType t) {
@@ -160,7 +161,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
       };
     }
 
-    private static List<Feed> plan(Map<String, TensorInfo> inputs, Signature signature) {
+    private static List<Feed> plan(Map<String, TensorInfo> inputs, ModelSignature signature) {
       List<SchemaSpec> specs = signature.inputs();
       List<String> names = new ArrayList<>();
       for (int k = 0; k < specs.size(); k++) {
@@ -232,7 +233,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
     }
 
     @Override
-    public Signature signature() {
+    public ModelSignature signature() {
       return signature;
     }
 

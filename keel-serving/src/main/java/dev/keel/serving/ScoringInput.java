@@ -13,11 +13,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.ColumnType;
-import dev.keel.registry.modelpackage.SchemaSpec;
-import dev.keel.registry.modelpackage.Signature;
-import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
+import dev.keel.mlmodel.TensorSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -83,7 +83,7 @@ public final class ScoringInput {
   private ScoringInput() {}
 
   /** Parses with {@link ScoringLimits#DEFAULT}. */
-  public static InputBatch parse(String contentType, byte[] body, Signature signature) {
+  public static InputBatch parse(String contentType, byte[] body, ModelSignature signature) {
     return parse(contentType, body, signature, ScoringLimits.DEFAULT);
   }
 
@@ -99,7 +99,7 @@ public final class ScoringInput {
    * @throws KeelException 400 naming the column and the problem; 415 for another content type
    */
   public static InputBatch parse(
-      String contentType, byte[] body, Signature signature, ScoringLimits limits) {
+      String contentType, byte[] body, ModelSignature signature, ScoringLimits limits) {
     Objects.requireNonNull(contentType, "contentType");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(signature, "signature");
@@ -206,11 +206,11 @@ public final class ScoringInput {
 
   /** One parse against one signature. */
   private static final class Parse {
-    private final Signature signature;
+    private final ModelSignature signature;
     private final ScoringLimits limits;
     private final boolean tensors;
 
-    Parse(Signature signature, ScoringLimits limits) {
+    Parse(ModelSignature signature, ScoringLimits limits) {
       this.signature = signature;
       this.limits = limits;
       this.tensors = signature.tensorInputs();

@@ -1,13 +1,13 @@
 package dev.keel.serving;
 
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.ColumnType;
-import dev.keel.registry.modelpackage.Flavor;
-import dev.keel.registry.modelpackage.ModelPackage;
-import dev.keel.registry.modelpackage.SchemaSpec;
-import dev.keel.registry.modelpackage.Signature;
-import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
+import dev.keel.mlmodel.TensorSpec;
+import dev.keel.registry.modelpackage.CheckedModelPackage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,8 @@ public final class XGBoostModelRuntime implements ModelRuntime {
   }
 
   @Override
-  public LoadedModel load(ModelPackage pkg, Path packageDir, Flavor flavor) throws IOException {
+  public LoadedModel load(CheckedModelPackage pkg, Path packageDir, Flavor flavor)
+      throws IOException {
     String format = flavor.string("model_format").orElse("xgb").toLowerCase(Locale.ROOT);
     if (!format.equals("json") && !format.equals("ubj")) {
       throw KeelException.invalid(
@@ -49,7 +50,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
               + format
               + "' is not served by Keel; save the model as json or ubj");
     }
-    Path file = ModelLoader.localFile(packageDir, flavor);
+    Path file = ModelLoader.localFile(packageDir, pkg, flavor);
     if (!Files.isRegularFile(file)) {
       throw KeelException.invalid(
           "XGBoost model file " + file.getFileName() + " is not a regular file");
@@ -77,10 +78,10 @@ public final class XGBoostModelRuntime implements ModelRuntime {
 
   private static final class XGBoostModel implements LoadedModel {
     private final Booster booster;
-    private final Signature signature;
+    private final ModelSignature signature;
     private final int features;
 
-    XGBoostModel(Booster booster, Optional<Signature> declared) {
+    XGBoostModel(Booster booster, Optional<ModelSignature> declared) {
       this.booster = booster;
       String[] names;
       long numFeature;
@@ -98,7 +99,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
                   || Arrays.stream(names).anyMatch(n -> n == null || n.isEmpty())
               ? List.of()
               : Arrays.asList(names);
-      Signature sig = declared.filter(s -> !s.inputs().isEmpty()).orElse(null);
+      ModelSignature sig = declared.filter(s -> !s.inputs().isEmpty()).orElse(null);
       if (sig == null) {
         List<SchemaSpec> specs = new ArrayList<>();
         for (int k = 0; k < numFeature; k++) {
@@ -106,7 +107,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
               modelNames.size() == numFeature ? Optional.of(modelNames.get(k)) : Optional.empty();
           specs.add(new ColumnSpec(name, ColumnType.DOUBLE, true));
         }
-        sig = new Signature(specs, List.of(), Optional.empty());
+        sig = new ModelSignature(specs, List.of(), Optional.empty());
       }
       this.signature = sig;
       if (sig.tensorInputs()) {
@@ -128,7 +129,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
               || c.type() == ColumnType.BINARY
               || c.type() == ColumnType.DATETIME) {
             throw KeelException.invalid(
-                "Signature column '"
+                "ModelSignature column '"
                     + c.name().orElse("?")
                     + "' is "
                     + c.type().wireName()
@@ -159,7 +160,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
     }
 
     @Override
-    public Signature signature() {
+    public ModelSignature signature() {
       return signature;
     }
 

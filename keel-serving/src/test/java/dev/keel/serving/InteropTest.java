@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.registry.modelpackage.ColumnType;
+import dev.keel.mlmodel.ColumnType;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.mlmodel.TensorSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

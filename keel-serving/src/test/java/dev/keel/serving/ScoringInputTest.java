@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.ColumnType;
-import dev.keel.registry.modelpackage.SchemaSpec;
-import dev.keel.registry.modelpackage.Signature;
-import dev.keel.registry.modelpackage.TensorSpec;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
+import dev.keel.mlmodel.TensorSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +19,14 @@ import org.junit.jupiter.api.Test;
 class ScoringInputTest {
   private static final String JSON = "application/json";
 
-  private static final Signature FOUR_DOUBLES =
+  private static final ModelSignature FOUR_DOUBLES =
       columns(
           col("f0", ColumnType.DOUBLE),
           col("f1", ColumnType.DOUBLE),
           col("f2", ColumnType.DOUBLE),
           col("f3", ColumnType.DOUBLE));
 
-  private static final Signature MIXED =
+  private static final ModelSignature MIXED =
       columns(
           col("x", ColumnType.FLOAT),
           col("n", ColumnType.INTEGER),
@@ -38,16 +38,16 @@ class ScoringInputTest {
     return new ColumnSpec(Optional.of(name), type, true);
   }
 
-  private static Signature columns(SchemaSpec... specs) {
-    return new Signature(List.of(specs), List.of(), Optional.empty());
+  private static ModelSignature columns(SchemaSpec... specs) {
+    return new ModelSignature(List.of(specs), List.of(), Optional.empty());
   }
 
-  private static InputBatch parse(String contentType, String body, Signature sig) {
+  private static InputBatch parse(String contentType, String body, ModelSignature sig) {
     return ScoringInput.parse(contentType, body.getBytes(StandardCharsets.UTF_8), sig);
   }
 
   private static AbstractThrowableAssert<?, ? extends Throwable> bad(
-      String contentType, String body, Signature sig) {
+      String contentType, String body, ModelSignature sig) {
     return assertThatThrownBy(() -> parse(contentType, body, sig))
         .isInstanceOf(KeelException.class)
         .satisfies(
@@ -86,7 +86,7 @@ class ScoringInputTest {
 
   @Test
   void optional_columns_absent_are_nan() {
-    Signature sig =
+    ModelSignature sig =
         columns(
             col("a", ColumnType.DOUBLE),
             new ColumnSpec(Optional.of("b"), ColumnType.DOUBLE, false));
@@ -96,8 +96,8 @@ class ScoringInputTest {
 
   @Test
   void tensor_signatures_take_nested_lists_and_check_shape() {
-    Signature sig =
-        new Signature(
+    ModelSignature sig =
+        new ModelSignature(
             List.of(new TensorSpec(Optional.of("x"), "float32", List.of(-1L, 2L, 2L))),
             List.of(),
             Optional.empty());

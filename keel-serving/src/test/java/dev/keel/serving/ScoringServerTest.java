@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keel.registry.modelpackage.Signature;
+import dev.keel.mlmodel.ModelSignature;
 import dev.keel.serving.http.ScoringServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -126,7 +126,7 @@ class ScoringServerTest {
           }
 
           @Override
-          public Signature signature() {
+          public ModelSignature signature() {
             return model.signature();
           }
 

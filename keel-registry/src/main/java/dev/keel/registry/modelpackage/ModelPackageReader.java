@@ -6,41 +6,35 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.keel.core.KeelException;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.mlmodel.InputExampleInfo;
+import dev.keel.mlmodel.MLmodel;
+import dev.keel.mlmodel.MLmodelReader;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
- * Reads and checks a model package in MLflow's on-disk layout through an {@link ArtifactStore}.
- *
- * <p>What is checked (Keel format version {@value ModelPackage#FORMAT_VERSION}):
+ * Reads a model package in MLflow's on-disk layout through an {@link ArtifactStore} and checks it
+ * deeper than the format alone: the {@code MLmodel} file is read by {@link MLmodelReader} (YAML,
+ * flavors, signature; see there), then, against the store (Keel format version {@value
+ * MLmodel#FORMAT_VERSION}):
  *
  * <ul>
- *   <li>{@code MLmodel} exists, is at most {@value #MAX_MLMODEL_BYTES} bytes, is YAML and a mapping
- *       with a non-empty {@code flavors} mapping;
+ *   <li>{@code MLmodel} exists and is at most {@value MLmodelReader#MAX_MLMODEL_BYTES} bytes;
  *   <li>every path the MLmodel names (flavor {@code data} / {@code model_path}, the input example,
  *       the top-level {@code artifact_path}) is relative, without {@code ..}, and is resolved under
  *       the package directory with {@link ArtifactPath}; anything else is refused;
- *   <li>every flavor's data file or directory exists;
  *   <li>a package whose only flavors are pickle-based ({@link Flavor#pickleBased()}) is refused:
  *       Keel never loads pickles;
+ *   <li>every flavor's data file or directory exists;
  *   <li>{@code onnx}: the data file decodes as an ONNX {@code ModelProto} in protobuf wire format,
  *       with {@code ir_version} and {@code graph} (streamed, at most {@value #MAX_ONNX_BYTES}
  *       bytes);
@@ -50,21 +44,18 @@ import org.yaml.snakeyaml.LoaderOptions;
  *       {@code version} array; a {@code ubj} file must be non-empty and start with the UBJSON
  *       object marker {@code '{'}; an {@code xgb} file must be non-empty. Deeper checks of {@code
  *       ubj} and {@code xgb} files happen when the serving runtime loads them;
- *   <li>the signature's {@code inputs} and {@code outputs} are JSON arrays of column specs (of the
- *       primitive types of {@link ColumnType}) or of tensor specs, never a mix; column names are
- *       all present or all absent.
+ *   <li>the input example file exists.
  * </ul>
  *
- * <p>Unknown top-level keys and unknown flavor keys are kept or ignored, not refused, so packages
- * written by newer MLflow versions still read. Nothing is executed and no pickle is opened.
+ * <p>Nothing is executed and no pickle is opened.
  */
 public final class ModelPackageReader {
 
   /** The name of the package's descriptor file. */
-  public static final String MLMODEL = "MLmodel";
+  public static final String MLMODEL = MLmodel.FILE_NAME;
 
   /** Largest accepted MLmodel file, in bytes (1 MiB). */
-  public static final long MAX_MLMODEL_BYTES = 1L << 20;
+  public static final long MAX_MLMODEL_BYTES = MLmodelReader.MAX_MLMODEL_BYTES;
 
   /** Largest JSON model file that is checked, in bytes (512 MiB); larger ones are refused. */
   public static final long MAX_JSON_MODEL_BYTES = 512L << 20;
@@ -72,23 +63,7 @@ public final class ModelPackageReader {
   /** Largest ONNX model file (protobuf's 2 GiB limit); larger ones are refused. */
   public static final long MAX_ONNX_BYTES = (2L << 30) - 1;
 
-  /** Most entries accepted in one signature schema. */
-  public static final int MAX_SCHEMA_ENTRIES = 100_000;
-
-  /** Most dimensions accepted in one tensor shape. */
-  public static final int MAX_TENSOR_RANK = 64;
-
   private static final Set<String> XGBOOST_FORMATS = Set.of("json", "ubj", "xgb");
-
-  private static final Pattern DTYPE =
-      Pattern.compile(
-          "bool|int8|int16|int32|int64|uint8|uint16|uint32|uint64|float16|float32|float64"
-              + "|str|bytes|object|(datetime64|timedelta64)(\\[[a-zA-Z]{1,3}\\])?");
-
-  private static final ObjectMapper YAML = yamlMapper();
-
-  private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
   private static final JsonFactory STREAMING_JSON =
       JsonFactory.builder()
@@ -112,7 +87,7 @@ public final class ModelPackageReader {
    *     (messages start with {@code Invalid model package '<dir>': })
    * @throws IOException if the store cannot be read
    */
-  public static ModelPackage read(ArtifactStore store, ArtifactPath dir) throws IOException {
+  public static CheckedModelPackage read(ArtifactStore store, ArtifactPath dir) throws IOException {
     return new Run(store, dir).read();
   }
 
@@ -126,36 +101,44 @@ public final class ModelPackageReader {
       this.dir = dir;
     }
 
-    ModelPackage read() throws IOException {
-      JsonNode root = readMlmodel();
-      optionalRelativePath(root, "artifact_path");
-      Map<String, Flavor> flavors = flavors(root.get("flavors"));
-      if (flavors.values().stream().allMatch(Flavor::pickleBased)) {
+    CheckedModelPackage read() throws IOException {
+      byte[] bytes = readMlmodel();
+      MLmodel mlmodel;
+      try {
+        mlmodel = MLmodelReader.read(bytes);
+      } catch (KeelException e) {
+        throw bad(e.getMessage());
+      }
+      mlmodel.artifactPath().ifPresent(p -> relative("'artifact_path'", p));
+      Map<String, ArtifactPath> data = new LinkedHashMap<>();
+      for (Flavor flavor : mlmodel.flavors().values()) {
+        flavor
+            .data()
+            .ifPresent(
+                d ->
+                    data.put(
+                        flavor.name(),
+                        relative("flavor '" + flavor.name() + "' " + flavor.dataKey(), d)));
+      }
+      if (mlmodel.onlyPickleBased()) {
         throw bad(
             "pickle-based flavors are not loaded by Keel: the package has only "
-                + String.join(", ", flavors.keySet())
+                + String.join(", ", mlmodel.flavors().keySet())
                 + "; log the model with the onnx or xgboost flavor");
       }
-      for (Flavor flavor : flavors.values()) {
-        checkData(flavor);
+      for (Flavor flavor : mlmodel.flavors().values()) {
+        ArtifactPath path = data.get(flavor.name());
+        if (path != null) {
+          checkData(flavor, path);
+        }
       }
-      Optional<Signature> signature = signature(root.get("signature"));
-      Optional<ArtifactPath> inputExample = inputExample(root.get("saved_input_example_info"));
-      return new ModelPackage(
-          dir,
-          ModelPackage.FORMAT_VERSION,
-          flavors,
-          signature,
-          inputExample,
-          scalar(root, "mlflow_version"),
-          scalar(root, "model_uuid"),
-          scalar(root, "run_id"),
-          scalar(root, "utc_time_created"));
+      Optional<ArtifactPath> inputExample = inputExample(mlmodel.inputExample());
+      return new CheckedModelPackage(dir, MLmodel.FORMAT_VERSION, mlmodel, data, inputExample);
     }
 
     // --- MLmodel -------------------------------------------------------------------------------
 
-    private JsonNode readMlmodel() throws IOException {
+    private byte[] readMlmodel() throws IOException {
       ArtifactPath path = dir.resolve(MLMODEL);
       OptionalLong size = store.size(path);
       if (size.isEmpty()) {
@@ -171,68 +154,11 @@ public final class ModelPackageReader {
       if (bytes.length > MAX_MLMODEL_BYTES) {
         throw bad("MLmodel is more than " + MAX_MLMODEL_BYTES + " bytes");
       }
-      JsonNode root;
-      try {
-        root = YAML.readTree(bytes);
-      } catch (JsonProcessingException e) {
-        throw bad("MLmodel is not valid YAML" + where(e.getLocation()));
-      } catch (RuntimeException e) {
-        // SnakeYAML reports some malformed input (bad code points, limits) unchecked.
-        throw bad("MLmodel is not valid YAML");
-      }
-      if (root == null || !root.isObject()) {
-        throw bad("MLmodel is not a YAML mapping");
-      }
-      return root;
-    }
-
-    private Map<String, Flavor> flavors(JsonNode node) {
-      if (node == null || node.isNull() || (node.isObject() && node.isEmpty())) {
-        throw bad("MLmodel has no flavors");
-      }
-      if (!node.isObject()) {
-        throw bad("MLmodel 'flavors' is not a mapping");
-      }
-      Map<String, Flavor> flavors = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : node.properties()) {
-        String name = e.getKey();
-        JsonNode config = e.getValue();
-        if (config == null || config.isNull()) {
-          config = YAML.createObjectNode();
-        }
-        if (!config.isObject()) {
-          throw bad("MLmodel flavor '" + name + "' is not a mapping");
-        }
-        Optional<ArtifactPath> data = dataPath(name, config);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = (Map<String, Object>) plain(config);
-        flavors.put(name, new Flavor(name, map, data));
-      }
-      return flavors;
-    }
-
-    private Optional<ArtifactPath> dataPath(String flavor, JsonNode config) {
-      JsonNode data = config.get("data");
-      String key = "data";
-      if ((data == null || data.isNull()) && flavor.equals(Flavor.PYTHON_FUNCTION)) {
-        data = config.get("model_path");
-        key = "model_path";
-      }
-      if (data == null || data.isNull()) {
-        if (flavor.equals(Flavor.ONNX) || flavor.equals(Flavor.XGBOOST)) {
-          throw bad("MLmodel flavor '" + flavor + "' names no data file ('data')");
-        }
-        return Optional.empty();
-      }
-      return Optional.of(relative("flavor '" + flavor + "' " + key, data));
+      return bytes;
     }
 
     /** Resolves a path named in the MLmodel under the package directory, or refuses it. */
-    private ArtifactPath relative(String what, JsonNode node) {
-      if (!node.isTextual()) {
-        throw bad("MLmodel " + what + " is not a string");
-      }
-      String raw = node.asText();
+    private ArtifactPath relative(String what, String raw) {
       try {
         ArtifactPath rel = ArtifactPath.parse("p", raw, false);
         return dir.resolve(rel.value());
@@ -252,20 +178,9 @@ public final class ModelPackageReader {
       }
     }
 
-    private void optionalRelativePath(JsonNode root, String key) {
-      JsonNode node = root.get(key);
-      if (node != null && !node.isNull()) {
-        relative("'" + key + "'", node);
-      }
-    }
-
     // --- data files ----------------------------------------------------------------------------
 
-    private void checkData(Flavor flavor) throws IOException {
-      if (flavor.data().isEmpty()) {
-        return;
-      }
-      ArtifactPath data = flavor.data().get();
+    private void checkData(Flavor flavor, ArtifactPath data) throws IOException {
       String label = "flavor '" + flavor.name() + "' data file '" + relativeName(data) + "'";
       OptionalLong size = store.size(data);
       boolean isFile = size.isPresent();
@@ -369,156 +284,21 @@ public final class ModelPackageReader {
       }
     }
 
-    // --- signature and input example -----------------------------------------------------------
+    // --- input example -------------------------------------------------------------------------
 
-    private Optional<Signature> signature(JsonNode node) {
-      if (node == null || node.isNull()) {
+    private Optional<ArtifactPath> inputExample(Optional<InputExampleInfo> info)
+        throws IOException {
+      if (info.isEmpty()) {
         return Optional.empty();
       }
-      if (!node.isObject()) {
-        throw bad("MLmodel 'signature' is not a mapping");
-      }
-      List<SchemaSpec> inputs = schema("inputs", node.get("inputs"));
-      List<SchemaSpec> outputs = schema("outputs", node.get("outputs"));
-      Optional<String> params = Optional.empty();
-      JsonNode p = node.get("params");
-      if (p != null && !p.isNull()) {
-        JsonNode parsed = parseSchemaJson("params", p);
-        if (!parsed.isArray()) {
-          throw bad("signature params is not a JSON array");
-        }
-        params = Optional.of(p.asText());
-      }
-      return Optional.of(new Signature(inputs, outputs, params));
-    }
-
-    private JsonNode parseSchemaJson(String part, JsonNode node) {
-      if (!node.isTextual()) {
-        throw bad("signature " + part + " is not a JSON string");
-      }
-      try {
-        return JSON.readTree(node.asText());
-      } catch (JsonProcessingException e) {
-        throw bad("signature " + part + " is not valid JSON" + where(e.getLocation()));
-      }
-    }
-
-    private List<SchemaSpec> schema(String part, JsonNode node) {
-      if (node == null || node.isNull()) {
-        return List.of();
-      }
-      JsonNode json = parseSchemaJson(part, node);
-      if (!json.isArray()) {
-        throw bad("signature " + part + " is not a JSON array of column or tensor specs");
-      }
-      if (json.size() > MAX_SCHEMA_ENTRIES) {
-        throw bad("signature " + part + " has more than " + MAX_SCHEMA_ENTRIES + " entries");
-      }
-      List<SchemaSpec> specs = new ArrayList<>();
-      int columns = 0;
-      int tensors = 0;
-      int named = 0;
-      for (int i = 0; i < json.size(); i++) {
-        SchemaSpec spec = spec(part, i, json.get(i));
-        if (spec instanceof TensorSpec) {
-          tensors++;
-        } else {
-          columns++;
-        }
-        if (spec.name().isPresent()) {
-          named++;
-        }
-        specs.add(spec);
-      }
-      if (columns > 0 && tensors > 0) {
-        throw bad(
-            "signature "
-                + part
-                + " mixes column specs and tensor specs; a schema holds only one kind");
-      }
-      if (named > 0 && named < specs.size()) {
-        throw bad("signature " + part + " names some entries but not all");
-      }
-      return specs;
-    }
-
-    private SchemaSpec spec(String part, int i, JsonNode e) {
-      String where = "signature " + part + " entry " + i;
-      if (!e.isObject()) {
-        throw bad(where + " is not a JSON object");
-      }
-      Optional<String> name = Optional.empty();
-      JsonNode n = e.get("name");
-      if (n != null && !n.isNull()) {
-        if (!n.isTextual()) {
-          throw bad(where + " has a 'name' that is not a string");
-        }
-        name = Optional.of(n.asText());
-      }
-      JsonNode type = e.get("type");
-      if (type == null || !type.isTextual()) {
-        throw bad(where + " has no 'type' string");
-      }
-      if (type.asText().equals("tensor")) {
-        return tensor(where, name, e.get("tensor-spec"));
-      }
-      Optional<ColumnType> columnType = ColumnType.fromWire(type.asText());
-      if (columnType.isEmpty()) {
-        throw bad(
-            where
-                + " has type '"
-                + printable(type.asText())
-                + "', which Keel format version "
-                + ModelPackage.FORMAT_VERSION
-                + " does not read (boolean, integer, long, float, double, string, binary,"
-                + " datetime or tensor)");
-      }
-      JsonNode required = e.get("required");
-      if (required != null && !required.isNull() && !required.isBoolean()) {
-        throw bad(where + " has a 'required' that is not a boolean");
-      }
-      boolean req = required == null || required.isNull() || required.asBoolean();
-      return new ColumnSpec(name, columnType.get(), req);
-    }
-
-    private TensorSpec tensor(String where, Optional<String> name, JsonNode spec) {
-      if (spec == null || !spec.isObject()) {
-        throw bad(where + " is a tensor without a 'tensor-spec' object");
-      }
-      JsonNode dtype = spec.get("dtype");
-      if (dtype == null || !dtype.isTextual() || !DTYPE.matcher(dtype.asText()).matches()) {
-        throw bad(where + " has no numpy dtype Keel knows in 'tensor-spec'");
-      }
-      JsonNode shape = spec.get("shape");
-      if (shape == null || !shape.isArray() || shape.size() > MAX_TENSOR_RANK) {
-        throw bad(where + " has no 'shape' array (of at most " + MAX_TENSOR_RANK + " dimensions)");
-      }
-      List<Long> dims = new ArrayList<>();
-      for (JsonNode d : shape) {
-        if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < -1) {
-          throw bad(where + " has a shape dimension that is not an integer >= -1");
-        }
-        dims.add(d.asLong());
-      }
-      return new TensorSpec(name, dtype.asText(), dims);
-    }
-
-    private Optional<ArtifactPath> inputExample(JsonNode info) throws IOException {
-      if (info == null || info.isNull()) {
+      info.get()
+          .servingInputPath()
+          .ifPresent(p -> relative("saved_input_example_info serving_input_path", p));
+      if (info.get().artifactPath().isEmpty()) {
         return Optional.empty();
       }
-      if (!info.isObject()) {
-        throw bad("MLmodel 'saved_input_example_info' is not a mapping");
-      }
-      JsonNode servingPath = info.get("serving_input_path");
-      if (servingPath != null && !servingPath.isNull()) {
-        relative("saved_input_example_info serving_input_path", servingPath);
-      }
-      JsonNode p = info.get("artifact_path");
-      if (p == null || p.isNull()) {
-        return Optional.empty();
-      }
-      ArtifactPath path = relative("saved_input_example_info artifact_path", p);
+      ArtifactPath path =
+          relative("saved_input_example_info artifact_path", info.get().artifactPath().get());
       if (store.size(path).isEmpty()) {
         throw bad("input example file '" + relativeName(path) + "' is not in the model directory");
       }
@@ -526,17 +306,6 @@ public final class ModelPackageReader {
     }
 
     // --- helpers -------------------------------------------------------------------------------
-
-    private Optional<String> scalar(JsonNode root, String key) {
-      JsonNode n = root.get(key);
-      if (n == null || n.isNull()) {
-        return Optional.empty();
-      }
-      if (!n.isValueNode()) {
-        throw bad("MLmodel '" + key + "' is not a scalar");
-      }
-      return Optional.of(n.asText());
-    }
 
     private String relativeName(ArtifactPath p) {
       return dir.isRoot() ? p.value() : p.value().substring(dir.value().length() + 1);
@@ -547,35 +316,6 @@ public final class ModelPackageReader {
     }
   }
 
-  /** YAML null-free immutable Java values (maps keep their order). */
-  private static Object plain(JsonNode n) {
-    if (n.isObject()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (Map.Entry<String, JsonNode> e : n.properties()) {
-        if (!e.getValue().isNull()) {
-          m.put(e.getKey(), plain(e.getValue()));
-        }
-      }
-      return Collections.unmodifiableMap(m);
-    }
-    if (n.isArray()) {
-      List<Object> l = new ArrayList<>();
-      for (JsonNode e : n) {
-        if (!e.isNull()) {
-          l.add(plain(e));
-        }
-      }
-      return Collections.unmodifiableList(l);
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isNumber()) {
-      return n.numberValue();
-    }
-    return n.asText();
-  }
-
   private static String where(JsonLocation loc) {
     if (loc == null || loc.getLineNr() < 1) {
       return "";
@@ -583,21 +323,7 @@ public final class ModelPackageReader {
     return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
-  /** A value for an error message: control characters replaced, at most 200 characters. */
   private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    s.codePoints().limit(200).forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-    return s.codePointCount(0, s.length()) > 200 ? b + "..." : b.toString();
-  }
-
-  private static ObjectMapper yamlMapper() {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(20);
-    options.setNestingDepthLimit(64);
-    options.setCodePointLimit((int) MAX_MLMODEL_BYTES * 2);
-    options.setAllowDuplicateKeys(false);
-    return YAMLMapper.builder(YAMLFactory.builder().loaderOptions(options).build())
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .build();
+    return MLmodelReader.printable(s);
   }
 }

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
+import dev.keel.mlmodel.TensorSpec;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.LocalArtifactStore;
 import java.io.ByteArrayInputStream;
@@ -43,13 +49,13 @@ class ModelPackageReaderTest {
   @Test
   void onnx_fixture_reads_with_its_flavors_signature_data_file_and_input_example()
       throws IOException {
-    ModelPackage pkg = ModelPackageReader.read(store, onnxDir);
+    CheckedModelPackage pkg = ModelPackageReader.read(store, onnxDir);
 
     assertThat(pkg.formatVersion()).isEqualTo(1);
     assertThat(pkg.dir()).isEqualTo(onnxDir);
     assertThat(pkg.flavors()).containsOnlyKeys("onnx", "python_function");
     Flavor onnx = pkg.flavors().get("onnx");
-    assertThat(onnx.data()).contains(onnxDir.resolve("model.onnx"));
+    assertThat(pkg.dataPath(onnx)).contains(onnxDir.resolve("model.onnx"));
     assertThat(onnx.string("onnx_version")).isPresent();
     assertThat(onnx.config()).doesNotContainKey("code"); // YAML null dropped
     assertThat(pkg.flavors().get("python_function").string("loader_module"))
@@ -57,7 +63,7 @@ class ModelPackageReaderTest {
     assertThat(pkg.flavors().get("python_function").pickleBased()).isFalse();
     assertThat(pkg.servableFlavor()).contains(onnx);
 
-    Signature sig = pkg.signature().orElseThrow();
+    ModelSignature sig = pkg.signature().orElseThrow();
     assertThat(sig.inputs())
         .containsExactly(
             new ColumnSpec(Optional.of("f0"), ColumnType.FLOAT, true),
@@ -79,17 +85,17 @@ class ModelPackageReaderTest {
   @Test
   void xgboost_fixture_reads_with_its_flavors_signature_data_file_and_input_example()
       throws IOException {
-    ModelPackage pkg = ModelPackageReader.read(store, xgbDir);
+    CheckedModelPackage pkg = ModelPackageReader.read(store, xgbDir);
 
     assertThat(pkg.flavors()).containsOnlyKeys("python_function", "xgboost");
     Flavor xgb = pkg.flavors().get("xgboost");
-    assertThat(xgb.data()).contains(xgbDir.resolve("model.json"));
+    assertThat(pkg.dataPath(xgb)).contains(xgbDir.resolve("model.json"));
     assertThat(xgb.string("model_format")).contains("json");
     assertThat(xgb.string("model_class")).contains("xgboost.core.Booster");
     assertThat(xgb.string("xgb_version")).isPresent();
     assertThat(pkg.servableFlavor()).contains(xgb);
 
-    Signature sig = pkg.signature().orElseThrow();
+    ModelSignature sig = pkg.signature().orElseThrow();
     assertThat(sig.inputs()).hasSize(4);
     assertThat(sig.inputs())
         .allSatisfy(s -> assertThat(((ColumnSpec) s).type()).isEqualTo(ColumnType.DOUBLE));
@@ -189,7 +195,7 @@ class ModelPackageReaderTest {
             .replace("    data: model.onnx\n", "    data: model.onnx\n    k: *k\n");
     put(onnxDir, "MLmodel", y + mlmodel);
 
-    ModelPackage pkg = ModelPackageReader.read(store, onnxDir);
+    CheckedModelPackage pkg = ModelPackageReader.read(store, onnxDir);
 
     assertThat(pkg.flavors().get("onnx").config().get("k")).isInstanceOf(String.class);
   }
@@ -302,7 +308,7 @@ class ModelPackageReaderTest {
         mlmodel.replace("flavors:\n", "flavors:\n  sklearn:\n    pickled_model: model.pkl\n"));
     put(onnxDir, "model.pkl", "not loaded");
 
-    ModelPackage pkg = ModelPackageReader.read(store, onnxDir);
+    CheckedModelPackage pkg = ModelPackageReader.read(store, onnxDir);
 
     assertThat(pkg.flavors().get("sklearn").pickleBased()).isTrue();
     assertThat(pkg.servableFlavor().map(Flavor::name)).contains("onnx");
@@ -314,7 +320,7 @@ class ModelPackageReaderTest {
     ArtifactPath dir = ArtifactPath.parse("path", "tf", false);
     put(dir, "MLmodel", "flavors:\n  tensorflow:\n    saved_model_dir: tfmodel\n");
 
-    ModelPackage pkg = ModelPackageReader.read(store, dir);
+    CheckedModelPackage pkg = ModelPackageReader.read(store, dir);
 
     assertThat(pkg.servableFlavor()).isEmpty();
     assertThat(pkg.signature()).isEmpty();
@@ -503,7 +509,7 @@ class ModelPackageReaderTest {
     replaceSignatureInputs(
         "[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"float64\", \"shape\": [-1, 4]}}]");
 
-    Signature sig = ModelPackageReader.read(store, xgbDir).signature().orElseThrow();
+    ModelSignature sig = ModelPackageReader.read(store, xgbDir).signature().orElseThrow();
 
     assertThat(sig.tensorInputs()).isTrue();
     assertThat(sig.inputs())

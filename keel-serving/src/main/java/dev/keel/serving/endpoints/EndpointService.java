@@ -1,7 +1,7 @@
 package dev.keel.serving.endpoints;
 
+import dev.keel.mlmodel.ModelSignature;
 import dev.keel.registry.RegistryService;
-import dev.keel.registry.modelpackage.Signature;
 import dev.keel.serving.LoadedModel;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.Predictions;
@@ -122,7 +122,7 @@ public final class EndpointService implements AutoCloseable {
       String modelName,
       long modelVersion,
       String flavor,
-      Signature signature) {}
+      ModelSignature signature) {}
 
   private final ModelCache models;
   private final LiveEndpoints live = new LiveEndpoints();

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.SchemaSpec;
-import dev.keel.registry.modelpackage.Signature;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ModelSignature;
+import dev.keel.mlmodel.SchemaSpec;
 import dev.keel.serving.InputBatch;
 import dev.keel.serving.ScoringInput;
 import dev.keel.serving.ScoringLimits;
@@ -41,7 +41,7 @@ final class FeatureInput {
   static InputBatch parse(
       FeatureSource source,
       String spec,
-      Signature signature,
+      ModelSignature signature,
       String contentType,
       byte[] body,
       ScoringLimits limits) {

@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * {@code null}. Strings with control or non-ASCII characters are double-quoted with JSON escapes
  * (PyYAML escapes them too, though not always the same way).
  */
-final class Yaml {
+public final class Yaml {
   private static final int WIDTH = 80;
 
   /** What a YAML 1.1 reader (PyYAML or SnakeYAML) resolves to a non-string, so must be quoted. */
@@ -41,7 +41,7 @@ final class Yaml {
   private Yaml() {}
 
   /** The document for a top-level mapping, sorted by key, ending with a newline. */
-  static String write(Map<String, ?> root) {
+  public static String write(Map<String, ?> root) {
     StringBuilder sb = new StringBuilder();
     map(sb, root, 0);
     return sb.toString();

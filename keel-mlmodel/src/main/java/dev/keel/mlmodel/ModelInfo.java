@@ -1,18 +1,17 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A model package written by {@link ModelPackage#save} or logged by {@link KeelClient#logModel}, as
- * MLflow's {@code ModelInfo} describes it.
+ * A model package written by {@link ModelPackage#save} or logged to a run by keel-client's {@code
+ * TrackingClient.logModel}, as MLflow's {@code ModelInfo} describes it.
  *
  * @param runId the run it was logged to; {@code ""} when saved without one
  * @param artifactPath its path under the run's artifacts (the MLmodel's {@code artifact_path});
  *     {@code ""} when none
- * @param modelUri {@code runs:/<run_id>/<artifact_path>} when logged to a run ({@link
- *     KeelClient#logModel}), else the local directory's {@code file:} URI ({@link
- *     ModelPackage#save})
+ * @param modelUri {@code runs:/<run_id>/<artifact_path>} when logged to a run, else the local
+ *     directory's {@code file:} URI ({@link ModelPackage#save})
  * @param modelUuid the MLmodel's {@code model_uuid} (32 hex digits)
  * @param utcTimeCreated the MLmodel's {@code utc_time_created}
  * @param flavors the flavors in the MLmodel, e.g. {@code [onnx, python_function]}
@@ -38,7 +37,7 @@ public record ModelInfo(
   }
 
   /** This model as logged to {@code runs:/<run_id>/<artifact_path>}. */
-  ModelInfo loggedToRun() {
+  public ModelInfo loggedToRun() {
     return new ModelInfo(
         runId,
         artifactPath,

@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.List;
 import java.util.Map;
@@ -9,18 +9,18 @@ import java.util.Map;
  * Map} (in its order), {@link List}, {@link String}, {@link Number}, {@link Boolean} and {@code
  * null}.
  */
-final class PyJson {
+public final class PyJson {
   private PyJson() {}
 
   /** One line, as {@code json.dumps(value)}. */
-  static String compact(Object value) {
+  public static String compact(Object value) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, -1, 0);
     return sb.toString();
   }
 
   /** Indented by {@code indent} spaces, as {@code json.dumps(value, indent=indent)}. */
-  static String indented(Object value, int indent) {
+  public static String indented(Object value, int indent) {
     StringBuilder sb = new StringBuilder();
     write(sb, value, indent, 0);
     return sb.toString();

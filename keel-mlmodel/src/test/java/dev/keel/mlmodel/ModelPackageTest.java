@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,7 +193,7 @@ class ModelPackageTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("xgb version");
     assertThatThrownBy(() -> pkg.save(dir, "", ""))
-        .isInstanceOf(KeelClientException.class)
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("not empty");
   }
 

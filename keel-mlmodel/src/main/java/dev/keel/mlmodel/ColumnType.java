@@ -1,12 +1,14 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The primitive column types of an MLflow column-based signature, with the names MLflow writes
- * ({@code double}, {@code long}, ...). These are the types Keel's registry reads at finalize.
+ * ({@code double}, {@code long}, ...). These are the primitive types Keel reads; MLflow's complex
+ * types ({@code array}, {@code object}, {@code map}, {@code any}) are not read by format version 1.
  */
 public enum ColumnType {
   /** {@code boolean}. */
@@ -36,6 +38,16 @@ public enum ColumnType {
     return this == INTEGER || this == LONG || this == FLOAT || this == DOUBLE;
   }
 
+  /** The type with this wire name, or empty if it is not a primitive type Keel understands. */
+  public static Optional<ColumnType> fromWire(String wireName) {
+    for (ColumnType t : values()) {
+      if (t.wireName().equals(wireName)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
   /**
    * The type with this wire name.
    *
@@ -43,10 +55,9 @@ public enum ColumnType {
    * @throws IllegalArgumentException naming {@code field} if the name is not one of the types
    */
   public static ColumnType fromWire(String wireName, String field) {
-    for (ColumnType t : values()) {
-      if (t.wireName().equals(wireName)) {
-        return t;
-      }
+    Optional<ColumnType> t = fromWire(wireName);
+    if (t.isPresent()) {
+      return t.get();
     }
     throw new IllegalArgumentException(
         field

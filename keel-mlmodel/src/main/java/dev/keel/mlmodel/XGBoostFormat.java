@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.Locale;
 

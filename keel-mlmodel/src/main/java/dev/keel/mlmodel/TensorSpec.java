@@ -1,5 +1,6 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +24,15 @@ public record TensorSpec(Optional<String> name, String dtype, List<Long> shape)
           "bool|int8|int16|int32|int64|uint8|uint16|uint32|uint64|float16|float32|float64"
               + "|str|bytes|object|(datetime64|timedelta64)(\\[[a-zA-Z]{1,3}\\])?");
 
-  /** Checks the dtype and the shape. */
+  /** Most dimensions a tensor shape may have. */
+  public static final int MAX_RANK = 64;
+
+  /**
+   * Checks the name, the dtype and the shape (at most {@value #MAX_RANK} dimensions; an empty shape
+   * is a scalar, as MLflow allows).
+   *
+   * @throws IllegalArgumentException naming the tensor if one of them is wrong
+   */
   public TensorSpec {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(dtype, "dtype");
@@ -36,8 +45,9 @@ public record TensorSpec(Optional<String> name, String dtype, List<Long> shape)
       throw new IllegalArgumentException(
           what + ": unknown dtype '" + dtype + "'; expected a numpy dtype such as float32");
     }
-    if (shape.isEmpty() || shape.size() > 64) {
-      throw new IllegalArgumentException(what + ": shape must have 1 to 64 dimensions");
+    if (shape.size() > MAX_RANK) {
+      throw new IllegalArgumentException(
+          what + ": shape must have at most " + MAX_RANK + " dimensions");
     }
     for (long d : shape) {
       if (d < -1) {
@@ -47,10 +57,24 @@ public record TensorSpec(Optional<String> name, String dtype, List<Long> shape)
     }
   }
 
-  /** A named tensor, e.g. {@code TensorSpec.of("input", "float32", -1, 4)}. */
+  /**
+   * A named tensor, e.g. {@code TensorSpec.of("input", "float32", -1, 4)}.
+   *
+   * @throws IllegalArgumentException as the constructor, or if no dimension is given
+   */
   public static TensorSpec of(String name, String dtype, long... shape) {
-    return new TensorSpec(
-        Optional.of(name), dtype, java.util.Arrays.stream(shape).boxed().toList());
+    TensorSpec spec =
+        new TensorSpec(Optional.of(name), dtype, Arrays.stream(shape).boxed().toList());
+    if (shape.length == 0) {
+      throw new IllegalArgumentException(
+          "tensor '" + name + "': shape must have 1 to " + MAX_RANK + " dimensions");
+    }
+    return spec;
+  }
+
+  /** Whether the dtype is a valid numpy dtype name Keel knows. */
+  public static boolean knownDtype(String dtype) {
+    return DTYPE.matcher(dtype).matches();
   }
 
   /** Whether the dtype holds numbers (ints, uints, floats). */

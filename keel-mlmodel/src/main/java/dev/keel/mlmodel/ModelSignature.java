@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,26 +23,39 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
- * @param inputs what the model takes; never empty
+ * <p>In an {@code MLmodel} file, inputs, outputs and params are JSON strings embedded in the YAML
+ * ({@link MLmodelReader} parses inputs and outputs; params are kept as written).
+ *
+ * @param inputs what the model takes; empty when the MLmodel declares none ({@link
+ *     #builder()}-built signatures always have inputs)
  * @param outputs what it answers; empty when unknown (written as {@code outputs: null})
+ * @param paramsJson the params schema as MLflow wrote it (a JSON array, checked to be one by the
+ *     reader but not interpreted by format version 1); empty if none
  */
-public record ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) {
+public record ModelSignature(
+    List<SchemaSpec> inputs, List<SchemaSpec> outputs, Optional<String> paramsJson) {
 
   /**
    * Checks the schemas.
    *
-   * @throws IllegalArgumentException if {@code inputs} is empty, a schema mixes columns and
-   *     tensors, names a column twice, or names some tensors but not all
+   * @throws IllegalArgumentException if a schema mixes columns and tensors, names an entry twice,
+   *     or names some entries but not all
    */
   public ModelSignature {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException(
-          "signature inputs: must have at least one column or tensor");
-    }
+    Objects.requireNonNull(paramsJson, "paramsJson");
     check("inputs", inputs);
     check("outputs", outputs);
+  }
+
+  /**
+   * A signature without params.
+   *
+   * @throws IllegalArgumentException as {@link #ModelSignature(List, List, Optional)}
+   */
+  public ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) {
+    this(inputs, outputs, Optional.empty());
   }
 
   /** A builder of a signature. */
@@ -50,9 +63,14 @@ public record ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) 
     return new Builder();
   }
 
-  /** Whether the inputs are columns (else tensors). */
+  /** Whether the inputs are columns; false for empty inputs. */
   public boolean columnInputs() {
-    return inputs.get(0) instanceof ColumnSpec;
+    return !inputs.isEmpty() && inputs.get(0) instanceof ColumnSpec;
+  }
+
+  /** Whether the inputs are tensors; false for empty inputs. */
+  public boolean tensorInputs() {
+    return !inputs.isEmpty() && inputs.get(0) instanceof TensorSpec;
   }
 
   /** The inputs as the JSON string MLflow stores in {@code MLmodel}. */
@@ -74,7 +92,7 @@ public record ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) 
     long named = specs.stream().filter(s -> s.name().isPresent()).count();
     if (named > 0 && named < specs.size()) {
       throw new IllegalArgumentException(
-          "signature " + part + ": names some tensors but not all; name all or none");
+          "signature " + part + ": names some entries but not all; name all or none");
     }
     Set<String> seen = new HashSet<>();
     for (SchemaSpec s : specs) {
@@ -92,7 +110,7 @@ public record ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) 
       switch (s) {
         case ColumnSpec c -> {
           m.put("type", c.type().wireName());
-          m.put("name", c.columnName());
+          c.name().ifPresent(n -> m.put("name", n));
           m.put("required", c.required());
         }
         case TensorSpec t -> {
@@ -160,9 +178,14 @@ public record ModelSignature(List<SchemaSpec> inputs, List<SchemaSpec> outputs) 
     /**
      * The signature.
      *
-     * @throws IllegalArgumentException as {@link ModelSignature#ModelSignature}
+     * @throws IllegalArgumentException if there is no input, or as {@link
+     *     ModelSignature#ModelSignature(List, List, Optional)}
      */
     public ModelSignature build() {
+      if (inputs.isEmpty()) {
+        throw new IllegalArgumentException(
+            "signature inputs: must have at least one column or tensor");
+      }
       return new ModelSignature(inputs, outputs);
     }
   }

@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

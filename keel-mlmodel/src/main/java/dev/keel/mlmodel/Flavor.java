@@ -1,6 +1,7 @@
-package dev.keel.registry.modelpackage;
+package dev.keel.mlmodel;
 
-import dev.keel.tracking.artifacts.ArtifactPath;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,10 +15,8 @@ import java.util.Set;
  * @param config the flavor's configuration as written in the MLmodel file (YAML null values
  *     dropped; nested maps and lists are immutable; scalars are {@code String}, {@code Boolean} or
  *     {@code Number})
- * @param data the path in the artifact store of the data file (or directory) the flavor names under
- *     {@code data} (for {@code python_function} also {@code model_path}); empty if it names none
  */
-public record Flavor(String name, Map<String, Object> config, Optional<ArtifactPath> data) {
+public record Flavor(String name, Map<String, Object> config) {
 
   /** Name of the ONNX flavor. */
   public static final String ONNX = "onnx";
@@ -52,8 +51,24 @@ public record Flavor(String name, Map<String, Object> config, Optional<ArtifactP
   /** Checks for nulls and copies the config. */
   public Flavor {
     Objects.requireNonNull(name, "name");
-    config = Map.copyOf(config);
-    Objects.requireNonNull(data, "data");
+    config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+  }
+
+  /**
+   * The data file (or directory) the flavor names under {@code data} (for {@code python_function}
+   * also {@code model_path}), relative to the package directory as written; empty if it names none.
+   */
+  public Optional<String> data() {
+    Optional<String> data = string("data");
+    if (data.isEmpty() && name.equals(PYTHON_FUNCTION)) {
+      return string("model_path");
+    }
+    return data;
+  }
+
+  /** The config key {@link #data()} comes from: {@code data} or {@code model_path}. */
+  public String dataKey() {
+    return config.get("data") == null && name.equals(PYTHON_FUNCTION) ? "model_path" : "data";
   }
 
   /** Whether Keel can serve this flavor itself ({@code onnx} or {@code xgboost}). */

@@ -1,6 +1,5 @@
-package dev.keel.registry.modelpackage;
+package dev.keel.mlmodel;
 
-import dev.keel.tracking.artifacts.ArtifactPath;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,30 +7,29 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A model package that {@link ModelPackageReader} read and checked: MLflow's MLmodel directory
- * layout, as understood by Keel format version {@value #FORMAT_VERSION}.
+ * The contents of an {@code MLmodel} file, as {@link MLmodelReader} reads them: Keel format version
+ * {@value #FORMAT_VERSION}. Paths are as written, relative to the package directory; whoever opens
+ * the files (the registry, the serving runtime) resolves them against its storage.
  *
- * <p>MLmodel files carry no format version of their own; {@code formatVersion} records the version
- * of Keel's reading of them, so that a later Keel that understands more (complex column types,
- * external ONNX data, ...) can tell what an earlier check covered.
+ * <p>MLmodel files carry no format version of their own; {@link #FORMAT_VERSION} records the
+ * version of Keel's reading of them, so that a later Keel that understands more (complex column
+ * types, external ONNX data, ...) can tell what an earlier check covered.
  *
- * @param dir the package directory in the artifact store
- * @param formatVersion the Keel model-package format version the package was read as
- * @param flavors the flavors by name, in MLmodel order
+ * @param flavors the flavors by name, in MLmodel order (never empty)
  * @param signature the signature, if the MLmodel declares one
- * @param inputExample the store path of the input example file, if the MLmodel declares one
+ * @param inputExample the {@code saved_input_example_info}, if the MLmodel declares one
+ * @param artifactPath the run-relative {@code artifact_path}
  * @param mlflowVersion the {@code mlflow_version} that wrote the package
  * @param modelUuid the {@code model_uuid}
  * @param runId the producing run's id ({@code run_id})
  * @param utcTimeCreated the {@code utc_time_created} timestamp as written (naive UTC, such as
  *     {@code 2024-01-15 10:30:45.123456})
  */
-public record ModelPackage(
-    ArtifactPath dir,
-    int formatVersion,
+public record MLmodel(
     Map<String, Flavor> flavors,
-    Optional<Signature> signature,
-    Optional<ArtifactPath> inputExample,
+    Optional<ModelSignature> signature,
+    Optional<InputExampleInfo> inputExample,
+    Optional<String> artifactPath,
     Optional<String> mlflowVersion,
     Optional<String> modelUuid,
     Optional<String> runId,
@@ -40,9 +38,11 @@ public record ModelPackage(
   /** The model-package format version this Keel reads and writes. */
   public static final int FORMAT_VERSION = 1;
 
+  /** The file name of an MLmodel file in a package directory. */
+  public static final String FILE_NAME = "MLmodel";
+
   /** Checks for nulls and copies the flavors, keeping their order. */
-  public ModelPackage {
-    Objects.requireNonNull(dir, "dir");
+  public MLmodel {
     flavors = Collections.unmodifiableMap(new LinkedHashMap<>(flavors));
     flavors.forEach(
         (k, v) -> {
@@ -51,6 +51,7 @@ public record ModelPackage(
         });
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(inputExample, "inputExample");
+    Objects.requireNonNull(artifactPath, "artifactPath");
     Objects.requireNonNull(mlflowVersion, "mlflowVersion");
     Objects.requireNonNull(modelUuid, "modelUuid");
     Objects.requireNonNull(runId, "runId");
@@ -68,5 +69,10 @@ public record ModelPackage(
       return Optional.of(onnx);
     }
     return Optional.ofNullable(flavors.get(Flavor.XGBOOST));
+  }
+
+  /** Whether every flavor would be loaded from a pickle ({@link Flavor#pickleBased()}). */
+  public boolean onlyPickleBased() {
+    return flavors.values().stream().allMatch(Flavor::pickleBased);
   }
 }

@@ -1,11 +1,13 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -36,12 +38,13 @@ import java.util.stream.Stream;
  *         .outputTensor("output", "float32", -1, 2)
  *         .build())
  *     .withInputExample(InputExample.ofTensor(List.of(List.of(1f, 2f, 3f, 4f))));
- * ModelInfo info = keel.logModel(runId, "model", pkg);
- * ModelVersion v = keel.registerModel("main.default.fraud", info);
+ * ModelInfo info = keel.tracking().logModel(runId, "model", pkg);
+ * ModelVersion v = keel.registry().registerModel("main.default.fraud", info);
  * }</pre>
  *
- * <p>XGBoost boosters and Tribuo models have adapters that build a package: {@link XGBoostModels}
- * and {@link TribuoModels} (their libraries are optional dependencies of keel-client).
+ * <p>XGBoost boosters and Tribuo models have adapters in keel-client that build a package ({@code
+ * dev.keel.client.XGBoostModels}, {@code dev.keel.client.TribuoModels}; their libraries are
+ * optional dependencies of keel-client).
  *
  * <p>Instances are immutable; the {@code with...} methods answer a copy. Byte contents are copied;
  * a file is read when the package is saved.
@@ -59,11 +62,16 @@ public final class ModelPackage {
    */
   public static final String DEFAULT_ONNX_VERSION = "1.17.0";
 
-  /** The file names a package uses. */
-  static final String MLMODEL = "MLmodel";
+  /** The name of the package's descriptor file. */
+  public static final String MLMODEL = MLmodel.FILE_NAME;
 
-  static final String INPUT_EXAMPLE = "input_example.json";
-  static final String SERVING_INPUT_EXAMPLE = "serving_input_example.json";
+  /** The input example's file name. */
+  public static final String INPUT_EXAMPLE = "input_example.json";
+
+  /** The file name of the input example as a ready {@code /invocations} body. */
+  public static final String SERVING_INPUT_EXAMPLE = "serving_input_example.json";
+
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
   private static final String CONDA = "conda.yaml";
   private static final String PYTHON_ENV = "python_env.yaml";
   private static final String REQUIREMENTS = "requirements.txt";
@@ -199,7 +207,7 @@ public final class ModelPackage {
     try (InputStream in = Files.newInputStream(file)) {
       version = checkXgboost(in, format, xgbVersion, "xgboost model " + file);
     } catch (IOException e) {
-      throw KeelClientException.local(KeelClientException.IO_ERROR, "cannot read " + file, e);
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
     return xgboost(Optional.of(file), null, format, version);
   }
@@ -326,26 +334,26 @@ public final class ModelPackage {
    * @param artifactPath its path under the run's artifacts (the MLmodel's {@code artifact_path});
    *     {@code ""} for none
    * @return what was written; its {@link ModelInfo#modelUri()} is the directory's {@code file:} URI
-   * @throws KeelClientException {@code IO_ERROR} if {@code dir} is not empty or cannot be written
+   * @throws IllegalArgumentException if {@code artifactPath} is not a relative path without {@code
+   *     .}, {@code ..} or {@code \\} segments
+   * @throws UncheckedIOException if {@code dir} is not empty or cannot be written
    */
   public ModelInfo save(Path dir, String runId, String artifactPath) {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(artifactPath, "artifactPath");
-    String path =
-        artifactPath.isEmpty() ? "" : KeelClient.normalizeArtifactPath(artifactPath, false);
+    String path = artifactPath.isEmpty() ? "" : relativePath(artifactPath);
     try {
       Files.createDirectories(dir);
       try (Stream<Path> s = Files.list(dir)) {
         if (s.findAny().isPresent()) {
-          throw KeelClientException.local(
-              KeelClientException.IO_ERROR,
-              dir + " is not empty; save a model into a new directory");
+          throw new UncheckedIOException(
+              new DirectoryNotEmptyException(
+                  dir + " is not empty; save a model into a new directory"));
         }
       }
       return write(dir, runId, path);
     } catch (IOException e) {
-      throw KeelClientException.local(
-          KeelClientException.IO_ERROR, "cannot write the model to " + dir + ": " + e, e);
+      throw new UncheckedIOException("cannot write the model to " + dir + ": " + e, e);
     }
   }
 
@@ -406,9 +414,10 @@ public final class ModelPackage {
     }
     if (signature.isPresent()) {
       Map<String, Object> sig = new LinkedHashMap<>();
-      sig.put("inputs", signature.get().inputsJson());
-      sig.put("outputs", signature.get().outputsJson().orElse(null));
-      sig.put("params", null);
+      ModelSignature sg = signature.get();
+      sig.put("inputs", sg.inputs().isEmpty() ? null : sg.inputsJson());
+      sig.put("outputs", sg.outputsJson().orElse(null));
+      sig.put("params", sg.paramsJson().orElse(null));
       mlmodel.put("signature", sig);
     }
     String created = UTC_TIME.format(LocalDateTime.now(ZoneOffset.UTC));
@@ -466,7 +475,7 @@ public final class ModelPackage {
    * {@code run_id}, {@code artifact_path}, {@code utc_time_created}, {@code model_uuid}, {@code
    * flavors}.
    */
-  Map<String, Object> historyEntry(ModelInfo info) {
+  public Map<String, Object> historyEntry(ModelInfo info) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("run_id", info.runId());
     m.put("artifact_path", info.artifactPath());
@@ -503,8 +512,23 @@ public final class ModelPackage {
         throw new IllegalArgumentException(what + ": " + file + " is empty");
       }
     } catch (IOException e) {
-      throw KeelClientException.local(KeelClientException.IO_ERROR, "cannot read " + file, e);
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A path under the run's artifacts, without leading or trailing slashes. */
+  private static String relativePath(String path) {
+    String p = path.replaceAll("^/+|/+$", "");
+    if (p.isEmpty()) {
+      throw new IllegalArgumentException("artifact path must not be empty");
+    }
+    for (String seg : p.split("/", -1)) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..") || seg.contains("\\")) {
+        throw new IllegalArgumentException(
+            "invalid artifact path '" + path + "': use relative paths without '.', '..' or '\\'");
+      }
+    }
+    return p;
   }
 
   private static void requireVersion(String what, String version) {
@@ -548,7 +572,7 @@ public final class ModelPackage {
   private static String jsonModelVersion(InputStream in, String what) throws IOException {
     boolean learner = false;
     List<String> version = new ArrayList<>();
-    try (JsonParser p = KeelJson.MAPPER.getFactory().createParser(in)) {
+    try (JsonParser p = JSON_FACTORY.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException(what + ": is not an XGBoost JSON model (no object)");
       }

@@ -1,4 +1,4 @@
-package dev.keel.client;
+package dev.keel.mlmodel;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -133,14 +133,21 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
    * @throws IllegalArgumentException naming the column, row or tensor that does not fit
    */
   public void checkAgainst(ModelSignature signature) {
+    if (signature.inputs().isEmpty()) {
+      return;
+    }
     if (signature.columnInputs()) {
+      if (signature.inputs().get(0).name().isEmpty()) {
+        checkUnnamedColumns(signature);
+        return;
+      }
       if (!dataFrame()) {
         throw new IllegalArgumentException(
             "input example: has no columns, but the signature inputs are columns; use"
                 + " InputExample.of(columns, rows)");
       }
       Map<String, ColumnSpec> byName = new LinkedHashMap<>();
-      signature.inputs().forEach(s -> byName.put(((ColumnSpec) s).columnName(), (ColumnSpec) s));
+      signature.inputs().forEach(s -> byName.put(s.name().orElseThrow(), (ColumnSpec) s));
       for (String c : columns) {
         if (!byName.containsKey(c)) {
           throw new IllegalArgumentException(
@@ -152,9 +159,10 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
         }
       }
       for (ColumnSpec s : byName.values()) {
-        if (s.required() && !columns.contains(s.columnName())) {
+        String name = s.name().orElseThrow();
+        if (s.required() && !columns.contains(name)) {
           throw new IllegalArgumentException(
-              "input example: lacks the required signature input column '" + s.columnName() + "'");
+              "input example: lacks the required signature input column '" + name + "'");
         }
       }
       for (int i = 0; i < rows.size(); i++) {
@@ -208,6 +216,24 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
     }
   }
 
+  /** Unnamed signature columns take the example's values by position. */
+  private void checkUnnamedColumns(ModelSignature signature) {
+    int width = rows.get(0).size();
+    if (width != signature.inputs().size()) {
+      throw new IllegalArgumentException(
+          "input example: rows have "
+              + width
+              + " values but the signature has "
+              + signature.inputs().size()
+              + " unnamed input columns");
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < width; j++) {
+        checkValue(i, j, rows.get(i).get(j), ((ColumnSpec) signature.inputs().get(j)).type());
+      }
+    }
+  }
+
   private void checkValue(int row, int col, Object v, ColumnType type) {
     boolean ok =
         switch (type) {
@@ -238,8 +264,11 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
     return j >= columns.size() ? "value " + j : "column '" + columns.get(j) + "'";
   }
 
-  /** What MLflow writes in {@code input_example.json}. */
-  Object exampleJson() {
+  /**
+   * What MLflow writes in {@code input_example.json}: {@code {"columns": [...], "data": [...]}} for
+   * a data frame, else {@code {"inputs": [...]}}; maps and lists for {@link PyJson}.
+   */
+  public Object exampleJson() {
     Map<String, Object> m = new LinkedHashMap<>();
     if (dataFrame()) {
       m.put("columns", columns);
@@ -251,7 +280,7 @@ public record InputExample(List<String> columns, List<List<Object>> rows) {
   }
 
   /** What MLflow writes in {@code serving_input_example.json}: an {@code /invocations} body. */
-  Object servingJson() {
+  public Object servingJson() {
     if (dataFrame()) {
       return Map.of("dataframe_split", exampleJson());
     }
