@@ -131,7 +131,7 @@ public final class FeatureStore implements AutoCloseable {
    * Changes the parts of a feature table's metadata that {@code update} names and nothing else: the
    * description, tags and max age only when given, and for each named feature only its given
    * description or max age (other features keep theirs). NOT_FOUND for a table that is not a
-   * feature table; INVALID_PARAMETER_VALUE for an update naming a column that is not a feature.
+   * feature table; INVALID_ARGUMENT for an update naming a column that is not a feature.
    */
   public FeatureTable updateFeatureTable(String fullName, FeatureTableUpdate update) {
     return featureTables.update(fullName, update);

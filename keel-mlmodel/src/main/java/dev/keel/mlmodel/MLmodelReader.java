@@ -55,8 +55,8 @@ public final class MLmodelReader {
   /**
    * Reads an MLmodel file's bytes.
    *
-   * @throws KeelException INVALID_PARAMETER_VALUE saying exactly what is wrong (the message names
-   *     the MLmodel key or the signature part, such as {@code MLmodel has no flavors} or {@code
+   * @throws KeelException INVALID_ARGUMENT saying exactly what is wrong (the message names the
+   *     MLmodel key or the signature part, such as {@code MLmodel has no flavors} or {@code
    *     signature inputs entry 2 has no 'type' string})
    */
   public static MLmodel read(byte[] bytes) {

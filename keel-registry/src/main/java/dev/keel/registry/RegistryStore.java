@@ -10,13 +10,12 @@ import java.util.function.LongFunction;
  * Storage contract for registered models, versions, tags and aliases. Names are already checked and
  * lower-cased by {@link RegistryService}; {@code fullName} is {@code catalog.schema.model}.
  * Implementations check existence inside the same transaction as the write, so a rejected request
- * changes nothing. Failures are {@code KeelException}s with MLflow's codes ({@code
- * RESOURCE_DOES_NOT_EXIST}, {@code RESOURCE_ALREADY_EXISTS}); the Unity Catalog edge translates
- * them. Thread-safe.
+ * changes nothing. Failures are {@code KeelException}s with MLflow's codes ({@code NOT_FOUND},
+ * {@code ALREADY_EXISTS}); the Unity Catalog edge translates them. Thread-safe.
  */
 public interface RegistryStore {
 
-  /** Stores a new model; {@code RESOURCE_ALREADY_EXISTS} when the full name is taken. */
+  /** Stores a new model; {@code ALREADY_EXISTS} when the full name is taken. */
   void createModel(RegisteredModel model);
 
   Optional<RegisteredModel> getModel(String fullName);

@@ -20,8 +20,8 @@ public interface LoadedModel extends AutoCloseable {
   /**
    * Predicts a batch parsed against {@link #signature()}.
    *
-   * @throws dev.keel.core.KeelException INVALID_PARAMETER_VALUE if the batch does not fit the
-   *     model, or the runtime refuses it
+   * @throws dev.keel.core.KeelException INVALID_ARGUMENT if the batch does not fit the model, or
+   *     the runtime refuses it
    */
   Predictions predict(InputBatch batch);
 

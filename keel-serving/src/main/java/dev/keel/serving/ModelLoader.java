@@ -64,8 +64,8 @@ public final class ModelLoader {
    * store keeps a hidden temporary folder there, so the directory must be writable.
    *
    * @return the loaded model; the caller closes it
-   * @throws KeelException INVALID_PARAMETER_VALUE if the package is invalid, has no flavor Keel
-   *     serves, or cannot be loaded or warmed
+   * @throws KeelException INVALID_ARGUMENT if the package is invalid, has no flavor Keel serves, or
+   *     cannot be loaded or warmed
    * @throws IOException if the files cannot be read
    */
   public LoadedModel load(Path modelDir) throws IOException {

@@ -21,8 +21,8 @@ public interface ModelRuntime {
    * @param packageDir the package directory on local disk
    * @param flavor the flavor of {@code pkg} to load (its name is {@link #flavor()})
    * @return the loaded model; the caller closes it
-   * @throws dev.keel.core.KeelException INVALID_PARAMETER_VALUE if the model cannot be loaded or
-   *     does not fit its signature
+   * @throws dev.keel.core.KeelException INVALID_ARGUMENT if the model cannot be loaded or does not
+   *     fit its signature
    * @throws IOException if the files cannot be read
    */
   LoadedModel load(CheckedModelPackage pkg, Path packageDir, Flavor flavor) throws IOException;

@@ -63,10 +63,10 @@ import java.util.Set;
  * any other. An optional column absent from the request is all {@code NaN} ({@code float}/{@code
  * double} only). Columns of a signature without names are matched by position.
  *
- * <p>Every problem is a {@link KeelException} (400 INVALID_PARAMETER_VALUE) whose message names the
- * column and the problem; a content type other than JSON or CSV in UTF-8 is 415
- * UNSUPPORTED_MEDIA_TYPE. Bodies are parsed with bounded nesting depth and row and value counts
- * ({@link ScoringLimits}); the body size is the caller's to bound.
+ * <p>Every problem is a {@link KeelException} (400 INVALID_ARGUMENT) whose message names the column
+ * and the problem; a content type other than JSON or CSV in UTF-8 is 415 UNSUPPORTED_MEDIA_TYPE.
+ * Bodies are parsed with bounded nesting depth and row and value counts ({@link ScoringLimits});
+ * the body size is the caller's to bound.
  */
 public final class ScoringInput {
 

@@ -31,8 +31,8 @@ public interface OnlineStore extends AutoCloseable {
    * @param featureColumns the feature columns, in the order of {@link OnlineRow#values()}
    * @param rows the rows
    * @return rows written and rows skipped as older or equal
-   * @throws dev.keel.core.KeelException INVALID_PARAMETER_VALUE for bad names, values or a layout
-   *     that differs from the table's
+   * @throws dev.keel.core.KeelException INVALID_ARGUMENT for bad names, values or a layout that
+   *     differs from the table's
    */
   WriteResult write(
       String featureTable,
@@ -56,8 +56,8 @@ public interface OnlineStore extends AutoCloseable {
    * status and event time per entity row. A feature table that was never written (or was deleted)
    * gives {@link FeatureStatus#NOT_FOUND}; max ages are checked against the store's clock.
    *
-   * @throws dev.keel.core.KeelException INVALID_PARAMETER_VALUE for an empty request, an unknown
-   *     feature of a known table, a missing key column or a bad key value
+   * @throws dev.keel.core.KeelException INVALID_ARGUMENT for an empty request, an unknown feature
+   *     of a known table, a missing key column or a bad key value
    */
   OnlineFeatures read(List<FeatureRef> features, EntityRows entities);
 

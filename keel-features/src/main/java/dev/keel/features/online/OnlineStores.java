@@ -17,7 +17,7 @@ public final class OnlineStores {
    *     dataDir}, or {@code redis://[user:password@]host:port[/db]} for {@link RedisOnlineStore}
    *     with the key prefix {@value RedisOnlineStore#DEFAULT_PREFIX}
    * @param dataDir Keel's data dir
-   * @throws KeelException INVALID_PARAMETER_VALUE for a bad spec
+   * @throws KeelException INVALID_ARGUMENT for a bad spec
    */
   public static OnlineStore open(String spec, Path dataDir) {
     return open(spec, dataDir, Clock.systemUTC());

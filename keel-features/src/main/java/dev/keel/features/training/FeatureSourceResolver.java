@@ -9,8 +9,7 @@ public interface FeatureSourceResolver {
   /**
    * The table's current snapshot.
    *
-   * @throws dev.keel.core.KeelException NOT_FOUND ({@code RESOURCE_DOES_NOT_EXIST}) for an unknown
-   *     table
+   * @throws dev.keel.core.KeelException NOT_FOUND ({@code NOT_FOUND}) for an unknown table
    */
   FeatureSource resolve(String table);
 

@@ -100,8 +100,8 @@ public final class TrainingSet implements AutoCloseable {
    * table's schema maps columns by).
    *
    * @param fieldIds an id for every output column (positive, distinct)
-   * @throws KeelException INVALID_PARAMETER_VALUE if a column has no id, an id names no column, or
-   *     ids repeat
+   * @throws KeelException INVALID_ARGUMENT if a column has no id, an id names no column, or ids
+   *     repeat
    */
   public Path writeParquet(Path file, Map<String, Integer> fieldIds) {
     Set<String> names = new HashSet<>();

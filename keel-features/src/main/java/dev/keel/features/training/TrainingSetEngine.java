@@ -87,8 +87,8 @@ public final class TrainingSetEngine implements AutoCloseable {
    * Validates {@code spec} against the current snapshots of its tables and prepares the training
    * set. The join itself runs when the result is written or streamed.
    *
-   * @throws KeelException INVALID_PARAMETER_VALUE naming the field for a bad spec (unknown table,
-   *     feature or spine column, key count or type mismatch, a timestamp without time zone, ...)
+   * @throws KeelException INVALID_ARGUMENT naming the field for a bad spec (unknown table, feature
+   *     or spine column, key count or type mismatch, a timestamp without time zone, ...)
    */
   public TrainingSet build(TrainingSetSpec spec) {
     return build(spec, Map.of());

@@ -83,8 +83,8 @@ public final class ModelPackageReader {
    * @param store where the package lives
    * @param dir the package directory (the one holding {@code MLmodel})
    * @return the package
-   * @throws KeelException INVALID_PARAMETER_VALUE saying exactly what is wrong with the package
-   *     (messages start with {@code Invalid model package '<dir>': })
+   * @throws KeelException INVALID_ARGUMENT saying exactly what is wrong with the package (messages
+   *     start with {@code Invalid model package '<dir>': })
    * @throws IOException if the store cannot be read
    */
   public static CheckedModelPackage read(ArtifactStore store, ArtifactPath dir) throws IOException {

@@ -79,7 +79,7 @@ public record ArtifactPath(String value) {
    * @param field the request field the path came from, named in error messages
    * @param raw the path
    * @param allowEmpty whether the empty path (the root) is acceptable, as when listing
-   * @throws KeelException INVALID_PARAMETER_VALUE ("Invalid path: ...") naming {@code field}
+   * @throws KeelException INVALID_ARGUMENT ("Invalid path: ...") naming {@code field}
    */
   public static ArtifactPath parse(String field, String raw, boolean allowEmpty) {
     Objects.requireNonNull(field, "field");

@@ -10,9 +10,9 @@ import java.util.OptionalLong;
  * 3/abc.../artifacts/model/MLmodel}. Implementations are thread-safe and stream data in bounded
  * chunks: no operation holds a whole file in memory.
  *
- * <p>Errors the caller can act on are {@link dev.keel.core.KeelException}s: 404
- * RESOURCE_DOES_NOT_EXIST for something missing, 400 INVALID_PARAMETER_VALUE for a path that the
- * store refuses (for instance one that would lead outside the store through a symbolic link).
+ * <p>Errors the caller can act on are {@link dev.keel.core.KeelException}s: 404 NOT_FOUND for
+ * something missing, 400 INVALID_ARGUMENT for a path that the store refuses (for instance one that
+ * would lead outside the store through a symbolic link).
  */
 public interface ArtifactStore {
 

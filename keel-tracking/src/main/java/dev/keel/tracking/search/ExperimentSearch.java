@@ -31,8 +31,8 @@ public final class ExperimentSearch {
    * @param orderBy the MLflow {@code order_by} entries, e.g. {@code name ASC}
    * @param limit the page size, at least 0
    * @param offset the rows to skip, at least 0
-   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by, or duplicate
-   *     order_by fields
+   * @throws KeelException 400 INVALID_ARGUMENT for a bad filter or order_by, or duplicate order_by
+   *     fields
    * @throws IllegalArgumentException for a negative limit or offset
    */
   public static SqlQuery compile(

@@ -23,7 +23,7 @@ public record OrderBy(Entity entity, String key, boolean ascending) {
    * run_name}, {@code run_id}, {@code status}, {@code user_id}, {@code artifact_uri} and {@code
    * experiment_id}.
    *
-   * @throws dev.keel.core.KeelException 400 INVALID_PARAMETER_VALUE quoting the entry
+   * @throws dev.keel.core.KeelException 400 INVALID_ARGUMENT quoting the entry
    */
   public static OrderBy parseRuns(String clause) {
     Objects.requireNonNull(clause, "clause");
@@ -34,7 +34,7 @@ public record OrderBy(Entity entity, String key, boolean ascending) {
    * Parses an experiment {@code order_by} entry: attributes {@code name}, {@code experiment_id},
    * {@code creation_time} or {@code last_update_time} only.
    *
-   * @throws dev.keel.core.KeelException 400 INVALID_PARAMETER_VALUE quoting the entry
+   * @throws dev.keel.core.KeelException 400 INVALID_ARGUMENT quoting the entry
    */
   public static OrderBy parseExperiments(String clause) {
     Objects.requireNonNull(clause, "clause");

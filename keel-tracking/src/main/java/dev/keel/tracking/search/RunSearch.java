@@ -48,8 +48,8 @@ public final class RunSearch {
    * @param orderBy the MLflow {@code order_by} entries, e.g. {@code metrics.acc DESC}
    * @param limit the page size, at least 0
    * @param offset the rows to skip, at least 0
-   * @throws KeelException 400 INVALID_PARAMETER_VALUE for a bad filter or order_by, duplicate
-   *     order_by fields, more than 40 distinct metric/param/tag keys or more than 30,000 values
+   * @throws KeelException 400 INVALID_ARGUMENT for a bad filter or order_by, duplicate order_by
+   *     fields, more than 40 distinct metric/param/tag keys or more than 30,000 values
    * @throws IllegalArgumentException for a negative limit or offset
    */
   public static SqlQuery compile(

@@ -13,7 +13,7 @@ import java.util.Objects;
  * or {@code `...`} when they contain anything but letters, digits, underscores and dots. String
  * values use single or double quotes (a doubled quote stands for itself); numbers may be negative,
  * decimal or have an exponent; {@code IN} and {@code NOT IN} take a non-empty parenthesised list of
- * quoted strings. Anything else is a 400 INVALID_PARAMETER_VALUE that quotes the clause.
+ * quoted strings. Anything else is a 400 INVALID_ARGUMENT that quotes the clause.
  *
  * @param comparisons the comparisons, in filter order; empty for an empty filter
  */
@@ -34,7 +34,7 @@ public record SearchFilter(List<Comparison> comparisons) {
    * LIKE ILIKE IN NOT IN}.
    *
    * @param filter the filter text; empty or blank for none
-   * @throws dev.keel.core.KeelException 400 INVALID_PARAMETER_VALUE naming the bad clause
+   * @throws dev.keel.core.KeelException 400 INVALID_ARGUMENT naming the bad clause
    */
   public static SearchFilter parseRuns(String filter) {
     Objects.requireNonNull(filter, "filter");
@@ -47,7 +47,7 @@ public record SearchFilter(List<Comparison> comparisons) {
    * creation_time} and {@code last_update_time} take {@code = != > >= < <=} and a number.
    *
    * @param filter the filter text; empty or blank for none
-   * @throws dev.keel.core.KeelException 400 INVALID_PARAMETER_VALUE naming the bad clause
+   * @throws dev.keel.core.KeelException 400 INVALID_ARGUMENT naming the bad clause
    */
   public static SearchFilter parseExperiments(String filter) {
     Objects.requireNonNull(filter, "filter");

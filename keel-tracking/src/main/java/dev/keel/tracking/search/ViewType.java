@@ -25,7 +25,7 @@ public enum ViewType {
    *
    * @param field the request field, named in the error (e.g. {@code run_view_type})
    * @param value the value as received
-   * @throws KeelException 400 INVALID_PARAMETER_VALUE naming {@code field} for any other value
+   * @throws KeelException 400 INVALID_ARGUMENT naming {@code field} for any other value
    */
   public static ViewType parse(String field, String value) {
     Objects.requireNonNull(field, "field");
