@@ -73,17 +73,20 @@ class FeatureApiTest {
 
   @Test
   void a_patch_changes_what_it_names_and_nothing_else() {
+    // its own schema, so the listing of main.default in another test stays one table
+    s.post(
+        "/api/2.1/unity-catalog/schemas", "{\"catalog_name\": \"main\", \"name\": \"patching\"}");
     s.post(
         FS + "/feature-tables",
         """
-        {"name": "main.default.patched",
+        {"name": "main.patching.patched",
          "columns": [{"name": "id", "type_name": "LONG"}, {"name": "a", "type_name": "DOUBLE"},
                      {"name": "b", "type_name": "DOUBLE"}],
          "primary_keys": ["id"], "description": "d1", "max_age_seconds": 600,
          "features": {"a": {"description": "fa", "max_age_seconds": 60},
                       "b": {"max_age_seconds": 120}}}
         """);
-    String path = FS + "/feature-tables/main.default.patched";
+    String path = FS + "/feature-tables/main.patching.patched";
     JsonNode t = s.send("PATCH", path, "{\"description\": \"d2\"}").json();
     assertThat(t.path("description").asText()).isEqualTo("d2");
     assertThat(t.path("max_age_seconds").asLong()).isEqualTo(600);
