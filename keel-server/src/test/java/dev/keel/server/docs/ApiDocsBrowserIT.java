@@ -45,22 +45,35 @@ class ApiDocsBrowserIT {
               .usingAnyFreePort()
               .build();
       ChromeDriver browser = new ChromeDriver(service, options);
+      Path shot = Path.of("target", "api-docs.png");
+      Files.createDirectories(shot.getParent());
       try {
         browser.get(server.url() + "/api/docs");
-        List<WebElement> found =
-            new WebDriverWait(browser, Duration.ofSeconds(60))
-                .until(
-                    b -> {
-                      List<WebElement> ops =
-                          b.findElements(
-                              By.cssSelector("[data-path='/api/2.0/mlflow/experiments/create']"));
-                      return ops.isEmpty() ? null : ops;
-                    });
+        List<WebElement> found;
+        try {
+          found =
+              new WebDriverWait(browser, Duration.ofSeconds(60))
+                  .until(
+                      b -> {
+                        List<WebElement> ops =
+                            b.findElements(
+                                By.cssSelector("[data-path='/api/2.0/mlflow/experiments/create']"));
+                        if (ops.isEmpty()) {
+                          // Swagger UI renders operations as they scroll into view, as a reader
+                          // scrolling down the page would see them
+                          browser.executeScript("window.scrollBy(0, 1500)");
+                          return null;
+                        }
+                        return ops;
+                      });
+        } catch (RuntimeException e) {
+          Files.writeString(Path.of("target", "api-docs.html"), browser.getPageSource());
+          Files.write(shot, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+          throw e;
+        }
         assertThat(found).isNotEmpty();
         assertThat(browser.findElement(By.cssSelector(".info .title")).getText())
             .contains("Keel API");
-        Path shot = Path.of("target", "api-docs.png");
-        Files.createDirectories(shot.getParent());
         Files.write(shot, browser.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
       } finally {
         browser.quit();
