@@ -7,6 +7,8 @@ import dev.keel.core.KeelException;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +44,14 @@ public final class Request {
       }
     }
     return new Request(Json.readBody(ctx, maxBodyBytes, tooLarge), Map.of());
+  }
+
+  /**
+   * Reads only the query string, never the body, whatever the method: for routes whose body is
+   * something else (an uploaded file) or is ignored (GET routes read from the query alone).
+   */
+  public static Request ofQuery(Context ctx) {
+    return new Request(Json.object(), ctx.queryParamMap());
   }
 
   /** A request over an already parsed JSON object (for nested objects in a body). */
@@ -168,6 +178,57 @@ public final class Request {
                       + field
                       + "': expected true or false.");
             });
+  }
+
+  /**
+   * A boolean flag, false when absent: true/false as JSON booleans or as text in any case ({@code
+   * ?flag=True} is what Python's requests sends for {@code True}).
+   */
+  public boolean flag(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return false;
+    }
+    JsonNode v = n.get();
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isTextual()) {
+      String s = v.asText().trim();
+      if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(s);
+      }
+    }
+    throw KeelException.invalid(
+        "Invalid value "
+            + abbreviate(v)
+            + " for parameter '"
+            + field
+            + "': expected true or false.");
+  }
+
+  /**
+   * A JSON object whose values are strings (numbers and booleans given as their text), in the order
+   * sent; absent is empty. The message of a bad entry names it as {@code field.key}.
+   */
+  public Map<String, String> stringMap(String field) {
+    Optional<JsonNode> n = node(field);
+    if (n.isEmpty()) {
+      return Map.of();
+    }
+    if (!n.get().isObject()) {
+      throw KeelException.invalid(
+          "Invalid value for parameter '" + field + "': expected an object of strings.");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.get().properties()) {
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw KeelException.invalid(
+            "Invalid value for parameter '" + field + "." + e.getKey() + "': expected a string.");
+      }
+      out.put(e.getKey(), e.getValue().asText());
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   /** A repeated string field: a JSON array, or repeated query keys. */

@@ -1,23 +1,16 @@
 package dev.keel.serving.endpoints;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.KeelException;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The served entities of an endpoint and the traffic split between them, in Databricks' shape:
- * {@code {"served_entities": [...], "traffic_config": {"routes": [...]}}}.
+ * The served entities of an endpoint and the traffic split between them, as Databricks models them:
+ * {@code served_entities} and {@code traffic_config.routes}. The wire JSON is read and written at
+ * the edge ({@code dev.keel.serving.http.EndpointConfigJson}); the stored form by {@link
+ * EndpointConfigCodec}.
  *
  * @param servedEntities the entities, in request order (at least one, names unique)
  * @param routes one route per served entity, percentages summing to 100
@@ -96,161 +89,13 @@ public record EndpointConfig(List<ServedEntity> servedEntities, List<Route> rout
     return name;
   }
 
-  /**
-   * Reads and checks a config in Databricks' JSON shape. Served entities take {@code name}, {@code
-   * entity_name} and {@code entity_version} (or the legacy {@code served_models} with {@code
-   * model_name} and {@code model_version}); without {@code traffic_config} a single entity gets
-   * 100%.
-   *
-   * @throws KeelException INVALID_PARAMETER_VALUE naming the field and the problem
-   */
-  public static EndpointConfig parse(JsonNode config) {
-    if (config == null || !config.isObject()) {
-      throw KeelException.invalid("'config' must be an object with 'served_entities'.");
-    }
-    JsonNode entities = config.path("served_entities");
-    boolean legacy = false;
-    if (entities.isMissingNode() || entities.isNull()) {
-      entities = config.path("served_models");
-      legacy = true;
-    }
-    if (!entities.isArray() || entities.isEmpty()) {
-      throw KeelException.invalid("'config.served_entities' must be a non-empty list.");
-    }
-    if (entities.size() > MAX_ENTITIES) {
-      throw KeelException.invalid(
-          "'config.served_entities' has " + entities.size() + " entities; at most 10.");
-    }
-    List<ServedEntity> list = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < entities.size(); i++) {
-      String at = "config.served_entities[" + i + "]";
-      JsonNode e = entities.get(i);
-      if (!e.isObject()) {
-        throw KeelException.invalid("'" + at + "' must be an object.");
-      }
-      if (e.hasNonNull("external_model")) {
-        throw KeelException.invalid(
-            "'" + at + ".external_model' is not supported: Keel serves registered models.");
-      }
-      String entityName = text(e, legacy ? "model_name" : "entity_name", at);
-      String[] parts = entityName.split("\\.", -1);
-      if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-        throw KeelException.invalid(
-            "Invalid '"
-                + at
-                + ".entity_name' '"
-                + entityName
-                + "': name a registered model as catalog.schema.model.");
-      }
-      String version = versionText(e, legacy ? "model_version" : "entity_version", at);
-      if (!VERSION.matcher(version).matches() && !ALIAS.matcher(version).matches()) {
-        throw KeelException.invalid(
-            "Invalid '"
-                + at
-                + ".entity_version' '"
-                + version
-                + "': use a version number such as 3, or @alias such as @champion.");
-      }
-      String name =
-          e.hasNonNull("name")
-              ? e.get("name").asText()
-              : parts[2] + "-" + (version.startsWith("@") ? version.substring(1) : version);
-      if (!NAME.matcher(name).matches()) {
-        throw KeelException.invalid(
-            "Invalid '" + at + ".name' '" + name + "': use 1 to 63 letters, digits, '-' or '_'.");
-      }
-      if (!names.add(name)) {
-        throw KeelException.invalid(
-            "'" + at + ".name' '" + name + "' is used by two served entities.");
-      }
-      list.add(new ServedEntity(name, entityName, version));
-    }
-    JsonNode traffic = config.path("traffic_config");
-    List<Route> routes = new ArrayList<>();
-    if (traffic.isMissingNode() || traffic.isNull()) {
-      if (list.size() > 1) {
-        throw KeelException.invalid(
-            "'config.traffic_config' is required when there are several served entities.");
-      }
-      routes.add(new Route(list.get(0).name(), 100));
-      return new EndpointConfig(list, routes);
-    }
-    JsonNode rs = traffic.path("routes");
-    if (!rs.isArray() || rs.isEmpty()) {
-      throw KeelException.invalid("'config.traffic_config.routes' must be a non-empty list.");
-    }
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    int sum = 0;
-    for (int i = 0; i < rs.size(); i++) {
-      String at = "config.traffic_config.routes[" + i + "]";
-      JsonNode r = rs.get(i);
-      String target =
-          r.hasNonNull("served_entity_name")
-              ? r.get("served_entity_name").asText()
-              : r.hasNonNull("served_model_name") ? r.get("served_model_name").asText() : null;
-      if (target == null) {
-        throw KeelException.invalid("'" + at + ".served_entity_name' is required.");
-      }
-      if (!names.contains(target)) {
-        throw KeelException.invalid(
-            "'"
-                + at
-                + ".served_entity_name' '"
-                + target
-                + "' is not a served entity of this config.");
-      }
-      JsonNode p = r.path("traffic_percentage");
-      if (!p.canConvertToExactIntegral() || p.asLong() < 0 || p.asLong() > 100) {
-        throw KeelException.invalid(
-            "'" + at + ".traffic_percentage' must be an integer from 0 to 100.");
-      }
-      if (seen.put(target, p.asInt()) != null) {
-        throw KeelException.invalid(
-            "'" + at + ".served_entity_name' '" + target + "' has two routes.");
-      }
-      sum += p.asInt();
-      routes.add(new Route(target, p.asInt()));
-    }
-    if (sum != 100) {
-      throw KeelException.invalid(
-          "'config.traffic_config.routes' percentages sum to " + sum + "; they must sum to 100.");
-    }
-    return new EndpointConfig(list, routes);
+  /** Whether {@code name} is a valid served entity or endpoint name. */
+  public static boolean isName(String name) {
+    return NAME.matcher(name).matches();
   }
 
-  private static String text(JsonNode n, String field, String at) {
-    JsonNode v = n.get(field);
-    if (v == null || v.isNull() || !v.isTextual() || v.asText().isEmpty()) {
-      throw KeelException.invalid("'" + at + "." + field + "' is required (a string).");
-    }
-    return v.asText();
-  }
-
-  private static String versionText(JsonNode n, String field, String at) {
-    JsonNode v = n.get(field);
-    if (v != null && v.isIntegralNumber()) {
-      return v.asText();
-    }
-    return text(n, field, at);
-  }
-
-  /** The config in Databricks' JSON shape (what {@link #parse} reads). */
-  public ObjectNode toJson() {
-    ObjectNode n = JsonNodeFactory.instance.objectNode();
-    ArrayNode es = n.putArray("served_entities");
-    for (ServedEntity e : servedEntities) {
-      es.addObject()
-          .put("name", e.name())
-          .put("entity_name", e.entityName())
-          .put("entity_version", e.entityVersion());
-    }
-    ArrayNode rs = n.putObject("traffic_config").putArray("routes");
-    for (Route r : routes) {
-      rs.addObject()
-          .put("served_entity_name", r.servedEntityName())
-          .put("traffic_percentage", r.trafficPercentage());
-    }
-    return n;
+  /** Whether {@code version} is a version number such as {@code 3} or an {@code @alias}. */
+  public static boolean isEntityVersion(String version) {
+    return VERSION.matcher(version).matches() || ALIAS.matcher(version).matches();
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The persisted form of an {@link EndpointConfig} (the {@code config} and {@code pending_config}
- * columns of {@code serving_endpoints}), versioned on its own so that the wire shape read by {@link
- * EndpointConfig#parse} can change without touching stored rows.
+ * columns of {@code serving_endpoints}), versioned on its own so that the wire shape read by {@code
+ * dev.keel.serving.http.EndpointConfigJson} can change without touching stored rows.
  *
  * <p>Format version {@value #FORMAT_VERSION}:
  *

@@ -16,7 +16,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Endpoints in the {@code serving_endpoints} table (migration V7); configs as JSON text in the
- * versioned {@link EndpointConfigCodec} format, tags and {@code ai_gateway} as JSON text.
+ * versioned {@link EndpointConfigCodec} format, {@code ai_gateway} in the versioned {@link
+ * AiGatewayCodec} format, tags as JSON text.
  */
 public final class JdbcEndpointStore implements EndpointStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +118,7 @@ public final class JdbcEndpointStore implements EndpointStore {
         .bind("pending_config", e.pendingConfig().map(EndpointConfigCodec::write).orElse(null))
         .bind("config_update", e.configUpdate().name())
         .bind("update_message", e.updateMessage().orElse(null))
-        .bind("ai_gateway", e.inferenceTable().map(t -> write(t.toAiGatewayJson())).orElse(null))
+        .bind("ai_gateway", e.inferenceTable().map(AiGatewayCodec::write).orElse(null))
         .bind("created_at", e.createdAt())
         .bind("created_by", e.createdBy())
         .bind("updated_at", e.updatedAt());
@@ -135,9 +136,7 @@ public final class JdbcEndpointStore implements EndpointStore {
           config(rs.getString("pending_config")),
           ConfigUpdateState.valueOf(rs.getString("config_update")),
           Optional.ofNullable(rs.getString("update_message")),
-          rs.getString("ai_gateway") == null
-              ? Optional.empty()
-              : InferenceTableConfig.parse(JSON.readTree(rs.getString("ai_gateway"))),
+          Optional.ofNullable(rs.getString("ai_gateway")).flatMap(AiGatewayCodec::read),
           rs.getLong("created_at"),
           rs.getString("created_by"),
           rs.getLong("updated_at"));

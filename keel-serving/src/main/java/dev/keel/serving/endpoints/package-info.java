@@ -5,7 +5,8 @@
  * zero-downtime swaps ({@code ConfigDeployer}), alias following ({@code AliasWatcher}) and the data
  * plane ({@code EndpointRouter}: traffic split, scoring, feature lookups through {@link
  * dev.keel.serving.endpoints.FeatureSource}). Stored configs use {@link
- * dev.keel.serving.endpoints.EndpointConfigCodec}, versioned apart from the wire shape read by
- * {@link dev.keel.serving.endpoints.EndpointConfig#parse}.
+ * dev.keel.serving.endpoints.EndpointConfigCodec} and {@link
+ * dev.keel.serving.endpoints.AiGatewayCodec}, versioned apart from the wire shape read and written
+ * by {@code dev.keel.serving.http.EndpointConfigJson}. The domain records here carry no JSON.
  */
 package dev.keel.serving.endpoints;

@@ -49,7 +49,7 @@ final class EndpointJson {
     state.put("ready", s.ready() ? "READY" : "NOT_READY");
     state.put("config_update", e.configUpdate().name());
     e.updateMessage().ifPresent(m -> state.put("config_update_message", m));
-    e.inferenceTable().ifPresent(t -> n.set("ai_gateway", t.toAiGatewayJson()));
+    e.inferenceTable().ifPresent(t -> n.set("ai_gateway", EndpointConfigJson.aiGatewayJson(t)));
     return n;
   }
 

@@ -133,8 +133,8 @@ public final class ServingRoutes implements ApiModule {
       throw KeelException.invalid("'name' is required (a string).");
     }
     String name = EndpointConfig.endpointName(nameNode.asText());
-    EndpointConfig config = EndpointConfig.parse(body.get("config"));
-    Optional<InferenceTableConfig> table = InferenceTableConfig.parse(body.get("ai_gateway"));
+    EndpointConfig config = EndpointConfigJson.parse(body.path("config"));
+    Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body.path("ai_gateway"));
     if (body.hasNonNull("auto_capture_config")
         || body.path("config").hasNonNull("auto_capture_config")) {
       throw KeelException.invalid(
@@ -188,7 +188,7 @@ public final class ServingRoutes implements ApiModule {
           "'auto_capture_config' (legacy) is not supported; use"
               + " 'ai_gateway.inference_table_config' when creating the endpoint.");
     }
-    EndpointConfig config = EndpointConfig.parse(body);
+    EndpointConfig config = EndpointConfigJson.parse(body);
     Json.write(ctx, EndpointJson.detailed(endpoints.updateConfig(name, config)));
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.serving.http.EndpointConfigJson;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,8 @@ class EndpointConfigCodecTest {
 
   @Test
   void a_row_written_before_format_version_reads_as_version_1() {
-    // what the store wrote before the codec: EndpointConfig.toJson() of AB, verbatim
+    // what the store wrote before the codec: the wire JSON of AB (then EndpointConfig.toJson()),
+    // verbatim
     String old =
         "{\"served_entities\":["
             + "{\"name\":\"a\",\"entity_name\":\"main.default.churn\",\"entity_version\":\"3\"},"
@@ -41,7 +43,7 @@ class EndpointConfigCodecTest {
             + "{\"served_entity_name\":\"b\",\"traffic_percentage\":20},"
             + "{\"served_entity_name\":\"c\",\"traffic_percentage\":0}]}}";
     assertThat(EndpointConfigCodec.read(old)).isEqualTo(AB);
-    assertThat(EndpointConfigCodec.read(AB.toJson().toString())).isEqualTo(AB);
+    assertThat(EndpointConfigCodec.read(EndpointConfigJson.write(AB).toString())).isEqualTo(AB);
     assertThat(EndpointConfigCodec.read(old.replace("{\"served", "{\"format_version\":1,\"served")))
         .isEqualTo(AB);
   }

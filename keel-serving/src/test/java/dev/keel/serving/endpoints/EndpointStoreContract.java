@@ -86,6 +86,35 @@ abstract class EndpointStoreContract {
         .hasMessageContaining("format_version 7");
   }
 
+  @Test
+  void ai_gateway_is_stored_with_format_version_and_rows_without_it_still_read() {
+    EndpointStore s = store();
+    ServingEndpoint e = endpoint("ep");
+    s.insert(e);
+    assertThat(column("ai_gateway"))
+        .isEqualTo(AiGatewayCodec.write(e.inferenceTable().orElseThrow()))
+        .startsWith("{\"format_version\":1,");
+    // a row written before the ai_gateway format was versioned (the wire JSON, verbatim)
+    String old =
+        "{\"inference_table_config\":{\"catalog_name\":\"main\",\"schema_name\":\"default\","
+            + "\"table_name_prefix\":\"ep\",\"enabled\":true}}";
+    setColumn("ai_gateway", old);
+    assertThat(s.get("ep")).hasValue(e);
+    setColumn("ai_gateway", "{\"format_version\":1}");
+    assertThat(s.get("ep").orElseThrow().inferenceTable()).isEmpty();
+    setColumn("ai_gateway", old.replace("{\"inference", "{\"format_version\":3,\"inference"));
+    assertThatThrownBy(() -> s.get("ep"))
+        .isInstanceOfSatisfying(
+            KeelException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessageContaining("ai_gateway")
+        .hasMessageContaining("format_version 3");
+    setColumn("ai_gateway", old.replace("\"ep\"", "\"no-dash\""));
+    assertThatThrownBy(() -> s.get("ep"))
+        .isInstanceOfSatisfying(
+            KeelException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INTERNAL_ERROR))
+        .hasMessageContaining("table_name_prefix");
+  }
+
   private String column(String column) {
     return db().read(
             h ->

@@ -10,7 +10,6 @@ import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
@@ -20,9 +19,9 @@ import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
+import dev.keel.http.Request;
 import dev.keel.http.Routes;
 import dev.keel.tables.Column;
-import dev.keel.tables.ColumnType;
 import dev.keel.tables.FileFormat;
 import dev.keel.tables.OptimizeResult;
 import dev.keel.tables.Preview;
@@ -32,7 +31,6 @@ import dev.keel.tables.TableInfo;
 import dev.keel.tables.TableService;
 import dev.keel.tables.TableSpec;
 import dev.keel.tables.WriteMode;
-import dev.keel.tables.WriteResult;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +42,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,112 +94,59 @@ public final class TableRoutes implements ApiModule {
   // ------------------------------------------------------------------ Unity Catalog
 
   private void create(Context ctx) {
-    ObjectNode b = body(ctx);
-    String tableType = text(b, "table_type").orElse(TableInfo.TABLE_TYPE);
+    Request b = Request.of(ctx);
+    String tableType = b.string("table_type").orElse(TableInfo.TABLE_TYPE);
     if (!tableType.equalsIgnoreCase(TableInfo.TABLE_TYPE)) {
-      throw invalid(
+      throw KeelException.invalid(
           "'table_type' " + tableType + " is not supported: Keel creates MANAGED tables.");
     }
-    Optional<String> format = text(b, "data_source_format");
+    Optional<String> format = b.string("data_source_format");
     if (format.isPresent()
         && !List.of("DELTA", "ICEBERG", "PARQUET")
             .contains(format.get().toUpperCase(Locale.ROOT))) {
-      throw invalid(
+      throw KeelException.invalid(
           "'data_source_format' "
               + format.get()
               + " is not supported: Keel stores tables as Iceberg (Parquet data files); send"
               + " ICEBERG, DELTA or PARQUET.");
     }
-    if (text(b, "storage_location").filter(s -> !s.isEmpty()).isPresent()) {
-      throw invalid("'storage_location' cannot be set: Keel manages where table files live.");
+    if (b.string("storage_location").filter(s -> !s.isEmpty()).isPresent()) {
+      throw KeelException.invalid(
+          "'storage_location' cannot be set: Keel manages where table files live.");
     }
-    JsonNode cols = b.get("columns");
-    if (cols == null || !cols.isArray() || cols.isEmpty()) {
-      throw invalid("'columns' is required and must be a non-empty array.");
-    }
-    List<JsonNode> sorted = new ArrayList<>();
-    cols.forEach(sorted::add);
-    if (sorted.stream().allMatch(c -> c.hasNonNull("position"))) {
-      sorted.sort((x, y) -> Integer.compare(x.get("position").asInt(), y.get("position").asInt()));
-    }
-    List<Column> columns = new ArrayList<>();
-    for (int i = 0; i < sorted.size(); i++) {
-      columns.add(column(sorted.get(i), "columns[" + i + "]"));
-    }
-    Map<String, String> props = new LinkedHashMap<>();
-    JsonNode p = b.get("properties");
-    if (p != null && !p.isNull()) {
-      if (!p.isObject()) {
-        throw invalid("'properties' must be an object of strings.");
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-          throw invalid("'properties." + e.getKey() + "' must be a string.");
-        }
-        props.put(e.getKey(), e.getValue().asText());
-      }
-    }
+    List<Column> columns = TableJson.columns(b, "columns");
     TableInfo t =
         tables.create(
             new TableSpec(
-                text(b, "catalog_name").orElse(""),
-                text(b, "schema_name").orElse(""),
-                text(b, "name").orElse(""),
+                b.string("catalog_name").orElse(""),
+                b.string("schema_name").orElse(""),
+                b.string("name").orElse(""),
                 columns,
-                strings(b, "primary_keys"),
-                text(b, "timeseries_key").filter(s -> !s.isEmpty()),
-                bool(b, "ingestion_time"),
-                text(b, "comment"),
-                props));
-    Json.write(ctx, tableJson(t));
-  }
-
-  static Column column(JsonNode c, String field) {
-    if (!c.isObject()) {
-      throw invalid("'" + field + "' must be an object.");
-    }
-    String name = c.path("name").asText("");
-    ColumnType type;
-    if (c.hasNonNull("type_text") && !c.get("type_text").asText().isEmpty()) {
-      type = ColumnType.parse(field + ".type_text", c.get("type_text").asText());
-    } else if (c.hasNonNull("type_name")) {
-      String tn = c.get("type_name").asText();
-      if (tn.equalsIgnoreCase("DECIMAL") && c.hasNonNull("type_precision")) {
-        type = ColumnType.decimal(c.get("type_precision").asInt(), c.path("type_scale").asInt(0));
-      } else {
-        type = ColumnType.parse(field + ".type_name", tn);
-      }
-    } else {
-      throw invalid("'" + field + ".type_name' is required.");
-    }
-    boolean nullable = !c.hasNonNull("nullable") || c.get("nullable").asBoolean(true);
-    Optional<String> comment =
-        c.hasNonNull("comment") ? Optional.of(c.get("comment").asText()) : Optional.empty();
-    return new Column(name, type, nullable, comment);
+                b.strings("primary_keys"),
+                b.string("timeseries_key").filter(s -> !s.isEmpty()),
+                b.flag("ingestion_time"),
+                b.string("comment"),
+                b.stringMap("properties")));
+    Json.write(ctx, TableJson.table(t));
   }
 
   private void list(Context ctx) {
-    OptionalLong max = OptionalLong.empty();
-    String m = ctx.queryParam("max_results");
-    if (m != null && !m.isEmpty()) {
-      max = OptionalLong.of(parseLong("max_results", m));
-    }
+    Request q = Request.ofQuery(ctx);
     Page<TableInfo> page =
         tables.list(
-            Optional.ofNullable(ctx.queryParam("catalog_name")).orElse(""),
-            Optional.ofNullable(ctx.queryParam("schema_name")).orElse(""),
-            max,
-            Optional.ofNullable(ctx.queryParam("page_token")));
+            q.string("catalog_name").orElse(""),
+            q.string("schema_name").orElse(""),
+            q.int64("max_results"),
+            q.string("page_token"));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("tables");
-    page.items().forEach(t -> a.add(tableJson(t)));
+    page.items().forEach(t -> a.add(TableJson.table(t)));
     page.nextPageToken().ifPresent(t -> n.put("next_page_token", t));
     Json.write(ctx, n);
   }
 
   private void get(Context ctx) {
-    Json.write(ctx, tableJson(tables.get(ctx.pathParam("full_name"))));
+    Json.write(ctx, TableJson.table(tables.get(ctx.pathParam("full_name"))));
   }
 
   private void delete(Context ctx) {
@@ -211,114 +154,36 @@ public final class TableRoutes implements ApiModule {
     Json.write(ctx, Json.object());
   }
 
-  /**
-   * Unity Catalog's {@code TableInfo}, plus Keel's {@code primary_keys}, {@code timeseries_key}.
-   */
-  static ObjectNode tableJson(TableInfo t) {
-    ObjectNode n = Json.object();
-    n.put("name", t.name());
-    n.put("catalog_name", t.catalogName());
-    n.put("schema_name", t.schemaName());
-    n.put("full_name", t.fullName());
-    n.put("table_type", TableInfo.TABLE_TYPE);
-    n.put("data_source_format", TableInfo.DATA_SOURCE_FORMAT);
-    ArrayNode cols = n.putArray("columns");
-    for (int i = 0; i < t.columns().size(); i++) {
-      Column c = t.columns().get(i);
-      ObjectNode o = cols.addObject();
-      o.put("name", c.name());
-      o.put("type_name", c.type().typeName());
-      o.put("type_text", c.type().typeText());
-      ObjectNode tj = Json.object();
-      tj.put("name", c.name());
-      tj.put("type", c.type().sparkJsonType());
-      tj.put("nullable", c.nullable());
-      tj.putObject("metadata");
-      o.put("type_json", tj.toString());
-      if (c.type().kind() == ColumnType.Kind.DECIMAL) {
-        o.put("type_precision", c.type().precision());
-        o.put("type_scale", c.type().scale());
-      }
-      o.put("position", i);
-      o.put("nullable", c.nullable());
-      c.comment().ifPresent(cm -> o.put("comment", cm));
-    }
-    n.put("storage_location", t.storageLocation());
-    n.put("table_id", t.tableId());
-    n.put("owner", t.owner());
-    t.comment().ifPresent(c -> n.put("comment", c));
-    ObjectNode props = n.putObject("properties");
-    t.properties().forEach(props::put);
-    n.put("created_at", t.createdAt());
-    n.put("created_by", t.createdBy());
-    n.put("updated_at", t.updatedAt());
-    n.put("updated_by", t.updatedBy());
-    ArrayNode pk = n.putArray("primary_keys");
-    t.primaryKeys().forEach(pk::add);
-    t.timeseriesKey().ifPresent(k -> n.put("timeseries_key", k));
-    n.put("ingestion_time", t.ingestionTime());
-    return n;
-  }
-
   // ------------------------------------------------------------------ Keel extensions
 
   private void writeRows(Context ctx) {
-    ObjectNode b = body(ctx);
-    WriteMode mode = mode(text(b, "mode"));
-    JsonNode rows = b.get("rows");
-    if (rows == null || !rows.isArray()) {
-      throw invalid("'rows' is required and must be an array of objects.");
-    }
-    List<Map<String, Object>> out = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      JsonNode r = rows.get(i);
-      if (!r.isObject()) {
-        throw invalid("rows[" + i + "]: expected an object.");
-      }
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        m.put(e.getKey(), value(e.getValue()));
-      }
-      out.add(m);
-    }
-    Json.write(ctx, resultJson(tables.write(ctx.pathParam("full_name"), mode, out)));
-  }
-
-  static Object value(JsonNode v) {
-    if (v.isNull()) {
-      return null;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    if (v.isIntegralNumber()) {
-      return v.canConvertToLong() ? (Object) v.longValue() : v.bigIntegerValue();
-    }
-    if (v.isNumber()) {
-      return v.isBigDecimal() ? v.decimalValue() : (Object) v.doubleValue();
-    }
-    if (v.isTextual()) {
-      return v.textValue();
-    }
-    return v.isArray() ? List.of() : Map.of(); // refused by the service with "got an array/object"
+    Request b = Request.of(ctx);
+    WriteMode mode = mode(b);
+    List<Map<String, Object>> rows = TableJson.rows(b, "rows");
+    Json.write(ctx, TableJson.writeResult(tables.write(ctx.pathParam("full_name"), mode, rows)));
   }
 
   private void writeFile(Context ctx) {
-    String f = ctx.queryParam("format");
-    if (f == null || f.isEmpty()) {
-      throw invalid("'format' is required: csv, parquet or json (newline-delimited).");
-    }
+    Request q = Request.ofQuery(ctx);
+    String f =
+        q.string("format")
+            .filter(v -> !v.isEmpty())
+            .orElseThrow(
+                () ->
+                    KeelException.invalid(
+                        "'format' is required: csv, parquet or json (newline-delimited)."));
     FileFormat format;
     try {
       format = FileFormat.valueOf(f.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid("'format' " + f + " is not one of csv, parquet, json.");
+      throw KeelException.invalid("'format' " + f + " is not one of csv, parquet, json.");
     }
-    WriteMode mode = mode(Optional.ofNullable(ctx.queryParam("mode")));
+    WriteMode mode = mode(q);
     Path file = spool(ctx);
     try {
-      Json.write(ctx, resultJson(tables.writeFile(ctx.pathParam("full_name"), mode, file, format)));
+      Json.write(
+          ctx,
+          TableJson.writeResult(tables.writeFile(ctx.pathParam("full_name"), mode, file, format)));
     } finally {
       try {
         Files.deleteIfExists(file);
@@ -372,37 +237,31 @@ public final class TableRoutes implements ApiModule {
       } catch (IOException ignored) {
         // best effort
       }
-      throw invalid("the request body must hold the file; it is empty.");
+      throw KeelException.invalid("the request body must hold the file; it is empty.");
     }
     return file;
   }
 
-  static ObjectNode resultJson(WriteResult r) {
-    ObjectNode n = Json.object();
-    n.put("snapshot_id", r.snapshotId());
-    n.put("rows_added", r.rowsAdded());
-    n.put("rows_deleted", r.rowsDeleted());
-    return n;
-  }
-
   private void preview(Context ctx) {
+    Request q = Request.ofQuery(ctx);
     int limit = 100;
-    String l = ctx.queryParam("limit");
-    if (l != null && !l.isEmpty()) {
-      long v = parseLong("limit", l);
+    OptionalLong l = q.int64("limit");
+    if (l.isPresent()) {
+      long v = l.getAsLong();
       if (v < 0 || v > TableService.MAX_PREVIEW) {
-        throw invalid("'limit' must be 0 to " + TableService.MAX_PREVIEW + " (got " + v + ").");
+        throw KeelException.invalid(
+            "'limit' must be 0 to " + TableService.MAX_PREVIEW + " (got " + v + ").");
       }
       limit = (int) v;
     }
     List<String> columns = new ArrayList<>();
-    String c = ctx.queryParam("columns");
-    if (c != null && !c.isBlank()) {
+    String c = q.string("columns").orElse("");
+    if (!c.isBlank()) {
       for (String s : c.split(",")) {
         columns.add(s.trim());
       }
     }
-    Preview p = tables.preview(ctx.pathParam("full_name"), ref(ctx), columns, limit);
+    Preview p = tables.preview(ctx.pathParam("full_name"), ref(q), columns, limit);
     ObjectNode n = Json.object();
     n.put("snapshot_id", p.snapshotId());
     ArrayNode cols = n.putArray("columns");
@@ -464,105 +323,44 @@ public final class TableRoutes implements ApiModule {
 
   private void count(Context ctx) {
     ObjectNode n = Json.object();
-    n.put("count", tables.count(ctx.pathParam("full_name"), ref(ctx)));
+    n.put("count", tables.count(ctx.pathParam("full_name"), ref(Request.ofQuery(ctx))));
     Json.write(ctx, n);
   }
 
   // ------------------------------------------------------------------ parsing
 
   /** {@code snapshot_id} or {@code as_of} (ISO-8601 instant or epoch milliseconds); else latest. */
-  private static SnapshotRef ref(Context ctx) {
-    String id = ctx.queryParam("snapshot_id");
-    String asOf = ctx.queryParam("as_of");
-    boolean hasId = id != null && !id.isEmpty();
-    boolean hasAsOf = asOf != null && !asOf.isEmpty();
-    if (hasId && hasAsOf) {
-      throw invalid("give 'snapshot_id' or 'as_of', not both.");
+  private static SnapshotRef ref(Request q) {
+    OptionalLong id = q.int64("snapshot_id");
+    Optional<String> asOf = q.string("as_of").filter(s -> !s.isEmpty());
+    if (id.isPresent() && asOf.isPresent()) {
+      throw KeelException.invalid("give 'snapshot_id' or 'as_of', not both.");
     }
-    if (hasId) {
-      return SnapshotRef.id(parseLong("snapshot_id", id));
+    if (id.isPresent()) {
+      return SnapshotRef.id(id.getAsLong());
     }
-    if (hasAsOf) {
-      if (asOf.chars().allMatch(Character::isDigit)) {
-        return SnapshotRef.asOf(Instant.ofEpochMilli(parseLong("as_of", asOf)));
+    if (asOf.isPresent()) {
+      String t = asOf.get();
+      if (t.chars().allMatch(Character::isDigit)) {
+        return SnapshotRef.asOf(Instant.ofEpochMilli(q.int64("as_of").getAsLong()));
       }
       try {
-        return SnapshotRef.asOf(Instant.parse(asOf));
+        return SnapshotRef.asOf(Instant.parse(t));
       } catch (DateTimeParseException e) {
-        throw invalid(
-            "'as_of' " + asOf + " is neither epoch milliseconds nor an ISO-8601 instant (…Z).");
+        throw KeelException.invalid(
+            "'as_of' " + t + " is neither epoch milliseconds nor an ISO-8601 instant (…Z).");
       }
     }
     return SnapshotRef.latest();
   }
 
-  private static WriteMode mode(Optional<String> m) {
-    String v = m.orElse("append");
+  /** {@code mode}: append (default), overwrite or upsert. */
+  private static WriteMode mode(Request r) {
+    String v = r.string("mode").orElse("append");
     try {
       return WriteMode.valueOf(v.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw invalid("'mode' " + v + " is not one of append, overwrite, upsert.");
+      throw KeelException.invalid("'mode' " + v + " is not one of append, overwrite, upsert.");
     }
-  }
-
-  private static long parseLong(String field, String v) {
-    try {
-      return Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw invalid("'" + field + "' must be an integer (got " + v + ").");
-    }
-  }
-
-  private static ObjectNode body(Context ctx) {
-    return Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
-  }
-
-  private static Optional<String> text(ObjectNode b, String field) {
-    JsonNode n = b.get(field);
-    if (n == null || n.isNull()) {
-      return Optional.empty();
-    }
-    if (!n.isValueNode()) {
-      throw invalid("'" + field + "' must be a string.");
-    }
-    return Optional.of(n.asText());
-  }
-
-  private static boolean bool(ObjectNode b, String field) {
-    JsonNode n = b.get(field);
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isTextual()
-        && (n.asText().equalsIgnoreCase("true") || n.asText().equalsIgnoreCase("false"))) {
-      return Boolean.parseBoolean(n.asText());
-    }
-    throw invalid("'" + field + "' must be true or false.");
-  }
-
-  private static List<String> strings(ObjectNode b, String field) {
-    JsonNode n = b.get(field);
-    if (n == null || n.isNull()) {
-      return List.of();
-    }
-    if (!n.isArray()) {
-      throw invalid("'" + field + "' must be an array of column names.");
-    }
-    List<String> out = new ArrayList<>();
-    n.forEach(
-        e -> {
-          if (!e.isTextual()) {
-            throw invalid("'" + field + "' must be an array of column names.");
-          }
-          out.add(e.asText());
-        });
-    return out;
-  }
-
-  private static KeelException invalid(String message) {
-    return new KeelException(ErrorCode.INVALID_ARGUMENT, message);
   }
 }

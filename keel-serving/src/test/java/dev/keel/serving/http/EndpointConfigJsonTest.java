@@ -1,4 +1,4 @@
-package dev.keel.serving.endpoints;
+package dev.keel.serving.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.core.KeelException;
+import dev.keel.serving.endpoints.EndpointConfig;
+import dev.keel.serving.endpoints.InferenceTableConfig;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class EndpointConfigTest {
+class EndpointConfigJsonTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static JsonNode json(String s) throws Exception {
@@ -18,16 +21,16 @@ class EndpointConfigTest {
   @Test
   void defaults_name_and_full_traffic_for_one_entity_and_round_trips() throws Exception {
     EndpointConfig c =
-        EndpointConfig.parse(
+        EndpointConfigJson.parse(
             json(
                 "{\"served_entities\":[{\"entity_name\":\"main.default.churn\","
                     + "\"entity_version\":\"@champion\"}]}"));
     assertThat(c.servedEntities().get(0).name()).isEqualTo("churn-champion");
     assertThat(c.servedEntities().get(0).alias()).hasValue("champion");
     assertThat(c.percentage("churn-champion")).isEqualTo(100);
-    assertThat(EndpointConfig.parse(c.toJson())).isEqualTo(c);
+    assertThat(EndpointConfigJson.parse(EndpointConfigJson.write(c))).isEqualTo(c);
     EndpointConfig v =
-        EndpointConfig.parse(
+        EndpointConfigJson.parse(
             json(
                 "{\"served_entities\":[{\"entity_name\":\"main.default.churn\","
                     + "\"entity_version\":3}]}"));
@@ -37,19 +40,19 @@ class EndpointConfigTest {
 
   @Test
   void bad_configs_name_the_field() {
-    assertThatThrownBy(() -> EndpointConfig.parse(json("{\"served_entities\":[]}")))
+    assertThatThrownBy(() -> EndpointConfigJson.parse(json("{\"served_entities\":[]}")))
         .isInstanceOf(KeelException.class)
         .hasMessageContaining("served_entities");
     assertThatThrownBy(
             () ->
-                EndpointConfig.parse(
+                EndpointConfigJson.parse(
                     json(
                         "{\"served_entities\":[{\"entity_name\":\"churn\","
                             + "\"entity_version\":\"1\"}]}")))
         .hasMessageContaining("entity_name");
     assertThatThrownBy(
             () ->
-                EndpointConfig.parse(
+                EndpointConfigJson.parse(
                     json(
                         "{\"served_entities\":[{\"entity_name\":\"a.b.c\","
                             + "\"entity_version\":\"latest\"}]}")))
@@ -57,11 +60,11 @@ class EndpointConfigTest {
     String two =
         "{\"served_entities\":[{\"name\":\"x\",\"entity_name\":\"a.b.c\",\"entity_version\":\"1\"},"
             + "{\"name\":\"y\",\"entity_name\":\"a.b.c\",\"entity_version\":\"2\"}]";
-    assertThatThrownBy(() -> EndpointConfig.parse(json(two + "}")))
+    assertThatThrownBy(() -> EndpointConfigJson.parse(json(two + "}")))
         .hasMessageContaining("traffic_config");
     assertThatThrownBy(
             () ->
-                EndpointConfig.parse(
+                EndpointConfigJson.parse(
                     json(
                         two
                             + ",\"traffic_config\":{\"routes\":[{\"served_entity_name\":\"x\","
@@ -70,7 +73,7 @@ class EndpointConfigTest {
         .hasMessageContaining("'q' is not a served entity");
     assertThatThrownBy(
             () ->
-                EndpointConfig.parse(
+                EndpointConfigJson.parse(
                     json(
                         two
                             + ",\"traffic_config\":{\"routes\":[{\"served_entity_name\":\"x\","
@@ -79,12 +82,29 @@ class EndpointConfigTest {
         .hasMessageContaining("sum to 95");
     assertThatThrownBy(
             () ->
-                EndpointConfig.parse(
+                EndpointConfigJson.parse(
                     json(
                         "{\"served_entities\":[{\"name\":\"x\",\"entity_name\":\"a.b.c\","
                             + "\"entity_version\":\"1\"},{\"name\":\"x\",\"entity_name\":\"a.b.c\","
                             + "\"entity_version\":\"2\"}]}")))
         .hasMessageContaining("used by two");
     assertThatThrownBy(() -> EndpointConfig.endpointName("no spaces")).hasMessageContaining("name");
+  }
+
+  @Test
+  void ai_gateway_round_trips_is_optional_and_names_a_bad_field() throws Exception {
+    InferenceTableConfig t = new InferenceTableConfig("main", "default", "ep", true);
+    assertThat(EndpointConfigJson.aiGateway(EndpointConfigJson.aiGatewayJson(t))).hasValue(t);
+    assertThat(EndpointConfigJson.aiGateway(json("{}").path("ai_gateway"))).isEmpty();
+    assertThat(EndpointConfigJson.aiGateway(json("{}"))).isEqualTo(Optional.empty());
+    assertThatThrownBy(() -> EndpointConfigJson.aiGateway(json("[1]")))
+        .hasMessageContaining("'ai_gateway' must be an object");
+    assertThatThrownBy(
+            () ->
+                EndpointConfigJson.aiGateway(
+                    json(
+                        "{\"inference_table_config\":{\"catalog_name\":\"main\","
+                            + "\"schema_name\":\"no-dash\",\"table_name_prefix\":\"p\"}}")))
+        .hasMessageContaining("ai_gateway.inference_table_config.schema_name");
   }
 }
