@@ -6,7 +6,9 @@ import dev.keel.core.KeelConfig;
 import dev.keel.core.KeelVersion;
 import dev.keel.core.Setting;
 import dev.keel.features.FeatureSettings;
-import dev.keel.features.http.FeatureRoutes;
+import dev.keel.features.http.FeatureSpecRoutes;
+import dev.keel.features.http.FeatureTableRoutes;
+import dev.keel.features.http.TrainingSetRoutes;
 import dev.keel.http.ApiDocsRoutes;
 import dev.keel.http.ApiModule;
 import dev.keel.http.HttpMetrics;
@@ -86,7 +88,9 @@ public final class KeelServer implements AutoCloseable {
               new MlflowRegistryRoutes(s.registry),
               new UcModelRoutes(s.registry),
               new TableRoutes(s.tables, config.dataDir().resolve("tmp").resolve("uploads")),
-              new FeatureRoutes(s.features),
+              new FeatureTableRoutes(s.features),
+              new TrainingSetRoutes(s.features),
+              new FeatureSpecRoutes(s.features),
               new ServingRoutes(s.endpoints, s.inferenceLog, metrics.registry(), draining::get));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
