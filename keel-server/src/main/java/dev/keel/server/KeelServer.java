@@ -91,7 +91,8 @@ public final class KeelServer implements AutoCloseable {
               new FeatureTableRoutes(s.features),
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
-              new ServingRoutes(s.endpoints, s.inferenceLog, metrics.registry(), draining::get));
+              new ServingRoutes(
+                  s.endpoints, s.inferenceCapture, metrics.registry(), draining::get));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
       HttpServer http =

@@ -17,6 +17,7 @@ import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
 import dev.keel.serving.endpoints.EndpointService;
 import dev.keel.serving.endpoints.JdbcEndpointStore;
+import dev.keel.serving.inference.InferenceCapture;
 import dev.keel.serving.inference.InferenceLogger;
 import dev.keel.store.Database;
 import dev.keel.tables.TableService;
@@ -45,7 +46,7 @@ final class Services implements AutoCloseable {
   final TableService tables;
   final OnlineStore online;
   final FeatureStore features;
-  final InferenceLogger inferenceLog;
+  final InferenceCapture inferenceCapture;
   final EndpointService endpoints;
   private final Deque<AutoCloseable> closeables;
 
@@ -59,7 +60,7 @@ final class Services implements AutoCloseable {
       TableService tables,
       OnlineStore online,
       FeatureStore features,
-      InferenceLogger inferenceLog,
+      InferenceCapture inferenceCapture,
       EndpointService endpoints,
       Deque<AutoCloseable> closeables) {
     this.config = config;
@@ -71,7 +72,7 @@ final class Services implements AutoCloseable {
     this.tables = tables;
     this.online = online;
     this.features = features;
-    this.inferenceLog = inferenceLog;
+    this.inferenceCapture = inferenceCapture;
     this.endpoints = endpoints;
     this.closeables = closeables;
   }
@@ -150,7 +151,7 @@ final class Services implements AutoCloseable {
           tables,
           online,
           features,
-          inferenceLog,
+          new InferenceCapture(endpoints, inferenceLog),
           endpoints,
           opened);
     } catch (RuntimeException e) {

@@ -77,18 +77,18 @@ public final class ServingRoutes implements ApiModule {
    * Routes over these services.
    *
    * @param endpoints the endpoint service
-   * @param logger the inference-table writer
+   * @param capture the endpoints' inference tables
    * @param registry the server's meter registry
    * @param draining true once the server is shutting down
    */
   public ServingRoutes(
       EndpointService endpoints,
-      InferenceLogger logger,
+      InferenceCapture capture,
       MeterRegistry registry,
       BooleanSupplier draining) {
     this.endpoints = endpoints;
-    this.capture = new InferenceCapture(endpoints, logger);
-    this.metrics = new ServingMetrics(registry, logger);
+    this.capture = capture;
+    this.metrics = new ServingMetrics(registry, capture.logger());
     this.draining = draining;
     this.clock = Clock.systemUTC();
   }

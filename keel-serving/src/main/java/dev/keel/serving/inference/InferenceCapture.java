@@ -68,6 +68,11 @@ public final class InferenceCapture {
     return t.filter(InferenceTableConfig::enabled);
   }
 
+  /** The writer behind the tables (for its counters). */
+  public InferenceLogger logger() {
+    return logger;
+  }
+
   /** Queues one answered request for its table (see {@link #tableOf}). */
   public void log(InferenceLogger.Entry entry) {
     logger.log(entry);
