@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.Signature;
+import dev.keel.mlmodel.ModelSignature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -165,7 +165,7 @@ public final class KeyedFrame {
   public InputBatch with(
       List<String> inputs,
       Map<String, List<Object>> others,
-      Signature signature,
+      ModelSignature signature,
       ScoringLimits limits) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256 + rows * inputs.size() * 12);
     try (JsonGenerator g = JSON.getFactory().createGenerator(out)) {

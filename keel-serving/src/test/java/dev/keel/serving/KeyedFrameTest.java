@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keel.core.KeelException;
-import dev.keel.registry.modelpackage.ColumnSpec;
-import dev.keel.registry.modelpackage.ColumnType;
-import dev.keel.registry.modelpackage.Signature;
+import dev.keel.mlmodel.ColumnSpec;
+import dev.keel.mlmodel.ColumnType;
+import dev.keel.mlmodel.ModelSignature;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -45,8 +45,8 @@ class KeyedFrameTest {
   @Test
   void with_takes_request_columns_as_sent_and_the_rest_from_the_other_columns() {
     KeyedFrame f = read("{\"dataframe_records\":[{\"id\":1,\"x\":2.5},{\"id\":2,\"x\":3}]}");
-    Signature sig =
-        new Signature(
+    ModelSignature sig =
+        new ModelSignature(
             List.of(
                 new ColumnSpec(Optional.of("x"), ColumnType.DOUBLE, true),
                 new ColumnSpec(Optional.of("f"), ColumnType.DOUBLE, true)),

@@ -44,7 +44,7 @@ final class FeatureInput {
   static InputBatch assemble(
       FeatureSource source,
       String spec,
-      Signature signature,
+      ModelSignature signature,
       KeyedFrame frame,
       ScoringLimits limits) {
     int rows = frame.rows();
