@@ -14,9 +14,9 @@ import org.jdbi.v3.core.Handle;
  * {@link RegistryStore} on Keel's metadata database (SQLite or PostgreSQL), tables from {@code
  * V3__registry.sql}. Searches run in the database (filters, order and paging in SQL). Thread-safe.
  *
- * <p>A facade: models in {@link JdbcModelSql}, versions in {@link JdbcVersionSql}, lineage in
- * {@link JdbcLineageSql}, aliases in {@link JdbcAliasSql}, shared SQL in {@link JdbcRegistryRows},
- * write transactions in {@link RegistryChanges}.
+ * <p>A facade: models in {@code JdbcModelSql}, versions in {@code JdbcVersionSql}, lineage in
+ * {@code JdbcLineageSql}, aliases in {@code JdbcAliasSql}, shared SQL in {@code JdbcRegistryRows},
+ * write transactions in {@code RegistryChanges}.
  */
 public final class JdbcRegistryStore implements RegistryStore {
   /** The channel on which registry changes are announced to other servers on the same database. */

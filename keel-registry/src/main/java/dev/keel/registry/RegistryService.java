@@ -25,10 +25,10 @@ import java.util.OptionalLong;
  * a run's artifact path and the location is still empty, then checks the package with {@link
  * #checkPackage}.
  *
- * <p>A facade: names in {@link RegistryNames}, models in {@link ModelOps}, versions in {@link
- * VersionOps} (their files in {@link VersionFiles}), finalize and package checks in {@link
- * VersionRegistration}, aliases in {@link AliasOps}, model URIs in {@link ModelUris} and lineage in
- * {@link LineageOps}.
+ * <p>A facade: names in {@code RegistryNames}, models in {@code ModelOps}, versions in {@code
+ * VersionOps} (their files in {@code VersionFiles}), finalize and package checks in {@code
+ * VersionRegistration}, aliases in {@code AliasOps}, model URIs in {@code ModelUris} and lineage in
+ * {@code LineageOps}.
  */
 public final class RegistryService {
   /** The principal recorded until authentication exists (same as the catalog's). */
