@@ -1,0 +1,223 @@
+package dev.keel.registry;
+
+import static dev.keel.registry.JdbcRegistryRows.VERSION_COLUMNS;
+import static dev.keel.registry.JdbcRegistryRows.loadVersion;
+import static dev.keel.registry.JdbcRegistryRows.modelId;
+import static dev.keel.registry.JdbcRegistryRows.modelNotFound;
+import static dev.keel.registry.JdbcRegistryRows.recordMove;
+import static dev.keel.registry.JdbcRegistryRows.touchModel;
+import static dev.keel.registry.JdbcRegistryRows.versionId;
+import static dev.keel.registry.JdbcRegistryRows.versionRow;
+import static dev.keel.registry.JdbcRegistryRows.versions;
+import static dev.keel.registry.JdbcRegistryRows.withTagsAndAliases;
+
+import dev.keel.core.KeelException;
+import dev.keel.store.Database;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.function.LongFunction;
+
+/** Owns the SQL of model versions and their tags. */
+final class JdbcVersionSql {
+  private final Database db;
+  private final RegistryChanges changes;
+
+  JdbcVersionSql(Database db, RegistryChanges changes) {
+    this.db = db;
+    this.changes = changes;
+  }
+
+  ModelVersion createVersion(
+      String fullName, VersionDraft d, LongFunction<String> location, long now, String by) {
+    return changes.change(
+        h -> {
+          String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          h.execute(
+              "UPDATE registered_models SET last_version = last_version + 1, updated_at = ?,"
+                  + " updated_by = ? WHERE id = ?",
+              now,
+              by,
+              modelId);
+          long version =
+              h.createQuery("SELECT last_version FROM registered_models WHERE id = ?")
+                  .bind(0, modelId)
+                  .mapTo(Long.class)
+                  .one();
+          String id = UUID.randomUUID().toString();
+          h.createUpdate(
+                  "INSERT INTO model_versions (id, model_id, version, source, run_id, status,"
+                      + " status_message, storage_location, comment, created_at, created_by,"
+                      + " updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?,"
+                      + " ?)")
+              .bind(0, id)
+              .bind(1, modelId)
+              .bind(2, version)
+              .bind(3, d.source())
+              .bind(4, d.runId().orElse(null))
+              .bind(5, ModelVersionStatus.PENDING_REGISTRATION.name())
+              .bind(6, location.apply(version))
+              .bind(7, d.comment().orElse(null))
+              .bind(8, now)
+              .bind(9, by)
+              .bind(10, now)
+              .bind(11, by)
+              .execute();
+          d.tags()
+              .forEach(
+                  (k, v) ->
+                      h.execute(
+                          "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?,"
+                              + " ?)",
+                          id,
+                          k,
+                          v));
+          d.lineage().ifPresent(l -> JdbcLineageSql.insertLineage(h, id, l));
+          return loadVersion(h, fullName, version).orElseThrow();
+        });
+  }
+
+  Optional<ModelVersion> getVersion(String fullName, long version) {
+    return db.read(h -> loadVersion(h, fullName, version));
+  }
+
+  List<ModelVersion> searchVersions(
+      Optional<String> fullName,
+      Optional<ModelVersionStatus> status,
+      List<Clause> clauses,
+      SortOrder orderBy,
+      long offset,
+      int limit) {
+    return db.read(h -> versions(h, fullName, status, clauses, orderBy, offset, limit));
+  }
+
+  Map<String, ModelVersion> latestReadyVersions(List<String> fullNames) {
+    if (fullNames.isEmpty()) {
+      return Map.of();
+    }
+    return db.read(
+        h -> {
+          List<ModelVersion> rows =
+              h.createQuery(
+                      "SELECT "
+                          + VERSION_COLUMNS
+                          + " FROM model_versions v JOIN registered_models m ON m.id = v.model_id"
+                          + " WHERE m.full_name IN (<names>) AND v.status = 'READY'"
+                          + " AND v.version = (SELECT MAX(v2.version) FROM model_versions v2"
+                          + " WHERE v2.model_id = v.model_id AND v2.status = 'READY')")
+                  .bindList("names", fullNames)
+                  .map((rs, ctx) -> versionRow(rs))
+                  .list();
+          Map<String, ModelVersion> out = new HashMap<>();
+          for (ModelVersion v : withTagsAndAliases(h, rows)) {
+            out.put(v.catalogName() + "." + v.schemaName() + "." + v.modelName(), v);
+          }
+          return out;
+        });
+  }
+
+  ModelVersion updateVersionComment(
+      String fullName, long version, String comment, long now, String principal) {
+    return changes.change(
+        h -> {
+          String id = versionId(h, fullName, version);
+          h.execute(
+              "UPDATE model_versions SET comment = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+              comment.isEmpty() ? null : comment,
+              now,
+              principal,
+              id);
+          return loadVersion(h, fullName, version).orElseThrow();
+        });
+  }
+
+  ModelVersion setVersionStatus(
+      String fullName,
+      long version,
+      ModelVersionStatus status,
+      Optional<String> message,
+      long now,
+      String principal) {
+    return changes.change(
+        h -> {
+          String id = versionId(h, fullName, version);
+          h.execute(
+              "UPDATE model_versions SET status = ?, status_message = ?, updated_at = ?,"
+                  + " updated_by = ? WHERE id = ?",
+              status.name(),
+              message.orElse(null),
+              now,
+              principal,
+              id);
+          return loadVersion(h, fullName, version).orElseThrow();
+        });
+  }
+
+  void deleteVersion(String fullName, long version, long now, String principal) {
+    changes.change(
+        h -> {
+          String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          String id = versionId(h, fullName, version);
+          List<String> aliases =
+              h.createQuery("SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?")
+                  .bind(0, modelId)
+                  .bind(1, version)
+                  .mapTo(String.class)
+                  .list();
+          for (String a : aliases) {
+            h.execute("DELETE FROM model_aliases WHERE model_id = ? AND alias = ?", modelId, a);
+            recordMove(
+                h, modelId, a, OptionalLong.of(version), OptionalLong.empty(), now, principal);
+          }
+          h.execute("DELETE FROM model_version_tags WHERE version_id = ?", id);
+          h.execute("DELETE FROM model_version_datasets WHERE version_id = ?", id);
+          h.execute("DELETE FROM model_version_lineage WHERE version_id = ?", id);
+          h.execute("DELETE FROM model_versions WHERE id = ?", id);
+          touchModel(h, modelId, now, principal);
+          return null;
+        });
+  }
+
+  void setVersionTag(
+      String fullName, long version, String key, String value, long now, String principal) {
+    changes.change(
+        h -> {
+          String id = versionId(h, fullName, version);
+          h.execute("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, key);
+          h.execute(
+              "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?)",
+              id,
+              key,
+              value);
+          h.execute(
+              "UPDATE model_versions SET updated_at = ?, updated_by = ? WHERE id = ?",
+              now,
+              principal,
+              id);
+          return null;
+        });
+  }
+
+  void deleteVersionTag(String fullName, long version, String key, long now, String principal) {
+    changes.change(
+        h -> {
+          String id = versionId(h, fullName, version);
+          int n =
+              h.execute("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, key);
+          if (n == 0) {
+            throw KeelException.notFound(
+                "No tag with key '"
+                    + key
+                    + "' on version "
+                    + version
+                    + " of registered model '"
+                    + fullName
+                    + "'.");
+          }
+          return null;
+        });
+  }
+}
