@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Names;
 import dev.keel.core.ErrorCode;
+import dev.keel.core.FormatVersion;
 import dev.keel.core.KeelException;
 import dev.keel.features.training.FeatureLookup;
 import java.io.IOException;
@@ -135,7 +136,7 @@ final class FeatureSpecService {
     }
     JsonNode a = doc;
     if (doc.isObject()) {
-      FormatVersion.read(doc, FORMAT_VERSION, what);
+      FormatVersion.read(doc, FORMAT_VERSION, what, ErrorCode.FAILED_PRECONDITION);
       a = doc.path("lookups");
     }
     if (!a.isArray()) {

@@ -3,6 +3,8 @@ package dev.keel.features;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.FormatVersion;
 import dev.keel.features.training.TrainingSetSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +67,7 @@ record TrainingSetRecord(
    * @param what the record, as errors name it
    */
   static TrainingSetRecord read(JsonNode record, String what) {
-    FormatVersion.read(record, FORMAT_VERSION, what);
+    FormatVersion.read(record, FORMAT_VERSION, what, ErrorCode.FAILED_PRECONDITION);
     TrainingSetSpec spec = TrainingSetSpec.fromJson(record.get("spec").toString());
     Map<String, Long> snapshots = new LinkedHashMap<>();
     record

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
+import dev.keel.core.FormatVersion;
 import dev.keel.core.KeelException;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ public final class AiGatewayCodec {
   /** The stored text of {@code table}, in format version {@value #FORMAT_VERSION}. */
   public static String write(InferenceTableConfig table) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("format_version", FORMAT_VERSION);
+    FormatVersion.write(n, FORMAT_VERSION);
     n.putObject("inference_table_config")
         .put("catalog_name", table.catalogName())
         .put("schema_name", table.schemaName())
@@ -68,29 +69,9 @@ public final class AiGatewayCodec {
     if (n == null || !n.isObject()) {
       throw unreadable("it is not a JSON object", null);
     }
-    int version = formatVersion(n.get("format_version"));
-    if (version > FORMAT_VERSION) {
-      throw new KeelException(
-          ErrorCode.INTERNAL_ERROR,
-          "Stored serving endpoint ai_gateway has format_version "
-              + version
-              + ", newer than this Keel reads (up to "
-              + FORMAT_VERSION
-              + "); run a Keel that knows format_version "
-              + version
-              + ".");
-    }
+    FormatVersion.read(
+        n, FORMAT_VERSION, "Stored serving endpoint ai_gateway", ErrorCode.INTERNAL_ERROR);
     return readV1(n);
-  }
-
-  private static int formatVersion(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return 1;
-    }
-    if (!v.canConvertToExactIntegral() || !v.canConvertToInt() || v.asInt() < 1) {
-      throw unreadable("'format_version' " + v + " is not a positive integer", null);
-    }
-    return v.asInt();
   }
 
   private static Optional<InferenceTableConfig> readV1(JsonNode n) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
+import dev.keel.core.FormatVersion;
 import dev.keel.core.KeelException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class EndpointConfigCodec {
   /** The stored text of {@code config}, in format version {@value #FORMAT_VERSION}. */
   public static String write(EndpointConfig config) {
     ObjectNode n = JSON.createObjectNode();
-    n.put("format_version", FORMAT_VERSION);
+    FormatVersion.write(n, FORMAT_VERSION);
     ArrayNode es = n.putArray("served_entities");
     for (EndpointConfig.ServedEntity e : config.servedEntities()) {
       es.addObject()
@@ -78,29 +79,9 @@ public final class EndpointConfigCodec {
     if (n == null || !n.isObject()) {
       throw unreadable("it is not a JSON object", null);
     }
-    int version = formatVersion(n.get("format_version"));
-    if (version > FORMAT_VERSION) {
-      throw new KeelException(
-          ErrorCode.INTERNAL_ERROR,
-          "Stored serving endpoint config has format_version "
-              + version
-              + ", newer than this Keel reads (up to "
-              + FORMAT_VERSION
-              + "); run a Keel that knows format_version "
-              + version
-              + ".");
-    }
+    FormatVersion.read(
+        n, FORMAT_VERSION, "Stored serving endpoint config", ErrorCode.INTERNAL_ERROR);
     return readV1(n);
-  }
-
-  private static int formatVersion(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return 1;
-    }
-    if (!v.canConvertToExactIntegral() || !v.canConvertToInt() || v.asInt() < 1) {
-      throw unreadable("'format_version' " + v + " is not a positive integer", null);
-    }
-    return v.asInt();
   }
 
   private static EndpointConfig readV1(JsonNode n) {

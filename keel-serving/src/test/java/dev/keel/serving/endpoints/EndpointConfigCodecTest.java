@@ -69,7 +69,7 @@ class EndpointConfigCodecTest {
         .hasMessageContaining("not a JSON object");
     assertThatThrownBy(() -> EndpointConfigCodec.read("{\"format_version\":\"one\"}"))
         .isInstanceOf(KeelException.class)
-        .hasMessageContaining("'format_version' \"one\" is not a positive integer");
+        .hasMessageContaining("invalid format_version \"one\" (expected a positive integer)");
     assertThatThrownBy(() -> EndpointConfigCodec.read("{\"format_version\":1}"))
         .isInstanceOf(KeelException.class)
         .hasMessageContaining("'served_entities' is not a non-empty list");
