@@ -1,7 +1,6 @@
 package dev.keel.client;
 
 import dev.keel.core.ErrorCode;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -80,9 +79,13 @@ public final class KeelClientException extends RuntimeException {
     return httpStatus;
   }
 
-  /** The error code as Keel's enum, when it is one Keel knows. */
+  /**
+   * What went wrong, as Keel's protocol-neutral code, whichever API's dialect the server answered
+   * in (MLflow's {@code RESOURCE_DOES_NOT_EXIST} and Unity Catalog's {@code NOT_FOUND} are both
+   * {@link ErrorCode#NOT_FOUND}); empty for a code Keel does not know.
+   */
   public Optional<ErrorCode> code() {
-    return Arrays.stream(ErrorCode.values()).filter(c -> c.name().equals(errorCode)).findFirst();
+    return ErrorCode.fromWire(errorCode);
   }
 
   /** Whether the server reported that the object does not exist ({@code 404}). */

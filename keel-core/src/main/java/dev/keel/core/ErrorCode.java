@@ -1,5 +1,8 @@
 package dev.keel.core;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * Keel's own, protocol-neutral error codes: what went wrong, not how a wire protocol spells it. The
  * domain throws these; the HTTP edge ({@code dev.keel.http.Dialect}) writes each one in the dialect
@@ -44,6 +47,28 @@ public enum ErrorCode {
 
   ErrorCode(int httpStatus) {
     this.httpStatus = httpStatus;
+  }
+
+  /**
+   * The neutral code behind a wire {@code error_code} of any API Keel speaks (MLflow's {@code
+   * RESOURCE_DOES_NOT_EXIST}, Unity Catalog's {@code ABORTED}, scoring's {@code BAD_REQUEST}, ...):
+   * the inverse of every dialect's mapping, for clients reading Keel's answers.
+   */
+  public static Optional<ErrorCode> fromWire(String errorCode) {
+    if (errorCode == null) {
+      return Optional.empty();
+    }
+    return switch (errorCode) {
+      case "INVALID_PARAMETER_VALUE", "BAD_REQUEST" -> Optional.of(INVALID_ARGUMENT);
+      case "RESOURCE_DOES_NOT_EXIST" -> Optional.of(NOT_FOUND);
+      case "RESOURCE_ALREADY_EXISTS" -> Optional.of(ALREADY_EXISTS);
+      case "RESOURCE_CONFLICT", "ABORTED" -> Optional.of(CONFLICT);
+      case "REQUEST_LIMIT_EXCEEDED" -> Optional.of(RESOURCE_EXHAUSTED);
+      case "INTERNAL" -> Optional.of(INTERNAL_ERROR);
+      case "UNIMPLEMENTED" -> Optional.of(NOT_IMPLEMENTED);
+      case "UNAVAILABLE" -> Optional.of(TEMPORARILY_UNAVAILABLE);
+      default -> Arrays.stream(values()).filter(c -> c.name().equals(errorCode)).findFirst();
+    };
   }
 
   /** The HTTP status this code is answered with in Keel's own APIs. */

@@ -77,6 +77,16 @@ class DialectTest {
   }
 
   @Test
+  void every_wire_code_a_dialect_writes_reads_back_as_a_neutral_code_of_the_same_status() {
+    for (Dialect d : Dialect.values()) {
+      for (ErrorCode c : ErrorCode.values()) {
+        ErrorCode back = ErrorCode.fromWire(d.errorCode(c)).orElseThrow();
+        assertThat(back.httpStatus() / 100).as(d + " " + c).isEqualTo(c.httpStatus() / 100);
+      }
+    }
+  }
+
+  @Test
   void mlflow_duplicate_is_a_400_and_everywhere_else_a_409() {
     assertThat(Dialect.MLFLOW.status(ErrorCode.ALREADY_EXISTS)).isEqualTo(400);
     assertThat(Dialect.UNITY_CATALOG.status(ErrorCode.ALREADY_EXISTS)).isEqualTo(409);
