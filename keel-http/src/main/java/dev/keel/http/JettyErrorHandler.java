@@ -14,9 +14,11 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own error responses — for requests refused before they reach a route, such as a request
  * line Jetty's HTTP parser rejects (a {@code %00} in the path) — in Keel's JSON error shape instead
- * of Jetty's HTML page. Jetty closes the connection after such a request without saying so; this
- * handler adds {@code Connection: close}, so clients do not send their next request on a connection
- * that is about to be closed (which fails requests they cannot safely retry, like PUT).
+ * of Jetty's HTML page. Jetty closes the connection after such a request without always saying so,
+ * and a refused request's body may still be unread on it; this handler adds {@code Connection:
+ * close} to every such answer, so clients never send their next request on that connection (which
+ * fails requests they cannot safely retry, like PUT, or has the leftover body read as the start of
+ * the next request).
  */
 public final class JettyErrorHandler extends ErrorHandler {
   /** The method Jetty gives a request its HTTP parser could not read. */
@@ -50,9 +52,9 @@ public final class JettyErrorHandler extends ErrorHandler {
             : "HTTP " + code + (message == null || message.isBlank() ? "" : ": " + message);
     ObjectNode body = dialect.body(errorCode, text);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    if (BAD_MESSAGE_METHOD.equals(request.getMethod())) {
-      response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-    }
+    // Whatever Jetty refused before routing may have left its body unread on the connection:
+    // never let the client send its next request after it.
+    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     response.write(true, ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(body)), callback);
   }
 }

@@ -42,9 +42,9 @@ class RefusedRequestTest {
       assertThat(get.json().get("message").asText()).startsWith("The request could not be parsed");
       // Sent right after on the same client: must get its own answer, not a dead connection.
       Response put = s.put(path, "owned".getBytes(StandardCharsets.UTF_8));
-      assertThat(put.status()).isEqualTo(400);
+      assertThat(put.status()).as(put.body()).isEqualTo(400);
       Response ok = s.get("/api/2.0/mlflow/experiments/get?experiment_id=0");
-      assertThat(ok.status()).isEqualTo(200);
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
     }
   }
 }
