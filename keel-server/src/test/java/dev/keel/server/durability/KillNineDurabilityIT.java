@@ -1,11 +1,13 @@
 package dev.keel.server.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.store.TestDatabases;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,15 +35,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * "Nothing acknowledged is lost on kill -9": a Keel server runs as a child process on an embedded
  * (SQLite) data directory while client threads log batches and upload artifacts; the process is
  * killed with SIGKILL mid-load, restarted on the same directory, and every acknowledged write is
  * checked against a client-side ledger. Writes whose answer never came must be all or nothing.
- * Twice in a row.
+ * Twice in a row, on the embedded SQLite store and on PostgreSQL (a fresh schema; skipped when
+ * {@code KEEL_TEST_POSTGRES_URL} is unset).
  */
 class KillNineDurabilityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +65,7 @@ class KillNineDurabilityIT {
           .build();
   private ServerProcess server;
   private int starts;
+  private String dbUrl; // empty: SQLite in the data dir
 
   @AfterEach
   void stopServer() throws Exception {
@@ -74,9 +79,16 @@ class KillNineDurabilityIT {
 
   // ------------------------------------------------------------------ the test
 
-  @Test
-  void acknowledged_writes_survive_kill_9_and_unacknowledged_ones_are_all_or_nothing()
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void acknowledged_writes_survive_kill_9_and_unacknowledged_ones_are_all_or_nothing(String db)
       throws Exception {
+    if (db.equals("postgresql")) {
+      assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
+      dbUrl = TestDatabases.freshPostgresSchemaUrl();
+    } else {
+      dbUrl = "";
+    }
     Ledger ledger = new Ledger();
     server = startServer();
     String exp = createExperiment("durability");
@@ -103,8 +115,9 @@ class KillNineDurabilityIT {
     assertThat(ledger.artifacts).as("acknowledged artifacts").isNotEmpty();
     assertThat(first.failedRequests + second.failedRequests).isGreaterThanOrEqualTo(2);
     System.out.printf(
-        "kill -9 durability: %d batches acknowledged, %d cut off (%d in flight, %d of them"
+        "kill -9 durability (%s): %d batches acknowledged, %d cut off (%d in flight, %d of them"
             + " committed whole), %d artifacts%n",
+        db,
         ledger.ackedBatches(),
         ledger.unknownBatches(),
         first.inFlight + second.inFlight,
@@ -477,6 +490,9 @@ class KillNineDurabilityIT {
     env.put("KEEL_PORT", "0");
     env.put("KEEL_HOST", "127.0.0.1");
     env.put("KEEL_DATA_DIR", dataDir.toString());
+    if (!dbUrl.isEmpty()) {
+      env.put("KEEL_DB_URL", dbUrl);
+    }
     Path log = logDir.resolve("server-" + starts + ".log");
     pb.redirectError(log.toFile());
     Process p = pb.start();
