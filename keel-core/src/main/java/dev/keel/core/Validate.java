@@ -33,7 +33,9 @@ public final class Validate {
 
   /**
    * A metric, param or tag key: at most 250 characters of letters, digits, {@code _ - . / space},
-   * not absolute and without {@code ..} segments (MLflow's rule).
+   * that stays itself when read as a path (MLflow's {@code path_not_unique}: {@code
+   * posixpath.normpath(key) == key}, not {@code .}, not starting with {@code ..} or {@code /}), so
+   * {@code .}, {@code a/./b}, {@code a//b}, {@code a/} and {@code a/../b} are refused.
    */
   public static String key(String field, String key) {
     required(field, key);
@@ -47,14 +49,28 @@ public final class Validate {
               + "': names may only contain alphanumerics, underscores (_), dashes (-), periods (.),"
               + " spaces ( ), and slashes (/).");
     }
-    if (key.startsWith("/")
-        || key.equals("..")
-        || key.startsWith("../")
-        || key.endsWith("/..")
-        || key.contains("/../")) {
+    if (!pathLikeUnique(key)) {
       throw KeelException.invalid(
-          "Invalid " + field + " '" + key + "': names may not be absolute paths or contain '..'.");
+          "Invalid "
+              + field
+              + " '"
+              + key
+              + "': names may be treated as paths and must not resolve to another name: no"
+              + " leading or trailing '/', no empty, '.' or '..' segments, no leading '..'.");
     }
     return key;
+  }
+
+  /** True when {@code key} read as a POSIX path normalises to itself and stays relative. */
+  private static boolean pathLikeUnique(String key) {
+    if (key.startsWith("/") || key.startsWith("..")) {
+      return false;
+    }
+    for (String segment : key.split("/", -1)) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -29,20 +29,24 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
   public void register(String tableId, FeatureMetadata m, long now, String principal) {
     db.write(
         h -> {
-          if (exists(h, tableId)) {
+          // ON CONFLICT, not a look-up first: two clients registering the same table at once
+          // get one success and one "already" instead of a duplicate-key error.
+          int inserted =
+              h.execute(
+                  "INSERT INTO feature_tables (table_id, description, max_age_ms, owner,"
+                      + " created_at, created_by, updated_at, updated_by)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_id) DO NOTHING",
+                  tableId,
+                  m.description().orElse(null),
+                  m.maxAge().map(Duration::toMillis).orElse(null),
+                  principal,
+                  now,
+                  principal,
+                  now,
+                  principal);
+          if (inserted == 0) {
             throw KeelException.alreadyExists("The table is already a feature table.");
           }
-          h.execute(
-              "INSERT INTO feature_tables (table_id, description, max_age_ms, owner, created_at,"
-                  + " created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              tableId,
-              m.description().orElse(null),
-              m.maxAge().map(Duration::toMillis).orElse(null),
-              principal,
-              now,
-              principal,
-              now,
-              principal);
           insertChildren(h, tableId, m);
           return null;
         });
@@ -176,28 +180,26 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
     String fullName = s.catalogName() + "." + s.schemaName() + "." + s.name();
     db.write(
         h -> {
-          boolean taken =
-              h.createQuery("SELECT 1 FROM feature_specs WHERE full_name = ?")
-                  .bind(0, fullName)
-                  .mapTo(Integer.class)
-                  .findOne()
-                  .isPresent();
-          if (taken) {
+          // ON CONFLICT, not a look-up first: concurrent creates of one name must not race
+          // into a duplicate-key error.
+          int inserted =
+              h.execute(
+                  "INSERT INTO feature_specs (id, catalog_name, schema_name, name, full_name,"
+                      + " spec, comment, owner, created_at, created_by)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (full_name) DO NOTHING",
+                  UUID.randomUUID().toString(),
+                  s.catalogName(),
+                  s.schemaName(),
+                  s.name(),
+                  fullName,
+                  s.lookupsJson(),
+                  s.comment().orElse(null),
+                  s.owner(),
+                  s.createdAt(),
+                  s.createdBy());
+          if (inserted == 0) {
             throw KeelException.alreadyExists("Feature spec '" + fullName + "' already exists.");
           }
-          h.execute(
-              "INSERT INTO feature_specs (id, catalog_name, schema_name, name, full_name, spec,"
-                  + " comment, owner, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              UUID.randomUUID().toString(),
-              s.catalogName(),
-              s.schemaName(),
-              s.name(),
-              fullName,
-              s.lookupsJson(),
-              s.comment().orElse(null),
-              s.owner(),
-              s.createdAt(),
-              s.createdBy());
           return null;
         });
   }
@@ -292,14 +294,6 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
   /** The hook that deletes and renames feature specs with their schema or catalog. */
   public static dev.keel.catalog.SchemaContents specContents() {
     return new FeatureSpecContents();
-  }
-
-  private static boolean exists(Handle h, String tableId) {
-    return h.createQuery("SELECT 1 FROM feature_tables WHERE table_id = ?")
-        .bind(0, tableId)
-        .mapTo(Integer.class)
-        .findOne()
-        .isPresent();
   }
 
   private static void insertChildren(Handle h, String tableId, FeatureMetadata m) {

@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** JSON in and out at the HTTP edge. Thread-safe. */
 public final class Json {
@@ -110,7 +111,46 @@ public final class Json {
       throw new KeelException(
           ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object.");
     }
+    refuseNul(node, "");
     return (ObjectNode) node;
+  }
+
+  /** True when {@code s} holds a NUL character, which no Keel store accepts. */
+  public static boolean hasNul(String s) {
+    return s.indexOf(0) >= 0;
+  }
+
+  /** The 400 for a NUL character in {@code field}. */
+  public static KeelException nulRefused(String field) {
+    return KeelException.invalid(
+        "Invalid value for parameter '"
+            + field
+            + "': NUL characters (\\u0000) are not allowed in strings.");
+  }
+
+  /**
+   * Refuses a body holding a NUL character in any string or field name, naming the first such field
+   * by its path ({@code tags[0].value}). PostgreSQL cannot store NUL in text; refusing it for every
+   * request, on every store, keeps the two stores alike.
+   */
+  private static void refuseNul(JsonNode node, String path) {
+    if (node.isTextual()) {
+      if (hasNul(node.textValue())) {
+        throw nulRefused(path.isEmpty() ? "body" : path);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        refuseNul(node.get(i), path + "[" + i + "]");
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        String p = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+        if (hasNul(e.getKey())) {
+          throw nulRefused(p);
+        }
+        refuseNul(e.getValue(), p);
+      }
+    }
   }
 
   private static JsonNode parse(String text) {

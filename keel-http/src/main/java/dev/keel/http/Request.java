@@ -38,7 +38,7 @@ public final class Request {
   /** Reads a request with its own body limit and over-limit error. */
   public static Request of(Context ctx, int maxBodyBytes, ErrorCode tooLarge) {
     if (ctx.method() == HandlerType.GET) {
-      Map<String, List<String>> q = ctx.queryParamMap();
+      Map<String, List<String>> q = queryOf(ctx);
       if (!q.isEmpty()) {
         return new Request(Json.object(), q);
       }
@@ -46,12 +46,28 @@ public final class Request {
     return new Request(Json.readBody(ctx, maxBodyBytes, tooLarge), Map.of());
   }
 
+  /** The query parameters, refused with a 400 naming the parameter when one holds a NUL. */
+  private static Map<String, List<String>> queryOf(Context ctx) {
+    Map<String, List<String>> q = ctx.queryParamMap();
+    for (Map.Entry<String, List<String>> e : q.entrySet()) {
+      if (Json.hasNul(e.getKey())) {
+        throw Json.nulRefused("query parameter name");
+      }
+      for (String v : e.getValue()) {
+        if (Json.hasNul(v)) {
+          throw Json.nulRefused(e.getKey());
+        }
+      }
+    }
+    return q;
+  }
+
   /**
    * Reads only the query string, never the body, whatever the method: for routes whose body is
    * something else (an uploaded file) or is ignored (GET routes read from the query alone).
    */
   public static Request ofQuery(Context ctx) {
-    return new Request(Json.object(), ctx.queryParamMap());
+    return new Request(Json.object(), queryOf(ctx));
   }
 
   /** A request over an already parsed JSON object (for nested objects in a body). */
@@ -73,17 +89,51 @@ public final class Request {
     return n == null || n.isNull() ? Optional.empty() : Optional.of(n);
   }
 
-  /** A string field; numbers and booleans are given as their text. Absent is empty. */
+  /**
+   * Fields that MLflow's server accepts as JSON numbers although they are strings: it turns
+   * experiment ids given as numbers into strings before parsing ({@code
+   * _stringify_all_experiment_ids}).
+   */
+  private static final java.util.Set<String> NUMERIC_IDS =
+      java.util.Set.of("experiment_id", "experiment_ids");
+
+  /**
+   * A string field: a JSON string (experiment ids may also be numbers, as in MLflow). Absent is
+   * empty; a number, boolean, list or object is a 400 naming the field.
+   */
   public Optional<String> string(String field) {
-    return node(field)
-        .map(
-            n -> {
-              if (n.isValueNode()) {
-                return n.asText();
-              }
-              throw KeelException.invalid(
-                  "Invalid value for parameter '" + field + "': expected a string.");
-            });
+    return node(field).map(n -> text(field, n));
+  }
+
+  private static String text(String field, JsonNode n) {
+    if (n.isTextual() || (n.isIntegralNumber() && NUMERIC_IDS.contains(field))) {
+      return n.asText();
+    }
+    throw notAString(field, n);
+  }
+
+  private static KeelException notAString(String field, JsonNode n) {
+    return KeelException.invalid(
+        "Invalid value "
+            + abbreviate(n)
+            + " for parameter '"
+            + field
+            + "': expected a string, got "
+            + kind(n)
+            + ".");
+  }
+
+  private static String kind(JsonNode n) {
+    if (n.isNumber()) {
+      return "a number";
+    }
+    if (n.isBoolean()) {
+      return "a boolean";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    return n.isObject() ? "an object" : "null";
   }
 
   /** A string field that must be present and non-empty. */
@@ -208,8 +258,8 @@ public final class Request {
   }
 
   /**
-   * A JSON object whose values are strings (numbers and booleans given as their text), in the order
-   * sent; absent is empty. The message of a bad entry names it as {@code field.key}.
+   * A JSON object whose values are strings, in the order sent; absent is empty. The message of a
+   * bad entry names it as {@code field.key}.
    */
   public Map<String, String> stringMap(String field) {
     Optional<JsonNode> n = node(field);
@@ -222,11 +272,7 @@ public final class Request {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : n.get().properties()) {
-      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-        throw KeelException.invalid(
-            "Invalid value for parameter '" + field + "." + e.getKey() + "': expected a string.");
-      }
-      out.put(e.getKey(), e.getValue().asText());
+      out.put(e.getKey(), text(field + "." + e.getKey(), e.getValue()));
     }
     return Collections.unmodifiableMap(out);
   }
@@ -241,18 +287,17 @@ public final class Request {
       return List.of();
     }
     if (n.isValueNode()) {
-      return List.of(n.asText());
+      return List.of(text(field, n));
     }
     if (!n.isArray()) {
       throw KeelException.invalid("Invalid value for parameter '" + field + "': expected a list.");
     }
     List<String> out = new ArrayList<>(n.size());
     for (JsonNode e : n) {
-      if (!e.isValueNode() || e.isNull()) {
-        throw KeelException.invalid(
-            "Invalid value for parameter '" + field + "': expected a list of strings.");
+      if (e.isNull()) {
+        throw notAString(field, e);
       }
-      out.add(e.asText());
+      out.add(text(field, e));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package dev.keel.http;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
@@ -60,9 +61,14 @@ public final class Routes {
   public synchronized Routes add(
       HandlerType method, List<String> paths, Access access, Handler handler) {
     Objects.requireNonNull(access, "access");
+    Handler guarded =
+        ctx -> {
+          refuseNul(ctx);
+          handler.handle(ctx);
+        };
     for (String path : paths) {
       Endpoint e =
-          new Endpoint(method, path, handler).withMetadata(access).withMetadata(dialectOf(path));
+          new Endpoint(method, path, guarded).withMetadata(access).withMetadata(dialectOf(path));
       routes.addEndpoint(e);
       added.add(e);
     }
@@ -81,6 +87,31 @@ public final class Routes {
                 new HttpServer.Route(
                     e.method.name(), e.path, e.metadata(Access.class), e.metadata(Dialect.class)))
         .toList();
+  }
+
+  /**
+   * Refuses a request whose decoded path parameters or query parameters hold a NUL character, with
+   * a 400 naming the parameter, for every route (bodies are checked where they are parsed, {@link
+   * Json#readBody}); PostgreSQL cannot store NUL and SQLite would, so no store ever sees one.
+   */
+  private static void refuseNul(Context ctx) {
+    for (Map.Entry<String, String> p : ctx.pathParamMap().entrySet()) {
+      if (Json.hasNul(p.getValue())) {
+        throw Json.nulRefused(p.getKey());
+      }
+    }
+    if (ctx.queryString() != null) {
+      for (Map.Entry<String, List<String>> q : ctx.queryParamMap().entrySet()) {
+        if (Json.hasNul(q.getKey())) {
+          throw Json.nulRefused("query parameter name");
+        }
+        for (String v : q.getValue()) {
+          if (Json.hasNul(v)) {
+            throw Json.nulRefused(q.getKey());
+          }
+        }
+      }
+    }
   }
 
   /** Whether a route is registered for {@code path} (any method). */

@@ -1,6 +1,7 @@
 package dev.keel.registry;
 
 import static dev.keel.registry.JdbcRegistryRows.VERSION_COLUMNS;
+import static dev.keel.registry.JdbcRegistryRows.lockModel;
 import static dev.keel.registry.JdbcRegistryRows.modelId;
 import static dev.keel.registry.JdbcRegistryRows.modelNotFound;
 import static dev.keel.registry.JdbcRegistryRows.optLong;
@@ -31,7 +32,8 @@ final class JdbcAliasSql {
   void setAlias(String fullName, String alias, long version, long now, String principal) {
     changes.change(
         h -> {
-          String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          String modelId =
+              lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           versionId(h, fullName, version);
           OptionalLong from = aliasVersion(h, modelId, alias);
           if (from.isPresent() && from.getAsLong() == version) {
@@ -52,7 +54,8 @@ final class JdbcAliasSql {
   void deleteAlias(String fullName, String alias, long now, String principal) {
     changes.change(
         h -> {
-          String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          String modelId =
+              lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           OptionalLong from = aliasVersion(h, modelId, alias);
           if (from.isEmpty()) {
             return null;

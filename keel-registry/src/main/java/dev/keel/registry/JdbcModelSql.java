@@ -3,6 +3,7 @@ package dev.keel.registry;
 import static dev.keel.registry.JdbcRegistryRows.MODEL_COLUMNS;
 import static dev.keel.registry.JdbcRegistryRows.clause;
 import static dev.keel.registry.JdbcRegistryRows.loadModel;
+import static dev.keel.registry.JdbcRegistryRows.lockModel;
 import static dev.keel.registry.JdbcRegistryRows.modelExists;
 import static dev.keel.registry.JdbcRegistryRows.modelId;
 import static dev.keel.registry.JdbcRegistryRows.modelNotFound;
@@ -190,10 +191,11 @@ final class JdbcModelSql {
   void setModelTag(String fullName, String key, String value, long now, String principal) {
     changes.change(
         h -> {
-          String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
-          h.execute("DELETE FROM registered_model_tags WHERE model_id = ? AND key = ?", id, key);
+          String id =
+              lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           h.execute(
-              "INSERT INTO registered_model_tags (model_id, key, value) VALUES (?, ?, ?)",
+              "INSERT INTO registered_model_tags (model_id, key, value) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value",
               id,
               key,
               value);

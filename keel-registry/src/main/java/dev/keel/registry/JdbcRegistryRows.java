@@ -1,6 +1,7 @@
 package dev.keel.registry;
 
 import dev.keel.core.KeelException;
+import dev.keel.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -55,6 +56,21 @@ final class JdbcRegistryRows {
 
   static Optional<String> modelId(Handle h, String fullName) {
     return h.createQuery("SELECT id FROM registered_models WHERE full_name = ?")
+        .bind(0, fullName)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  /**
+   * Looks up a model's id inside a write transaction and, on PostgreSQL, locks its row until the
+   * transaction ends, so that writes that read and then change what hangs off a model (aliases and
+   * their move history, tags) run one after the other instead of racing (a lost alias move, a
+   * duplicate key). SQLite serialises all writers already.
+   */
+  static Optional<String> lockModel(Handle h, Dialect dialect, String fullName) {
+    return h.createQuery(
+            "SELECT id FROM registered_models WHERE full_name = ?"
+                + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : ""))
         .bind(0, fullName)
         .mapTo(String.class)
         .findOne();

@@ -2,6 +2,7 @@ package dev.keel.registry;
 
 import static dev.keel.registry.JdbcRegistryRows.VERSION_COLUMNS;
 import static dev.keel.registry.JdbcRegistryRows.loadVersion;
+import static dev.keel.registry.JdbcRegistryRows.lockModel;
 import static dev.keel.registry.JdbcRegistryRows.modelId;
 import static dev.keel.registry.JdbcRegistryRows.modelNotFound;
 import static dev.keel.registry.JdbcRegistryRows.recordMove;
@@ -159,7 +160,9 @@ final class JdbcVersionSql {
   void deleteVersion(String fullName, long version, long now, String principal) {
     changes.change(
         h -> {
-          String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          // Locked: the aliases it removes are moves in their history, like setAlias's.
+          String modelId =
+              lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           String id = versionId(h, fullName, version);
           List<String> aliases =
               h.createQuery("SELECT alias FROM model_aliases WHERE model_id = ? AND version = ?")
@@ -185,10 +188,11 @@ final class JdbcVersionSql {
       String fullName, long version, String key, String value, long now, String principal) {
     changes.change(
         h -> {
+          lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           String id = versionId(h, fullName, version);
-          h.execute("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, key);
           h.execute(
-              "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?)",
+              "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?)"
+                  + " ON CONFLICT (version_id, key) DO UPDATE SET value = excluded.value",
               id,
               key,
               value);

@@ -15,6 +15,15 @@ import java.util.Set;
  * from the checked {@link Clause}s, with every value bound.
  */
 public final class RegistryFilter {
+  /** Most comparisons one filter may hold (the same limit as run and experiment filters). */
+  public static final int MAX_CLAUSES = 100;
+
+  /** Most values one {@code IN} list may hold. */
+  public static final int MAX_LIST_VALUES = 1_000;
+
+  /** Longest filter text, in characters. */
+  public static final int MAX_LENGTH = 100_000;
+
   private static final Set<String> STRING_OPS = Set.of("=", "!=", "LIKE", "ILIKE");
   private static final Set<String> NUMERIC_OPS = Set.of("=", "!=", "<", "<=", ">", ">=");
   private static final Set<String> ID_OPS = Set.of("=", "!=", "IN");
@@ -37,12 +46,23 @@ public final class RegistryFilter {
   }
 
   private List<Clause> parse(boolean versions) {
+    if (text.length() > MAX_LENGTH) {
+      throw KeelException.invalid(
+          "Invalid filter: it is "
+              + text.length()
+              + " characters long; the limit is "
+              + MAX_LENGTH
+              + ".");
+    }
     List<Clause> out = new ArrayList<>();
     skipSpace();
     if (pos >= text.length()) {
       return out;
     }
     while (true) {
+      if (out.size() == MAX_CLAUSES) {
+        throw limit("a filter may join at most " + MAX_CLAUSES + " comparisons with AND");
+      }
       out.add(comparison(versions));
       skipSpace();
       if (pos >= text.length()) {
@@ -105,6 +125,9 @@ public final class RegistryFilter {
     if (op.equals("IN")) {
       expect('(');
       do {
+        if (values.size() == MAX_LIST_VALUES) {
+          throw limit("an IN list may hold at most " + MAX_LIST_VALUES + " values");
+        }
         skipSpace();
         values.add(string());
         skipSpace();
@@ -222,6 +245,12 @@ public final class RegistryFilter {
     while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
       pos++;
     }
+  }
+
+  /** A limit error: quotes only the start of the filter, which may be long. */
+  private KeelException limit(String why) {
+    String head = text.length() <= 120 ? text : text.substring(0, 120) + "...";
+    return KeelException.invalid("Invalid filter '" + head + "': " + why + ".");
   }
 
   private KeelException bad(String why) {

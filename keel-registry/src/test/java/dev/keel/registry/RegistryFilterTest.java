@@ -3,6 +3,7 @@ package dev.keel.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,36 @@ class RegistryFilterTest {
     }
     assertThatThrownBy(() -> RegistryFilter.versions("version_number = 'x'"))
         .isInstanceOf(KeelException.class);
+  }
+
+  @Test
+  void refuses_filters_past_the_clause_list_and_length_limits() {
+    String many =
+        String.join(" AND ", java.util.Collections.nCopies(1_000, "tags.k = 'v' AND name = 'm'"));
+    assertThatThrownBy(() -> RegistryFilter.models(many))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.getMessage())
+                  .contains("at most " + RegistryFilter.MAX_CLAUSES)
+                  .hasSizeLessThan(400);
+            });
+    assertThat(
+            RegistryFilter.versions(
+                String.join(
+                    " AND ",
+                    java.util.Collections.nCopies(RegistryFilter.MAX_CLAUSES, "name = 'm'"))))
+        .hasSize(RegistryFilter.MAX_CLAUSES);
+    String bigList =
+        "run_id IN ("
+            + String.join(
+                ", ", java.util.Collections.nCopies(RegistryFilter.MAX_LIST_VALUES + 1, "'r'"))
+            + ")";
+    assertThatThrownBy(() -> RegistryFilter.versions(bigList))
+        .hasMessageContaining("at most " + RegistryFilter.MAX_LIST_VALUES);
+    assertThatThrownBy(
+            () -> RegistryFilter.models("name = '" + "x".repeat(RegistryFilter.MAX_LENGTH) + "'"))
+        .hasMessageContaining("limit is " + RegistryFilter.MAX_LENGTH);
   }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,9 @@ import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,8 +53,29 @@ public final class Database implements AutoCloseable {
     this.jdbcUrl = jdbcUrl;
     this.writePool = writePool;
     this.readPool = readPool;
-    this.writer = Jdbi.create(writePool);
-    this.reader = readPool == writePool ? writer : Jdbi.create(readPool);
+    this.writer = withTextGuard(Jdbi.create(writePool));
+    this.reader = readPool == writePool ? writer : withTextGuard(Jdbi.create(readPool));
+  }
+
+  /**
+   * Every string bound to a statement is checked for NUL characters: PostgreSQL cannot store one
+   * (it answered 500) while SQLite would. The HTTP edge refuses them with a 400 naming the field;
+   * this is the same refusal for any other path to the store (a value read from an uploaded model
+   * package, a background task), so both databases behave alike.
+   */
+  private static Jdbi withTextGuard(Jdbi jdbi) {
+    jdbi.registerArgument(
+        new AbstractArgumentFactory<String>(Types.VARCHAR) {
+          @Override
+          protected Argument build(String value, ConfigRegistry config) {
+            if (value.indexOf(0) >= 0) {
+              throw KeelException.invalid(
+                  "Invalid value: NUL characters (\\u0000) are not allowed in strings.");
+            }
+            return (position, statement, ctx) -> statement.setString(position, value);
+          }
+        });
+    return jdbi;
   }
 
   /**

@@ -37,6 +37,34 @@ abstract class DatabaseContract {
   }
 
   @Test
+  void a_nul_character_in_a_bound_string_is_a_400_on_every_database() {
+    // PostgreSQL answered "invalid byte sequence" (a 500); SQLite stored it.
+    for (String value : java.util.List.of("a\u0000b", "\u0000")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  db.write(
+                      h ->
+                          h.execute(
+                              "INSERT INTO experiment_tags (experiment_id, key, value)"
+                                  + " VALUES (0, 'k', ?)",
+                              value)))
+          .isInstanceOfSatisfying(
+              dev.keel.core.KeelException.class,
+              e -> assertThat(e.code()).isEqualTo(dev.keel.core.ErrorCode.INVALID_ARGUMENT))
+          .hasMessageContaining("NUL");
+    }
+    db.write(
+        h ->
+            h.execute(
+                "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (0, 'k', ?)",
+                "plain"));
+    int n =
+        db.read(
+            h -> h.createQuery("SELECT COUNT(*) FROM experiment_tags").mapTo(Integer.class).one());
+    assertThat(n).isEqualTo(1);
+  }
+
+  @Test
   void a_failed_write_transaction_changes_nothing() {
     try {
       db.write(

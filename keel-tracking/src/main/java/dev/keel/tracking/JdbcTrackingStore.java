@@ -116,30 +116,38 @@ public final class JdbcTrackingStore implements TrackingStore {
   @Override
   public void renameExperiment(String experimentId, String newName, long now) {
     long id = requireExperimentId(experimentId);
-    db.write(
-        h -> {
-          Experiment e = loadExperiment(h, id);
-          if (e.lifecycleStage() != LifecycleStage.ACTIVE) {
-            throw KeelException.invalid(
-                "Cannot rename a non-active experiment " + experimentId + ".");
-          }
-          if (e.name().equals(newName)) {
+    try {
+      db.write(
+          h -> {
+            Experiment e = loadExperiment(h, id);
+            if (e.lifecycleStage() != LifecycleStage.ACTIVE) {
+              throw KeelException.invalid(
+                  "Cannot rename a non-active experiment " + experimentId + ".");
+            }
+            if (e.name().equals(newName)) {
+              return null;
+            }
+            if (h.createQuery("SELECT 1 FROM experiments WHERE name = ?")
+                .bind(0, newName)
+                .mapTo(Integer.class)
+                .findOne()
+                .isPresent()) {
+              throw KeelException.alreadyExists("Experiment '" + newName + "' already exists.");
+            }
+            h.execute(
+                "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
+                newName,
+                now,
+                id);
             return null;
-          }
-          if (h.createQuery("SELECT 1 FROM experiments WHERE name = ?")
-              .bind(0, newName)
-              .mapTo(Integer.class)
-              .findOne()
-              .isPresent()) {
-            throw KeelException.alreadyExists("Experiment '" + newName + "' already exists.");
-          }
-          h.execute(
-              "UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?",
-              newName,
-              now,
-              id);
-          return null;
-        });
+          });
+    } catch (UnableToExecuteStatementException e) {
+      // A concurrent create or rename to the same name won the race on the unique constraint.
+      if (getExperimentByName(newName).isPresent()) {
+        throw KeelException.alreadyExists("Experiment '" + newName + "' already exists.");
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -365,12 +373,25 @@ public final class JdbcTrackingStore implements TrackingStore {
         });
   }
 
+  /**
+   * Params are write-once: inserted when new, a no-op when logged again with the same value, a 400
+   * when the value differs. The insert comes first ({@code ON CONFLICT DO NOTHING}) and the check
+   * reads what is stored afterwards, so two clients logging the same param at once both succeed (a
+   * read-then-insert raced into a duplicate key on PostgreSQL).
+   */
   private static void writeParams(Handle h, String runId, List<Param> params) {
+    PreparedBatch batch =
+        h.prepareBatch(
+            "INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+    for (Param p : params) {
+      batch.bind(0, runId).bind(1, p.key()).bind(2, p.value()).add();
+    }
+    batch.execute();
     List<String> keys = params.stream().map(Param::key).toList();
     List<Object> binds = new ArrayList<>();
     binds.add(runId);
     binds.addAll(keys);
-    Map<String, String> existing = new HashMap<>();
+    Map<String, String> stored = new HashMap<>();
     bindAll(
             h.createQuery(
                 "SELECT key, value FROM params WHERE run_uuid = ? AND key IN ("
@@ -378,16 +399,10 @@ public final class JdbcTrackingStore implements TrackingStore {
                     + ")"),
             binds)
         .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
-        .forEach(e -> existing.put(e.getKey(), e.getValue()));
-    PreparedBatch batch =
-        h.prepareBatch("INSERT INTO params (run_uuid, key, value) VALUES (?, ?, ?)");
-    int n = 0;
+        .forEach(e -> stored.put(e.getKey(), e.getValue()));
     for (Param p : params) {
-      String old = existing.get(p.key());
-      if (old == null) {
-        batch.bind(0, runId).bind(1, p.key()).bind(2, p.value()).add();
-        n++;
-      } else if (!old.equals(p.value())) {
+      String old = stored.get(p.key());
+      if (old != null && !old.equals(p.value())) {
         throw KeelException.invalid(
             "Changing param values is not allowed. Param with key='"
                 + p.key()
@@ -399,9 +414,6 @@ public final class JdbcTrackingStore implements TrackingStore {
                 + p.value()
                 + "'.");
       }
-    }
-    if (n > 0) {
-      batch.execute();
     }
   }
 
@@ -515,6 +527,16 @@ public final class JdbcTrackingStore implements TrackingStore {
         });
   }
 
+  private static Optional<String> datasetId(Handle h, long experimentId, Dataset d) {
+    return h.createQuery(
+            "SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?")
+        .bind(0, experimentId)
+        .bind(1, d.name())
+        .bind(2, d.digest())
+        .mapTo(String.class)
+        .findOne();
+  }
+
   @Override
   public void logInputs(String runId, List<DatasetInput> inputs) {
     db.write(
@@ -523,20 +545,15 @@ public final class JdbcTrackingStore implements TrackingStore {
           long expId = Long.parseLong(info.experimentId());
           for (DatasetInput in : inputs) {
             Dataset d = in.dataset();
-            Optional<String> existing =
-                h.createQuery(
-                        "SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?")
-                    .bind(0, expId)
-                    .bind(1, d.name())
-                    .bind(2, d.digest())
-                    .mapTo(String.class)
-                    .findOne();
-            String datasetId = existing.orElseGet(Ids::hex32);
-            if (existing.isEmpty()) {
+            String datasetId = datasetId(h, expId, d).orElse(null);
+            if (datasetId == null) {
+              // ON CONFLICT: another client may log the same dataset at the same time; then its
+              // row is the one, read back below.
               h.execute(
                   "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source,"
-                      + " schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  datasetId,
+                      + " schema, profile) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                      + " ON CONFLICT (experiment_id, name, digest) DO NOTHING",
+                  Ids.hex32(),
                   expId,
                   d.name(),
                   d.digest(),
@@ -544,6 +561,7 @@ public final class JdbcTrackingStore implements TrackingStore {
                   d.source(),
                   d.schema().orElse(null),
                   d.profile().orElse(null));
+              datasetId = datasetId(h, expId, d).orElseThrow();
             }
             h.execute(
                 "INSERT INTO run_inputs (run_uuid, dataset_uuid) VALUES (?, ?) ON CONFLICT DO NOTHING",

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
@@ -36,29 +35,25 @@ public final class JdbcEndpointStore implements EndpointStore {
   public void insert(ServingEndpoint e) {
     db.write(
         h -> {
-          if (exists(h, e.name())) {
+          // ON CONFLICT, not a look-up first: concurrent creates of one name get one success
+          // and one "already exists", never a duplicate-key error.
+          int inserted =
+              bind(
+                      h.createUpdate(
+                          "INSERT INTO serving_endpoints ("
+                              + COLUMNS
+                              + ") VALUES (:id, :name, :description, :tags, :config,"
+                              + " :config_version, :pending_config, :config_update,"
+                              + " :update_message, :ai_gateway, :created_at, :created_by,"
+                              + " :updated_at) ON CONFLICT (name) DO NOTHING"),
+                      e)
+                  .execute();
+          if (inserted == 0) {
             throw KeelException.alreadyExists(
                 "Serving endpoint '" + e.name() + "' already exists.");
           }
-          bind(
-                  h.createUpdate(
-                      "INSERT INTO serving_endpoints ("
-                          + COLUMNS
-                          + ") VALUES (:id, :name, :description, :tags, :config, :config_version,"
-                          + " :pending_config, :config_update, :update_message, :ai_gateway,"
-                          + " :created_at, :created_by, :updated_at)"),
-                  e)
-              .execute();
           return null;
         });
-  }
-
-  private static boolean exists(Handle h, String name) {
-    return h.createQuery("SELECT 1 FROM serving_endpoints WHERE name = :name")
-        .bind("name", name)
-        .mapTo(Integer.class)
-        .findOne()
-        .isPresent();
   }
 
   @Override

@@ -42,12 +42,27 @@ final class FilterParser {
   // ---------------------------------------------------------------- filter
 
   private List<Comparison> filter() {
+    if (text.length() > SearchFilter.MAX_LENGTH) {
+      throw KeelException.invalid(
+          "Invalid filter: it is "
+              + text.length()
+              + " characters long; the limit is "
+              + SearchFilter.MAX_LENGTH
+              + ".");
+    }
     List<Comparison> out = new ArrayList<>();
     skipWs();
     if (atEnd()) {
       return out;
     }
     while (true) {
+      if (out.size() == SearchFilter.MAX_CLAUSES) {
+        throw invalidClause(
+            pos,
+            "A filter may join at most "
+                + SearchFilter.MAX_CLAUSES
+                + " comparisons with AND; this one has more.");
+      }
       out.add(comparison());
       skipWs();
       if (atEnd()) {
@@ -441,6 +456,13 @@ final class FilterParser {
       }
       if (c != '\'' && c != '"') {
         throw invalidClause(clauseStart, malformed);
+      }
+      if (items.size() == SearchFilter.MAX_LIST_VALUES) {
+        throw invalidClause(
+            clauseStart,
+            "An IN or NOT IN list may hold at most "
+                + SearchFilter.MAX_LIST_VALUES
+                + " values; this one has more.");
       }
       items.add(quoted(c, clauseStart, false));
       skipWs();

@@ -15,9 +15,23 @@ import java.util.Objects;
  * decimal or have an exponent; {@code IN} and {@code NOT IN} take a non-empty parenthesised list of
  * quoted strings. Anything else is a 400 INVALID_ARGUMENT that quotes the clause.
  *
+ * <p>Limits (MLflow has none; without them a long filter reached the database, and 1,000 clauses
+ * overflowed SQLite's expression tree, a 500): at most {@link #MAX_CLAUSES} comparisons, {@link
+ * #MAX_LIST_VALUES} values in one {@code IN} list and {@link #MAX_LENGTH} characters; more is a 400
+ * before the database is asked.
+ *
  * @param comparisons the comparisons, in filter order; empty for an empty filter
  */
 public record SearchFilter(List<Comparison> comparisons) {
+  /** Most comparisons one filter may hold. */
+  public static final int MAX_CLAUSES = 100;
+
+  /** Most values one {@code IN} / {@code NOT IN} list may hold. */
+  public static final int MAX_LIST_VALUES = 1_000;
+
+  /** Longest filter text, in characters. */
+  public static final int MAX_LENGTH = 100_000;
+
   /** Copies the list. */
   public SearchFilter {
     comparisons = List.copyOf(comparisons);

@@ -322,4 +322,38 @@ abstract class RunSearchContract {
               assertThat(e.getMessage()).contains("OR params.model = 'xgb'");
             });
   }
+
+  @Test
+  void a_filter_past_the_clause_limit_is_a_400_before_the_database_sees_it() {
+    // 1,000 AND clauses overflowed SQLite's expression tree: a 500.
+    String thousand =
+        String.join(
+            " AND ",
+            java.util.Collections.nCopies(1_000, "params.model != 'x' AND metrics.acc > 0"));
+    assertThatThrownBy(() -> search(thousand))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+              assertThat(e.getMessage()).contains("at most " + SearchFilter.MAX_CLAUSES);
+            });
+    String atLimit =
+        String.join(
+            " AND ", java.util.Collections.nCopies(SearchFilter.MAX_CLAUSES, "metrics.acc > 0.9"));
+    assertThat(search(atLimit)).containsExactly("r3", "r1");
+    String bigList =
+        "attributes.run_id IN ("
+            + String.join(
+                ", ", java.util.Collections.nCopies(SearchFilter.MAX_LIST_VALUES + 1, "'r1'"))
+            + ")";
+    assertThatThrownBy(() -> search(bigList))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> assertThat(e.getMessage()).contains("at most " + SearchFilter.MAX_LIST_VALUES));
+    String longText = "params.model = '" + "x".repeat(SearchFilter.MAX_LENGTH) + "'";
+    assertThatThrownBy(() -> search(longText))
+        .isInstanceOfSatisfying(
+            KeelException.class,
+            e -> assertThat(e.getMessage()).contains("limit is " + SearchFilter.MAX_LENGTH));
+  }
 }
