@@ -310,6 +310,11 @@ public final class RegistryService {
     return files::checkWrite;
   }
 
+  /** One sweep of {@link RegistrationRecovery}, run in the caller's thread (for tests). */
+  int recoverAbandonedRegistrations() {
+    return registration.recoverAbandoned();
+  }
+
   /** The URI to download a READY version's files from; other statuses are refused. */
   public String downloadUri(String fullName, long version) {
     return registration.downloadUri(fullName, version);
