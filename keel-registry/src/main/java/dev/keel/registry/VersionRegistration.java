@@ -4,6 +4,7 @@ import static dev.keel.registry.RegistryService.ARTIFACTS_SCHEME;
 import static dev.keel.registry.RegistryService.PRINCIPAL;
 
 import dev.keel.core.KeelException;
+import dev.keel.core.Validate;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.registry.modelpackage.CheckedModelPackage;
 import dev.keel.registry.modelpackage.ModelPackageReader;
@@ -67,6 +68,8 @@ final class VersionRegistration {
       Optional<String> runId,
       Optional<String> comment,
       Map<String, String> tags) {
+    Validate.required("source", source);
+    Validate.maxLength("source", source, RegistryService.MAX_SOURCE);
     ArtifactPath src = files.resolveSource(source).path();
     boolean finalizeNow = files.hasMlmodel(src);
     ModelVersion v =
