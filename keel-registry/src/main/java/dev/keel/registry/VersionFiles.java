@@ -170,6 +170,14 @@ final class VersionFiles {
   /** The artifact-store folder under which every version's storage location lies. */
   static final String STORAGE_ROOT = "models";
 
+  /**
+   * Whether finalize may copy a package from {@code src} into {@code dir}: it holds an {@code
+   * MLmodel}, is not the version's own location, and lies outside registry storage.
+   */
+  boolean copiesFrom(ArtifactPath src, ArtifactPath dir) {
+    return !src.equals(dir) && !src.isRoot() && !inRegistryStorage(src) && hasMlmodel(src);
+  }
+
   /** Whether {@code path} is registry storage ({@code models} or below it). */
   static boolean inRegistryStorage(ArtifactPath path) {
     return path.value().equals(STORAGE_ROOT) || path.value().startsWith(STORAGE_ROOT + "/");
@@ -177,9 +185,17 @@ final class VersionFiles {
 
   /**
    * Refuses a source that is registry storage or contains it: registering from there would copy
-   * other versions' files (or a version's own, still changing, location) into the new version.
+   * other versions' files (or a version's own, still changing, location) into the new version. One
+   * exception: the storage location of the model itself ({@code models/<catalog>/<schema>/<model>},
+   * what Unity Catalog answers as the model's {@code storage_location}), which clients that upload
+   * the files to the version's location give as the source; nothing is ever copied from registry
+   * storage ({@link #copiesFrom}).
    */
-  static void requireOutsideRegistry(Resolved r, String source) {
+  static void requireOutsideRegistry(Resolved r, String source, String modelFullName) {
+    String own = STORAGE_ROOT + "/" + modelFullName.replace('.', '/');
+    if (r.path().value().equals(own)) {
+      return;
+    }
     if (r.path().isRoot() || inRegistryStorage(r.path())) {
       throw KeelException.invalid(
           "Invalid 'source' '"

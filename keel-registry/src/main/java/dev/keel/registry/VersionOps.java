@@ -48,7 +48,7 @@ final class VersionOps {
     Validate.required("source", source);
     Validate.maxLength("source", source, RegistryService.MAX_SOURCE);
     VersionFiles.Resolved r = files.resolveSource(source);
-    VersionFiles.requireOutsideRegistry(r, source);
+    VersionFiles.requireOutsideRegistry(r, source, n);
     Optional<String> run = runId.filter(x -> !x.isEmpty());
     if (run.isPresent() && r.runId().isPresent() && !run.get().equals(r.runId().get())) {
       throw KeelException.invalid(

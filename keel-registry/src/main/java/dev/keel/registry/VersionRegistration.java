@@ -71,7 +71,7 @@ final class VersionRegistration {
     Validate.required("source", source);
     Validate.maxLength("source", source, RegistryService.MAX_SOURCE);
     ArtifactPath src = files.resolveSource(source).path();
-    boolean finalizeNow = files.hasMlmodel(src);
+    boolean finalizeNow = files.copiesFrom(src, ArtifactPath.root());
     ModelVersion v =
         versions.createVersion(
             fullName,
@@ -112,7 +112,7 @@ final class VersionRegistration {
     try {
       if (!files.hasMlmodel(dir)) {
         ArtifactPath src = files.resolveSource(v.source()).path();
-        if (!src.equals(dir) && files.hasMlmodel(src)) {
+        if (files.copiesFrom(src, dir)) {
           files.copyPackage(src, dir);
         }
       }

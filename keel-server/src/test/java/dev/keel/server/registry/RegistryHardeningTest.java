@@ -256,6 +256,7 @@ class RegistryHardeningTest {
           "mlflow-artifacts:/models",
           "mlflow-artifacts:/models/main/default",
           "mlflow-artifacts:/models/main/default/victim/1",
+          "mlflow-artifacts:/models/main/default/victim",
         }) {
       TestServer.Response r =
           post(
@@ -275,6 +276,15 @@ class RegistryHardeningTest {
     JsonNode versions =
         s.get(ML + "/model-versions/search?filter=name%3D%27main.default.thief%27").json();
     assertThat(versions.path("model_versions")).isEmpty();
+
+    // The model's own location (what Keel's client gives before uploading to the version's
+    // location) is accepted, and nothing is copied from it.
+    TestServer.Response own =
+        post(
+            ML + "/model-versions/create",
+            "{\"name\":\"main.default.thief\",\"source\":\"mlflow-artifacts:/models/main/default/thief\"}");
+    assertThat(own.status()).as(own.body()).isEqualTo(200);
+    assertThat(own.json().at("/model_version/status").asText()).isEqualTo("PENDING_REGISTRATION");
   }
 
   @Test
