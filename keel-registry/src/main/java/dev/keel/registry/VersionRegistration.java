@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,7 @@ final class VersionRegistration {
   private final ArtifactStore artifacts;
   private final Clock clock;
   private final String owner = UUID.randomUUID().toString();
+  private final Set<String> running = ConcurrentHashMap.newKeySet();
 
   VersionRegistration(
       RegistryStore store,
@@ -107,6 +110,18 @@ final class VersionRegistration {
    * @param interrupted why the registration is being re-run, when it is (prefixed to a failure)
    */
   private ModelVersion register(ModelVersion v, Optional<String> interrupted) {
+    if (!running.add(v.id())) {
+      // This server is already registering it (a client retried finalize): answer the state.
+      return versions.getVersion(v.modelFullName(), v.version());
+    }
+    try {
+      return registerOnce(v, interrupted);
+    } finally {
+      running.remove(v.id());
+    }
+  }
+
+  private ModelVersion registerOnce(ModelVersion v, Optional<String> interrupted) {
     ArtifactPath dir = VersionFiles.storagePath(v);
     Check check;
     try {

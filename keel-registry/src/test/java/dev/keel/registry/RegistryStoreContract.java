@@ -281,6 +281,48 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void the_files_of_finalized_versions_are_guarded_against_writes() throws IOException {
+    svc.createModel("main.default.guard", Optional.empty(), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "src/guard");
+    ModelVersion ready =
+        svc.createVersionMlflow(
+            "main.default.guard",
+            "mlflow-artifacts:/src/guard",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    assertThat(ready.status()).isEqualTo(ModelVersionStatus.READY);
+    svc.createVersion(
+        "main.default.guard",
+        "mlflow-artifacts:/somewhere",
+        Optional.empty(),
+        Optional.empty(),
+        Map.of());
+    var guard = svc.artifactWriteGuard();
+    for (String refused :
+        List.of(
+            "models/main/default/guard/1/model.onnx",
+            "models/main/default/guard/1",
+            "models/main/default/guard",
+            "models/main",
+            "models")) {
+      assertThatThrownBy(() -> guard.checkWrite(ArtifactPath.parse("p", refused, false)))
+          .as(refused)
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.PERMISSION_DENIED))
+          .hasMessageContaining("version 1 of registered model 'main.default.guard'");
+    }
+    for (String allowed :
+        List.of(
+            "models/main/default/guard/2/model.onnx",
+            "models/main/default/guard/10/x",
+            "models/main/default/guard/1-x/y",
+            "src/guard/model.onnx",
+            "models/main/default/other/1")) {
+      guard.checkWrite(ArtifactPath.parse("p", allowed, false));
+    }
+  }
+
+  @Test
   void an_abandoned_registration_is_copied_again_from_its_source() throws IOException {
     svc.createModel("main.default.resume", Optional.empty(), Map.of());
     ModelFixtures.putOnnxModel(artifacts, "src/model");
