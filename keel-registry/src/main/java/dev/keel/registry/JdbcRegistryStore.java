@@ -104,8 +104,34 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public ModelVersion createVersion(
-      String fullName, VersionDraft d, LongFunction<String> location, long now, String by) {
-    return versions.createVersion(fullName, d, location, now, by);
+      String fullName,
+      VersionDraft d,
+      LongFunction<String> location,
+      Optional<String> registrationOwner,
+      long now,
+      String by) {
+    return versions.createVersion(fullName, d, location, registrationOwner, now, by);
+  }
+
+  @Override
+  public boolean claimRegistration(
+      String fullName, long version, String owner, long now, long staleBefore) {
+    return versions.claimRegistration(fullName, version, owner, now, staleBefore);
+  }
+
+  @Override
+  public Optional<ModelVersion> finalizedVersionAt(List<String> locations, String prefix) {
+    return versions.finalizedVersionAt(locations, prefix);
+  }
+
+  @Override
+  public int heartbeatRegistrations(String owner, long now) {
+    return versions.heartbeat(owner, now);
+  }
+
+  @Override
+  public List<ModelVersion> abandonedRegistrations(long staleBefore, int limit) {
+    return versions.abandonedRegistrations(staleBefore, limit);
   }
 
   @Override
@@ -146,9 +172,11 @@ public final class JdbcRegistryStore implements RegistryStore {
       long version,
       ModelVersionStatus status,
       Optional<String> message,
+      Map<String, String> systemTags,
       long now,
       String principal) {
-    return versions.setVersionStatus(fullName, version, status, message, now, principal);
+    return versions.setVersionStatus(
+        fullName, version, status, message, systemTags, now, principal);
   }
 
   @Override

@@ -33,7 +33,12 @@ final class JdbcVersionSql {
   }
 
   ModelVersion createVersion(
-      String fullName, VersionDraft d, LongFunction<String> location, long now, String by) {
+      String fullName,
+      VersionDraft d,
+      LongFunction<String> location,
+      Optional<String> owner,
+      long now,
+      String by) {
     return changes.change(
         h -> {
           String modelId = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
@@ -52,8 +57,8 @@ final class JdbcVersionSql {
           h.createUpdate(
                   "INSERT INTO model_versions (id, model_id, version, source, run_id, status,"
                       + " status_message, storage_location, comment, created_at, created_by,"
-                      + " updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?,"
-                      + " ?)")
+                      + " updated_at, updated_by, registration_owner, registration_heartbeat)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)")
               .bind(0, id)
               .bind(1, modelId)
               .bind(2, version)
@@ -66,6 +71,8 @@ final class JdbcVersionSql {
               .bind(9, by)
               .bind(10, now)
               .bind(11, by)
+              .bind(12, owner.orElse(null))
+              .bind(13, owner.isPresent() ? Long.valueOf(now) : null)
               .execute();
           d.tags()
               .forEach(
@@ -140,6 +147,7 @@ final class JdbcVersionSql {
       long version,
       ModelVersionStatus status,
       Optional<String> message,
+      Map<String, String> systemTags,
       long now,
       String principal) {
     return changes.change(
@@ -147,13 +155,93 @@ final class JdbcVersionSql {
           String id = versionId(h, fullName, version);
           h.execute(
               "UPDATE model_versions SET status = ?, status_message = ?, updated_at = ?,"
-                  + " updated_by = ? WHERE id = ?",
+                  + " updated_by = ?, registration_owner = NULL, registration_heartbeat = NULL"
+                  + " WHERE id = ?",
               status.name(),
               message.orElse(null),
               now,
               principal,
               id);
+          for (Map.Entry<String, String> t : systemTags.entrySet()) {
+            h.execute(
+                "DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, t.getKey());
+            h.execute(
+                "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?)",
+                id,
+                t.getKey(),
+                t.getValue());
+          }
           return loadVersion(h, fullName, version).orElseThrow();
+        });
+  }
+
+  boolean claimRegistration(
+      String fullName, long version, String owner, long now, long staleBefore) {
+    return db.write(
+        h -> {
+          String id = versionId(h, fullName, version);
+          return h.execute(
+                  "UPDATE model_versions SET registration_owner = ?, registration_heartbeat = ?"
+                      + " WHERE id = ? AND status = ? AND (registration_owner IS NULL"
+                      + " OR registration_owner = ? OR registration_heartbeat < ?)",
+                  owner,
+                  now,
+                  id,
+                  ModelVersionStatus.PENDING_REGISTRATION.name(),
+                  owner,
+                  staleBefore)
+              == 1;
+        });
+  }
+
+  Optional<ModelVersion> finalizedVersionAt(List<String> locations, String prefix) {
+    return db.read(
+        h -> {
+          Optional<String[]> key =
+              h.createQuery(
+                      "SELECT m.full_name, v.version FROM model_versions v JOIN registered_models"
+                          + " m ON m.id = v.model_id WHERE v.status <> :pending AND (v.storage_location"
+                          + " IN (<locations>) OR substr(v.storage_location, 1, :n) = :prefix)"
+                          + " ORDER BY v.version LIMIT 1")
+                  .bind("pending", ModelVersionStatus.PENDING_REGISTRATION.name())
+                  .bindList("locations", locations)
+                  .bind("n", prefix.length())
+                  .bind("prefix", prefix)
+                  .map((rs, ctx) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
+                  .findFirst();
+          return key.flatMap(k -> loadVersion(h, k[0], Long.parseLong(k[1])));
+        });
+  }
+
+  int heartbeat(String owner, long now) {
+    return db.write(
+        h ->
+            h.execute(
+                "UPDATE model_versions SET registration_heartbeat = ? WHERE registration_owner = ?"
+                    + " AND status = ?",
+                now,
+                owner,
+                ModelVersionStatus.PENDING_REGISTRATION.name()));
+  }
+
+  List<ModelVersion> abandonedRegistrations(long staleBefore, int limit) {
+    return db.read(
+        h -> {
+          List<String[]> keys =
+              h.createQuery(
+                      "SELECT m.full_name, v.version FROM model_versions v JOIN registered_models"
+                          + " m ON m.id = v.model_id WHERE v.status = ? AND v.registration_owner"
+                          + " IS NOT NULL AND v.registration_heartbeat < ? ORDER BY"
+                          + " v.registration_heartbeat LIMIT ?")
+                  .bind(0, ModelVersionStatus.PENDING_REGISTRATION.name())
+                  .bind(1, staleBefore)
+                  .bind(2, limit)
+                  .map((rs, ctx) -> new String[] {rs.getString(1), Long.toString(rs.getLong(2))})
+                  .list();
+          return keys.stream()
+              .map(k -> loadVersion(h, k[0], Long.parseLong(k[1])))
+              .flatMap(Optional::stream)
+              .toList();
         });
   }
 

@@ -29,6 +29,23 @@ final class RegistryRules {
     Validate.maxLength("value", value, RegistryService.MAX_TAG_VALUE);
   }
 
+  /** {@link #checkTag}, and the key is not one Keel writes itself ({@code keel.servable}...). */
+  static void checkUserTag(String key, String value) {
+    checkTag(key, value);
+    checkNotReserved(key);
+  }
+
+  /** Refuses the version tags Keel itself writes at registration. */
+  static void checkNotReserved(String key) {
+    if (RegistryService.SYSTEM_TAGS.contains(key)) {
+      throw KeelException.invalid(
+          "Invalid tag key '"
+              + key
+              + "': Keel sets it when it registers a version (it records whether and how Keel"
+              + " can serve the model); it cannot be set or removed.");
+    }
+  }
+
   static int size(OptionalLong maxResults, int dflt, int max) {
     if (maxResults.isEmpty() || maxResults.getAsLong() == 0) {
       return dflt;

@@ -2,17 +2,20 @@ package dev.keel.registry;
 
 import dev.keel.catalog.CatalogService;
 import dev.keel.core.Page;
+import dev.keel.mlmodel.Flavor;
 import dev.keel.registry.modelpackage.ModelPackageReader;
 import dev.keel.tracking.Run;
 import dev.keel.tracking.TrackingService;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.ArtifactStore;
+import dev.keel.tracking.artifacts.ArtifactWriteGuard;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * Registry rules in front of a {@link RegistryStore}: three-level names checked with the catalog's
@@ -57,9 +60,26 @@ public final class RegistryService {
   /** The dataset input tag naming how a run used a dataset ({@code training}, {@code eval}...). */
   public static final String DATASET_CONTEXT_TAG = "mlflow.data.context";
 
+  /**
+   * The version tag Keel writes when a version becomes READY: the flavor Keel serves it with
+   * ({@code onnx} or {@code xgboost}), or {@code false} when Keel cannot serve it (the model is
+   * still registered, as MLflow and Unity Catalog register any model). Clients cannot set it.
+   */
+  public static final String SERVABLE_TAG = "keel.servable";
+
+  /** When {@link #SERVABLE_TAG} is {@code false}: why, naming the flavors Keel serves. */
+  public static final String SERVABLE_REASON_TAG = "keel.servable_reason";
+
+  /** The version tags only Keel writes. */
+  public static final Set<String> SYSTEM_TAGS = Set.of(SERVABLE_TAG, SERVABLE_REASON_TAG);
+
+  /** The flavors Keel serves, in the order it prefers them. */
+  public static final List<String> SERVABLE_FLAVORS = List.of(Flavor.ONNX, Flavor.XGBOOST);
+
   /** The scheme of model URIs. */
   public static final String MODELS_SCHEME = "models:/";
 
+  private final VersionFiles files;
   private final ModelOps models;
   private final VersionOps versions;
   private final VersionRegistration registration;
@@ -78,7 +98,7 @@ public final class RegistryService {
     Objects.requireNonNull(tracking, "tracking");
     Objects.requireNonNull(artifacts, "artifacts");
     Objects.requireNonNull(clock, "clock");
-    VersionFiles files = new VersionFiles(tracking, artifacts);
+    this.files = new VersionFiles(tracking, artifacts, store);
     this.models = new ModelOps(store, catalog, files, clock);
     this.versions = new VersionOps(store, tracking, models, files, clock);
     this.registration = new VersionRegistration(store, versions, files, artifacts, clock);
@@ -182,7 +202,7 @@ public final class RegistryService {
       Optional<String> runId,
       Optional<String> comment,
       Map<String, String> tags) {
-    return versions.createVersion(fullName, source, runId, comment, tags);
+    return versions.createVersion(fullName, source, runId, comment, tags, Optional.empty());
   }
 
   /**
@@ -249,9 +269,10 @@ public final class RegistryService {
 
   /**
    * Finalizes a pending version: copies the source run's model directory into the version's storage
-   * location when the location holds no {@code MLmodel} yet, then checks the package. READY when
-   * {@link #checkPackage} finds nothing wrong, FAILED_REGISTRATION with its reason otherwise. A
-   * READY version is returned unchanged.
+   * location when the location holds no {@code MLmodel} yet, then checks the package. READY (with
+   * {@value #SERVABLE_TAG}) when {@link #checkPackage} finds nothing wrong, FAILED_REGISTRATION
+   * with its reason otherwise. A finalized version (READY or FAILED_REGISTRATION) is returned
+   * unchanged, and so is a version another live server is registering.
    */
   public ModelVersion finalizeVersion(String fullName, long version) {
     return registration.finalizeVersion(fullName, version);
@@ -259,13 +280,39 @@ public final class RegistryService {
 
   /**
    * The model-package check run at finalize: empty when {@code dir} (a path in the artifact store)
-   * holds a loadable model package, else the reason it does not (written to {@code
-   * status_message}): an {@code MLmodel} that {@link ModelPackageReader} accepts (flavors,
-   * signature, data files present and parseable, no pickle-only packages) with a flavor Keel can
-   * load (onnx or xgboost).
+   * holds a well-formed model package, else the reason it does not (written to {@code
+   * status_message}): an {@code MLmodel} that {@link ModelPackageReader} accepts (it parses, every
+   * path it names stays inside the package and exists, the signature is valid, and the files of the
+   * flavors Keel serves, onnx and xgboost, parse). Packages of other flavors (scikit-learn,
+   * PyTorch, pyfunc...) are well-formed too: they become READY with {@value #SERVABLE_TAG} {@code
+   * false}.
    */
   public Optional<String> checkPackage(ArtifactPath dir) {
-    return registration.checkPackage(dir);
+    return registration.checkPackage(dir).problem();
+  }
+
+  /**
+   * Starts renewing this server's registrations in progress and taking over interrupted ones (whose
+   * server stopped mid-copy): each is registered again from its source, READY or
+   * FAILED_REGISTRATION with the reason. Close it when the server stops.
+   */
+  public RegistrationRecovery startRegistrationRecovery() {
+    return new RegistrationRecovery(registration);
+  }
+
+  /**
+   * The rule the artifact proxy applies before a write or delete: the files of a finalized version
+   * (READY or FAILED_REGISTRATION) are immutable, so a path that is such a version's storage
+   * location, lies inside one or contains one is refused with PERMISSION_DENIED. Files of a pending
+   * version can be uploaded until it is finalized.
+   */
+  public ArtifactWriteGuard artifactWriteGuard() {
+    return files::checkWrite;
+  }
+
+  /** One sweep of {@link RegistrationRecovery}, run in the caller's thread (for tests). */
+  int recoverAbandonedRegistrations() {
+    return registration.recoverAbandoned();
   }
 
   /** The URI to download a READY version's files from; other statuses are refused. */

@@ -56,8 +56,47 @@ public interface RegistryStore {
    *
    * @param location the storage location for a version number
    */
+  default ModelVersion createVersion(
+      String fullName, VersionDraft draft, LongFunction<String> location, long now, String by) {
+    return createVersion(fullName, draft, location, Optional.empty(), now, by);
+  }
+
+  /**
+   * As {@link #createVersion(String, VersionDraft, LongFunction, long, String)}, with the version's
+   * registration already owned by {@code registrationOwner} (heart-beaten from {@code now}) when
+   * given: the server that will copy and check its files at once.
+   */
   ModelVersion createVersion(
-      String fullName, VersionDraft draft, LongFunction<String> location, long now, String by);
+      String fullName,
+      VersionDraft draft,
+      LongFunction<String> location,
+      Optional<String> registrationOwner,
+      long now,
+      String by);
+
+  /**
+   * Takes the registration of a {@code PENDING_REGISTRATION} version for {@code owner}: succeeds
+   * when nobody owns it, {@code owner} already does, or its owner's last heartbeat is older than
+   * {@code staleBefore} (that server is presumed dead). False when the version is not pending or a
+   * live owner holds it.
+   */
+  boolean claimRegistration(
+      String fullName, long version, String owner, long now, long staleBefore);
+
+  /**
+   * A finalized (READY or FAILED_REGISTRATION) version whose storage location is one of {@code
+   * locations} or starts with {@code prefix}; empty when there is none.
+   */
+  Optional<ModelVersion> finalizedVersionAt(List<String> locations, String prefix);
+
+  /** Marks every pending registration owned by {@code owner} as alive at {@code now}. */
+  int heartbeatRegistrations(String owner, long now);
+
+  /**
+   * Pending versions whose registration has an owner whose last heartbeat is older than {@code
+   * staleBefore}: interrupted registrations (oldest heartbeat first, at most {@code limit}).
+   */
+  List<ModelVersion> abandonedRegistrations(long staleBefore, int limit);
 
   Optional<ModelVersion> getVersion(String fullName, long version);
 
@@ -89,12 +128,17 @@ public interface RegistryStore {
   ModelVersion updateVersionComment(
       String fullName, long version, String comment, long now, String principal);
 
-  /** Sets a version's status and status message and returns it as stored. */
+  /**
+   * Sets a version's status and status message, ends its registration (clears the owner) and sets
+   * {@code systemTags} (tags Keel itself writes, such as {@code keel.servable}), all in one
+   * transaction; returns the version as stored.
+   */
   ModelVersion setVersionStatus(
       String fullName,
       long version,
       ModelVersionStatus status,
       Optional<String> message,
+      Map<String, String> systemTags,
       long now,
       String principal);
 

@@ -42,11 +42,13 @@ final class VersionOps {
       String source,
       Optional<String> runId,
       Optional<String> comment,
-      Map<String, String> tags) {
+      Map<String, String> tags,
+      Optional<String> registrationOwner) {
     String n = joined("name", fullName);
     Validate.required("source", source);
     Validate.maxLength("source", source, RegistryService.MAX_SOURCE);
     VersionFiles.Resolved r = files.resolveSource(source);
+    VersionFiles.requireOutsideRegistry(r, source, n);
     Optional<String> run = runId.filter(x -> !x.isEmpty());
     if (run.isPresent() && r.runId().isPresent() && !run.get().equals(r.runId().get())) {
       throw KeelException.invalid(
@@ -60,7 +62,7 @@ final class VersionOps {
       tracking.getRun(run.get());
     }
     comment.ifPresent(RegistryRules::checkComment);
-    tags.forEach(RegistryRules::checkTag);
+    tags.forEach(RegistryRules::checkUserTag);
     models.getModel(n);
     String[] p = n.split("\\.");
     Optional<String> fromRun = run.or(r::runId);
@@ -70,6 +72,7 @@ final class VersionOps {
         n,
         new VersionDraft(source, fromRun, comment.filter(x -> !x.isEmpty()), tags, lineage),
         v -> ARTIFACTS_SCHEME + "/" + files.freshLocation(VersionFiles.storagePath(p, v)),
+        registrationOwner,
         clock.millis(),
         PRINCIPAL);
   }
@@ -150,12 +153,13 @@ final class VersionOps {
   }
 
   void setVersionTag(String fullName, long version, String key, String value) {
-    RegistryRules.checkTag(key, value);
+    RegistryRules.checkUserTag(key, value);
     store.setVersionTag(joined("name", fullName), version, key, value, clock.millis(), PRINCIPAL);
   }
 
   void deleteVersionTag(String fullName, long version, String key) {
     Validate.key("key", key);
+    RegistryRules.checkNotReserved(key);
     store.deleteVersionTag(joined("name", fullName), version, key, clock.millis(), PRINCIPAL);
   }
 }

@@ -225,6 +225,159 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void a_registration_is_owned_by_one_live_server_and_taken_over_when_its_owner_is_silent() {
+    svc.createModel("main.default.own", Optional.empty(), Map.of());
+    JdbcRegistryStore a = new JdbcRegistryStore(db);
+    JdbcRegistryStore b = new JdbcRegistryStore(db);
+    long t0 = 1_700_000_000_000L;
+    ModelVersion v =
+        a.createVersion(
+            "main.default.own",
+            new VersionDraft("mlflow-artifacts:/src", Optional.empty(), Optional.empty(), Map.of()),
+            n -> "mlflow-artifacts:/models/main/default/own/" + n,
+            Optional.of("server-a"),
+            t0,
+            "keel");
+    long lease = 20_000;
+    assertThat(
+            b.claimRegistration("main.default.own", 1, "server-b", t0 + 5_000, t0 + 5_000 - lease))
+        .as("a live owner keeps it")
+        .isFalse();
+    assertThat(b.abandonedRegistrations(t0 + 5_000 - lease, 10)).isEmpty();
+    assertThat(a.heartbeatRegistrations("server-a", t0 + 10_000)).isEqualTo(1);
+    assertThat(
+            b.claimRegistration(
+                "main.default.own", 1, "server-b", t0 + 25_000, t0 + 25_000 - lease))
+        .as("renewed at t0+10s: still alive at t0+25s")
+        .isFalse();
+    assertThat(b.abandonedRegistrations(t0 + 40_000 - lease, 10))
+        .extracting(ModelVersion::version)
+        .containsExactly(v.version());
+    assertThat(
+            b.claimRegistration(
+                "main.default.own", 1, "server-b", t0 + 40_000, t0 + 40_000 - lease))
+        .as("silent for 30s: taken over")
+        .isTrue();
+    assertThat(
+            a.claimRegistration(
+                "main.default.own", 1, "server-a", t0 + 41_000, t0 + 41_000 - lease))
+        .as("the old owner cannot take it back while the new one is alive")
+        .isFalse();
+    b.setVersionStatus(
+        "main.default.own",
+        1,
+        ModelVersionStatus.READY,
+        Optional.empty(),
+        Map.of("keel.servable", "onnx"),
+        t0 + 42_000,
+        "keel");
+    assertThat(
+            b.claimRegistration(
+                "main.default.own", 1, "server-b", t0 + 43_000, t0 + 43_000 - lease))
+        .as("a finalized version is not pending")
+        .isFalse();
+    assertThat(b.abandonedRegistrations(Long.MAX_VALUE, 10)).isEmpty();
+    assertThat(svc.getVersion("main.default.own", 1).tags()).containsEntry("keel.servable", "onnx");
+  }
+
+  @Test
+  void the_files_of_finalized_versions_are_guarded_against_writes() throws IOException {
+    svc.createModel("main.default.guard", Optional.empty(), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "src/guard");
+    ModelVersion ready =
+        svc.createVersionMlflow(
+            "main.default.guard",
+            "mlflow-artifacts:/src/guard",
+            Optional.empty(),
+            Optional.empty(),
+            Map.of());
+    assertThat(ready.status()).isEqualTo(ModelVersionStatus.READY);
+    svc.createVersion(
+        "main.default.guard",
+        "mlflow-artifacts:/somewhere",
+        Optional.empty(),
+        Optional.empty(),
+        Map.of());
+    var guard = svc.artifactWriteGuard();
+    for (String refused :
+        List.of(
+            "models/main/default/guard/1/model.onnx",
+            "models/main/default/guard/1",
+            "models/main/default/guard",
+            "models/main",
+            "models")) {
+      assertThatThrownBy(() -> guard.checkWrite(ArtifactPath.parse("p", refused, false)))
+          .as(refused)
+          .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.PERMISSION_DENIED))
+          .hasMessageContaining("version 1 of registered model 'main.default.guard'");
+    }
+    for (String allowed :
+        List.of(
+            "models/main/default/guard/2/model.onnx",
+            "models/main/default/guard/10/x",
+            "models/main/default/guard/1-x/y",
+            "src/guard/model.onnx",
+            "models/main/default/other/1")) {
+      guard.checkWrite(ArtifactPath.parse("p", allowed, false));
+    }
+  }
+
+  @Test
+  void an_abandoned_registration_is_copied_again_from_its_source() throws IOException {
+    svc.createModel("main.default.resume", Optional.empty(), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "src/model");
+    new JdbcRegistryStore(db)
+        .createVersion(
+            "main.default.resume",
+            new VersionDraft(
+                "mlflow-artifacts:/src/model", Optional.empty(), Optional.empty(), Map.of()),
+            n -> "mlflow-artifacts:/models/main/default/resume/" + n,
+            Optional.of("a-killed-server"),
+            1_700_000_000_000L - 60_000,
+            "keel");
+    // What the killed copy left: one file, torn content, no MLmodel.
+    put("models/main/default/resume/1/model.onnx", "half");
+    put("models/main/default/resume/1/stale.bin", "x");
+
+    assertThat(svc.recoverAbandonedRegistrations()).isEqualTo(1);
+
+    ModelVersion v = svc.getVersion("main.default.resume", 1);
+    assertThat(v.status()).isEqualTo(ModelVersionStatus.READY);
+    assertThat(v.tags()).containsEntry("keel.servable", "onnx");
+    assertThat(
+            artifacts.size(
+                ArtifactPath.parse("p", "models/main/default/resume/1/model.onnx", false)))
+        .isEqualTo(artifacts.size(ArtifactPath.parse("p", "src/model/model.onnx", false)));
+    assertThat(
+            artifacts.size(
+                ArtifactPath.parse("p", "models/main/default/resume/1/stale.bin", false)))
+        .isEmpty();
+    assertThat(svc.recoverAbandonedRegistrations()).isZero();
+  }
+
+  @Test
+  void an_abandoned_registration_whose_source_is_gone_fails_with_the_reason() {
+    svc.createModel("main.default.gone", Optional.empty(), Map.of());
+    new JdbcRegistryStore(db)
+        .createVersion(
+            "main.default.gone",
+            new VersionDraft(
+                "mlflow-artifacts:/deleted/model", Optional.empty(), Optional.empty(), Map.of()),
+            n -> "mlflow-artifacts:/models/main/default/gone/" + n,
+            Optional.of("a-killed-server"),
+            1_700_000_000_000L - 60_000,
+            "keel");
+
+    assertThat(svc.recoverAbandonedRegistrations()).isEqualTo(1);
+
+    ModelVersion v = svc.getVersion("main.default.gone", 1);
+    assertThat(v.status()).isEqualTo(ModelVersionStatus.FAILED_REGISTRATION);
+    assertThat(v.statusMessage().orElseThrow())
+        .startsWith("The registration was interrupted")
+        .contains("MLmodel");
+  }
+
+  @Test
   void latest_ready_versions_for_a_page_of_models_are_read_at_once() throws IOException {
     svc.createModel("main.default.la", Optional.empty(), Map.of());
     svc.createModel("main.default.lb", Optional.empty(), Map.of());

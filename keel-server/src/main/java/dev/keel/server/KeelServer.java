@@ -84,7 +84,7 @@ public final class KeelServer implements AutoCloseable {
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
               new TrackingRoutes(s.tracking),
-              new ArtifactRoutes(s.artifacts, s.tracking),
+              new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
               new UcModelRoutes(s.registry),
               new TableRoutes(s.tables, config.dataDir().resolve("tmp").resolve("uploads")),

@@ -97,6 +97,7 @@ final class Services implements AutoCloseable {
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
           new RegistryService(registryStore, catalog, tracking, artifacts, clock);
+      push(opened, registry.startRegistrationRecovery());
       OnlineStore online =
           push(
               opened,

@@ -68,6 +68,9 @@ public final class TrackingService {
     return store.createExperiment(name, artifactLocation, tags, clock.millis());
   }
 
+  /** The artifact-store folder the model registry keeps version files in; no run writes there. */
+  public static final String REGISTRY_STORAGE = "models";
+
   private static void checkArtifactLocation(String location) {
     Validate.maxLength("artifact_location", location, 2000);
     if (!location.startsWith(JdbcTrackingStore.ARTIFACT_ROOT)
@@ -79,6 +82,19 @@ public final class TrackingService {
               + location
               + "': Keel stores artifacts in its own artifact store; give an"
               + " mlflow-artifacts:/ URI or leave it out.");
+    }
+    String path = location.substring(JdbcTrackingStore.ARTIFACT_ROOT.length());
+    while (path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    if (path.equals(REGISTRY_STORAGE) || path.startsWith(REGISTRY_STORAGE + "/")) {
+      throw KeelException.invalid(
+          "Invalid 'artifact_location' '"
+              + location
+              + "': mlflow-artifacts:/"
+              + REGISTRY_STORAGE
+              + " is where the model registry keeps the files of model versions; give another"
+              + " location or leave it out.");
     }
   }
 

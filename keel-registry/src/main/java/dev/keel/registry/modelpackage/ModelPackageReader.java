@@ -32,8 +32,9 @@ import java.util.Set;
  *   <li>every path the MLmodel names (flavor {@code data} / {@code model_path}, the input example,
  *       the top-level {@code artifact_path}) is relative, without {@code ..}, and is resolved under
  *       the package directory with {@link ArtifactPath}; anything else is refused;
- *   <li>a package whose only flavors are pickle-based ({@link Flavor#pickleBased()}) is refused:
- *       Keel never loads pickles;
+ *   <li>a package whose flavors are all pickle-based ({@link Flavor#pickleBased()}) is read (and
+ *       registrable, as MLflow registers any model) but not servable: Keel never opens pickles,
+ *       so their files are only checked for presence;
  *   <li>every flavor's data file or directory exists;
  *   <li>{@code onnx}: the data file decodes as an ONNX {@code ModelProto} in protobuf wire format,
  *       with {@code ir_version} and {@code graph} (streamed, at most {@value #MAX_ONNX_BYTES}
@@ -119,12 +120,6 @@ public final class ModelPackageReader {
                     data.put(
                         flavor.name(),
                         relative("flavor '" + flavor.name() + "' " + flavor.dataKey(), d)));
-      }
-      if (mlmodel.onlyPickleBased()) {
-        throw bad(
-            "pickle-based flavors are not loaded by Keel: the package has only "
-                + String.join(", ", mlmodel.flavors().keySet())
-                + "; log the model with the onnx or xgboost flavor");
       }
       for (Flavor flavor : mlmodel.flavors().values()) {
         ArtifactPath path = data.get(flavor.name());

@@ -260,7 +260,7 @@ class ModelPackageReaderTest {
   // --- pickles ----------------------------------------------------------------------------------
 
   @Test
-  void a_package_with_only_pickle_based_flavors_is_refused() throws IOException {
+  void a_package_with_only_pickle_based_flavors_is_read_but_not_servable() throws IOException {
     ArtifactPath dir = ArtifactPath.parse("path", "sk", false);
     put(
         dir,
@@ -281,13 +281,14 @@ class ModelPackageReaderTest {
         """);
     put(dir, "model.pkl", "\u0080\u0004cos\nsystem\n(S'echo pwned'\ntR.");
 
-    assertInvalid(dir)
-        .hasMessageContaining("pickle-based flavors are not loaded by Keel")
-        .hasMessageContaining("python_function, sklearn");
+    // Registrable (MLflow registers any model) but never opened: not servable by Keel.
+    CheckedModelPackage pkg = ModelPackageReader.read(store, dir);
+    assertThat(pkg.flavors().keySet()).containsExactly("python_function", "sklearn");
+    assertThat(pkg.servableFlavor()).isEmpty();
   }
 
   @Test
-  void a_custom_pyfunc_without_loader_module_is_refused_as_pickle_based() throws IOException {
+  void a_custom_pyfunc_without_loader_module_is_read_but_not_servable() throws IOException {
     ArtifactPath dir = ArtifactPath.parse("path", "custom", false);
     put(
         dir,
@@ -295,7 +296,7 @@ class ModelPackageReaderTest {
         "flavors:\n  python_function:\n    cloudpickle_version: 3.0.0\n"
             + "    python_model: python_model.pkl\n");
 
-    assertInvalid(dir).hasMessageContaining("pickle-based flavors are not loaded by Keel");
+    assertThat(ModelPackageReader.read(store, dir).servableFlavor()).isEmpty();
   }
 
   @Test

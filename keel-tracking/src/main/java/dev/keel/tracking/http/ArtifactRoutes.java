@@ -23,6 +23,7 @@ import dev.keel.tracking.Run;
 import dev.keel.tracking.TrackingService;
 import dev.keel.tracking.artifacts.ArtifactPath;
 import dev.keel.tracking.artifacts.ArtifactStore;
+import dev.keel.tracking.artifacts.ArtifactWriteGuard;
 import dev.keel.tracking.artifacts.FileInfo;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -32,7 +33,9 @@ import java.util.List;
 /**
  * MLflow's artifact proxy ({@code /api/2.0/mlflow-artifacts/artifacts/<path>}: streamed PUT, GET,
  * list, DELETE) and the tracking API's {@code artifacts/list} for a run. Paths come from the raw
- * request URI and are validated by {@link ArtifactPath} after full decoding.
+ * request URI and are validated by {@link ArtifactPath} after full decoding. Writes and deletes
+ * first ask the {@link ArtifactWriteGuard} (the files of a finalized model version are immutable:
+ * 403).
  */
 public final class ArtifactRoutes implements ApiModule {
   private static final List<String> PREFIXES =
@@ -40,10 +43,12 @@ public final class ArtifactRoutes implements ApiModule {
 
   private final ArtifactStore store;
   private final TrackingService tracking;
+  private final ArtifactWriteGuard guard;
 
-  public ArtifactRoutes(ArtifactStore store, TrackingService tracking) {
+  public ArtifactRoutes(ArtifactStore store, TrackingService tracking, ArtifactWriteGuard guard) {
     this.store = store;
     this.tracking = tracking;
+    this.guard = guard;
   }
 
   @Override
@@ -73,6 +78,7 @@ public final class ArtifactRoutes implements ApiModule {
 
   private void upload(Context ctx) throws IOException {
     ArtifactPath path = pathOf(ctx);
+    guard.checkWrite(path);
     try (InputStream in = ctx.req().getInputStream()) {
       store.put(path, in);
     }
@@ -95,7 +101,9 @@ public final class ArtifactRoutes implements ApiModule {
   }
 
   private void delete(Context ctx) throws IOException {
-    store.delete(pathOf(ctx));
+    ArtifactPath path = pathOf(ctx);
+    guard.checkWrite(path);
+    store.delete(path);
     Json.write(ctx, Json.object());
   }
 
