@@ -185,6 +185,11 @@ public final class TableService implements AutoCloseable {
     return reader.resolve(fullName, ref);
   }
 
+  /** Runs {@code hook} just before every commit this service makes (tests force conflicts). */
+  void beforeCommit(Runnable hook) {
+    writer.beforeCommit(hook);
+  }
+
   @Override
   public void close() {
     iceberg.close();

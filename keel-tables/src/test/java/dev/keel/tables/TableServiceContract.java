@@ -862,4 +862,199 @@ abstract class TableServiceContract {
           .containsExactlyInAnyOrder("a", "b", "c");
     }
   }
+
+  // ------------------------------------------------------------------ reserved column names
+
+  @Test
+  void
+      names_that_collide_with_the_query_engine_are_refused_at_create_listing_every_reserved_name() {
+    for (String reserved : List.of("file_row_number", "FILE_ROW_NUMBER", "rowid", "_ingested_at")) {
+      assertThatThrownBy(
+              () ->
+                  tables.create(
+                      TableSpec.of(
+                          "main",
+                          "default",
+                          "t",
+                          List.of(
+                              Column.of("id", ColumnType.LONG),
+                              Column.of(reserved, ColumnType.LONG)))))
+          .as(reserved)
+          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessageContaining("columns[1].name")
+          .hasMessageContaining("reserved")
+          .hasMessageContaining("file_row_number, rowid, _ingested_at");
+    }
+    assertThat(tables.list("main", "default", OptionalLong.empty(), Optional.empty()).items())
+        .as("nothing was created")
+        .isEmpty();
+  }
+
+  @Test
+  void columns_named_like_the_query_engines_virtual_columns_work_in_every_operation()
+      throws Exception {
+    tables.create(
+        new TableSpec(
+            "main",
+            "default",
+            "files",
+            List.of(
+                Column.of("filename", ColumnType.STRING),
+                Column.of("file_index", ColumnType.LONG),
+                Column.of("row_number", ColumnType.LONG),
+                Column.of("id", ColumnType.LONG)),
+            List.of("filename", "file_index"),
+            Optional.empty(),
+            true,
+            Optional.empty(),
+            Map.of()));
+    String t = "main.default.files";
+    tables.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row("filename", "a", "file_index", 1, "row_number", 10, "id", 1),
+            row("filename", "b", "file_index", 2, "row_number", 20, "id", 2)));
+    tables.write(
+        t,
+        WriteMode.UPSERT,
+        List.of(row("filename", "a", "file_index", 1, "row_number", 11, "id", 1)));
+    Path csv = dir.resolve("in.csv");
+    Files.writeString(csv, "filename,file_index,row_number,id\nc,3,30,3\n");
+    tables.writeFile(t, WriteMode.APPEND, csv, FileFormat.CSV);
+    try (TableService.Stage stage = tables.stage(t)) {
+      stage.add(row("filename", "d", "file_index", 4, "row_number", 40, "id", 4));
+      stage.commit();
+    }
+    OptimizeResult o = tables.optimize(t);
+    assertThat(o.filesAdded()).isEqualTo(1);
+    assertThat(o.rows()).isEqualTo(4);
+    assertThat(o.primaryKeyUnique()).isTrue();
+    Preview p =
+        tables.preview(
+            t, SnapshotRef.latest(), List.of("filename", "file_index", "row_number"), 100);
+    assertThat(p.rows())
+        .containsExactly(
+            List.of("a", 1L, 11L),
+            List.of("b", 2L, 20L),
+            List.of("c", 3L, 30L),
+            List.of("d", 4L, 40L));
+    tables.write(
+        t,
+        WriteMode.OVERWRITE,
+        List.of(row("filename", "z", "file_index", 9, "row_number", 9, "id", 9)));
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ forced commit conflicts
+
+  /**
+   * A second service on the same database and data dir: a concurrent writer whose commits land
+   * between this service's write and its commit.
+   */
+  private TableService rival() {
+    return new TableService(db, catalog, dir, clock);
+  }
+
+  /** Every Parquet file under the warehouse, and the files some snapshot of {@code t} holds. */
+  private void assertOnlyReferencedFiles(String t) throws Exception {
+    java.util.Set<Path> referenced = new java.util.HashSet<>();
+    for (Snapshot s : tables.history(t)) {
+      referenced.addAll(tables.resolve(t, SnapshotRef.id(s.snapshotId())).dataFiles());
+    }
+    try (var s = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(
+              s.filter(p -> p.toString().endsWith(".parquet"))
+                  .map(p -> p.toAbsolutePath().normalize())
+                  .toList())
+          .as("no file of the failed attempts is left")
+          .containsExactlyInAnyOrderElementsOf(
+              referenced.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+    }
+  }
+
+  private void assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.CONFLICT))
+        .satisfies(e -> assertThat(code(e).httpStatus()).isEqualTo(409))
+        .hasMessageContaining("changed concurrently " + TableWriter.MAX_ATTEMPTS + " times");
+  }
+
+  @Test
+  void an_upsert_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival()) {
+      tables.beforeCommit(
+          () ->
+              other.write(
+                  t,
+                  WriteMode.UPSERT,
+                  List.of(row("id", 100 + attempts.incrementAndGet(), "price", 9.0))));
+      assertConflict(() -> tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0))));
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(all(t))
+        .as("the rival's rows only; row 1 keeps its price")
+        .hasSize(1 + TableWriter.MAX_ATTEMPTS)
+        .first()
+        .satisfies(r -> assertThat(r.get("price")).isEqualTo(1.0));
+    assertOnlyReferencedFiles(t);
+  }
+
+  @Test
+  void an_optimize_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 2, "price", 2.0)));
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival()) {
+      tables.beforeCommit(
+          () ->
+              other.write(
+                  t,
+                  WriteMode.APPEND,
+                  List.of(row("id", 100 + attempts.incrementAndGet(), "price", 9.0))));
+      assertConflict(() -> tables.optimize(t));
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(tables.resolve(t, SnapshotRef.latest()).dataFiles())
+        .as("nothing was compacted")
+        .hasSize(2 + TableWriter.MAX_ATTEMPTS);
+    assertThat(all(t)).hasSize(2 + TableWriter.MAX_ATTEMPTS);
+    assertOnlyReferencedFiles(t);
+  }
+
+  @Test
+  void a_staged_commit_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival();
+        TableService.Stage stage = tables.stage(t)) {
+      // Keys into an empty table commit with validation; the rival adds a row and removes it again,
+      // so every retry starts from an empty table and conflicts with the rival's added file.
+      tables.beforeCommit(
+          () -> {
+            other.write(t, WriteMode.APPEND, List.of(row("id", 100 + attempts.incrementAndGet())));
+            other.write(t, WriteMode.OVERWRITE, List.of());
+          });
+      stage.add(row("id", 1, "price", 1.0));
+      stage.add(row("id", 2, "price", 2.0));
+      assertConflict(stage::commit);
+      assertThat(stage.staged()).as("a failed commit empties the stage").isZero();
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(tables.count(t, SnapshotRef.latest())).isZero();
+    assertOnlyReferencedFiles(t);
+  }
 }
