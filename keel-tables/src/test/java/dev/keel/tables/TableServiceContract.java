@@ -1057,4 +1057,87 @@ abstract class TableServiceContract {
     assertThat(tables.count(t, SnapshotRef.latest())).isZero();
     assertOnlyReferencedFiles(t);
   }
+
+  // ------------------------------------------------------------------ maintenance
+
+  private static void age(Path f, java.time.Duration by) throws java.io.IOException {
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(Instant.now().minus(by)));
+  }
+
+  @Test
+  void orphaned_files_of_killed_writes_are_removed_once_old_and_the_rows_stay() throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0), row("id", 2)));
+    List<Map<String, Object>> before = all(t);
+    List<Path> live = tables.resolve(t, SnapshotRef.latest()).dataFiles();
+    Path data = live.get(0).getParent();
+    // What killed writes leave: a whole file never committed, a torn (empty) one, and the file of
+    // a write still in flight (young).
+    Path whole = Files.copy(live.get(0), data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    Path torn = Files.createFile(data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    Path inFlight = Files.createFile(data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    try (var s = Files.list(data)) {
+      for (Path f : s.toList()) {
+        if (!f.equals(inFlight)) {
+          age(f, java.time.Duration.ofHours(2)); // referenced files too: they must stay
+        }
+      }
+    }
+
+    assertBad(() -> tables.removeOrphans(t, java.time.Duration.ofSeconds(5)), "older_than: 5 s");
+    assertThat(whole).exists();
+
+    RemovedFiles r = tables.removeOrphans(t, java.time.Duration.ofHours(1));
+    assertThat(r.files())
+        .containsExactlyInAnyOrder("data/" + whole.getFileName(), "data/" + torn.getFileName());
+    assertThat(r.bytes()).isEqualTo(Files.size(live.get(0)));
+    assertThat(whole).doesNotExist();
+    assertThat(torn).doesNotExist();
+    assertThat(inFlight).as("younger than the safety age").exists();
+    for (Snapshot s : tables.history(t)) {
+      for (Path f : tables.resolve(t, SnapshotRef.id(s.snapshotId())).dataFiles()) {
+        assertThat(f).as("every snapshot's file stays, also the upsert's replaced one").exists();
+      }
+    }
+    assertThat(all(t)).isEqualTo(before);
+    assertThat(tables.removeOrphans(t, java.time.Duration.ofHours(1)).files()).isEmpty();
+
+    // At start, every table: the in-flight file, once old, goes too.
+    age(inFlight, java.time.Duration.ofHours(2));
+    assertThat(tables.removeOrphansAtStart().files())
+        .containsExactly("main.default.prices/data/" + inFlight.getFileName());
+    assertThat(all(t)).isEqualTo(before);
+  }
+
+  @Test
+  void expire_snapshots_keeps_the_newest_and_deletes_the_files_only_they_held() throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    Path first = tables.resolve(t, SnapshotRef.latest()).dataFiles().get(0);
+    long firstId = tables.resolve(t, SnapshotRef.latest()).snapshotId();
+    tables.write(t, WriteMode.OVERWRITE, List.of(row("id", 2, "price", 2.0)));
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 3, "price", 3.0)));
+    List<Map<String, Object>> before = all(t);
+    int snapshots = tables.history(t).size();
+    assertThat(snapshots).isEqualTo(4); // create, append, overwrite, append
+
+    assertBad(() -> tables.expireSnapshots(t, Instant.now(), 0), "retain_last: 0");
+    ExpireResult kept = tables.expireSnapshots(t, Instant.now().minusSeconds(3600), 1);
+    assertThat(kept).isEqualTo(new ExpireResult(0, 4, 0));
+
+    ExpireResult r = tables.expireSnapshots(t, Instant.now().plusSeconds(1), 2);
+    assertThat(r).isEqualTo(new ExpireResult(2, 2, 1));
+    assertThat(tables.history(t)).hasSize(2);
+    assertThat(first).as("only the expired snapshots held it").doesNotExist();
+    assertThat(all(t)).isEqualTo(before);
+    assertThatThrownBy(() -> tables.count(t, SnapshotRef.id(firstId)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+
+    assertThat(tables.expireSnapshots(t, Instant.now().plusSeconds(1), 1))
+        .isEqualTo(new ExpireResult(1, 1, 0));
+    assertThat(all(t)).isEqualTo(before);
+    assertThatThrownBy(() -> tables.expireSnapshots("main.default.nope", Instant.now(), 1))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+  }
 }

@@ -166,6 +166,7 @@ public final class TrainingSetEngine implements AutoCloseable {
     p.setProperty("jdbc_stream_results", "true");
     try {
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+      dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.DUCKDB);
       try (Statement s = c.createStatement()) {
         s.execute("SET GLOBAL threads = " + options.threads());
         s.execute("SET GLOBAL TimeZone = 'UTC'");
