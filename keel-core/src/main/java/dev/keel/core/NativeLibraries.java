@@ -21,6 +21,12 @@ public final class NativeLibraries {
   /** The prefix of the file DuckDB's JDBC driver extracts its library to. */
   public static final String DUCKDB = "libduckdb_java";
 
+  /** The prefix of the folder ONNX Runtime extracts its libraries to. */
+  public static final String ONNX_RUNTIME = "onnxruntime-java";
+
+  /** The prefix of the file XGBoost4J extracts its library to. */
+  public static final String XGBOOST = "libxgboost4j";
+
   private static final java.util.Set<String> DONE =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -37,8 +43,10 @@ public final class NativeLibraries {
   }
 
   /**
-   * Deletes every file in {@code java.io.tmpdir} whose name starts with {@code prefix} and that
-   * this process has mapped (a loaded library), and answers the files deleted.
+   * Deletes every file this process has mapped (a loaded library) that lies in {@code
+   * java.io.tmpdir} and whose name starts with {@code prefix}, or that lies in a folder there whose
+   * name starts with {@code prefix} (the folder goes too once empty), and answers the files
+   * deleted.
    */
   public static List<Path> forgetExtracted(String prefix) {
     return forgetExtracted(prefix, Path.of(System.getProperty("java.io.tmpdir")));
@@ -69,15 +77,28 @@ public final class NativeLibraries {
       } catch (InvalidPathException e) {
         continue;
       }
-      if (file.getFileName() == null
-          || !file.getFileName().toString().startsWith(prefix)
-          || !dir.equals(file.getParent())
-          || out.contains(file)) {
+      Path parent = file.getParent();
+      boolean direct =
+          dir.equals(parent)
+              && file.getFileName() != null
+              && file.getFileName().toString().startsWith(prefix);
+      boolean inFolder =
+          parent != null
+              && dir.equals(parent.getParent())
+              && parent.getFileName().toString().startsWith(prefix);
+      if ((!direct && !inFolder) || out.contains(file)) {
         continue;
       }
       try {
         if (Files.deleteIfExists(file)) {
           out.add(file);
+        }
+        if (inFolder) {
+          try (var left = Files.list(parent)) {
+            if (left.findAny().isEmpty()) {
+              Files.deleteIfExists(parent);
+            }
+          }
         }
       } catch (IOException e) {
         // not ours to remove after all (permissions): the driver's delete-on-exit remains

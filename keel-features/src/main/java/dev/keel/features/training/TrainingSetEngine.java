@@ -83,6 +83,11 @@ public final class TrainingSetEngine implements AutoCloseable {
     this.options = java.util.Objects.requireNonNull(options, "options");
   }
 
+  /** The engine's options (threads, scratch directory, memory limit). */
+  public Options options() {
+    return options;
+  }
+
   /**
    * Validates {@code spec} against the current snapshots of its tables and prepares the training
    * set. The join itself runs when the result is written or streamed.
