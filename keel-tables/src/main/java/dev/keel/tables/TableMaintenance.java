@@ -65,7 +65,14 @@ final class TableMaintenance {
   RemovedFiles removeAllOrphans(Duration olderThan) {
     List<String> removed = new ArrayList<>();
     long bytes = 0;
-    for (TableIdentifier id : allTables()) {
+    List<TableIdentifier> ids;
+    try {
+      ids = allTables();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not list the tables to look for orphaned files: {}", e.toString());
+      return new RemovedFiles(List.of(), 0);
+    }
+    for (TableIdentifier id : ids) {
       try {
         Table t = iceberg.catalog().loadTable(id);
         RemovedFiles r = removeOrphans(t, olderThan);

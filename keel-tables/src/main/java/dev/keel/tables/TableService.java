@@ -25,7 +25,8 @@ import java.util.OptionalLong;
  *
  * <p>A facade: catalog operations are in {@link TableCatalog} (request checks in {@link
  * TableSpecValidator}), retried writes and optimize in {@link TableWriter}, staged appends in
- * {@link StagedAppender}, reads and time travel in {@link TableReader}.
+ * {@link StagedAppender}, reads and time travel in {@link TableReader}, orphan removal and snapshot
+ * expiry in {@link TableMaintenance}.
  */
 public final class TableService implements AutoCloseable {
   /** Largest preview, in rows. */
