@@ -85,7 +85,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--model-dir",
       paramLabel = "DIR",
       description =
-          "Where to download the model (default: a temporary directory, deleted on exit).")
+          "Where to download the model (default: a folder under ~/.cache/keel/serve, deleted on"
+              + " exit; folders of killed processes are removed at the next start).")
   Path modelDir;
 
   @Option(
@@ -132,7 +133,7 @@ final class ServeCommand implements Callable<Integer> {
               + version.status());
     }
     boolean temporary = modelDir == null;
-    Path dir = temporary ? Files.createTempDirectory("keel-serve-") : modelDir;
+    Path dir = temporary ? ServeScratch.create(ServeScratch.root(main.env())) : modelDir;
     try {
       int files = download(url, bearer, proxyPath(version.storageLocation()), dir);
       err.println(
@@ -331,7 +332,7 @@ final class ServeCommand implements Callable<Integer> {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  private static void deleteTree(Path dir) {
+  static void deleteTree(Path dir) {
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -1,12 +1,14 @@
 package dev.keel.cli;
 
 import dev.keel.client.DataJson;
+import dev.keel.client.ExpireResult;
 import dev.keel.client.FileFormat;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelJson;
 import dev.keel.client.NewTable;
 import dev.keel.client.OptimizeResult;
 import dev.keel.client.Preview;
+import dev.keel.client.RemovedFiles;
 import dev.keel.client.Snapshot;
 import dev.keel.client.TableInfo;
 import dev.keel.client.TableRead;
@@ -384,6 +386,119 @@ final class TablesCommand {
                           + (r.primaryKeyUnique() ? ", primary key unique." : ".")));
     }
     return 0;
+  }
+
+  @Command(
+      name = "remove-orphans",
+      description = {
+        "Remove the table's data files that no snapshot holds: files left by writes that were"
+            + " killed or failed before they committed (a server also does this for every table"
+            + " when it starts, for files older than an hour). Only files older than the table's"
+            + " last commit and than --older-than are removed. Rows do not change."
+      },
+      mixinStandardHelpOptions = true)
+  int removeOrphans(
+      @Mixin ClientOptions opts,
+      @Parameters(paramLabel = "FULL_NAME") String fullName,
+      @Option(
+              names = "--older-than",
+              defaultValue = "1h",
+              paramLabel = "AGE",
+              description =
+                  "Only files older than this: 90s, 30m, 1h, 2d (at least 1m; default 1h): a"
+                      + " younger file may belong to a write about to commit.")
+          String olderThan) {
+    java.time.Duration age = age("--older-than", olderThan);
+    try (KeelClient client = opts.client()) {
+      RemovedFiles r = client.tables().removeOrphans(fullName, age);
+      Output out = opts.out();
+      out.print(
+          DataJson.toJson(r),
+          () -> {
+            r.files().forEach(out::line);
+            out.line(
+                "Removed "
+                    + r.files().size()
+                    + " orphaned file(s) of "
+                    + fullName
+                    + " ("
+                    + r.bytes()
+                    + " bytes).");
+          });
+    }
+    return 0;
+  }
+
+  @Command(
+      name = "expire-snapshots",
+      description = {
+        "Expire the table's snapshots committed before --older-than, keeping the --retain-last"
+            + " newest (the current snapshot always stays), and delete the data files only the"
+            + " expired snapshots held. Time travel to an expired snapshot fails afterwards."
+      },
+      mixinStandardHelpOptions = true)
+  int expireSnapshots(
+      @Mixin ClientOptions opts,
+      @Parameters(paramLabel = "FULL_NAME") String fullName,
+      @Option(
+              names = "--older-than",
+              required = true,
+              paramLabel = "AGE|INSTANT",
+              description =
+                  "Expire snapshots older than this: an age (7d, 12h, 30m) or an ISO-8601 instant"
+                      + " (2024-05-01T00:00:00Z).")
+          String olderThan,
+      @Option(
+              names = "--retain-last",
+              defaultValue = "1",
+              paramLabel = "N",
+              description = "Keep at least the N newest snapshots whatever their age (default 1).")
+          int retainLast) {
+    Instant cutoff;
+    try {
+      cutoff = Instant.parse(olderThan);
+    } catch (DateTimeParseException e) {
+      cutoff = Instant.now().minus(age("--older-than", olderThan));
+    }
+    try (KeelClient client = opts.client()) {
+      ExpireResult r = client.tables().expireSnapshots(fullName, cutoff, retainLast);
+      Output out = opts.out();
+      out.print(
+          DataJson.toJson(r),
+          () ->
+              out.line(
+                  "Expired "
+                      + r.snapshotsExpired()
+                      + " snapshot(s) of "
+                      + fullName
+                      + "; "
+                      + r.snapshotsLeft()
+                      + " left, "
+                      + r.filesDeleted()
+                      + " data file(s) deleted."));
+    }
+    return 0;
+  }
+
+  /** An age such as {@code 90s}, {@code 30m}, {@code 1h} or {@code 2d}. */
+  static java.time.Duration age(String option, String value) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          option
+              + " '"
+              + value
+              + "': expected an age such as 90s, 30m, 1h or 2d"
+              + (option.equals("--older-than") ? " (or, for expire-snapshots, an instant)" : ""));
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 
   private static void describe(Output out, TableInfo t) {

@@ -185,6 +185,31 @@ class DataCliTest {
   }
 
   @Test
+  void tables_maintenance_removes_orphans_and_expires_snapshots() throws Exception {
+    String name = unique("maint");
+    ok("tables", "create", name, "--column", "id:LONG", "--primary-key", "id");
+    ok("tables", "write", name, "--rows", "[{\"id\": 1}]");
+    ok("tables", "write", name, "--rows", "[{\"id\": 2}]", "--mode", "overwrite");
+    assertThat(ok("tables", "remove-orphans", name).out())
+        .contains("Removed 0 orphaned file(s) of " + name + " (0 bytes).");
+    Result young = keel("tables", "remove-orphans", name, "--older-than", "5s");
+    assertThat(young.exit()).isEqualTo(1);
+    assertThat(young.err()).contains("older_than: 5 s");
+    Result badAge = keel("tables", "remove-orphans", name, "--older-than", "soon");
+    assertThat(badAge.exit()).isNotZero();
+    assertThat(badAge.err()).contains("--older-than 'soon'");
+
+    Result none = ok("tables", "expire-snapshots", name, "--older-than", "1d", "-o", "json");
+    assertThat(none.json().path("expired_snapshots").asInt()).isZero();
+    assertThat(none.json().path("snapshots_left").asInt()).isEqualTo(3);
+    String cutoff = java.time.Instant.now().plusSeconds(1).toString();
+    assertThat(ok("tables", "expire-snapshots", name, "--older-than", cutoff).out())
+        .contains("Expired 2 snapshot(s) of " + name + "; 1 left, 0 data file(s) deleted.");
+    assertThat(ok("tables", "history", name, "-o", "json").json().path("snapshots")).hasSize(1);
+    assertThat(ok("tables", "count", name).out().trim()).isEqualTo("1");
+  }
+
+  @Test
   void tables_errors_go_to_stderr_with_exit_codes() throws Exception {
     String name = unique("bad");
     ok("tables", "create", name, "--column", "id:LONG", "--primary-key", "id");

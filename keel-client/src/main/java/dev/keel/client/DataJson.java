@@ -117,6 +117,24 @@ public final class DataJson {
     return n;
   }
 
+  /** What removing a table's orphaned files did. */
+  public static ObjectNode toJson(RemovedFiles r) {
+    ObjectNode n = KeelJson.object();
+    ArrayNode a = n.putArray("removed_files");
+    r.files().forEach(a::add);
+    n.put("removed_bytes", r.bytes());
+    return n;
+  }
+
+  /** What expiring a table's snapshots did. */
+  public static ObjectNode toJson(ExpireResult r) {
+    ObjectNode n = KeelJson.object();
+    n.put("expired_snapshots", r.snapshotsExpired());
+    n.put("snapshots_left", r.snapshotsLeft());
+    n.put("deleted_files", r.filesDeleted());
+    return n;
+  }
+
   /** A feature table. */
   public static ObjectNode toJson(FeatureTableInfo t) {
     ObjectNode n = KeelJson.object();

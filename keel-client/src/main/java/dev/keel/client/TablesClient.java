@@ -236,6 +236,35 @@ public final class TablesClient {
         r.path("primary_key_unique").asBoolean());
   }
 
+  /**
+   * Removes the table's data files that no snapshot holds (left by killed or failed writes) and
+   * that are older than its last commit and than {@code olderThan} (at least a minute: a younger
+   * file may belong to a write about to commit). Rows do not change.
+   */
+  public RemovedFiles removeOrphans(String fullName, java.time.Duration olderThan) {
+    ObjectNode body = KeelJson.object().put("older_than_seconds", olderThan.toSeconds());
+    JsonNode r = http.json("POST", KEEL + seg(fullName) + "/remove-orphans", Map.of(), body, true);
+    List<String> files = new java.util.ArrayList<>();
+    r.path("removed_files").forEach(f -> files.add(f.asText()));
+    return new RemovedFiles(files, r.path("removed_bytes").asLong());
+  }
+
+  /**
+   * Expires the table's snapshots committed before {@code olderThan}, keeping the {@code
+   * retainLast} newest (at least 1; the current snapshot always stays), and deletes the data files
+   * only expired snapshots held. Time travel to an expired snapshot then fails with not found.
+   */
+  public ExpireResult expireSnapshots(String fullName, Instant olderThan, int retainLast) {
+    ObjectNode body =
+        KeelJson.object().put("older_than", olderThan.toString()).put("retain_last", retainLast);
+    JsonNode r =
+        http.json("POST", KEEL + seg(fullName) + "/expire-snapshots", Map.of(), body, true);
+    return new ExpireResult(
+        r.path("expired_snapshots").asInt(),
+        r.path("snapshots_left").asInt(),
+        r.path("deleted_files").asLong());
+  }
+
   static ArrayNode rowsJson(List<? extends Map<String, ?>> rows) {
     ArrayNode a = KeelJson.array();
     for (int i = 0; i < rows.size(); i++) {

@@ -99,6 +99,7 @@ final class OnlinePublisher {
     p.setProperty("autoinstall_known_extensions", "false");
     p.setProperty("autoload_known_extensions", "false");
     Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+    dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.DUCKDB);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
       s.execute("SET threads = " + Math.max(1, Runtime.getRuntime().availableProcessors()));

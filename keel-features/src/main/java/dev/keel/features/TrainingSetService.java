@@ -202,7 +202,15 @@ final class TrainingSetService {
     TableInfo t = tables.create(TableSpec.of(n[0], n[1], n[2], columns));
     Path tmp = null;
     try {
-      tmp = Files.createTempFile("keel-training-set-", ".parquet");
+      // In the engine's scratch directory (under the data dir, emptied when a server starts), so a
+      // kill during the write leaves nothing in the system temp folder.
+      Optional<Path> scratch = engine.options().tempDirectory();
+      if (scratch.isPresent()) {
+        Files.createDirectories(scratch.get());
+        tmp = Files.createTempFile(scratch.get(), "keel-training-set-", ".parquet");
+      } else {
+        tmp = Files.createTempFile("keel-training-set-", ".parquet");
+      }
       set.writeParquet(tmp);
       return tables.writeFile(t.fullName(), WriteMode.APPEND, tmp, FileFormat.PARQUET).snapshotId();
     } catch (IOException e) {

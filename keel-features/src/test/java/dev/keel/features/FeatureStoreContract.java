@@ -488,4 +488,70 @@ abstract class FeatureStoreContract {
     assertThatThrownBy(() -> fs.getFeatureSpec("main.default.churn_features"))
         .isInstanceOf(KeelException.class);
   }
+
+  @Test
+  void names_the_query_engine_uses_internally_work_as_keys_and_features_of_training_sets() {
+    fs.createFeatureTable(
+        new TableSpec(
+            "main",
+            "default",
+            "by_file",
+            List.of(
+                Column.of("filename", ColumnType.STRING),
+                Column.of("ts", ColumnType.TIMESTAMP),
+                Column.of("file_index", ColumnType.DOUBLE)),
+            List.of("filename", "ts"),
+            Optional.of("ts"),
+            false,
+            Optional.empty(),
+            Map.of()),
+        FeatureMetadata.none());
+    String t = "main.default.by_file";
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(Map.of("filename", "a", "ts", "2024-01-01T00:00:00Z", "file_index", 1.0)));
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(Map.of("filename", "a", "ts", "2024-01-03T00:00:00Z", "file_index", 3.0)));
+    tables.create(
+        TableSpec.of(
+            "main",
+            "default",
+            "file_spine",
+            List.of(
+                Column.of("filename", ColumnType.STRING), Column.of("at", ColumnType.TIMESTAMP))));
+    tables.write(
+        "main.default.file_spine",
+        WriteMode.APPEND,
+        List.of(
+            Map.of("filename", "a", "at", "2024-01-02T00:00:00Z"),
+            Map.of("filename", "a", "at", "2024-01-04T00:00:00Z"),
+            Map.of("filename", "b", "at", "2024-01-04T00:00:00Z")));
+    TrainingSetRequest req =
+        new TrainingSetRequest(
+            new SpineSource.Table("main.default.file_spine", new SnapshotRef.Latest()),
+            List.of(
+                new FeatureLookup(
+                    t,
+                    List.of("file_index"),
+                    List.of("filename"),
+                    Optional.of("at"),
+                    Optional.empty(),
+                    Map.of(),
+                    Map.of())),
+            List.of(),
+            List.of(),
+            false,
+            false);
+    for (int pass = 0; pass < 2; pass++) {
+      try (TrainingSet set = fs.buildTrainingSet(req)) {
+        assertThat(rows(set).stream().map(r -> r.get(2)).toList())
+            .as(pass == 0 ? "two files" : "optimized into one")
+            .containsExactly(1.0, 3.0, null);
+      }
+      tables.optimize(t);
+    }
+  }
 }

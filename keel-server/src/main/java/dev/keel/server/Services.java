@@ -81,6 +81,10 @@ final class Services implements AutoCloseable {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
       Clock clock = Clock.systemUTC();
+      // Scratch files (uploads being written, training sets being built, serving copies) of a
+      // process that was killed are never needed again: the data dir is this server's own.
+      ScratchFiles.clean(config.dataDir().resolve("tmp"));
+      ScratchFiles.clean(config.dataDir().resolve("duckdb").resolve("tmp"));
       Database db = push(opened, Database.open(config.databaseUrl(), config.dataDir()));
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
       JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
@@ -94,6 +98,7 @@ final class Services implements AutoCloseable {
                       JdbcFeatureMetadataStore.specContents())),
               clock);
       TableService tables = push(opened, new TableService(db, catalog, config.dataDir(), clock));
+      tables.removeOrphansAtStart(); // data files of writes killed before they committed
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
           new RegistryService(registryStore, catalog, tracking, artifacts, clock);

@@ -68,6 +68,7 @@ public final class OnnxModelRuntime implements ModelRuntime {
           "ONNX model file " + file.getFileName() + " is not a regular file");
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
+    dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.ONNX_RUNTIME);
     OrtSession session;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);

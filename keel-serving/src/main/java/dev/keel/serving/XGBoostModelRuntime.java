@@ -59,6 +59,7 @@ public final class XGBoostModelRuntime implements ModelRuntime {
     try {
       // Loaded from bytes: XGBoost tells JSON from UBJSON by content, whatever the file name.
       booster = XGBoost.loadModel(Files.readAllBytes(file));
+      dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.XGBOOST);
       booster.setParam("nthread", 1);
     } catch (XGBoostError e) {
       throw KeelException.invalid(

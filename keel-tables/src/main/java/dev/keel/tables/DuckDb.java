@@ -46,6 +46,7 @@ final class DuckDb {
     p.setProperty("temp_directory", tempDir.toString());
     p.setProperty("threads", String.valueOf(threads));
     Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
+    dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.DUCKDB);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
     } catch (SQLException | RuntimeException e) {

@@ -25,7 +25,8 @@ import java.util.OptionalLong;
  *
  * <p>A facade: catalog operations are in {@link TableCatalog} (request checks in {@link
  * TableSpecValidator}), retried writes and optimize in {@link TableWriter}, staged appends in
- * {@link StagedAppender}, reads and time travel in {@link TableReader}.
+ * {@link StagedAppender}, reads and time travel in {@link TableReader}, orphan removal and snapshot
+ * expiry in {@link TableMaintenance}.
  */
 public final class TableService implements AutoCloseable {
   /** Largest preview, in rows. */
@@ -36,6 +37,10 @@ public final class TableService implements AutoCloseable {
   private final TableWriter writer;
   private final TableReader reader;
   private final DuckDb duck;
+  private final TableMaintenance maintenance;
+
+  /** How old an orphaned data file must be before {@link #removeOrphansAtStart} removes it. */
+  public static final java.time.Duration ORPHAN_AGE_AT_START = java.time.Duration.ofHours(1);
 
   /**
    * @param db Keel's metadata database (Iceberg's catalog tables live there, see migration V5)
@@ -52,6 +57,7 @@ public final class TableService implements AutoCloseable {
     this.tables = new TableCatalog(db, catalog, iceberg, clock);
     this.writer = new TableWriter(iceberg, duck, clock);
     this.reader = new TableReader(iceberg, duck);
+    this.maintenance = new TableMaintenance(iceberg);
   }
 
   /** The hook that keeps tables consistent with schema and catalog deletes and renames. */
@@ -183,6 +189,45 @@ public final class TableService implements AutoCloseable {
   /** The exact data files and schema of one snapshot (see {@link TableSnapshot}). */
   public TableSnapshot resolve(String fullName, SnapshotRef ref) {
     return reader.resolve(fullName, ref);
+  }
+
+  /**
+   * Removes the table's orphaned data files: files in its {@code data/} folder that no snapshot
+   * holds (left by writes that were killed or failed before they committed, including torn files),
+   * older than the table's last commit and than {@code olderThan}. A younger file may belong to a
+   * write about to commit, so {@code olderThan} is at least one minute. Rows do not change.
+   *
+   * @throws KeelException INVALID_PARAMETER_VALUE when {@code olderThan} is under a minute
+   */
+  public RemovedFiles removeOrphans(String fullName, java.time.Duration olderThan) {
+    return maintenance.removeOrphans(fullName, olderThan);
+  }
+
+  /**
+   * {@link #removeOrphans} for every table with {@link #ORPHAN_AGE_AT_START}: what a server does
+   * when it starts. A table that cannot be checked is logged and skipped.
+   */
+  public RemovedFiles removeOrphansAtStart() {
+    return maintenance.removeAllOrphans(ORPHAN_AGE_AT_START);
+  }
+
+  /**
+   * Expires the table's snapshots committed before {@code olderThan}, keeping at least the {@code
+   * retainLast} newest (and always the current one), and deletes the data files only expired
+   * snapshots held (Iceberg's {@code ExpireSnapshots}). Time travel to an expired snapshot then
+   * answers NOT_FOUND.
+   *
+   * @throws KeelException INVALID_PARAMETER_VALUE when {@code retainLast} is under 1; CONFLICT when
+   *     the table changed concurrently
+   */
+  public ExpireResult expireSnapshots(
+      String fullName, java.time.Instant olderThan, int retainLast) {
+    return maintenance.expireSnapshots(fullName, olderThan, retainLast);
+  }
+
+  /** Runs {@code hook} just before every commit this service makes (tests force conflicts). */
+  void beforeCommit(Runnable hook) {
+    writer.beforeCommit(hook);
   }
 
   @Override

@@ -18,6 +18,16 @@ import java.util.regex.Pattern;
 final class TableSpecValidator {
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
+  /**
+   * Column names a table cannot have: {@code file_row_number} is the column DuckDB adds when Keel
+   * reads a data file with its row numbers (optimize, upsert, training sets) and a data file
+   * holding it cannot be read that way; {@code rowid} is the row order of DuckDB's staging table,
+   * which a column of that name would hide; {@code _ingested_at} is Keel's system column. Names
+   * starting with two underscores are Keel's too. Other names DuckDB uses ({@code filename}, {@code
+   * file_index}) are virtual columns that a table's own column replaces, and work.
+   */
+  static final List<String> RESERVED = List.of("file_row_number", "rowid", INGESTED_AT);
+
   private TableSpecValidator() {}
 
   /** A create request that passed every check: names and keys lower-cased, columns by name. */
@@ -55,17 +65,16 @@ final class TableSpecValidator {
                 + " underscores (at most 128).");
       }
       String n = c.name().toLowerCase(Locale.ROOT);
-      if (n.startsWith("__")) {
-        throw Errors.invalid(
-            "'" + field + "' '" + n + "': names starting with two underscores are reserved.");
-      }
-      if (n.equals(INGESTED_AT)) {
+      if (n.startsWith("__") || RESERVED.contains(n)) {
         throw Errors.invalid(
             "'"
                 + field
                 + "' '"
-                + INGESTED_AT
-                + "' is a system column; use ingestion_time instead.");
+                + n
+                + "' is reserved: Keel reserves "
+                + String.join(", ", RESERVED)
+                + " (a system column: set ingestion_time instead) and names starting with two"
+                + " underscores.");
       }
       if (cols.containsKey(n)) {
         throw Errors.invalid("'" + field + "' '" + n + "' appears twice.");

@@ -56,10 +56,20 @@ final class TableWriter {
   private final DuckDb duck;
   private final Clock clock;
 
+  /**
+   * Runs just before every commit of a write, staged commit or optimize (after its files are
+   * written): for tests that make a concurrent writer commit there, so the commit conflicts.
+   */
+  private volatile Runnable beforeCommit = () -> {};
+
   TableWriter(IcebergTables iceberg, DuckDb duck, Clock clock) {
     this.iceberg = iceberg;
     this.duck = duck;
     this.clock = clock;
+  }
+
+  void beforeCommit(Runnable hook) {
+    this.beforeCommit = Objects.requireNonNull(hook, "hook");
   }
 
   WriteResult write(String fullName, WriteMode mode, List<Map<String, Object>> rows) {
@@ -196,6 +206,7 @@ final class TableWriter {
       old.forEach(o::deleteFile);
       o.addFile(added);
       validate(o, base.snapshotId());
+      beforeCommit.run();
       o.commit();
       return new OptimizeResult(
           t.currentSnapshot().snapshotId(), old.size(), 1, added.recordCount(), unique);
@@ -267,6 +278,7 @@ final class TableWriter {
             }
             o.addFile(added.get());
             validate(o, baseId);
+            beforeCommit.run();
             o.commit();
             return new WriteResult(t.currentSnapshot().snapshotId(), incoming, 0);
           }
@@ -275,6 +287,7 @@ final class TableWriter {
             a.scanManifestsWith(manifestPool);
           }
           a.appendFile(added.get());
+          beforeCommit.run();
           a.commit();
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, 0);
         }
@@ -287,6 +300,7 @@ final class TableWriter {
           }
           added.ifPresent(o::addFile);
           validate(o, baseId);
+          beforeCommit.run();
           o.commit();
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, deleted);
         }
@@ -320,6 +334,7 @@ final class TableWriter {
           }
           added.ifPresent(o::addFile);
           validate(o, baseId);
+          beforeCommit.run();
           o.commit();
           return new WriteResult(t.currentSnapshot().snapshotId(), incoming, deleted);
         }

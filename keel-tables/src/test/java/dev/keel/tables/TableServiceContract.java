@@ -862,4 +862,285 @@ abstract class TableServiceContract {
           .containsExactlyInAnyOrder("a", "b", "c");
     }
   }
+
+  // ------------------------------------------------------------------ reserved column names
+
+  @Test
+  void
+      names_that_collide_with_the_query_engine_are_refused_at_create_listing_every_reserved_name() {
+    for (String reserved : List.of("file_row_number", "FILE_ROW_NUMBER", "rowid", "_ingested_at")) {
+      assertThatThrownBy(
+              () ->
+                  tables.create(
+                      TableSpec.of(
+                          "main",
+                          "default",
+                          "t",
+                          List.of(
+                              Column.of("id", ColumnType.LONG),
+                              Column.of(reserved, ColumnType.LONG)))))
+          .as(reserved)
+          .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+          .hasMessageContaining("columns[1].name")
+          .hasMessageContaining("reserved")
+          .hasMessageContaining("file_row_number, rowid, _ingested_at");
+    }
+    assertThat(tables.list("main", "default", OptionalLong.empty(), Optional.empty()).items())
+        .as("nothing was created")
+        .isEmpty();
+  }
+
+  @Test
+  void columns_named_like_the_query_engines_virtual_columns_work_in_every_operation()
+      throws Exception {
+    tables.create(
+        new TableSpec(
+            "main",
+            "default",
+            "files",
+            List.of(
+                Column.of("filename", ColumnType.STRING),
+                Column.of("file_index", ColumnType.LONG),
+                Column.of("row_number", ColumnType.LONG),
+                Column.of("id", ColumnType.LONG)),
+            List.of("filename", "file_index"),
+            Optional.empty(),
+            true,
+            Optional.empty(),
+            Map.of()));
+    String t = "main.default.files";
+    tables.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row("filename", "a", "file_index", 1, "row_number", 10, "id", 1),
+            row("filename", "b", "file_index", 2, "row_number", 20, "id", 2)));
+    tables.write(
+        t,
+        WriteMode.UPSERT,
+        List.of(row("filename", "a", "file_index", 1, "row_number", 11, "id", 1)));
+    Path csv = dir.resolve("in.csv");
+    Files.writeString(csv, "filename,file_index,row_number,id\nc,3,30,3\n");
+    tables.writeFile(t, WriteMode.APPEND, csv, FileFormat.CSV);
+    try (TableService.Stage stage = tables.stage(t)) {
+      stage.add(row("filename", "d", "file_index", 4, "row_number", 40, "id", 4));
+      stage.commit();
+    }
+    OptimizeResult o = tables.optimize(t);
+    assertThat(o.filesAdded()).isEqualTo(1);
+    assertThat(o.rows()).isEqualTo(4);
+    assertThat(o.primaryKeyUnique()).isTrue();
+    Preview p =
+        tables.preview(
+            t, SnapshotRef.latest(), List.of("filename", "file_index", "row_number"), 100);
+    assertThat(p.rows())
+        .containsExactly(
+            List.of("a", 1L, 11L),
+            List.of("b", 2L, 20L),
+            List.of("c", 3L, 30L),
+            List.of("d", 4L, 40L));
+    tables.write(
+        t,
+        WriteMode.OVERWRITE,
+        List.of(row("filename", "z", "file_index", 9, "row_number", 9, "id", 9)));
+    assertThat(tables.count(t, SnapshotRef.latest())).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ forced commit conflicts
+
+  /**
+   * A second service on the same database and data dir: a concurrent writer whose commits land
+   * between this service's write and its commit.
+   */
+  private TableService rival() {
+    return new TableService(db, catalog, dir, clock);
+  }
+
+  /** Every Parquet file under the warehouse, and the files some snapshot of {@code t} holds. */
+  private void assertOnlyReferencedFiles(String t) throws Exception {
+    java.util.Set<Path> referenced = new java.util.HashSet<>();
+    for (Snapshot s : tables.history(t)) {
+      referenced.addAll(tables.resolve(t, SnapshotRef.id(s.snapshotId())).dataFiles());
+    }
+    try (var s = Files.walk(dir.resolve("warehouse"))) {
+      assertThat(
+              s.filter(p -> p.toString().endsWith(".parquet"))
+                  .map(p -> p.toAbsolutePath().normalize())
+                  .toList())
+          .as("no file of the failed attempts is left")
+          .containsExactlyInAnyOrderElementsOf(
+              referenced.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+    }
+  }
+
+  private void assertConflict(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.CONFLICT))
+        .satisfies(e -> assertThat(code(e).httpStatus()).isEqualTo(409))
+        .hasMessageContaining("changed concurrently " + TableWriter.MAX_ATTEMPTS + " times");
+  }
+
+  @Test
+  void an_upsert_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival()) {
+      tables.beforeCommit(
+          () ->
+              other.write(
+                  t,
+                  WriteMode.UPSERT,
+                  List.of(row("id", 100 + attempts.incrementAndGet(), "price", 9.0))));
+      assertConflict(() -> tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0))));
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(all(t))
+        .as("the rival's rows only; row 1 keeps its price")
+        .hasSize(1 + TableWriter.MAX_ATTEMPTS)
+        .first()
+        .satisfies(r -> assertThat(r.get("price")).isEqualTo(1.0));
+    assertOnlyReferencedFiles(t);
+  }
+
+  @Test
+  void an_optimize_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 2, "price", 2.0)));
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival()) {
+      tables.beforeCommit(
+          () ->
+              other.write(
+                  t,
+                  WriteMode.APPEND,
+                  List.of(row("id", 100 + attempts.incrementAndGet(), "price", 9.0))));
+      assertConflict(() -> tables.optimize(t));
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(tables.resolve(t, SnapshotRef.latest()).dataFiles())
+        .as("nothing was compacted")
+        .hasSize(2 + TableWriter.MAX_ATTEMPTS);
+    assertThat(all(t)).hasSize(2 + TableWriter.MAX_ATTEMPTS);
+    assertOnlyReferencedFiles(t);
+  }
+
+  @Test
+  void a_staged_commit_that_conflicts_on_every_attempt_answers_conflict_and_writes_nothing()
+      throws Exception {
+    String t = createPrices().fullName();
+    java.util.concurrent.atomic.AtomicInteger attempts =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (TableService other = rival();
+        TableService.Stage stage = tables.stage(t)) {
+      // Keys into an empty table commit with validation; the rival adds a row and removes it again,
+      // so every retry starts from an empty table and conflicts with the rival's added file.
+      tables.beforeCommit(
+          () -> {
+            other.write(t, WriteMode.APPEND, List.of(row("id", 100 + attempts.incrementAndGet())));
+            other.write(t, WriteMode.OVERWRITE, List.of());
+          });
+      stage.add(row("id", 1, "price", 1.0));
+      stage.add(row("id", 2, "price", 2.0));
+      assertConflict(stage::commit);
+      assertThat(stage.staged()).as("a failed commit empties the stage").isZero();
+      tables.beforeCommit(() -> {});
+    }
+    assertThat(attempts).hasValue(TableWriter.MAX_ATTEMPTS);
+    assertThat(tables.count(t, SnapshotRef.latest())).isZero();
+    assertOnlyReferencedFiles(t);
+  }
+
+  // ------------------------------------------------------------------ maintenance
+
+  private static void age(Path f, java.time.Duration by) throws java.io.IOException {
+    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.from(Instant.now().minus(by)));
+  }
+
+  @Test
+  void orphaned_files_of_killed_writes_are_removed_once_old_and_the_rows_stay() throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0), row("id", 2)));
+    List<Map<String, Object>> before = all(t);
+    List<Path> live = tables.resolve(t, SnapshotRef.latest()).dataFiles();
+    Path data = live.get(0).getParent();
+    // What killed writes leave: a whole file never committed, a torn (empty) one, and the file of
+    // a write still in flight (young).
+    Path whole = Files.copy(live.get(0), data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    Path torn = Files.createFile(data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    Path inFlight = Files.createFile(data.resolve(java.util.UUID.randomUUID() + ".parquet"));
+    try (var s = Files.list(data)) {
+      for (Path f : s.toList()) {
+        if (!f.equals(inFlight)) {
+          age(f, java.time.Duration.ofHours(2)); // referenced files too: they must stay
+        }
+      }
+    }
+
+    assertBad(() -> tables.removeOrphans(t, java.time.Duration.ofSeconds(5)), "older_than: 5 s");
+    assertThat(whole).exists();
+
+    RemovedFiles r = tables.removeOrphans(t, java.time.Duration.ofHours(1));
+    assertThat(r.files())
+        .containsExactlyInAnyOrder("data/" + whole.getFileName(), "data/" + torn.getFileName());
+    assertThat(r.bytes()).isEqualTo(Files.size(live.get(0)));
+    assertThat(whole).doesNotExist();
+    assertThat(torn).doesNotExist();
+    assertThat(inFlight).as("younger than the safety age").exists();
+    for (Snapshot s : tables.history(t)) {
+      for (Path f : tables.resolve(t, SnapshotRef.id(s.snapshotId())).dataFiles()) {
+        assertThat(f).as("every snapshot's file stays, also the upsert's replaced one").exists();
+      }
+    }
+    assertThat(all(t)).isEqualTo(before);
+    assertThat(tables.removeOrphans(t, java.time.Duration.ofHours(1)).files()).isEmpty();
+
+    // At start, every table: the in-flight file, once old, goes too.
+    age(inFlight, java.time.Duration.ofHours(2));
+    assertThat(tables.removeOrphansAtStart().files())
+        .containsExactly("main.default.prices/data/" + inFlight.getFileName());
+    assertThat(all(t)).isEqualTo(before);
+  }
+
+  @Test
+  void expire_snapshots_keeps_the_newest_and_deletes_the_files_only_they_held() throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    Path first = tables.resolve(t, SnapshotRef.latest()).dataFiles().get(0);
+    long firstId = tables.resolve(t, SnapshotRef.latest()).snapshotId();
+    tables.write(t, WriteMode.OVERWRITE, List.of(row("id", 2, "price", 2.0)));
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 3, "price", 3.0)));
+    List<Map<String, Object>> before = all(t);
+    int snapshots = tables.history(t).size();
+    assertThat(snapshots).isEqualTo(4); // create, append, overwrite, append
+
+    assertBad(() -> tables.expireSnapshots(t, Instant.now(), 0), "retain_last: 0");
+    ExpireResult kept = tables.expireSnapshots(t, Instant.now().minusSeconds(3600), 1);
+    assertThat(kept).isEqualTo(new ExpireResult(0, 4, 0));
+
+    ExpireResult r = tables.expireSnapshots(t, Instant.now().plusSeconds(1), 2);
+    assertThat(r).isEqualTo(new ExpireResult(2, 2, 0));
+    assertThat(tables.history(t)).hasSize(2);
+    assertThat(first)
+        .as("the kept overwrite still records its removal: Iceberg deletes it with that snapshot")
+        .exists();
+    assertThat(all(t)).isEqualTo(before);
+    assertThatThrownBy(() -> tables.count(t, SnapshotRef.id(firstId)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+
+    assertThat(tables.expireSnapshots(t, Instant.now().plusSeconds(1), 1))
+        .isEqualTo(new ExpireResult(1, 1, 1));
+    assertThat(first).as("only expired snapshots held it").doesNotExist();
+    assertThat(all(t)).isEqualTo(before);
+    assertThatThrownBy(() -> tables.expireSnapshots("main.default.nope", Instant.now(), 1))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ErrorCode.NOT_FOUND));
+  }
 }

@@ -83,6 +83,11 @@ public final class TrainingSetEngine implements AutoCloseable {
     this.options = java.util.Objects.requireNonNull(options, "options");
   }
 
+  /** The engine's options (threads, scratch directory, memory limit). */
+  public Options options() {
+    return options;
+  }
+
   /**
    * Validates {@code spec} against the current snapshots of its tables and prepares the training
    * set. The join itself runs when the result is written or streamed.
@@ -166,6 +171,7 @@ public final class TrainingSetEngine implements AutoCloseable {
     p.setProperty("jdbc_stream_results", "true");
     try {
       DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+      dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.DUCKDB);
       try (Statement s = c.createStatement()) {
         s.execute("SET GLOBAL threads = " + options.threads());
         s.execute("SET GLOBAL TimeZone = 'UTC'");

@@ -22,9 +22,11 @@ import dev.keel.http.Json;
 import dev.keel.http.Request;
 import dev.keel.http.Routes;
 import dev.keel.tables.Column;
+import dev.keel.tables.ExpireResult;
 import dev.keel.tables.FileFormat;
 import dev.keel.tables.OptimizeResult;
 import dev.keel.tables.Preview;
+import dev.keel.tables.RemovedFiles;
 import dev.keel.tables.Snapshot;
 import dev.keel.tables.SnapshotRef;
 import dev.keel.tables.TableInfo;
@@ -53,8 +55,8 @@ import java.util.UUID;
  * Unity Catalog's tables API under {@code /api/2.1/unity-catalog/tables} (create, list, get,
  * delete; databricks.md §1.2) and Keel's extensions under {@code /api/2.0/keel/tables/{full_name}}:
  * {@code POST rows}, {@code POST files} (the file is the request body, never a server path), {@code
- * GET preview}, {@code GET history}, {@code GET count}, {@code POST optimize}. Errors use UC's
- * codes.
+ * GET preview}, {@code GET history}, {@code GET count}, {@code POST optimize}, and maintenance:
+ * {@code POST remove-orphans}, {@code POST expire-snapshots}. Errors use UC's codes.
  */
 public final class TableRoutes implements ApiModule {
   public static final String UC = "/api/2.1/unity-catalog/tables";
@@ -89,6 +91,8 @@ public final class TableRoutes implements ApiModule {
     r.add(GET, KEEL + "/{full_name}/history", read, this::history);
     r.add(GET, KEEL + "/{full_name}/count", read, this::count);
     r.add(POST, KEEL + "/{full_name}/optimize", Access.of(TABLE, EDIT), this::optimize);
+    r.add(POST, KEEL + "/{full_name}/remove-orphans", Access.of(TABLE, EDIT), this::removeOrphans);
+    r.add(POST, KEEL + "/{full_name}/expire-snapshots", Access.of(TABLE, MANAGE), this::expire);
   }
 
   // ------------------------------------------------------------------ Unity Catalog
@@ -321,6 +325,43 @@ public final class TableRoutes implements ApiModule {
     Json.write(ctx, n);
   }
 
+  private void removeOrphans(Context ctx) {
+    Request b = Request.of(ctx);
+    long seconds = b.int64("older_than_seconds").orElse(3600);
+    if (seconds < 0) {
+      throw KeelException.invalid(
+          "'older_than_seconds' must not be negative (got " + seconds + ").");
+    }
+    RemovedFiles r =
+        tables.removeOrphans(ctx.pathParam("full_name"), java.time.Duration.ofSeconds(seconds));
+    ObjectNode n = Json.object();
+    ArrayNode a = n.putArray("removed_files");
+    r.files().forEach(a::add);
+    n.put("removed_bytes", r.bytes());
+    Json.write(ctx, n);
+  }
+
+  private void expire(Context ctx) {
+    Request b = Request.of(ctx);
+    Instant olderThan =
+        instant(b, "older_than")
+            .orElseThrow(
+                () ->
+                    KeelException.invalid(
+                        "'older_than' is required: an ISO-8601 instant (…Z) or epoch"
+                            + " milliseconds."));
+    long retain = b.int64("retain_last").orElse(1);
+    if (retain < 1 || retain > Integer.MAX_VALUE) {
+      throw KeelException.invalid("'retain_last' must be at least 1 (got " + retain + ").");
+    }
+    ExpireResult r = tables.expireSnapshots(ctx.pathParam("full_name"), olderThan, (int) retain);
+    ObjectNode n = Json.object();
+    n.put("expired_snapshots", r.snapshotsExpired());
+    n.put("snapshots_left", r.snapshotsLeft());
+    n.put("deleted_files", r.filesDeleted());
+    Json.write(ctx, n);
+  }
+
   private void count(Context ctx) {
     ObjectNode n = Json.object();
     n.put("count", tables.count(ctx.pathParam("full_name"), ref(Request.ofQuery(ctx))));
@@ -328,6 +369,24 @@ public final class TableRoutes implements ApiModule {
   }
 
   // ------------------------------------------------------------------ parsing
+
+  /** An instant given as an ISO-8601 string or epoch milliseconds. */
+  private static Optional<Instant> instant(Request q, String field) {
+    Optional<String> v = q.string(field).filter(x -> !x.isEmpty());
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    String t = v.get();
+    if (t.chars().allMatch(Character::isDigit)) {
+      return Optional.of(Instant.ofEpochMilli(q.int64(field).getAsLong()));
+    }
+    try {
+      return Optional.of(Instant.parse(t));
+    } catch (DateTimeParseException e) {
+      throw KeelException.invalid(
+          "'" + field + "' " + t + " is neither epoch milliseconds nor an ISO-8601 instant (…Z).");
+    }
+  }
 
   /** {@code snapshot_id} or {@code as_of} (ISO-8601 instant or epoch milliseconds); else latest. */
   private static SnapshotRef ref(Request q) {

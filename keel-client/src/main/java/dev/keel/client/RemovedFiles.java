@@ -1,0 +1,15 @@
+package dev.keel.client;
+
+import java.util.List;
+
+/**
+ * What {@link TablesClient#removeOrphans} removed: data files no snapshot held.
+ *
+ * @param files paths relative to the table's folder (e.g. {@code data/<uuid>.parquet})
+ * @param bytes their total size
+ */
+public record RemovedFiles(List<String> files, long bytes) {
+  public RemovedFiles {
+    files = List.copyOf(files);
+  }
+}

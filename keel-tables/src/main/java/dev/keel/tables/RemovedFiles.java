@@ -1,0 +1,17 @@
+package dev.keel.tables;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link TableService#removeOrphans}: data files in a table's folder that no
+ * snapshot referenced, and that were removed.
+ *
+ * @param files the removed files' paths relative to the table's folder (e.g. {@code
+ *     data/<uuid>.parquet}), sorted
+ * @param bytes their total size
+ */
+public record RemovedFiles(List<String> files, long bytes) {
+  public RemovedFiles {
+    files = List.copyOf(files);
+  }
+}
