@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,8 +57,13 @@ class ServingRestartTest {
    */
   @Test
   void every_acknowledged_prediction_is_logged_across_a_stop() throws Exception {
+    drainAndCount(() -> TestServer.start(dir));
+  }
+
+  /** Scores 200 requests on a logging endpoint, stops, restarts, finds every acknowledged one. */
+  static void drainAndCount(Supplier<TestServer> start) throws Exception {
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    try (TestServer s = TestServer.start(dir)) {
+    try (TestServer s = start.get()) {
       long v = version(s, "dr", true);
       TestServer.Response c =
           s.post(
@@ -95,7 +101,7 @@ class ServingRestartTest {
       }
       assertThat(acknowledged).hasSize(200);
     } // stopped right after the last answer: the logger's queue and stages are not yet written
-    try (TestServer s = TestServer.start(dir)) {
+    try (TestServer s = start.get()) {
       TestServer.Response n = s.get("/api/2.0/keel/tables/main.default.dr_payload/count");
       assertThat(n.status()).as(n.body()).isEqualTo(200);
       assertThat(n.json().path("count").asLong()).isEqualTo(acknowledged.size());

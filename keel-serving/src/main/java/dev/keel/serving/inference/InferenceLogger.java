@@ -93,6 +93,7 @@ public final class InferenceLogger implements AutoCloseable {
   private final AtomicLong flushNanos = new AtomicLong();
   private final Thread writer;
   private volatile boolean closing;
+  private volatile String writerTid;
 
   /**
    * Starts the writer thread.
@@ -195,6 +196,7 @@ public final class InferenceLogger implements AutoCloseable {
   }
 
   private void run() {
+    writerTid = BackgroundPriority.currentThreadId();
     if (!BackgroundPriority.lowerCurrentThread()) {
       LOG.debug("inference-log writer keeps its CPU priority (no chrt or renice here)");
     }
@@ -363,10 +365,19 @@ public final class InferenceLogger implements AutoCloseable {
     return false;
   }
 
-  /** Stops taking records, writes what is queued (up to 10 s), then stops the writer. */
+  /**
+   * Stops taking records, writes what is queued (up to 10 s), then stops the writer. The writer
+   * gets its normal priority back first where the process may give it (on a busy machine a thread
+   * that runs only on an idle core could miss the deadline, and the records it holds would be
+   * lost).
+   */
   @Override
   public void close() {
     closing = true;
+    String tid = writerTid;
+    if (tid != null && writer.isAlive()) {
+      BackgroundPriority.restore(tid);
+    }
     LockSupport.unpark(writer);
     try {
       writer.join(10_000);
