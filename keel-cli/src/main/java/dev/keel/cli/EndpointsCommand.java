@@ -14,12 +14,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code keel endpoints create|get|list|update|delete|query}: model serving endpoints. */
+/**
+ * {@code keel endpoints create|get|list|update|ai-gateway|delete|query}: model serving endpoints.
+ */
 @Command(
     name = "endpoints",
     aliases = "endpoint",
@@ -30,6 +34,9 @@ final class EndpointsCommand {
   private static final String ENTITY_HELP =
       "A served entity [NAME=]catalog.schema.model:VERSION, VERSION a number or @alias"
           + " (repeatable).";
+  private static final String TABLE_HELP =
+      "Log every request to the inference table CATALOG.SCHEMA.PREFIX_payload (created if"
+          + " missing).";
   private static final String TRAFFIC_HELP =
       "Traffic for a served entity, ENTITY=PERCENT (repeatable; percentages sum to 100).";
 
@@ -44,11 +51,22 @@ final class EndpointsCommand {
           List<String> entities,
       @Option(names = "--traffic", paramLabel = "ENTITY=PERCENT", description = TRAFFIC_HELP)
           LinkedHashMap<String, Integer> traffic,
+      @Option(
+              names = "--inference-table",
+              paramLabel = "CATALOG.SCHEMA.PREFIX",
+              description = TABLE_HELP)
+          String inferenceTable,
       @Option(names = "--wait", description = "Wait until the config is loaded (or failed).")
           boolean wait) {
     try (KeelClient client = opts.client()) {
       ServingEndpointInfo e =
-          client.endpoints().create(name, entities(entities), traffic == null ? Map.of() : traffic);
+          client
+              .endpoints()
+              .create(
+                  name,
+                  entities(entities),
+                  traffic == null ? Map.of() : traffic,
+                  Optional.ofNullable(inferenceTable));
       return show(opts, client, e, wait, "Created endpoint '" + name + "'");
     }
   }
@@ -75,6 +93,48 @@ final class EndpointsCommand {
               .updateConfig(name, entities(entities), traffic == null ? Map.of() : traffic);
       return show(opts, client, e, wait, "Updating endpoint '" + name + "'");
     }
+  }
+
+  /** Exactly one of {@code --inference-table} and {@code --no-inference-table}. */
+  static final class TableChoice {
+    @Option(
+        names = "--inference-table",
+        paramLabel = "CATALOG.SCHEMA.PREFIX",
+        required = true,
+        description = TABLE_HELP)
+    String table;
+
+    @Option(
+        names = "--no-inference-table",
+        required = true,
+        description = "Stop logging requests (rows already logged stay).")
+    boolean none;
+  }
+
+  @Command(
+      name = "ai-gateway",
+      description =
+          "Turn an endpoint's inference table on, to another table, or off; serving is not"
+              + " interrupted.",
+      mixinStandardHelpOptions = true)
+  int aiGateway(
+      @Mixin ClientOptions opts,
+      @Parameters(paramLabel = "NAME") String name,
+      @ArgGroup(exclusive = true, multiplicity = "1") TableChoice choice) {
+    try (KeelClient client = opts.client()) {
+      Optional<String> now =
+          client
+              .endpoints()
+              .setInferenceTable(name, choice.none ? Optional.empty() : Optional.of(choice.table));
+      Output out = opts.out();
+      out.print(
+          KeelJson.object().put("inference_table", now.map(t -> t + "_payload").orElse(null)),
+          () ->
+              out.done(
+                  now.map(t -> "Endpoint '" + name + "' logs its requests to " + t + "_payload.")
+                      .orElse("Endpoint '" + name + "' does not log its requests.")));
+    }
+    return 0;
   }
 
   @Command(name = "get", description = "Show an endpoint.", mixinStandardHelpOptions = true)
@@ -198,6 +258,10 @@ final class EndpointsCommand {
     f.add(new String[] {"Config update", e.configUpdate()});
     e.updateMessage().ifPresent(m -> f.add(new String[] {"Update message", m}));
     f.add(new String[] {"Config version", Long.toString(e.configVersion())});
+    f.add(
+        new String[] {
+          "Inference table", e.inferenceTable().map(t -> t + "_payload").orElse("(none)")
+        });
     for (ServedEntitySpec s : e.servedEntities()) {
       f.add(
           new String[] {

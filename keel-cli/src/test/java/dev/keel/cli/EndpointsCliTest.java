@@ -156,4 +156,41 @@ class EndpointsCliTest {
     assertThat(client.endpoints().list()).extracting(ServingEndpointInfo::name).contains("java-ep");
     client.endpoints().delete("java-ep");
   }
+
+  @Test
+  void the_inference_table_is_set_on_create_and_switched_on_an_existing_endpoint() {
+    Result c =
+        keel(
+            "endpoints",
+            "create",
+            "cli-log",
+            "--entity",
+            "main.default.cli_ep:" + version,
+            "--inference-table",
+            "main.default.cli_log");
+    assertThat(c.exit()).as(c.err()).isZero();
+    assertThat(client.endpoints().get("cli-log").inferenceTable()).hasValue("main.default.cli_log");
+    Result off = keel("endpoints", "ai-gateway", "cli-log", "--no-inference-table");
+    assertThat(off.exit()).as(off.err()).isZero();
+    assertThat(off.out()).contains("does not log");
+    assertThat(client.endpoints().get("cli-log").inferenceTable()).isEmpty();
+    Result on =
+        keel("endpoints", "ai-gateway", "cli-log", "--inference-table", "main.default.cli_log2");
+    assertThat(on.exit()).as(on.err()).isZero();
+    assertThat(on.out()).contains("main.default.cli_log2_payload");
+    assertThat(client.endpoints().get("cli-log").inferenceTable())
+        .hasValue("main.default.cli_log2");
+    Result both =
+        keel(
+            "endpoints",
+            "ai-gateway",
+            "cli-log",
+            "--inference-table",
+            "main.default.x",
+            "--no-inference-table");
+    assertThat(both.exit()).isNotZero();
+    Result get = keel("endpoints", "get", "cli-log");
+    assertThat(get.out()).contains("main.default.cli_log2_payload");
+    client.endpoints().delete("cli-log");
+  }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Model serving endpoints: Databricks' {@code /api/2.0/serving-endpoints} API and {@code
@@ -52,6 +53,61 @@ public final class EndpointsClient {
     b.put("name", name);
     b.set("config", config(entities, traffic));
     return ServingEndpointInfo.from(http.json("POST", API, Map.of(), b, false));
+  }
+
+  /**
+   * Creates an endpoint that logs its requests to an inference table; it starts loading at once.
+   *
+   * @param traffic served entity name to percentage (summing to 100); empty for one entity
+   * @param inferenceTable {@code catalog.schema.prefix}: requests are logged to {@code
+   *     catalog.schema.prefix_payload} (created if missing); empty for none
+   */
+  public ServingEndpointInfo create(
+      String name,
+      List<ServedEntitySpec> entities,
+      Map<String, Integer> traffic,
+      Optional<String> inferenceTable) {
+    ObjectNode b = KeelJson.object();
+    b.put("name", name);
+    b.set("config", config(entities, traffic));
+    inferenceTable.ifPresent(t -> b.set("ai_gateway", aiGateway(Optional.of(t))));
+    return ServingEndpointInfo.from(http.json("POST", API, Map.of(), b, false));
+  }
+
+  /**
+   * Turns an existing endpoint's inference table on, to another table, or off (Databricks' {@code
+   * PUT .../ai-gateway}); serving is not interrupted.
+   *
+   * @param inferenceTable {@code catalog.schema.prefix} to log to {@code
+   *     catalog.schema.prefix_payload}; empty to stop logging
+   * @return the endpoint's inference table now, as {@code catalog.schema.prefix}
+   */
+  public Optional<String> setInferenceTable(String name, Optional<String> inferenceTable) {
+    JsonNode n =
+        http.json(
+            "PUT",
+            API + "/" + Transport.segment(name, "name") + "/ai-gateway",
+            Map.of(),
+            aiGateway(inferenceTable),
+            false);
+    return ServingEndpointInfo.inferenceTable(n);
+  }
+
+  private static ObjectNode aiGateway(Optional<String> table) {
+    ObjectNode g = KeelJson.object();
+    if (table.isPresent()) {
+      String[] p = table.get().split("\\.", -1);
+      if (p.length != 3 || p[0].isEmpty() || p[1].isEmpty() || p[2].isEmpty()) {
+        throw new IllegalArgumentException(
+            "inference table '" + table.get() + "': expected catalog.schema.prefix");
+      }
+      g.putObject("inference_table_config")
+          .put("catalog_name", p[0])
+          .put("schema_name", p[1])
+          .put("table_name_prefix", p[2])
+          .put("enabled", true);
+    }
+    return g;
   }
 
   /** Replaces an endpoint's served entities and traffic; the old config serves until the swap. */

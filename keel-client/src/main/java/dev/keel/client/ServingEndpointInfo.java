@@ -65,4 +65,26 @@ public record ServingEndpointInfo(
         traffic,
         n);
   }
+
+  /**
+   * Where the endpoint logs its requests, as {@code catalog.schema.prefix} (the table is {@code
+   * <prefix>_payload}); empty when it has no enabled inference table.
+   */
+  public Optional<String> inferenceTable() {
+    return inferenceTable(json.path("ai_gateway"));
+  }
+
+  /** The enabled {@code inference_table_config} of an {@code ai_gateway} object. */
+  static Optional<String> inferenceTable(JsonNode aiGateway) {
+    JsonNode t = aiGateway.path("inference_table_config");
+    if (!t.path("enabled").asBoolean(false)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        t.path("catalog_name").asText()
+            + "."
+            + t.path("schema_name").asText()
+            + "."
+            + t.path("table_name_prefix").asText());
+  }
 }

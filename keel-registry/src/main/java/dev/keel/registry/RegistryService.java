@@ -45,6 +45,15 @@ public final class RegistryService {
   public static final int MLFLOW_DEFAULT_VERSIONS = 1000;
   public static final int MLFLOW_MAX_VERSIONS = 200_000;
   public static final int MAX_TAG_VALUE = 5000;
+
+  /**
+   * Version tags fixed once a version is READY (set or delete them before finalizing, or at
+   * create): {@code keel.feature_spec}, the feature spec a served version looks its features up
+   * with.
+   */
+  public static final java.util.Set<String> FROZEN_VERSION_TAGS =
+      java.util.Set.of("keel.feature_spec");
+
   public static final int MAX_SOURCE = 4096;
   public static final int MAX_ALIAS = 255;
 

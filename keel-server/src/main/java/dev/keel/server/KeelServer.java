@@ -17,6 +17,7 @@ import dev.keel.http.Json;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
+import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
 import dev.keel.serving.http.ServingRoutes;
 import dev.keel.tables.http.TableRoutes;
@@ -75,7 +76,12 @@ public final class KeelServer implements AutoCloseable {
 
   /** Starts a server; port 0 picks a free port (see {@link #port()}). */
   public static KeelServer start(KeelConfig config) {
-    Services s = Services.open(config);
+    return start(config, new ModelLoader());
+  }
+
+  /** Starts a server whose endpoints load models with {@code loader} (a seam for tests). */
+  static KeelServer start(KeelConfig config, ModelLoader loader) {
+    Services s = Services.open(config, loader);
     try {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();

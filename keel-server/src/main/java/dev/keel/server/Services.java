@@ -78,6 +78,11 @@ final class Services implements AutoCloseable {
   }
 
   static Services open(KeelConfig config) {
+    return open(config, new ModelLoader());
+  }
+
+  /** As {@link #open(KeelConfig)}, with endpoints loading models through {@code loader}. */
+  static Services open(KeelConfig config, ModelLoader loader) {
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
       Clock clock = Clock.systemUTC();
@@ -136,7 +141,7 @@ final class Services implements AutoCloseable {
                   new JdbcEndpointStore(db),
                   registry,
                   artifacts,
-                  new ModelLoader(),
+                  loader,
                   EndpointService.Options.of(
                       config
                           .dataDir()

@@ -28,6 +28,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, "")));
   }
 
+  /** Starts a server on SQLite in {@code dataDir} whose endpoints load with {@code loader}. */
+  public static TestServer start(Path dataDir, dev.keel.serving.ModelLoader loader) {
+    return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""), loader));
+  }
+
   /** Starts a server on the given JDBC URL. */
   public static TestServer start(Path dataDir, String dbUrl) {
     return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, dbUrl)));

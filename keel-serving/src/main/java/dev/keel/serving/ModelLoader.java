@@ -30,6 +30,7 @@ import java.util.Optional;
 public final class ModelLoader {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> PREFERENCE = List.of(Flavor.ONNX, Flavor.XGBOOST);
 
   private final Map<String, ModelRuntime> runtimes;
   private final ScoringLimits limits;
@@ -75,21 +76,9 @@ public final class ModelLoader {
     }
     CheckedModelPackage pkg =
         ModelPackageReader.read(new LocalArtifactStore(modelDir), ArtifactPath.root());
-    Flavor flavor = null;
-    for (String name : List.of(Flavor.ONNX, Flavor.XGBOOST)) {
-      if (pkg.flavors().containsKey(name) && runtimes.containsKey(name)) {
-        flavor = pkg.flavors().get(name);
-        break;
-      }
-    }
-    if (flavor == null) {
-      throw KeelException.invalid(
-          "The model package has no flavor Keel can serve (onnx or xgboost); its flavors are "
-              + pkg.flavors().keySet()
-              + (pkg.flavors().values().stream().anyMatch(Flavor::pickleBased)
-                  ? ". Pickle-based flavors are never loaded by Keel"
-                  : ""));
-    }
+    Flavor flavor =
+        servedFlavor(pkg.flavors())
+            .orElseThrow(() -> KeelException.invalid(unservable(pkg.flavors())));
     LoadedModel model = runtimes.get(flavor.name()).load(pkg, modelDir, flavor);
     try {
       Optional<byte[]> example = servingExample(pkg, modelDir);
@@ -108,6 +97,38 @@ public final class ModelLoader {
       throw e;
     }
     return model;
+  }
+
+  /**
+   * The flavors this loader serves, in the order it prefers them ({@code onnx}, {@code xgboost}).
+   */
+  public List<String> servedFlavors() {
+    return PREFERENCE.stream().filter(runtimes::containsKey).toList();
+  }
+
+  /**
+   * The flavor {@link #load} would load from a package with these flavors (the first of {@link
+   * #servedFlavors()} it has), empty when it has none Keel serves. This is the whole servability
+   * rule: an endpoint is refused on a version for which it is empty.
+   */
+  public Optional<Flavor> servedFlavor(Map<String, Flavor> flavors) {
+    for (String name : servedFlavors()) {
+      if (flavors.containsKey(name)) {
+        return Optional.of(flavors.get(name));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Why a package with these flavors cannot be served, naming the flavors Keel serves. */
+  public String unservable(Map<String, Flavor> flavors) {
+    return "The model package has no flavor Keel can serve (Keel serves "
+        + String.join(" and ", servedFlavors())
+        + "); its flavors are "
+        + flavors.keySet()
+        + (flavors.values().stream().anyMatch(Flavor::pickleBased)
+            ? ". Pickle-based flavors are never loaded by Keel"
+            : "");
   }
 
   /** The input example as a scoring request body, if the package has one. */

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.mlmodel.ColumnType;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,29 +79,38 @@ class InteropTest {
     try (LoadedModel model = new ModelLoader().load(Fixtures.copy("xgboost-model", tmp))) {
       double[] expected = Fixtures.expected("xgboost-model");
       Payloads.Payload p = Payloads.all(Fixtures.input("xgboost-model")).get("dataframe_split");
-      List<Thread> threads = new java.util.ArrayList<>();
       java.util.concurrent.atomic.AtomicInteger wrong =
           new java.util.concurrent.atomic.AtomicInteger();
-      for (int t = 0; t < 4; t++) {
-        threads.add(
-            Thread.ofPlatform()
-                .start(
-                    () -> {
-                      for (int k = 0; k < 200; k++) {
-                        Predictions out =
-                            model.predict(
-                                ScoringInput.parse(p.contentType(), p.body(), model.signature()));
-                        for (int i = 0; i < expected.length; i++) {
-                          if (Math.abs(out.outputs().get(0).doubleAt(i) - expected[i]) > 1e-6) {
-                            wrong.incrementAndGet();
-                          }
+      java.util.concurrent.atomic.AtomicInteger predictions =
+          new java.util.concurrent.atomic.AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          workers.add(
+              pool.submit(
+                  () -> {
+                    for (int k = 0; k < 200; k++) {
+                      Predictions out =
+                          model.predict(
+                              ScoringInput.parse(p.contentType(), p.body(), model.signature()));
+                      predictions.incrementAndGet();
+                      for (int i = 0; i < expected.length; i++) {
+                        if (Math.abs(out.outputs().get(0).doubleAt(i) - expected[i]) > 1e-6) {
+                          wrong.incrementAndGet();
                         }
                       }
-                    }));
+                    }
+                    return null;
+                  }));
+        }
+        for (Future<?> f : workers) {
+          f.get(120, TimeUnit.SECONDS); // an exception inside a worker fails the test here
+        }
+      } finally {
+        pool.shutdownNow();
       }
-      for (Thread t : threads) {
-        t.join();
-      }
+      assertThat(predictions.get()).as("every worker predicted every time").isEqualTo(4 * 200);
       assertThat(wrong.get()).isZero();
     }
   }

@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.databricks.sdk.WorkspaceClient;
 import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.service.serving.AiGatewayInferenceTableConfig;
+import com.databricks.sdk.service.serving.AutoCaptureConfigInput;
 import com.databricks.sdk.service.serving.CreateServingEndpoint;
 import com.databricks.sdk.service.serving.EndpointCoreConfigInput;
 import com.databricks.sdk.service.serving.EndpointStateConfigUpdate;
 import com.databricks.sdk.service.serving.EndpointStateReady;
+import com.databricks.sdk.service.serving.PutAiGatewayRequest;
+import com.databricks.sdk.service.serving.PutAiGatewayResponse;
 import com.databricks.sdk.service.serving.QueryEndpointInput;
 import com.databricks.sdk.service.serving.QueryEndpointResponse;
 import com.databricks.sdk.service.serving.Route;
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Databricks SDK for Java against Keel: create an endpoint, wait for READY, query it, move
- * traffic to 90/10 between two versions, delete it.
+ * traffic to 90/10 between two versions, turn the inference table on (PutAiGateway) and off (legacy
+ * auto_capture_config), delete it.
  */
 class DatabricksSdkServingTest {
   @TempDir Path dir;
@@ -65,6 +70,26 @@ class DatabricksSdkServingTest {
       assertThat(created.getState().getConfigUpdate())
           .isEqualTo(EndpointStateConfigUpdate.NOT_UPDATING);
 
+      PutAiGatewayResponse gw =
+          w.servingEndpoints()
+              .putAiGateway(
+                  new PutAiGatewayRequest()
+                      .setName("sdk-ep")
+                      .setInferenceTableConfig(
+                          new AiGatewayInferenceTableConfig()
+                              .setCatalogName("main")
+                              .setSchemaName("default")
+                              .setTableNamePrefix("sdk_ep")
+                              .setEnabled(true)));
+      assertThat(gw.getInferenceTableConfig().getTableNamePrefix()).isEqualTo("sdk_ep");
+      assertThat(
+              w.servingEndpoints()
+                  .get("sdk-ep")
+                  .getAiGateway()
+                  .getInferenceTableConfig()
+                  .getEnabled())
+          .isTrue();
+
       QueryEndpointResponse q = w.servingEndpoints().query(query());
       assertThat(q.getServedModelName()).isEqualTo("champion");
       assertThat(((Number) q.getPredictions().iterator().next()).doubleValue())
@@ -75,6 +100,7 @@ class DatabricksSdkServingTest {
               .updateConfig(
                   new EndpointCoreConfigInput()
                       .setName("sdk-ep")
+                      .setAutoCaptureConfig(new AutoCaptureConfigInput().setEnabled(false))
                       .setServedEntities(
                           List.of(
                               new ServedEntityInput()
@@ -99,6 +125,9 @@ class DatabricksSdkServingTest {
       assertThat(updated.getConfig().getConfigVersion()).isEqualTo(2L);
       assertThat(updated.getConfig().getServedEntities()).hasSize(2);
       assertThat(updated.getState().getReady()).isEqualTo(EndpointStateReady.READY);
+      assertThat(updated.getAiGateway().getInferenceTableConfig().getEnabled())
+          .as("legacy auto_capture_config {enabled: false} turned the table off")
+          .isFalse();
 
       Map<String, Integer> counts = new HashMap<>();
       for (int i = 0; i < 400; i++) {

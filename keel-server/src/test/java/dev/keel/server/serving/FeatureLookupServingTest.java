@@ -8,8 +8,10 @@ import static dev.keel.server.serving.ServingFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,15 +57,13 @@ class FeatureLookupServingTest {
               """);
       assertThat(spec.status()).as(spec.body()).isEqualTo(200);
 
-      long tagged = version(s, "fl", true);
+      long tagged =
+          version(
+              s,
+              "fl",
+              ModelFixtures.xgboostModel(),
+              Map.of("keel.feature_spec", "main.default.fl_spec"));
       long plain = version(s, "fl", true);
-      TestServer.Response tag =
-          s.post(
-              "/api/2.0/mlflow/model-versions/set-tag",
-              "{\"name\":\"main.default.fl\",\"version\":\""
-                  + tagged
-                  + "\",\"key\":\"keel.feature_spec\",\"value\":\"main.default.fl_spec\"}");
-      assertThat(tag.status()).as(tag.body()).isEqualTo(200);
       s.post(API, createBody("fl", "fl", Long.toString(tagged)));
       s.post(API, createBody("fl-plain", "fl", Long.toString(plain)));
       assertThat(awaitSettled(s, "fl").at("/state/ready").asText()).isEqualTo("READY");
@@ -96,12 +96,78 @@ class FeatureLookupServingTest {
               "{\"dataframe_split\":{\"columns\":[\"f3\"],\"data\":[[1.0]]}}");
       assertThat(noKey.status()).isEqualTo(400);
       assertThat(noKey.body()).contains("'id'");
+      assertThat(noKey.raw().headers().firstValue("served-model-name")).hasValue("fl-" + tagged);
       TestServer.Response noF3 =
           s.post(
               "/serving-endpoints/fl/invocations",
               "{\"dataframe_split\":{\"columns\":[\"id\"],\"data\":[[1]]}}");
       assertThat(noF3.status()).isEqualTo(400);
       assertThat(noF3.body()).contains("'f3'");
+    }
+  }
+
+  /**
+   * What a served version does must not depend on when it was loaded: the feature spec tag is fixed
+   * once the version is READY (a change would reach only endpoints that load the version later,
+   * such as every endpoint after a restart), and an error from a served entity names it.
+   */
+  @Test
+  void the_feature_spec_of_a_ready_version_is_fixed_and_errors_name_the_served_entity() {
+    try (TestServer s = TestServer.start(dir)) {
+      long a = version(s, "ab", true);
+      long b = version(s, "ab", true);
+      TestServer.Response c =
+          s.post(
+              API,
+              "{\"name\":\"ab\",\"config\":{\"served_entities\":["
+                  + "{\"name\":\"a\",\"entity_name\":\"main.default.ab\",\"entity_version\":\""
+                  + a
+                  + "\"},{\"name\":\"b\",\"entity_name\":\"main.default.ab\",\"entity_version\":\""
+                  + b
+                  + "\"}],\"traffic_config\":{\"routes\":["
+                  + "{\"served_entity_name\":\"a\",\"traffic_percentage\":50},"
+                  + "{\"served_entity_name\":\"b\",\"traffic_percentage\":50}]}}}");
+      assertThat(c.status()).as(c.body()).isEqualTo(200);
+      assertThat(awaitSettled(s, "ab").at("/state/ready").asText()).isEqualTo("READY");
+
+      TestServer.Response set =
+          ServingFixtures.setTag(s, "ab", b, "keel.feature_spec", "main.default.x");
+      assertThat(set.status()).as(set.body()).isEqualTo(400);
+      assertThat(set.body()).contains("keel.feature_spec").contains("READY");
+      TestServer.Response del =
+          s.send(
+              "DELETE",
+              "/api/2.0/mlflow/model-versions/delete-tag",
+              "{\"name\":\"main.default.ab\",\"version\":\""
+                  + b
+                  + "\",\"key\":\"keel.feature_spec\"}");
+      assertThat(del.status()).as(del.body()).isEqualTo(400);
+      TestServer.Response other = ServingFixtures.setTag(s, "ab", b, "team", "fraud");
+      assertThat(other.status()).as("other tags stay editable: " + other.body()).isEqualTo(200);
+      TestServer.Response v =
+          s.get("/api/2.0/mlflow/model-versions/get?name=main.default.ab&version=" + b);
+      assertThat(v.body()).doesNotContain("keel.feature_spec");
+
+      for (String entity : new String[] {"a", "b"}) {
+        TestServer.Response bad =
+            s.post(
+                "/serving-endpoints/ab/served-models/" + entity + "/invocations",
+                "{\"dataframe_split\":{\"columns\":[\"f0\"],\"data\":[[1.0]]}}");
+        assertThat(bad.status()).as(bad.body()).isEqualTo(400);
+        assertThat(bad.raw().headers().firstValue("served-model-name")).hasValue(entity);
+        TestServer.Response ok =
+            s.post(
+                "/serving-endpoints/ab/served-models/" + entity + "/invocations",
+                ServingFixtures.ONE_ROW);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.raw().headers().firstValue("served-model-name")).hasValue(entity);
+      }
+      TestServer.Response routed =
+          s.post(
+              "/serving-endpoints/ab/invocations",
+              "{\"dataframe_split\":{\"columns\":[\"f0\"],\"data\":[[1.0]]}}");
+      assertThat(routed.status()).isEqualTo(400);
+      assertThat(routed.raw().headers().firstValue("served-model-name").orElse("")).isIn("a", "b");
     }
   }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Registers the committed model fixtures as versions and waits on endpoints, over REST. */
@@ -34,6 +36,20 @@ final class ServingFixtures {
 
   /** Registers a READY version from the XGBoost ({@code xgboost}) or ONNX fixture. */
   static long version(TestServer s, String model, boolean xgboost) {
+    return version(s, model, xgboost ? ModelFixtures.xgboostModel() : ModelFixtures.onnxModel());
+  }
+
+  /** Registers a READY version with these files. */
+  static long version(TestServer s, String model, Map<String, byte[]> files) {
+    return version(s, model, files, Map.of());
+  }
+
+  /**
+   * Registers a READY version with these files and version tags, the tags set before it is
+   * finalized (while it is PENDING_REGISTRATION).
+   */
+  static long version(
+      TestServer s, String model, Map<String, byte[]> files, Map<String, String> tags) {
     model(s, model);
     TestServer.Response v =
         s.post(
@@ -43,7 +59,6 @@ final class ServingFixtures {
                 + "\",\"source\":\"mlflow-artifacts:/upload\"}");
     assertThat(v.status()).as(v.body()).isEqualTo(200);
     long version = v.json().path("version").asLong();
-    Map<String, byte[]> files = xgboost ? ModelFixtures.xgboostModel() : ModelFixtures.onnxModel();
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       TestServer.Response u =
           s.put(
@@ -56,6 +71,10 @@ final class ServingFixtures {
               f.getValue());
       assertThat(u.status()).as(u.body()).isEqualTo(200);
     }
+    for (Map.Entry<String, String> t : tags.entrySet()) {
+      TestServer.Response r = setTag(s, model, version, t.getKey(), t.getValue());
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
     TestServer.Response fin =
         s.send(
             "PATCH",
@@ -64,6 +83,34 @@ final class ServingFixtures {
     assertThat(fin.status()).as(fin.body()).isEqualTo(200);
     assertThat(fin.json().path("status").asText()).isEqualTo("READY");
     return version;
+  }
+
+  /** Sets a version tag through MLflow's {@code model-versions/set-tag}. */
+  static TestServer.Response setTag(
+      TestServer s, String model, long version, String key, String value) {
+    return s.post(
+        "/api/2.0/mlflow/model-versions/set-tag",
+        "{\"name\":\"main.default."
+            + model
+            + "\",\"version\":\""
+            + version
+            + "\",\"key\":\""
+            + key
+            + "\",\"value\":\""
+            + value
+            + "\"}");
+  }
+
+  /**
+   * The XGBoost fixture with a model file the registry accepts (a JSON object with {@code learner}
+   * and {@code version}) but XGBoost cannot load: a version that is READY and fails to load.
+   */
+  static Map<String, byte[]> brokenXgboostModel() {
+    Map<String, byte[]> files = new LinkedHashMap<>(ModelFixtures.xgboostModel());
+    files.put(
+        "model.json",
+        "{\"learner\":{\"broken\":true},\"version\":[1,7,4]}".getBytes(StandardCharsets.UTF_8));
+    return files;
   }
 
   /** Points {@code alias} at {@code version}. */

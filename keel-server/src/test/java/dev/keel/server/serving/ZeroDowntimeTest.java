@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -31,44 +35,62 @@ class ZeroDowntimeTest {
 
   private record Result(long sentAt, int status, String entity, boolean fromOnnx, String body) {}
 
+  /**
+   * Clients posting in a loop. Nothing a client meets is lost: an answer is a result, and so is a
+   * thrown error or a failed connection (status 0, the error as body), and {@link #close} fails if
+   * a client thread itself ended abnormally.
+   */
   private static final class Load implements AutoCloseable {
     final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
     final AtomicBoolean stop = new AtomicBoolean();
-    final List<Thread> threads = new ArrayList<>();
+    final ExecutorService pool;
+    final List<Future<?>> clients = new ArrayList<>();
 
     Load(TestServer s, String endpoint, int n) {
+      pool = Executors.newFixedThreadPool(n);
       for (int i = 0; i < n; i++) {
-        threads.add(
-            Thread.ofPlatform()
-                .start(
-                    () -> {
-                      while (!stop.get()) {
-                        long at = System.nanoTime();
-                        TestServer.Response r =
-                            s.post("/serving-endpoints/" + endpoint + "/invocations", ONE_ROW);
-                        JsonNode first = r.status() == 200 ? r.json().at("/predictions/0") : null;
-                        results.add(
-                            new Result(
-                                at,
-                                r.status(),
-                                r.raw().headers().firstValue("served-model-name").orElse(""),
-                                first != null && first.isObject() && first.has("probability"),
-                                r.body()));
-                      }
-                    }));
+        clients.add(
+            pool.submit(
+                () -> {
+                  while (!stop.get()) {
+                    long at = System.nanoTime();
+                    try {
+                      TestServer.Response r =
+                          s.post("/serving-endpoints/" + endpoint + "/invocations", ONE_ROW);
+                      JsonNode first = r.status() == 200 ? r.json().at("/predictions/0") : null;
+                      results.add(
+                          new Result(
+                              at,
+                              r.status(),
+                              r.raw().headers().firstValue("served-model-name").orElse(""),
+                              first != null && first.isObject() && first.has("probability"),
+                              r.body()));
+                    } catch (Throwable t) { // a connection error is a failed request
+                      results.add(new Result(at, 0, "", false, t.toString()));
+                    }
+                  }
+                  return null;
+                }));
       }
     }
 
+    /** Waits until {@code n} requests sent after {@code since} (nanoTime) have been answered. */
+    void awaitAnswered(int n, long since) throws Exception {
+      await(() -> results.stream().filter(r -> r.sentAt() > since).count() >= n);
+    }
+
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
       stop.set(true);
-      for (Thread t : threads) {
-        t.join();
+      pool.shutdown();
+      for (Future<?> f : clients) {
+        f.get(60, TimeUnit.SECONDS); // a client that died fails the test here
       }
     }
   }
 
   private static void await(BooleanSupplier condition) throws InterruptedException {
+    // polls a condition on the server's answers; the sleep only paces the polling
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -103,7 +125,7 @@ class ZeroDowntimeTest {
       long switchedAt;
       List<Result> results;
       try (Load load = new Load(s, "zd", 4)) {
-        Thread.sleep(300);
+        load.awaitAnswered(20, Long.MIN_VALUE);
         TestServer.Response u =
             s.send(
                 "PUT",
@@ -116,7 +138,7 @@ class ZeroDowntimeTest {
         JsonNode e = awaitSettled(s, "zd");
         assertThat(e.at("/state/config_update").asText()).isEqualTo("NOT_UPDATING");
         switchedAt = System.nanoTime();
-        Thread.sleep(500);
+        load.awaitAnswered(20, switchedAt);
         load.close();
         results = new ArrayList<>(load.results);
       }
@@ -137,7 +159,7 @@ class ZeroDowntimeTest {
       long switchedAt;
       List<Result> results;
       try (Load load = new Load(s, "zda", 4)) {
-        Thread.sleep(300);
+        load.awaitAnswered(20, Long.MIN_VALUE);
         alias(s, "zda", "champion", v2);
         await(
             () -> {
@@ -146,7 +168,7 @@ class ZeroDowntimeTest {
                   && e.at("/state/config_update").asText().equals("NOT_UPDATING");
             });
         switchedAt = System.nanoTime();
-        Thread.sleep(500);
+        load.awaitAnswered(20, switchedAt);
         load.close();
         results = new ArrayList<>(load.results);
       }

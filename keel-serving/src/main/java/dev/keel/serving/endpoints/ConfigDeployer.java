@@ -71,6 +71,16 @@ final class ConfigDeployer implements AutoCloseable {
     return RegistryService.requireReady(v);
   }
 
+  /**
+   * As {@link #resolve}, and checks that Keel can serve the version ({@link
+   * ModelCache#requireServable}): what create and update config refuse at once.
+   */
+  ModelVersion resolveServable(EndpointConfig.ServedEntity s) {
+    ModelVersion v = resolve(s);
+    models.requireServable(v);
+    return v;
+  }
+
   /** Starts applying {@code config} to {@code l} in the background; {@code l.updating} is held. */
   void submit(LiveEndpoint l, EndpointConfig config, Kind kind) {
     updates.execute(() -> apply(l, config, kind));

@@ -95,8 +95,10 @@ final class EndpointControl {
               + "' has a config update in progress; wait until it is NOT_UPDATING.");
     }
     try {
-      ServingEndpoint e = require(name);
-      store.update(e.updating(config, clock.millis()));
+      synchronized (live.lifecycle) { // read-modify-write, as every change of the stored row
+        ServingEndpoint e = require(name);
+        store.update(e.updating(config, clock.millis()));
+      }
     } catch (RuntimeException ex) {
       l.updating.set(false);
       throw ex;
@@ -104,6 +106,15 @@ final class EndpointControl {
     EndpointStatus accepted = get(name); // IN_PROGRESS, however fast the update then runs
     deployer.submit(l, config, ConfigDeployer.Kind.UPDATE);
     return accepted;
+  }
+
+  /** See {@link EndpointService#setInferenceTable}. */
+  EndpointStatus setInferenceTable(String name, Optional<InferenceTableConfig> table) {
+    synchronized (live.lifecycle) {
+      ServingEndpoint e = require(name);
+      store.update(e.withInferenceTable(table, clock.millis()));
+    }
+    return get(name);
   }
 
   /** See {@link EndpointService#get}. */
@@ -150,7 +161,7 @@ final class EndpointControl {
 
   private void checkEntities(EndpointConfig config) {
     for (EndpointConfig.ServedEntity s : config.servedEntities()) {
-      deployer.resolve(s);
+      deployer.resolveServable(s);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.keel.serving.ScoringLimits;
 import dev.keel.serving.endpoints.EndpointService.Invocation;
 import dev.keel.serving.endpoints.EndpointService.ServedModel;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -34,11 +35,17 @@ final class EndpointRouter {
 
   /** See {@link EndpointService#invoke}. */
   Invocation invoke(
-      String endpoint, Optional<String> servedEntity, String contentType, byte[] body) {
+      String endpoint,
+      Optional<String> servedEntity,
+      String contentType,
+      byte[] body,
+      Consumer<EndpointService.Routed> routed) {
     LiveEndpoint l = live.require(endpoint);
     ActiveConfig a = l.enter().orElseThrow(() -> notReady(endpoint));
     try {
       ActiveConfig.Entity e = pick(a, endpoint, servedEntity);
+      routed.accept(
+          new EndpointService.Routed(e.spec().name(), e.spec().entityName(), e.handle().version));
       LoadedModel model = e.handle().model;
       String spec = e.handle().tags.get(FeatureSource.FEATURE_SPEC_TAG);
       InputBatch batch =

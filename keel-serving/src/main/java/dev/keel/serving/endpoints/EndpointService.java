@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -106,6 +107,16 @@ public final class EndpointService implements AutoCloseable {
       long modelVersion,
       Predictions predictions,
       long modelNanos) {}
+
+  /**
+   * The served entity routing picked for one request, known before the request is parsed: an answer
+   * names it whether or not the request then succeeds.
+   *
+   * @param servedEntity the served entity's name
+   * @param modelName the registered model, {@code catalog.schema.model}
+   * @param modelVersion the model version the entity serves now (its alias resolved)
+   */
+  public record Routed(String servedEntity, String modelName, long modelVersion) {}
 
   /**
    * A served model as seen by the Open Inference Protocol: the entity a request would most likely
@@ -201,6 +212,16 @@ public final class EndpointService implements AutoCloseable {
     return control.updateConfig(name, config);
   }
 
+  /**
+   * Replaces where an endpoint logs its requests (Databricks' {@code PUT .../ai-gateway}); empty
+   * stops logging. Serving and config updates are not affected.
+   *
+   * @throws dev.keel.core.KeelException NOT_FOUND for an unknown endpoint
+   */
+  public EndpointStatus setInferenceTable(String name, Optional<InferenceTableConfig> table) {
+    return control.setInferenceTable(name, table);
+  }
+
   /** An endpoint with its runtime state; NOT_FOUND if there is none. */
   public EndpointStatus get(String name) {
     return control.get(name);
@@ -237,7 +258,21 @@ public final class EndpointService implements AutoCloseable {
    */
   public Invocation invoke(
       String endpoint, Optional<String> servedEntity, String contentType, byte[] body) {
-    return router.invoke(endpoint, servedEntity, contentType, body);
+    return router.invoke(endpoint, servedEntity, contentType, body, r -> {});
+  }
+
+  /**
+   * As {@link #invoke(String, Optional, String, byte[])}, telling {@code routed} which entity the
+   * request went to as soon as it is picked, before the body is parsed: a request refused after
+   * routing (bad input, a feature lookup that fails) is still attributed to its entity.
+   */
+  public Invocation invoke(
+      String endpoint,
+      Optional<String> servedEntity,
+      String contentType,
+      byte[] body,
+      Consumer<Routed> routed) {
+    return router.invoke(endpoint, servedEntity, contentType, body, routed);
   }
 
   /** The model a request to this endpoint (or entity) reaches, for metadata. */

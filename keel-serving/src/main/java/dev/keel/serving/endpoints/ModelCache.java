@@ -1,6 +1,9 @@
 package dev.keel.serving.endpoints;
 
 import dev.keel.core.KeelException;
+import dev.keel.mlmodel.Flavor;
+import dev.keel.mlmodel.MLmodel;
+import dev.keel.mlmodel.MLmodelReader;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.RegistryService;
 import dev.keel.serving.LoadedModel;
@@ -109,6 +112,40 @@ final class ModelCache implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks that Keel can serve a version, from the flavors of its {@code MLmodel} and by the rule
+   * the loader applies ({@link ModelLoader#servedFlavor}), without loading it.
+   *
+   * @throws KeelException INVALID_PARAMETER_VALUE naming the version, its flavors and the flavors
+   *     Keel serves
+   */
+  void requireServable(ModelVersion v) {
+    ArtifactPath mlmodel = root(v).resolve(MLmodel.FILE_NAME);
+    Map<String, Flavor> flavors;
+    try (InputStream in = artifacts.open(mlmodel)) {
+      byte[] bytes = in.readNBytes((int) MLmodelReader.MAX_MLMODEL_BYTES + 1);
+      flavors = MLmodelReader.read(bytes).flavors();
+    } catch (IOException ex) {
+      throw KeelException.invalid(
+          "Model "
+              + v.modelFullName()
+              + " version "
+              + v.version()
+              + " could not be read: "
+              + ex.getMessage());
+    }
+    if (loader.servedFlavor(flavors).isEmpty()) {
+      throw KeelException.invalid(
+          "Model "
+              + v.modelFullName()
+              + " version "
+              + v.version()
+              + " cannot be served: "
+              + loader.unservable(flavors)
+              + ".");
+    }
+  }
+
   /** Gives back a handle; the model is closed when no one uses it. */
   void release(Handle h) {
     releaseKey(h.key);
@@ -143,14 +180,17 @@ final class ModelCache implements AutoCloseable {
     }
   }
 
-  private void copy(ModelVersion v, Path dir) throws IOException {
+  private static ArtifactPath root(ModelVersion v) {
     String loc = v.storageLocation();
     String prefix = RegistryService.ARTIFACTS_SCHEME + "/";
     if (!loc.startsWith(prefix)) {
       throw KeelException.invalid("Unexpected storage location " + loc);
     }
-    ArtifactPath root =
-        ArtifactPath.parse("storage_location", loc.substring(prefix.length()), false);
+    return ArtifactPath.parse("storage_location", loc.substring(prefix.length()), false);
+  }
+
+  private void copy(ModelVersion v, Path dir) throws IOException {
+    ArtifactPath root = root(v);
     Files.createDirectories(dir);
     copyTree(root, root, dir);
   }

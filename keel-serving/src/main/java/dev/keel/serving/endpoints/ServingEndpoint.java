@@ -105,4 +105,22 @@ public record ServingEndpoint(
         createdBy,
         now);
   }
+
+  /** A copy logging to {@code table} (none when empty); config and update state unchanged. */
+  public ServingEndpoint withInferenceTable(Optional<InferenceTableConfig> table, long now) {
+    return new ServingEndpoint(
+        id,
+        name,
+        description,
+        tags,
+        config,
+        configVersion,
+        pendingConfig,
+        configUpdate,
+        updateMessage,
+        table,
+        createdAt,
+        createdBy,
+        now);
+  }
 }

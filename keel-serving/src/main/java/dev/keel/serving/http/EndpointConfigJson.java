@@ -194,19 +194,107 @@ public final class EndpointConfigJson {
     if (aiGateway.isMissingNode() || aiGateway.isNull()) {
       return Optional.empty();
     }
-    if (!aiGateway.isObject()) {
-      throw KeelException.invalid("'ai_gateway' must be an object.");
+    return aiGateway(aiGateway, "ai_gateway.");
+  }
+
+  /**
+   * Reads an {@code AiGatewayConfig} object (the {@code ai_gateway} of a create, or the body of
+   * {@code PUT .../ai-gateway}): its {@code inference_table_config}, empty when it has none. The
+   * gateway features Keel does not have ({@code rate_limits}, {@code guardrails}, {@code
+   * usage_tracking_config} and {@code fallback_config} enabled) are refused rather than ignored.
+   *
+   * @param gateway the object
+   * @param at how its fields are named in errors ({@code "ai_gateway."} or {@code ""})
+   * @throws KeelException INVALID_PARAMETER_VALUE naming the field
+   */
+  public static Optional<InferenceTableConfig> aiGateway(JsonNode gateway, String at) {
+    if (!gateway.isObject()) {
+      throw KeelException.invalid(
+          "'"
+              + (at.isEmpty() ? "body" : at.substring(0, at.length() - 1))
+              + "' must be an object.");
     }
-    JsonNode t = aiGateway.path("inference_table_config");
+    JsonNode limits = gateway.path("rate_limits");
+    if (!limits.isMissingNode() && !limits.isNull() && !(limits.isArray() && limits.isEmpty())) {
+      throw unsupported(at + "rate_limits");
+    }
+    if (gateway.hasNonNull("guardrails")) {
+      throw unsupported(at + "guardrails");
+    }
+    for (String f : List.of("usage_tracking_config", "fallback_config")) {
+      if (gateway.path(f).path("enabled").asBoolean(false)) {
+        throw unsupported(at + f + ".enabled");
+      }
+    }
+    JsonNode t = gateway.path("inference_table_config");
     if (t.isMissingNode() || t.isNull()) {
       return Optional.empty();
     }
-    String at = "ai_gateway.inference_table_config";
-    boolean enabled = t.path("enabled").asBoolean(false);
-    String catalog = part(t, "catalog_name", at);
-    String schema = part(t, "schema_name", at);
-    String prefix = part(t, "table_name_prefix", at);
+    String where = at + "inference_table_config";
+    if (!t.isObject()) {
+      throw KeelException.invalid("'" + where + "' must be an object.");
+    }
+    boolean enabled = flag(t, "enabled", where, false);
+    String catalog = part(t, "catalog_name", where);
+    String schema = part(t, "schema_name", where);
+    String prefix = part(t, "table_name_prefix", where);
     return Optional.of(new InferenceTableConfig(catalog, schema, prefix, enabled));
+  }
+
+  /**
+   * Reads Databricks' legacy {@code config.auto_capture_config} ({@code catalog_name}, {@code
+   * schema_name}, {@code table_name_prefix}, {@code enabled}) as the inference table it sets: the
+   * prefix defaults to the endpoint name ({@code -} as {@code _}), {@code enabled} to true, and
+   * {@code {"enabled": false}} alone turns the current table off. Empty when the config has no
+   * {@code auto_capture_config}.
+   *
+   * @param config the {@code config} object
+   * @param endpoint the endpoint's name
+   * @param current the endpoint's inference table now (empty on create)
+   * @throws KeelException INVALID_PARAMETER_VALUE naming the field
+   */
+  public static Optional<Optional<InferenceTableConfig>> autoCapture(
+      JsonNode config, String endpoint, Optional<InferenceTableConfig> current) {
+    JsonNode a = config.path("auto_capture_config");
+    if (a.isMissingNode() || a.isNull()) {
+      return Optional.empty();
+    }
+    String at = "config.auto_capture_config";
+    if (!a.isObject()) {
+      throw KeelException.invalid("'" + at + "' must be an object.");
+    }
+    boolean enabled = flag(a, "enabled", at, true);
+    boolean named = a.hasNonNull("catalog_name") || a.hasNonNull("schema_name");
+    if (!enabled && !named) {
+      return Optional.of(
+          current.map(
+              c ->
+                  new InferenceTableConfig(
+                      c.catalogName(), c.schemaName(), c.tableNamePrefix(), false)));
+    }
+    String catalog = part(a, "catalog_name", at);
+    String schema = part(a, "schema_name", at);
+    String prefix =
+        a.hasNonNull("table_name_prefix")
+            ? part(a, "table_name_prefix", at)
+            : endpoint.replace('-', '_');
+    return Optional.of(Optional.of(new InferenceTableConfig(catalog, schema, prefix, enabled)));
+  }
+
+  private static boolean flag(JsonNode n, String field, String at, boolean dflt) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return dflt;
+    }
+    if (!v.isBoolean()) {
+      throw KeelException.invalid("'" + at + "." + field + "' must be true or false.");
+    }
+    return v.booleanValue();
+  }
+
+  private static KeelException unsupported(String field) {
+    return KeelException.invalid(
+        "'" + field + "' is not supported by Keel: its AI gateway logs to inference tables only.");
   }
 
   private static String part(JsonNode n, String field, String at) {

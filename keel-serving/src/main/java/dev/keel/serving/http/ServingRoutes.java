@@ -23,6 +23,7 @@ import dev.keel.serving.endpoints.EndpointConfig;
 import dev.keel.serving.endpoints.EndpointService;
 import dev.keel.serving.endpoints.EndpointService.EndpointStatus;
 import dev.keel.serving.endpoints.EndpointService.Invocation;
+import dev.keel.serving.endpoints.EndpointService.Routed;
 import dev.keel.serving.endpoints.EndpointService.ServedModel;
 import dev.keel.serving.endpoints.InferenceTableConfig;
 import dev.keel.serving.inference.InferenceCapture;
@@ -41,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +53,13 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Control plane, Databricks' shapes: {@code POST/GET /api/2.0/serving-endpoints}, {@code
  *       GET/DELETE /api/2.0/serving-endpoints/{name}}, {@code PUT
- *       /api/2.0/serving-endpoints/{name}/config}.
+ *       /api/2.0/serving-endpoints/{name}/config}, {@code PUT
+ *       /api/2.0/serving-endpoints/{name}/ai-gateway} (inference tables).
  *   <li>Scoring: {@code POST /serving-endpoints/{name}/invocations} (traffic split) and {@code POST
  *       /serving-endpoints/{name}/served-models/{served}/invocations} (one entity); every MLflow
- *       format. The answering entity is in the {@code served-model-name} header, the model's own
- *       time in {@code keel-model-time-us}, the request id in {@code x-request-id}.
+ *       format. The entity routing picked is in the {@code served-model-name} header of every
+ *       answer from it, error or not, the model's own time in {@code keel-model-time-us}, the
+ *       request id in {@code x-request-id}.
  *   <li>Open Inference Protocol V2: {@code /v2/health/live}, {@code /v2/health/ready}, {@code
  *       /v2/models/{endpoint}}, {@code .../ready}, {@code .../infer}.
  * </ul>
@@ -107,6 +111,7 @@ public final class ServingRoutes implements ApiModule {
     r.add(HandlerType.GET, API + "/{name}", read, this::get);
     r.add(HandlerType.DELETE, API + "/{name}", manage, this::delete);
     r.add(HandlerType.PUT, API + "/{name}/config", edit, this::updateConfig);
+    r.add(HandlerType.PUT, API + "/{name}/ai-gateway", edit, this::putAiGateway);
     r.add(
         HandlerType.POST,
         "/serving-endpoints/{name}/invocations",
@@ -135,11 +140,18 @@ public final class ServingRoutes implements ApiModule {
     String name = EndpointConfig.endpointName(nameNode.asText());
     EndpointConfig config = EndpointConfigJson.parse(body.path("config"));
     Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body.path("ai_gateway"));
-    if (body.hasNonNull("auto_capture_config")
-        || body.path("config").hasNonNull("auto_capture_config")) {
-      throw KeelException.invalid(
-          "'auto_capture_config' (legacy) is not supported; use"
-              + " 'ai_gateway.inference_table_config'.");
+    if (body.hasNonNull("auto_capture_config")) {
+      throw KeelException.invalid("'auto_capture_config' belongs in 'config'.");
+    }
+    Optional<Optional<InferenceTableConfig>> legacy =
+        EndpointConfigJson.autoCapture(body.path("config"), name, Optional.empty());
+    if (legacy.isPresent()) {
+      if (table.isPresent()) {
+        throw KeelException.invalid(
+            "'config.auto_capture_config' (legacy) and 'ai_gateway.inference_table_config' both"
+                + " set an inference table; give one.");
+      }
+      table = legacy.get();
     }
     Optional<String> description =
         body.hasNonNull("description")
@@ -183,13 +195,49 @@ public final class ServingRoutes implements ApiModule {
   private void updateConfig(Context ctx) {
     String name = ctx.pathParam("name");
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
-    if (body.hasNonNull("auto_capture_config")) {
-      throw KeelException.invalid(
-          "'auto_capture_config' (legacy) is not supported; use"
-              + " 'ai_gateway.inference_table_config' when creating the endpoint.");
-    }
     EndpointConfig config = EndpointConfigJson.parse(body);
-    Json.write(ctx, EndpointJson.detailed(endpoints.updateConfig(name, config)));
+    Optional<Optional<InferenceTableConfig>> legacy =
+        body.hasNonNull("auto_capture_config")
+            ? EndpointConfigJson.autoCapture(
+                body, name, endpoints.get(name).endpoint().inferenceTable())
+            : Optional.empty();
+    if (legacy.isPresent()) {
+      capture.prepare(legacy.get()); // a table that cannot be made fails before anything changes
+    }
+    EndpointStatus s = endpoints.updateConfig(name, config);
+    if (legacy.isPresent()) {
+      s = withTable(s, capture.setTable(name, legacy.get()));
+    }
+    Json.write(ctx, EndpointJson.detailed(s));
+  }
+
+  /** The accepted update's answer (IN_PROGRESS) with the inference table now stored. */
+  private static EndpointStatus withTable(EndpointStatus accepted, EndpointStatus now) {
+    return new EndpointStatus(
+        accepted
+            .endpoint()
+            .withInferenceTable(now.endpoint().inferenceTable(), now.endpoint().updatedAt()),
+        accepted.ready(),
+        accepted.active(),
+        accepted.pending());
+  }
+
+  /**
+   * Databricks' {@code PUT /api/2.0/serving-endpoints/{name}/ai-gateway}: replaces the endpoint's
+   * AI gateway config, here its {@code inference_table_config} (absent: no inference table).
+   * Answers the gateway config now stored.
+   */
+  private void putAiGateway(Context ctx) {
+    String name = ctx.pathParam("name");
+    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+    Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body, "");
+    EndpointStatus s = capture.setTable(name, table);
+    Json.write(
+        ctx,
+        s.endpoint()
+            .inferenceTable()
+            .map(EndpointConfigJson::aiGatewayJson)
+            .orElseGet(Json::object));
   }
 
   // ---------------------------------------------------------------- scoring
@@ -201,7 +249,7 @@ public final class ServingRoutes implements ApiModule {
     ctx.header("x-request-id", requestId);
     byte[] body = ctx.bodyAsBytes();
     int status = 200;
-    String entity = "";
+    AtomicReference<Routed> routed = new AtomicReference<>();
     long modelNanos = 0;
     int rows = 0;
     byte[] out;
@@ -217,13 +265,15 @@ public final class ServingRoutes implements ApiModule {
       }
       Invocation inv =
           endpoints.invoke(
-              endpoint, served, ctx.contentType() == null ? "" : ctx.contentType(), body);
-      entity = inv.servedEntity();
+              endpoint,
+              served,
+              ctx.contentType() == null ? "" : ctx.contentType(),
+              body,
+              r -> nameServed(ctx, routed, r));
       modelNanos = inv.modelNanos();
       rows = inv.predictions().rows();
       out = write(inv.predictions());
-      ctx.header("served-model-name", entity);
-      ctx.header("keel-model-time-us", Long.toString(modelNanos / 1000));
+      ctx.header("keel-model-time-us", Long.toString(micros(modelNanos)));
       ctx.contentType("application/json").result(out);
     } catch (KeelException e) {
       status = Dialect.SCORING.status(e.code());
@@ -235,6 +285,8 @@ public final class ServingRoutes implements ApiModule {
       out = errorBody(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
       ctx.status(status).contentType("application/json").result(out);
     }
+    Routed r = routed.get();
+    String entity = r == null ? "" : r.servedEntity();
     long total = System.nanoTime() - start;
     if (status != 404) { // unknown names must not create meters (unbounded cardinality)
       metrics.record(endpoint, entity, status, total, modelNanos, rows);
@@ -247,12 +299,28 @@ public final class ServingRoutes implements ApiModule {
               requestId,
               at,
               status,
-              modelNanos / 1_000_000,
+              micros(modelNanos),
               body,
               out,
               entity,
+              r == null ? "" : r.modelName(),
+              r == null ? 0 : r.modelVersion(),
               EndpointService.PRINCIPAL));
     }
+  }
+
+  /**
+   * Names the entity routing picked in the {@code served-model-name} header at once, so that every
+   * answer from it (a prediction or an error) carries it, as Databricks does.
+   */
+  private static void nameServed(Context ctx, AtomicReference<Routed> routed, Routed r) {
+    routed.set(r);
+    ctx.header("served-model-name", r.servedEntity());
+  }
+
+  /** Nanoseconds as whole microseconds, rounded up: a model that ran never took 0 µs. */
+  private static long micros(long nanos) {
+    return (nanos + 999) / 1000;
   }
 
   private static byte[] errorBody(ErrorCode code, String message) {
@@ -348,7 +416,7 @@ public final class ServingRoutes implements ApiModule {
     long start = System.nanoTime();
     byte[] raw = ctx.bodyAsBytes();
     int status = 200;
-    String entity = "";
+    AtomicReference<Routed> routed = new AtomicReference<>();
     long modelNanos = 0;
     int rows = 0;
     try {
@@ -364,8 +432,9 @@ public final class ServingRoutes implements ApiModule {
         throw KeelException.invalid("The request body is not valid JSON: " + e.getMessage());
       }
       byte[] mlflow = Json.MAPPER.writeValueAsBytes(v2ToMlflow(name, req));
-      Invocation inv = endpoints.invoke(name, Optional.empty(), "application/json", mlflow);
-      entity = inv.servedEntity();
+      Invocation inv =
+          endpoints.invoke(
+              name, Optional.empty(), "application/json", mlflow, r -> nameServed(ctx, routed, r));
       modelNanos = inv.modelNanos();
       rows = inv.predictions().rows();
       ObjectNode n = Json.object();
@@ -392,7 +461,6 @@ public final class ServingRoutes implements ApiModule {
           }
         }
       }
-      ctx.header("served-model-name", entity);
       Json.write(ctx, n);
     } catch (KeelException e) {
       status = Dialect.OPEN_INFERENCE.status(e.code());
@@ -401,6 +469,7 @@ public final class ServingRoutes implements ApiModule {
       status = 500;
       ctx.status(status).contentType("application/json").result(v2Error("could not write JSON"));
     } finally {
+      String entity = routed.get() == null ? "" : routed.get().servedEntity();
       if (status != 404) {
         metrics.record(name, entity, status, System.nanoTime() - start, modelNanos, rows);
       }

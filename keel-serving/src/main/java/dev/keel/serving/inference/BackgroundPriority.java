@@ -35,17 +35,47 @@ final class BackgroundPriority {
    * @return whether its priority was lowered at all
    */
   static boolean lowerCurrentThread() {
-    Path self = Path.of("/proc/thread-self");
     try {
-      if (!Files.isSymbolicLink(self)) {
-        return false;
-      }
-      String tid = Files.readSymbolicLink(self).getFileName().toString();
-      if (!tid.chars().allMatch(Character::isDigit)) {
+      String tid = currentThreadId();
+      if (tid == null) {
         return false;
       }
       boolean niced = run("renice", "-n", Integer.toString(NICE), "-p", tid);
       return run("chrt", "--idle", "-p", "0", tid) || niced;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The Linux thread id of the calling thread, or null where there is none. */
+  static String currentThreadId() {
+    Path self = Path.of("/proc/thread-self");
+    try {
+      if (!Files.isSymbolicLink(self)) {
+        return null;
+      }
+      String tid = Files.readSymbolicLink(self).getFileName().toString();
+      return tid.chars().allMatch(Character::isDigit) ? tid : null;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Gives thread {@code tid} back the default policy and nice 0 (best effort: it takes the
+   * privilege to raise a priority, which a process running as root in a container has), called by a
+   * thread of normal priority for one that must now finish soon.
+   *
+   * @return whether its policy was restored
+   */
+  static boolean restore(String tid) {
+    try {
+      int nice = currentNice();
+      run("renice", "-n", Integer.toString(nice == Integer.MIN_VALUE ? 0 : nice), "-p", tid);
+      return run("chrt", "--other", "-p", "0", tid);
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     } catch (InterruptedException e) {

@@ -20,6 +20,7 @@ public final class InferenceCapture {
   private final InferenceLogger logger;
   private final Map<String, Optional<InferenceTableConfig>> tables = new ConcurrentHashMap<>();
 
+  /** Capture over these endpoints, logging through {@code logger}. */
   public InferenceCapture(EndpointService endpoints, InferenceLogger logger) {
     this.endpoints = endpoints;
     this.logger = logger;
@@ -48,6 +49,30 @@ public final class InferenceCapture {
     return s;
   }
 
+  /**
+   * Turns an existing endpoint's inference table on, off or to another table: the table is created
+   * first when {@code table} is enabled (nothing changes if that fails), then the endpoint stores
+   * it; requests answered from then on are logged there. Rows already logged stay where they are.
+   *
+   * @throws KeelException NOT_FOUND for an unknown endpoint
+   */
+  public synchronized EndpointStatus setTable(String name, Optional<InferenceTableConfig> table) {
+    endpoints.get(name);
+    if (table.isPresent() && table.get().enabled()) {
+      logger.ensureTable(table.get());
+    }
+    EndpointStatus s = endpoints.setInferenceTable(name, table);
+    tables.put(name, table);
+    return s;
+  }
+
+  /** Creates {@code table} unless it exists, when it is enabled (before an endpoint uses it). */
+  public void prepare(Optional<InferenceTableConfig> table) {
+    if (table.isPresent() && table.get().enabled()) {
+      logger.ensureTable(table.get());
+    }
+  }
+
   /** Deletes an endpoint (its inference table stays, as in Databricks). */
   public void delete(String name) {
     endpoints.delete(name);
@@ -63,7 +88,8 @@ public final class InferenceCapture {
       } catch (KeelException e) {
         return Optional.empty(); // unknown endpoint: nothing to log, and nothing cached
       }
-      tables.put(endpoint, t);
+      Optional<InferenceTableConfig> raced = tables.putIfAbsent(endpoint, t);
+      t = raced == null ? t : raced; // a concurrent setTable wins over what was read before it
     }
     return t.filter(InferenceTableConfig::enabled);
   }

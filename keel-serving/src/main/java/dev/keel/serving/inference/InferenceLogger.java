@@ -15,10 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,10 +59,12 @@ public final class InferenceLogger implements AutoCloseable {
    * @param requestId Keel's id of the request ({@code databricks_request_id})
    * @param requestTime when the request arrived
    * @param statusCode the HTTP status answered
-   * @param executionMillis model time in milliseconds
+   * @param executionMicros model time in microseconds (0 when no model ran)
    * @param request the request body
    * @param response the response body
-   * @param servedEntity the served entity that answered (empty when none did)
+   * @param servedEntity the served entity routing picked (empty when none was)
+   * @param modelName the registered model that entity serves (empty when none was picked)
+   * @param modelVersion the model version that entity served, its alias resolved (0 when none)
    * @param requester who sent it
    */
   public record Entry(
@@ -68,10 +72,12 @@ public final class InferenceLogger implements AutoCloseable {
       String requestId,
       Instant requestTime,
       int statusCode,
-      long executionMillis,
+      long executionMicros,
       byte[] request,
       byte[] response,
       String servedEntity,
+      String modelName,
+      long modelVersion,
       String requester) {}
 
   private final TableService tables;
@@ -87,6 +93,7 @@ public final class InferenceLogger implements AutoCloseable {
   private final AtomicLong flushNanos = new AtomicLong();
   private final Thread writer;
   private volatile boolean closing;
+  private volatile String writerTid;
 
   /**
    * Starts the writer thread.
@@ -104,7 +111,14 @@ public final class InferenceLogger implements AutoCloseable {
     this.writer = Thread.ofPlatform().daemon().name("keel-inference-log").start(this::run);
   }
 
-  /** The columns of an inference table (Databricks' AI-gateway payload table). */
+  /**
+   * The columns of an inference table: Databricks' AI-gateway payload table, then Keel's {@code
+   * execution_duration_us} (model time in microseconds; {@code execution_duration_ms} is that
+   * rounded up to whole milliseconds, so a model that ran is never logged as 0 ms) and {@code
+   * model_name} / {@code model_version} (the registered model and the version that answered, an
+   * alias resolved; Databricks' legacy tables keep them in {@code request_metadata}). Tables
+   * created before these columns existed keep their columns and get rows without them.
+   */
   public static List<Column> columns() {
     return List.of(
         Column.of("request_date", ColumnType.DATE),
@@ -116,7 +130,10 @@ public final class InferenceLogger implements AutoCloseable {
         Column.of("request", ColumnType.STRING),
         Column.of("response", ColumnType.STRING),
         Column.of("served_entity_id", ColumnType.STRING),
-        Column.of("requester", ColumnType.STRING));
+        Column.of("requester", ColumnType.STRING),
+        Column.of("execution_duration_us", ColumnType.LONG),
+        Column.of("model_name", ColumnType.STRING),
+        Column.of("model_version", ColumnType.LONG));
   }
 
   /** Creates the inference table unless it exists. */
@@ -179,10 +196,12 @@ public final class InferenceLogger implements AutoCloseable {
   }
 
   private void run() {
+    writerTid = BackgroundPriority.currentThreadId();
     if (!BackgroundPriority.lowerCurrentThread()) {
       LOG.debug("inference-log writer keeps its CPU priority (no chrt or renice here)");
     }
     Map<String, TableService.Stage> stages = new LinkedHashMap<>();
+    Map<String, Set<String>> tableColumns = new HashMap<>();
     long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
     try {
       while (true) {
@@ -197,9 +216,9 @@ public final class InferenceLogger implements AutoCloseable {
         Entry e;
         for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
           queued.decrementAndGet();
-          TableService.Stage st = stage(stages, e.table().tableFullName());
+          TableService.Stage st = stage(stages, tableColumns, e.table().tableFullName());
           if (st != null) {
-            stageRow(st, e);
+            stageRow(st, tableColumns.get(e.table().tableFullName()), e);
             if (st.staged() >= batchRows) {
               commit(stages, e.table().tableFullName());
             }
@@ -209,6 +228,7 @@ public final class InferenceLogger implements AutoCloseable {
           for (String t : List.copyOf(stages.keySet())) {
             if (!commit(stages, t)) {
               stages.remove(t).close(); // idle for a whole interval (e.g. its endpoint is gone)
+              tableColumns.remove(t);
             }
           }
           commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
@@ -225,12 +245,16 @@ public final class InferenceLogger implements AutoCloseable {
   /**
    * The open stage of a table, opened on first use; null (the record counted failed) if it fails.
    */
-  private TableService.Stage stage(Map<String, TableService.Stage> stages, String table) {
+  private TableService.Stage stage(
+      Map<String, TableService.Stage> stages, Map<String, Set<String>> columns, String table) {
     TableService.Stage st = stages.get(table);
     if (st == null) {
       try {
+        Set<String> names = new HashSet<>();
+        tables.get(table).columns().forEach(c -> names.add(c.name()));
         st = tables.stage(table);
         stages.put(table, st);
+        columns.put(table, names);
       } catch (RuntimeException ex) {
         failed.incrementAndGet();
         LOG.warn("Could not open inference table {}: {}", table, ex.toString());
@@ -240,10 +264,12 @@ public final class InferenceLogger implements AutoCloseable {
     return st;
   }
 
-  private void stageRow(TableService.Stage st, Entry e) {
+  private void stageRow(TableService.Stage st, Set<String> columns, Entry e) {
     long t0 = System.nanoTime();
     try {
-      st.add(row(e));
+      Map<String, Object> row = row(e);
+      row.keySet().retainAll(columns); // a table made before a column was added lacks it
+      st.add(row);
     } catch (RuntimeException ex) {
       failed.incrementAndGet();
       LOG.warn("Could not log a request to an inference table: {}", ex.toString());
@@ -284,11 +310,14 @@ public final class InferenceLogger implements AutoCloseable {
     r.put("client_request_id", clientRequestId(e.request()));
     r.put("request_time", e.requestTime());
     r.put("status_code", e.statusCode());
-    r.put("execution_duration_ms", e.executionMillis());
+    r.put("execution_duration_ms", (e.executionMicros() + 999) / 1000);
     r.put("request", text(e.request()));
     r.put("response", text(e.response()));
     r.put("served_entity_id", e.servedEntity().isEmpty() ? null : e.servedEntity());
     r.put("requester", e.requester());
+    r.put("execution_duration_us", e.executionMicros());
+    r.put("model_name", e.modelName().isEmpty() ? null : e.modelName());
+    r.put("model_version", e.modelVersion() == 0 ? null : e.modelVersion());
     return r;
   }
 
@@ -336,10 +365,19 @@ public final class InferenceLogger implements AutoCloseable {
     return false;
   }
 
-  /** Stops taking records, writes what is queued (up to 10 s), then stops the writer. */
+  /**
+   * Stops taking records, writes what is queued (up to 10 s), then stops the writer. The writer
+   * gets its normal priority back first where the process may give it (on a busy machine a thread
+   * that runs only on an idle core could miss the deadline, and the records it holds would be
+   * lost).
+   */
   @Override
   public void close() {
     closing = true;
+    String tid = writerTid;
+    if (tid != null && writer.isAlive()) {
+      BackgroundPriority.restore(tid);
+    }
     LockSupport.unpark(writer);
     try {
       writer.join(10_000);

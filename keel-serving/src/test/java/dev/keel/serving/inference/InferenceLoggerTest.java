@@ -7,12 +7,18 @@ import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.serving.endpoints.InferenceTableConfig;
 import dev.keel.store.Database;
 import dev.keel.store.TestDatabases;
+import dev.keel.tables.Column;
+import dev.keel.tables.Preview;
 import dev.keel.tables.SnapshotRef;
 import dev.keel.tables.TableService;
+import dev.keel.tables.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +39,8 @@ class InferenceLoggerTest {
         ("{\"inputs\": [" + i + "]}").getBytes(StandardCharsets.UTF_8),
         "{\"predictions\": [0.5]}".getBytes(StandardCharsets.UTF_8),
         "m-1",
+        "main.default.m",
+        1,
         "tester");
   }
 
@@ -102,6 +110,87 @@ class InferenceLoggerTest {
             assertThat(log.written()).isEqualTo(5);
             assertThat(log.flushes()).isEqualTo(1);
           }
+        });
+  }
+
+  @Test
+  void a_row_records_microseconds_and_the_model_version_that_answered() throws Exception {
+    withTables(
+        tables -> {
+          InferenceLogger log = new InferenceLogger(tables, 1000, 1000, 60_000);
+          log.ensureTable(TABLE);
+          log.log(
+              new InferenceLogger.Entry(
+                  TABLE,
+                  "req-fast",
+                  Instant.parse("2026-11-26T10:00:00Z"),
+                  200,
+                  250,
+                  "{}".getBytes(StandardCharsets.UTF_8),
+                  "{}".getBytes(StandardCharsets.UTF_8),
+                  "champion",
+                  "main.default.m",
+                  7,
+                  "tester"));
+          log.log(
+              new InferenceLogger.Entry(
+                  TABLE,
+                  "req-unrouted",
+                  Instant.parse("2026-11-26T10:00:01Z"),
+                  404,
+                  0,
+                  "{}".getBytes(StandardCharsets.UTF_8),
+                  "{}".getBytes(StandardCharsets.UTF_8),
+                  "",
+                  "",
+                  0,
+                  "tester"));
+          log.close();
+          assertThat(log.written()).isEqualTo(2);
+          Preview p = tables.preview(PAYLOAD, SnapshotRef.latest(), List.of(), 10);
+          List<String> names = p.columns().stream().map(Column::name).toList();
+          Map<String, List<Object>> byId = new HashMap<>();
+          for (List<Object> row : p.rows()) {
+            byId.put((String) row.get(names.indexOf("databricks_request_id")), row);
+          }
+          List<Object> fast = byId.get("req-fast");
+          assertThat(((Number) fast.get(names.indexOf("execution_duration_ms"))).longValue())
+              .as("250 µs is not 0 ms")
+              .isEqualTo(1);
+          assertThat(((Number) fast.get(names.indexOf("execution_duration_us"))).longValue())
+              .isEqualTo(250);
+          assertThat(fast.get(names.indexOf("served_entity_id"))).isEqualTo("champion");
+          assertThat(fast.get(names.indexOf("model_name"))).isEqualTo("main.default.m");
+          assertThat(((Number) fast.get(names.indexOf("model_version"))).longValue()).isEqualTo(7);
+          List<Object> unrouted = byId.get("req-unrouted");
+          assertThat(((Number) unrouted.get(names.indexOf("execution_duration_ms"))).longValue())
+              .isZero();
+          assertThat(unrouted.get(names.indexOf("model_version"))).isNull();
+          assertThat(unrouted.get(names.indexOf("served_entity_id"))).isNull();
+        });
+  }
+
+  @Test
+  void a_table_made_before_the_new_columns_keeps_getting_rows() throws Exception {
+    withTables(
+        tables -> {
+          List<Column> old =
+              InferenceLogger.columns().stream()
+                  .filter(
+                      c ->
+                          !List.of("execution_duration_us", "model_name", "model_version")
+                              .contains(c.name()))
+                  .toList();
+          tables.create(TableSpec.of("main", "default", "ep_payload", old));
+          InferenceLogger log = new InferenceLogger(tables, 1000, 1000, 60_000);
+          log.ensureTable(TABLE);
+          for (int i = 0; i < 3; i++) {
+            log.log(entry(i));
+          }
+          log.close();
+          assertThat(log.failed()).isZero();
+          assertThat(log.written()).isEqualTo(3);
+          assertThat(tables.count(PAYLOAD, SnapshotRef.latest())).isEqualTo(3);
         });
   }
 
