@@ -74,13 +74,14 @@ public final class FeatureStore implements AutoCloseable {
     Objects.requireNonNull(onlineName, "onlineName");
     Objects.requireNonNull(clock, "clock");
     OnlineMetadataCache cache = new OnlineMetadataCache();
-    this.engine = new TrainingSetEngine(new TableFeatureSources(tables), onDemand, options);
+    TableFeatureSources sources = new TableFeatureSources(tables, meta);
+    this.engine = new TrainingSetEngine(sources, onDemand, options);
     this.featureTables = new FeatureTableService(tables, meta, online, cache, clock);
     this.trainingSets = new TrainingSetService(tables, featureTables, tracking, artifacts, engine);
     this.specs = new FeatureSpecService(meta, featureTables, cache, clock);
     this.onlineFeatures =
         new OnlineFeatureService(
-            tables, meta, online, onlineName, featureTables, specs, cache, clock);
+            tables, meta, online, onlineName, featureTables, specs, cache, clock, sources);
   }
 
   /** Releases the training-set engine's database; training sets still open fail when used. */

@@ -12,9 +12,11 @@ final class TableFeatureSources implements FeatureSourceResolver {
   static final String INGESTED_AT = "_ingested_at";
 
   private final TableService tables;
+  private final FeatureMetadataStore meta;
 
-  TableFeatureSources(TableService tables) {
+  TableFeatureSources(TableService tables, FeatureMetadataStore meta) {
     this.tables = tables;
+    this.meta = meta;
   }
 
   @Override
@@ -27,7 +29,8 @@ final class TableFeatureSources implements FeatureSourceResolver {
     return source(tables.resolve(table, new SnapshotRef.Id(snapshotId)));
   }
 
-  static FeatureSource source(TableSnapshot s) {
+  /** {@code s} as a feature source; its creation-time column comes from the table's metadata. */
+  FeatureSource source(TableSnapshot s) {
     boolean ingested = s.columns().stream().anyMatch(c -> c.name().equals(INGESTED_AT));
     return new FeatureSource(
         s.fullName(),

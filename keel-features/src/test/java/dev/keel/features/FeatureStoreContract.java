@@ -415,6 +415,56 @@ abstract class FeatureStoreContract {
         .containsExactly(50.0);
   }
 
+  /** What the online store serves for user 1's clicks. */
+  private Object onlineClicks() {
+    return fs.onlineFeatures(
+            List.of("main.default.user_features:clicks"), EntityRows.of("user_id", 1L))
+        .results()
+        .get(0)
+        .values()
+        .get(0);
+  }
+
+  /** What a training set at 2024-01-02 (after every row) picks for user 1's clicks. */
+  private Object offlineClicks() {
+    tables.delete("main.default.labels");
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    try (TrainingSet s = fs.buildTrainingSet(labelsRequest(lookup(), false))) {
+      return rows(s).get(0).get(3);
+    }
+  }
+
+  @Test
+  void online_and_offline_break_ties_by_the_same_rule() {
+    userFeatures();
+    String t = "main.default.user_features";
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    // One append: the two rows tie on event time and on ingestion time; the row read last wins.
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row(1, "2024-01-01T00:00:00Z", 1.0, "fr"),
+            row(1, "2024-01-01T00:00:00Z", 2.0, "fr"),
+            row(2, "2024-01-01T00:00:00Z", 5.0, "de")));
+    assertThat(offlineClicks()).isEqualTo(2.0);
+    fs.publish(t, PublishMode.SNAPSHOT);
+    assertThat(onlineClicks()).as("a snapshot publish").isEqualTo(offlineClicks());
+
+    // A later write at the same event time (a correction): newer ingestion time, it wins offline
+    // and must replace the published row, whichever publish mode sends it.
+    fs.write(t, WriteMode.APPEND, List.of(row(1, "2024-01-01T00:00:00Z", 3.0, "fr")));
+    assertThat(offlineClicks()).isEqualTo(3.0);
+    PublishResult p = fs.publish(t, PublishMode.TRIGGERED);
+    assertThat(p.mode()).isEqualTo(PublishMode.TRIGGERED);
+    assertThat(onlineClicks()).as("a triggered publish").isEqualTo(3.0);
+
+    // Replaying changes nothing and writes nothing.
+    PublishResult again = fs.publish(t, PublishMode.SNAPSHOT);
+    assertThat(again.rowsWritten()).isZero();
+    assertThat(onlineClicks()).isEqualTo(3.0);
+  }
+
   @Test
   void online_lookups_honour_max_age_and_refuse_unknown_features() {
     userFeatures();
