@@ -97,7 +97,18 @@ public final class FeatureStore implements AutoCloseable {
    * an ingestion-time column, registered with {@code metadata}.
    */
   public FeatureTable createFeatureTable(TableSpec spec, FeatureMetadata metadata) {
-    return featureTables.create(spec, metadata);
+    return featureTables.create(spec, metadata, Optional.empty());
+  }
+
+  /**
+   * Creates a feature table whose rows carry their own creation time in {@code creationTimeColumn}
+   * (Feast's {@code created_timestamp_column}; a TIMESTAMP column that is not a key): it breaks
+   * event-time ties and drives the availability filter instead of {@code _ingested_at}, so
+   * backfilled history can say when each value really became known.
+   */
+  public FeatureTable createFeatureTable(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
+    return featureTables.create(spec, metadata, creationTimeColumn);
   }
 
   /**
@@ -105,7 +116,16 @@ public final class FeatureStore implements AutoCloseable {
    * training sets cannot use the availability filter.
    */
   public FeatureTable registerFeatureTable(String fullName, FeatureMetadata metadata) {
-    return featureTables.register(fullName, metadata);
+    return featureTables.register(fullName, metadata, Optional.empty());
+  }
+
+  /**
+   * Makes an existing table with primary keys a feature table whose creation time is in {@code
+   * creationTimeColumn} (see {@link #createFeatureTable(TableSpec, FeatureMetadata, Optional)}).
+   */
+  public FeatureTable registerFeatureTable(
+      String fullName, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
+    return featureTables.register(fullName, metadata, creationTimeColumn);
   }
 
   /** A feature table; NOT_FOUND for an unknown table or one that is not a feature table. */
