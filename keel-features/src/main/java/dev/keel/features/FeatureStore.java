@@ -116,7 +116,8 @@ public final class FeatureStore implements AutoCloseable {
    * training sets cannot use the availability filter.
    */
   public FeatureTable registerFeatureTable(String fullName, FeatureMetadata metadata) {
-    return featureTables.register(fullName, metadata, Optional.empty());
+    return featureTables.register(
+        fullName, metadata, Optional.empty(), List.of(), Optional.empty());
   }
 
   /**
@@ -125,7 +126,24 @@ public final class FeatureStore implements AutoCloseable {
    */
   public FeatureTable registerFeatureTable(
       String fullName, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
-    return featureTables.register(fullName, metadata, creationTimeColumn);
+    return featureTables.register(
+        fullName, metadata, creationTimeColumn, List.of(), Optional.empty());
+  }
+
+  /**
+   * As {@link #registerFeatureTable(String, FeatureMetadata, Optional)}, from a request that also
+   * names keys: registering keeps the table's own keys, so {@code primaryKeys} (unless empty) and
+   * {@code timeseriesKey} (when given) must be the table's, else INVALID_ARGUMENT and nothing is
+   * registered (they are never silently ignored).
+   */
+  public FeatureTable registerFeatureTable(
+      String fullName,
+      FeatureMetadata metadata,
+      Optional<String> creationTimeColumn,
+      List<String> primaryKeys,
+      Optional<String> timeseriesKey) {
+    return featureTables.register(
+        fullName, metadata, creationTimeColumn, primaryKeys, timeseriesKey);
   }
 
   /** A feature table; NOT_FOUND for an unknown table or one that is not a feature table. */

@@ -74,8 +74,33 @@ final class FeatureTableService {
   }
 
   /** See {@link FeatureStore#registerFeatureTable}. */
-  FeatureTable register(String fullName, FeatureMetadata metadata, Optional<String> creationTime) {
+  FeatureTable register(
+      String fullName,
+      FeatureMetadata metadata,
+      Optional<String> creationTime,
+      List<String> primaryKeys,
+      Optional<String> timeseriesKey) {
     TableInfo t = tables.get(fullName);
+    if (!primaryKeys.isEmpty() && !primaryKeys.equals(t.primaryKeys())) {
+      throw KeelException.invalid(
+          "primary_keys: table '"
+              + t.fullName()
+              + "' has primary keys "
+              + t.primaryKeys()
+              + "; registering keeps them (got "
+              + primaryKeys
+              + ")");
+    }
+    if (timeseriesKey.isPresent() && !timeseriesKey.equals(t.timeseriesKey())) {
+      throw KeelException.invalid(
+          "timeseries_key: table '"
+              + t.fullName()
+              + "' has "
+              + t.timeseriesKey().map(k -> "timeseries key '" + k + "'").orElse("no timeseries key")
+              + "; registering keeps it (got '"
+              + timeseriesKey.get()
+              + "')");
+    }
     if (t.primaryKeys().isEmpty()) {
       throw KeelException.invalid(
           "name: table '"

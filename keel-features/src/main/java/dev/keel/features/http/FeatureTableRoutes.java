@@ -87,7 +87,10 @@ public final class FeatureTableRoutes implements ApiModule {
     Optional<String> creationTime = r.string("creation_time_column").filter(s -> !s.isEmpty());
     FeatureTable t;
     if (columns.isEmpty()) {
-      t = store.registerFeatureTable(name, meta, creationTime);
+      List<String> primaryKeys = r.strings("primary_keys");
+      t =
+          store.registerFeatureTable(
+              name, meta, creationTime, primaryKeys, timeseriesKey(r, primaryKeys));
     } else {
       String[] n = Names.checkFullName("name", name, 3);
       List<String> primaryKeys = r.strings("primary_keys");
@@ -144,7 +147,7 @@ public final class FeatureTableRoutes implements ApiModule {
             field + ": a feature table has one timeseries column, got " + names.size());
       }
       String c = names.get(0);
-      if (!primaryKeys.contains(c)) {
+      if (!primaryKeys.isEmpty() && !primaryKeys.contains(c)) {
         throw KeelException.invalid(
             field + ": '" + c + "' must be one of the primary keys " + primaryKeys);
       }

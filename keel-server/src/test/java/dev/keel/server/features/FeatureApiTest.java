@@ -149,6 +149,24 @@ class FeatureApiTest {
       assertThat(b.body()).as(bad).containsAnyOf("timeseries_columns", "creation_time_column");
     }
     assertThat(s.get(FS + "/feature-tables/main.tsc.b").status()).isEqualTo(404);
+    // Registering an existing table keeps its keys: keys that differ are a 400, not ignored.
+    assertThat(s.send("DELETE", FS + "/feature-tables/main.tsc.a", null).status()).isEqualTo(200);
+    for (String bad :
+        List.of(
+            "\"timeseries_columns\": [\"id\"]",
+            "\"timeseries_key\": \"made\"",
+            "\"primary_keys\": [\"id\"]")) {
+      Response b = s.post(FS + "/feature-tables", "{\"name\": \"main.tsc.a\", " + bad + "}");
+      assertThat(b.status()).as(bad + ": " + b.body()).isEqualTo(400);
+    }
+    assertThat(s.get(FS + "/feature-tables/main.tsc.a").status()).isEqualTo(404);
+    Response ok =
+        s.post(
+            FS + "/feature-tables",
+            "{\"name\": \"main.tsc.a\", \"timeseries_columns\": \"ts\","
+                + " \"primary_keys\": [\"id\", \"ts\"]}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().path("timeseries_key").asText()).isEqualTo("ts");
   }
 
   @Test
