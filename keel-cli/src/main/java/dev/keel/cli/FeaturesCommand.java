@@ -4,6 +4,7 @@ import dev.keel.client.DataJson;
 import dev.keel.client.FeatureInfo;
 import dev.keel.client.FeatureMetadata;
 import dev.keel.client.FeatureTableInfo;
+import dev.keel.client.FileFormat;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelJson;
 import dev.keel.client.NewTable;
@@ -75,6 +76,14 @@ final class FeaturesCommand {
           List<String> primaryKeys,
       @Option(names = "--timeseries-key", paramLabel = "COLUMN", description = "Event-time column.")
           String timeseriesKey,
+      @Option(
+              names = "--creation-time-column",
+              paramLabel = "COLUMN",
+              description =
+                  "A TIMESTAMP column (not a key) holding when each row was created; it breaks"
+                      + " event-time ties and drives the availability filter instead of"
+                      + " _ingested_at.")
+          String creationTimeColumn,
       @Mixin Meta meta) {
     NewTable spec =
         NewTable.of(fullName, DataOptions.columns(columns))
@@ -83,7 +92,10 @@ final class FeaturesCommand {
       spec = spec.withTimeseriesKey(timeseriesKey);
     }
     try (KeelClient client = opts.client()) {
-      FeatureTableInfo t = client.features().create(spec, meta.metadata());
+      FeatureTableInfo t =
+          client
+              .features()
+              .create(spec, meta.metadata(), java.util.Optional.ofNullable(creationTimeColumn));
       Output out = opts.out();
       out.print(DataJson.toJson(t), () -> out.line("Created feature table '" + t.name() + "'."));
     }
@@ -211,30 +223,89 @@ final class FeaturesCommand {
 
   @Command(
       name = "write",
-      description = "Write rows (a JSON array of objects) to a feature table; upsert by default.",
+      description =
+          "Write rows to a feature table: a CSV (with header), Parquet, newline-delimited JSON or"
+              + " JSON-array file, or JSON rows inline. Merges on the primary keys by default.",
       mixinStandardHelpOptions = true)
   int write(
       @Mixin ClientOptions opts,
       @Parameters(paramLabel = "FULL_NAME") String fullName,
       @Option(names = "--rows", paramLabel = "JSON", description = "Rows inline.") String rows,
       @Option(
-              names = "--rows-file",
+              names = {"--rows-file", "-f", "--file"},
               paramLabel = "FILE",
-              description = "A file holding a JSON array of row objects.")
+              description =
+                  "A file of rows: .csv (with header), .parquet, .ndjson/.jsonl, or .json (a JSON"
+                      + " array of objects, or newline-delimited objects).")
           Path rowsFile,
+      @Option(
+              names = "--format",
+              paramLabel = "FORMAT",
+              description =
+                  "The file's format if its extension does not tell: ${COMPLETION-CANDIDATES}.")
+          FileFormat format,
       @Option(
               names = {"-m", "--mode"},
               paramLabel = "MODE",
-              defaultValue = "upsert",
-              description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-          WriteMode mode) {
-    var parsed = DataJson.rows(DataOptions.json(rows, rowsFile, "--rows or --rows-file"));
+              defaultValue = "merge",
+              description =
+                  "merge (or upsert): replace rows with the same primary key, add the others;"
+                      + " append: add rows, keys are not checked (duplicates are resolved by the"
+                      + " tie rule when read); overwrite: replace every row (default:"
+                      + " ${DEFAULT-VALUE}).")
+          String mode) {
+    WriteMode m = writeMode(mode);
+    if ((rows == null) == (rowsFile == null)) {
+      throw new IllegalArgumentException("give either --rows or --rows-file");
+    }
+    FileFormat f = rowsFile == null ? null : format != null ? format : FileFormat.of(rowsFile);
     try (KeelClient client = opts.client()) {
-      WriteResult r = client.features().writeRows(fullName, mode, parsed);
+      WriteResult r;
+      if (rowsFile != null && !jsonArray(rowsFile, f)) {
+        // Same table, same write as the rows route; check first that it is a feature table.
+        client.features().get(fullName);
+        r = client.tables().writeFile(fullName, m, rowsFile, f);
+      } else {
+        r =
+            client
+                .features()
+                .writeRows(
+                    fullName,
+                    m,
+                    DataJson.rows(DataOptions.json(rows, rowsFile, "--rows or --rows-file")));
+      }
       Output out = opts.out();
       out.print(DataJson.toJson(r), () -> out.line(TablesCommand.written(fullName, r)));
     }
     return 0;
+  }
+
+  /** {@code merge}/{@code upsert}, {@code append} or {@code overwrite}, any case. */
+  static WriteMode writeMode(String mode) {
+    return switch (mode.toLowerCase(java.util.Locale.ROOT)) {
+      case "merge", "upsert" -> WriteMode.UPSERT;
+      case "append" -> WriteMode.APPEND;
+      case "overwrite" -> WriteMode.OVERWRITE;
+      default ->
+          throw new IllegalArgumentException(
+              "--mode: expected merge (upsert), append or overwrite, got '" + mode + "'");
+    };
+  }
+
+  /** A JSON file whose first non-blank character opens an array (the older --rows-file form). */
+  private static boolean jsonArray(Path file, FileFormat f) {
+    if (f != FileFormat.JSON) {
+      return false;
+    }
+    try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file)) {
+      int c;
+      do {
+        c = in.read();
+      } while (c != -1 && Character.isWhitespace(c));
+      return c == '[';
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read '" + file + "': " + e.getMessage(), e);
+    }
   }
 
   private static void describe(Output out, FeatureTableInfo t) {
@@ -243,6 +314,7 @@ final class FeaturesCommand {
     f.add(new String[] {"Description", t.description().orElse("")});
     f.add(new String[] {"Entity keys", String.join(", ", t.entityKeys())});
     f.add(new String[] {"Timeseries key", t.timeseriesKey().orElse("")});
+    f.add(new String[] {"Creation time", t.creationTimeColumn().orElse("")});
     f.add(new String[] {"Max age", t.maxAge().map(a -> a.toSeconds() + " s").orElse("")});
     f.add(new String[] {"Owner", t.owner()});
     f.add(new String[] {"Updated", Output.time(t.updatedAt()) + " by " + t.updatedBy()});

@@ -256,6 +256,53 @@ class DataCliTest {
   }
 
   @Test
+  void features_write_takes_csv_parquet_and_json_files_and_merges_on_the_key_by_default()
+      throws Exception {
+    String name = featureTable();
+    Path csv = files.resolve("rows.csv");
+    Files.writeString(
+        csv,
+        "driver_id,ts,conv_rate,city\n1001,2024-01-03T00:00:00Z,0.9,Nice\n7,2024-01-04T00:00:00Z,0.2,Metz\n");
+    Result c = ok("features", "write", name, "--rows-file", csv.toString());
+    assertThat(c.out()).contains("Wrote 2 rows");
+    // Merged on (driver_id, ts): the 2024-01-03 row of 1001 was replaced, not duplicated.
+    assertThat(client.tables().count(name)).isEqualTo(4);
+
+    Path parquet = files.resolve("rows.parquet");
+    try (java.sql.Connection d = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = d.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+      st.execute(
+          "COPY (SELECT 8::BIGINT AS driver_id, TIMESTAMPTZ '2024-01-05 00:00:00+00' AS ts,"
+              + " 0.3::DOUBLE AS conv_rate, 'Brest' AS city) TO '"
+              + parquet
+              + "' (FORMAT parquet)");
+    }
+    ok("features", "write", name, "--rows-file", parquet.toString(), "--mode", "merge");
+    assertThat(client.tables().count(name)).isEqualTo(5);
+
+    Path array = files.resolve("rows.json");
+    Files.writeString(
+        array,
+        "[{\"driver_id\": 9, \"ts\": \"2024-01-05T00:00:00Z\", \"conv_rate\": 1.0, \"city\": \"Pau\"}]");
+    ok("features", "write", name, "--rows-file", array.toString());
+    assertThat(client.tables().count(name)).isEqualTo(6);
+    // append adds a second row for a key that exists
+    ok("features", "write", name, "--rows-file", csv.toString(), "--mode", "append");
+    assertThat(client.tables().count(name)).isEqualTo(8);
+
+    Result bad = keel("features", "write", name, "--rows-file", csv.toString(), "--mode", "nope");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--mode", "merge");
+    Path wrong = files.resolve("wrong.csv");
+    Files.writeString(wrong, "driver_id,nope\n1,2\n");
+    Result badCsv = keel("features", "write", name, "--rows-file", wrong.toString());
+    assertThat(badCsv.exit()).isEqualTo(1);
+    assertThat(badCsv.err()).contains("nope").doesNotContain("jackson", "Exception");
+    assertThat(client.tables().count(name)).isEqualTo(8);
+  }
+
+  @Test
   void training_sets_create_stream_and_rebuild() throws Exception {
     String drivers = featureTable();
     Path spine = files.resolve("spine.json");

@@ -55,7 +55,19 @@ public final class FeatureStoreClient {
    * must be one of them. The table keeps an ingestion-time column.
    */
   public FeatureTableInfo create(NewTable table, FeatureMetadata metadata) {
+    return create(table, metadata, Optional.empty());
+  }
+
+  /**
+   * As {@link #create(NewTable, FeatureMetadata)}, with a creation-time column: a TIMESTAMP column
+   * of the table, not a key, holding when each row was created (Feast's {@code
+   * created_timestamp_column}). It breaks event-time ties and drives the availability filter
+   * instead of {@code _ingested_at}.
+   */
+  public FeatureTableInfo create(
+      NewTable table, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
     ObjectNode b = metadataJson(metadata);
+    creationTimeColumn.ifPresent(c -> b.put("creation_time_column", c));
     b.put("name", table.fullName());
     ArrayNode cols = b.putArray("columns");
     for (ColumnInfo c : table.columns()) {
@@ -413,7 +425,8 @@ public final class FeatureStoreClient {
         KeelJson.text(n, "created_by"),
         n.path("updated_at").asLong(),
         KeelJson.text(n, "updated_by"),
-        Values.table(n.path("table")));
+        Values.table(n.path("table")),
+        Values.text(n, "creation_time_column"));
   }
 
   private static OnlineFeatures online(JsonNode n) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param updatedAt last metadata update, epoch ms
  * @param updatedBy who made it
  * @param table the underlying table
+ * @param creationTimeColumn the column that breaks event-time ties and drives the availability
+ *     filter: the declared creation-time column, else {@code _ingested_at} when the table has it
  */
 public record FeatureTableInfo(
     String name,
@@ -38,7 +40,8 @@ public record FeatureTableInfo(
     String createdBy,
     long updatedAt,
     String updatedBy,
-    TableInfo table) {
+    TableInfo table,
+    Optional<String> creationTimeColumn) {
   public FeatureTableInfo {
     entityKeys = List.copyOf(entityKeys);
     primaryKeys = List.copyOf(primaryKeys);

@@ -7,7 +7,12 @@ import java.util.Optional;
 
 /** Where the feature store keeps its metadata; {@link JdbcFeatureMetadataStore} is the one. */
 public interface FeatureMetadataStore {
-  /** A feature table's registration, keyed by the table's id. */
+  /**
+   * A feature table's registration, keyed by the table's id.
+   *
+   * @param creationTimeColumn the column the table declared as its creation time, if any (else
+   *     {@code _ingested_at} serves)
+   */
   record Registration(
       String tableId,
       FeatureMetadata metadata,
@@ -15,7 +20,8 @@ public interface FeatureMetadataStore {
       long createdAt,
       String createdBy,
       long updatedAt,
-      String updatedBy) {}
+      String updatedBy,
+      Optional<String> creationTimeColumn) {}
 
   /**
    * A stored feature spec.
@@ -43,8 +49,16 @@ public interface FeatureMetadataStore {
       long publishedAt,
       String publishedBy) {}
 
-  /** Registers a table; ALREADY_EXISTS when it is registered. */
-  void register(String tableId, FeatureMetadata metadata, long now, String principal);
+  /**
+   * Registers a table, with the column it declares as its creation time, if any; ALREADY_EXISTS
+   * when it is registered.
+   */
+  void register(
+      String tableId,
+      FeatureMetadata metadata,
+      Optional<String> creationTimeColumn,
+      long now,
+      String principal);
 
   Optional<Registration> get(String tableId);
 

@@ -74,13 +74,14 @@ public final class FeatureStore implements AutoCloseable {
     Objects.requireNonNull(onlineName, "onlineName");
     Objects.requireNonNull(clock, "clock");
     OnlineMetadataCache cache = new OnlineMetadataCache();
-    this.engine = new TrainingSetEngine(new TableFeatureSources(tables), onDemand, options);
+    TableFeatureSources sources = new TableFeatureSources(tables, meta);
+    this.engine = new TrainingSetEngine(sources, onDemand, options);
     this.featureTables = new FeatureTableService(tables, meta, online, cache, clock);
     this.trainingSets = new TrainingSetService(tables, featureTables, tracking, artifacts, engine);
     this.specs = new FeatureSpecService(meta, featureTables, cache, clock);
     this.onlineFeatures =
         new OnlineFeatureService(
-            tables, meta, online, onlineName, featureTables, specs, cache, clock);
+            tables, meta, online, onlineName, featureTables, specs, cache, clock, sources);
   }
 
   /** Releases the training-set engine's database; training sets still open fail when used. */
@@ -96,7 +97,18 @@ public final class FeatureStore implements AutoCloseable {
    * an ingestion-time column, registered with {@code metadata}.
    */
   public FeatureTable createFeatureTable(TableSpec spec, FeatureMetadata metadata) {
-    return featureTables.create(spec, metadata);
+    return featureTables.create(spec, metadata, Optional.empty());
+  }
+
+  /**
+   * Creates a feature table whose rows carry their own creation time in {@code creationTimeColumn}
+   * (Feast's {@code created_timestamp_column}; a TIMESTAMP column that is not a key): it breaks
+   * event-time ties and drives the availability filter instead of {@code _ingested_at}, so
+   * backfilled history can say when each value really became known.
+   */
+  public FeatureTable createFeatureTable(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
+    return featureTables.create(spec, metadata, creationTimeColumn);
   }
 
   /**
@@ -104,7 +116,34 @@ public final class FeatureStore implements AutoCloseable {
    * training sets cannot use the availability filter.
    */
   public FeatureTable registerFeatureTable(String fullName, FeatureMetadata metadata) {
-    return featureTables.register(fullName, metadata);
+    return featureTables.register(
+        fullName, metadata, Optional.empty(), List.of(), Optional.empty());
+  }
+
+  /**
+   * Makes an existing table with primary keys a feature table whose creation time is in {@code
+   * creationTimeColumn} (see {@link #createFeatureTable(TableSpec, FeatureMetadata, Optional)}).
+   */
+  public FeatureTable registerFeatureTable(
+      String fullName, FeatureMetadata metadata, Optional<String> creationTimeColumn) {
+    return featureTables.register(
+        fullName, metadata, creationTimeColumn, List.of(), Optional.empty());
+  }
+
+  /**
+   * As {@link #registerFeatureTable(String, FeatureMetadata, Optional)}, from a request that also
+   * names keys: registering keeps the table's own keys, so {@code primaryKeys} (unless empty) and
+   * {@code timeseriesKey} (when given) must be the table's, else INVALID_ARGUMENT and nothing is
+   * registered (they are never silently ignored).
+   */
+  public FeatureTable registerFeatureTable(
+      String fullName,
+      FeatureMetadata metadata,
+      Optional<String> creationTimeColumn,
+      List<String> primaryKeys,
+      Optional<String> timeseriesKey) {
+    return featureTables.register(
+        fullName, metadata, creationTimeColumn, primaryKeys, timeseriesKey);
   }
 
   /** A feature table; NOT_FOUND for an unknown table or one that is not a feature table. */

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param createdBy who registered it
  * @param updatedAt last metadata change, ms since the epoch
  * @param updatedBy who changed it last
+ * @param creationTimeColumn the column holding each row's creation time, which breaks event-time
+ *     ties and drives the availability filter: the one the table declared, else {@code
+ *     _ingested_at} when the table has it, else none
  */
 public record FeatureTable(
     TableInfo table,
@@ -34,7 +37,8 @@ public record FeatureTable(
     long createdAt,
     String createdBy,
     long updatedAt,
-    String updatedBy) {
+    String updatedBy,
+    Optional<String> creationTimeColumn) {
   public FeatureTable {
     Objects.requireNonNull(table, "table");
     entityKeys = List.copyOf(entityKeys);
@@ -42,6 +46,7 @@ public record FeatureTable(
     Objects.requireNonNull(description, "description");
     tags = Map.copyOf(tags);
     Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(creationTimeColumn, "creationTimeColumn");
   }
 
   /** {@code catalog.schema.table}. */

@@ -45,11 +45,13 @@ final class FeatureTableService {
   }
 
   /** See {@link FeatureStore#createFeatureTable}. */
-  FeatureTable create(TableSpec spec, FeatureMetadata metadata) {
+  FeatureTable create(TableSpec spec, FeatureMetadata metadata, Optional<String> creationTime) {
     if (spec.primaryKeys().isEmpty()) {
       throw KeelException.invalid("primary_keys: a feature table needs at least one primary key");
     }
-    checkFeatureNames(spec.columns(), spec.primaryKeys(), spec.timeseriesKey(), metadata);
+    checkCreationTime(spec.columns(), spec.primaryKeys(), spec.timeseriesKey(), creationTime);
+    checkFeatureNames(
+        spec.columns(), spec.primaryKeys(), spec.timeseriesKey(), creationTime, metadata);
     TableInfo t =
         tables.create(
             new TableSpec(
@@ -63,7 +65,7 @@ final class FeatureTableService {
                 spec.comment(),
                 spec.properties()));
     try {
-      meta.register(t.tableId(), metadata, clock.millis(), PRINCIPAL);
+      meta.register(t.tableId(), metadata, creationTime, clock.millis(), PRINCIPAL);
     } catch (RuntimeException e) {
       tables.delete(t.fullName());
       throw e;
@@ -72,8 +74,33 @@ final class FeatureTableService {
   }
 
   /** See {@link FeatureStore#registerFeatureTable}. */
-  FeatureTable register(String fullName, FeatureMetadata metadata) {
+  FeatureTable register(
+      String fullName,
+      FeatureMetadata metadata,
+      Optional<String> creationTime,
+      List<String> primaryKeys,
+      Optional<String> timeseriesKey) {
     TableInfo t = tables.get(fullName);
+    if (!primaryKeys.isEmpty() && !primaryKeys.equals(t.primaryKeys())) {
+      throw KeelException.invalid(
+          "primary_keys: table '"
+              + t.fullName()
+              + "' has primary keys "
+              + t.primaryKeys()
+              + "; registering keeps them (got "
+              + primaryKeys
+              + ")");
+    }
+    if (timeseriesKey.isPresent() && !timeseriesKey.equals(t.timeseriesKey())) {
+      throw KeelException.invalid(
+          "timeseries_key: table '"
+              + t.fullName()
+              + "' has "
+              + t.timeseriesKey().map(k -> "timeseries key '" + k + "'").orElse("no timeseries key")
+              + "; registering keeps it (got '"
+              + timeseriesKey.get()
+              + "')");
+    }
     if (t.primaryKeys().isEmpty()) {
       throw KeelException.invalid(
           "name: table '"
@@ -81,8 +108,9 @@ final class FeatureTableService {
               + "' has no primary key; a feature table needs one (create the table with"
               + " primary_keys)");
     }
-    checkFeatureNames(t.columns(), t.primaryKeys(), t.timeseriesKey(), metadata);
-    meta.register(t.tableId(), metadata, clock.millis(), PRINCIPAL);
+    checkCreationTime(t.columns(), t.primaryKeys(), t.timeseriesKey(), creationTime);
+    checkFeatureNames(t.columns(), t.primaryKeys(), t.timeseriesKey(), creationTime, metadata);
+    meta.register(t.tableId(), metadata, creationTime, clock.millis(), PRINCIPAL);
     return get(t.fullName());
   }
 
@@ -113,8 +141,10 @@ final class FeatureTableService {
   /** See {@link FeatureStore#updateFeatureTable(String, FeatureMetadata)}. */
   FeatureTable replaceMetadata(String fullName, FeatureMetadata metadata) {
     TableInfo t = tables.get(fullName);
-    meta.get(t.tableId()).orElseThrow(() -> notFeatureTable(t.fullName()));
-    checkFeatureNames(t.columns(), t.primaryKeys(), t.timeseriesKey(), metadata);
+    FeatureMetadataStore.Registration r =
+        meta.get(t.tableId()).orElseThrow(() -> notFeatureTable(t.fullName()));
+    checkFeatureNames(
+        t.columns(), t.primaryKeys(), t.timeseriesKey(), r.creationTimeColumn(), metadata);
     meta.update(t.tableId(), metadata, clock.millis(), PRINCIPAL);
     cache.forgetTable(t.fullName());
     return get(t.fullName());
@@ -128,7 +158,8 @@ final class FeatureTableService {
     TableInfo t = tables.get(fullName);
     FeatureMetadataStore.Registration r =
         meta.get(t.tableId()).orElseThrow(() -> notFeatureTable(t.fullName()));
-    Set<String> features = featureNames(t.columns(), t.primaryKeys(), t.timeseriesKey());
+    Set<String> features =
+        featureNames(t.columns(), t.primaryKeys(), t.timeseriesKey(), r.creationTimeColumn());
     FeatureMetadata changed = update.applyTo(r.metadata(), features);
     meta.update(t.tableId(), changed, clock.millis(), PRINCIPAL);
     cache.forgetTable(t.fullName());
@@ -160,7 +191,7 @@ final class FeatureTableService {
         t.primaryKeys().stream().filter(k -> !t.timeseriesKey().equals(Optional.of(k))).toList();
     List<Feature> features = new ArrayList<>();
     for (Column c : t.columns()) {
-      if (isFeature(c.name(), t.primaryKeys(), t.timeseriesKey())) {
+      if (isFeature(c.name(), t.primaryKeys(), t.timeseriesKey(), r.creationTimeColumn())) {
         features.add(
             new Feature(
                 c.name(),
@@ -180,20 +211,53 @@ final class FeatureTableService {
         r.createdAt(),
         r.createdBy(),
         r.updatedAt(),
-        r.updatedBy());
+        r.updatedBy(),
+        r.creationTimeColumn().or(() -> TableFeatureSources.defaultCreationTime(t.columns())));
   }
 
-  private static boolean isFeature(String c, List<String> pks, Optional<String> ts) {
+  private static boolean isFeature(
+      String c, List<String> pks, Optional<String> ts, Optional<String> creation) {
     return !pks.contains(c)
         && !ts.equals(Optional.of(c))
+        && !creation.equals(Optional.of(c))
         && !c.equals(TableFeatureSources.INGESTED_AT);
   }
 
+  /**
+   * A declared creation-time column must be a TIMESTAMP column that is not a key: it orders rows
+   * whose event times tie and says when a row became available (INVALID_ARGUMENT otherwise).
+   */
+  private static void checkCreationTime(
+      List<Column> columns, List<String> pks, Optional<String> ts, Optional<String> creation) {
+    if (creation.isEmpty()) {
+      return;
+    }
+    String n = creation.get();
+    Column c =
+        columns.stream()
+            .filter(x -> x.name().equals(n))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    KeelException.invalid(
+                        "creation_time_column: the table has no column '" + n + "'"));
+    if (c.type().kind() != dev.keel.tables.ColumnType.Kind.TIMESTAMP) {
+      throw KeelException.invalid(
+          "creation_time_column: column '" + n + "' must be a TIMESTAMP, not " + c.type());
+    }
+    if (pks.contains(n) || ts.equals(Optional.of(n))) {
+      throw KeelException.invalid(
+          "creation_time_column: column '"
+              + n
+              + "' is a primary key or the timeseries key; name a column of its own");
+    }
+  }
+
   private static Set<String> featureNames(
-      List<Column> columns, List<String> pks, Optional<String> ts) {
+      List<Column> columns, List<String> pks, Optional<String> ts, Optional<String> creation) {
     Set<String> features = new HashSet<>();
     for (Column c : columns) {
-      if (isFeature(c.name(), pks, ts)) {
+      if (isFeature(c.name(), pks, ts, creation)) {
         features.add(c.name());
       }
     }
@@ -201,8 +265,12 @@ final class FeatureTableService {
   }
 
   private static void checkFeatureNames(
-      List<Column> columns, List<String> pks, Optional<String> ts, FeatureMetadata m) {
-    Set<String> features = featureNames(columns, pks, ts);
+      List<Column> columns,
+      List<String> pks,
+      Optional<String> ts,
+      Optional<String> creation,
+      FeatureMetadata m) {
+    Set<String> features = featureNames(columns, pks, ts, creation);
     Set<String> named = new HashSet<>(m.featureDescriptions().keySet());
     named.addAll(m.featureMaxAges().keySet());
     for (String n : named) {

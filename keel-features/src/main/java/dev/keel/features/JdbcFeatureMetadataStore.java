@@ -15,8 +15,8 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * {@link FeatureMetadataStore} on Keel's metadata database (tables of {@code V6__features.sql}).
- * Thread-safe.
+ * {@link FeatureMetadataStore} on Keel's metadata database (tables of {@code V6__features.sql},
+ * {@code V8__feature_creation_time.sql}). Thread-safe.
  */
 public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
   private final Database db;
@@ -26,7 +26,12 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
   }
 
   @Override
-  public void register(String tableId, FeatureMetadata m, long now, String principal) {
+  public void register(
+      String tableId,
+      FeatureMetadata m,
+      Optional<String> creationTimeColumn,
+      long now,
+      String principal) {
     db.write(
         h -> {
           // ON CONFLICT, not a look-up first: two clients registering the same table at once
@@ -34,8 +39,8 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
           int inserted =
               h.execute(
                   "INSERT INTO feature_tables (table_id, description, max_age_ms, owner,"
-                      + " created_at, created_by, updated_at, updated_by)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_id) DO NOTHING",
+                      + " created_at, created_by, updated_at, updated_by, creation_time_column)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (table_id) DO NOTHING",
                   tableId,
                   m.description().orElse(null),
                   m.maxAge().map(Duration::toMillis).orElse(null),
@@ -43,7 +48,8 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
                   now,
                   principal,
                   now,
-                  principal);
+                  principal,
+                  creationTimeColumn.orElse(null));
           if (inserted == 0) {
             throw KeelException.alreadyExists("The table is already a feature table.");
           }
@@ -107,7 +113,8 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
           bindAll(
                   h.createQuery(
                       "SELECT table_id, description, max_age_ms, owner, created_at, created_by,"
-                          + " updated_at, updated_by FROM feature_tables WHERE table_id IN "
+                          + " updated_at, updated_by, creation_time_column FROM feature_tables"
+                          + " WHERE table_id IN "
                           + in),
                   ids)
               .map((rs, ctx) -> registration(rs, tags, descriptions, ages))
@@ -138,7 +145,8 @@ public final class JdbcFeatureMetadataStore implements FeatureMetadataStore {
         rs.getLong(5),
         rs.getString(6),
         rs.getLong(7),
-        rs.getString(8));
+        rs.getString(8),
+        Optional.ofNullable(rs.getString(9)));
   }
 
   @Override

@@ -35,6 +35,7 @@ final class OnlineFeatureService {
   private final FeatureSpecService specs;
   private final OnlineMetadataCache cache;
   private final Clock clock;
+  private final TableFeatureSources featureSources;
 
   OnlineFeatureService(
       TableService tables,
@@ -44,7 +45,9 @@ final class OnlineFeatureService {
       FeatureTableService featureTables,
       FeatureSpecService specs,
       OnlineMetadataCache cache,
-      Clock clock) {
+      Clock clock,
+      TableFeatureSources featureSources) {
+    this.featureSources = featureSources;
     this.tables = tables;
     this.meta = meta;
     this.online = online;
@@ -65,7 +68,7 @@ final class OnlineFeatureService {
     long t0 = System.nanoTime();
     FeatureTable f = featureTables.get(fullName);
     TableSnapshot now = tables.resolve(f.fullName(), new SnapshotRef.Latest());
-    List<Path> files = now.dataFiles();
+    Optional<List<Path>> onlyKeysOf = Optional.empty();
     PublishMode used = mode;
     if (mode == PublishMode.TRIGGERED) {
       Optional<FeatureMetadataStore.PublishState> last =
@@ -74,14 +77,20 @@ final class OnlineFeatureService {
           last.flatMap(l -> resolveQuietly(f.fullName(), l.snapshotId()));
       if (before.isPresent()) {
         Set<Path> old = new HashSet<>(before.get().dataFiles());
-        files = files.stream().filter(p -> !old.contains(p)).toList();
+        onlyKeysOf = Optional.of(now.dataFiles().stream().filter(p -> !old.contains(p)).toList());
       } else {
         used = PublishMode.SNAPSHOT;
       }
     }
     List<String> features = f.features().stream().map(Feature::name).toList();
     OnlinePublisher.Counts c =
-        OnlinePublisher.publish(online, now, f.entityKeys(), features, files);
+        OnlinePublisher.publish(
+            online,
+            now,
+            now.dataFiles().isEmpty() ? null : featureSources.source(now),
+            f.entityKeys(),
+            features,
+            onlyKeysOf);
     meta.recordPublish(
         new FeatureMetadataStore.PublishState(
             f.table().tableId(),

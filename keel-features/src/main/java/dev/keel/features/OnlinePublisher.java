@@ -5,6 +5,8 @@ import dev.keel.core.KeelException;
 import dev.keel.features.online.OnlineRow;
 import dev.keel.features.online.OnlineStore;
 import dev.keel.features.online.WriteResult;
+import dev.keel.features.training.FeatureSource;
+import dev.keel.features.training.RowOrder;
 import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import dev.keel.tables.TableSnapshot;
@@ -22,13 +24,15 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
  * Reads the latest row per entity from a feature table's data files with DuckDB and streams it into
- * an online store. The event time is the timeseries key, else the ingestion time, else the
- * snapshot's commit time; rows without one are not published.
+ * an online store. "Latest" is {@link RowOrder}, the order training sets use: event time, then
+ * creation time, then read order. The event time sent is the timeseries key, else the creation
+ * time, else the snapshot's commit time; rows without one are not published.
  */
 final class OnlinePublisher {
   private OnlinePublisher() {}
@@ -36,55 +40,67 @@ final class OnlinePublisher {
   /** What was read and written. */
   record Counts(long read, WriteResult written) {}
 
+  /**
+   * Publishes the winners of {@code source}'s snapshot: of every entity, or, with {@code
+   * onlyKeysOf} given, of the entities that have rows in those files (a triggered publish). Each
+   * winner is chosen over all the snapshot's files and replaces a stored row of an older or equal
+   * event time unless it is the same row, so a row that wins a tie offline also wins it online.
+   */
   static Counts publish(
       OnlineStore store,
       TableSnapshot snapshot,
+      FeatureSource source,
       List<String> entityKeys,
       List<String> features,
-      List<Path> files) {
-    if (files.isEmpty()) {
+      Optional<List<Path>> onlyKeysOf) {
+    if (snapshot.dataFiles().isEmpty() || onlyKeysOf.map(List::isEmpty).orElse(false)) {
       return new Counts(0, new WriteResult(0, 0));
     }
+    List<Path> files = source.parquetFiles();
+    Optional<String> creation = source.ingestionTimeColumn();
     String eventTime =
-        snapshot
+        source
             .timeseriesKey()
-            .map(OnlinePublisher::quote)
+            .map(RowOrder::id)
             .map(c -> "CAST(" + c + " AS TIMESTAMPTZ)")
-            .orElse(
-                hasColumn(snapshot, TableFeatureSources.INGESTED_AT)
-                    ? quote(TableFeatureSources.INGESTED_AT)
-                    : "CAST('" + snapshot.committedAt() + "' AS TIMESTAMPTZ)");
-    String order =
-        eventTime
-            + " DESC"
-            + (hasColumn(snapshot, TableFeatureSources.INGESTED_AT)
-                ? ", " + quote(TableFeatureSources.INGESTED_AT) + " DESC NULLS LAST"
-                : "");
-    String keys = entityKeys.stream().map(OnlinePublisher::quote).collect(Collectors.joining(", "));
-    String sql =
-        "SELECT "
-            + keys
-            + ", "
-            + eventTime
-            + " AS __event_time"
-            + features.stream().map(f -> ", " + quote(f)).collect(Collectors.joining())
-            + " FROM read_parquet(["
-            + files.stream()
-                .map(p -> "'" + p.toString().replace("'", "''") + "'")
-                .collect(Collectors.joining(", "))
-            + "]) WHERE "
-            + eventTime
-            + " IS NOT NULL QUALIFY row_number() OVER (PARTITION BY "
-            + keys
-            + " ORDER BY "
-            + order
-            + ") = 1";
+            .or(() -> creation.map(RowOrder::id))
+            .orElse("CAST('" + snapshot.committedAt() + "' AS TIMESTAMPTZ)");
+    String order = RowOrder.struct(source.timeseriesKey(), creation, files.size());
+    String keys = entityKeys.stream().map(RowOrder::id).collect(Collectors.joining(", "));
+    StringBuilder sql = new StringBuilder();
+    if (onlyKeysOf.isPresent()) {
+      sql.append("WITH n AS (SELECT DISTINCT ")
+          .append(keys)
+          .append(" FROM read_parquet([")
+          .append(
+              onlyKeysOf.get().stream()
+                  .map(p -> RowOrder.string(p.toAbsolutePath().toString()))
+                  .collect(Collectors.joining(", ")))
+          .append("])) ");
+    }
+    sql.append("SELECT ")
+        .append(keys)
+        .append(", ")
+        .append(eventTime)
+        .append(" AS __event_time")
+        .append(features.stream().map(f -> ", " + RowOrder.id(f)).collect(Collectors.joining()))
+        .append(" FROM ")
+        .append(RowOrder.relation(files))
+        .append(" AS r")
+        .append(onlyKeysOf.isPresent() ? " SEMI JOIN n USING (" + keys + ")" : "")
+        .append(" WHERE ")
+        .append(eventTime)
+        .append(" IS NOT NULL QUALIFY row_number() OVER (PARTITION BY ")
+        .append(keys)
+        .append(" ORDER BY ")
+        .append(order)
+        .append(" DESC) = 1");
     List<ColumnType> featureTypes = features.stream().map(f -> column(snapshot, f).type()).toList();
     try (Connection c = open();
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+        ResultSet rs = st.executeQuery(sql.toString())) {
       RowIterator rows = new RowIterator(rs, entityKeys.size(), featureTypes);
-      WriteResult w = store.write(snapshot.fullName(), entityKeys, features, rows);
+      WriteResult w = store.write(snapshot.fullName(), entityKeys, features, rows, true);
       return new Counts(rows.read, w);
     } catch (SQLException e) {
       throw new KeelException(
@@ -107,19 +123,11 @@ final class OnlinePublisher {
     return c;
   }
 
-  private static boolean hasColumn(TableSnapshot s, String name) {
-    return s.columns().stream().anyMatch(c -> c.name().equals(name));
-  }
-
   private static Column column(TableSnapshot s, String name) {
     return s.columns().stream()
         .filter(c -> c.name().equals(name))
         .findFirst()
         .orElseThrow(() -> KeelException.invalid("features: unknown column '" + name + "'"));
-  }
-
-  static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
   /** Streams result rows as online rows; DuckDB values become the online store's value types. */

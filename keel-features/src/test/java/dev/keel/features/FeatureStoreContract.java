@@ -415,6 +415,146 @@ abstract class FeatureStoreContract {
         .containsExactly(50.0);
   }
 
+  /** What the online store serves for user 1's clicks. */
+  private Object onlineClicks() {
+    return fs.onlineFeatures(
+            List.of("main.default.user_features:clicks"), EntityRows.of("user_id", 1L))
+        .results()
+        .get(0)
+        .values()
+        .get(0);
+  }
+
+  /** What a training set at 2024-01-02 (after every row) picks for user 1's clicks. */
+  private Object offlineClicks() {
+    tables.delete("main.default.labels");
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    try (TrainingSet s = fs.buildTrainingSet(labelsRequest(lookup(), false))) {
+      return rows(s).get(0).get(3);
+    }
+  }
+
+  @Test
+  void online_and_offline_break_ties_by_the_same_rule() {
+    userFeatures();
+    String t = "main.default.user_features";
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    // One append: the two rows tie on event time and on ingestion time; the row read last wins.
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            row(1, "2024-01-01T00:00:00Z", 1.0, "fr"),
+            row(1, "2024-01-01T00:00:00Z", 2.0, "fr"),
+            row(2, "2024-01-01T00:00:00Z", 5.0, "de")));
+    assertThat(offlineClicks()).isEqualTo(2.0);
+    fs.publish(t, PublishMode.SNAPSHOT);
+    assertThat(onlineClicks()).as("a snapshot publish").isEqualTo(offlineClicks());
+
+    // A later write at the same event time (a correction): newer ingestion time, it wins offline
+    // and must replace the published row, whichever publish mode sends it.
+    fs.write(t, WriteMode.APPEND, List.of(row(1, "2024-01-01T00:00:00Z", 3.0, "fr")));
+    assertThat(offlineClicks()).isEqualTo(3.0);
+    PublishResult p = fs.publish(t, PublishMode.TRIGGERED);
+    assertThat(p.mode()).isEqualTo(PublishMode.TRIGGERED);
+    assertThat(onlineClicks()).as("a triggered publish").isEqualTo(3.0);
+
+    // Replaying changes nothing and writes nothing.
+    PublishResult again = fs.publish(t, PublishMode.SNAPSHOT);
+    assertThat(again.rowsWritten()).isZero();
+    assertThat(onlineClicks()).isEqualTo(3.0);
+  }
+
+  private FeatureTable withCreationTime() {
+    return fs.createFeatureTable(
+        new TableSpec(
+            "main",
+            "default",
+            "user_features",
+            List.of(
+                Column.of("user_id", ColumnType.LONG),
+                Column.of("ts", ColumnType.TIMESTAMP),
+                Column.of("clicks", ColumnType.DOUBLE),
+                Column.of("country", ColumnType.STRING),
+                Column.of("created", ColumnType.TIMESTAMP)),
+            List.of("user_id", "ts"),
+            Optional.of("ts"),
+            true,
+            Optional.empty(),
+            Map.of()),
+        FeatureMetadata.none(),
+        Optional.of("created"));
+  }
+
+  private static Map<String, Object> created(Map<String, Object> row, String created) {
+    Map<String, Object> m = new HashMap<>(row);
+    m.put("created", created);
+    return m;
+  }
+
+  @Test
+  void a_declared_creation_time_column_breaks_ties_and_filters_availability_online_and_offline() {
+    FeatureTable f = withCreationTime();
+    assertThat(f.creationTimeColumn()).hasValue("created");
+    assertThat(f.features()).extracting(Feature::name).containsExactly("clicks", "country");
+    assertThat(fs.getFeatureTable(f.fullName()).creationTimeColumn()).hasValue("created");
+    String t = f.fullName();
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    // A backfilled row (created 01-05) and one created on time, read after it: same event time.
+    fs.write(
+        t,
+        WriteMode.APPEND,
+        List.of(
+            created(row(1, "2024-01-01T00:00:00Z", 1.0, "fr"), "2024-01-05T00:00:00Z"),
+            created(row(1, "2024-01-01T00:00:00Z", 2.0, "fr"), "2024-01-01T12:00:00Z")));
+    assertThat(offlineClicks()).as("the later creation time wins the tie").isEqualTo(1.0);
+    fs.publish(t, PublishMode.SNAPSHOT);
+    assertThat(onlineClicks()).isEqualTo(1.0);
+
+    // Available at 01-02: only the row created on 01-01 counts.
+    tables.delete("main.default.labels");
+    spine("labels", List.<Object[]>of(new Object[] {1L, "2024-01-02T00:00:00Z", 1}));
+    TrainingSetRequest avail =
+        new TrainingSetRequest(
+            new SpineSource.Table("main.default.labels", new SnapshotRef.Latest()),
+            List.of(lookup()),
+            List.of(),
+            List.of(),
+            true,
+            false);
+    try (TrainingSet s = fs.buildTrainingSet(avail)) {
+      assertThat(rows(s).get(0).get(3)).isEqualTo(2.0);
+    }
+  }
+
+  @Test
+  void a_creation_time_column_must_be_a_timestamp_column_that_is_not_a_key() {
+    for (String bad : List.of("nope", "country", "ts", "user_id")) {
+      assertThatThrownBy(
+              () ->
+                  fs.createFeatureTable(
+                      new TableSpec(
+                          "main",
+                          "default",
+                          "user_features",
+                          List.of(
+                              Column.of("user_id", ColumnType.LONG),
+                              Column.of("ts", ColumnType.TIMESTAMP),
+                              Column.of("country", ColumnType.STRING)),
+                          List.of("user_id", "ts"),
+                          Optional.of("ts"),
+                          true,
+                          Optional.empty(),
+                          Map.of()),
+                      FeatureMetadata.none(),
+                      Optional.of(bad)))
+          .isInstanceOf(KeelException.class)
+          .hasMessageContaining("creation_time_column");
+    }
+    assertThat(tables.list("main", "default", OptionalLong.empty(), Optional.empty()).items())
+        .isEmpty();
+  }
+
   @Test
   void online_lookups_honour_max_age_and_refuse_unknown_features() {
     userFeatures();

@@ -92,6 +92,7 @@ final class FeatureJson {
     ArrayNode pks = n.putArray("primary_keys");
     t.table().primaryKeys().forEach(pks::add);
     t.table().timeseriesKey().ifPresent(k -> n.put("timeseries_key", k));
+    t.creationTimeColumn().ifPresent(c -> n.put("creation_time_column", c));
     ArrayNode fs = n.putArray("features");
     for (Feature f : t.features()) {
       ObjectNode o = fs.addObject();

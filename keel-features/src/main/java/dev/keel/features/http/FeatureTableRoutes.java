@@ -84,11 +84,16 @@ public final class FeatureTableRoutes implements ApiModule {
     String name = r.required("name");
     FeatureMetadata meta = FeatureJson.metadata(r);
     Optional<JsonNode> columns = r.json("columns");
+    Optional<String> creationTime = r.string("creation_time_column").filter(s -> !s.isEmpty());
     FeatureTable t;
     if (columns.isEmpty()) {
-      t = store.registerFeatureTable(name, meta);
+      List<String> primaryKeys = r.strings("primary_keys");
+      t =
+          store.registerFeatureTable(
+              name, meta, creationTime, primaryKeys, timeseriesKey(r, primaryKeys));
     } else {
       String[] n = Names.checkFullName("name", name, 3);
+      List<String> primaryKeys = r.strings("primary_keys");
       t =
           store.createFeatureTable(
               new TableSpec(
@@ -96,14 +101,63 @@ public final class FeatureTableRoutes implements ApiModule {
                   n[1],
                   n[2],
                   TableJson.columns(columns.get(), "columns"),
-                  r.strings("primary_keys"),
-                  r.string("timeseries_key").filter(s -> !s.isEmpty()),
+                  primaryKeys,
+                  timeseriesKey(r, primaryKeys),
                   true,
                   r.string("comment"),
                   Map.of()),
-              meta);
+              meta,
+              creationTime);
     }
     Json.write(ctx, FeatureJson.featureTableJson(t));
+  }
+
+  /**
+   * The timeseries key: Keel's {@code timeseries_key}, or Databricks' {@code timeseries_columns}
+   * (also {@code timeseries_column}), a column name or a list of one that must be a primary key, as
+   * in Databricks. Anything Keel cannot honour (several columns, a column that is not a primary
+   * key, two fields naming different columns) is refused, not ignored.
+   */
+  private static Optional<String> timeseriesKey(Request r, List<String> primaryKeys) {
+    Optional<String> key = r.string("timeseries_key").filter(s -> !s.isEmpty());
+    for (String field : List.of("timeseries_columns", "timeseries_column")) {
+      Optional<JsonNode> given = r.json(field).filter(j -> !j.isNull());
+      if (given.isEmpty()) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      JsonNode j = given.get();
+      if (j.isTextual()) {
+        names.add(j.asText());
+      } else if (j.isArray()) {
+        for (JsonNode e : j) {
+          if (!e.isTextual()) {
+            throw KeelException.invalid(field + ": expected column names, got " + e);
+          }
+          names.add(e.asText());
+        }
+      } else {
+        throw KeelException.invalid(field + ": expected a column name or a list of one");
+      }
+      if (names.isEmpty()) {
+        continue;
+      }
+      if (names.size() > 1) {
+        throw KeelException.invalid(
+            field + ": a feature table has one timeseries column, got " + names.size());
+      }
+      String c = names.get(0);
+      if (!primaryKeys.isEmpty() && !primaryKeys.contains(c)) {
+        throw KeelException.invalid(
+            field + ": '" + c + "' must be one of the primary keys " + primaryKeys);
+      }
+      if (key.isPresent() && !key.get().equals(c)) {
+        throw KeelException.invalid(
+            field + ": names '" + c + "' but the timeseries key is '" + key.get() + "'");
+      }
+      key = Optional.of(c);
+    }
+    return key;
   }
 
   private void listFeatureTables(Context ctx) {

@@ -67,8 +67,11 @@ abstract class AbstractOnlineStore implements OnlineStore {
   /** Stores {@code proposed} unless the table has a layout; returns the stored one. */
   abstract TableLayout storeLayout(TableLayout proposed);
 
-  /** Applies a batch in order with skip-if-older, atomically. */
-  abstract WriteResult apply(TableLayout table, Batch batch);
+  /**
+   * Applies a batch in order with skip-if-older, atomically; a row of an equal event time replaces
+   * a different stored row only with {@code replaceEqual}.
+   */
+  abstract WriteResult apply(TableLayout table, Batch batch, boolean replaceEqual);
 
   /** For each table {@code t} and row {@code r} with {@code keys[t][r] != null}, the stored row. */
   abstract void fetch(TableLayout[] tables, byte[][][] keys, Stored[][] out);
@@ -115,7 +118,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
     for (int i = 0; i < rows.size(); i++) {
       encodeRow(target, perm, rows.get(i), i, buf, null, 0);
     }
-    return writeChecked(featureTable, keyColumns, featureColumns, rows.iterator(), layout);
+    return writeChecked(featureTable, keyColumns, featureColumns, rows.iterator(), layout, false);
   }
 
   @Override
@@ -124,6 +127,16 @@ abstract class AbstractOnlineStore implements OnlineStore {
       List<String> keyColumns,
       List<String> featureColumns,
       Iterator<OnlineRow> rows) {
+    return write(featureTable, keyColumns, featureColumns, rows, false);
+  }
+
+  @Override
+  public final WriteResult write(
+      String featureTable,
+      List<String> keyColumns,
+      List<String> featureColumns,
+      Iterator<OnlineRow> rows,
+      boolean replaceEqual) {
     checkNames(featureTable, keyColumns, featureColumns);
     if (!rows.hasNext()) {
       return WriteResult.NONE;
@@ -131,7 +144,12 @@ abstract class AbstractOnlineStore implements OnlineStore {
     OnlineRow first = rows.next();
     TableLayout layout = proposed(featureTable, keyColumns, featureColumns, first);
     return writeChecked(
-        featureTable, keyColumns, featureColumns, concat(List.of(first).iterator(), rows), layout);
+        featureTable,
+        keyColumns,
+        featureColumns,
+        concat(List.of(first).iterator(), rows),
+        layout,
+        replaceEqual);
   }
 
   private WriteResult writeChecked(
@@ -139,7 +157,8 @@ abstract class AbstractOnlineStore implements OnlineStore {
       List<String> keyColumns,
       List<String> featureColumns,
       Iterator<OnlineRow> rows,
-      TableLayout proposed) {
+      TableLayout proposed,
+      boolean replaceEqual) {
     OnlineCodec.Buf buf = new OnlineCodec.Buf(256);
     TableLayout target = layout(featureTable).orElse(null);
     if (target == null) {
@@ -168,7 +187,7 @@ abstract class AbstractOnlineStore implements OnlineStore {
         encodeRow(target, perm, rows.next(), index++, buf, batch, batch.size);
         batch.size++;
       }
-      total = total.plus(apply(target, batch));
+      total = total.plus(apply(target, batch, replaceEqual));
     }
     return total;
   }

@@ -146,7 +146,7 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
    * (skip-if-older holds within a statement); the statement's change count is the number of rows
    * written. Two parameters per row (key, row); the table id is a literal.
    */
-  private static String upsert(long id, int rows) {
+  private static String upsert(long id, int rows, boolean replaceEqual) {
     StringBuilder b =
         new StringBuilder("INSERT INTO online_rows (table_id, entity_key, features) VALUES ");
     for (int i = 0; i < rows; i++) {
@@ -154,21 +154,27 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
     }
     return b.append(
             " ON CONFLICT (table_id, entity_key) DO UPDATE SET features = excluded.features"
-                + " WHERE substr(excluded.features, 1, 8) > substr(online_rows.features, 1, 8)")
+                + " WHERE substr(excluded.features, 1, 8) > substr(online_rows.features, 1, 8)"
+                + (replaceEqual
+                    ? " OR (substr(excluded.features, 1, 8) = substr(online_rows.features, 1, 8)"
+                        + " AND excluded.features <> online_rows.features)"
+                    : ""))
         .toString();
   }
 
-  private PreparedStatement[] upserts(long id) throws SQLException {
+  private PreparedStatement[] upserts(long id, boolean replaceEqual) throws SQLException {
     PreparedStatement[] ps = upserts.get(id);
     if (ps == null) {
       ps =
           new PreparedStatement[] {
-            writer.prepareStatement(upsert(id, 1)),
-            writer.prepareStatement(upsert(id, ROWS_PER_STATEMENT))
+            writer.prepareStatement(upsert(id, 1, false)),
+            writer.prepareStatement(upsert(id, ROWS_PER_STATEMENT, false)),
+            writer.prepareStatement(upsert(id, 1, true)),
+            writer.prepareStatement(upsert(id, ROWS_PER_STATEMENT, true))
           };
       upserts.put(id, ps);
     }
-    return ps;
+    return replaceEqual ? new PreparedStatement[] {ps[2], ps[3]} : ps;
   }
 
   private Connection connect(boolean readOnly) throws SQLException {
@@ -269,12 +275,12 @@ public final class EmbeddedOnlineStore extends AbstractOnlineStore {
   // -------------------------------------------------------------------- write
 
   @Override
-  WriteResult apply(TableLayout table, Batch batch) {
+  WriteResult apply(TableLayout table, Batch batch, boolean replaceEqual) {
     synchronized (writeLock) {
       checkOpen();
       long id = tableId(table);
       try {
-        PreparedStatement[] ps = upserts(id);
+        PreparedStatement[] ps = upserts(id, replaceEqual);
         long written = 0;
         int i = 0;
         for (; i + ROWS_PER_STATEMENT <= batch.size; i += ROWS_PER_STATEMENT) {

@@ -41,6 +41,21 @@ public interface OnlineStore extends AutoCloseable {
       Iterator<OnlineRow> rows);
 
   /**
+   * As {@link #write(String, List, List, Iterator)}, with a choice for a row whose event time
+   * equals the stored row's: with {@code replaceEqual} it replaces the stored row unless both are
+   * the same bytes (so replaying a write still writes nothing); without it, it is skipped (Feast's
+   * rule). The publisher uses {@code true}: it sends each entity's winner by the shared tie rule
+   * ({@code dev.keel.features.training.RowOrder}), which must replace an older winner of the same
+   * event time.
+   */
+  WriteResult write(
+      String featureTable,
+      List<String> keyColumns,
+      List<String> featureColumns,
+      Iterator<OnlineRow> rows,
+      boolean replaceEqual);
+
+  /**
    * Publishes rows after checking all of them: bad input changes nothing.
    *
    * @see #write(String, List, List, Iterator)

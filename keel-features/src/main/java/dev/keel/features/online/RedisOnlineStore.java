@@ -36,22 +36,27 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
 
   static final int ROWS_PER_SCRIPT = 256;
 
+  private static final byte[] ONE = {'1'};
+  private static final byte[] ZERO = {'0'};
+
   /**
    * KEYS[1] = the counts hash, KEYS[2..] = entity hashes; ARGV[1] = the feature table (field),
-   * ARGV[2..] = event time (8 bytes, sign bit flipped, big-endian) + vector. Sets a field only if
-   * the new event time is greater than the stored one (byte-wise, which is time order); returns the
-   * number of fields set and counts newly created fields per table.
+   * ARGV[2..#KEYS] = event time (8 bytes, sign bit flipped, big-endian) + vector, ARGV[#KEYS + 1] =
+   * "1" to replace a different row of an equal event time. Sets a field only if the new event time
+   * is greater than the stored one (byte-wise, which is time order), or equal with that flag and
+   * different bytes; returns the number of fields set and counts newly created fields per table.
    */
   private static final String WRITE_SCRIPT =
       """
       local field = ARGV[1]
+      local ties = ARGV[#KEYS + 1] == '1'
       local written, created = 0, 0
       for i = 2, #KEYS do
         local new = ARGV[i]
         local old = redis.call('HGET', KEYS[i], field)
         local newer = true
         if old then
-          newer = false
+          newer = ties and new ~= old
           for j = 1, 8 do
             local a, b = string.byte(new, j), string.byte(old, j)
             if a ~= b then
@@ -141,7 +146,7 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
   // -------------------------------------------------------------------- write
 
   @Override
-  WriteResult apply(TableLayout table, Batch batch) {
+  WriteResult apply(TableLayout table, Batch batch, boolean replaceEqual) {
     byte[] field = bytes(table.name());
     int calls = (batch.size + ROWS_PER_SCRIPT - 1) / ROWS_PER_SCRIPT;
     List<List<byte[]>> keys = new ArrayList<>(calls);
@@ -156,6 +161,7 @@ public final class RedisOnlineStore extends AbstractOnlineStore {
         k.add(rowKey(batch.keys[i]));
         a.add(batch.rows[i]);
       }
+      a.add(replaceEqual ? ONE : ZERO);
       keys.add(k);
       args.add(a);
     }

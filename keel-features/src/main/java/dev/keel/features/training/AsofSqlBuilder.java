@@ -1,6 +1,5 @@
 package dev.keel.features.training;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +20,7 @@ import java.util.Optional;
  */
 final class AsofSqlBuilder {
   /** Offsets the row numbers of file {@code i} by {@code i * FILE_STRIDE}. */
-  static final long FILE_STRIDE = 1L << 40;
+  static final long FILE_STRIDE = RowOrder.FILE_STRIDE;
 
   private AsofSqlBuilder() {}
 
@@ -68,21 +67,11 @@ final class AsofSqlBuilder {
           .append(".k")
           .append(k);
     }
-    String tiebreak =
-        src.parquetFiles().size() == 1
-            ? "file_row_number"
-            : "(__keel_file * " + FILE_STRIDE + " + file_row_number)";
-    String ingKey =
-        ing == null ? null : "coalesce(epoch_us(" + Sql.id(ing) + "), -9223372036854775807)";
-    // The order of candidates: event time, then ingestion time, then read order. Unique per row.
-    StringBuilder order = new StringBuilder("{");
-    if (ts != null) {
-      order.append("'e': ").append(Sql.id(ts)).append(", ");
-    }
-    if (ingKey != null) {
-      order.append("'i': ").append(ingKey).append(", ");
-    }
-    order.append("'r': ").append(tiebreak).append("}");
+    String tiebreak = RowOrder.readOrder(src.parquetFiles().size());
+    String ingKey = ing == null ? null : RowOrder.creationKey(ing);
+    // The order of candidates (RowOrder, shared with the online publisher): event time, then
+    // creation time, then read order. Unique per row.
+    String order = RowOrder.struct(r.timeseriesKey(), r.ingestionTime(), src.parquetFiles().size());
     String keysOut = keysOut(entity.size());
     String where = ts == null ? "" : " WHERE " + Sql.id(ts) + " IS NOT NULL";
     String tCol = t == null ? null : "s." + Sql.id(t);
@@ -298,23 +287,6 @@ final class AsofSqlBuilder {
 
   /** The source's rows with {@code file_row_number} and, for several files, {@code __keel_file}. */
   static String relation(FeatureSource src) {
-    List<Path> files = src.parquetFiles();
-    if (files.size() == 1) {
-      return "read_parquet("
-          + Sql.string(files.get(0).toAbsolutePath().toString())
-          + ", file_row_number = true)";
-    }
-    StringBuilder b = new StringBuilder("(");
-    for (int i = 0; i < files.size(); i++) {
-      if (i > 0) {
-        b.append(" UNION ALL BY NAME ");
-      }
-      b.append("SELECT *, ")
-          .append(i)
-          .append("::BIGINT AS __keel_file FROM read_parquet(")
-          .append(Sql.string(files.get(i).toAbsolutePath().toString()))
-          .append(", file_row_number = true)");
-    }
-    return b.append(")").toString();
+    return RowOrder.relation(src.parquetFiles());
   }
 }

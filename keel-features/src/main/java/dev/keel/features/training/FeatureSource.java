@@ -10,11 +10,12 @@ import java.util.Optional;
  * A feature table at one exact snapshot, as the Parquet files that make it up.
  *
  * <p>A feature table holds its primary keys (the entity keys, possibly composite; they may include
- * the timeseries key), an optional timeseries (event-time) column and an optional ingestion-time
- * column (by convention {@code _ingested_at}, {@code TIMESTAMPTZ}: when the row was written). All
- * other columns are features. Lookups match the primary keys <em>without</em> the timeseries key
- * (the {@linkplain #entityKeys() entity keys}) and compare the spine's time with the timeseries
- * key.
+ * the timeseries key), an optional timeseries (event-time) column and an optional creation-time
+ * column ({@code TIMESTAMPTZ}: when the row's value became known; the table's declared
+ * creation-time column, else {@code _ingested_at}, when the row was written). It breaks event-time
+ * ties ({@link RowOrder}) and drives the availability filter. All other columns are features.
+ * Lookups match the primary keys <em>without</em> the timeseries key (the {@linkplain #entityKeys()
+ * entity keys}) and compare the spine's time with the timeseries key.
  *
  * @param table the table's full name, as lookups name it
  * @param snapshotId the snapshot these files belong to (recorded in the training set)
@@ -27,7 +28,7 @@ import java.util.Optional;
  *     and event time, and a point-in-time lookup joins on the event time alone instead of (event
  *     time, ingestion time, read order), which is much faster. False is always safe.
  * @param timeseriesKey the event-time column ({@code TIMESTAMPTZ}), if the table is a time series
- * @param ingestionTimeColumn the ingestion-time column ({@code TIMESTAMPTZ}), if recorded
+ * @param ingestionTimeColumn the creation-time column ({@code TIMESTAMPTZ}), if any
  */
 public record FeatureSource(
     String table,

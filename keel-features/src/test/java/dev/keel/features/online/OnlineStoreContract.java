@@ -117,6 +117,32 @@ abstract class OnlineStoreContract {
   }
 
   @Test
+  void with_replace_equal_a_different_row_of_the_same_event_time_replaces_the_stored_one() {
+    Instant t2 = T0.plusSeconds(2);
+    store.write("driver_stats", ID, STATS, List.of(row(1L, t2, 0.5, 10L, "a")));
+    assertThat(
+            store.write(
+                "driver_stats",
+                ID,
+                STATS,
+                List.of(row(1L, t2, 0.2, 2L, "b"), row(2L, t2, 0.1, 1L, "x")).iterator(),
+                true))
+        .isEqualTo(new WriteResult(2, 0));
+    assertThat(only(readStats(1L, "city")).values()).containsExactly("b");
+    // The same row again is not written; an older one is still skipped.
+    assertThat(
+            store.write(
+                "driver_stats",
+                ID,
+                STATS,
+                List.of(row(1L, t2, 0.2, 2L, "b"), row(2L, T0, 0.9, 9L, "old")).iterator(),
+                true))
+        .isEqualTo(new WriteResult(0, 2));
+    assertThat(only(readStats(1L, "city")).values()).containsExactly("b");
+    assertThat(only(readStats(2L, "city")).values()).containsExactly("x");
+  }
+
+  @Test
   void event_times_before_1970_and_across_it_are_ordered_by_time() {
     Instant before = Instant.parse("1969-12-31T23:59:59.999999Z");
     assertThat(

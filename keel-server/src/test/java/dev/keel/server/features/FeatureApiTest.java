@@ -107,6 +107,69 @@ class FeatureApiTest {
   }
 
   @Test
+  void databricks_timeseries_columns_name_the_timeseries_key_among_the_primary_keys() {
+    s.post("/api/2.1/unity-catalog/schemas", "{\"catalog_name\": \"main\", \"name\": \"tsc\"}");
+    String cols =
+        """
+        "columns": [{"name": "id", "type_name": "LONG"}, {"name": "ts", "type_name": "TIMESTAMP"},
+                    {"name": "x", "type_name": "DOUBLE"}, {"name": "made", "type_name": "TIMESTAMP"}]
+        """;
+    Response r =
+        s.post(
+            FS + "/feature-tables",
+            "{\"name\": \"main.tsc.a\", "
+                + cols
+                + ", \"primary_keys\": [\"id\", \"ts\"], \"timeseries_columns\": [\"ts\"],"
+                + " \"creation_time_column\": \"made\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("timeseries_key").asText()).isEqualTo("ts");
+    assertThat(r.json().path("entity_keys").toString()).isEqualTo("[\"id\"]");
+    assertThat(r.json().path("creation_time_column").asText()).isEqualTo("made");
+    assertThat(r.json().path("features").toString()).contains("\"x\"").doesNotContain("made");
+    JsonNode got = s.get(FS + "/feature-tables/main.tsc.a").json();
+    assertThat(got.path("timeseries_key").asText()).isEqualTo("ts");
+    assertThat(got.path("creation_time_column").asText()).isEqualTo("made");
+    // What cannot be honoured is refused, and nothing is created.
+    for (String bad :
+        List.of(
+            "\"timeseries_columns\": [\"ts\", \"made\"]",
+            "\"timeseries_columns\": [\"made\"]",
+            "\"timeseries_columns\": [\"ts\"], \"timeseries_key\": \"made\"",
+            "\"timeseries_columns\": 5",
+            "\"creation_time_column\": \"x\"")) {
+      Response b =
+          s.post(
+              FS + "/feature-tables",
+              "{\"name\": \"main.tsc.b\", "
+                  + cols
+                  + ", \"primary_keys\": [\"id\", \"ts\"], "
+                  + bad
+                  + "}");
+      assertThat(b.status()).as(bad + ": " + b.body()).isEqualTo(400);
+      assertThat(b.body()).as(bad).containsAnyOf("timeseries_columns", "creation_time_column");
+    }
+    assertThat(s.get(FS + "/feature-tables/main.tsc.b").status()).isEqualTo(404);
+    // Registering an existing table keeps its keys: keys that differ are a 400, not ignored.
+    assertThat(s.send("DELETE", FS + "/feature-tables/main.tsc.a", null).status()).isEqualTo(200);
+    for (String bad :
+        List.of(
+            "\"timeseries_columns\": [\"id\"]",
+            "\"timeseries_key\": \"made\"",
+            "\"primary_keys\": [\"id\"]")) {
+      Response b = s.post(FS + "/feature-tables", "{\"name\": \"main.tsc.a\", " + bad + "}");
+      assertThat(b.status()).as(bad + ": " + b.body()).isEqualTo(400);
+    }
+    assertThat(s.get(FS + "/feature-tables/main.tsc.a").status()).isEqualTo(404);
+    Response ok =
+        s.post(
+            FS + "/feature-tables",
+            "{\"name\": \"main.tsc.a\", \"timeseries_columns\": \"ts\","
+                + " \"primary_keys\": [\"id\", \"ts\"]}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().path("timeseries_key").asText()).isEqualTo("ts");
+  }
+
+  @Test
   void publish_then_online_features_answer_in_feasts_columnar_shape() {
     Response p =
         s.post(FS + "/tables/main.default.drivers/publish", "{\"publish_mode\": \"SNAPSHOT\"}");
