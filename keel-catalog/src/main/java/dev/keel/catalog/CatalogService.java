@@ -3,6 +3,7 @@ package dev.keel.catalog;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.PageToken;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -214,9 +215,12 @@ public final class CatalogService {
     return (int) Math.min(m, MAX_PAGE);
   }
 
-  /** A page token is the name of the last item of the previous page, as in Unity Catalog. */
+  /**
+   * A page token holds the name of the last item of the previous page ({@link PageToken#ofName});
+   * anything else is a 400 naming {@code page_token}.
+   */
   private static Optional<String> after(Optional<String> pageToken) {
-    Optional<String> t = pageToken.filter(s -> !s.isEmpty());
+    Optional<String> t = PageToken.after(pageToken);
     if (t.isEmpty()) {
       return t;
     }
@@ -233,6 +237,7 @@ public final class CatalogService {
       return new Page<>(rows, Optional.empty());
     }
     List<T> items = new ArrayList<>(rows.subList(0, limit));
-    return new Page<>(items, Optional.of(name.apply(items.get(items.size() - 1))));
+    return new Page<>(
+        items, Optional.of(PageToken.ofName(name.apply(items.get(items.size() - 1)))));
   }
 }

@@ -36,4 +36,16 @@ class PageTokenTest {
           .hasMessageContaining("page_token");
     }
   }
+
+  @Test
+  void name_tokens_round_trip_and_garbage_is_invalid() {
+    assertThat(PageToken.after(Optional.of(PageToken.ofName("a\"b\\c")))).contains("a\"b\\c");
+    assertThat(PageToken.after(Optional.empty())).isEmpty();
+    assertThat(PageToken.after(Optional.of(""))).isEmpty();
+    for (String bad : new String[] {"garbage", "zzz", PageToken.ofOffset(3), "%%%"}) {
+      assertThatThrownBy(() -> PageToken.after(Optional.of(bad)))
+          .isInstanceOf(KeelException.class)
+          .hasMessageContaining("page_token");
+    }
+  }
 }

@@ -98,8 +98,19 @@ public enum Dialect implements EndpointMetadata {
     return code.httpStatus();
   }
 
-  /** The error body: {@code {"error_code", "message"}}, or {@code {"error"}} for V2. */
+  /** The error body without a request id (see {@link #body(ErrorCode, String, String)}). */
   public ObjectNode body(ErrorCode code, String message) {
+    return body(code, message, null);
+  }
+
+  /**
+   * The error body: {@code {"error_code", "message", "details"}}, or {@code {"error"}} for V2. The
+   * request id, when given, is in {@code details} as a {@code google.rpc.RequestInfo}, the way
+   * Databricks' REST errors carry it; the official MLflow, Unity Catalog and Databricks clients
+   * read {@code error_code} and {@code message} and tolerate the extra field. V2 errors have no
+   * room for it: the {@code X-Request-Id} header carries it for every dialect.
+   */
+  public ObjectNode body(ErrorCode code, String message, String requestId) {
     ObjectNode body = Json.object();
     String text = message == null || message.isEmpty() ? code.name() : message;
     if (this == OPEN_INFERENCE) {
@@ -107,6 +118,13 @@ public enum Dialect implements EndpointMetadata {
     } else {
       body.put("error_code", errorCode(code));
       body.put("message", text);
+      if (requestId != null) {
+        body.putArray("details")
+            .addObject()
+            .put("@type", "type.googleapis.com/google.rpc.RequestInfo")
+            .put("request_id", requestId)
+            .put("serving_data", "");
+      }
     }
     return body;
   }

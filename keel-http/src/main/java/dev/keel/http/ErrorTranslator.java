@@ -11,8 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place exceptions become HTTP responses, in the {@link Dialect} of the route that failed
- * (or, for a path no route matches, of its prefix). Unexpected exceptions are logged with their
- * stack trace and answered with a generic 500 that leaks nothing.
+ * (or, for a path no route matches, of its prefix), each with the request's id ({@link
+ * RequestIds}). Internal errors (unexpected exceptions and {@link ErrorCode#INTERNAL_ERROR}) are
+ * answered with a generic 500 that leaks nothing but the request id; their message and stack trace
+ * go to the server log under that id. A 4xx whose {@link KeelException} has a cause (a library's
+ * message that may hold SQL, paths or class names) logs the cause under the request id; only the
+ * Keel message, written for users, reaches the client.
  */
 public final class ErrorTranslator {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
@@ -26,7 +30,7 @@ public final class ErrorTranslator {
   /** Installs the exception and status handlers on {@code config}, dialects from {@code routes}. */
   public static void install(RoutesConfig config, Routes routes) {
     ErrorTranslator t = new ErrorTranslator(routes);
-    config.exception(KeelException.class, (e, ctx) -> t.write(ctx, e.code(), e.getMessage()));
+    config.exception(KeelException.class, (e, ctx) -> t.keel(ctx, e));
     config.exception(
         HttpResponseException.class,
         (e, ctx) ->
@@ -37,8 +41,9 @@ public final class ErrorTranslator {
     config.exception(
         Exception.class,
         (e, ctx) -> {
-          LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-          t.write(ctx, ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
+          String id = RequestIds.of(ctx);
+          LOG.error("request {}: unexpected error on {} {}", id, ctx.method(), ctx.path(), e);
+          t.write(ctx, ErrorCode.INTERNAL_ERROR, internalMessage(id));
         });
     config.error(
         404,
@@ -56,6 +61,37 @@ public final class ErrorTranslator {
                 ctx,
                 ErrorCode.METHOD_NOT_ALLOWED,
                 "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  /** The only message a client gets for an internal error. */
+  static String internalMessage(String requestId) {
+    return "Internal error; the server log has the details under request id " + requestId + ".";
+  }
+
+  private void keel(Context ctx, KeelException e) {
+    String id = RequestIds.of(ctx);
+    if (e.code() == ErrorCode.INTERNAL_ERROR) {
+      LOG.error(
+          "request {}: internal error on {} {}: {}",
+          id,
+          ctx.method(),
+          ctx.path(),
+          e.getMessage(),
+          e);
+      write(ctx, e.code(), internalMessage(id));
+      return;
+    }
+    if (e.getCause() != null) {
+      LOG.warn(
+          "request {}: {} on {} {}: {}",
+          id,
+          e.code(),
+          ctx.method(),
+          ctx.path(),
+          e.getMessage(),
+          e.getCause());
+    }
+    write(ctx, e.code(), e.getMessage());
   }
 
   private String noEndpoint(Context ctx) {
@@ -87,7 +123,7 @@ public final class ErrorTranslator {
 
   /** Writes the error body and status in {@code dialect}. */
   public static void write(Context ctx, Dialect dialect, ErrorCode code, String message) {
-    Json.write(ctx, dialect.body(code, message));
+    Json.write(ctx, dialect.body(code, message, RequestIds.of(ctx)));
     ctx.status(dialect.status(code));
   }
 

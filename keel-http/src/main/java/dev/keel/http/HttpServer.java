@@ -8,9 +8,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One of Keel's HTTP servers (the platform server, {@code keel serve}), built the same way: Jetty
- * 12 on platform threads, Keel's error translation in each route's {@link Dialect}, Jetty's own
- * refusals in Keel's error shape, request metrics, and the routes of each {@link ApiModule}.
- * Thread-safe.
+ * 12 on platform threads, an {@code X-Request-Id} on every answer ({@link RequestIds}), Keel's
+ * error translation in each route's {@link Dialect}, Jetty's own refusals in Keel's error shape,
+ * request metrics, and the routes of each {@link ApiModule}. Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
   /**
@@ -90,6 +90,7 @@ public final class HttpServer implements AutoCloseable {
                     srv.setErrorHandler(new JettyErrorHandler(routes));
                   });
               cfg.requestLogger.http(metrics::record);
+              cfg.routes.before(ctx -> RequestIds.assign(ctx));
               ErrorTranslator.install(cfg.routes, routes);
               for (ApiModule m : modules) {
                 m.routes(routes);

@@ -50,7 +50,11 @@ public final class JettyErrorHandler extends ErrorHandler {
             ? "The request could not be parsed"
                 + (message == null || message.isBlank() ? "." : ": " + message)
             : "HTTP " + code + (message == null || message.isBlank() ? "" : ": " + message);
-    ObjectNode body = dialect.body(errorCode, text);
+    String id =
+        RequestIds.accept(request.getHeaders().get(RequestIds.HEADER))
+            .orElseGet(RequestIds::generate);
+    ObjectNode body = dialect.body(errorCode, text, id);
+    response.getHeaders().put(RequestIds.HEADER, id);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     // Whatever Jetty refused before routing may have left its body unread on the connection:
     // never let the client send its next request after it.

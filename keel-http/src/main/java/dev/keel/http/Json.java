@@ -3,6 +3,7 @@ package dev.keel.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
+import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
@@ -159,10 +161,14 @@ public final class Json {
     }
     try {
       return MAPPER.readTree(text);
-    } catch (IOException e) {
-      String detail = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+    } catch (JsonProcessingException e) {
       throw new KeelException(
-          ErrorCode.MALFORMED_REQUEST, "Malformed JSON in the request body: " + detail);
+          ErrorCode.MALFORMED_REQUEST,
+          "Malformed JSON in the request body: " + JsonErrors.reason(e, MAX_NESTING) + ".",
+          e);
+    } catch (IOException e) {
+      throw new KeelException(
+          ErrorCode.MALFORMED_REQUEST, "Malformed JSON in the request body.", e);
     }
   }
 

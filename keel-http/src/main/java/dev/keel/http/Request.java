@@ -18,8 +18,12 @@ import java.util.OptionalLong;
  * The fields of one API request, read the way MLflow's server reads them: GET from the query string
  * (falling back to the body when there is none), every other method from a JSON body. Lenient where
  * MLflow's clients need it: int64 as number or string, doubles as {@code "NaN"} / {@code
- * "Infinity"}, ids given as numbers, unknown fields ignored. Every bad value is a 400 that names
- * the field.
+ * "Infinity"}, ids given as numbers, unknown fields ignored (as MLflow's server does). Every bad
+ * value is a 400 that names the field.
+ *
+ * <p>Unknown fields: routes of Keel's own APIs, and create routes of other APIs where a dropped
+ * field would change what is created, declare the top-level body fields they read with {@link
+ * #onlyFields}, which refuses any other with a 400 naming it before anything is done.
  */
 public final class Request {
   private final ObjectNode body;
@@ -76,6 +80,43 @@ public final class Request {
       throw KeelException.invalid("'" + field + "' must be a JSON object.");
     }
     return new Request((ObjectNode) node, Map.of());
+  }
+
+  /**
+   * Refuses top-level body fields other than {@code accepted}: a 400 naming every unknown one and
+   * listing those accepted. Query parameters are not checked. Call it before using any value.
+   *
+   * @return this request
+   */
+  public Request onlyFields(java.util.Collection<String> accepted) {
+    List<String> unknown = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : body.properties()) {
+      if (!accepted.contains(e.getKey())) {
+        unknown.add("'" + abbreviate(e.getKey()) + "'");
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw KeelException.invalid(
+          (unknown.size() == 1 ? "Unknown field " : "Unknown fields ")
+              + String.join(", ", unknown)
+              + " in the request body: this endpoint does not read "
+              + (unknown.size() == 1 ? "it" : "them")
+              + ". It accepts: "
+              + (accepted.isEmpty()
+                  ? "no fields"
+                  : String.join(", ", new java.util.TreeSet<>(accepted)))
+              + ".");
+    }
+    return this;
+  }
+
+  /** {@link #onlyFields(java.util.Collection)} with the fields given inline. */
+  public Request onlyFields(String... accepted) {
+    return onlyFields(java.util.Set.of(accepted));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 
   private Optional<JsonNode> node(String field) {

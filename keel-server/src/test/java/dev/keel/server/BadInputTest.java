@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.server.TestServer.Response;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -263,19 +267,37 @@ class BadInputTest {
   void artifact_path_traversal_is_400_and_writes_nothing(String path) throws Exception {
     Path outside = dir.getParent().resolve("x"); // where a/..%2f..%2fx would land
     boolean existedBefore = Files.exists(outside); // another program's /tmp/x is not our write
+    Map<String, String> before = tree(dir);
     Response get = s.getRaw(path);
     assertThat(get.status()).as("GET " + path).isEqualTo(400);
+    assertThat(tree(dir)).as("data dir after GET " + path).isEqualTo(before);
     Response put = s.put(path, "owned".getBytes(StandardCharsets.UTF_8));
     assertThat(put.status()).as("PUT " + path).isEqualTo(400);
+    assertThat(tree(dir)).as("data dir after PUT " + path).isEqualTo(before);
     Response del = s.delete(path);
     assertThat(del.status()).as("DELETE " + path).isEqualTo(400);
-    try (Stream<Path> files = Files.walk(dir)) {
-      assertThat(files.filter(p -> p.getFileName().toString().contains("owned"))).isEmpty();
-    }
+    assertThat(tree(dir)).as("data dir after DELETE " + path).isEqualTo(before);
     if (!existedBefore) {
       assertThat(Files.exists(outside)).isFalse();
     } else if (Files.isRegularFile(outside)) {
       assertThat(Files.readString(outside)).isNotEqualTo("owned");
     }
+  }
+
+  /**
+   * The data dir's file tree: each file's relative path → its size and modification time. Equal
+   * trees before and after a request mean it wrote nothing, whatever it might have named a file.
+   */
+  static Map<String, String> tree(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        out.put(
+            root.relativize(p).toString(),
+            (a.isDirectory() ? "dir" : a.size() + " bytes") + " @ " + a.lastModifiedTime());
+      }
+    }
+    return out;
   }
 }

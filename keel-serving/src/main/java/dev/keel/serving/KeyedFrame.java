@@ -2,10 +2,13 @@ package dev.keel.serving;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
 import dev.keel.mlmodel.ModelSignature;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +69,13 @@ public final class KeyedFrame {
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      throw KeelException.invalid("The request body is not valid JSON: " + e.getMessage());
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "The request body is not valid JSON"
+              + (e instanceof JsonProcessingException j
+                  ? ": " + JsonErrors.reason(j, ScoringLimits.DEFAULT.maxDepth())
+                  : "."),
+          e);
     }
     if (root == null || !root.isObject()) {
       throw KeelException.invalid("The request body must be a JSON object.");

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
 import java.io.IOException;
 import java.util.Map;
@@ -60,11 +62,12 @@ final class ScoringJson {
               + limits.maxDepth()
               + " levels of nesting are accepted");
     } catch (JsonProcessingException e) {
-      throw KeelException.invalid(
-          "The request body is not valid JSON: "
-              + e.getOriginalMessage().lines().findFirst().orElse(""));
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "The request body is not valid JSON: " + JsonErrors.reason(e, limits.maxDepth()),
+          e);
     } catch (IOException e) {
-      throw KeelException.invalid("The request body cannot be read: " + e.getMessage());
+      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "The request body cannot be read.", e);
     }
   }
 }

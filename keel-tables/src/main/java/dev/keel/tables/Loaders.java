@@ -3,6 +3,7 @@ package dev.keel.tables;
 import static dev.keel.tables.DuckDb.ident;
 import static dev.keel.tables.DuckDb.literal;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -370,8 +371,15 @@ final class Loaders {
         try {
           s.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM " + source);
         } catch (SQLException e) {
-          throw Errors.invalid(
-              "file: cannot read it as " + format + ": " + firstLine(e.getMessage()));
+          // DuckDB's message holds the spool file's path and SQL: the log gets it, not the client
+          throw new KeelException(
+              ErrorCode.INVALID_ARGUMENT,
+              "file: cannot read it as "
+                  + format
+                  + ": it is not a valid "
+                  + format
+                  + " file (the server log has the details under this request's id).",
+              e);
         }
         Map<String, String> rawTypes = new LinkedHashMap<>();
         try (ResultSet r =
@@ -472,7 +480,11 @@ final class Loaders {
         keys.add(r.getString(1));
       }
     } catch (SQLException e) {
-      throw Errors.invalid("file: cannot read it as JSON: " + firstLine(e.getMessage()));
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "file: cannot read it as JSON: it is not newline-delimited JSON objects (the server log"
+              + " has the details under this request's id).",
+          e);
     }
     if (keys.isEmpty()) {
       throw Errors.invalid("file: no JSON objects found.");

@@ -7,6 +7,7 @@ import dev.keel.catalog.Names;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.PageToken;
 import dev.keel.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -125,7 +126,7 @@ final class TableCatalog {
     String cat = Names.check("catalog_name", catalogName);
     String sch = Names.check("schema_name", schemaName);
     int limit = pageSize(maxResults);
-    Optional<String> after = pageToken.filter(t -> !t.isEmpty());
+    Optional<String> after = PageToken.after(pageToken);
     if (after.isPresent()) {
       try {
         after = Optional.of(Names.check("page_token", after.get()));
@@ -157,7 +158,9 @@ final class TableCatalog {
           .ifPresent(t -> items.add(info(cat, sch, n, t))); // dropped meanwhile: skip
     }
     Optional<String> next =
-        names.size() > limit ? Optional.of(names.get(limit - 1)) : Optional.empty();
+        names.size() > limit
+            ? Optional.of(PageToken.ofName(names.get(limit - 1)))
+            : Optional.empty();
     return new Page<>(items, next);
   }
 

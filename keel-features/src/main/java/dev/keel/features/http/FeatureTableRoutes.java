@@ -79,8 +79,28 @@ public final class FeatureTableRoutes implements ApiModule {
     r.add(POST, PREFIX + "/online-features", read, this::onlineFeatures);
   }
 
+  /**
+   * The fields a feature-table create reads; any other is refused, since dropping one (such as
+   * Databricks' {@code timeseries_columns} or an ingestion-time column) would create a different
+   * table than asked for. A field the route starts to read belongs here.
+   */
+  static final java.util.Set<String> CREATE_FIELDS =
+      java.util.Set.of(
+          "name",
+          "columns",
+          "primary_keys",
+          "timeseries_key",
+          "timeseries_columns",
+          "timeseries_column",
+          "creation_time_column",
+          "comment",
+          "description",
+          "max_age_seconds",
+          "features",
+          "tags");
+
   private void createFeatureTable(Context ctx) {
-    Request r = Request.of(ctx);
+    Request r = Request.of(ctx).onlyFields(CREATE_FIELDS);
     String name = r.required("name");
     FeatureMetadata meta = FeatureJson.metadata(r);
     Optional<JsonNode> columns = r.json("columns");

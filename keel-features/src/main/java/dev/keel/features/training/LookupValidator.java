@@ -342,12 +342,13 @@ final class LookupValidator {
                     + Sql.fileList(src.parquetFiles())
                     + ", union_by_name = true)");
       } catch (SQLException e) {
-        throw KeelException.invalid(
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT,
             p
                 + ".table: cannot read the Parquet files of '"
                 + src.table()
-                + "': "
-                + e.getMessage());
+                + "' (the server log has the details under this request's id).",
+            e);
       }
       tableColumns.put(src.table(), c);
     }

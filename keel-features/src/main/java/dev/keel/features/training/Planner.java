@@ -1,5 +1,6 @@
 package dev.keel.features.training;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -234,7 +235,11 @@ final class Planner {
         try {
           describe("SELECT * FROM " + rel);
         } catch (SQLException e) {
-          throw KeelException.invalid("spine.files: cannot read the spine: " + e.getMessage());
+          throw new KeelException(
+              ErrorCode.INVALID_ARGUMENT,
+              "spine.files: cannot read the spine: the files are not readable Parquet with one"
+                  + " schema (the server log has the details under this request's id).",
+              e);
         }
         return rel;
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
+import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
 import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
@@ -13,6 +14,7 @@ import dev.keel.http.ApiModule;
 import dev.keel.http.Dialect;
 import dev.keel.http.ErrorTranslator;
 import dev.keel.http.Json;
+import dev.keel.http.RequestIds;
 import dev.keel.http.Routes;
 import dev.keel.mlmodel.ColumnSpec;
 import dev.keel.mlmodel.SchemaSpec;
@@ -41,7 +43,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -245,8 +246,7 @@ public final class ServingRoutes implements ApiModule {
   private void invoke(Context ctx, String endpoint, Optional<String> served) {
     long start = System.nanoTime();
     Instant at = clock.instant();
-    String requestId = UUID.randomUUID().toString();
-    ctx.header("x-request-id", requestId);
+    String requestId = RequestIds.of(ctx); // also in the x-request-id header
     byte[] body = ctx.bodyAsBytes();
     int status = 200;
     AtomicReference<Routed> routed = new AtomicReference<>();
@@ -277,12 +277,21 @@ public final class ServingRoutes implements ApiModule {
       ctx.contentType("application/json").result(out);
     } catch (KeelException e) {
       status = Dialect.SCORING.status(e.code());
-      out = errorBody(e.code(), e.getMessage());
+      String message = e.getMessage();
+      if (e.code() == ErrorCode.INTERNAL_ERROR) {
+        LOG.error("request {}: internal error scoring endpoint {}", requestId, endpoint, e);
+        message = "Internal error; the server log has the details under request id " + requestId;
+      }
+      out = errorBody(e.code(), message, requestId);
       ctx.status(status).contentType("application/json").result(out);
     } catch (RuntimeException e) {
-      LOG.error("unexpected error scoring endpoint {}", endpoint, e);
+      LOG.error("request {}: unexpected error scoring endpoint {}", requestId, endpoint, e);
       status = 500;
-      out = errorBody(ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
+      out =
+          errorBody(
+              ErrorCode.INTERNAL_ERROR,
+              "Internal error; the server log has the details under request id " + requestId,
+              requestId);
       ctx.status(status).contentType("application/json").result(out);
     }
     Routed r = routed.get();
@@ -323,9 +332,9 @@ public final class ServingRoutes implements ApiModule {
     return (nanos + 999) / 1000;
   }
 
-  private static byte[] errorBody(ErrorCode code, String message) {
+  private static byte[] errorBody(ErrorCode code, String message, String requestId) {
     try {
-      return Json.MAPPER.writeValueAsBytes(Dialect.SCORING.body(code, message));
+      return Json.MAPPER.writeValueAsBytes(Dialect.SCORING.body(code, message, requestId));
     } catch (IOException e) {
       throw new KeelException(ErrorCode.INTERNAL_ERROR, "could not write the response");
     }
@@ -428,8 +437,11 @@ public final class ServingRoutes implements ApiModule {
       JsonNode req;
       try {
         req = Json.MAPPER.readTree(raw);
-      } catch (IOException e) {
-        throw KeelException.invalid("The request body is not valid JSON: " + e.getMessage());
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT,
+            "The request body is not valid JSON: " + JsonErrors.reason(e, Json.MAX_NESTING),
+            e);
       }
       byte[] mlflow = Json.MAPPER.writeValueAsBytes(v2ToMlflow(name, req));
       Invocation inv =
@@ -464,7 +476,13 @@ public final class ServingRoutes implements ApiModule {
       Json.write(ctx, n);
     } catch (KeelException e) {
       status = Dialect.OPEN_INFERENCE.status(e.code());
-      ctx.status(status).contentType("application/json").result(v2Error(e.getMessage()));
+      String message = e.getMessage();
+      if (e.code() == ErrorCode.INTERNAL_ERROR) {
+        String id = RequestIds.of(ctx);
+        LOG.error("request {}: internal error on {}", id, ctx.path(), e);
+        message = "Internal error; the server log has the details under request id " + id;
+      }
+      ctx.status(status).contentType("application/json").result(v2Error(message));
     } catch (IOException e) {
       status = 500;
       ctx.status(status).contentType("application/json").result(v2Error("could not write JSON"));

@@ -97,8 +97,28 @@ public final class TableRoutes implements ApiModule {
 
   // ------------------------------------------------------------------ Unity Catalog
 
+  /**
+   * The fields a table create reads: Unity Catalog's {@code CreateTable} and Keel's extensions. Any
+   * other is refused (a misspelt {@code timeseries_key} would otherwise create a table without
+   * one).
+   */
+  static final java.util.Set<String> CREATE_FIELDS =
+      java.util.Set.of(
+          "name",
+          "catalog_name",
+          "schema_name",
+          "table_type",
+          "data_source_format",
+          "columns",
+          "storage_location",
+          "comment",
+          "properties",
+          "primary_keys",
+          "timeseries_key",
+          "ingestion_time");
+
   private void create(Context ctx) {
-    Request b = Request.of(ctx);
+    Request b = Request.of(ctx).onlyFields(CREATE_FIELDS);
     String tableType = b.string("table_type").orElse(TableInfo.TABLE_TYPE);
     if (!tableType.equalsIgnoreCase(TableInfo.TABLE_TYPE)) {
       throw KeelException.invalid(
@@ -161,7 +181,7 @@ public final class TableRoutes implements ApiModule {
   // ------------------------------------------------------------------ Keel extensions
 
   private void writeRows(Context ctx) {
-    Request b = Request.of(ctx);
+    Request b = Request.of(ctx).onlyFields("rows", "mode");
     WriteMode mode = mode(b);
     List<Map<String, Object>> rows = TableJson.rows(b, "rows");
     Json.write(ctx, TableJson.writeResult(tables.write(ctx.pathParam("full_name"), mode, rows)));
@@ -315,6 +335,7 @@ public final class TableRoutes implements ApiModule {
   }
 
   private void optimize(Context ctx) {
+    Request.of(ctx).onlyFields(); // takes no fields: refuse any rather than ignore it
     OptimizeResult o = tables.optimize(ctx.pathParam("full_name"));
     ObjectNode n = Json.object();
     n.put("snapshot_id", o.snapshotId());
