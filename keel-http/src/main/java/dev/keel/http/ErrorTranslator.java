@@ -2,17 +2,20 @@ package dev.keel.http;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.Outages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place exceptions become HTTP responses, in the {@link Dialect} of the route that failed
- * (or, for a path no route matches, of its prefix). Unexpected exceptions are logged with their
- * stack trace and answered with a generic 500 that leaks nothing.
+ * (or, for a path no route matches, of its prefix). A failure that means the metadata database or
+ * Redis is down ({@link Outages}) is answered 503 {@code TEMPORARILY_UNAVAILABLE}. Other unexpected
+ * exceptions are logged with their stack trace and answered with a generic 500 that leaks nothing.
  */
 public final class ErrorTranslator {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
@@ -37,6 +40,21 @@ public final class ErrorTranslator {
     config.exception(
         Exception.class,
         (e, ctx) -> {
+          Optional<Throwable> outage = Outages.brokenConnection(e);
+          if (outage.isPresent()) {
+            String service = Outages.service(outage.get());
+            LOG.warn(
+                "{} {}: the {} is unavailable: {}",
+                ctx.method(),
+                ctx.path(),
+                service,
+                outage.get().toString());
+            t.write(
+                ctx,
+                ErrorCode.TEMPORARILY_UNAVAILABLE,
+                "The " + service + " is unavailable; retry later.");
+            return;
+          }
           LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
           t.write(ctx, ErrorCode.INTERNAL_ERROR, "Internal error; the server log has the details.");
         });
