@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>Slow clients cannot hold the request threads: a request body of up to {@value
  * #EAGER_BODY_BYTES} bytes is read without a thread (Jetty's {@code EagerContentHandler}) before
  * the request is handed to one; a connection that sends nothing for {@link
- * Options#idleTimeoutMillis} is closed, and a body that arrives slower than {@link
- * Options#minRequestDataRate} bytes per second is cut (408 when an answer can still be written).
- * Headers are always read without a thread. Thread-safe.
+ * Options#idleTimeoutMillis} is closed, and a body read on a request thread that arrives slower
+ * than {@link Options#minRequestDataRate} bytes per second is cut (408 when an answer can still be
+ * written). Headers are always read without a thread. Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
