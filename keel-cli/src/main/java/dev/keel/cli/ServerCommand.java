@@ -136,11 +136,18 @@ final class ServerCommand implements Callable<Integer> {
         "Keel "
             + KeelServer.version()
             + " is running at "
-            + server.url()
+            + server.listening()
             + " (data: "
             + cfg.dataDir()
             + ")");
     out.flush();
+    if (server.exposed()) {
+      err.println(
+          "WARNING: Keel has no authentication yet: anyone who can reach this address can read,"
+              + " change and delete everything. Use --host 127.0.0.1 (the default) or put an"
+              + " authenticating proxy in front.");
+      err.flush();
+    }
 
     server.awaitStop();
     try {

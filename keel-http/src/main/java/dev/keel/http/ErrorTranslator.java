@@ -2,21 +2,24 @@ package dev.keel.http;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.Outages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place exceptions become HTTP responses, in the {@link Dialect} of the route that failed
  * (or, for a path no route matches, of its prefix), each with the request's id ({@link
- * RequestIds}). Internal errors (unexpected exceptions and {@link ErrorCode#INTERNAL_ERROR}) are
- * answered with a generic 500 that leaks nothing but the request id; their message and stack trace
- * go to the server log under that id. A 4xx whose {@link KeelException} has a cause (a library's
- * message that may hold SQL, paths or class names) logs the cause under the request id; only the
- * Keel message, written for users, reaches the client.
+ * RequestIds}). A failure that means the metadata database or Redis is down ({@link Outages}) is
+ * answered 503 {@code TEMPORARILY_UNAVAILABLE}. Internal errors (unexpected exceptions and {@link
+ * ErrorCode#INTERNAL_ERROR}) are answered with a generic 500 that leaks nothing but the request id;
+ * their message and stack trace go to the server log under that id. A 4xx whose {@link
+ * KeelException} has a cause (a library's message that may hold SQL, paths or class names) logs the
+ * cause under the request id; only the Keel message, written for users, reaches the client.
  */
 public final class ErrorTranslator {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
@@ -42,6 +45,22 @@ public final class ErrorTranslator {
         Exception.class,
         (e, ctx) -> {
           String id = RequestIds.of(ctx);
+          Optional<Throwable> outage = Outages.brokenConnection(e);
+          if (outage.isPresent()) {
+            String service = Outages.service(outage.get());
+            LOG.warn(
+                "request {}: {} {}: the {} is unavailable: {}",
+                id,
+                ctx.method(),
+                ctx.path(),
+                service,
+                outage.get().toString());
+            t.write(
+                ctx,
+                ErrorCode.TEMPORARILY_UNAVAILABLE,
+                "The " + service + " is unavailable; retry later.");
+            return;
+          }
           LOG.error("request {}: unexpected error on {} {}", id, ctx.method(), ctx.path(), e);
           t.write(ctx, ErrorCode.INTERNAL_ERROR, internalMessage(id));
         });

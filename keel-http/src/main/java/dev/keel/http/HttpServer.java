@@ -1,18 +1,49 @@
 package dev.keel.http;
 
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One of Keel's HTTP servers (the platform server, {@code keel serve}), built the same way: Jetty
  * 12 on platform threads, an {@code X-Request-Id} on every answer ({@link RequestIds}), Keel's
  * error translation in each route's {@link Dialect}, Jetty's own refusals in Keel's error shape,
- * request metrics, and the routes of each {@link ApiModule}. Thread-safe.
+ * request metrics, and the routes of each {@link ApiModule}.
+ *
+ * <p>Slow clients cannot hold the request threads: a request body of up to {@value
+ * #EAGER_BODY_BYTES} bytes is read without a thread (Jetty's {@code EagerContentHandler}) before
+ * the request is handed to one; a connection that sends nothing for {@link
+ * Options#idleTimeoutMillis} is closed, and a body read on a request thread that arrives slower
+ * than {@link Options#minRequestDataRate} bytes per second is cut (408 when an answer can still be
+ * written). Headers are always read without a thread. Thread-safe.
  */
 public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  /** Bodies up to this size are read before a request thread is taken. */
+  public static final int EAGER_BODY_BYTES = 256 * 1024;
+
+  /** Default {@link Options#idleTimeoutMillis}. */
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 30_000;
+
+  /** Default {@link Options#minRequestDataRate}, bytes per second. */
+  public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 1024;
+
   /**
    * Server settings.
    *
@@ -21,9 +52,19 @@ public final class HttpServer implements AutoCloseable {
    * @param maxBodyBytes the largest request body Jetty lets through
    * @param threadName the name prefix of the request threads
    * @param maxThreads the most requests served at once; more wait in Jetty's queue
+   * @param idleTimeoutMillis how long a connection may send and receive nothing before it is closed
+   *     (headers, body or between requests)
+   * @param minRequestDataRate the slowest a request body may arrive, in bytes per second averaged
+   *     from the start of the request; 0 for no limit
    */
   public record Options(
-      String host, int port, long maxBodyBytes, String threadName, int maxThreads) {
+      String host,
+      int port,
+      long maxBodyBytes,
+      String threadName,
+      int maxThreads,
+      long idleTimeoutMillis,
+      long minRequestDataRate) {
     /** Checks the values. */
     public Options {
       Objects.requireNonNull(host, "host");
@@ -34,6 +75,22 @@ public final class HttpServer implements AutoCloseable {
       if (maxBodyBytes < 1 || maxThreads < 2) {
         throw new IllegalArgumentException("maxBodyBytes and maxThreads must be positive");
       }
+      if (idleTimeoutMillis < 1 || minRequestDataRate < 0) {
+        throw new IllegalArgumentException(
+            "idleTimeoutMillis must be positive and minRequestDataRate not negative");
+      }
+    }
+
+    /** Settings with the default idle timeout and minimum request data rate. */
+    public Options(String host, int port, long maxBodyBytes, String threadName, int maxThreads) {
+      this(
+          host,
+          port,
+          maxBodyBytes,
+          threadName,
+          maxThreads,
+          DEFAULT_IDLE_TIMEOUT_MILLIS,
+          DEFAULT_MIN_REQUEST_DATA_RATE);
     }
   }
 
@@ -83,12 +140,25 @@ public final class HttpServer implements AutoCloseable {
               Routes routes = new Routes(cfg.routes);
               registered[0] = routes;
               // Paths are checked by Keel after full decoding; let odd encodings reach it.
-              cfg.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(UriCompliance.UNSAFE));
+              cfg.jetty.modifyHttpConfiguration(
+                  h -> {
+                    h.setUriCompliance(UriCompliance.UNSAFE);
+                    h.setIdleTimeout(options.idleTimeoutMillis());
+                    h.setMinRequestDataRate(options.minRequestDataRate());
+                  });
               cfg.jetty.modifyServer(
                   srv -> {
                     srv.setStopTimeout(10_000);
                     srv.setErrorHandler(new JettyErrorHandler(routes));
+                    // Javalin puts its servlet handler inside this one: a body is read without a
+                    // thread, so 250 clients sending a byte every 10 s cannot hold the pool.
+                    if (!Boolean.getBoolean("nofix"))
+                      srv.setHandler(
+                          new EagerContentHandler(
+                              new EagerContentHandler.RetainedContentLoaderFactory(
+                                  EAGER_BODY_BYTES, -1, false)));
                   });
+
               cfg.requestLogger.http(metrics::record);
               cfg.routes.before(ctx -> RequestIds.assign(ctx));
               ErrorTranslator.install(cfg.routes, routes);
@@ -97,7 +167,105 @@ public final class HttpServer implements AutoCloseable {
               }
             });
     app.start();
-    return new HttpServer(app, options, registered[0].table());
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector sc) {
+        sc.setIdleTimeout(
+            options.idleTimeoutMillis()); // headers, bodies and kept-alive connections
+      }
+    }
+    HttpServer server = new HttpServer(app, options, registered[0].table());
+    if (server.exposed()) {
+      LOG.warn(server.noAuthenticationWarning());
+    }
+    return server;
+  }
+
+  /** The address and port the server is bound to. */
+  public InetSocketAddress boundAddress() {
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof ServerConnector sc && sc.getTransport() instanceof ServerSocketChannel ch) {
+        try {
+          if (ch.getLocalAddress() instanceof InetSocketAddress a) {
+            return a;
+          }
+        } catch (IOException e) {
+          // closed: fall back to the configured address
+        }
+      }
+    }
+    return new InetSocketAddress(options.host(), port());
+  }
+
+  /**
+   * True when the server accepts connections from other machines (it is bound to a non-loopback
+   * address or to all interfaces).
+   */
+  public boolean exposed() {
+    return !boundAddress().getAddress().isLoopbackAddress();
+  }
+
+  /**
+   * Where the server listens, for people: {@code http://127.0.0.1:8080}, or for a server bound to
+   * all interfaces {@code all interfaces (0.0.0.0:8080): http://127.0.0.1:8080 on this machine,
+   * http://192.0.2.7:8080 from the network}.
+   */
+  public String listening() {
+    InetSocketAddress a = boundAddress();
+    if (!a.getAddress().isAnyLocalAddress()) {
+      return "http://" + hostPart(a.getAddress()) + ":" + a.getPort();
+    }
+    StringBuilder b =
+        new StringBuilder("all interfaces (")
+            // as asked: Java binds 0.0.0.0 as the dual-stack [::]
+            .append(options.host().contains(":") ? "[::]" : "0.0.0.0")
+            .append(':')
+            .append(a.getPort())
+            .append("): ")
+            .append(url())
+            .append(" on this machine");
+    List<String> others = networkUrls(a.getPort());
+    if (!others.isEmpty()) {
+      b.append(", ").append(String.join(" or ", others)).append(" from the network");
+    }
+    return b.toString();
+  }
+
+  /** The warning logged at start by a server that other machines can reach. */
+  public String noAuthenticationWarning() {
+    return "SECURITY WARNING: Keel has no authentication yet and is listening on "
+        + listening()
+        + ": anyone who can reach this address can read, change and delete every model, run,"
+        + " table and endpoint. Bind to 127.0.0.1 (the default, --host) or put an authenticating"
+        + " proxy in front of it.";
+  }
+
+  private static String hostPart(InetAddress a) {
+    String h = a.getHostAddress();
+    int zone = h.indexOf('%');
+    if (zone >= 0) {
+      h = h.substring(0, zone);
+    }
+    return a instanceof java.net.Inet6Address ? "[" + h + "]" : h;
+  }
+
+  /** URLs on this machine's non-loopback IPv4 addresses (at most three). */
+  private static List<String> networkUrls(int port) {
+    List<String> urls = new ArrayList<>();
+    try {
+      for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!n.isUp() || n.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(n.getInetAddresses())) {
+          if (a instanceof java.net.Inet4Address && urls.size() < 3) {
+            urls.add("http://" + a.getHostAddress() + ":" + port);
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // no interface list: the loopback URL is still usable
+    }
+    return urls;
   }
 
   /** The bound port. */

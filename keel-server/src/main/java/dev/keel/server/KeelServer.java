@@ -51,12 +51,36 @@ public final class KeelServer implements AutoCloseable {
           10_000);
 
   /**
+   * How long a connection may send nothing (headers, body, between requests) before it is closed.
+   */
+  public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS =
+      Setting.integer(
+          "http.idle-timeout-ms",
+          "Milliseconds a connection may send nothing (headers, body or between requests) before"
+              + " the server closes it",
+          (int) HttpServer.DEFAULT_IDLE_TIMEOUT_MILLIS,
+          1_000,
+          3_600_000);
+
+  /** The slowest a request body may arrive before the request is cut with a 408. */
+  public static final Setting<Integer> HTTP_MIN_REQUEST_DATA_RATE =
+      Setting.integer(
+          "http.min-request-data-rate",
+          "Bytes per second a request body must average from the start of the request, or it is"
+              + " cut with 408; 0 for no limit",
+          (int) HttpServer.DEFAULT_MIN_REQUEST_DATA_RATE,
+          0,
+          1_000_000_000);
+
+  /**
    * Every module's settings: what {@code keel server} accepts ({@code --conf key=value}, {@code
    * KEEL_*}, the config file). A module with settings adds its section here.
    */
   public static final List<ConfigSection> SETTINGS =
       List.of(
-          new ConfigSection("server", List.of(HTTP_MAX_THREADS)),
+          new ConfigSection(
+              "server",
+              List.of(HTTP_MAX_THREADS, HTTP_IDLE_TIMEOUT_MS, HTTP_MIN_REQUEST_DATA_RATE)),
           FeatureSettings.SECTION,
           ServingSettings.SECTION);
 
@@ -108,11 +132,14 @@ public final class KeelServer implements AutoCloseable {
                   config.port(),
                   Json.MAX_BODY_BYTES,
                   "keel-http",
-                  config.get(HTTP_MAX_THREADS)),
+                  config.get(HTTP_MAX_THREADS),
+                  config.get(HTTP_IDLE_TIMEOUT_MS),
+                  config.get(HTTP_MIN_REQUEST_DATA_RATE)),
               modules,
               metrics);
       KeelServer server = new KeelServer(config, s, http, draining);
-      LOG.info("Keel {} listening on {} (data dir {})", version(), server.url(), config.dataDir());
+      LOG.info(
+          "Keel {} listening on {} (data dir {})", version(), http.listening(), config.dataDir());
       return server;
     } catch (RuntimeException e) {
       s.close();
@@ -128,6 +155,19 @@ public final class KeelServer implements AutoCloseable {
   /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
   public String url() {
     return http.url();
+  }
+
+  /**
+   * Where the server listens, for people: the URL, or for a server bound to all interfaces which
+   * ones and a usable URL (see {@link HttpServer#listening()}).
+   */
+  public String listening() {
+    return http.listening();
+  }
+
+  /** True when other machines can reach the server (it is not bound to a loopback address). */
+  public boolean exposed() {
+    return http.exposed();
   }
 
   /** The data directory in use. */

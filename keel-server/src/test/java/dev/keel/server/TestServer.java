@@ -33,6 +33,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""), loader));
   }
 
+  /** Starts a server with {@code config}. */
+  public static TestServer start(KeelConfig config) {
+    return new TestServer(KeelServer.start(config));
+  }
+
   /** Starts a server on the given JDBC URL. */
   public static TestServer start(Path dataDir, String dbUrl) {
     return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, dbUrl)));

@@ -4,14 +4,21 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.Outages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Types;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -34,10 +41,25 @@ import org.sqlite.SQLiteDataSource;
  * read-only connections, which WAL lets run beside the writer. Commits are durable ({@code
  * synchronous=FULL}). On PostgreSQL both sides share one pool.
  *
+ * <p>Outages (PostgreSQL): a request waits at most {@value #CONNECTION_TIMEOUT_MILLIS} ms for a
+ * connection, then fails with {@link ErrorCode#TEMPORARILY_UNAVAILABLE}. A transaction that fails
+ * because its pooled connection was broken (the server restarted: SQLState {@code 08xxx}, {@code
+ * 57P01}) runs once more on a fresh connection when that is safe: always for reads, for writes only
+ * when the failure came from the callback (before the commit, so nothing was written). {@link
+ * #ping} answers within {@value #PING_TIMEOUT_MILLIS} ms.
+ *
  * <p>Thread-safe. Close it to release the pools.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** The longest a PostgreSQL transaction waits for a connection before answering unavailable. */
+  public static final long CONNECTION_TIMEOUT_MILLIS = 2_000;
+
+  /** The longest {@link #ping} takes. */
+  public static final long PING_TIMEOUT_MILLIS = 800;
+
+  private final AtomicReference<CompletableFuture<Boolean>> pinging = new AtomicReference<>();
 
   private final Dialect dialect;
   private final String jdbcUrl;
@@ -160,10 +182,14 @@ public final class Database implements AutoCloseable {
     c.setJdbcUrl(url);
     // One multi-row INSERT per batch instead of one round trip per row (+16% log-batch ingest).
     c.addDataSourceProperty("reWriteBatchedInserts", "true");
+    // A database that is down answers 503 within seconds instead of holding requests for 30 s.
+    c.addDataSourceProperty("connectTimeout", "2");
+    c.addDataSourceProperty("loginTimeout", "2");
     c.setPoolName("keel-postgresql");
     c.setMaximumPoolSize(16);
     c.setMinimumIdle(2);
-    c.setConnectionTimeout(30_000);
+    c.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+    c.setValidationTimeout(1_000);
     HikariDataSource pool;
     try {
       pool = new HikariDataSource(c);
@@ -208,17 +234,80 @@ public final class Database implements AutoCloseable {
     return jdbcUrl;
   }
 
-  /** Runs {@code callback} in a write transaction; on SQLite writers are serialised. */
+  /**
+   * Runs {@code callback} in a write transaction; on SQLite writers are serialised. On PostgreSQL,
+   * when the callback fails because its connection was broken, it runs once more on a fresh one (so
+   * it must only change the database); a database that stays unreachable fails with {@link
+   * ErrorCode#TEMPORARILY_UNAVAILABLE}.
+   */
   public <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
-    return writer.inTransaction(callback);
+    if (dialect != Dialect.POSTGRESQL) {
+      return writer.inTransaction(callback);
+    }
+    boolean[] inCallback = {false};
+    HandleCallback<R, X> tracked =
+        h -> {
+          try {
+            return callback.withHandle(h);
+          } catch (Exception e) {
+            inCallback[0] = true;
+            throw e;
+          }
+        };
+    try {
+      return writer.inTransaction(tracked);
+    } catch (RuntimeException e) {
+      // Before the commit nothing was written: safe to run again. A failed commit may have
+      // committed: never run again, answer unavailable.
+      if (!retryable(e) || !inCallback[0]) {
+        throw unavailableOr(e);
+      }
+      LOG.info("retrying a write on a fresh connection: {}", e.toString());
+      try {
+        return writer.inTransaction(callback);
+      } catch (RuntimeException again) {
+        throw unavailableOr(again);
+      }
+    }
   }
 
-  /** Runs {@code callback} on a read-only connection in one consistent transaction. */
+  /**
+   * Runs {@code callback} on a read-only connection in one consistent transaction. On PostgreSQL a
+   * read that fails because its connection was broken runs once more on a fresh one; a database
+   * that stays unreachable fails with {@link ErrorCode#TEMPORARILY_UNAVAILABLE}.
+   */
   public <R, X extends Exception> R read(HandleCallback<R, X> callback) throws X {
-    if (dialect == Dialect.POSTGRESQL) {
-      return reader.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, callback);
+    if (dialect != Dialect.POSTGRESQL) {
+      return reader.inTransaction(callback);
     }
-    return reader.inTransaction(callback);
+    try {
+      return reader.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, callback);
+    } catch (RuntimeException e) {
+      if (!retryable(e)) {
+        throw unavailableOr(e);
+      }
+      LOG.info("retrying a read on a fresh connection: {}", e.toString());
+      try {
+        return reader.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, callback);
+      } catch (RuntimeException again) {
+        throw unavailableOr(again);
+      }
+    }
+  }
+
+  /** A broken pooled connection (not a pool that found no connection in time: that waited). */
+  private static boolean retryable(RuntimeException e) {
+    return Outages.brokenConnection(e)
+        .filter(t -> !(t instanceof SQLTransientConnectionException))
+        .isPresent();
+  }
+
+  /** {@code e}, or TEMPORARILY_UNAVAILABLE when it says the database is down. */
+  private static RuntimeException unavailableOr(RuntimeException e) {
+    if (e instanceof KeelException || !Outages.isOutage(e)) {
+      return e;
+    }
+    return Outages.unavailable("metadata database", e);
   }
 
   /**
@@ -257,10 +346,33 @@ public final class Database implements AutoCloseable {
     return channel;
   }
 
-  /** True when the database answers a trivial query (used by readiness checks). */
+  /**
+   * True when the database answers a trivial query within {@value #PING_TIMEOUT_MILLIS} ms (used by
+   * readiness checks, which must answer quickly when the database is down). At most one check runs
+   * at a time; concurrent callers share it.
+   */
   public boolean ping() {
+    CompletableFuture<Boolean> check =
+        pinging.updateAndGet(
+            running ->
+                running != null && !running.isDone()
+                    ? running
+                    : CompletableFuture.supplyAsync(
+                        this::pingNow,
+                        r -> Thread.ofPlatform().daemon().name("keel-db-ping").start(r)));
+    try {
+      return check.get(PING_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean pingNow() {
     try (Handle h = reader.open()) {
-      return h.getConnection().isValid(2);
+      return h.getConnection().isValid(1);
     } catch (SQLException | RuntimeException e) {
       return false;
     }

@@ -10,15 +10,18 @@ import java.util.UUID;
 
 /**
  * Real databases for tests: a SQLite file in a temp folder, and a fresh schema in the PostgreSQL
- * named by {@code KEEL_TEST_POSTGRES_URL} (absent means PostgreSQL tests skip).
+ * named by {@code KEEL_TEST_POSTGRES_URL} (absent means PostgreSQL tests skip, unless the run
+ * requires services: see {@link TestServices}).
  */
 public final class TestDatabases {
   private TestDatabases() {}
 
-  /** The PostgreSQL test URL, if configured. */
+  /**
+   * The PostgreSQL test URL, if configured. Throws when it is configured but PostgreSQL does not
+   * answer, or when it is not configured and the run requires services ({@link TestServices}).
+   */
   public static Optional<String> postgresUrl() {
-    String url = System.getenv("KEEL_TEST_POSTGRES_URL");
-    return url == null || url.isBlank() ? Optional.empty() : Optional.of(url.trim());
+    return TestServices.postgresUrl();
   }
 
   /** Opens Keel's SQLite store in {@code dir}. */

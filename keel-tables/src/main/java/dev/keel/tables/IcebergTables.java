@@ -74,6 +74,15 @@ final class IcebergTables implements AutoCloseable {
     props.put("jdbc.schema-version", "V1");
     // Keel's migration V5 creates the catalog tables in Keel's own schema.
     props.put("jdbc.init-catalog-tables", "false");
+    if (db.dialect() == Dialect.POSTGRESQL) {
+      // Iceberg's own connection pool reconnects and retries once on these SQLStates (besides
+      // 08000/08003/08006/08007): a pooled connection that PostgreSQL terminated on a restart
+      // (57P01) must not fail the first table operation after it.
+      props.put("retryable_status_codes", "57P01,57P02,57P03,08001,08004");
+      // A database that is down fails a table operation within seconds (503), not after 10 s.
+      props.put("jdbc.connectTimeout", "2");
+      props.put("jdbc.loginTimeout", "2");
+    }
     if (db.dialect() == Dialect.SQLITE) {
       // Keel's single writer connection may hold the write lock: wait for it instead of failing.
       props.put("jdbc.busy_timeout", "60000");

@@ -3,6 +3,7 @@ package dev.keel.features.online;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keel.store.TestServices;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -23,8 +24,7 @@ class RedisOnlineStoreIT extends OnlineStoreContract {
   }
 
   static String url() {
-    String u = System.getenv("KEEL_TEST_REDIS_URL");
-    return u == null || u.isBlank() ? null : u;
+    return TestServices.redisUrl().orElse(null);
   }
 
   @Override

@@ -1,0 +1,194 @@
+package dev.keel.http;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow clients cannot starve the server: many more connections than request threads, each sending
+ * its body (or its headers) a byte at a time, leave a normal request answered at once; connections
+ * that stop sending are closed by the idle timeout.
+ */
+class SlowClientsIT {
+  private static final int THREADS = 10;
+  private static final int SLOW_CLIENTS = 3 * THREADS;
+  // Far below the 30 s that the slow clients would hold the threads without the limits.
+  private static final long PING_TIMEOUT = 5_000;
+
+  private HttpServer server;
+  private final List<Socket> sockets = new ArrayList<>();
+  private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+
+  @BeforeEach
+  void start() {
+    ApiModule module =
+        r -> {
+          r.add(GET, "/ping", Access.open(), ctx -> ctx.result("pong"));
+          r.add(
+              POST,
+              "/echo",
+              Access.open(),
+              ctx -> ctx.result(Integer.toString(ctx.bodyAsBytes().length)));
+        };
+    server =
+        HttpServer.start(
+            new HttpServer.Options("127.0.0.1", 0, 1 << 20, "slow-test", THREADS, 2_000, 100),
+            List.of(module),
+            new HttpMetrics());
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    trickle.shutdownNow();
+    for (Socket s : sockets) {
+      s.close();
+    }
+    server.close();
+  }
+
+  @Test
+  void slow_bodies_do_not_hold_the_request_threads() throws Exception {
+    for (int i = 0; i < SLOW_CLIENTS; i++) {
+      Socket s = open();
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n{")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      trickle(out, (byte) ' ');
+    }
+    assertNormalRequestsAreAnswered();
+  }
+
+  @Test
+  void slow_headers_do_not_hold_the_request_threads() throws Exception {
+    for (int i = 0; i < SLOW_CLIENTS; i++) {
+      Socket s = open();
+      OutputStream out = s.getOutputStream();
+      out.write("POST /echo HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      trickle(out, (byte) 'a');
+    }
+    assertNormalRequestsAreAnswered();
+  }
+
+  @Test
+  void connections_that_stop_sending_headers_are_closed_by_the_idle_timeout() throws Exception {
+    for (int i = 0; i < SLOW_CLIENTS; i++) {
+      Socket s = open();
+      OutputStream out = s.getOutputStream();
+      out.write("GET /ping HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }
+    assertNormalRequestsAreAnswered();
+    assertAllCut();
+  }
+
+  @Test
+  void a_body_that_arrives_at_a_normal_pace_is_read_whole() throws Exception {
+    String body = "x".repeat(600_000); // larger than the part read before a thread is taken
+    HttpResponse<String> r =
+        client()
+            .send(
+                HttpRequest.newBuilder(URI.create(server.url() + "/echo"))
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("600000");
+  }
+
+  /** The client's pace: a byte every 300 ms (the attack in the issue used one per 10 s). */
+  private void trickle(OutputStream out, byte b) {
+    trickle.scheduleWithFixedDelay(
+        () -> {
+          try {
+            out.write(b);
+            out.flush();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // cut by the server: stop sending
+          }
+        },
+        300,
+        300,
+        TimeUnit.MILLISECONDS);
+  }
+
+  private Socket open() throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port());
+    s.setSoTimeout(15_000);
+    sockets.add(s);
+    return s;
+  }
+
+  private static HttpClient client() {
+    return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  /** Requests on fresh connections answer while every slow client is still connected. */
+  private void assertNormalRequestsAreAnswered() throws Exception {
+    HttpClient c = client();
+    for (int i = 0; i < 2 * THREADS; i++) {
+      HttpResponse<String> r =
+          c.send(
+              HttpRequest.newBuilder(URI.create(server.url() + "/ping"))
+                  .timeout(Duration.ofMillis(PING_TIMEOUT))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.body()).isEqualTo("pong");
+      HttpResponse<String> e =
+          c.send(
+              HttpRequest.newBuilder(URI.create(server.url() + "/echo"))
+                  .timeout(Duration.ofMillis(PING_TIMEOUT))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"a\":1}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(e.body()).isEqualTo("7");
+    }
+  }
+
+  /** Every slow connection gets a 408 or is closed by the server (not by the read timeout). */
+  private void assertAllCut() throws IOException {
+    for (Socket s : sockets) {
+      InputStream in = s.getInputStream();
+      StringBuilder got = new StringBuilder();
+      byte[] buf = new byte[4096];
+      try {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+      } catch (SocketTimeoutException e) {
+        throw new AssertionError("a slow connection was still open after 15 s: " + got, e);
+      } catch (IOException e) {
+        // reset by the server: cut
+      }
+      if (!got.isEmpty()) {
+        assertThat(got.toString()).startsWith("HTTP/1.1 408");
+      }
+    }
+  }
+}
