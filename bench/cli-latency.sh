@@ -41,7 +41,7 @@ wait_ready() { # url timeout_s
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
-echo "jdk:     $(java -version 2>&1 | head -1 || echo unknown)"
+echo "jdk:     $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1 || echo unknown) (JAVA_HOME, else PATH; the launcher may pick another)"
 
 # One server for the client commands.
 PORT="$(free_port)"
