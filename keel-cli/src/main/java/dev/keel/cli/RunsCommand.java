@@ -1,24 +1,36 @@
 package dev.keel.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.client.DataJson;
 import dev.keel.client.DatasetInput;
+import dev.keel.client.ExperimentQuery;
 import dev.keel.client.KeelClient;
 import dev.keel.client.KeelClientException;
 import dev.keel.client.KeelJson;
 import dev.keel.client.Metric;
 import dev.keel.client.NewRun;
+import dev.keel.client.Param;
 import dev.keel.client.Run;
 import dev.keel.client.RunInfo;
 import dev.keel.client.RunModelVersion;
 import dev.keel.client.RunQuery;
 import dev.keel.client.RunStatus;
 import dev.keel.client.RunUpdate;
+import dev.keel.client.Tag;
+import dev.keel.client.TrackingClient;
 import dev.keel.client.ViewType;
 import dev.keel.core.Page;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -126,7 +138,7 @@ final class RunsCommand {
       @Option(
               names = "--experiment-id",
               paramLabel = "ID",
-              description = "Experiment to search (repeatable; default: 0).")
+              description = "Experiment to search (repeatable; default: every active experiment).")
           List<String> experimentIds,
       @Option(
               names = "--experiment-name",
@@ -174,7 +186,15 @@ final class RunsCommand {
         }
       }
       if (ids.isEmpty()) {
-        ids.add("0");
+        // Like `mlflow runs list` needs an experiment, Keel's default is all of them: every
+        // active experiment's runs, in one search (so --order-by orders across experiments).
+        client
+            .tracking()
+            .streamExperiments(ExperimentQuery.all())
+            .forEach(e -> ids.add(e.experimentId()));
+        if (ids.isEmpty()) {
+          ids.add("0");
+        }
       }
       RunQuery q =
           RunQuery.in(ids)
@@ -196,7 +216,15 @@ final class RunsCommand {
           KeelJson.list(runs, KeelJson::toJson),
           () ->
               out.table(
-                  List.of("RUN ID", "NAME", "EXPERIMENT", "STATUS", "STARTED", "ENDED", "METRICS"),
+                  List.of(
+                      "RUN ID",
+                      "NAME",
+                      "EXPERIMENT",
+                      "STATUS",
+                      "STARTED",
+                      "ENDED",
+                      "PARAMS",
+                      "METRICS"),
                   runs.stream()
                       .map(
                           r ->
@@ -210,6 +238,7 @@ final class RunsCommand {
                                           : ""),
                                   Output.time(r.info().startTime()),
                                   Output.time(r.info().endTime()),
+                                  paramsInline(r.params()),
                                   metricsInline(r.metrics())))
                       .toList(),
                   "No runs."));
@@ -289,6 +318,287 @@ final class RunsCommand {
       opts.out().done("Logged " + key + "=" + Output.number(v) + " (step " + step + ").");
     }
     return 0;
+  }
+
+  @Command(
+      name = "log-batch",
+      description = {
+        "Log metrics, params and tags from a JSON file in MLflow's log-batch form:",
+        "  {\"metrics\": [{\"key\": \"rmse\", \"value\": 0.5, \"step\": 1, \"timestamp\": 1700000000000}],",
+        "   \"params\": [{\"key\": \"lr\", \"value\": \"0.1\"}], \"tags\": [{\"key\": \"k\", \"value\": \"v\"}]}",
+        "Each list is optional; a metric's step defaults to 0 and its timestamp to now; a value may be"
+            + " NaN, Infinity or -Infinity (as a string). A \"run_id\" in the file must match --run-id.",
+        "More than the server's per-request limits (1000 metrics, 100 params, 100 tags) is sent as"
+            + " several requests, in file order. Nothing is sent if the file is invalid."
+      },
+      mixinStandardHelpOptions = true)
+  int logBatch(
+      @Mixin ClientOptions opts,
+      @Option(names = "--run-id", paramLabel = "RUN_ID", required = true, description = "The run.")
+          String runId,
+      @Option(
+              names = {"-f", "--file"},
+              paramLabel = "FILE",
+              required = true,
+              description = "The JSON file ('-' reads standard input).")
+          String file) {
+    Batch batch = Batch.parse(readBatch(file), runId, System.currentTimeMillis());
+    try (KeelClient client = opts.client()) {
+      int requests = batch.send(client.tracking(), runId);
+      opts.out()
+          .done(
+              "Logged "
+                  + batch.metrics.size()
+                  + " metrics, "
+                  + batch.params.size()
+                  + " params and "
+                  + batch.tags.size()
+                  + " tags to run "
+                  + runId
+                  + (requests > 1 ? " (" + requests + " requests)." : "."));
+    }
+    return 0;
+  }
+
+  private String readBatch(String file) {
+    try {
+      if (file.equals("-")) {
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      return Files.readString(Path.of(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("--file: cannot read '" + file + "': " + e.getMessage());
+    }
+  }
+
+  /** A parsed log-batch file. */
+  static final class Batch {
+    final List<Metric> metrics = new ArrayList<>();
+    final List<Param> params = new ArrayList<>();
+    final List<Tag> tags = new ArrayList<>();
+
+    /** Parses and checks the whole file before anything is sent. */
+    static Batch parse(String text, String runId, long now) {
+      JsonNode root;
+      try {
+        root = DataJson.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--file is " + e.getMessage(), e);
+      }
+      if (!root.isObject()) {
+        throw new IllegalArgumentException(
+            "--file must hold a JSON object with metrics, params and/or tags");
+      }
+      List<String> unknown = new ArrayList<>();
+      root.fieldNames()
+          .forEachRemaining(
+              n -> {
+                if (!List.of("run_id", "metrics", "params", "tags").contains(n)) {
+                  unknown.add(n);
+                }
+              });
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--file: unknown field(s) " + unknown + "; expected run_id, metrics, params, tags");
+      }
+      JsonNode rid = root.get("run_id");
+      if (rid != null && !rid.isNull() && !rid.asText().equals(runId)) {
+        throw new IllegalArgumentException(
+            "--file: run_id '" + rid.asText() + "' differs from --run-id '" + runId + "'");
+      }
+      Batch b = new Batch();
+      JsonNode ms = list(root, "metrics");
+      for (int i = 0; i < ms.size(); i++) {
+        JsonNode m = entry(ms, i, "metrics");
+        String where = "metrics[" + i + "]";
+        b.metrics.add(
+            new Metric(
+                text(m, "key", where),
+                metricValue(m.get("value"), where),
+                integer(m, "timestamp", where, now),
+                integer(m, "step", where, 0)));
+      }
+      JsonNode ps = list(root, "params");
+      for (int i = 0; i < ps.size(); i++) {
+        JsonNode p = entry(ps, i, "params");
+        String where = "params[" + i + "]";
+        b.params.add(new Param(text(p, "key", where), text(p, "value", where)));
+      }
+      JsonNode ts = list(root, "tags");
+      for (int i = 0; i < ts.size(); i++) {
+        JsonNode t = entry(ts, i, "tags");
+        String where = "tags[" + i + "]";
+        b.tags.add(new Tag(text(t, "key", where), text(t, "value", where)));
+      }
+      if (b.metrics.isEmpty() && b.params.isEmpty() && b.tags.isEmpty()) {
+        throw new IllegalArgumentException("--file holds no metrics, params or tags");
+      }
+      return b;
+    }
+
+    /** Sends the batch in as few requests as the server's limits allow; returns their number. */
+    int send(TrackingClient tracking, String runId) {
+      int mi = 0;
+      int pi = 0;
+      int ti = 0;
+      int requests = 0;
+      while (mi < metrics.size() || pi < params.size() || ti < tags.size()) {
+        int np = Math.min(params.size() - pi, MAX_PARAMS);
+        int nt = Math.min(tags.size() - ti, MAX_TAGS);
+        int nm = Math.min(metrics.size() - mi, MAX_ENTITIES - np - nt);
+        tracking.logBatch(
+            runId,
+            metrics.subList(mi, mi + nm),
+            params.subList(pi, pi + np),
+            tags.subList(ti, ti + nt));
+        mi += nm;
+        pi += np;
+        ti += nt;
+        requests++;
+      }
+      return requests;
+    }
+
+    /** Server limits of one log-batch request (MLflow's). */
+    static final int MAX_PARAMS = 100;
+
+    static final int MAX_TAGS = 100;
+    static final int MAX_ENTITIES = 1000;
+
+    private static JsonNode list(JsonNode root, String field) {
+      JsonNode n = root.get(field);
+      if (n == null || n.isNull()) {
+        return KeelJson.array();
+      }
+      if (!n.isArray()) {
+        throw new IllegalArgumentException("--file: '" + field + "' must be a list");
+      }
+      return n;
+    }
+
+    private static JsonNode entry(JsonNode list, int i, String field) {
+      JsonNode n = list.get(i);
+      if (!n.isObject()) {
+        throw new IllegalArgumentException(
+            "--file: " + field + "[" + i + "] must be an object with key and value");
+      }
+      return n;
+    }
+
+    private static String text(JsonNode o, String field, String where) {
+      JsonNode n = o.get(field);
+      if (n == null || n.isNull()) {
+        throw new IllegalArgumentException("--file: " + where + "." + field + " is missing");
+      }
+      if (!n.isTextual()) {
+        throw new IllegalArgumentException("--file: " + where + "." + field + " must be a string");
+      }
+      return n.asText();
+    }
+
+    private static long integer(JsonNode o, String field, String where, long otherwise) {
+      JsonNode n = o.get(field);
+      if (n == null || n.isNull()) {
+        return otherwise;
+      }
+      if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+        throw new IllegalArgumentException(
+            "--file: " + where + "." + field + " must be an integer");
+      }
+      return n.asLong();
+    }
+
+    private static double metricValue(JsonNode n, String where) {
+      if (n == null || n.isNull()) {
+        throw new IllegalArgumentException("--file: " + where + ".value is missing");
+      }
+      if (n.isNumber()) {
+        return n.asDouble();
+      }
+      if (n.isTextual()) {
+        String v = n.asText();
+        switch (v) {
+          case "NaN":
+            return Double.NaN;
+          case "Infinity":
+            return Double.POSITIVE_INFINITY;
+          case "-Infinity":
+            return Double.NEGATIVE_INFINITY;
+          default:
+            break;
+        }
+      }
+      throw new IllegalArgumentException(
+          "--file: " + where + ".value must be a number (or \"NaN\", \"Infinity\", \"-Infinity\")");
+    }
+  }
+
+  @Command(
+      name = "compare",
+      description = {
+        "Compare runs side by side: name, status, every param and the latest value of every metric.",
+        "Rows whose values differ between the runs are marked with * (a missing value differs)."
+      },
+      mixinStandardHelpOptions = true)
+  int compare(
+      @Mixin ClientOptions opts,
+      @Parameters(paramLabel = "RUN_ID", arity = "2..*", description = "Two or more runs.")
+          List<String> runIds) {
+    try (KeelClient client = opts.client()) {
+      List<Run> runs = new ArrayList<>();
+      for (String id : runIds) {
+        runs.add(client.tracking().getRun(id));
+      }
+      List<List<String>> rows = new ArrayList<>();
+      ObjectNode json = KeelJson.object();
+      ArrayNode ids = json.putArray("run_ids");
+      runIds.forEach(ids::add);
+      ArrayNode jrows = json.putArray("rows");
+      compareRow(rows, jrows, "run", "name", runs.stream().map(r -> r.info().runName()).toList());
+      compareRow(
+          rows,
+          jrows,
+          "run",
+          "experiment",
+          runs.stream().map(r -> r.info().experimentId()).toList());
+      compareRow(
+          rows, jrows, "run", "status", runs.stream().map(r -> r.info().status().name()).toList());
+      TreeSet<String> params = new TreeSet<>();
+      runs.forEach(r -> r.params().forEach(p -> params.add(p.key())));
+      for (String k : params) {
+        compareRow(
+            rows, jrows, "param", k, runs.stream().map(r -> r.param(k).orElse(null)).toList());
+      }
+      TreeSet<String> metrics = new TreeSet<>();
+      runs.forEach(r -> r.metrics().forEach(m -> metrics.add(m.key())));
+      for (String k : metrics) {
+        compareRow(
+            rows,
+            jrows,
+            "metric",
+            k,
+            runs.stream()
+                .map(r -> r.metric(k).map(m -> Output.number(m.value())).orElse(null))
+                .toList());
+      }
+      List<String> header = new ArrayList<>(List.of("", "KIND", "KEY"));
+      header.addAll(runIds);
+      Output out = opts.out();
+      out.print(json, () -> out.table(header, rows, ""));
+    }
+    return 0;
+  }
+
+  /** One row of a comparison: differs when any value (missing included) is not the first's. */
+  private static void compareRow(
+      List<List<String>> rows, ArrayNode json, String kind, String key, List<String> values) {
+    boolean differs = values.stream().distinct().count() > 1;
+    List<String> row = new ArrayList<>(List.of(differs ? "*" : "", kind, key));
+    values.forEach(v -> row.add(v == null ? "-" : v));
+    rows.add(row);
+    ObjectNode o = json.addObject().put("kind", kind).put("key", key).put("differs", differs);
+    ArrayNode vs = o.putArray("values");
+    values.forEach(v -> vs.add(v));
   }
 
   @Command(name = "log-param", description = "Log a parameter.", mixinStandardHelpOptions = true)
@@ -508,6 +818,17 @@ final class RunsCommand {
               .toList(),
           "");
     }
+  }
+
+  private static String paramsInline(List<Param> params) {
+    StringBuilder sb = new StringBuilder();
+    for (Param p : params) {
+      if (!sb.isEmpty()) {
+        sb.append(", ");
+      }
+      sb.append(p.key()).append('=').append(p.value());
+    }
+    return sb.toString();
   }
 
   private static String metricsInline(List<Metric> metrics) {

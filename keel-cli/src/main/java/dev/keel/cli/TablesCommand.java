@@ -262,24 +262,25 @@ final class TablesCommand {
               description =
                   "Read the version current at this ISO-8601 instant (e.g. 2024-05-01T12:00:00Z).")
           String asOf) {
-    TableRead read =
-        TableRead.latest(limit).withColumns(DataOptions.names(columns).toArray(String[]::new));
-    if (snapshotId != null && asOf != null) {
-      throw new IllegalArgumentException("give --snapshot-id or --as-of, not both");
+    if (limit < 0 || limit > MAX_READ) {
+      throw new IllegalArgumentException(
+          "--limit must be 0 to "
+              + MAX_READ
+              + " (got "
+              + limit
+              + "); for every row use 'keel tables export "
+              + fullName
+              + " --format csv|parquet --dest FILE'");
     }
-    if (snapshotId != null) {
-      read = read.atSnapshot(snapshotId);
-    }
-    if (asOf != null) {
-      try {
-        read = read.asOf(Instant.parse(asOf));
-      } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "--as-of '" + asOf + "': expected an ISO-8601 instant such as 2024-05-01T12:00:00Z");
-      }
-    }
+    TableRead read = version(TableRead.latest(limit), snapshotId, asOf);
+    read = read.withColumns(DataOptions.names(columns).toArray(String[]::new));
     try (KeelClient client = opts.client()) {
       Preview p = client.tables().preview(fullName, read);
+      // A full page may be the whole table or a part of it: the snapshot's count tells.
+      long total =
+          p.rows().size() == limit
+              ? client.tables().count(fullName, TableRead.latest(0).atSnapshot(p.snapshotId()))
+              : p.rows().size();
       Output out = opts.out();
       out.print(
           DataJson.toJson(p),
@@ -290,8 +291,129 @@ final class TablesCommand {
                 "No rows.");
             out.hint(p.rows().size() + " rows of snapshot " + p.snapshotId() + ".");
           });
+      if (total > p.rows().size()) {
+        out.hint(
+            "Truncated: showed "
+                + p.rows().size()
+                + " of "
+                + total
+                + " rows (--limit "
+                + limit
+                + ", at most "
+                + MAX_READ
+                + "). For every row: keel tables export "
+                + fullName
+                + " --format csv|parquet --dest FILE");
+      }
     }
     return 0;
+  }
+
+  /** Most rows {@code tables read} prints (the server's preview limit). */
+  static final int MAX_READ = 10_000;
+
+  /** Formats {@code tables export} writes. */
+  enum ExportFormat {
+    csv,
+    parquet
+  }
+
+  @Command(
+      name = "export",
+      description = {
+        "Write every row of the latest version, a snapshot, or the version as of a time to a local"
+            + " CSV (with header) or Parquet file (no row limit; streamed, never held in memory).",
+        "The file is replaced only once it has fully arrived."
+      },
+      mixinStandardHelpOptions = true)
+  int export(
+      @Mixin ClientOptions opts,
+      @Parameters(paramLabel = "FULL_NAME") String fullName,
+      @Option(
+              names = "--format",
+              paramLabel = "FORMAT",
+              description = "${COMPLETION-CANDIDATES} (default: from the --dest file's extension).")
+          ExportFormat format,
+      @Option(
+              names = {"-d", "--dest", "--output-file"},
+              paramLabel = "FILE",
+              required = true,
+              description =
+                  "The file to write (replaced if it exists; -o/--output is the answer's format).")
+          Path output,
+      @Option(
+              names = "--columns",
+              paramLabel = "A,B",
+              description = "Only these columns (comma-separated).")
+          String columns,
+      @Option(names = "--snapshot-id", paramLabel = "ID", description = "Export this snapshot.")
+          Long snapshotId,
+      @Option(
+              names = "--as-of",
+              paramLabel = "TIME",
+              description =
+                  "Export the version current at this ISO-8601 instant (e.g. 2024-05-01T12:00:00Z).")
+          String asOf) {
+    FileFormat f = exportFormat(format, output);
+    TableRead read = version(TableRead.latest(0), snapshotId, asOf);
+    read = read.withColumns(DataOptions.names(columns).toArray(String[]::new));
+    try (KeelClient client = opts.client()) {
+      long snapshot = client.tables().export(fullName, read, f, output);
+      Output out = opts.out();
+      out.print(
+          KeelJson.object()
+              .put("table", fullName)
+              .put("snapshot_id", snapshot)
+              .put("format", f.name().toLowerCase(java.util.Locale.ROOT))
+              .put("output", output.toString()),
+          () ->
+              out.line(
+                  "Exported snapshot "
+                      + snapshot
+                      + " of '"
+                      + fullName
+                      + "' to "
+                      + output
+                      + " ("
+                      + f.name().toLowerCase(java.util.Locale.ROOT)
+                      + ")."));
+    }
+    return 0;
+  }
+
+  /** The format named by {@code --format}, else by the output file's extension. */
+  private static FileFormat exportFormat(ExportFormat format, Path output) {
+    if (format != null) {
+      return format == ExportFormat.csv ? FileFormat.CSV : FileFormat.PARQUET;
+    }
+    String n = output.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    if (n.endsWith(".csv")) {
+      return FileFormat.CSV;
+    }
+    if (n.endsWith(".parquet")) {
+      return FileFormat.PARQUET;
+    }
+    throw new IllegalArgumentException(
+        "--format is required: '" + output + "' does not end in .csv or .parquet");
+  }
+
+  /** {@code read} at the snapshot or time given (at most one), else at the latest version. */
+  private static TableRead version(TableRead read, Long snapshotId, String asOf) {
+    if (snapshotId != null && asOf != null) {
+      throw new IllegalArgumentException("give --snapshot-id or --as-of, not both");
+    }
+    if (snapshotId != null) {
+      return read.atSnapshot(snapshotId);
+    }
+    if (asOf != null) {
+      try {
+        return read.asOf(Instant.parse(asOf));
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--as-of '" + asOf + "': expected an ISO-8601 instant such as 2024-05-01T12:00:00Z");
+      }
+    }
+    return read;
   }
 
   @Command(

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.Page;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 /**
  * Tables in Keel's catalog, stored as Apache Iceberg tables: Unity Catalog's tables API ({@code
@@ -182,6 +186,44 @@ public final class TablesClient {
     resp.path("rows").forEach(r -> rows.add(Values.row(r)));
     return new Preview(
         resp.path("snapshot_id").asLong(), Values.columns(resp.path("columns")), rows);
+  }
+
+  /**
+   * Writes every row (no row limit) of the version and columns {@code read} names to {@code target}
+   * as CSV with a header line or as Parquet, streamed (never held in memory). {@code target} is
+   * replaced only once the whole file has arrived. Returns the snapshot written; {@code read}'s
+   * limit is ignored.
+   *
+   * @throws IllegalArgumentException if {@code format} is JSON
+   */
+  public long export(String fullName, TableRead read, FileFormat format, Path target) {
+    if (format == FileFormat.JSON) {
+      throw new IllegalArgumentException("export format must be CSV or PARQUET");
+    }
+    Map<String, List<String>> q = ref(read);
+    q.put("format", List.of(format.name().toLowerCase(Locale.ROOT)));
+    if (!read.columns().isEmpty()) {
+      q.put("columns", List.of(String.join(",", read.columns())));
+    }
+    Path abs = target.toAbsolutePath();
+    Path dir = abs.getParent();
+    Path part = dir.resolve("." + abs.getFileName() + "." + UUID.randomUUID() + ".part");
+    Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    try (InputStream in = http.get(KEEL + seg(fullName) + "/export", q, headers)) {
+      Files.copy(in, part);
+      Files.move(part, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw KeelClientException.local(
+          KeelClientException.IO_ERROR, "cannot write '" + target + "': " + e.getMessage(), e);
+    } finally {
+      try {
+        Files.deleteIfExists(part);
+      } catch (IOException ignored) {
+        // best effort
+      }
+    }
+    List<String> id = headers.getOrDefault("X-Keel-Snapshot-Id", List.of());
+    return id.isEmpty() ? -1 : Long.parseLong(id.get(0));
   }
 
   /** The number of rows in the latest version. */

@@ -82,6 +82,27 @@ final class Transport {
     return resp.body();
   }
 
+  /**
+   * GETs {@code path} and returns the answer's body as a stream (the caller closes it), with the
+   * answer's headers in {@code headers}; a non-2xx answer is thrown as the server's error.
+   */
+  InputStream get(String path, Map<String, List<String>> query, Map<String, List<String>> headers) {
+    HttpRequest req =
+        client.request(client.uri(path, query)).timeout(client.requestTimeout).GET().build();
+    HttpResponse<InputStream> resp = client.send(req, BodyHandlers.ofInputStream(), true, true);
+    if (resp.statusCode() / 100 != 2) {
+      byte[] error;
+      try (InputStream in = resp.body()) {
+        error = in.readNBytes(KeelClient.MAX_ERROR_BODY);
+      } catch (IOException e) {
+        error = new byte[0];
+      }
+      KeelClient.ensureOk(req, resp.statusCode(), error);
+    }
+    headers.putAll(resp.headers().map());
+    return resp.body();
+  }
+
   /** A name as one encoded path segment. */
   static String segment(String name, String field) {
     Objects.requireNonNull(name, field);

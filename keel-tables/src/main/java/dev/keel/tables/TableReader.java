@@ -43,19 +43,7 @@ final class TableReader {
       throw Errors.invalid("'limit' must be 0 to " + MAX_PREVIEW + " (got " + limit + ").");
     }
     TableSnapshot snap = resolve(fullName, ref);
-    Map<String, Column> byName = new LinkedHashMap<>();
-    snap.columns().forEach(c -> byName.put(c.name(), c));
-    List<Column> chosen = new ArrayList<>();
-    for (String c : columns) {
-      Column col = byName.get(c.toLowerCase(Locale.ROOT));
-      if (col == null) {
-        throw Errors.invalid("'columns' names unknown column '" + c + "'.");
-      }
-      chosen.add(col);
-    }
-    if (chosen.isEmpty()) {
-      chosen.addAll(snap.columns());
-    }
+    List<Column> chosen = chosen(snap, columns);
     List<List<Object>> rows = new ArrayList<>();
     if (snap.dataFiles().isEmpty() || limit == 0) {
       return new Preview(snap.snapshotId(), chosen, rows);
@@ -92,6 +80,64 @@ final class TableReader {
           ErrorCode.INTERNAL_ERROR, "table read failed: " + Loaders.firstLine(e.getMessage()), e);
     }
     return new Preview(snap.snapshotId(), chosen, rows);
+  }
+
+  /** The named columns of the snapshot (all when {@code columns} is empty), in the order named. */
+  private static List<Column> chosen(TableSnapshot snap, List<String> columns) {
+    Map<String, Column> byName = new LinkedHashMap<>();
+    snap.columns().forEach(c -> byName.put(c.name(), c));
+    List<Column> chosen = new ArrayList<>();
+    for (String c : columns) {
+      Column col = byName.get(c.toLowerCase(Locale.ROOT));
+      if (col == null) {
+        throw Errors.invalid("'columns' names unknown column '" + c + "'.");
+      }
+      chosen.add(col);
+    }
+    if (chosen.isEmpty()) {
+      chosen.addAll(snap.columns());
+    }
+    return chosen;
+  }
+
+  /**
+   * Writes every row of a snapshot (no row limit) with the named columns to {@code target} as CSV
+   * (with a header line) or Parquet, and returns the snapshot written.
+   */
+  long export(
+      String fullName, SnapshotRef ref, List<String> columns, FileFormat format, Path target) {
+    String options =
+        switch (format) {
+          case CSV -> "(FORMAT CSV, HEADER true)";
+          case PARQUET -> "(FORMAT PARQUET)";
+          case JSON -> throw Errors.invalid("'format' must be csv or parquet (got json).");
+        };
+    TableSnapshot snap = resolve(fullName, ref);
+    List<Column> chosen = chosen(snap, columns);
+    String select;
+    if (snap.dataFiles().isEmpty()) {
+      // An empty table still exports its header (CSV) or schema (Parquet).
+      select =
+          "SELECT "
+              + chosen.stream()
+                  .map(c -> "CAST(NULL AS " + c.type().duckType() + ") AS " + ident(c.name()))
+                  .collect(Collectors.joining(", "))
+              + " WHERE false";
+    } else {
+      select =
+          "SELECT "
+              + chosen.stream().map(c -> ident(c.name())).collect(Collectors.joining(", "))
+              + " FROM "
+              + readParquet(snap.dataFiles());
+    }
+    try (Connection c = duck.open();
+        Statement s = c.createStatement()) {
+      s.execute("COPY (" + select + ") TO " + literal(target.toString()) + " " + options);
+    } catch (SQLException e) {
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR, "table export failed: " + Loaders.firstLine(e.getMessage()), e);
+    }
+    return snap.snapshotId();
   }
 
   static String readParquet(List<Path> files) {

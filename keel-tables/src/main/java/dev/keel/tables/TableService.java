@@ -176,6 +176,15 @@ public final class TableService implements AutoCloseable {
     return reader.preview(fullName, ref, columns, limit);
   }
 
+  /**
+   * Writes every row of a snapshot (no row limit) with the named columns (all when {@code columns}
+   * is empty) to {@code target} as CSV with a header line or as Parquet; returns the snapshot id.
+   */
+  public long export(
+      String fullName, SnapshotRef ref, List<String> columns, FileFormat format, Path target) {
+    return reader.export(fullName, ref, columns, format, target);
+  }
+
   /** Rows in a snapshot, from the snapshot's metadata. */
   public long count(String fullName, SnapshotRef ref) {
     return reader.count(fullName, ref);

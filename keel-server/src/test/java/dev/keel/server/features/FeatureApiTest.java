@@ -22,7 +22,12 @@ class FeatureApiTest {
 
   @BeforeAll
   static void start() {
-    s = TestServer.start(dir);
+    setUp(TestServer.start(dir));
+  }
+
+  /** Seeds {@code server} (SQLite here, PostgreSQL in {@link FeatureApiPostgresIT}). */
+  static void setUp(TestServer server) {
+    s = server;
     Response r =
         s.post(
             FS + "/feature-tables",
@@ -51,7 +56,10 @@ class FeatureApiTest {
 
   @AfterAll
   static void stop() {
-    s.close();
+    if (s != null) {
+      s.close();
+      s = null;
+    }
   }
 
   @Test

@@ -42,14 +42,22 @@ class ServingEndpointsApiTest {
 
   @BeforeAll
   static void start() {
-    s = TestServer.start(dir);
+    setUp(TestServer.start(dir));
+  }
+
+  /** Seeds {@code server} (SQLite here, PostgreSQL in {@link ServingEndpointsApiPostgresIT}). */
+  static void setUp(TestServer server) {
+    s = server;
     xgb = version(s, "churn", true);
     onnx = version(s, "churn", false);
   }
 
   @AfterAll
   static void stop() {
-    s.close();
+    if (s != null) {
+      s.close();
+      s = null;
+    }
   }
 
   @Test

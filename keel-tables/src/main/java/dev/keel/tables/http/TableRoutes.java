@@ -55,8 +55,9 @@ import java.util.UUID;
  * Unity Catalog's tables API under {@code /api/2.1/unity-catalog/tables} (create, list, get,
  * delete; databricks.md §1.2) and Keel's extensions under {@code /api/2.0/keel/tables/{full_name}}:
  * {@code POST rows}, {@code POST files} (the file is the request body, never a server path), {@code
- * GET preview}, {@code GET history}, {@code GET count}, {@code POST optimize}, and maintenance:
- * {@code POST remove-orphans}, {@code POST expire-snapshots}. Errors use UC's codes.
+ * GET preview}, {@code GET export} (every row as a CSV or Parquet file), {@code GET history},
+ * {@code GET count}, {@code POST optimize}, and maintenance: {@code POST remove-orphans}, {@code
+ * POST expire-snapshots}. Errors use UC's codes.
  */
 public final class TableRoutes implements ApiModule {
   public static final String UC = "/api/2.1/unity-catalog/tables";
@@ -88,6 +89,7 @@ public final class TableRoutes implements ApiModule {
     r.add(POST, KEEL + "/{full_name}/rows", Access.of(TABLE, EDIT), this::writeRows);
     r.add(POST, KEEL + "/{full_name}/files", Access.of(TABLE, EDIT), this::writeFile);
     r.add(GET, KEEL + "/{full_name}/preview", read, this::preview);
+    r.add(GET, KEEL + "/{full_name}/export", read, this::export);
     r.add(GET, KEEL + "/{full_name}/history", read, this::history);
     r.add(GET, KEEL + "/{full_name}/count", read, this::count);
     r.add(POST, KEEL + "/{full_name}/optimize", Access.of(TABLE, EDIT), this::optimize);
@@ -313,6 +315,63 @@ public final class TableRoutes implements ApiModule {
       }
     }
     Json.write(ctx, n);
+  }
+
+  /**
+   * Every row of a snapshot as one CSV or Parquet file (no row limit). The file is written to the
+   * scratch directory, streamed as the answer and removed; the snapshot read is in the {@code
+   * X-Keel-Snapshot-Id} header.
+   */
+  private void export(Context ctx) {
+    Request q = Request.ofQuery(ctx);
+    String f =
+        q.string("format")
+            .filter(v -> !v.isEmpty())
+            .orElseThrow(() -> KeelException.invalid("'format' is required: csv or parquet."));
+    FileFormat format =
+        switch (f.toLowerCase(Locale.ROOT)) {
+          case "csv" -> FileFormat.CSV;
+          case "parquet" -> FileFormat.PARQUET;
+          default -> throw KeelException.invalid("'format' " + f + " is not one of csv, parquet.");
+        };
+    SnapshotRef ref = ref(q);
+    List<String> columns = columns(q);
+    Path file;
+    try {
+      Files.createDirectories(uploads);
+      file = uploads.resolve(UUID.randomUUID() + ".export");
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "cannot create the export file");
+    }
+    try {
+      long snapshotId = tables.export(ctx.pathParam("full_name"), ref, columns, format, file);
+      ctx.header("X-Keel-Snapshot-Id", Long.toString(snapshotId));
+      ctx.contentType(format == FileFormat.CSV ? "text/csv" : "application/vnd.apache.parquet");
+      ctx.header("Content-Length", Long.toString(Files.size(file)));
+      try (InputStream in = Files.newInputStream(file);
+          OutputStream out = ctx.outputStream()) {
+        in.transferTo(out);
+      }
+    } catch (IOException e) {
+      throw new KeelException(ErrorCode.INTERNAL_ERROR, "cannot send the export file", e);
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // a leftover export in the scratch directory is removed at the next start
+      }
+    }
+  }
+
+  private static List<String> columns(Request q) {
+    List<String> columns = new ArrayList<>();
+    String c = q.string("columns").orElse("");
+    if (!c.isBlank()) {
+      for (String s : c.split(",")) {
+        columns.add(s.trim());
+      }
+    }
+    return columns;
   }
 
   private void history(Context ctx) {
