@@ -103,7 +103,20 @@ final class Services implements AutoCloseable {
                       JdbcFeatureMetadataStore.specContents())),
               clock);
       TableService tables = push(opened, new TableService(db, catalog, config.dataDir(), clock));
-      tables.removeOrphansAtStart(); // data files of writes killed before they committed
+      // Data files of writes killed before they committed: swept off the start path, so a server
+      // with many tables is ready at once; stopped between tables when the server closes.
+      Thread sweep =
+          Thread.ofPlatform()
+              .daemon()
+              .name("keel-orphan-sweep")
+              .start(tables::removeOrphansAtStart);
+      push(
+          opened,
+          (AutoCloseable)
+              () -> {
+                sweep.interrupt();
+                sweep.join(java.time.Duration.ofSeconds(5));
+              });
       TrackingService tracking = new TrackingService(new JdbcTrackingStore(db), clock);
       RegistryService registry =
           new RegistryService(registryStore, catalog, tracking, artifacts, clock);

@@ -73,6 +73,9 @@ final class TableMaintenance {
       return new RemovedFiles(List.of(), 0);
     }
     for (TableIdentifier id : ids) {
+      if (Thread.currentThread().isInterrupted()) {
+        break; // the server is closing
+      }
       try {
         Table t = iceberg.catalog().loadTable(id);
         RemovedFiles r = removeOrphans(t, olderThan);

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.store.TestDatabases;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -196,57 +192,10 @@ class InterruptedRegistrationIT {
 
   private void start(Optional<String> dbUrl) throws Exception {
     starts++;
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java.toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.keel.server.KeelServer");
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("KEEL_"));
-    env.put("KEEL_PORT", "0");
-    env.put("KEEL_HOST", "127.0.0.1");
-    env.put("KEEL_DATA_DIR", dataDir.toString());
-    dbUrl.ifPresent(u -> env.put("KEEL_DB_URL", u));
-    Path log = logDir.resolve("server-" + starts + ".log");
-    pb.redirectError(log.toFile());
-    Process p = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String[] found = new String[1];
-    Thread.ofPlatform()
-        .daemon()
-        .start(
-            () -> {
-              try {
-                String line;
-                while ((line = out.readLine()) != null) {
-                  if (found[0] == null && line.startsWith("Keel listening on ")) {
-                    synchronized (found) {
-                      found[0] = line.substring("Keel listening on ".length()).trim();
-                      found.notifyAll();
-                    }
-                  }
-                }
-              } catch (IOException e) {
-                // the process died; the wait below notices
-              }
-            });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    synchronized (found) {
-      while (found[0] == null && p.isAlive() && System.nanoTime() < deadline) {
-        found.wait(200);
-      }
-    }
-    if (found[0] == null) {
-      p.destroyForcibly();
-      throw new AssertionError("server did not start; log:\n" + Files.readString(log));
-    }
-    process = p;
-    url = found[0];
+    ServerProcess server =
+        ServerProcess.start(dataDir, dbUrl, logDir.resolve("server-" + starts + ".log"));
+    process = server.process();
+    url = server.url();
   }
 
   private HttpRequest.Builder request(String path) {

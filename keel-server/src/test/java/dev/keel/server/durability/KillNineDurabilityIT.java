@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.store.TestDatabases;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +24,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,9 +68,9 @@ class KillNineDurabilityIT {
   @AfterEach
   void stopServer() throws Exception {
     if (server != null) {
-      server.process.destroy();
-      if (!server.process.waitFor(20, TimeUnit.SECONDS)) {
-        server.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      server.process().destroy();
+      if (!server.process().waitFor(20, TimeUnit.SECONDS)) {
+        server.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
   }
@@ -135,7 +133,7 @@ class KillNineDurabilityIT {
     AtomicInteger failed = new AtomicInteger();
     AtomicInteger inFlight = new AtomicInteger();
     List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-    String url = server.url;
+    String url = server.url();
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < WRITER_THREADS; t++) {
       int thread = t;
@@ -206,9 +204,9 @@ class KillNineDurabilityIT {
 
     Thread.sleep(LOAD.toMillis());
     assertThat(threads).as("every client is still sending").allMatch(Thread::isAlive);
-    server.process.destroyForcibly(); // SIGKILL on Linux (see ProcessHandle#destroyForcibly)
-    assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    int exit = server.process.exitValue();
+    server.process().destroyForcibly(); // SIGKILL on Linux (see ProcessHandle#destroyForcibly)
+    assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    int exit = server.process().exitValue();
     server = null;
     stop.set(true);
     for (Thread t : threads) {
@@ -255,7 +253,7 @@ class KillNineDurabilityIT {
     // The restarted server takes writes again.
     HttpResponse<String> r =
         post(
-            server.url,
+            server.url(),
             "/api/2.0/mlflow/runs/log-metric",
             "{\"run_id\":\""
                 + ledger.runs.get(0)
@@ -384,7 +382,7 @@ class KillNineDurabilityIT {
       HttpResponse<byte[]> r =
           http.send(
               HttpRequest.newBuilder(
-                      URI.create(server.url + "/api/2.0/mlflow-artifacts/artifacts/" + path))
+                      URI.create(server.url() + "/api/2.0/mlflow-artifacts/artifacts/" + path))
                   .timeout(Duration.ofSeconds(30))
                   .GET()
                   .build(),
@@ -471,75 +469,19 @@ class KillNineDurabilityIT {
 
   // ------------------------------------------------------------------ server process
 
-  private record ServerProcess(Process process, String url) {}
-
-  /** Starts {@code KeelServer.main} in a child JVM on {@link #dataDir}, configured by env only. */
   private ServerProcess startServer() throws Exception {
     starts++;
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-            java.toString(),
-            "--enable-native-access=ALL-UNNAMED",
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.keel.server.KeelServer");
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("KEEL_"));
-    env.put("KEEL_PORT", "0");
-    env.put("KEEL_HOST", "127.0.0.1");
-    env.put("KEEL_DATA_DIR", dataDir.toString());
-    if (!dbUrl.isEmpty()) {
-      env.put("KEEL_DB_URL", dbUrl);
-    }
-    Path log = logDir.resolve("server-" + starts + ".log");
-    pb.redirectError(log.toFile());
-    Process p = pb.start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String[] url = new String[1];
-    Thread reader =
-        Thread.ofPlatform()
-            .daemon()
-            .name("server-stdout-" + starts)
-            .start(
-                () -> {
-                  try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                      if (url[0] == null && line.startsWith("Keel listening on ")) {
-                        synchronized (url) {
-                          url[0] = line.substring("Keel listening on ".length()).trim();
-                          url.notifyAll();
-                        }
-                      }
-                    }
-                  } catch (IOException e) {
-                    // the process died; the wait below notices
-                  }
-                });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    synchronized (url) {
-      while (url[0] == null && p.isAlive() && System.nanoTime() < deadline) {
-        url.wait(200);
-      }
-    }
-    if (url[0] == null) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          "server did not start (alive=" + p.isAlive() + "); log:\n" + Files.readString(log));
-    }
-    assertThat(reader.isAlive()).isTrue();
-    assertThat(url[0]).startsWith("http://127.0.0.1:");
-    return new ServerProcess(p, url[0]);
+    return ServerProcess.start(
+        dataDir,
+        dbUrl.isEmpty() ? Optional.empty() : Optional.of(dbUrl),
+        logDir.resolve("server-" + starts + ".log"));
   }
 
   // ------------------------------------------------------------------ HTTP
 
   private String createExperiment(String name) throws Exception {
     HttpResponse<String> r =
-        post(server.url, "/api/2.0/mlflow/experiments/create", "{\"name\":\"" + name + "\"}");
+        post(server.url(), "/api/2.0/mlflow/experiments/create", "{\"name\":\"" + name + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body()).get("experiment_id").asText();
   }
@@ -547,7 +489,7 @@ class KillNineDurabilityIT {
   private String createRun(String exp, Ledger ledger) throws Exception {
     HttpResponse<String> r =
         post(
-            server.url,
+            server.url(),
             "/api/2.0/mlflow/runs/create",
             "{\"experiment_id\":\"" + exp + "\",\"start_time\":\"" + BASE_TS + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -559,7 +501,7 @@ class KillNineDurabilityIT {
   private JsonNode getJson(String pathAndQuery) throws Exception {
     HttpResponse<String> r =
         http.send(
-            HttpRequest.newBuilder(URI.create(server.url + pathAndQuery))
+            HttpRequest.newBuilder(URI.create(server.url() + pathAndQuery))
                 .timeout(Duration.ofSeconds(30))
                 .GET()
                 .build(),

@@ -79,6 +79,11 @@ class TableMaintenanceApiTest {
     try (TestServer s = TestServer.start(dir)) {
       assertThat(upload).doesNotExist();
       assertThat(training).doesNotExist();
+      // the orphan sweep runs beside the started server
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while ((Files.exists(whole) || Files.exists(torn)) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertThat(whole).doesNotExist();
       assertThat(torn).doesNotExist();
       assertThat(young).as("younger than an hour: may be about to commit").exists();
