@@ -228,7 +228,8 @@ class RuntimesTest {
             + "    loader_module: mlflow.sklearn\n    model_path: model.pkl\n");
     assertThatThrownBy(() -> new ModelLoader().load(dir))
         .isInstanceOf(KeelException.class)
-        .hasMessageContaining("pickle");
+        .hasMessageContaining("no flavor Keel can serve")
+        .hasMessageContaining("Pickle-based flavors are never loaded");
   }
 
   @Test
