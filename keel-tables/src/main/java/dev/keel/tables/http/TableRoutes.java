@@ -10,6 +10,7 @@ import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
@@ -452,6 +453,9 @@ public final class TableRoutes implements ApiModule {
 
   /** An instant given as an ISO-8601 string or epoch milliseconds. */
   private static Optional<Instant> instant(Request q, String field) {
+    if (q.json(field).filter(JsonNode::isIntegralNumber).isPresent()) { // epoch ms as a number
+      return Optional.of(Instant.ofEpochMilli(q.int64(field).getAsLong()));
+    }
     Optional<String> v = q.string(field).filter(x -> !x.isEmpty());
     if (v.isEmpty()) {
       return Optional.empty();
