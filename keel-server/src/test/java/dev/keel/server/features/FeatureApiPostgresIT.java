@@ -1,19 +1,8 @@
 package dev.keel.server.features;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.keel.server.TestServer;
-import dev.keel.store.TestDatabases;
-import org.junit.jupiter.api.BeforeAll;
-
 /**
  * Every test of {@link FeatureApiTest} on a server whose metadata database is PostgreSQL (a fresh
- * schema of {@code KEEL_TEST_POSTGRES_URL}; skipped when unset).
+ * schema of {@code KEEL_TEST_POSTGRES_URL}; skipped when unset): {@link FeatureApiTest#start}
+ * starts the server on PostgreSQL for this class.
  */
-class FeatureApiPostgresIT extends FeatureApiTest {
-  @BeforeAll
-  static void start() { // hides FeatureApiTest.start: only this one runs
-    assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
-    setUp(TestServer.start(dir, TestDatabases.freshPostgresSchemaUrl()));
-  }
-}
+class FeatureApiPostgresIT extends FeatureApiTest {}

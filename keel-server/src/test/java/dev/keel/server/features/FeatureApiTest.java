@@ -1,17 +1,20 @@
 package dev.keel.server.features;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.server.TestServer;
 import dev.keel.server.TestServer.Response;
+import dev.keel.store.TestDatabases;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The feature store's REST API on a real server: tables, training sets, publish, lookups. */
@@ -21,8 +24,13 @@ class FeatureApiTest {
   static final String FS = "/api/2.0/feature-store";
 
   @BeforeAll
-  static void start() {
-    setUp(TestServer.start(dir));
+  static void start(TestInfo test) {
+    if (test.getTestClass().orElseThrow() == FeatureApiPostgresIT.class) {
+      assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
+      setUp(TestServer.start(dir, TestDatabases.freshPostgresSchemaUrl()));
+    } else {
+      setUp(TestServer.start(dir));
+    }
   }
 
   /** Seeds {@code server} (SQLite here, PostgreSQL in {@link FeatureApiPostgresIT}). */

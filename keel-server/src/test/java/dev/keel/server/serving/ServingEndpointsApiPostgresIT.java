@@ -1,19 +1,8 @@
 package dev.keel.server.serving;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.keel.server.TestServer;
-import dev.keel.store.TestDatabases;
-import org.junit.jupiter.api.BeforeAll;
-
 /**
  * Every test of {@link ServingEndpointsApiTest} on a server whose metadata database is PostgreSQL
- * (a fresh schema of {@code KEEL_TEST_POSTGRES_URL}; skipped when unset).
+ * (a fresh schema of {@code KEEL_TEST_POSTGRES_URL}; skipped when unset): {@link
+ * ServingEndpointsApiTest#start} starts the server on PostgreSQL for this class.
  */
-class ServingEndpointsApiPostgresIT extends ServingEndpointsApiTest {
-  @BeforeAll
-  static void start() { // hides ServingEndpointsApiTest.start: only this one runs
-    assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
-    setUp(TestServer.start(dir, TestDatabases.freshPostgresSchemaUrl()));
-  }
-}
+class ServingEndpointsApiPostgresIT extends ServingEndpointsApiTest {}

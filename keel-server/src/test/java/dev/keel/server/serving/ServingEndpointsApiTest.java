@@ -8,6 +8,7 @@ import static dev.keel.server.serving.ServingFixtures.createBody;
 import static dev.keel.server.serving.ServingFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.mlmodel.Flavor;
@@ -19,6 +20,7 @@ import dev.keel.serving.ModelRuntime;
 import dev.keel.serving.OnnxModelRuntime;
 import dev.keel.serving.ScoringLimits;
 import dev.keel.serving.XGBoostModelRuntime;
+import dev.keel.store.TestDatabases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The serving endpoints REST API, scoring, OIP V2 and inference tables against a real server. */
@@ -41,8 +44,13 @@ class ServingEndpointsApiTest {
   static long onnx;
 
   @BeforeAll
-  static void start() {
-    setUp(TestServer.start(dir));
+  static void start(TestInfo test) {
+    if (test.getTestClass().orElseThrow() == ServingEndpointsApiPostgresIT.class) {
+      assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
+      setUp(TestServer.start(dir, TestDatabases.freshPostgresSchemaUrl()));
+    } else {
+      setUp(TestServer.start(dir));
+    }
   }
 
   /** Seeds {@code server} (SQLite here, PostgreSQL in {@link ServingEndpointsApiPostgresIT}). */

@@ -81,7 +81,7 @@ final class ServingFixtures {
             UC + "/models/main.default." + model + "/versions/" + version + "/finalize",
             "{\"full_name\":\"main.default." + model + "\",\"version\":" + version + "}");
     assertThat(fin.status()).as(fin.body()).isEqualTo(200);
-    assertThat(fin.json().path("status").asText()).isEqualTo("READY");
+    assertThat(fin.json().path("status").asText()).as(fin.body()).isEqualTo("READY");
     return version;
   }
 
