@@ -186,14 +186,25 @@ public final class JdbcRegistryStore implements RegistryStore {
 
   @Override
   public void setVersionTag(
-      String fullName, long version, String key, String value, long now, String principal) {
-    versions.setVersionTag(fullName, version, key, value, now, principal);
+      String fullName,
+      long version,
+      String key,
+      String value,
+      boolean fixedOnceReady,
+      long now,
+      String principal) {
+    versions.setVersionTag(fullName, version, key, value, fixedOnceReady, now, principal);
   }
 
   @Override
   public void deleteVersionTag(
-      String fullName, long version, String key, long now, String principal) {
-    versions.deleteVersionTag(fullName, version, key, now, principal);
+      String fullName,
+      long version,
+      String key,
+      boolean fixedOnceReady,
+      long now,
+      String principal) {
+    versions.deleteVersionTag(fullName, version, key, fixedOnceReady, now, principal);
   }
 
   // ---------------------------------------------------------------- aliases

@@ -14,6 +14,7 @@ import static dev.keel.registry.JdbcRegistryRows.withTagsAndAliases;
 
 import dev.keel.core.KeelException;
 import dev.keel.store.Database;
+import dev.keel.store.Dialect;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.LongFunction;
+import org.jdbi.v3.core.Handle;
 
 /** Owns the SQL of model versions and their tags. */
 final class JdbcVersionSql {
@@ -273,11 +275,20 @@ final class JdbcVersionSql {
   }
 
   void setVersionTag(
-      String fullName, long version, String key, String value, long now, String principal) {
+      String fullName,
+      long version,
+      String key,
+      String value,
+      boolean fixedOnceReady,
+      long now,
+      String principal) {
     changes.change(
         h -> {
           lockModel(h, db.dialect(), fullName).orElseThrow(() -> modelNotFound(fullName));
           String id = versionId(h, fullName, version);
+          if (fixedOnceReady) {
+            refuseIfReady(h, id, fullName, version, key, "set");
+          }
           h.execute(
               "INSERT INTO model_version_tags (version_id, key, value) VALUES (?, ?, ?)"
                   + " ON CONFLICT (version_id, key) DO UPDATE SET value = excluded.value",
@@ -293,10 +304,19 @@ final class JdbcVersionSql {
         });
   }
 
-  void deleteVersionTag(String fullName, long version, String key, long now, String principal) {
+  void deleteVersionTag(
+      String fullName,
+      long version,
+      String key,
+      boolean fixedOnceReady,
+      long now,
+      String principal) {
     changes.change(
         h -> {
           String id = versionId(h, fullName, version);
+          if (fixedOnceReady) {
+            refuseIfReady(h, id, fullName, version, key, "deleted");
+          }
           int n =
               h.execute("DELETE FROM model_version_tags WHERE version_id = ? AND key = ?", id, key);
           if (n == 0) {
@@ -311,5 +331,34 @@ final class JdbcVersionSql {
           }
           return null;
         });
+  }
+
+  /**
+   * Refuses a change to a tag that decides how the version is served once it is READY. The status
+   * is read with the version's row locked (on PostgreSQL; SQLite has one writer), and a finalize
+   * updates that row, so the two are ordered: a tag change either precedes READY or is refused.
+   */
+  private void refuseIfReady(
+      Handle h, String id, String fullName, long version, String key, String verb) {
+    String status =
+        h.createQuery(
+                "SELECT status FROM model_versions WHERE id = ?"
+                    + (db.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : ""))
+            .bind(0, id)
+            .mapTo(String.class)
+            .one();
+    if (ModelVersionStatus.READY.name().equals(status)) {
+      throw KeelException.invalid(
+          "Tag 'key' '"
+              + key
+              + "' cannot be "
+              + verb
+              + " on READY version "
+              + version
+              + " of "
+              + fullName
+              + ": it decides how the version is served and is fixed at registration. Register"
+              + " a new version with the tag instead.");
+    }
   }
 }

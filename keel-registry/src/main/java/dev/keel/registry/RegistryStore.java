@@ -147,10 +147,27 @@ public interface RegistryStore {
    */
   void deleteVersion(String fullName, long version, long now, String principal);
 
+  /**
+   * Sets a version tag. With {@code fixedOnceReady}, a READY version refuses it; the status is read
+   * under the version's row lock, so a finalize cannot slip in between the check and the write.
+   */
   void setVersionTag(
-      String fullName, long version, String key, String value, long now, String principal);
+      String fullName,
+      long version,
+      String key,
+      String value,
+      boolean fixedOnceReady,
+      long now,
+      String principal);
 
-  void deleteVersionTag(String fullName, long version, String key, long now, String principal);
+  /** Deletes a version tag; {@code fixedOnceReady} as in {@link #setVersionTag}. */
+  void deleteVersionTag(
+      String fullName,
+      long version,
+      String key,
+      boolean fixedOnceReady,
+      long now,
+      String principal);
 
   /** Points {@code alias} at an existing version and records the move. */
   void setAlias(String fullName, String alias, long version, long now, String principal);

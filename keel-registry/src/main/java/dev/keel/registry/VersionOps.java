@@ -154,36 +154,20 @@ final class VersionOps {
 
   void setVersionTag(String fullName, long version, String key, String value) {
     RegistryRules.checkUserTag(key, value);
-    checkFrozenTag(fullName, version, key, "set");
-    store.setVersionTag(joined("name", fullName), version, key, value, clock.millis(), PRINCIPAL);
+    // Tags that decide how a version is served are fixed once it is READY, so that what a served
+    // version does never depends on when it was loaded; the store checks under the row lock.
+    store.setVersionTag(
+        joined("name", fullName), version, key, value, frozen(key), clock.millis(), PRINCIPAL);
   }
 
   void deleteVersionTag(String fullName, long version, String key) {
     Validate.key("key", key);
     RegistryRules.checkNotReserved(key);
-    checkFrozenTag(fullName, version, key, "deleted");
-    store.deleteVersionTag(joined("name", fullName), version, key, clock.millis(), PRINCIPAL);
+    store.deleteVersionTag(
+        joined("name", fullName), version, key, frozen(key), clock.millis(), PRINCIPAL);
   }
 
-  /**
-   * Tags that decide how a version is served ({@link RegistryService#FROZEN_VERSION_TAGS}) are
-   * fixed once the version is READY, so that what a served version does never depends on when it
-   * was loaded.
-   */
-  private void checkFrozenTag(String fullName, long version, String key, String verb) {
-    if (RegistryService.FROZEN_VERSION_TAGS.contains(key)
-        && getVersion(fullName, version).status() == ModelVersionStatus.READY) {
-      throw KeelException.invalid(
-          "Tag 'key' '"
-              + key
-              + "' cannot be "
-              + verb
-              + " on READY version "
-              + version
-              + " of "
-              + fullName
-              + ": it decides how the version is served and is fixed at registration. Register"
-              + " a new version with the tag instead.");
-    }
+  private static boolean frozen(String key) {
+    return RegistryService.FROZEN_VERSION_TAGS.contains(key);
   }
 }

@@ -590,6 +590,61 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void the_feature_spec_tag_is_fixed_once_ready_even_against_racing_writers() throws Exception {
+    svc.createModel("main.default.fs", Optional.empty(), Map.of());
+    svc.createVersion(
+        "main.default.fs", "mlflow-artifacts:/x", Optional.empty(), Optional.empty(), Map.of());
+    svc.setVersionTag("main.default.fs", 1, "keel.feature_spec", "main.default.spec0"); // pending
+    ModelFixtures.putOnnxModel(artifacts, "models/main/default/fs/1");
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Throwable> unexpected = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Thread> writers = new java.util.ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      int writer = t;
+      writers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; !stop.get(); i++) {
+                      try {
+                        svc.setVersionTag(
+                            "main.default.fs",
+                            1,
+                            "keel.feature_spec",
+                            "main.default.spec_" + writer + "_" + i);
+                      } catch (KeelException e) {
+                        if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+                          unexpected.add(e);
+                        }
+                      } catch (RuntimeException e) {
+                        unexpected.add(e);
+                      }
+                    }
+                  }));
+    }
+    ModelVersion ready = svc.finalizeVersion("main.default.fs", 1);
+    String atReady = svc.getVersion("main.default.fs", 1).tags().get("keel.feature_spec");
+    Thread.sleep(100); // writers keep trying against the READY version
+    stop.set(true);
+    for (Thread w : writers) {
+      w.join();
+    }
+    assertThat(unexpected).isEmpty();
+    assertThat(ready.status()).isEqualTo(ModelVersionStatus.READY);
+    assertThat(svc.getVersion("main.default.fs", 1).tags())
+        .as("a READY version's feature spec never changes")
+        .containsEntry("keel.feature_spec", atReady);
+    assertThatThrownBy(
+            () -> svc.setVersionTag("main.default.fs", 1, "keel.feature_spec", "main.default.x"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> svc.deleteVersionTag("main.default.fs", 1, "keel.feature_spec"))
+        .satisfies(t -> assertThat(code(t)).isEqualTo(ErrorCode.INVALID_ARGUMENT));
+    svc.setVersionTag("main.default.fs", 1, "owner", "ml-team"); // other tags stay editable
+    assertThat(svc.getVersion("main.default.fs", 1).tags()).containsEntry("owner", "ml-team");
+  }
+
+  @Test
   void a_new_version_never_sees_files_of_a_deleted_or_renamed_model() throws IOException {
     svc.createModel("main.default.reuse", Optional.empty(), Map.of());
     svc.createVersion(
