@@ -44,9 +44,10 @@ import org.sqlite.SQLiteDataSource;
  * <p>Outages (PostgreSQL): a request waits at most {@value #CONNECTION_TIMEOUT_MILLIS} ms for a
  * connection, then fails with {@link ErrorCode#TEMPORARILY_UNAVAILABLE}. A transaction that fails
  * because its pooled connection was broken (the server restarted: SQLState {@code 08xxx}, {@code
- * 57P01}) runs once more on a fresh connection when that is safe: always for reads, for writes only
- * when the failure came from the callback (before the commit, so nothing was written). {@link
- * #ping} answers within {@value #PING_TIMEOUT_MILLIS} ms.
+ * 57P01}) runs once more when that is safe, after the pool dropped all its connections (a restart
+ * broke them all): always for reads, for writes only when the failure came from the callback
+ * (before the commit, so nothing was written). {@link #ping} answers within {@value
+ * #PING_TIMEOUT_MILLIS} ms.
  *
  * <p>Thread-safe. Close it to release the pools.
  */
@@ -263,6 +264,7 @@ public final class Database implements AutoCloseable {
         throw unavailableOr(e);
       }
       LOG.info("retrying a write on a fresh connection: {}", e.toString());
+      evictPooledConnections();
       try {
         return writer.inTransaction(callback);
       } catch (RuntimeException again) {
@@ -287,11 +289,24 @@ public final class Database implements AutoCloseable {
         throw unavailableOr(e);
       }
       LOG.info("retrying a read on a fresh connection: {}", e.toString());
+      evictPooledConnections();
       try {
         return reader.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, callback);
       } catch (RuntimeException again) {
         throw unavailableOr(again);
       }
+    }
+  }
+
+  /**
+   * A restart breaks every pooled connection at once, and the pool does not validate a connection
+   * it used within the last half second: without this the retry took the next broken one. Idle
+   * connections close now, busy ones when they are returned; new ones are opened on demand.
+   */
+  private void evictPooledConnections() {
+    writePool.getHikariPoolMXBean().softEvictConnections();
+    if (readPool != writePool) {
+      readPool.getHikariPoolMXBean().softEvictConnections();
     }
   }
 
