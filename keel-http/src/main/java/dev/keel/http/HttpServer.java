@@ -152,11 +152,10 @@ public final class HttpServer implements AutoCloseable {
                     srv.setErrorHandler(new JettyErrorHandler(routes));
                     // Javalin puts its servlet handler inside this one: a body is read without a
                     // thread, so 250 clients sending a byte every 10 s cannot hold the pool.
-                    if (!Boolean.getBoolean("nofix"))
-                      srv.setHandler(
-                          new EagerContentHandler(
-                              new EagerContentHandler.RetainedContentLoaderFactory(
-                                  EAGER_BODY_BYTES, -1, false)));
+                    srv.setHandler(
+                        new EagerContentHandler(
+                            new EagerContentHandler.RetainedContentLoaderFactory(
+                                EAGER_BODY_BYTES, -1, false)));
                   });
 
               cfg.requestLogger.http(metrics::record);
