@@ -104,6 +104,25 @@ public final class HttpServer implements AutoCloseable {
    */
   public record Route(String method, String path, Access access, Dialect dialect) {}
 
+  /**
+   * What runs around every route besides Keel's own edge (request ids, errors, metrics).
+   *
+   * @param guards checks run before every handler, in order; one of them sets the {@link Caller}
+   * @param listeners told about every answered request
+   */
+  public record Edge(List<RouteGuard> guards, List<RequestListener> listeners) {
+    public Edge {
+      guards = List.copyOf(guards);
+      listeners = List.copyOf(listeners);
+    }
+
+    /** No authentication: every request is made by {@link dev.keel.core.Principal#LOCAL}. */
+    public static Edge unauthenticated() {
+      return new Edge(
+          List.of((ctx, access) -> Caller.set(ctx, dev.keel.core.Principal.LOCAL)), List.of());
+    }
+  }
+
   private final Javalin app;
   private final Options options;
   private final List<Route> routes;
@@ -120,6 +139,16 @@ public final class HttpServer implements AutoCloseable {
    * @throws RuntimeException if the port cannot be bound
    */
   public static HttpServer start(Options options, List<ApiModule> modules, HttpMetrics metrics) {
+    return start(options, modules, metrics, Edge.unauthenticated());
+  }
+
+  /**
+   * Starts a server serving {@code modules} behind {@code edge}'s guards and listeners.
+   *
+   * @throws RuntimeException if the port cannot be bound
+   */
+  public static HttpServer start(
+      Options options, List<ApiModule> modules, HttpMetrics metrics, Edge edge) {
     Routes[] registered = new Routes[1];
     Javalin app =
         Javalin.create(
@@ -137,7 +166,7 @@ public final class HttpServer implements AutoCloseable {
               cfg.http.prefer405over404 = false;
               cfg.jetty.host = options.host();
               cfg.jetty.port = options.port();
-              Routes routes = new Routes(cfg.routes);
+              Routes routes = new Routes(cfg.routes, edge.guards());
               registered[0] = routes;
               // Paths are checked by Keel after full decoding; let odd encodings reach it.
               cfg.jetty.modifyHttpConfiguration(
@@ -158,7 +187,13 @@ public final class HttpServer implements AutoCloseable {
                                 EAGER_BODY_BYTES, -1, false)));
                   });
 
-              cfg.requestLogger.http(metrics::record);
+              cfg.requestLogger.http(
+                  (ctx, millis) -> {
+                    metrics.record(ctx, millis);
+                    for (RequestListener l : edge.listeners()) {
+                      l.answered(ctx, millis);
+                    }
+                  });
               cfg.routes.before(ctx -> RequestIds.assign(ctx));
               ErrorTranslator.install(cfg.routes, routes);
               for (ApiModule m : modules) {

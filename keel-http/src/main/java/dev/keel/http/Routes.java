@@ -1,5 +1,6 @@
 package dev.keel.http;
 
+import dev.keel.core.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -19,11 +20,22 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Routes {
   private final RoutesConfig routes;
+  private final List<RouteGuard> guards;
   private final Map<String, Dialect> prefixes = new ConcurrentHashMap<>();
   private final List<Endpoint> added = new ArrayList<>();
 
+  /** Routes whose requests are all made by {@link Principal#LOCAL} (no authentication). */
   public Routes(RoutesConfig routes) {
+    this(routes, List.of((ctx, access) -> Caller.set(ctx, Principal.LOCAL)));
+  }
+
+  /**
+   * Routes that run {@code guards}, in order, before every handler (see {@link RouteGuard}); one of
+   * them must set the {@link Caller}.
+   */
+  public Routes(RoutesConfig routes, List<RouteGuard> guards) {
     this.routes = Objects.requireNonNull(routes, "routes");
+    this.guards = List.copyOf(guards);
   }
 
   /**
@@ -63,6 +75,9 @@ public final class Routes {
     Objects.requireNonNull(access, "access");
     Handler guarded =
         ctx -> {
+          for (RouteGuard g : guards) {
+            g.check(ctx, access);
+          }
           refuseNul(ctx);
           handler.handle(ctx);
         };

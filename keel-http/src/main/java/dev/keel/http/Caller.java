@@ -1,0 +1,66 @@
+package dev.keel.http;
+
+import dev.keel.core.Principal;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The request-scoped facts governance needs: who is calling (set by authentication before the route
+ * runs) and which access checks the request went through (read by the audit log).
+ */
+public final class Caller {
+  private static final String PRINCIPAL = "keel.principal";
+  private static final String CHECKS = "keel.access-checks";
+
+  private Caller() {}
+
+  /**
+   * One authorization decision made for a request.
+   *
+   * @param securableType the kind of object, as the API names it ({@code TABLE}, {@code
+   *     experiments})
+   * @param securable the object's full name or id
+   * @param privilege the privilege checked
+   * @param allowed whether the caller had it
+   */
+  public record Check(String securableType, String securable, String privilege, boolean allowed) {}
+
+  /** Sets who is calling; authentication does this before the route runs. */
+  public static void set(Context ctx, Principal principal) {
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  /** Who is calling, if authentication ran and found someone. */
+  public static Optional<Principal> find(Context ctx) {
+    return Optional.ofNullable(ctx.attribute(PRINCIPAL));
+  }
+
+  /**
+   * Who is calling. A route runs only after authentication set it (a server without authentication
+   * calls everyone {@link Principal#LOCAL}).
+   *
+   * @throws IllegalStateException if nothing authenticated the request: a bug
+   */
+  public static Principal get(Context ctx) {
+    return find(ctx)
+        .orElseThrow(() -> new IllegalStateException("no caller: authentication did not run"));
+  }
+
+  /** Records an authorization decision for the audit log. */
+  public static void recordCheck(Context ctx, Check check) {
+    List<Check> checks = ctx.attribute(CHECKS);
+    if (checks == null) {
+      checks = new ArrayList<>(2);
+      ctx.attribute(CHECKS, checks);
+    }
+    checks.add(check);
+  }
+
+  /** The authorization decisions made for this request, in order. */
+  public static List<Check> checks(Context ctx) {
+    List<Check> checks = ctx.attribute(CHECKS);
+    return checks == null ? List.of() : List.copyOf(checks);
+  }
+}
