@@ -1,0 +1,54 @@
+package dev.keel.http;
+
+import dev.keel.core.Authorizer;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.core.Principal;
+import dev.keel.core.Privilege;
+import dev.keel.core.SecurableType;
+import io.javalin.http.Context;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Enforces every route's {@link Access} before it runs, after authentication set the {@link
+ * Caller}: open routes pass; administrators pass; otherwise the {@link Authorizer} of the route's
+ * securable type decides on the securable the request names. A route that names no securable, or a
+ * securable type no authorizer covers, is refused (deny by default). Every decision is recorded for
+ * the audit log ({@link Caller#recordCheck}).
+ */
+public final class AuthorizationGuard implements RouteGuard {
+  private final Map<SecurableType, Authorizer> authorizers;
+
+  /** A guard asking {@code authorizers} for the securable types they cover. */
+  public AuthorizationGuard(Map<SecurableType, Authorizer> authorizers) {
+    this.authorizers =
+        authorizers.isEmpty() ? new EnumMap<>(SecurableType.class) : new EnumMap<>(authorizers);
+  }
+
+  @Override
+  public void check(Context ctx, Access access) throws Exception {
+    if (access.privilege() == Privilege.NONE) {
+      return;
+    }
+    Principal caller = Caller.get(ctx);
+    if (caller.admin()) {
+      return;
+    }
+    Authorizer authorizer = authorizers.get(access.securable());
+    if (authorizer == null || access.resource().isEmpty()) {
+      String type = access.securable().name();
+      Caller.recordCheck(ctx, new Caller.Check(type, "", access.privilege().name(), false));
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED,
+          "Only administrators may call " + ctx.method() + " " + ctx.endpoint().path + ".");
+    }
+    String name = access.resource().get().name(ctx);
+    Authorizer.Decision d = authorizer.decide(caller, access.securable(), name, access.privilege());
+    Caller.recordCheck(
+        ctx, new Caller.Check(d.securableType(), d.securable(), d.privilege(), d.allowed()));
+    if (!d.allowed()) {
+      throw new KeelException(ErrorCode.PERMISSION_DENIED, d.reason());
+    }
+  }
+}
