@@ -1,9 +1,12 @@
 package dev.keel.server;
 
 import dev.keel.catalog.http.CatalogRoutes;
+import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
 import dev.keel.core.KeelVersion;
+import dev.keel.core.Principal;
+import dev.keel.core.SecurableType;
 import dev.keel.core.Setting;
 import dev.keel.features.FeatureSettings;
 import dev.keel.features.http.FeatureSpecRoutes;
@@ -11,9 +14,13 @@ import dev.keel.features.http.FeatureTableRoutes;
 import dev.keel.features.http.TrainingSetRoutes;
 import dev.keel.http.ApiDocsRoutes;
 import dev.keel.http.ApiModule;
+import dev.keel.http.AuthorizationGuard;
+import dev.keel.http.Caller;
 import dev.keel.http.HttpMetrics;
 import dev.keel.http.HttpServer;
 import dev.keel.http.Json;
+import dev.keel.http.RequestListener;
+import dev.keel.http.RouteGuard;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
@@ -25,6 +32,7 @@ import dev.keel.tracking.http.ArtifactRoutes;
 import dev.keel.tracking.http.TrackingRoutes;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -125,6 +133,14 @@ public final class KeelServer implements AutoCloseable {
                   s.endpoints, s.inferenceCapture, metrics.registry(), draining::get));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
+
+      // Governance at the edge: who calls (authentication), then may they (authorization, by the
+      // authorizer of each securable type), then what happened (listeners: the audit log).
+      Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
+      List<RouteGuard> guards = new ArrayList<>();
+      guards.add((ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
+      guards.add(new AuthorizationGuard(authorizers));
+      List<RequestListener> listeners = new ArrayList<>();
       HttpServer http =
           HttpServer.start(
               new HttpServer.Options(
@@ -136,7 +152,8 @@ public final class KeelServer implements AutoCloseable {
                   config.get(HTTP_IDLE_TIMEOUT_MS),
                   config.get(HTTP_MIN_REQUEST_DATA_RATE)),
               modules,
-              metrics);
+              metrics,
+              new HttpServer.Edge(guards, listeners));
       KeelServer server = new KeelServer(config, s, http, draining);
       LOG.info(
           "Keel {} listening on {} (data dir {})", version(), http.listening(), config.dataDir());
