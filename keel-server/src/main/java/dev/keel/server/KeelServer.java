@@ -113,6 +113,14 @@ public final class KeelServer implements AutoCloseable {
 
   /** Starts a server whose endpoints load models with {@code loader} (a seam for tests). */
   static KeelServer start(KeelConfig config, ModelLoader loader) {
+    return start(config, loader, null);
+  }
+
+  /**
+   * Starts a server whose requests are authenticated by {@code authentication} instead of Keel's
+   * own (a seam for authorization tests, which name their principals directly); null for Keel's.
+   */
+  static KeelServer start(KeelConfig config, ModelLoader loader, RouteGuard authentication) {
     Services s = Services.open(config, loader);
     try {
       HttpMetrics metrics = new HttpMetrics();
@@ -138,7 +146,10 @@ public final class KeelServer implements AutoCloseable {
       // authorizer of each securable type), then what happened (listeners: the audit log).
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
       List<RouteGuard> guards = new ArrayList<>();
-      guards.add((ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
+      guards.add(
+          authentication != null
+              ? authentication
+              : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
       HttpServer http =

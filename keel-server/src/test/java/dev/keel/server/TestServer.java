@@ -19,8 +19,25 @@ public final class TestServer implements AutoCloseable {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
+  private final String authorization; // sent as Authorization on every request; null for none
+  private final boolean owner; // closes the server
+
   private TestServer(KeelServer server) {
+    this(server, null, true);
+  }
+
+  private TestServer(KeelServer server, String authorization, boolean owner) {
     this.server = server;
+    this.authorization = authorization;
+    this.owner = owner;
+  }
+
+  /**
+   * This server, seen by a client that sends {@code authorization} (e.g. {@code Bearer dapi...}, or
+   * {@link TestPrincipals#bearer}) on every request; closing the view leaves the server running.
+   */
+  public TestServer as(String authorization) {
+    return new TestServer(server, authorization, false);
   }
 
   /** Starts a server on SQLite in {@code dataDir}. */
@@ -36,6 +53,17 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server with {@code config}. */
   public static TestServer start(KeelConfig config) {
     return new TestServer(KeelServer.start(config));
+  }
+
+  /**
+   * Starts a server whose callers are named by {@link TestPrincipals}: {@code Authorization: Bearer
+   * as:alice} is user alice, {@code as:bob:analysts,admins} is bob in those groups (in {@code
+   * admins}: an administrator); no header answers 401. For authorization tests; authentication
+   * itself is tested with real tokens.
+   */
+  public static TestServer startWithPrincipals(KeelConfig config) {
+    return new TestServer(
+        KeelServer.start(config, new dev.keel.serving.ModelLoader(), TestPrincipals.GUARD));
   }
 
   /** Starts a server on the given JDBC URL. */
@@ -132,6 +160,9 @@ public final class TestServer implements AutoCloseable {
   }
 
   private Response send(HttpRequest.Builder b) {
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
     try {
       HttpResponse<String> r =
           http.send(
@@ -147,6 +178,8 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (owner) {
+      server.close();
+    }
   }
 }
