@@ -721,6 +721,51 @@ public final class JdbcTrackingStore implements TrackingStore {
     return out;
   }
 
+  @Override
+  public List<RunInput> inputsMentioning(String table, int limit) {
+    String like = "%" + table.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    return db.read(
+        h -> {
+          List<String[]> rows =
+              h.createQuery(
+                      "SELECT DISTINCT i.run_uuid, i.dataset_uuid FROM run_inputs i"
+                          + " JOIN datasets d ON d.dataset_uuid = i.dataset_uuid"
+                          + " WHERE d.name = ? OR d.source LIKE ? ESCAPE '\\'"
+                          + " ORDER BY i.run_uuid, i.dataset_uuid LIMIT ?")
+                  .bind(0, table)
+                  .bind(1, like)
+                  .bind(2, limit)
+                  .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+                  .list();
+          List<String> runIds = rows.stream().map(r -> r[0]).distinct().toList();
+          if (runIds.isEmpty()) {
+            return List.<RunInput>of();
+          }
+          Map<String, Long> starts = new HashMap<>();
+          String in = String.join(",", java.util.Collections.nCopies(runIds.size(), "?"));
+          bindAll(
+                  h.createQuery(
+                      "SELECT run_uuid, start_time FROM runs WHERE run_uuid IN (" + in + ")"),
+                  runIds)
+              .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+              .forEach(e -> starts.put(e.getKey(), e.getValue()));
+          List<RunInput> out = new ArrayList<>();
+          loadInputs(h, runIds, in)
+              .forEach(
+                  (runId, inputs) ->
+                      inputs.stream()
+                          .filter(
+                              i ->
+                                  i.dataset().name().equals(table)
+                                      || i.dataset().source().contains(table))
+                          .forEach(
+                              i ->
+                                  out.add(new RunInput(runId, starts.getOrDefault(runId, 0L), i))));
+          out.sort(java.util.Comparator.comparing(RunInput::runId));
+          return out;
+        });
+  }
+
   private static Map<String, List<DatasetInput>> loadInputs(
       Handle h, List<String> runIds, String in) {
     Map<String, Map<String, List<Tag>>> inputTags = new HashMap<>();

@@ -205,6 +205,18 @@ public final class TrackingService {
     return store.createRun(expId, name, user, start, all);
   }
 
+  /** Most inputs {@link #inputsMentioning} returns. */
+  public static final int MAX_INPUTS_MENTIONING = 1000;
+
+  /**
+   * Dataset inputs (of any run) whose dataset is named {@code table} or whose source mentions it,
+   * at most {@value #MAX_INPUTS_MENTIONING}, by run id: what lineage follows downstream of a table.
+   */
+  public List<RunInput> inputsMentioning(String table) {
+    Validate.required("table", table);
+    return store.inputsMentioning(table, MAX_INPUTS_MENTIONING);
+  }
+
   public Run getRun(String runId) {
     Validate.required("run_id", runId);
     return store

@@ -61,6 +61,12 @@ public interface TrackingStore {
 
   void logInputs(String runId, List<DatasetInput> inputs);
 
+  /**
+   * Dataset inputs whose dataset may be the table {@code table}: its name is {@code table} or its
+   * source text contains it (callers read the source to be sure), at most {@code limit}, by run id.
+   */
+  List<RunInput> inputsMentioning(String table, int limit);
+
   Page<Run> searchRuns(
       List<String> experimentIds,
       ViewType view,

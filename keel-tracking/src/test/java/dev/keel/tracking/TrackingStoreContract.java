@@ -268,6 +268,64 @@ abstract class TrackingStoreContract {
   }
 
   @Test
+  void inputs_mentioning_a_table_match_its_name_or_source_and_not_lookalikes() {
+    String a = newRun("mentions-a");
+    String b = newRun("mentions-b");
+    svc.logInputs(
+        a,
+        List.of(
+            new DatasetInput(
+                List.of(new Tag("keel.role", "spine")),
+                new Dataset(
+                    "main.s.t_1",
+                    "5",
+                    "keel_table",
+                    "{\"table\":\"main.s.t_1\",\"snapshot_id\":5}",
+                    Optional.empty(),
+                    Optional.empty())),
+            new DatasetInput(
+                List.of(),
+                new Dataset(
+                    "other",
+                    "x",
+                    "local",
+                    "{\"uri\":\"a.csv\"}",
+                    Optional.empty(),
+                    Optional.empty()))));
+    svc.logInputs(
+        b,
+        List.of(
+            new DatasetInput(
+                List.of(),
+                new Dataset(
+                    "churn",
+                    "d1",
+                    "delta_table",
+                    "{\"delta_table_name\":\"main.s.t_1\",\"delta_table_version\":7}",
+                    Optional.empty(),
+                    Optional.empty())),
+            new DatasetInput(
+                List.of(),
+                new Dataset(
+                    "lookalike",
+                    "d2",
+                    "delta_table",
+                    "{\"delta_table_name\":\"main.s.tx1\"}",
+                    Optional.empty(),
+                    Optional.empty()))));
+
+    List<RunInput> found = svc.inputsMentioning("main.s.t_1");
+    assertThat(found)
+        .extracting(i -> i.runId() + ":" + i.input().dataset().name())
+        .containsExactlyInAnyOrder(a + ":main.s.t_1", b + ":churn");
+    RunInput spine = found.stream().filter(i -> i.runId().equals(a)).findFirst().orElseThrow();
+    assertThat(spine.input().tags()).containsExactly(new Tag("keel.role", "spine"));
+    assertThat(spine.runStartTime()).isEqualTo(1000);
+    assertThat(svc.inputsMentioning("main.s.nothing")).isEmpty();
+    assertThat(svc.inputsMentioning("50%_off")).isEmpty();
+  }
+
+  @Test
   void concurrent_batches_to_one_run_all_land() throws Exception {
     String run = newRun("concurrent");
     ExecutorService pool = Executors.newFixedThreadPool(8);
