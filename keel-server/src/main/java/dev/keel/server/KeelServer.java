@@ -1,6 +1,7 @@
 package dev.keel.server;
 
 import dev.keel.catalog.http.CatalogRoutes;
+import dev.keel.catalog.http.LineageRoutes;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
@@ -137,8 +138,8 @@ public final class KeelServer implements AutoCloseable {
               new FeatureTableRoutes(s.features),
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
-              new ServingRoutes(
-                  s.endpoints, s.inferenceCapture, metrics.registry(), draining::get));
+              new ServingRoutes(s.endpoints, s.inferenceCapture, metrics.registry(), draining::get),
+              new LineageRoutes(RunLineageSource.lineage(s)));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
 
