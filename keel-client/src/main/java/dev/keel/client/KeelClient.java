@@ -227,6 +227,11 @@ public final class KeelClient implements AutoCloseable {
     return new EndpointsClient(this);
   }
 
+  /** The lineage graph of tables, models, runs and endpoints ({@link LineageClient}). */
+  public LineageClient lineage() {
+    return new LineageClient(this);
+  }
+
   /** Feature tables, training sets, publishing and online lookups ({@link FeatureStoreClient}). */
   public FeatureStoreClient features() {
     return new FeatureStoreClient(this);
