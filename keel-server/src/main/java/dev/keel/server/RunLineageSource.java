@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  * source names a table ({@code table}, {@code table_name} or {@code delta_table_name}, as Keel,
  * MLflow and Databricks write them; or a {@code keel_table} dataset) is that table, with the
  * snapshot or version the source gives; any other is a dataset node {@code name@digest}. Inputs
- * logged by a training set are the training set's ({@link TrainingSetLineageSource}).
+ * logged by a training set are the training set's ({@link TrainingSetLineageSource}). A table that
+ * runs logged as an input resolves even when Keel does not hold it.
  */
 final class RunLineageSource implements LineageSource {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +54,18 @@ final class RunLineageSource implements LineageSource {
 
   @Override
   public Optional<Root> resolve(String securable) {
+    if (securable.matches("[^./@\\s]+\\.[^./@\\s]+\\.[^./@\\s]+")) {
+      // a table runs read, also one Keel does not hold (e.g. a Databricks delta table)
+      LineageNode table = LineageNode.table(securable);
+      for (RunInput ri : tracking.inputsMentioning(securable)) {
+        if (edge(ri.input(), LineageNode.run(ri.runId()), 0)
+            .filter(e -> e.from().equals(table))
+            .isPresent()) {
+          return Optional.of(new Root(table, OptionalLong.empty()));
+        }
+      }
+      return Optional.empty();
+    }
     if (!securable.matches("[A-Za-z0-9_-]{1,64}")) {
       return Optional.empty();
     }

@@ -318,6 +318,12 @@ class LineageApiTest {
             "TABLE:main.sales.churn",
             "DATASET:holdout@d2",
             MODEL);
+    // a table Keel does not hold, known from the runs that logged it
+    JsonNode churn = graph("main.sales.churn", "downstream", 1);
+    assertThat(churn.at("/root/id").asText()).isEqualTo("TABLE:main.sales.churn");
+    assertThat(nodeIds(churn)).containsExactlyInAnyOrder("TABLE:main.sales.churn", "RUN:" + runId);
+    assertThat(node(churn, "TABLE:main.sales.churn").path("snapshot_ids").toString())
+        .isEqualTo("[7]");
     // the default depth is 3 and the default direction both
     JsonNode d = ok(s.get(LT + "/graph?securable=" + runId));
     assertThat(d.path("depth").asInt()).isEqualTo(3);
