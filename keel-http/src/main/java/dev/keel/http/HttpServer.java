@@ -195,6 +195,11 @@ public final class HttpServer implements AutoCloseable {
                     }
                   });
               cfg.routes.before(ctx -> RequestIds.assign(ctx));
+              for (RouteGuard g : edge.guards()) {
+                if (g instanceof BrowserGuard b) {
+                  cfg.routes.before(b::before); // CORS: preflights and allowed origins' headers
+                }
+              }
               ErrorTranslator.install(cfg.routes, routes);
               for (ApiModule m : modules) {
                 m.routes(routes);
