@@ -22,11 +22,12 @@ import java.util.Set;
  *       that setting empty, when the server is bound to all interfaces. Otherwise 403 {@code
  *       PERMISSION_DENIED}.
  *   <li><b>Origin</b> (cross-site requests): a request carrying an {@code Origin} is accepted when
- *       it is the server's own (its host and port are the request's {@code Host}: Swagger UI at
- *       {@code /api/docs}) or listed in {@code http.cors-allowed-origins}; otherwise 403 {@code
- *       PERMISSION_DENIED}, for every method (with CORS off no foreign page can read an answer, so
- *       none needs one). A state-changing request without {@code Origin} that a browser marks
- *       {@code Sec-Fetch-Site: cross-site} or {@code same-site} is refused too.
+ *       it is the server's own (its host and port are the request's {@code Host}, or the {@code
+ *       X-Forwarded-Host} of a proxy: Swagger UI at {@code /api/docs}) or listed in {@code
+ *       http.cors-allowed-origins}; otherwise 403 {@code PERMISSION_DENIED}, for every method (with
+ *       CORS off no foreign page can read an answer, so none needs one). A state-changing request
+ *       without {@code Origin} that a browser marks {@code Sec-Fetch-Site: cross-site} or {@code
+ *       same-site} is refused too.
  *   <li><b>Content-Type</b> of POST, PUT, PATCH and DELETE: when given, it must be one the route
  *       takes ({@link Accepts}, JSON unless the route says otherwise), else 415 {@code
  *       UNSUPPORTED_MEDIA_TYPE}. A POST with a body must give one (a page can post a body without a
@@ -201,10 +202,26 @@ public final class BrowserGuard implements RouteGuard {
       }
       return;
     }
-    if (sameOrigin(origin, ctx.header("Host")) || allowedOrigins.contains(normalized(origin))) {
+    if (sameOrigin(origin, ctx.header("Host"))
+        || sameOrigin(origin, firstValue(ctx.header("X-Forwarded-Host")))
+        || allowedOrigins.contains(normalized(origin))) {
       return;
     }
     throw refusedOrigin(origin);
+  }
+
+  /**
+   * The first of a comma-separated header's values: a proxy that rewrites {@code Host} sends the
+   * name the browser used as {@code X-Forwarded-Host}. A page cannot add that header to a
+   * cross-site request without a preflight, which is refused, so trusting it for the same-origin
+   * comparison opens nothing.
+   */
+  private static String firstValue(String header) {
+    if (header == null) {
+      return null;
+    }
+    int comma = header.indexOf(',');
+    return comma < 0 ? header : header.substring(0, comma);
   }
 
   private static KeelException refusedOrigin(String origin) {

@@ -68,6 +68,17 @@ class BrowserClientsTest {
                 "same-origin-" + hostAndOrigin[0].hashCode());
         assertThat(id).isNotBlank();
       }
+      // behind a proxy that rewrites Host, the name the browser used is X-Forwarded-Host
+      createExperiment(
+          s,
+          Map.of(
+              "Origin",
+              "https://keel.example.com",
+              "X-Forwarded-Host",
+              "keel.example.com",
+              "Content-Type",
+              "application/json"),
+          "behind-a-proxy");
       // a page of another port on the same machine is another origin
       Answer other =
           send(
