@@ -101,8 +101,10 @@ public final class HttpServer implements AutoCloseable {
    * @param path the path template ({@code {name}} and {@code <path>} parameters)
    * @param access the securable and privilege it needs
    * @param dialect the error dialect it answers in
+   * @param accepts the media types it reads from a request body
    */
-  public record Route(String method, String path, Access access, Dialect dialect) {}
+  public record Route(
+      String method, String path, Access access, Dialect dialect, Accepts accepts) {}
 
   /**
    * What runs around every route besides Keel's own edge (request ids, errors, metrics).

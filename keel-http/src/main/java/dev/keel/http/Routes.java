@@ -130,7 +130,11 @@ public final class Routes {
         .map(
             e ->
                 new HttpServer.Route(
-                    e.method.name(), e.path, e.metadata(Access.class), e.metadata(Dialect.class)))
+                    e.method.name(),
+                    e.path,
+                    e.metadata(Access.class),
+                    e.metadata(Dialect.class),
+                    e.metadata(Accepts.class)))
         .toList();
   }
 
