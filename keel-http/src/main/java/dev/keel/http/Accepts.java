@@ -23,17 +23,33 @@ public final class Accepts implements EndpointMetadata {
       Set.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data");
 
   /** JSON: {@code application/json} and any {@code application/*+json}, with any parameters. */
-  public static final Accepts JSON = new Accepts(List.of("application/json"), false);
+  public static final Accepts JSON = new Accepts(List.of("application/json"), false, false);
 
   /** Any type, or none (a file upload the route stores as bytes). Only for PUT, PATCH, DELETE. */
-  public static final Accepts ANY = new Accepts(List.of("*/*"), true);
+  public static final Accepts ANY = new Accepts(List.of("*/*"), true, true);
 
   private final List<String> types;
   private final boolean any;
+  private final boolean untyped;
 
-  private Accepts(List<String> types, boolean any) {
+  private Accepts(List<String> types, boolean any, boolean untyped) {
     this.types = List.copyOf(types);
     this.any = any;
+    this.untyped = untyped;
+  }
+
+  /**
+   * These types, and a POST body without a {@code Content-Type}, read as the first type: for a
+   * protocol whose real clients send none (Triton's V2 client). Such a body is one a page can post
+   * cross-site; the browser then sends an {@code Origin}, which {@link BrowserGuard} checks.
+   */
+  public Accepts orUntyped() {
+    return new Accepts(types, any, true);
+  }
+
+  /** True when a POST body without a {@code Content-Type} is taken (see {@link #orUntyped}). */
+  public boolean untyped() {
+    return untyped;
   }
 
   /**
@@ -50,7 +66,7 @@ public final class Accepts implements EndpointMetadata {
         throw new IllegalArgumentException("not a lower-case type/subtype: " + t);
       }
     }
-    return new Accepts(List.of(types), false);
+    return new Accepts(List.of(types), false, false);
   }
 
   /** True when the route takes any type. */
@@ -105,7 +121,7 @@ public final class Accepts implements EndpointMetadata {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Accepts a && a.any == any && a.types.equals(types);
+    return o instanceof Accepts a && a.any == any && a.untyped == untyped && a.types.equals(types);
   }
 
   @Override

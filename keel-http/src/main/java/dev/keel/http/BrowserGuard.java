@@ -275,7 +275,7 @@ public final class BrowserGuard implements RouteGuard {
     if (type == null || type.isBlank()) {
       // A page can POST a body without a type (a Blob); PUT, PATCH and DELETE are preflighted, so
       // a body without a type there comes from a program, and is read as the route's type.
-      if (ctx.method() != HandlerType.POST || !hasBody(ctx)) {
+      if (ctx.method() != HandlerType.POST || !hasBody(ctx) || accepts.untyped()) {
         return;
       }
       throw new KeelException(

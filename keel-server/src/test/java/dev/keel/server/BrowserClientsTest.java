@@ -179,6 +179,25 @@ class BrowserClientsTest {
   }
 
   @Test
+  void open_inference_takes_json_without_a_content_type_as_tritons_client_sends_it() {
+    try (TestServer s = TestServer.start(dir)) {
+      String body = "{\"inputs\": []}";
+      Answer untyped = send(s, "POST", "/v2/models/none/infer", Map.of(), body);
+      assertThat(untyped.status()).as(untyped.body()).isNotIn(403, 415); // read as JSON
+      assertThat(untyped.body()).doesNotContain("Content-Type");
+      Answer plain =
+          send(s, "POST", "/v2/models/none/infer", Map.of("Content-Type", "text/plain"), body);
+      assertThat(plain.status()).as(plain.body()).isEqualTo(415);
+      Answer foreign =
+          send(s, "POST", "/v2/models/none/infer", Map.of("Origin", "http://evil.example"), body);
+      assertThat(foreign.status()).as(foreign.body()).isEqualTo(403);
+      // elsewhere a POST body without a type is refused
+      Answer other = send(s, "POST", "/serving-endpoints/none/invocations", Map.of(), body);
+      assertThat(other.status()).as(other.body()).isEqualTo(415);
+    }
+  }
+
+  @Test
   void names_that_cannot_be_rebound_are_accepted_as_host_on_any_port() {
     try (TestServer s = TestServer.start(dir)) {
       // an SSH tunnel or a port mapping changes the port the browser sees

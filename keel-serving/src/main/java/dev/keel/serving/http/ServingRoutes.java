@@ -131,7 +131,9 @@ public final class ServingRoutes implements ApiModule {
     r.add(HandlerType.GET, "/v2/health/ready", Access.open(), this::live);
     r.add(HandlerType.GET, "/v2/models/{name}", read, this::v2Metadata);
     r.add(HandlerType.GET, "/v2/models/{name}/ready", read, this::v2Ready);
-    r.add(HandlerType.POST, "/v2/models/{name}/infer", read, this::v2Infer);
+    // Triton's Python client posts its JSON without a Content-Type
+    r.add(
+        HandlerType.POST, "/v2/models/{name}/infer", read, Accepts.JSON.orUntyped(), this::v2Infer);
   }
 
   // ---------------------------------------------------------------- control plane
