@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Refuses what a web page can make a user's browser send to Keel, before authentication, so it
@@ -44,6 +46,11 @@ public final class BrowserGuard implements RouteGuard {
       Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
   private static final String METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
+
+  private static final Pattern IPV4 =
+      Pattern.compile("([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})\\.([0-9]{1,3})");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+(%[a-z0-9._~-]+)?");
+  private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~, -]*");
 
   private final List<String> allowedHosts;
   private final List<String> allowedOrigins;
@@ -118,7 +125,7 @@ public final class BrowserGuard implements RouteGuard {
     }
     ctx.header("Access-Control-Allow-Methods", METHODS);
     String headers = ctx.header("Access-Control-Request-Headers");
-    if (headers != null && headers.matches("[A-Za-z0-9!#$%&'*+.^_`|~, -]*")) {
+    if (headers != null && HEADER_LIST.matcher(headers).matches()) {
       ctx.header("Access-Control-Allow-Headers", headers);
     }
     ctx.header("Access-Control-Max-Age", "600");
@@ -170,14 +177,14 @@ public final class BrowserGuard implements RouteGuard {
   /** True for an IPv4 address in dotted form or a bracketed IPv6 address. */
   static boolean ipLiteral(String name) {
     if (name.startsWith("[") && name.endsWith("]")) {
-      return name.substring(1, name.length() - 1).matches("[0-9a-f:.]+(%[a-z0-9._~-]+)?");
+      return IPV6.matcher(name.substring(1, name.length() - 1)).matches();
     }
-    String[] parts = name.split("\\.", -1);
-    if (parts.length != 4) {
+    Matcher m = IPV4.matcher(name);
+    if (!m.matches()) {
       return false;
     }
-    for (String p : parts) {
-      if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+    for (int i = 1; i <= 4; i++) {
+      if (Integer.parseInt(m.group(i)) > 255) {
         return false;
       }
     }
