@@ -101,8 +101,10 @@ public final class HttpServer implements AutoCloseable {
    * @param path the path template ({@code {name}} and {@code <path>} parameters)
    * @param access the securable and privilege it needs
    * @param dialect the error dialect it answers in
+   * @param accepts the media types it reads from a request body
    */
-  public record Route(String method, String path, Access access, Dialect dialect) {}
+  public record Route(
+      String method, String path, Access access, Dialect dialect, Accepts accepts) {}
 
   /**
    * What runs around every route besides Keel's own edge (request ids, errors, metrics).
@@ -195,6 +197,11 @@ public final class HttpServer implements AutoCloseable {
                     }
                   });
               cfg.routes.before(ctx -> RequestIds.assign(ctx));
+              for (RouteGuard g : edge.guards()) {
+                if (g instanceof BrowserGuard b) {
+                  cfg.routes.before(b::before); // CORS: preflights and allowed origins' headers
+                }
+              }
               ErrorTranslator.install(cfg.routes, routes);
               for (ApiModule m : modules) {
                 m.routes(routes);

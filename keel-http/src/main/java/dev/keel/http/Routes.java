@@ -69,10 +69,31 @@ public final class Routes {
     return best;
   }
 
-  /** Adds {@code handler} for {@code method} on each of {@code paths}. */
+  /** Adds {@code handler} for {@code method} on each of {@code paths}; it reads JSON bodies. */
+  public Routes add(HandlerType method, List<String> paths, Access access, Handler handler) {
+    return add(method, paths, access, Accepts.JSON, handler);
+  }
+
+  /**
+   * Adds {@code handler} for {@code method} on each of {@code paths}, reading bodies of the media
+   * types {@code accepts} names (a state-changing request with another type is refused, see {@link
+   * BrowserGuard}).
+   *
+   * @throws IllegalArgumentException for a POST route that takes a type a web page can send without
+   *     a preflight (see {@link Accepts})
+   */
   public synchronized Routes add(
-      HandlerType method, List<String> paths, Access access, Handler handler) {
+      HandlerType method, List<String> paths, Access access, Accepts accepts, Handler handler) {
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(accepts, "accepts");
+    if (method == HandlerType.POST && accepts.takesSimpleTypes()) {
+      throw new IllegalArgumentException(
+          "POST "
+              + paths
+              + " takes "
+              + accepts
+              + ": a web page on any site could send that; POST routes take other types");
+    }
     Handler guarded =
         ctx -> {
           for (RouteGuard g : guards) {
@@ -83,7 +104,10 @@ public final class Routes {
         };
     for (String path : paths) {
       Endpoint e =
-          new Endpoint(method, path, guarded).withMetadata(access).withMetadata(dialectOf(path));
+          new Endpoint(method, path, guarded)
+              .withMetadata(access)
+              .withMetadata(accepts)
+              .withMetadata(dialectOf(path));
       routes.addEndpoint(e);
       added.add(e);
     }
@@ -94,13 +118,23 @@ public final class Routes {
     return add(method, List.of(path), access, handler);
   }
 
+  /** Adds {@code handler} for {@code method} on {@code path}, reading {@code accepts} bodies. */
+  public Routes add(
+      HandlerType method, String path, Access access, Accepts accepts, Handler handler) {
+    return add(method, List.of(path), access, accepts, handler);
+  }
+
   /** Every route added so far, in order, with its access and dialect. */
   public synchronized List<HttpServer.Route> table() {
     return added.stream()
         .map(
             e ->
                 new HttpServer.Route(
-                    e.method.name(), e.path, e.metadata(Access.class), e.metadata(Dialect.class)))
+                    e.method.name(),
+                    e.path,
+                    e.metadata(Access.class),
+                    e.metadata(Dialect.class),
+                    e.metadata(Accepts.class)))
         .toList();
   }
 

@@ -16,6 +16,8 @@ import dev.keel.features.http.TrainingSetRoutes;
 import dev.keel.http.ApiDocsRoutes;
 import dev.keel.http.ApiModule;
 import dev.keel.http.AuthorizationGuard;
+import dev.keel.http.BrowserGuard;
+import dev.keel.http.BrowserSettings;
 import dev.keel.http.Caller;
 import dev.keel.http.HttpMetrics;
 import dev.keel.http.HttpServer;
@@ -90,6 +92,7 @@ public final class KeelServer implements AutoCloseable {
           new ConfigSection(
               "server",
               List.of(HTTP_MAX_THREADS, HTTP_IDLE_TIMEOUT_MS, HTTP_MIN_REQUEST_DATA_RATE)),
+          BrowserSettings.SECTION,
           FeatureSettings.SECTION,
           ServingSettings.SECTION);
 
@@ -147,6 +150,7 @@ public final class KeelServer implements AutoCloseable {
       // authorizer of each securable type), then what happened (listeners: the audit log).
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
       List<RouteGuard> guards = new ArrayList<>();
+      guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(
           authentication != null
               ? authentication

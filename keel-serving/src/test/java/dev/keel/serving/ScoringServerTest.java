@@ -115,6 +115,34 @@ class ScoringServerTest {
   }
 
   @Test
+  void a_web_page_cannot_score_through_the_browser() throws Exception {
+    Payloads.Payload ok = Payloads.all(Fixtures.input("xgboost-model")).get("dataframe_split");
+    HttpResponse<String> plain = post("text/plain", ok.body());
+    assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(plain.body()).contains("text/plain").contains("application/json or text/csv");
+    HttpResponse<String> foreign =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/invocations"))
+                .header("Content-Type", "application/json")
+                .header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ok.body()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(foreign.statusCode()).isEqualTo(403);
+    assertThat(Fixtures.JSON.readTree(foreign.body()).get("error_code").asText())
+        .isEqualTo("PERMISSION_DENIED");
+    HttpResponse<String> same =
+        http.send(
+            HttpRequest.newBuilder(URI.create(server.url() + "/invocations"))
+                .header("Content-Type", ok.contentType())
+                .header("Origin", server.url())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ok.body()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+  }
+
+  @Test
   void close_drains_requests_in_flight_and_refuses_new_ones() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

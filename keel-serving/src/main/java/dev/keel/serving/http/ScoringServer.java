@@ -10,12 +10,15 @@ import dev.keel.core.KeelException;
 import dev.keel.core.KeelVersion;
 import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
+import dev.keel.http.Accepts;
 import dev.keel.http.Access;
+import dev.keel.http.BrowserGuard;
 import dev.keel.http.Dialect;
 import dev.keel.http.ErrorTranslator;
 import dev.keel.http.HttpMetrics;
 import dev.keel.http.HttpServer;
 import dev.keel.http.Json;
+import dev.keel.http.RouteGuard;
 import dev.keel.http.Routes;
 import dev.keel.serving.InputBatch;
 import dev.keel.serving.LoadedModel;
@@ -28,6 +31,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -123,7 +127,12 @@ public final class ScoringServer implements AutoCloseable {
     r.add(GET, "/ping", open, this::health);
     r.add(GET, "/health", open, this::health);
     r.add(GET, "/version", open, ctx -> ctx.contentType("application/json").result(version));
-    r.add(POST, "/invocations", score, ctx -> invocations(ctx, model, limits));
+    r.add(
+        POST,
+        "/invocations",
+        score,
+        Accepts.of("application/json", "text/csv"),
+        ctx -> invocations(ctx, model, limits));
   }
 
   /**
@@ -139,10 +148,23 @@ public final class ScoringServer implements AutoCloseable {
             new HttpServer.Options(
                 options.host(), options.port(), options.maxBodyBytes(), "keel-serve", 200),
             List.of(r -> server.routes(r, model, served, options.limits())),
-            new HttpMetrics());
+            new HttpMetrics(),
+            browserGuarded(options.host()));
     LOG.info(
         "Scoring {} (version {}) on {}", served.modelUri(), served.modelVersion(), server.url());
     return server;
+  }
+
+  /**
+   * No authentication (every caller is the local user), behind the {@link BrowserGuard}: a web page
+   * cannot score through the user's browser (foreign {@code Origin}, a rebound {@code Host}, a
+   * {@code text/plain} body). {@code keel serve} has no CORS allow-list.
+   */
+  private static HttpServer.Edge browserGuarded(String host) {
+    List<RouteGuard> guards = new ArrayList<>();
+    guards.add(new BrowserGuard(host, List.of(), List.of()));
+    guards.addAll(HttpServer.Edge.unauthenticated().guards());
+    return new HttpServer.Edge(guards, List.of());
   }
 
   /** The bound port. */

@@ -9,6 +9,7 @@ import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
 import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
+import dev.keel.http.Accepts;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
 import dev.keel.http.Dialect;
@@ -113,21 +114,26 @@ public final class ServingRoutes implements ApiModule {
     r.add(HandlerType.DELETE, API + "/{name}", manage, this::delete);
     r.add(HandlerType.PUT, API + "/{name}/config", edit, this::updateConfig);
     r.add(HandlerType.PUT, API + "/{name}/ai-gateway", edit, this::putAiGateway);
+    Accepts scoring = Accepts.of("application/json", "text/csv");
     r.add(
         HandlerType.POST,
         "/serving-endpoints/{name}/invocations",
         read,
+        scoring,
         ctx -> invoke(ctx, ctx.pathParam("name"), Optional.empty()));
     r.add(
         HandlerType.POST,
         "/serving-endpoints/{name}/served-models/{served}/invocations",
         read,
+        scoring,
         ctx -> invoke(ctx, ctx.pathParam("name"), Optional.of(ctx.pathParam("served"))));
     r.add(HandlerType.GET, "/v2/health/live", Access.open(), this::live);
     r.add(HandlerType.GET, "/v2/health/ready", Access.open(), this::live);
     r.add(HandlerType.GET, "/v2/models/{name}", read, this::v2Metadata);
     r.add(HandlerType.GET, "/v2/models/{name}/ready", read, this::v2Ready);
-    r.add(HandlerType.POST, "/v2/models/{name}/infer", read, this::v2Infer);
+    // Triton's Python client posts its JSON without a Content-Type
+    r.add(
+        HandlerType.POST, "/v2/models/{name}/infer", read, Accepts.JSON.orUntyped(), this::v2Infer);
   }
 
   // ---------------------------------------------------------------- control plane

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.http.Accepts;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
 import dev.keel.http.Dialect;
@@ -88,7 +89,17 @@ public final class TableRoutes implements ApiModule {
     r.add(GET, UC + "/{full_name}", read, this::get);
     r.add(DELETE, UC + "/{full_name}", Access.of(TABLE, MANAGE), this::delete);
     r.add(POST, KEEL + "/{full_name}/rows", Access.of(TABLE, EDIT), this::writeRows);
-    r.add(POST, KEEL + "/{full_name}/files", Access.of(TABLE, EDIT), this::writeFile);
+    r.add(
+        POST,
+        KEEL + "/{full_name}/files",
+        Access.of(TABLE, EDIT),
+        Accepts.of(
+            "text/csv",
+            "application/x-ndjson",
+            "application/vnd.apache.parquet",
+            "application/octet-stream",
+            "application/json"),
+        this::writeFile);
     r.add(GET, KEEL + "/{full_name}/preview", read, this::preview);
     r.add(GET, KEEL + "/{full_name}/export", read, this::export);
     r.add(GET, KEEL + "/{full_name}/history", read, this::history);

@@ -12,6 +12,7 @@ import static io.javalin.http.HandlerType.PUT;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.core.KeelException;
+import dev.keel.http.Accepts;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
 import dev.keel.http.Dialect;
@@ -58,7 +59,9 @@ public final class ArtifactRoutes implements ApiModule {
     r.dialect("/api/2.0/mlflow", Dialect.MLFLOW);
     r.dialect("/ajax-api/2.0/mlflow", Dialect.MLFLOW);
     List<String> files = PREFIXES.stream().map(p -> p + "/<path>").toList();
-    r.add(PUT, files, Access.of(ARTIFACT, EDIT), this::upload);
+    // MLflow's clients send the type they guess from the file name (PUT always asks the
+    // server first in a browser, so any type is safe here)
+    r.add(PUT, files, Access.of(ARTIFACT, EDIT), Accepts.ANY, this::upload);
     r.add(GET, files, Access.of(ARTIFACT, READ), this::download);
     r.add(DELETE, files, Access.of(ARTIFACT, MANAGE), this::delete);
     r.add(GET, PREFIXES, Access.of(ARTIFACT, READ), this::listRoot);
