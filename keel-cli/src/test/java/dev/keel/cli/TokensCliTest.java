@@ -1,0 +1,129 @@
+package dev.keel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keel.catalog.identity.AuthSettings;
+import dev.keel.core.KeelConfig;
+import dev.keel.server.KeelServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code keel tokens} against a server with authentication on, and where the CLI finds its URL and
+ * token: flag, then variable, then a profile of the config file.
+ */
+class TokensCliTest {
+  @TempDir static Path dataDir;
+  @TempDir static Path home;
+
+  static KeelServer server;
+  static String admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server =
+        KeelServer.start(
+            new KeelConfig("127.0.0.1", 0, dataDir, "").with(AuthSettings.AUTH, "true"));
+    admin = Files.readString(dataDir.resolve("admin-token")).strip();
+    Files.createDirectories(home.resolve(".keel"));
+    Files.writeString(
+        home.resolve(".keel").resolve("config"),
+        "# profiles\n[DEFAULT]\nhost = "
+            + server.url()
+            + "\ntoken = "
+            + admin
+            + "\n\n[stale]\ntoken = keel_"
+            + "0".repeat(96)
+            + "\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  record Result(int exit, String out, String err) {}
+
+  static Result keel(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Main.commandLine(env);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return new Result(cmd.execute(args), out.toString(), err.toString());
+  }
+
+  static Map<String, String> env(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    m.put("HOME", home.toString());
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void the_default_profile_gives_host_and_token() {
+    Result r = keel(env(), "tokens", "whoami");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("User:\\s+keel").contains("admins");
+  }
+
+  @Test
+  void a_named_profile_falls_back_to_default_for_the_host_and_flag_beats_variable_beats_profile() {
+    Result stale = keel(env(), "tokens", "whoami", "--profile", "stale");
+    assertThat(stale.exit()).isEqualTo(1);
+    assertThat(stale.err()).contains("UNAUTHENTICATED");
+
+    Result staleEnv = keel(env("KEEL_PROFILE", "stale"), "tokens", "whoami");
+    assertThat(staleEnv.exit()).isEqualTo(1);
+
+    Result variable = keel(env("KEEL_PROFILE", "stale", "KEEL_TOKEN", admin), "tokens", "whoami");
+    assertThat(variable.exit()).as("KEEL_TOKEN beats the profile").isZero();
+
+    Result flag =
+        keel(env("KEEL_TOKEN", "keel_" + "1".repeat(96)), "tokens", "whoami", "--token", admin);
+    assertThat(flag.exit()).as("--token beats KEEL_TOKEN").isZero();
+
+    Result badFlag = keel(env("KEEL_TOKEN", admin), "tokens", "whoami", "--token", "nope");
+    assertThat(badFlag.exit()).as("--token beats KEEL_TOKEN").isEqualTo(1);
+
+    Result missing = keel(env(), "tokens", "whoami", "--profile", "prod");
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("profile 'prod' not found");
+  }
+
+  @Test
+  void tokens_are_created_listed_used_and_revoked() {
+    Result created =
+        keel(env(), "tokens", "create", "--lifetime", "3600", "--comment", "cli", "-o", "json");
+    assertThat(created.exit()).as(created.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode json;
+    try {
+      json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.out());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(created.out(), e);
+    }
+    String value = json.path("token_value").asText();
+    String id = json.path("token_info").path("token_id").asText();
+    assertThat(value).startsWith("keel_");
+
+    Result list = keel(env(), "tokens", "list");
+    assertThat(list.out()).contains(id).contains("cli");
+    assertThat(list.out()).doesNotContain(value);
+
+    assertThat(keel(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isZero();
+    Result deleted = keel(env(), "tokens", "delete", id);
+    assertThat(deleted.exit()).as(deleted.err()).isZero();
+    assertThat(keel(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isEqualTo(1);
+  }
+}
