@@ -126,4 +126,21 @@ class TokensCliTest {
     assertThat(deleted.exit()).as(deleted.err()).isZero();
     assertThat(keel(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isEqualTo(1);
   }
+
+  @Test
+  void keel_server_refuses_auth_false_on_a_non_loopback_address() {
+    Result r =
+        keel(
+            env(),
+            "server",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--auth=false",
+            "--data-dir",
+            home.resolve("refused").toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("auth=false is refused on 0.0.0.0");
+  }
 }
