@@ -349,5 +349,8 @@ class IdentityApiTest {
     JsonNode projected = ok(admin.get(SCIM + "/Groups?attributes=displayName&count=1"));
     assertThat(projected.path("Resources").get(0).has("members")).isFalse();
     assertThat(projected.path("Resources").get(0).has("id")).isTrue();
+    JsonNode excluded = ok(admin.get(SCIM + "/Groups?excludedAttributes=members,meta&count=1"));
+    assertThat(excluded.path("Resources").get(0).has("members")).isFalse();
+    assertThat(excluded.path("Resources").get(0).has("displayName")).isTrue();
   }
 }

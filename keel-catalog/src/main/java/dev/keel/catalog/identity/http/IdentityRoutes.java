@@ -130,7 +130,7 @@ public final class IdentityRoutes implements ApiModule {
   private void create(Context ctx, Identity.Kind kind) {
     Identity i = identities.create(kind, draft(kind, body(ctx), Optional.empty()));
     ctx.status(201);
-    write(ctx, resource(i), List.of());
+    write(ctx, resource(i), Projection.ALL);
   }
 
   private void get(Context ctx, Identity.Kind kind) {
@@ -178,7 +178,7 @@ public final class IdentityRoutes implements ApiModule {
     IdentityService.ListResult page =
         identities.list(
             kind, q.string("filter"), start, (int) Math.min(count, MAX_COUNT), descending);
-    List<String> projection = projection(ctx);
+    Projection projection = projection(ctx);
     ObjectNode n = Json.object();
     n.putArray("schemas").add(LIST_SCHEMA);
     n.put("totalResults", page.total());
@@ -195,7 +195,7 @@ public final class IdentityRoutes implements ApiModule {
     String id = ctx.pathParam("id");
     identities.get(kind, id);
     Identity i = identities.replace(kind, id, draft(kind, body(ctx), Optional.of(id)));
-    write(ctx, resource(i), List.of());
+    write(ctx, resource(i), Projection.ALL);
   }
 
   private void delete(Context ctx, Identity.Kind kind) {
@@ -281,7 +281,7 @@ public final class IdentityRoutes implements ApiModule {
             new Relations(
                 s.groupsChanged ? Optional.of(List.copyOf(s.groups)) : Optional.empty(),
                 s.membersChanged ? Optional.of(List.copyOf(s.members)) : Optional.empty()));
-    write(ctx, resource(identities.replace(kind, id, d)), List.of());
+    write(ctx, resource(identities.replace(kind, id, d)), Projection.ALL);
   }
 
   private static void applyOp(Identity.Kind kind, State s, JsonNode op, String where) {
@@ -567,39 +567,55 @@ public final class IdentityRoutes implements ApiModule {
     return r;
   }
 
-  /** {@code ?attributes=a,b}: the top-level attributes to return ({@code id} always is). */
-  private static List<String> projection(Context ctx) {
-    String a = ctx.queryParam("attributes");
-    if (a == null || a.isBlank()) {
-      return List.of();
+  /**
+   * {@code ?attributes=a,b} (the top-level attributes to return) and {@code
+   * ?excludedAttributes=c,d} (those to leave out): {@code id} and {@code schemas} are always
+   * returned.
+   */
+  private record Projection(List<String> only, List<String> excluded) {
+    static final Projection ALL = new Projection(List.of(), List.of());
+
+    boolean keeps(String key) {
+      String k = key.toLowerCase(Locale.ROOT);
+      if (k.equals("id") || k.equals("schemas")) {
+        return true;
+      }
+      return (only.isEmpty() || only.contains(k)) && !excluded.contains(k);
     }
+  }
+
+  private static Projection projection(Context ctx) {
+    return new Projection(
+        names(ctx.queryParam("attributes")), names(ctx.queryParam("excludedAttributes")));
+  }
+
+  private static List<String> names(String csv) {
     List<String> out = new ArrayList<>();
-    for (String s : a.split(",")) {
-      if (!s.isBlank()) {
-        out.add(s.strip().toLowerCase(Locale.ROOT));
+    if (csv != null) {
+      for (String s : csv.split(",")) {
+        if (!s.isBlank()) {
+          out.add(s.strip().toLowerCase(Locale.ROOT));
+        }
       }
     }
     return out;
   }
 
-  private static ObjectNode project(ObjectNode n, List<String> attributes) {
-    if (attributes.isEmpty()) {
+  private static ObjectNode project(ObjectNode n, Projection p) {
+    if (p.only().isEmpty() && p.excluded().isEmpty()) {
       return n;
     }
     ObjectNode out = Json.object();
     for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      String k = e.getKey();
-      if (k.equals("id")
-          || k.equals("schemas")
-          || attributes.contains(k.toLowerCase(Locale.ROOT))) {
-        out.set(k, e.getValue());
+      if (p.keeps(e.getKey())) {
+        out.set(e.getKey(), e.getValue());
       }
     }
     return out;
   }
 
-  private static void write(Context ctx, ObjectNode n, List<String> projection) {
+  private static void write(Context ctx, ObjectNode n, Projection projection) {
     int status = ctx.statusCode();
     Json.write(ctx, project(n, projection));
     ctx.status(status);
