@@ -86,7 +86,11 @@ public final class IdentityService {
    */
   public record CreatedToken(String value, StoredToken info) {}
 
-  private record Cached(StoredToken token, Principal principal) {}
+  private record Cached(StoredToken token, Principal principal, byte[] salt, byte[] hash) {
+    Cached(StoredToken token, Principal principal) {
+      this(token, principal, HEX.parseHex(token.salt()), HEX.parseHex(token.hash()));
+    }
+  }
 
   private final IdentityStore store;
   private final Clock clock;
@@ -359,9 +363,8 @@ public final class IdentityService {
         }
       }
     }
-    byte[] expected = HEX.parseHex(c.token().hash());
-    byte[] actual = hash(HEX.parseHex(c.token().salt()), secret);
-    if (!MessageDigest.isEqual(expected, actual) || c.token().expired(clock.millis())) {
+    byte[] actual = hash(c.salt(), secret);
+    if (!MessageDigest.isEqual(c.hash(), actual) || c.token().expired(clock.millis())) {
       return Optional.empty();
     }
     return Optional.of(c.principal());

@@ -353,4 +353,58 @@ class IdentityApiTest {
     assertThat(excluded.path("Resources").get(0).has("members")).isFalse();
     assertThat(excluded.path("Resources").get(0).has("displayName")).isTrue();
   }
+
+  @Test
+  void memberships_change_from_the_member_side_and_strangers_cannot_read_others() {
+    String alice = createUser("alice");
+    String bob = createUser("bob");
+    String team = createGroup("team");
+    JsonNode joined =
+        ok(
+            admin.send(
+                "PATCH",
+                SCIM + "/Users/" + alice,
+                "{\"Operations\":[{\"op\":\"add\",\"path\":\"groups\",\"value\":[{\"value\":\""
+                    + team
+                    + "\"}]}]}"));
+    assertThat(joined.path("groups").findValuesAsText("display")).containsExactly("team");
+    assertThat(ok(admin.get(SCIM + "/Groups/" + team)).path("members").findValuesAsText("value"))
+        .containsExactly(alice);
+
+    JsonNode replaced =
+        ok(
+            admin.send(
+                "PUT",
+                SCIM + "/Groups/" + team,
+                "{\"displayName\":\"team\",\"members\":[{\"value\":\"" + bob + "\"}]}"));
+    assertThat(replaced.path("members").findValuesAsText("value")).containsExactly(bob);
+
+    ok(
+        admin.send(
+            "PATCH",
+            SCIM + "/Users/" + bob,
+            "{\"Operations\":[{\"op\":\"remove\",\"path\":\"groups[value eq \\\""
+                + team
+                + "\\\"]\"}]}"));
+    assertThat(ok(admin.get(SCIM + "/Groups/" + team)).path("members")).isEmpty();
+
+    TestServer.Response unknown =
+        admin.send(
+            "PATCH",
+            SCIM + "/Users/" + bob,
+            "{\"Operations\":[{\"op\":\"replace\",\"path\":\"title\",\"value\":\"x\"}]}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().path("message").asText()).contains("'title' is not supported");
+    assertThat(admin.get(SCIM + "/Users/123").status()).isEqualTo(404);
+    assertThat(admin.get(SCIM + "/Groups/" + alice).status())
+        .as("a user is no group")
+        .isEqualTo(404);
+
+    String sp = createSp("reader");
+    TestServer reader = server.as("Bearer " + spToken(sp, 600));
+    TestServer.Response other = reader.get(SCIM + "/Users/" + alice);
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(other.json().path("message").asText()).contains("Only administrators");
+    assertThat(reader.get("/api/2.0/token-management/tokens").status()).isEqualTo(403);
+  }
 }
