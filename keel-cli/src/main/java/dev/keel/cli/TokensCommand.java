@@ -26,8 +26,8 @@ final class TokensCommand {
   @Command(
       name = "create",
       description =
-          "Create a token for yourself and print it (shown only now; store it, e.g. in"
-              + " ~/.keel/config).",
+          "Create a token for yourself, or (administrators, --for) for a service principal or"
+              + " user, and print it (shown only now; store it, e.g. in ~/.keel/config).",
       mixinStandardHelpOptions = true)
   int create(
       @Mixin ClientOptions opts,
@@ -41,12 +41,20 @@ final class TokensCommand {
               paramLabel = "TEXT",
               defaultValue = "",
               description = "What the token is for.")
-          String comment) {
+          String comment,
+      @Option(
+              names = "--for",
+              paramLabel = "NAME",
+              description =
+                  "Administrators: issue the token to this service principal (applicationId) or"
+                      + " user (userName); --lifetime is then required.")
+          String owner) {
+    OptionalLong l = lifetime == null ? OptionalLong.empty() : OptionalLong.of(lifetime);
     try (KeelClient client = opts.client()) {
       TokensClient.Created t =
-          client
-              .tokens()
-              .create(lifetime == null ? OptionalLong.empty() : OptionalLong.of(lifetime), comment);
+          owner == null
+              ? client.tokens().create(l, comment)
+              : client.identities().createToken(owner, l, comment);
       Output out = opts.out();
       ObjectNode json = KeelJson.object().put("token_value", t.value());
       json.set("token_info", info(t.info()));

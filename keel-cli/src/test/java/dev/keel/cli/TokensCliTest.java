@@ -143,4 +143,39 @@ class TokensCliTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("auth=false is refused on 0.0.0.0");
   }
+
+  @Test
+  void an_administrator_creates_a_user_and_a_group_and_issues_the_users_first_token() {
+    Result user = keel(env(), "users", "create", "dana@example.com", "--display-name", "Dana");
+    assertThat(user.exit()).as(user.err()).isZero();
+    assertThat(keel(env(), "groups", "create", "analysts").exit()).isZero();
+    Result add = keel(env(), "groups", "add-member", "analysts", "dana@example.com");
+    assertThat(add.exit()).as(add.err()).isZero();
+    Result groups = keel(env(), "groups", "list");
+    assertThat(groups.out()).contains("analysts").contains("Dana");
+
+    Result first =
+        keel(env(), "tokens", "create", "--for", "dana@example.com", "--lifetime", "600");
+    assertThat(first.exit()).as(first.err()).isZero();
+    String token = first.out().strip();
+    Result me = keel(env("KEEL_TOKEN", token), "tokens", "whoami");
+    assertThat(me.out()).containsPattern("User:\\s+dana@example.com").contains("analysts");
+    Result denied = keel(env("KEEL_TOKEN", token), "users", "list");
+    assertThat(denied.exit()).isEqualTo(1);
+    assertThat(denied.err()).contains("PERMISSION_DENIED");
+
+    Result sp =
+        keel(env(), "service-principals", "create", "nightly", "--application-id", "nightly-job");
+    assertThat(sp.exit()).as(sp.err()).isZero();
+    assertThat(keel(env(), "service-principals", "list").out()).contains("nightly-job");
+    assertThat(keel(env(), "groups", "remove-member", "analysts", "dana@example.com").exit())
+        .isZero();
+    assertThat(keel(env(), "users", "delete", "dana@example.com").exit()).isZero();
+    assertThat(keel(env("KEEL_TOKEN", token), "tokens", "whoami").exit())
+        .as("deleting the user revoked its token")
+        .isEqualTo(1);
+    Result gone = keel(env(), "users", "delete", "dana@example.com");
+    assertThat(gone.exit()).isEqualTo(1);
+    assertThat(gone.err()).contains("No user named dana@example.com");
+  }
 }

@@ -205,6 +205,11 @@ public final class KeelClient implements AutoCloseable {
     return new TrackingClient(this);
   }
 
+  /** Users, groups, service principals and tokens issued by administrators. */
+  public IdentitiesClient identities() {
+    return new IdentitiesClient(this);
+  }
+
   /** The caller's personal access tokens and identity ({@link TokensClient}). */
   public TokensClient tokens() {
     return new TokensClient(this);
