@@ -50,7 +50,7 @@ public final class JdbcIdentityStore implements IdentityStore {
   @Override
   public void create(Identity identity, Relations relations) {
     write(
-        identity.name(),
+        identity,
         h -> {
           if (byName(h, identity.name()).isPresent()) {
             throw nameTaken(identity);
@@ -76,7 +76,7 @@ public final class JdbcIdentityStore implements IdentityStore {
   @Override
   public void update(Identity identity, Relations relations) {
     write(
-        identity.name(),
+        identity,
         h -> {
           Optional<Identity> taken = byName(h, identity.name());
           if (taken.isPresent() && !taken.get().id().equals(identity.id())) {
@@ -388,8 +388,11 @@ public final class JdbcIdentityStore implements IdentityStore {
 
   // ---------------------------------------------------------------- helpers
 
-  /** Runs a write that may lose a race for {@code name} to a concurrent one: ALREADY_EXISTS. */
-  private <R> R write(String name, org.jdbi.v3.core.HandleCallback<R, RuntimeException> w) {
+  /**
+   * Runs a write of {@code identity} that may lose the race for its name to a concurrent one:
+   * ALREADY_EXISTS.
+   */
+  private <R> R write(Identity identity, org.jdbi.v3.core.HandleCallback<R, RuntimeException> w) {
     try {
       return db.write(
           h -> {
@@ -398,9 +401,8 @@ public final class JdbcIdentityStore implements IdentityStore {
             return r;
           });
     } catch (UnableToExecuteStatementException e) {
-      if (byName(name).isPresent()) {
-        throw new KeelException(
-            ErrorCode.ALREADY_EXISTS, "The name '" + name + "' is taken by another identity.", e);
+      if (byName(identity.name()).filter(i -> !i.id().equals(identity.id())).isPresent()) {
+        throw new KeelException(ErrorCode.ALREADY_EXISTS, nameTaken(identity).getMessage(), e);
       }
       throw e;
     }
