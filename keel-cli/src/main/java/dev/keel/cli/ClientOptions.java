@@ -1,6 +1,8 @@
 package dev.keel.cli;
 
+import dev.keel.client.ClientConfig;
 import dev.keel.client.KeelClient;
+import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -10,14 +12,25 @@ final class ClientOptions {
   @Option(
       names = "--url",
       paramLabel = "URL",
-      description = "Keel server URL (default: $KEEL_URL, else " + KeelClient.DEFAULT_URL + ").")
+      description =
+          "Keel server URL (default: $KEEL_URL, else the profile's host, else "
+              + KeelClient.DEFAULT_URL
+              + ").")
   String url;
 
   @Option(
       names = "--token",
       paramLabel = "TOKEN",
-      description = "Bearer token to send (default: $KEEL_TOKEN).")
+      description = "Bearer token to send (default: $KEEL_TOKEN, else the profile's token).")
   String token;
+
+  @Option(
+      names = "--profile",
+      paramLabel = "NAME",
+      description =
+          "Profile of ~/.keel/config ($KEEL_CONFIG_FILE) to read host and token from (default:"
+              + " $KEEL_PROFILE, else DEFAULT).")
+  String profile;
 
   @Option(
       names = {"-o", "--output"},
@@ -31,10 +44,16 @@ final class ClientOptions {
 
   /** A client for the configured server; close it when done. */
   KeelClient client() {
+    return config().client();
+  }
+
+  /**
+   * Where to connect and with which token: each from its flag, else its variable ({@code KEEL_URL},
+   * {@code KEEL_TOKEN}), else the profile ({@link ClientConfig}).
+   */
+  ClientConfig config() {
     Main main = (Main) mixee.root().userObject();
-    String u = firstNonBlank(url, main.env().get("KEEL_URL"), KeelClient.DEFAULT_URL);
-    String t = firstNonBlank(token, main.env().get("KEEL_TOKEN"), "");
-    return KeelClient.builder(u).bearerToken(t).build();
+    return ClientConfig.resolve(nonBlank(url), nonBlank(token), nonBlank(profile), main.env());
   }
 
   /** Where this command prints. */
@@ -42,12 +61,7 @@ final class ClientOptions {
     return new Output(output, mixee.commandLine().getOut(), mixee.commandLine().getErr());
   }
 
-  private static String firstNonBlank(String... values) {
-    for (String v : values) {
-      if (v != null && !v.isBlank()) {
-        return v.trim();
-      }
-    }
-    return "";
+  private static Optional<String> nonBlank(String v) {
+    return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
   }
 }

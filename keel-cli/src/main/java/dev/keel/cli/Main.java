@@ -40,6 +40,10 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       EndpointsCommand.class,
       LineageCommand.class,
+      TokensCommand.class,
+      IdentitiesCommand.Users.class,
+      IdentitiesCommand.Groups.class,
+      IdentitiesCommand.ServicePrincipals.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

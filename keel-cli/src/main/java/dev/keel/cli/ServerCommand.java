@@ -76,6 +76,16 @@ final class ServerCommand implements Callable<Integer> {
   String onlineStore;
 
   @Option(
+      names = "--auth",
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
+      description =
+          "Require a bearer token on every API request (default: on unless bound to loopback;"
+              + " --auth=false is refused on any other address).")
+  String auth;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "JSON config file: {\"port\": 8080, \"online-store\": \"...\", ...}.")
@@ -100,6 +110,7 @@ final class ServerCommand implements Callable<Integer> {
     put(flags, "db-url", dbUrl);
     put(flags, "online-store", onlineStore);
     put(flags, "config", config);
+    put(flags, "auth", auth);
     KeelConfig cfg;
     try {
       cfg = KeelConfig.resolve(flags, main.env(), KeelServer.SETTINGS);
@@ -141,13 +152,23 @@ final class ServerCommand implements Callable<Integer> {
             + cfg.dataDir()
             + ")");
     out.flush();
-    if (server.exposed()) {
+    if (server.authenticated()) {
+      out.println("Authentication is on: API requests need 'Authorization: Bearer <token>'.");
+      server
+          .adminTokenFile()
+          .ifPresent(
+              f ->
+                  out.println(
+                      "Created the administrator 'keel'; its token is in "
+                          + f
+                          + " (readable by you only)."));
+    } else {
       err.println(
-          "WARNING: Keel has no authentication yet: anyone who can reach this address can read,"
-              + " change and delete everything. Use --host 127.0.0.1 (the default) or put an"
-              + " authenticating proxy in front.");
+          "WARNING: single local user, no authentication: every request acts as the"
+              + " administrator. Use --auth to require tokens.");
       err.flush();
     }
+    out.flush();
 
     server.awaitStop();
     try {

@@ -205,6 +205,24 @@ public final class KeelClient implements AutoCloseable {
     return new TrackingClient(this);
   }
 
+  /** Users, groups, service principals and tokens issued by administrators. */
+  public IdentitiesClient identities() {
+    return new IdentitiesClient(this);
+  }
+
+  /** The caller's personal access tokens and identity ({@link TokensClient}). */
+  public TokensClient tokens() {
+    return new TokensClient(this);
+  }
+
+  /**
+   * A client configured as the CLI is: {@code KEEL_URL} / {@code KEEL_TOKEN}, else the profile
+   * {@code KEEL_PROFILE} (or {@code DEFAULT}) of {@code ~/.keel/config} (see {@link ClientConfig}).
+   */
+  public static KeelClient fromEnvironment() {
+    return ClientConfig.fromEnvironment().client();
+  }
+
   /** Catalogs and schemas ({@link CatalogClient}). */
   public CatalogClient catalogs() {
     return new CatalogClient(this);
@@ -314,6 +332,23 @@ public final class KeelClient implements AutoCloseable {
             .header("Content-Type", "application/json")
             .POST(BodyPublishers.ofByteArray(json))
             .timeout(requestTimeout);
+    return call(b, idempotent, true);
+  }
+
+  /** A call to {@code path} (from the server root): {@code body} is sent as JSON when not null. */
+  JsonNode at(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      JsonNode body,
+      boolean idempotent) {
+    HttpRequest.Builder b = request(uri(path, query)).timeout(requestTimeout);
+    if (body == null) {
+      b.method(method, BodyPublishers.noBody());
+    } else {
+      byte[] json = KeelJson.write(body, false).getBytes(StandardCharsets.UTF_8);
+      b.header("Content-Type", "application/json").method(method, BodyPublishers.ofByteArray(json));
+    }
     return call(b, idempotent, true);
   }
 

@@ -21,5 +21,10 @@ public enum SecurableType {
   /** A lakehouse table (its rows, files and history), whose schema is its parent securable. */
   TABLE,
   /** A model serving endpoint (its config and its invocations). */
-  SERVING_ENDPOINT
+  SERVING_ENDPOINT,
+  /**
+   * A user, group or service principal, and its tokens: administrators manage them; a caller may
+   * read itself and manage its own tokens.
+   */
+  PRINCIPAL
 }

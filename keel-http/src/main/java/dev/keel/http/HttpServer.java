@@ -215,7 +215,9 @@ public final class HttpServer implements AutoCloseable {
       }
     }
     HttpServer server = new HttpServer(app, options, registered[0].table());
-    if (server.exposed()) {
+    boolean authenticated =
+        edge.guards().stream().anyMatch(g -> g instanceof Authenticator a && a.authenticates());
+    if (server.exposed() && !authenticated) {
       LOG.warn(server.noAuthenticationWarning());
     }
     return server;
@@ -271,13 +273,17 @@ public final class HttpServer implements AutoCloseable {
     return b.toString();
   }
 
-  /** The warning logged at start by a server that other machines can reach. */
+  /**
+   * The warning logged at start by a server that other machines can reach and that does not
+   * authenticate requests (no {@link Authenticator} among its guards that {@link
+   * Authenticator#authenticates()}).
+   */
   public String noAuthenticationWarning() {
-    return "SECURITY WARNING: Keel has no authentication yet and is listening on "
+    return "SECURITY WARNING: this server does not authenticate requests (single local user, no"
+        + " authentication) and is listening on "
         + listening()
-        + ": anyone who can reach this address can read, change and delete every model, run,"
-        + " table and endpoint. Bind to 127.0.0.1 (the default, --host) or put an authenticating"
-        + " proxy in front of it.";
+        + ": anyone who can reach this address can use everything it serves. Bind to 127.0.0.1"
+        + " (the default, --host) or put an authenticating proxy in front of it.";
   }
 
   private static String hostPart(InetAddress a) {

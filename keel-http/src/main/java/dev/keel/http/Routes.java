@@ -110,6 +110,14 @@ public final class Routes {
               .withMetadata(dialectOf(path));
       routes.addEndpoint(e);
       added.add(e);
+      if (method == HandlerType.GET) {
+        // HEAD is GET without a body: the same guards run. Without this, Javalin answers HEAD on
+        // a GET route with an empty 200 and runs neither the guards nor the handler.
+        routes.addEndpoint(
+            new Endpoint(HandlerType.HEAD, path, guarded)
+                .withMetadata(access)
+                .withMetadata(dialectOf(path)));
+      }
     }
     return this;
   }

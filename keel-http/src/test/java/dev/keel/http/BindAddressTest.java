@@ -42,8 +42,42 @@ class BindAddressTest {
       String logged = log.toString(StandardCharsets.UTF_8);
       assertThat(logged)
           .contains("WARN")
-          .contains("Keel has no authentication yet")
+          .contains("this server does not authenticate requests")
           .contains("all interfaces (0.0.0.0:" + server.port() + ")");
+    }
+  }
+
+  @Test
+  void an_exposed_server_that_authenticates_logs_no_warning() {
+    Authenticator auth =
+        new Authenticator() {
+          @Override
+          public boolean authenticates() {
+            return true;
+          }
+
+          @Override
+          public void check(io.javalin.http.Context ctx, Access access) {
+            Caller.set(ctx, dev.keel.core.Principal.LOCAL);
+          }
+        };
+    PrintStream err = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    HttpServer server;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      server =
+          HttpServer.start(
+              new HttpServer.Options("0.0.0.0", 0, 1 << 20, "bind-test", 10),
+              List.of(PING),
+              new HttpMetrics(),
+              new HttpServer.Edge(List.of(auth), List.of()));
+    } finally {
+      System.setErr(err);
+    }
+    try (server) {
+      assertThat(server.exposed()).isTrue();
+      assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("SECURITY WARNING");
     }
   }
 

@@ -2,11 +2,17 @@ package dev.keel.server;
 
 import dev.keel.catalog.http.CatalogRoutes;
 import dev.keel.catalog.http.LineageRoutes;
+import dev.keel.catalog.identity.AuthSettings;
+import dev.keel.catalog.identity.IdentityBootstrap;
+import dev.keel.catalog.identity.IdentityService;
+import dev.keel.catalog.identity.JdbcIdentityStore;
+import dev.keel.catalog.identity.SelfAuthorizer;
+import dev.keel.catalog.identity.http.AuthenticationGuard;
+import dev.keel.catalog.identity.http.IdentityRoutes;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
 import dev.keel.core.KeelVersion;
-import dev.keel.core.Principal;
 import dev.keel.core.SecurableType;
 import dev.keel.core.Setting;
 import dev.keel.features.FeatureSettings;
@@ -18,7 +24,6 @@ import dev.keel.http.ApiModule;
 import dev.keel.http.AuthorizationGuard;
 import dev.keel.http.BrowserGuard;
 import dev.keel.http.BrowserSettings;
-import dev.keel.http.Caller;
 import dev.keel.http.HttpMetrics;
 import dev.keel.http.HttpServer;
 import dev.keel.http.Json;
@@ -34,10 +39,12 @@ import dev.keel.tables.http.TableRoutes;
 import dev.keel.tracking.http.ArtifactRoutes;
 import dev.keel.tracking.http.TrackingRoutes;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -94,13 +101,16 @@ public final class KeelServer implements AutoCloseable {
               List.of(HTTP_MAX_THREADS, HTTP_IDLE_TIMEOUT_MS, HTTP_MIN_REQUEST_DATA_RATE)),
           BrowserSettings.SECTION,
           FeatureSettings.SECTION,
-          ServingSettings.SECTION);
+          ServingSettings.SECTION,
+          AuthSettings.SECTION);
 
   private final KeelConfig config;
   private final Services services;
   private final HttpServer http;
   private final AtomicBoolean draining;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean authenticated; // requests need a token
+  private volatile Optional<Path> adminTokenFile = Optional.empty(); // written at this start
 
   private KeelServer(
       KeelConfig config, Services services, HttpServer http, AtomicBoolean draining) {
@@ -125,14 +135,18 @@ public final class KeelServer implements AutoCloseable {
    * own (a seam for authorization tests, which name their principals directly); null for Keel's.
    */
   static KeelServer start(KeelConfig config, ModelLoader loader, RouteGuard authentication) {
+    boolean auth = AuthSettings.enabled(config); // refuses auth=false on a non-loopback address
     Services s = Services.open(config, loader);
     try {
+      IdentityService identities =
+          new IdentityService(new JdbcIdentityStore(s.db), Clock.systemUTC());
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
+              new IdentityRoutes(identities),
               new TrackingRoutes(s.tracking),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
@@ -149,14 +163,21 @@ public final class KeelServer implements AutoCloseable {
       // Governance at the edge: who calls (authentication), then may they (authorization, by the
       // authorizer of each securable type), then what happened (listeners: the audit log).
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
+      authorizers.put(SecurableType.PRINCIPAL, new SelfAuthorizer());
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(
           authentication != null
               ? authentication
-              : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
+              : new AuthenticationGuard(
+                  identities,
+                  auth,
+                  config.get(AuthSettings.FAILED_PER_SECOND),
+                  config.get(AuthSettings.FAILED_BURST)));
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
+      Optional<Path> adminToken =
+          IdentityBootstrap.start(identities, config.dataDir(), auth && authentication == null);
       HttpServer http =
           HttpServer.start(
               new HttpServer.Options(
@@ -171,6 +192,8 @@ public final class KeelServer implements AutoCloseable {
               metrics,
               new HttpServer.Edge(guards, listeners));
       KeelServer server = new KeelServer(config, s, http, draining);
+      server.authenticated = auth && authentication == null;
+      server.adminTokenFile = adminToken;
       LOG.info(
           "Keel {} listening on {} (data dir {})", version(), http.listening(), config.dataDir());
       return server;
@@ -201,6 +224,16 @@ public final class KeelServer implements AutoCloseable {
   /** True when other machines can reach the server (it is not bound to a loopback address). */
   public boolean exposed() {
     return http.exposed();
+  }
+
+  /** True when requests must carry a bearer token ({@code auth} setting). */
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  /** The file the first administrator's token was written to, when this start created it. */
+  public Optional<Path> adminTokenFile() {
+    return adminTokenFile;
   }
 
   /** The data directory in use. */

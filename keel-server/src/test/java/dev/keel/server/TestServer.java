@@ -66,6 +66,30 @@ public final class TestServer implements AutoCloseable {
         KeelServer.start(config, new dev.keel.serving.ModelLoader(), TestPrincipals.GUARD));
   }
 
+  /**
+   * Starts a server with authentication on ({@code auth=true}) on SQLite in {@code dataDir}; the
+   * first administrator's token is in {@link #adminToken()}. The returned view sends no
+   * credentials: use {@link #as} with {@code "Bearer " + adminToken()}.
+   */
+  public static TestServer startWithAuth(Path dataDir) {
+    return startWithAuth(new KeelConfig("127.0.0.1", 0, dataDir, ""));
+  }
+
+  /** Starts a server with {@code config} and authentication on (see {@link #startWithAuth}). */
+  public static TestServer startWithAuth(KeelConfig config) {
+    return new TestServer(
+        KeelServer.start(config.with(dev.keel.catalog.identity.AuthSettings.AUTH, "true")));
+  }
+
+  /** The token in the data dir's {@code admin-token} file, written at the first start with auth. */
+  public String adminToken() {
+    try {
+      return java.nio.file.Files.readString(server.dataDir().resolve("admin-token")).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Starts a server on the given JDBC URL. */
   public static TestServer start(Path dataDir, String dbUrl) {
     return new TestServer(KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, dbUrl)));

@@ -2,8 +2,6 @@ package dev.keel.server.http;
 
 import static io.javalin.http.HandlerType.GET;
 
-import dev.keel.core.Privilege;
-import dev.keel.core.SecurableType;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
 import dev.keel.http.HttpMetrics;
@@ -41,12 +39,12 @@ public final class SystemRoutes implements ApiModule {
     r.add(
         GET,
         "/version",
-        Access.of(SecurableType.SERVER, Privilege.READ),
+        Access.open(),
         ctx -> ctx.contentType("text/plain").result(KeelServer.version()));
     r.add(
         GET,
         "/metrics",
-        Access.of(SecurableType.SERVER, Privilege.READ),
+        Access.open(), // Prometheus scrapes without credentials; no secrets in it
         ctx ->
             ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
   }
