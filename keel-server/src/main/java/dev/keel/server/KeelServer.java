@@ -1,5 +1,9 @@
 package dev.keel.server;
 
+import dev.keel.catalog.audit.AuditLog;
+import dev.keel.catalog.audit.AuditSettings;
+import dev.keel.catalog.audit.http.AuditListener;
+import dev.keel.catalog.audit.http.AuditRoutes;
 import dev.keel.catalog.http.CatalogRoutes;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
@@ -90,7 +94,8 @@ public final class KeelServer implements AutoCloseable {
               "server",
               List.of(HTTP_MAX_THREADS, HTTP_IDLE_TIMEOUT_MS, HTTP_MIN_REQUEST_DATA_RATE)),
           FeatureSettings.SECTION,
-          ServingSettings.SECTION);
+          ServingSettings.SECTION,
+          AuditSettings.SECTION);
 
   private final KeelConfig config;
   private final Services services;
@@ -125,6 +130,7 @@ public final class KeelServer implements AutoCloseable {
     try {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
+      AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
@@ -137,8 +143,8 @@ public final class KeelServer implements AutoCloseable {
               new FeatureTableRoutes(s.features),
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
-              new ServingRoutes(
-                  s.endpoints, s.inferenceCapture, metrics.registry(), draining::get));
+              new ServingRoutes(s.endpoints, s.inferenceCapture, metrics.registry(), draining::get),
+              new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
 
@@ -152,6 +158,7 @@ public final class KeelServer implements AutoCloseable {
               : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
+      listeners.add(new AuditListener(audit, java.time.Clock.systemUTC()));
       HttpServer http =
           HttpServer.start(
               new HttpServer.Options(
