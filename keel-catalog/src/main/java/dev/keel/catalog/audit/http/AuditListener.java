@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * Records every audited request in the {@link AuditLog}: every request made by an authenticated
  * principal to a route that needs a privilege, and every denied request (401, 403, 429), whoever
  * made it. Requests to open routes ({@code /health}, {@code /metrics}, the API docs) that were not
- * refused are not audited, nor are requests for paths no route serves.
+ * refused are not audited, nor are requests for paths no route serves, nor the requests of a server
+ * without authentication (made by {@link Principal#LOCAL}, whom nothing authenticated): such a
+ * server records only its refusals.
  *
  * <p>An entry holds the principal, the action ({@link AuditActions}), the route's method and path
  * template (never the raw path's query string), the authorization check ({@link Caller#checks}: the
@@ -51,7 +53,10 @@ public final class AuditListener implements RequestListener {
     Access access = endpoint == null ? null : endpoint.metadata(Access.class);
     Optional<Principal> principal = Caller.find(ctx);
     if (!refused
-        && (principal.isEmpty() || access == null || access.privilege() == Privilege.NONE)) {
+        && (principal.isEmpty()
+            || principal.get().equals(Principal.LOCAL)
+            || access == null
+            || access.privilege() == Privilege.NONE)) {
       return;
     }
     String method = ctx.method().name();
