@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
       OnlineCommand.class,
       ServeCommand.class,
       EndpointsCommand.class,
+      AuditCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })
