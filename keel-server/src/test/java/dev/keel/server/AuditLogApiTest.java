@@ -144,6 +144,8 @@ class AuditLogApiTest {
       assertThat(r.status()).as(r.body()).isEqualTo(403);
       assertThat(r.errorCode()).isEqualTo("PERMISSION_DENIED");
       assertThat(server.get("/api/2.0/keel/audit").status()).isEqualTo(401);
+      assertThat(server.as(ROOT).get("/metrics").body())
+          .contains("keel_audit_dropped_total 0.0", "keel_audit_queued");
       // The refusals are themselves in the log.
       JsonNode refused = only(audit(server.as(ROOT), "?principal=alice&action=keel.audit.get"));
       assertThat(refused.path("result").asText()).isEqualTo("denied");

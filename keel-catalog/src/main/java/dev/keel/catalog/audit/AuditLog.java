@@ -103,7 +103,8 @@ public final class AuditLog implements AutoCloseable {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.options = Objects.requireNonNull(options, "options");
-    this.queue = new ArrayBlockingQueue<>(options.capacity());
+    // fair: under overload, request threads get room in the order they asked for it
+    this.queue = new ArrayBlockingQueue<>(options.capacity(), true);
     this.dropped =
         Counter.builder("keel.audit.dropped")
             .description("Audit-log entries dropped because the queue stayed full")
