@@ -215,12 +215,22 @@ class AuditLogApiTest {
   }
 
   @Test
-  void entries_queued_at_shutdown_are_written_before_the_server_stops() {
-    int n = 300;
+  void entries_queued_at_shutdown_are_written_before_the_server_stops() throws Exception {
+    int n = 400;
     try (TestServer server = TestServer.startWithPrincipals(config())) {
       TestServer root = server.as(ROOT);
-      for (int i = 0; i < n; i++) {
-        assertThat(root.get("/api/2.1/unity-catalog/catalogs").status()).isEqualTo(200);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          answers.add(pool.submit(() -> root.get("/api/2.1/unity-catalog/catalogs").status()));
+        }
+        for (java.util.concurrent.Future<Integer> a : answers) {
+          assertThat(a.get()).isEqualTo(200);
+        }
+      } finally {
+        pool.shutdown();
       }
     } // closed at once: the writer must drain its queue before the database closes
     try (TestServer started = TestServer.startWithPrincipals(config())) {

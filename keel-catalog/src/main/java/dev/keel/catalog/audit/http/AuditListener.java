@@ -17,6 +17,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records every audited request in the {@link AuditLog}: every request made by an authenticated
@@ -36,6 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Runs on the request thread: it builds the entry and queues it ({@link AuditLog#record}).
  */
 public final class AuditListener implements RequestListener {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditListener.class);
+
   private final AuditLog log;
   private final Clock clock;
 
@@ -47,6 +51,15 @@ public final class AuditListener implements RequestListener {
 
   @Override
   public void answered(Context ctx, float millis) {
+    try {
+      record(ctx, millis);
+    } catch (RuntimeException e) {
+      // never disturb the server: the request is answered; say what went wrong
+      LOG.warn("Could not audit {} {}: {}", ctx.method(), ctx.path(), e.toString());
+    }
+  }
+
+  private void record(Context ctx, float millis) {
     int status = ctx.statusCode();
     boolean refused = status == 401 || status == 403 || status == 429;
     Endpoint endpoint = endpoint(ctx);
@@ -82,7 +95,10 @@ public final class AuditListener implements RequestListener {
       privilege = Optional.of(check.privilege());
     } else if (access != null && access.privilege() != Privilege.NONE) {
       securableType = Optional.of(access.securable().name());
-      securableName = securableNamed(ctx, access);
+      // only for a caller authentication found: an unauthenticated or throttled request's body is
+      // not read for the log
+      securableName =
+          principal.isPresent() && !refused ? securableNamed(ctx, access) : Optional.empty();
       privilege = Optional.of(access.privilege().name());
     } else {
       securableType = Optional.empty();
