@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
       IdentitiesCommand.Users.class,
       IdentitiesCommand.Groups.class,
       IdentitiesCommand.ServicePrincipals.class,
+      AuditCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -255,6 +255,11 @@ public final class KeelClient implements AutoCloseable {
     return new FeatureStoreClient(this);
   }
 
+  /** The server's audit log, for administrators ({@link AuditClient}). */
+  public AuditClient audit() {
+    return new AuditClient(this);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String baseUrl() {
     return baseUrl;

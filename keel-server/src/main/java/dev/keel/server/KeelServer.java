@@ -1,5 +1,9 @@
 package dev.keel.server;
 
+import dev.keel.catalog.audit.AuditLog;
+import dev.keel.catalog.audit.AuditSettings;
+import dev.keel.catalog.audit.http.AuditListener;
+import dev.keel.catalog.audit.http.AuditRoutes;
 import dev.keel.catalog.http.CatalogRoutes;
 import dev.keel.catalog.http.LineageRoutes;
 import dev.keel.catalog.identity.AuthSettings;
@@ -102,7 +106,8 @@ public final class KeelServer implements AutoCloseable {
           BrowserSettings.SECTION,
           FeatureSettings.SECTION,
           ServingSettings.SECTION,
-          AuthSettings.SECTION);
+          AuthSettings.SECTION,
+          AuditSettings.SECTION);
 
   private final KeelConfig config;
   private final Services services;
@@ -142,6 +147,7 @@ public final class KeelServer implements AutoCloseable {
           new IdentityService(new JdbcIdentityStore(s.db), Clock.systemUTC());
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
+      AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
@@ -156,7 +162,8 @@ public final class KeelServer implements AutoCloseable {
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
               new ServingRoutes(s.endpoints, s.inferenceCapture, metrics.registry(), draining::get),
-              new LineageRoutes(RunLineageSource.lineage(s)));
+              new LineageRoutes(RunLineageSource.lineage(s)),
+              new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
 
@@ -176,6 +183,7 @@ public final class KeelServer implements AutoCloseable {
                   config.get(AuthSettings.FAILED_BURST)));
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
+      listeners.add(new AuditListener(audit, Clock.systemUTC()));
       Optional<Path> adminToken =
           IdentityBootstrap.start(identities, config.dataDir(), auth && authentication == null);
       HttpServer http =

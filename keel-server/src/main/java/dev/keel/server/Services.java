@@ -219,6 +219,11 @@ final class Services implements AutoCloseable {
     }
   }
 
+  /** Closes {@code c} with these services, before everything opened so far (the database). */
+  <T extends AutoCloseable> T own(T c) {
+    return push(closeables, c);
+  }
+
   @Override
   public void close() {
     closeAll(closeables);
