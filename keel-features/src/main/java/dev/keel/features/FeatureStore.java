@@ -111,6 +111,12 @@ public final class FeatureStore implements AutoCloseable {
     return featureTables.create(spec, metadata, creationTimeColumn);
   }
 
+  /** As above, the table owned by its creator {@code owner}. */
+  public FeatureTable createFeatureTable(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTimeColumn, String owner) {
+    return featureTables.create(spec, metadata, creationTimeColumn, owner);
+  }
+
   /**
    * Makes an existing table with primary keys a feature table. Without an ingestion-time column its
    * training sets cannot use the availability filter.

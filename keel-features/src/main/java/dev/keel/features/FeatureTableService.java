@@ -46,6 +46,12 @@ final class FeatureTableService {
 
   /** See {@link FeatureStore#createFeatureTable}. */
   FeatureTable create(TableSpec spec, FeatureMetadata metadata, Optional<String> creationTime) {
+    return create(spec, metadata, creationTime, PRINCIPAL);
+  }
+
+  /** As above, the table owned by its creator {@code owner}. */
+  FeatureTable create(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTime, String owner) {
     if (spec.primaryKeys().isEmpty()) {
       throw KeelException.invalid("primary_keys: a feature table needs at least one primary key");
     }
@@ -63,9 +69,10 @@ final class FeatureTableService {
                 spec.timeseriesKey(),
                 true,
                 spec.comment(),
-                spec.properties()));
+                spec.properties()),
+            owner);
     try {
-      meta.register(t.tableId(), metadata, creationTime, clock.millis(), PRINCIPAL);
+      meta.register(t.tableId(), metadata, creationTime, clock.millis(), owner);
     } catch (RuntimeException e) {
       tables.delete(t.fullName());
       throw e;

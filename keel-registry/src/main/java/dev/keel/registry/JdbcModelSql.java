@@ -88,10 +88,22 @@ final class JdbcModelSql {
       List<Clause> clauses,
       SortOrder orderBy,
       long offset,
-      int limit) {
+      int limit,
+      dev.keel.catalog.Viewer viewer) {
+    dev.keel.catalog.GrantSql visible =
+        dev.keel.catalog.GrantSql.visible(
+            viewer,
+            dev.keel.core.SecurableType.REGISTERED_MODEL,
+            "m.catalog_name",
+            "m.catalog_name || '.' || m.schema_name",
+            "m.full_name",
+            "m.owner");
     return db.read(
         h -> {
           Sql sql = new Sql();
+          if (!viewer.all()) {
+            sql.where(visible.sql(), visible.binds().toArray());
+          }
           catalogName.ifPresent(c -> sql.where("m.catalog_name = ?", c));
           schemaName.ifPresent(s -> sql.where("m.schema_name = ?", s));
           for (Clause c : clauses) {

@@ -66,8 +66,9 @@ public final class JdbcRegistryStore implements RegistryStore {
       List<Clause> clauses,
       SortOrder orderBy,
       long offset,
-      int limit) {
-    return models.searchModels(catalogName, schemaName, clauses, orderBy, offset, limit);
+      int limit,
+      dev.keel.catalog.Viewer viewer) {
+    return models.searchModels(catalogName, schemaName, clauses, orderBy, offset, limit, viewer);
   }
 
   @Override

@@ -30,6 +30,7 @@ import dev.keel.features.online.FeatureStatus;
 import dev.keel.features.online.OnlineFeatures;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -68,15 +69,26 @@ public final class FeatureTableRoutes implements ApiModule {
     r.dialect(PREFIX, Dialect.DATABRICKS);
     String tables = PREFIX + "/feature-tables";
     String table = tables + "/{name}";
-    Access read = Access.of(TABLE, READ);
-    r.add(POST, tables, Access.of(SCHEMA, CREATE), this::createFeatureTable);
-    r.add(GET, tables, Access.of(SCHEMA, READ), this::listFeatureTables);
+    Access.Resource named = ctx -> ctx.pathParam("name");
+    Access read = Access.of(TABLE, READ).on(named);
+    Access edit = Access.of(TABLE, EDIT).on(named);
+    Access manage = Access.of(TABLE, MANAGE).on(named);
+    // creating a feature table creates a table (or registers one): CREATE TABLE on its schema
+    Access.Resource created = ctx -> Request.of(ctx).required("name");
+    Access.Resource schema =
+        ctx ->
+            Request.of(ctx).required("catalog_name")
+                + "."
+                + Request.of(ctx).required("schema_name");
+    r.add(POST, tables, Access.of(TABLE, CREATE).on(created), this::createFeatureTable);
+    r.add(GET, tables, Access.of(SCHEMA, READ).on(schema), this::listFeatureTables);
     r.add(GET, table, read, this::getFeatureTable);
-    r.add(PATCH, table, Access.of(TABLE, MANAGE), this::updateFeatureTable);
-    r.add(DELETE, table, Access.of(TABLE, MANAGE), this::deleteFeatureTable);
-    r.add(POST, table + "/rows", Access.of(TABLE, EDIT), this::writeRows);
-    r.add(POST, PREFIX + "/tables/{name}/publish", Access.of(TABLE, EDIT), this::publish);
-    r.add(POST, PREFIX + "/online-features", read, this::onlineFeatures);
+    r.add(PATCH, table, manage, this::updateFeatureTable);
+    r.add(DELETE, table, manage, this::deleteFeatureTable);
+    r.add(POST, table + "/rows", edit, this::writeRows);
+    r.add(POST, PREFIX + "/tables/{name}/publish", edit, this::publish);
+    // reads several feature tables at once: administrators only until a route can name several
+    r.add(POST, PREFIX + "/online-features", Access.of(TABLE, READ), this::onlineFeatures);
   }
 
   /**
@@ -127,7 +139,8 @@ public final class FeatureTableRoutes implements ApiModule {
                   r.string("comment"),
                   Map.of()),
               meta,
-              creationTime);
+              creationTime,
+              Caller.get(ctx).name());
     }
     Json.write(ctx, FeatureJson.featureTableJson(t));
   }
