@@ -1,6 +1,8 @@
 package dev.keel.server;
 
+import dev.keel.catalog.GrantService;
 import dev.keel.catalog.http.CatalogRoutes;
+import dev.keel.catalog.http.GrantRoutes;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
@@ -129,6 +131,7 @@ public final class KeelServer implements AutoCloseable {
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
+              new GrantRoutes(s.grants),
               new TrackingRoutes(s.tracking),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
@@ -145,6 +148,7 @@ public final class KeelServer implements AutoCloseable {
       // Governance at the edge: who calls (authentication), then may they (authorization, by the
       // authorizer of each securable type), then what happened (listeners: the audit log).
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
+      GrantService.TYPES.forEach(type -> authorizers.put(type, s.grants)); // Unity Catalog grants
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(
           authentication != null
@@ -152,6 +156,7 @@ public final class KeelServer implements AutoCloseable {
               : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
+      listeners.add(GrantRoutes.invalidator(s.grants));
       HttpServer http =
           HttpServer.start(
               new HttpServer.Options(
