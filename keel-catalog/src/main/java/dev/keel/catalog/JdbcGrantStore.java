@@ -184,6 +184,24 @@ public final class JdbcGrantStore implements GrantStore {
                 .findOne());
   }
 
+  /**
+   * Moves the grants of a renamed object to its new name, on {@code h}, inside the transaction of
+   * the rename (for capabilities that rename objects in their own store).
+   */
+  public static void moveGrants(Handle h, SecurableType type, String from, String to) {
+    h.execute(
+        "UPDATE uc_grants SET securable_name = ? WHERE securable_type = ? AND securable_name = ?",
+        to,
+        type.name(),
+        from);
+  }
+
+  /** Deletes the grants on a deleted object, on {@code h}, inside the transaction of the delete. */
+  public static void dropGrants(Handle h, SecurableType type, String name) {
+    h.execute(
+        "DELETE FROM uc_grants WHERE securable_type = ? AND securable_name = ?", type.name(), name);
+  }
+
   @Override
   public SchemaContents contents() {
     return new SchemaContents() {

@@ -12,7 +12,9 @@ import static dev.keel.registry.JdbcRegistryRows.touchModel;
 import static dev.keel.registry.JdbcRegistryRows.withModelDetails;
 
 import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.catalog.JdbcGrantStore;
 import dev.keel.core.KeelException;
+import dev.keel.core.SecurableType;
 import dev.keel.registry.JdbcRegistryRows.Sql;
 import dev.keel.store.Database;
 import java.util.List;
@@ -156,6 +158,7 @@ final class JdbcModelSql {
                   n[2],
                   target,
                   id);
+              JdbcGrantStore.moveGrants(h, SecurableType.REGISTERED_MODEL, fullName, target);
             }
             comment.ifPresent(
                 c ->
@@ -179,6 +182,7 @@ final class JdbcModelSql {
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           deleteModelRows(h, id);
+          JdbcGrantStore.dropGrants(h, SecurableType.REGISTERED_MODEL, fullName);
           return null;
         });
   }

@@ -69,13 +69,7 @@ public final class GrantRoutes implements ApiModule {
    * on this server (a dropped object's name may be taken again by someone else).
    */
   public static RequestListener invalidator(GrantService grants) {
-    Set<SecurableType> types =
-        Set.of(
-            SecurableType.METASTORE,
-            SecurableType.CATALOG,
-            SecurableType.SCHEMA,
-            SecurableType.TABLE,
-            SecurableType.REGISTERED_MODEL);
+    Set<SecurableType> types = GrantService.TYPES;
     return (ctx, millis) -> {
       if (ctx.method() == HandlerType.GET || ctx.status().getCode() >= 300) {
         return;

@@ -373,4 +373,26 @@ class GrantsApiTest {
                 .path("registered_models"))
         .hasSizeGreaterThanOrEqualTo(3);
   }
+
+  @Test
+  void a_model_keeps_its_grants_when_renamed_and_loses_them_when_deleted() {
+    catalogWithSchema(admin(), "mg", "s");
+    String create = "{\"catalog_name\":\"mg\",\"schema_name\":\"s\",\"name\":\"%s\"}";
+    ok(admin().post(UC + "/models", create.formatted("m")));
+    ok(grant(admin(), "registered_model", "mg.s.m", "alice", "EXECUTE"));
+    ok(
+        admin()
+            .post(
+                "/api/2.0/mlflow/registered-models/rename",
+                "{\"name\":\"mg.s.m\",\"new_name\":\"mg.s.n\"}"));
+    assertThat(ok(admin().get(UC + "/permissions/registered_model/mg.s.n")).body())
+        .contains("alice", "EXECUTE");
+    ok(admin().delete(UC + "/models/mg.s.n"));
+    ok(admin().post(UC + "/models", create.formatted("n")));
+    assertThat(
+            ok(admin().get(UC + "/permissions/registered_model/mg.s.n"))
+                .json()
+                .path("privilege_assignments"))
+        .isEmpty();
+  }
 }
