@@ -215,6 +215,12 @@ public final class FeatureStore implements AutoCloseable {
     return trainingSets.create(request, outputTable, runId);
   }
 
+  /** As above, the output table owned by its creator {@code owner}. */
+  public TrainingSetResult createTrainingSet(
+      TrainingSetRequest request, String outputTable, Optional<String> runId, String owner) {
+    return trainingSets.create(request, outputTable, runId, owner);
+  }
+
   /**
    * Rebuilds the training set logged to {@code runId} (see {@link #rebuildTrainingSet(String)}) and
    * writes it as the new table {@code outputTable}.

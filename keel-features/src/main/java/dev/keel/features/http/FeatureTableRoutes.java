@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Names;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.SecurableType;
 import dev.keel.features.FeatureMetadata;
 import dev.keel.features.FeatureStore;
 import dev.keel.features.FeatureTable;
@@ -87,8 +88,12 @@ public final class FeatureTableRoutes implements ApiModule {
     r.add(DELETE, table, manage, this::deleteFeatureTable);
     r.add(POST, table + "/rows", edit, this::writeRows);
     r.add(POST, PREFIX + "/tables/{name}/publish", edit, this::publish);
-    // reads several feature tables at once: administrators only until a route can name several
-    r.add(POST, PREFIX + "/online-features", Access.of(TABLE, READ), this::onlineFeatures);
+    // reads several feature tables: each is checked in the handler (SELECT)
+    r.add(
+        POST,
+        PREFIX + "/online-features",
+        Access.of(SecurableType.METASTORE, READ).on(ctx -> "metastore"),
+        this::onlineFeatures);
   }
 
   /**
@@ -317,6 +322,18 @@ public final class FeatureTableRoutes implements ApiModule {
     JsonNode ent = r.json("entities").orElseThrow(() -> KeelException.missing("entities"));
     EntityRows entities = entities(ent);
     Optional<String> spec = r.string("feature_service").or(() -> r.string("feature_spec"));
+    if (spec.isPresent()) {
+      for (var l : store.getFeatureSpec(spec.get()).lookups()) {
+        Caller.require(ctx, TABLE, l.table(), READ);
+      }
+    } else {
+      for (String f : r.strings("features")) {
+        int colon = f.lastIndexOf(':');
+        if (colon > 0) { // malformed references are refused by the lookup, naming the field
+          Caller.require(ctx, TABLE, f.substring(0, colon), READ);
+        }
+      }
+    }
     OnlineFeatures f =
         spec.isPresent()
             ? store.onlineFeaturesForSpec(spec.get(), entities)

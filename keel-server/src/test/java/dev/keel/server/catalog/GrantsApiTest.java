@@ -395,4 +395,54 @@ class GrantsApiTest {
                 .path("privilege_assignments"))
         .isEmpty();
   }
+
+  @Test
+  void a_training_set_needs_select_on_every_table_it_reads_and_its_creator_owns_it() {
+    catalogWithSchema(admin(), "ts", "s");
+    ok(admin().post(UC + "/tables", table("ts", "s", "spine")));
+    ok(
+        admin()
+            .post(
+                "/api/2.0/keel/tables/ts.s.spine/rows",
+                "{\"mode\": \"append\", \"rows\": [{\"id\": 1}]}"));
+    ok(
+        admin()
+            .post(
+                "/api/2.0/feature-store/feature-tables",
+                """
+                {"name": "ts.s.f", "columns": [{"name": "id", "type_name": "LONG"},
+                  {"name": "ts", "type_name": "TIMESTAMP"}, {"name": "v", "type_name": "DOUBLE"}],
+                 "primary_keys": ["id", "ts"], "timeseries_key": "ts"}
+                """));
+    ok(
+        admin()
+            .post(
+                "/api/2.0/feature-store/feature-tables/ts.s.f/rows",
+                "{\"rows\": [{\"id\": 1, \"ts\": \"2024-01-01T00:00:00Z\", \"v\": 0.5}]}"));
+    ok(grant(admin(), "catalog", "ts", "ann", "USE CATALOG"));
+    ok(grant(admin(), "schema", "ts.s", "ann", "USE SCHEMA", "CREATE TABLE"));
+    ok(grant(admin(), "table", "ts.s.f", "ann", "SELECT"));
+    String body =
+        """
+        {"spine": {"table": "ts.s.spine"},
+         "lookups": [{"table_name": "ts.s.f", "feature_names": ["v"], "lookup_key": "id"}],
+         "output_table": "ts.s.out"}
+        """;
+    Response refused = as("ann").post("/api/2.0/feature-store/training-sets", body);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.body()).contains("does not have SELECT on TABLE ts.s.spine");
+
+    ok(grant(admin(), "table", "ts.s.spine", "ann", "SELECT"));
+    ok(as("ann").post("/api/2.0/feature-store/training-sets", body));
+    JsonNode out = ok(as("ann").get(UC + "/tables/ts.s.out")).json();
+    assertThat(out.path("owner").asText()).isEqualTo("ann");
+
+    Response online =
+        as("bob")
+            .post(
+                "/api/2.0/feature-store/online-features",
+                "{\"features\": [\"ts.s.f:v\"], \"entities\": {\"id\": [1]}}");
+    assertThat(online.status()).isEqualTo(403);
+    assertThat(online.body()).contains("USE CATALOG");
+  }
 }

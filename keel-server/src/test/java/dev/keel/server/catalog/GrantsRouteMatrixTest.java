@@ -268,10 +268,40 @@ class GrantsRouteMatrixTest {
             Who.OBJECT,
             false));
     rows.add(
-        new Row("POST", FS + "/online-features", FS + "/online-features", "{}", Who.ADMIN, false));
-    for (String ts : List.of("/training-sets", "/training-sets/rows", "/training-sets/rebuild")) {
-      rows.add(new Row("POST", FS + ts, FS + ts, "{}", Who.ADMIN, false));
-    }
+        new Row(
+            "POST",
+            FS + "/online-features",
+            FS + "/online-features",
+            "{\"features\":[\"rm.s.ft:v\"],\"entities\":{\"id\":[1]}}",
+            Who.OBJECT,
+            false));
+    String set =
+        "{\"spine\":{\"table\":\"rm.s.t\"},\"lookups\":[{\"table_name\":\"rm.s.ft\","
+            + "\"feature_names\":[\"v\"],\"lookup_key\":\"id\"}]";
+    rows.add(
+        new Row(
+            "POST",
+            FS + "/training-sets",
+            FS + "/training-sets",
+            set + ",\"output_table\":\"rm.s.ts_%s\"}",
+            Who.OBJECT,
+            false));
+    rows.add(
+        new Row(
+            "POST",
+            FS + "/training-sets/rows",
+            FS + "/training-sets/rows",
+            set + "}",
+            Who.OBJECT,
+            false));
+    rows.add(
+        new Row(
+            "POST",
+            FS + "/training-sets/rebuild",
+            FS + "/training-sets/rebuild",
+            "{\"run_id\":\"r\",\"output_table\":\"rm.s.rb\"}",
+            Who.ADMIN,
+            false));
     String fsp = FS + "/feature-specs";
     rows.add(
         new Row(
