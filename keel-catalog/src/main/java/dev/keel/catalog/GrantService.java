@@ -129,6 +129,15 @@ public final class GrantService implements Authorizer {
     subscription = s;
   }
 
+  /**
+   * After an owner change, or an object dropped or created: forgets every cached decision here and
+   * on every server sharing the database.
+   */
+  public void changed() {
+    invalidate();
+    store.announce();
+  }
+
   /** Forgets every cached decision (after a grant or owner change). */
   public void invalidate() {
     generation.incrementAndGet();

@@ -30,6 +30,12 @@ public interface GrantStore {
    */
   void update(SecurableType type, String name, List<GrantChange> changes, long now, String by);
 
+  /**
+   * Tells other servers sharing the database that decisions may have changed (an owner changed, an
+   * object was dropped or created), so they empty their caches.
+   */
+  void announce();
+
   /** Deletes every grant on one securable (a deleted table or model). */
   void deleteGrants(SecurableType type, String name);
 

@@ -122,6 +122,17 @@ public final class JdbcGrantStore implements GrantStore {
   }
 
   @Override
+  public void announce() {
+    if (db.dialect() == dev.keel.store.Dialect.POSTGRESQL) {
+      db.write(
+          h -> {
+            db.announce(h, CHANNEL);
+            return null;
+          });
+    }
+  }
+
+  @Override
   public void deleteGrants(SecurableType type, String name) {
     db.write(
         h -> {

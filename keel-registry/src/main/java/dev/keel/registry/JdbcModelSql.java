@@ -177,6 +177,16 @@ final class JdbcModelSql {
     }
   }
 
+  RegisteredModel setModelOwner(String fullName, String owner, long now, String principal) {
+    return changes.change(
+        h -> {
+          String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          h.execute("UPDATE registered_models SET owner = ? WHERE id = ?", owner, id);
+          touchModel(h, id, now, principal);
+          return loadModel(h, fullName).orElseThrow();
+        });
+  }
+
   void deleteModel(String fullName) {
     changes.change(
         h -> {

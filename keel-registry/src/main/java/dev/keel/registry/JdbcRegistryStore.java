@@ -72,6 +72,11 @@ public final class JdbcRegistryStore implements RegistryStore {
   }
 
   @Override
+  public RegisteredModel setModelOwner(String fullName, String owner, long now, String principal) {
+    return models.setModelOwner(fullName, owner, now, principal);
+  }
+
+  @Override
   public RegisteredModel updateModel(
       String fullName,
       Optional<String[]> newName,

@@ -122,6 +122,10 @@ final class ModelOps {
     return RegistryRules.page(rows, limit, offset);
   }
 
+  RegisteredModel setModelOwner(String fullName, String owner, String principal) {
+    return store.setModelOwner(joined("name", fullName), owner, clock.millis(), principal);
+  }
+
   RegisteredModel updateModel(String fullName, Optional<String> newName, Optional<String> comment) {
     String n = joined("name", fullName);
     Optional<String[]> target = newName.filter(x -> !x.isEmpty()).map(x -> fullName("new_name", x));

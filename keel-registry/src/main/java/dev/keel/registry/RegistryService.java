@@ -224,6 +224,11 @@ public final class RegistryService {
     models.deleteModel(fullName, requireEmpty);
   }
 
+  /** Hands a model to another owner (a user, service principal or group), as {@code principal}. */
+  public RegisteredModel setModelOwner(String fullName, String owner, String principal) {
+    return models.setModelOwner(fullName, CatalogService.checkOwner(owner), principal);
+  }
+
   public void deleteModel(String fullName) {
     models.deleteModel(fullName, false);
   }

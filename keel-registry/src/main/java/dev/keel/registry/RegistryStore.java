@@ -49,6 +49,9 @@ public interface RegistryStore {
    * Renames a model and/or changes its comment ({@code ""} clears it) and returns it as stored.
    * Versions follow the rename; their storage locations keep the path they were created with.
    */
+  /** Hands a model to another owner; {@code NOT_FOUND} for an unknown model. */
+  RegisteredModel setModelOwner(String fullName, String owner, long now, String principal);
+
   RegisteredModel updateModel(
       String fullName,
       Optional<String[]> newName,

@@ -15,6 +15,7 @@ import dev.keel.catalog.UcPrivilege;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Principal;
+import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
@@ -65,8 +66,10 @@ public final class GrantRoutes implements ApiModule {
   }
 
   /**
-   * Empties the decision cache after every successful change to a catalog, schema, table or model
-   * on this server (a dropped object's name may be taken again by someone else).
+   * Empties the decision caches (this server's and, through the database, the others') after every
+   * successful create, update, rename, owner change or delete of a catalog, schema, table or model:
+   * a dropped object's name may be taken again by someone else. Writes of data (EDIT) change no
+   * decision and announce nothing.
    */
   public static RequestListener invalidator(GrantService grants) {
     Set<SecurableType> types = GrantService.TYPES;
@@ -75,8 +78,10 @@ public final class GrantRoutes implements ApiModule {
         return;
       }
       Access a = ctx.endpoint() == null ? null : ctx.endpoint().metadata(Access.class);
-      if (a != null && types.contains(a.securable())) {
-        grants.invalidate();
+      if (a != null
+          && types.contains(a.securable())
+          && (a.privilege() == Privilege.CREATE || a.privilege() == Privilege.MANAGE)) {
+        grants.changed();
       }
     };
   }

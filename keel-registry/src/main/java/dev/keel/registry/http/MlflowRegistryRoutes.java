@@ -136,6 +136,7 @@ public final class MlflowRegistryRoutes implements ApiModule {
 
   private void renameModel(Context ctx) {
     Request req = Request.of(ctx);
+    UcModelRoutes.requireCreateIfMoved(ctx, req.required("name"), req.required("new_name"));
     RegisteredModel m =
         registry.updateModel(
             req.required("name"),

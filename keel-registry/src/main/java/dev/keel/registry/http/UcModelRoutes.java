@@ -148,7 +148,12 @@ public final class UcModelRoutes implements ApiModule {
                     s.contains(".")
                         ? s
                         : current.catalogName() + "." + current.schemaName() + "." + s);
+    newName.ifPresent(n -> requireCreateIfMoved(ctx, current.fullName(), n));
     RegisteredModel m = registry.updateModel(current.fullName(), newName, req.string("comment"));
+    Optional<String> owner = req.string("owner");
+    if (owner.isPresent()) {
+      m = registry.setModelOwner(m.fullName(), owner.get(), Caller.get(ctx).name());
+    }
     Json.write(ctx, RegistryJson.ucModel(m, true));
   }
 
@@ -317,6 +322,18 @@ public final class UcModelRoutes implements ApiModule {
   }
 
   // ---------------------------------------------------------------- parsing
+
+  /**
+   * Moving a model to another schema creates it there: the caller needs CREATE MODEL in the target
+   * schema too (renaming within its schema needs only the model's MANAGE).
+   */
+  static void requireCreateIfMoved(Context ctx, String from, String to) {
+    int f = from.lastIndexOf('.');
+    int t = to.lastIndexOf('.');
+    if (t < 0 || !from.substring(0, f).equalsIgnoreCase(to.substring(0, t))) {
+      Caller.require(ctx, REGISTERED_MODEL, to, CREATE);
+    }
+  }
 
   /**
    * {@code catalog_name.schema_name.<field>} from the body: the model a request creates or uses.

@@ -445,4 +445,28 @@ class GrantsApiTest {
     assertThat(online.status()).isEqualTo(403);
     assertThat(online.body()).contains("USE CATALOG");
   }
+
+  @Test
+  void a_model_moves_to_another_schema_only_with_create_model_there_and_changes_owner() {
+    catalogWithSchema(admin(), "mv", "a");
+    ok(admin().post(UC + "/schemas", "{\"catalog_name\":\"mv\",\"name\":\"b\"}"));
+    ok(grant(admin(), "catalog", "mv", "olive", "USE CATALOG"));
+    ok(grant(admin(), "schema", "mv.a", "olive", "USE SCHEMA", "CREATE MODEL"));
+    ok(
+        as("olive")
+            .post(
+                UC + "/models", "{\"catalog_name\":\"mv\",\"schema_name\":\"a\",\"name\":\"m\"}"));
+    Response moved =
+        as("olive")
+            .post(
+                "/api/2.0/mlflow/registered-models/rename",
+                "{\"name\":\"mv.a.m\",\"new_name\":\"mv.b.m\"}");
+    assertThat(moved.status()).isEqualTo(403);
+    assertThat(moved.body()).contains("USE SCHEMA on SCHEMA mv.b");
+    ok(as("olive").send("PATCH", UC + "/models/mv.a.m", "{\"new_name\":\"n\"}")); // same schema
+    JsonNode given =
+        ok(as("olive").send("PATCH", UC + "/models/mv.a.n", "{\"owner\":\"bob\"}")).json();
+    assertThat(given.path("owner").asText()).isEqualTo("bob");
+    assertThat(as("olive").get(UC + "/models/mv.a.n").status()).isEqualTo(403);
+  }
 }
