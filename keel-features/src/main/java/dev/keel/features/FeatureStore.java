@@ -1,5 +1,6 @@
 package dev.keel.features;
 
+import dev.keel.catalog.Viewer;
 import dev.keel.core.Page;
 import dev.keel.features.online.EntityRows;
 import dev.keel.features.online.OnlineFeatures;
@@ -160,7 +161,17 @@ public final class FeatureStore implements AutoCloseable {
   /** The feature tables of a schema, by name (one page of its tables). */
   public Page<FeatureTable> listFeatureTables(
       String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
-    return featureTables.list(catalogName, schemaName, maxResults, pageToken);
+    return featureTables.list(catalogName, schemaName, maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** As above, only the feature tables {@code viewer} may see (tables filtered before paging). */
+  public Page<FeatureTable> listFeatureTables(
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    return featureTables.list(catalogName, schemaName, maxResults, pageToken, viewer);
   }
 
   /**

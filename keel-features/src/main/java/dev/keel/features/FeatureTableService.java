@@ -1,5 +1,6 @@
 package dev.keel.features;
 
+import dev.keel.catalog.Viewer;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.features.online.OnlineStore;
@@ -131,8 +132,12 @@ final class FeatureTableService {
 
   /** See {@link FeatureStore#listFeatureTables}. */
   Page<FeatureTable> list(
-      String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
-    Page<TableInfo> page = tables.list(catalogName, schemaName, maxResults, pageToken);
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    Page<TableInfo> page = tables.list(catalogName, schemaName, maxResults, pageToken, viewer);
     Map<String, FeatureMetadataStore.Registration> regs =
         meta.getAll(page.items().stream().map(TableInfo::tableId).toList());
     List<FeatureTable> out = new ArrayList<>();

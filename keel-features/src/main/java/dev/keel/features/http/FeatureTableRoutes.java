@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Names;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.core.SecurableType;
@@ -205,7 +206,8 @@ public final class FeatureTableRoutes implements ApiModule {
             r.required("catalog_name"),
             r.required("schema_name"),
             r.int64("max_results"),
-            r.string("page_token"));
+            r.string("page_token"),
+            Viewer.of(Caller.get(ctx)));
     ObjectNode out = Json.object();
     ArrayNode a = out.putArray("feature_tables");
     page.items().forEach(t -> a.add(FeatureJson.featureTableJson(t)));

@@ -428,6 +428,20 @@ class GrantsApiTest {
          "lookups": [{"table_name": "ts.s.f", "feature_names": ["v"], "lookup_key": "id"}],
          "output_table": "ts.s.out"}
         """;
+    ok(
+        admin()
+            .post(
+                "/api/2.0/feature-store/feature-tables",
+                """
+                {"name": "ts.s.hidden", "columns": [{"name": "id", "type_name": "LONG"},
+                  {"name": "ts", "type_name": "TIMESTAMP"}], "primary_keys": ["id", "ts"]}
+                """));
+    List<String> listed = new ArrayList<>();
+    ok(as("ann").get("/api/2.0/feature-store/feature-tables?catalog_name=ts&schema_name=s"))
+        .json()
+        .path("feature_tables")
+        .forEach(t -> listed.add(t.path("name").asText()));
+    assertThat(listed).containsExactly("ts.s.f"); // not ts.s.hidden
     Response refused = as("ann").post("/api/2.0/feature-store/training-sets", body);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.body()).contains("does not have SELECT on TABLE ts.s.spine");
