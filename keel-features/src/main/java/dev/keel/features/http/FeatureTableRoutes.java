@@ -125,6 +125,8 @@ public final class FeatureTableRoutes implements ApiModule {
     Optional<String> creationTime = r.string("creation_time_column").filter(s -> !s.isEmpty());
     FeatureTable t;
     if (columns.isEmpty()) {
+      // registering an existing table changes it: its owner's (or a MANAGE holder's) decision
+      Caller.require(ctx, TABLE, name, MANAGE);
       List<String> primaryKeys = r.strings("primary_keys");
       t =
           store.registerFeatureTable(

@@ -436,6 +436,14 @@ class GrantsApiTest {
                 {"name": "ts.s.hidden", "columns": [{"name": "id", "type_name": "LONG"},
                   {"name": "ts", "type_name": "TIMESTAMP"}], "primary_keys": ["id", "ts"]}
                 """));
+    // registering someone else's table as a feature table needs MANAGE on it, not only CREATE TABLE
+    Response register =
+        as("ann")
+            .post(
+                "/api/2.0/feature-store/feature-tables",
+                "{\"name\": \"ts.s.spine\", \"primary_keys\": [\"id\"]}");
+    assertThat(register.status()).isEqualTo(403);
+    assertThat(register.body()).contains("MANAGE on TABLE ts.s.spine");
     List<String> listed = new ArrayList<>();
     ok(as("ann").get("/api/2.0/feature-store/feature-tables?catalog_name=ts&schema_name=s"))
         .json()
