@@ -19,11 +19,12 @@ import java.util.UUID;
  * #MAX_PAGE} items; the page token is the name of the last item). Every check runs before anything
  * is written. Thread-safe.
  *
- * <p>There is no authentication yet, so every object is owned, created and updated by the fixed
- * principal {@value #PRINCIPAL}; governance will pass the caller in instead.
+ * <p>Objects are owned by the principal that creates them (the routes pass the caller in); the
+ * methods without a principal act as {@value #PRINCIPAL}, the local user of a server without
+ * authentication.
  */
 public final class CatalogService {
-  /** The principal recorded as owner, created_by and updated_by until authentication exists. */
+  /** The local user of a server without authentication ({@code Principal.LOCAL}). */
   public static final String PRINCIPAL = "keel";
 
   /** Unity Catalog's page cap, also the page size when {@code max_results} is absent or 0. */
@@ -44,9 +45,17 @@ public final class CatalogService {
 
   // ---------------------------------------------------------------- catalogs
 
-  /** Creates a catalog; {@code name} is checked and stored lower-case. */
+  /**
+   * Creates a catalog owned by {@value #PRINCIPAL}; {@code name} is checked and stored lower-case.
+   */
   public Catalog createCatalog(
       String name, Optional<String> comment, Map<String, String> properties) {
+    return createCatalog(name, comment, properties, PRINCIPAL);
+  }
+
+  /** Creates a catalog owned by its creator {@code principal}. */
+  public Catalog createCatalog(
+      String name, Optional<String> comment, Map<String, String> properties, String principal) {
     String n = Names.check("name", name);
     Optional<String> c = comment(comment);
     checkProperties(properties);
@@ -57,11 +66,11 @@ public final class CatalogService {
             n,
             c,
             properties,
-            PRINCIPAL,
+            principal,
             now,
-            PRINCIPAL,
+            principal,
             now,
-            PRINCIPAL);
+            principal);
     store.createCatalog(catalog);
     return catalog;
   }
@@ -74,18 +83,29 @@ public final class CatalogService {
   }
 
   public Page<Catalog> listCatalogs(OptionalLong maxResults, Optional<String> pageToken) {
+    return listCatalogs(maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** A page of the catalogs {@code viewer} may see. */
+  public Page<Catalog> listCatalogs(
+      OptionalLong maxResults, Optional<String> pageToken, Viewer viewer) {
     int limit = pageSize(maxResults);
-    List<Catalog> rows = store.listCatalogs(after(pageToken), limit + 1);
+    List<Catalog> rows = store.listCatalogs(after(pageToken), limit + 1, viewer);
     return page(rows, limit, Catalog::name);
   }
 
   public Catalog updateCatalog(String name, Changes changes) {
+    return updateCatalog(name, changes, PRINCIPAL);
+  }
+
+  /** Applies {@code changes} to a catalog on behalf of {@code principal}. */
+  public Catalog updateCatalog(String name, Changes changes, String principal) {
     String n = Names.check("name", name);
     Changes c = checkChanges(changes);
     if (c.isEmpty()) {
       return getCatalog(n);
     }
-    return store.updateCatalog(n, c, clock.millis(), PRINCIPAL);
+    return store.updateCatalog(n, c, clock.millis(), principal);
   }
 
   /** Deletes a catalog; one with schemas needs {@code force}, which deletes their models too. */
@@ -97,6 +117,16 @@ public final class CatalogService {
 
   public Schema createSchema(
       String catalogName, String name, Optional<String> comment, Map<String, String> properties) {
+    return createSchema(catalogName, name, comment, properties, PRINCIPAL);
+  }
+
+  /** Creates a schema owned by its creator {@code principal}. */
+  public Schema createSchema(
+      String catalogName,
+      String name,
+      Optional<String> comment,
+      Map<String, String> properties,
+      String principal) {
     String cat = Names.check("catalog_name", catalogName);
     String n = Names.check("name", name);
     Optional<String> c = comment(comment);
@@ -109,11 +139,11 @@ public final class CatalogService {
             n,
             c,
             properties,
-            PRINCIPAL,
+            principal,
             now,
-            PRINCIPAL,
+            principal,
             now,
-            PRINCIPAL);
+            principal);
     store.createSchema(schema);
     return schema;
   }
@@ -129,19 +159,30 @@ public final class CatalogService {
 
   public Page<Schema> listSchemas(
       String catalogName, OptionalLong maxResults, Optional<String> pageToken) {
+    return listSchemas(catalogName, maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** A page of the schemas of a catalog {@code viewer} may see. */
+  public Page<Schema> listSchemas(
+      String catalogName, OptionalLong maxResults, Optional<String> pageToken, Viewer viewer) {
     String cat = Names.check("catalog_name", catalogName);
     int limit = pageSize(maxResults);
-    List<Schema> rows = store.listSchemas(cat, after(pageToken), limit + 1);
+    List<Schema> rows = store.listSchemas(cat, after(pageToken), limit + 1, viewer);
     return page(rows, limit, Schema::name);
   }
 
   public Schema updateSchema(String fullName, Changes changes) {
+    return updateSchema(fullName, changes, PRINCIPAL);
+  }
+
+  /** Applies {@code changes} to a schema on behalf of {@code principal}. */
+  public Schema updateSchema(String fullName, Changes changes, String principal) {
     String[] p = Names.checkFullName("full_name", fullName, 2);
     Changes c = checkChanges(changes);
     if (c.isEmpty()) {
       return getSchema(fullName);
     }
-    return store.updateSchema(p[0], p[1], c, clock.millis(), PRINCIPAL);
+    return store.updateSchema(p[0], p[1], c, clock.millis(), principal);
   }
 
   /**
@@ -159,7 +200,19 @@ public final class CatalogService {
     Optional<String> newName = changes.newName().map(n -> Names.check("new_name", n));
     changes.comment().ifPresent(c -> checkComment(c));
     checkProperties(changes.properties());
-    return new Changes(newName, changes.comment(), changes.properties());
+    changes.owner().ifPresent(o -> checkOwner(o));
+    return new Changes(newName, changes.comment(), changes.properties(), changes.owner());
+  }
+
+  /** A new owner: a principal name, 1 to {@value Names#MAX_LENGTH} characters. */
+  public static String checkOwner(String owner) {
+    if (owner.isBlank() || owner.length() > Names.MAX_LENGTH) {
+      throw Names.invalid(
+          "'owner' must name a user, service principal or group (1 to "
+              + Names.MAX_LENGTH
+              + " characters).");
+    }
+    return owner;
   }
 
   private static Optional<String> comment(Optional<String> comment) {

@@ -17,7 +17,15 @@ public interface CatalogStore {
   Optional<Catalog> getCatalog(String name);
 
   /** Up to {@code limit} catalogs ordered by name, starting after {@code afterName}. */
-  List<Catalog> listCatalogs(Optional<String> afterName, int limit);
+  default List<Catalog> listCatalogs(Optional<String> afterName, int limit) {
+    return listCatalogs(afterName, limit, Viewer.ALL);
+  }
+
+  /**
+   * Up to {@code limit} catalogs {@code viewer} may see (see {@link GrantSql}), ordered by name,
+   * starting after {@code afterName}.
+   */
+  List<Catalog> listCatalogs(Optional<String> afterName, int limit, Viewer viewer);
 
   /**
    * Applies {@code changes} to a catalog and returns it as stored.
@@ -43,7 +51,13 @@ public interface CatalogStore {
    * Up to {@code limit} schemas of a catalog ordered by name, starting after {@code afterName};
    * {@code NOT_FOUND} for an unknown catalog.
    */
-  List<Schema> listSchemas(String catalogName, Optional<String> afterName, int limit);
+  default List<Schema> listSchemas(String catalogName, Optional<String> afterName, int limit) {
+    return listSchemas(catalogName, afterName, limit, Viewer.ALL);
+  }
+
+  /** As {@link #listSchemas(String, Optional, int)}, only the schemas {@code viewer} may see. */
+  List<Schema> listSchemas(
+      String catalogName, Optional<String> afterName, int limit, Viewer viewer);
 
   /** Applies {@code changes} to a schema and returns it as stored. */
   Schema updateSchema(String catalogName, String name, Changes changes, long now, String principal);

@@ -2,6 +2,7 @@ package dev.keel.catalog;
 
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.SecurableType;
 import dev.keel.store.Database;
 import dev.keel.store.Dialect;
 import java.sql.ResultSet;
@@ -81,18 +82,31 @@ public final class JdbcCatalogStore implements CatalogStore {
   }
 
   @Override
-  public List<Catalog> listCatalogs(Optional<String> afterName, int limit) {
+  public List<Catalog> listCatalogs(Optional<String> afterName, int limit, Viewer viewer) {
+    GrantSql visible =
+        GrantSql.visible(
+            viewer,
+            SecurableType.CATALOG,
+            "catalogs.name",
+            null,
+            "catalogs.name",
+            "catalogs.owner");
     return db.read(
         h -> {
-          List<Catalog> rows =
+          org.jdbi.v3.core.statement.Query q =
               h.createQuery(
-                      "SELECT "
-                          + CATALOG_COLUMNS
-                          + " FROM catalogs WHERE name > ? ORDER BY name LIMIT ?")
-                  .bind(0, afterName.orElse(""))
-                  .bind(1, limit)
-                  .map((rs, ctx) -> catalogRow(rs, Map.of()))
-                  .list();
+                  "SELECT "
+                      + CATALOG_COLUMNS
+                      + " FROM catalogs WHERE name > ? AND "
+                      + visible.sql()
+                      + " ORDER BY name LIMIT ?");
+          int i = 0;
+          q.bind(i++, afterName.orElse(""));
+          for (Object b : visible.binds()) {
+            q.bind(i++, b);
+          }
+          q.bind(i, limit);
+          List<Catalog> rows = q.map((rs, ctx) -> catalogRow(rs, Map.of())).list();
           Map<String, Map<String, String>> props =
               properties(h, "catalog_properties", "catalog_id", rows.stream().map(Catalog::id));
           return rows.stream()
@@ -229,22 +243,31 @@ public final class JdbcCatalogStore implements CatalogStore {
   }
 
   @Override
-  public List<Schema> listSchemas(String catalogName, Optional<String> afterName, int limit) {
+  public List<Schema> listSchemas(
+      String catalogName, Optional<String> afterName, int limit, Viewer viewer) {
+    GrantSql visible =
+        GrantSql.visible(
+            viewer, SecurableType.SCHEMA, "c.name", null, "c.name || '.' || s.name", "s.owner");
     return db.read(
         h -> {
           String catalogId =
               catalogId(h, catalogName).orElseThrow(() -> catalogNotFound(catalogName));
-          List<Schema> rows =
+          org.jdbi.v3.core.statement.Query q =
               h.createQuery(
-                      "SELECT "
-                          + SCHEMA_COLUMNS
-                          + " FROM catalog_schemas s JOIN catalogs c ON c.id = s.catalog_id"
-                          + " WHERE s.catalog_id = ? AND s.name > ? ORDER BY s.name LIMIT ?")
-                  .bind(0, catalogId)
-                  .bind(1, afterName.orElse(""))
-                  .bind(2, limit)
-                  .map((rs, ctx) -> schemaRow(rs, Map.of()))
-                  .list();
+                  "SELECT "
+                      + SCHEMA_COLUMNS
+                      + " FROM catalog_schemas s JOIN catalogs c ON c.id = s.catalog_id"
+                      + " WHERE s.catalog_id = ? AND s.name > ? AND "
+                      + visible.sql()
+                      + " ORDER BY s.name LIMIT ?");
+          int i = 0;
+          q.bind(i++, catalogId);
+          q.bind(i++, afterName.orElse(""));
+          for (Object b : visible.binds()) {
+            q.bind(i++, b);
+          }
+          q.bind(i, limit);
+          List<Schema> rows = q.map((rs, ctx) -> schemaRow(rs, Map.of())).list();
           Map<String, Map<String, String>> props =
               properties(h, "schema_properties", "schema_id", rows.stream().map(Schema::id));
           return rows.stream()
@@ -330,6 +353,9 @@ public final class JdbcCatalogStore implements CatalogStore {
           "UPDATE " + table + " SET comment = ? WHERE id = ?",
           comment.isEmpty() ? null : comment,
           id);
+    }
+    if (changes.owner().isPresent()) {
+      h.execute("UPDATE " + table + " SET owner = ? WHERE id = ?", changes.owner().get(), id);
     }
     h.execute(
         "UPDATE " + table + " SET name = ?, updated_at = ?, updated_by = ? WHERE id = ?",

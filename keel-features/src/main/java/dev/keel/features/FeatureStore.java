@@ -1,5 +1,6 @@
 package dev.keel.features;
 
+import dev.keel.catalog.Viewer;
 import dev.keel.core.Page;
 import dev.keel.features.online.EntityRows;
 import dev.keel.features.online.OnlineFeatures;
@@ -111,6 +112,12 @@ public final class FeatureStore implements AutoCloseable {
     return featureTables.create(spec, metadata, creationTimeColumn);
   }
 
+  /** As above, the table owned by its creator {@code owner}. */
+  public FeatureTable createFeatureTable(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTimeColumn, String owner) {
+    return featureTables.create(spec, metadata, creationTimeColumn, owner);
+  }
+
   /**
    * Makes an existing table with primary keys a feature table. Without an ingestion-time column its
    * training sets cannot use the availability filter.
@@ -154,7 +161,17 @@ public final class FeatureStore implements AutoCloseable {
   /** The feature tables of a schema, by name (one page of its tables). */
   public Page<FeatureTable> listFeatureTables(
       String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
-    return featureTables.list(catalogName, schemaName, maxResults, pageToken);
+    return featureTables.list(catalogName, schemaName, maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** As above, only the feature tables {@code viewer} may see (tables filtered before paging). */
+  public Page<FeatureTable> listFeatureTables(
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    return featureTables.list(catalogName, schemaName, maxResults, pageToken, viewer);
   }
 
   /**
@@ -207,6 +224,12 @@ public final class FeatureStore implements AutoCloseable {
   public TrainingSetResult createTrainingSet(
       TrainingSetRequest request, String outputTable, Optional<String> runId) {
     return trainingSets.create(request, outputTable, runId);
+  }
+
+  /** As above, the output table owned by its creator {@code owner}. */
+  public TrainingSetResult createTrainingSet(
+      TrainingSetRequest request, String outputTable, Optional<String> runId, String owner) {
+    return trainingSets.create(request, outputTable, runId, owner);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.keel.features;
 
+import dev.keel.catalog.Viewer;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.features.online.OnlineStore;
@@ -46,6 +47,12 @@ final class FeatureTableService {
 
   /** See {@link FeatureStore#createFeatureTable}. */
   FeatureTable create(TableSpec spec, FeatureMetadata metadata, Optional<String> creationTime) {
+    return create(spec, metadata, creationTime, PRINCIPAL);
+  }
+
+  /** As above, the table owned by its creator {@code owner}. */
+  FeatureTable create(
+      TableSpec spec, FeatureMetadata metadata, Optional<String> creationTime, String owner) {
     if (spec.primaryKeys().isEmpty()) {
       throw KeelException.invalid("primary_keys: a feature table needs at least one primary key");
     }
@@ -63,9 +70,10 @@ final class FeatureTableService {
                 spec.timeseriesKey(),
                 true,
                 spec.comment(),
-                spec.properties()));
+                spec.properties()),
+            owner);
     try {
-      meta.register(t.tableId(), metadata, creationTime, clock.millis(), PRINCIPAL);
+      meta.register(t.tableId(), metadata, creationTime, clock.millis(), owner);
     } catch (RuntimeException e) {
       tables.delete(t.fullName());
       throw e;
@@ -124,8 +132,12 @@ final class FeatureTableService {
 
   /** See {@link FeatureStore#listFeatureTables}. */
   Page<FeatureTable> list(
-      String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
-    Page<TableInfo> page = tables.list(catalogName, schemaName, maxResults, pageToken);
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    Page<TableInfo> page = tables.list(catalogName, schemaName, maxResults, pageToken, viewer);
     Map<String, FeatureMetadataStore.Registration> regs =
         meta.getAll(page.items().stream().map(TableInfo::tableId).toList());
     List<FeatureTable> out = new ArrayList<>();

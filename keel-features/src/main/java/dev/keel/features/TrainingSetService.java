@@ -3,6 +3,7 @@ package dev.keel.features;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.Names;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
@@ -75,11 +76,17 @@ final class TrainingSetService {
 
   /** See {@link FeatureStore#createTrainingSet}. */
   TrainingSetResult create(TrainingSetRequest request, String outputTable, Optional<String> runId) {
+    return create(request, outputTable, runId, CatalogService.PRINCIPAL);
+  }
+
+  /** As above, the output table owned by {@code owner}. */
+  TrainingSetResult create(
+      TrainingSetRequest request, String outputTable, Optional<String> runId, String owner) {
     Names.checkFullName("output_table", outputTable, 3);
     runId.ifPresent(tracking::getRun); // an unknown run fails before any work
     Prepared p = prepare(request);
     try (TrainingSet set = p.build(engine)) {
-      long snapshot = writeTable(set, outputTable);
+      long snapshot = writeTable(set, outputTable, owner);
       Map<String, Long> sources = p.sources(set);
       runId.ifPresent(id -> log(id, p, set));
       return new TrainingSetResult(outputTable, snapshot, set.rowCount(), sources, runId);
@@ -91,7 +98,7 @@ final class TrainingSetService {
     Names.checkFullName("output_table", outputTable, 3);
     Recorded r = recorded(runId);
     try (TrainingSet set = engine.build(r.spec(), r.snapshots())) {
-      long snapshot = writeTable(set, outputTable);
+      long snapshot = writeTable(set, outputTable, CatalogService.PRINCIPAL);
       Map<String, Long> sources = new LinkedHashMap<>();
       r.spine().ifPresent(s -> sources.put(s.fullName(), s.snapshotId()));
       sources.putAll(set.snapshotIds());
@@ -193,13 +200,13 @@ final class TrainingSetService {
     return Spine.parquet(s.dataFiles());
   }
 
-  private long writeTable(TrainingSet set, String outputTable) {
+  private long writeTable(TrainingSet set, String outputTable, String owner) {
     String[] n = Names.checkFullName("output_table", outputTable, 3);
     List<Column> columns = new ArrayList<>();
     for (TrainingSet.Column c : set.columns()) {
       columns.add(Column.of(c.name(), columnType(c)));
     }
-    TableInfo t = tables.create(TableSpec.of(n[0], n[1], n[2], columns));
+    TableInfo t = tables.create(TableSpec.of(n[0], n[1], n[2], columns), owner);
     Path tmp = null;
     try {
       // In the engine's scratch directory (under the data dir, emptied when a server starts), so a

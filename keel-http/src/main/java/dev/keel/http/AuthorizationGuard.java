@@ -31,6 +31,7 @@ public final class AuthorizationGuard implements RouteGuard {
     if (access.privilege() == Privilege.NONE) {
       return;
     }
+    Caller.setAuthorization(ctx, (type, name, privilege) -> require(ctx, type, name, privilege));
     Principal caller = Caller.get(ctx);
     if (caller.admin()) {
       return;
@@ -43,8 +44,22 @@ public final class AuthorizationGuard implements RouteGuard {
           ErrorCode.PERMISSION_DENIED,
           "Only administrators may call " + ctx.method() + " " + ctx.endpoint().path + ".");
     }
-    String name = access.resource().get().name(ctx);
-    Authorizer.Decision d = authorizer.decide(caller, access.securable(), name, access.privilege());
+    require(ctx, access.securable(), access.resource().get().name(ctx), access.privilege());
+  }
+
+  /** Decides on one securable for the caller of {@code ctx}; throws when refused. */
+  private void require(Context ctx, SecurableType type, String name, Privilege privilege) {
+    Principal caller = Caller.get(ctx);
+    if (caller.admin()) {
+      return;
+    }
+    Authorizer authorizer = authorizers.get(type);
+    if (authorizer == null) {
+      Caller.recordCheck(ctx, new Caller.Check(type.name(), name, privilege.name(), false));
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED, "Only administrators may act on " + type + " " + name + ".");
+    }
+    Authorizer.Decision d = authorizer.decide(caller, type, name, privilege);
     Caller.recordCheck(
         ctx, new Caller.Check(d.securableType(), d.securable(), d.privilege(), d.allowed()));
     if (!d.allowed()) {

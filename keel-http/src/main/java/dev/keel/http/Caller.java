@@ -1,6 +1,10 @@
 package dev.keel.http;
 
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
 import dev.keel.core.Principal;
+import dev.keel.core.Privilege;
+import dev.keel.core.SecurableType;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +17,41 @@ import java.util.Optional;
 public final class Caller {
   private static final String PRINCIPAL = "keel.principal";
   private static final String CHECKS = "keel.access-checks";
+  private static final String AUTHORIZATION = "keel.authorization";
+
+  /**
+   * Decides on a further securable a request acts on, as the route's own was decided: for routes
+   * that act on several (a training set reads a spine table and every feature table it looks up).
+   */
+  @FunctionalInterface
+  public interface Authorization {
+    /**
+     * Returns when the caller has {@code privilege} on the securable.
+     *
+     * @throws dev.keel.core.KeelException {@code PERMISSION_DENIED} naming what is missing, {@code
+     *     NOT_FOUND} when the securable does not exist
+     */
+    void require(SecurableType type, String name, Privilege privilege);
+  }
+
+  /** Sets how {@link #require} decides; the authorization guard does this for every request. */
+  public static void setAuthorization(Context ctx, Authorization authorization) {
+    ctx.attribute(AUTHORIZATION, authorization);
+  }
+
+  /**
+   * Requires {@code privilege} on one more securable the request acts on, beyond the one its route
+   * declares. Without an authorization guard only administrators pass (deny by default).
+   */
+  public static void require(Context ctx, SecurableType type, String name, Privilege privilege) {
+    Authorization a = ctx.attribute(AUTHORIZATION);
+    if (a != null) {
+      a.require(type, name, privilege);
+    } else if (!get(ctx).admin()) {
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED, "Only administrators may act on " + type + " " + name + ".");
+    }
+  }
 
   private Caller() {}
 

@@ -98,6 +98,19 @@ public final class Json {
    * @param tooLarge the error to raise past the limit
    */
   public static ObjectNode readBody(Context ctx, int limit, ErrorCode tooLarge) {
+    ObjectNode read = ctx.attribute(BODY);
+    if (read != null) {
+      return read; // read before the route ran (authorization found the securable's name in it)
+    }
+    ObjectNode body = parseBody(ctx, limit, tooLarge);
+    ctx.attribute(BODY, body);
+    return body;
+  }
+
+  /** The request attribute a read body is kept in, so it can be read again. */
+  private static final String BODY = "keel.json-body";
+
+  private static ObjectNode parseBody(Context ctx, int limit, ErrorCode tooLarge) {
     byte[] bytes = readLimited(ctx, limit, tooLarge);
     if (bytes.length == 0) {
       return object();

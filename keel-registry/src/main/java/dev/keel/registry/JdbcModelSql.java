@@ -12,7 +12,9 @@ import static dev.keel.registry.JdbcRegistryRows.touchModel;
 import static dev.keel.registry.JdbcRegistryRows.withModelDetails;
 
 import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.catalog.JdbcGrantStore;
 import dev.keel.core.KeelException;
+import dev.keel.core.SecurableType;
 import dev.keel.registry.JdbcRegistryRows.Sql;
 import dev.keel.store.Database;
 import java.util.List;
@@ -88,10 +90,22 @@ final class JdbcModelSql {
       List<Clause> clauses,
       SortOrder orderBy,
       long offset,
-      int limit) {
+      int limit,
+      dev.keel.catalog.Viewer viewer) {
+    dev.keel.catalog.GrantSql visible =
+        dev.keel.catalog.GrantSql.visible(
+            viewer,
+            dev.keel.core.SecurableType.REGISTERED_MODEL,
+            "m.catalog_name",
+            "m.catalog_name || '.' || m.schema_name",
+            "m.full_name",
+            "m.owner");
     return db.read(
         h -> {
           Sql sql = new Sql();
+          if (!viewer.all()) {
+            sql.where(visible.sql(), visible.binds().toArray());
+          }
           catalogName.ifPresent(c -> sql.where("m.catalog_name = ?", c));
           schemaName.ifPresent(s -> sql.where("m.schema_name = ?", s));
           for (Clause c : clauses) {
@@ -144,6 +158,7 @@ final class JdbcModelSql {
                   n[2],
                   target,
                   id);
+              JdbcGrantStore.moveGrants(h, SecurableType.REGISTERED_MODEL, fullName, target);
             }
             comment.ifPresent(
                 c ->
@@ -162,11 +177,22 @@ final class JdbcModelSql {
     }
   }
 
+  RegisteredModel setModelOwner(String fullName, String owner, long now, String principal) {
+    return changes.change(
+        h -> {
+          String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
+          h.execute("UPDATE registered_models SET owner = ? WHERE id = ?", owner, id);
+          touchModel(h, id, now, principal);
+          return loadModel(h, fullName).orElseThrow();
+        });
+  }
+
   void deleteModel(String fullName) {
     changes.change(
         h -> {
           String id = modelId(h, fullName).orElseThrow(() -> modelNotFound(fullName));
           deleteModelRows(h, id);
+          JdbcGrantStore.dropGrants(h, SecurableType.REGISTERED_MODEL, fullName);
           return null;
         });
   }

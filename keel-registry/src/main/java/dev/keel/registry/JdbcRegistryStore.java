@@ -66,8 +66,14 @@ public final class JdbcRegistryStore implements RegistryStore {
       List<Clause> clauses,
       SortOrder orderBy,
       long offset,
-      int limit) {
-    return models.searchModels(catalogName, schemaName, clauses, orderBy, offset, limit);
+      int limit,
+      dev.keel.catalog.Viewer viewer) {
+    return models.searchModels(catalogName, schemaName, clauses, orderBy, offset, limit, viewer);
+  }
+
+  @Override
+  public RegisteredModel setModelOwner(String fullName, String owner, long now, String principal) {
+    return models.setModelOwner(fullName, owner, now, principal);
   }
 
   @Override

@@ -7,6 +7,7 @@ import static dev.keel.registry.RegistryService.UC_MAX_PAGE;
 
 import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.Names;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
@@ -39,7 +40,8 @@ final class ModelOps {
       String schemaName,
       String name,
       Optional<String> comment,
-      Map<String, String> tags) {
+      Map<String, String> tags,
+      String owner) {
     String c = Names.check("catalog_name", catalogName);
     String s = Names.check("schema_name", schemaName);
     String n = Names.check("name", name);
@@ -54,20 +56,21 @@ final class ModelOps {
             s,
             n,
             comment.filter(x -> !x.isEmpty()),
-            PRINCIPAL,
+            owner,
             now,
-            PRINCIPAL,
+            owner,
             now,
-            PRINCIPAL,
+            owner,
             tags,
             Map.of());
     store.createModel(m);
     return m;
   }
 
-  RegisteredModel createModel(String fullName, Optional<String> comment, Map<String, String> tags) {
+  RegisteredModel createModel(
+      String fullName, Optional<String> comment, Map<String, String> tags, String owner) {
     String[] p = fullName("name", fullName);
-    return createModel(p[0], p[1], p[2], comment, tags);
+    return createModel(p[0], p[1], p[2], comment, tags, owner);
   }
 
   RegisteredModel getModel(String fullName) {
@@ -79,7 +82,8 @@ final class ModelOps {
       Optional<String> catalogName,
       Optional<String> schemaName,
       OptionalLong maxResults,
-      Optional<String> pageToken) {
+      Optional<String> pageToken,
+      Viewer viewer) {
     Optional<String> c =
         catalogName.filter(x -> !x.isEmpty()).map(x -> Names.check("catalog_name", x));
     Optional<String> s =
@@ -91,7 +95,7 @@ final class ModelOps {
     int limit = RegistryRules.size(maxResults, UC_MAX_PAGE, UC_MAX_PAGE);
     long offset = PageToken.offset(pageToken);
     List<RegisteredModel> rows =
-        store.searchModels(c, s, List.of(), SortOrder.byName(), offset, limit + 1);
+        store.searchModels(c, s, List.of(), SortOrder.byName(), offset, limit + 1, viewer);
     return RegistryRules.page(rows, limit, offset);
   }
 
@@ -99,7 +103,8 @@ final class ModelOps {
       Optional<String> filter,
       OptionalLong maxResults,
       List<String> orderBy,
-      Optional<String> pageToken) {
+      Optional<String> pageToken,
+      Viewer viewer) {
     List<Clause> clauses = RegistryFilter.models(filter.orElse(""));
     int limit =
         RegistryRules.size(
@@ -112,8 +117,13 @@ final class ModelOps {
             clauses,
             RegistryRules.order(orderBy, false),
             offset,
-            limit + 1);
+            limit + 1,
+            viewer);
     return RegistryRules.page(rows, limit, offset);
+  }
+
+  RegisteredModel setModelOwner(String fullName, String owner, String principal) {
+    return store.setModelOwner(joined("name", fullName), owner, clock.millis(), principal);
   }
 
   RegisteredModel updateModel(String fullName, Optional<String> newName, Optional<String> comment) {

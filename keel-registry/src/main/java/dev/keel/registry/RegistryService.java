@@ -1,6 +1,7 @@
 package dev.keel.registry;
 
 import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.Page;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.registry.modelpackage.ModelPackageReader;
@@ -140,13 +141,30 @@ public final class RegistryService {
       String name,
       Optional<String> comment,
       Map<String, String> tags) {
-    return models.createModel(catalogName, schemaName, name, comment, tags);
+    return createModel(catalogName, schemaName, name, comment, tags, PRINCIPAL);
+  }
+
+  /** Creates a model owned by its creator {@code owner}. */
+  public RegisteredModel createModel(
+      String catalogName,
+      String schemaName,
+      String name,
+      Optional<String> comment,
+      Map<String, String> tags,
+      String owner) {
+    return models.createModel(catalogName, schemaName, name, comment, tags, owner);
   }
 
   /** Creates a model from its full name {@code catalog.schema.model}. */
   public RegisteredModel createModel(
       String fullName, Optional<String> comment, Map<String, String> tags) {
-    return models.createModel(fullName, comment, tags);
+    return createModel(fullName, comment, tags, PRINCIPAL);
+  }
+
+  /** Creates a model from its full name, owned by its creator {@code owner}. */
+  public RegisteredModel createModel(
+      String fullName, Optional<String> comment, Map<String, String> tags, String owner) {
+    return models.createModel(fullName, comment, tags, owner);
   }
 
   public RegisteredModel getModel(String fullName) {
@@ -159,7 +177,17 @@ public final class RegistryService {
       Optional<String> schemaName,
       OptionalLong maxResults,
       Optional<String> pageToken) {
-    return models.listModels(catalogName, schemaName, maxResults, pageToken);
+    return listModels(catalogName, schemaName, maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** As above, only the models {@code viewer} may see. */
+  public Page<RegisteredModel> listModels(
+      Optional<String> catalogName,
+      Optional<String> schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    return models.listModels(catalogName, schemaName, maxResults, pageToken, viewer);
   }
 
   /** MLflow search: filter, order_by, offset paging. */
@@ -168,7 +196,17 @@ public final class RegistryService {
       OptionalLong maxResults,
       List<String> orderBy,
       Optional<String> pageToken) {
-    return models.searchModels(filter, maxResults, orderBy, pageToken);
+    return searchModels(filter, maxResults, orderBy, pageToken, Viewer.ALL);
+  }
+
+  /** As above, only the models {@code viewer} may see. */
+  public Page<RegisteredModel> searchModels(
+      Optional<String> filter,
+      OptionalLong maxResults,
+      List<String> orderBy,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    return models.searchModels(filter, maxResults, orderBy, pageToken, viewer);
   }
 
   /** Renames (to another full name, in an existing schema) and/or changes the comment. */
@@ -184,6 +222,11 @@ public final class RegistryService {
    */
   public void deleteModel(String fullName, boolean requireEmpty) {
     models.deleteModel(fullName, requireEmpty);
+  }
+
+  /** Hands a model to another owner (a user, service principal or group), as {@code principal}. */
+  public RegisteredModel setModelOwner(String fullName, String owner, String principal) {
+    return models.setModelOwner(fullName, CatalogService.checkOwner(owner), principal);
   }
 
   public void deleteModel(String fullName) {

@@ -1,5 +1,6 @@
 package dev.keel.registry;
 
+import dev.keel.catalog.Viewer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,18 +25,33 @@ public interface RegistryStore {
    * Models matching every clause (and the catalog and schema when given), ordered by {@code
    * orderBy}, skipping {@code offset}, at most {@code limit}.
    */
+  default List<RegisteredModel> searchModels(
+      Optional<String> catalogName,
+      Optional<String> schemaName,
+      List<Clause> clauses,
+      SortOrder orderBy,
+      long offset,
+      int limit) {
+    return searchModels(catalogName, schemaName, clauses, orderBy, offset, limit, Viewer.ALL);
+  }
+
+  /** As above, only the models {@code viewer} may see (filtered before paging). */
   List<RegisteredModel> searchModels(
       Optional<String> catalogName,
       Optional<String> schemaName,
       List<Clause> clauses,
       SortOrder orderBy,
       long offset,
-      int limit);
+      int limit,
+      Viewer viewer);
 
   /**
    * Renames a model and/or changes its comment ({@code ""} clears it) and returns it as stored.
    * Versions follow the rename; their storage locations keep the path they were created with.
    */
+  /** Hands a model to another owner; {@code NOT_FOUND} for an unknown model. */
+  RegisteredModel setModelOwner(String fullName, String owner, long now, String principal);
+
   RegisteredModel updateModel(
       String fullName,
       Optional<String[]> newName,

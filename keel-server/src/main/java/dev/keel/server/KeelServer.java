@@ -1,10 +1,12 @@
 package dev.keel.server;
 
+import dev.keel.catalog.GrantService;
 import dev.keel.catalog.audit.AuditLog;
 import dev.keel.catalog.audit.AuditSettings;
 import dev.keel.catalog.audit.http.AuditListener;
 import dev.keel.catalog.audit.http.AuditRoutes;
 import dev.keel.catalog.http.CatalogRoutes;
+import dev.keel.catalog.http.GrantRoutes;
 import dev.keel.catalog.http.LineageRoutes;
 import dev.keel.catalog.identity.AuthSettings;
 import dev.keel.catalog.identity.IdentityBootstrap;
@@ -153,6 +155,7 @@ public final class KeelServer implements AutoCloseable {
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
               new IdentityRoutes(identities),
+              new GrantRoutes(s.grants),
               new TrackingRoutes(s.tracking),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
@@ -171,6 +174,7 @@ public final class KeelServer implements AutoCloseable {
       // authorizer of each securable type), then what happened (listeners: the audit log).
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
       authorizers.put(SecurableType.PRINCIPAL, new SelfAuthorizer());
+      GrantService.TYPES.forEach(type -> authorizers.put(type, s.grants)); // Unity Catalog grants
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(
@@ -184,6 +188,7 @@ public final class KeelServer implements AutoCloseable {
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
       listeners.add(new AuditListener(audit, Clock.systemUTC()));
+      listeners.add(GrantRoutes.invalidator(s.grants));
       Optional<Path> adminToken =
           IdentityBootstrap.start(identities, config.dataDir(), auth && authentication == null);
       HttpServer http =

@@ -1,7 +1,9 @@
 package dev.keel.server;
 
 import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.GrantService;
 import dev.keel.catalog.JdbcCatalogStore;
+import dev.keel.catalog.JdbcGrantStore;
 import dev.keel.core.KeelConfig;
 import dev.keel.features.FeatureSettings;
 import dev.keel.features.FeatureStore;
@@ -48,6 +50,7 @@ final class Services implements AutoCloseable {
   final FeatureStore features;
   final InferenceCapture inferenceCapture;
   final EndpointService endpoints;
+  final GrantService grants;
   private final Deque<AutoCloseable> closeables;
 
   private Services(
@@ -62,6 +65,7 @@ final class Services implements AutoCloseable {
       FeatureStore features,
       InferenceCapture inferenceCapture,
       EndpointService endpoints,
+      GrantService grants,
       Deque<AutoCloseable> closeables) {
     this.config = config;
     this.db = db;
@@ -74,6 +78,7 @@ final class Services implements AutoCloseable {
     this.features = features;
     this.inferenceCapture = inferenceCapture;
     this.endpoints = endpoints;
+    this.grants = grants;
     this.closeables = closeables;
   }
 
@@ -93,15 +98,16 @@ final class Services implements AutoCloseable {
       Database db = push(opened, Database.open(config.databaseUrl(), config.dataDir()));
       LocalArtifactStore artifacts = new LocalArtifactStore(config.dataDir().resolve("artifacts"));
       JdbcRegistryStore registryStore = new JdbcRegistryStore(db);
-      CatalogService catalog =
-          new CatalogService(
-              new JdbcCatalogStore(
-                  db,
-                  List.of(
-                      new RegisteredModelContents(artifacts, registryStore),
-                      TableService.schemaContents(config.dataDir()),
-                      JdbcFeatureMetadataStore.specContents())),
-              clock);
+      JdbcGrantStore grantStore = new JdbcGrantStore(db);
+      JdbcCatalogStore catalogStore =
+          new JdbcCatalogStore(
+              db,
+              List.of(
+                  new RegisteredModelContents(artifacts, registryStore),
+                  TableService.schemaContents(config.dataDir()),
+                  JdbcFeatureMetadataStore.specContents(),
+                  grantStore.contents()));
+      CatalogService catalog = new CatalogService(catalogStore, clock);
       TableService tables = push(opened, new TableService(db, catalog, config.dataDir(), clock));
       // Data files of writes killed before they committed: swept off the start path, so a server
       // with many tables is ready at once; stopped between tables when the server closes.
@@ -165,6 +171,7 @@ final class Services implements AutoCloseable {
                   () -> ThreadLocalRandom.current().nextDouble(),
                   new StoreFeatureSource(features)));
       endpoints.start();
+      GrantService grants = Grants.service(db, grantStore, catalogStore, tables, registry, clock);
       return new Services(
           config,
           db,
@@ -177,6 +184,7 @@ final class Services implements AutoCloseable {
           features,
           new InferenceCapture(endpoints, inferenceLog),
           endpoints,
+          grants,
           opened);
     } catch (RuntimeException e) {
       closeAll(opened);

@@ -17,8 +17,13 @@ class AuthorizationGuardTest {
       TestServer.Response anonymous = server.get("/api/2.1/unity-catalog/catalogs");
       assertThat(anonymous.status()).as(anonymous.body()).isEqualTo(401);
 
+      // rebuilds from what a run recorded: a route that names no securable
       TestServer.Response stranger =
-          server.as(TestPrincipals.bearer("alice")).get("/api/2.1/unity-catalog/catalogs");
+          server
+              .as(TestPrincipals.bearer("alice"))
+              .post(
+                  "/api/2.0/feature-store/training-sets/rebuild",
+                  "{\"run_id\":\"r\",\"output_table\":\"main.default.x\"}");
       assertThat(stranger.status()).as(stranger.body()).isEqualTo(403);
       assertThat(stranger.body()).contains("PERMISSION_DENIED");
 

@@ -3,11 +3,15 @@ package dev.keel.tables;
 import static dev.keel.tables.IcebergTables.INGESTED_AT;
 
 import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.GrantSql;
+import dev.keel.catalog.JdbcGrantStore;
 import dev.keel.catalog.Names;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.core.PageToken;
+import dev.keel.core.SecurableType;
 import dev.keel.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,9 +36,11 @@ final class TableCatalog {
   private final CatalogService catalog;
   private final IcebergTables iceberg;
   private final Clock clock;
+  private final JdbcGrantStore owners;
 
   TableCatalog(Database db, CatalogService catalog, IcebergTables iceberg, Clock clock) {
     this.db = db;
+    this.owners = new JdbcGrantStore(db);
     this.catalog = catalog;
     this.iceberg = iceberg;
     this.clock = clock;
@@ -44,18 +50,21 @@ final class TableCatalog {
     return new TableContents(dataDir.resolve("warehouse").toAbsolutePath().normalize());
   }
 
-  TableInfo create(TableSpec spec) {
+  TableInfo create(TableSpec spec, String owner) {
     TableSpecValidator.Valid v = TableSpecValidator.validate(spec);
     String cat = v.catalogName();
     String sch = v.schemaName();
     String name = v.name();
     catalog.getSchema(cat + "." + sch); // NOT_FOUND when the schema does not exist
-    createIceberg(spec, v);
+    createIceberg(spec, v, owner);
+    if (!owner.equals(CatalogService.PRINCIPAL)) {
+      owners.setTableOwner(cat + "." + sch + "." + name, owner); // for lists filtered in SQL
+    }
     return get(cat + "." + sch + "." + name);
   }
 
   /** Builds and commits the Iceberg table of a validated request, with one empty snapshot. */
-  private void createIceberg(TableSpec spec, TableSpecValidator.Valid v) {
+  private void createIceberg(TableSpec spec, TableSpecValidator.Valid v, String owner) {
     String cat = v.catalogName();
     String sch = v.schemaName();
     String name = v.name();
@@ -95,8 +104,8 @@ final class TableCatalog {
     ts.ifPresent(t -> props.put(IcebergTables.P_TIMESERIES_KEY, t));
     props.put(IcebergTables.P_INGESTION_TIME, String.valueOf(spec.ingestionTime()));
     props.put(IcebergTables.P_CREATED_AT, String.valueOf(now));
-    props.put(IcebergTables.P_CREATED_BY, CatalogService.PRINCIPAL);
-    props.put(IcebergTables.P_OWNER, CatalogService.PRINCIPAL);
+    props.put(IcebergTables.P_CREATED_BY, owner);
+    props.put(IcebergTables.P_OWNER, owner);
     spec.comment().filter(c -> !c.isEmpty()).ifPresent(c -> props.put(IcebergTables.P_COMMENT, c));
     String location = iceberg.warehouse().resolve("tables").resolve(tableId).toString();
     TableIdentifier tid = IcebergTables.id(cat, sch, name);
@@ -122,7 +131,11 @@ final class TableCatalog {
   }
 
   Page<TableInfo> list(
-      String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
     String cat = Names.check("catalog_name", catalogName);
     String sch = Names.check("schema_name", schemaName);
     int limit = pageSize(maxResults);
@@ -137,20 +150,35 @@ final class TableCatalog {
     catalog.getSchema(cat + "." + sch);
     String namespace = cat + "." + sch;
     String afterName = after.orElse("");
+    // cat and sch passed Names.check: letters, digits, _ @ - only, safe as SQL literals
+    GrantSql visible =
+        GrantSql.visible(
+            viewer,
+            SecurableType.TABLE,
+            "'" + cat + "'",
+            "'" + namespace + "'",
+            "(table_namespace || '.' || table_name)",
+            null);
     List<String> names =
         db.read(
-            h ->
-                h.createQuery(
-                        "SELECT table_name FROM iceberg_tables WHERE catalog_name = ?"
-                            + " AND table_namespace = ? AND table_name > ?"
-                            + " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)"
-                            + " ORDER BY table_name LIMIT ?")
-                    .bind(0, IcebergTables.CATALOG)
-                    .bind(1, namespace)
-                    .bind(2, afterName)
-                    .bind(3, limit + 1)
-                    .mapTo(String.class)
-                    .list());
+            h -> {
+              org.jdbi.v3.core.statement.Query q =
+                  h.createQuery(
+                      "SELECT table_name FROM iceberg_tables WHERE catalog_name = ?"
+                          + " AND table_namespace = ? AND table_name > ?"
+                          + " AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL) AND "
+                          + visible.sql()
+                          + " ORDER BY table_name LIMIT ?");
+              int i = 0;
+              q.bind(i++, IcebergTables.CATALOG);
+              q.bind(i++, namespace);
+              q.bind(i++, afterName);
+              for (Object b : visible.binds()) {
+                q.bind(i++, b);
+              }
+              q.bind(i, limit + 1);
+              return q.mapTo(String.class).list();
+            });
     List<TableInfo> items = new ArrayList<>();
     for (String n : names.subList(0, Math.min(limit, names.size()))) {
       iceberg
@@ -171,6 +199,7 @@ final class TableCatalog {
     if (!iceberg.catalog().dropTable(IcebergTables.id(p[0], p[1], p[2]), false)) {
       throw IcebergTables.notFound(p);
     }
+    owners.deleteTableOwner(String.join(".", p)); // and the grants on it
     iceberg.deleteTableDir(location);
   }
 

@@ -1,6 +1,7 @@
 package dev.keel.tables;
 
 import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.store.Database;
@@ -67,7 +68,12 @@ public final class TableService implements AutoCloseable {
 
   /** Creates an empty table (with one empty snapshot, so it can be read and time-travelled). */
   public TableInfo create(TableSpec spec) {
-    return tables.create(spec);
+    return tables.create(spec, CatalogService.PRINCIPAL);
+  }
+
+  /** Creates an empty table owned by its creator {@code owner}. */
+  public TableInfo create(TableSpec spec, String owner) {
+    return tables.create(spec, owner);
   }
 
   /** The table {@code catalog.schema.table}. */
@@ -78,7 +84,17 @@ public final class TableService implements AutoCloseable {
   /** One page of a schema's tables, by name; the page token is the last name of the page. */
   public Page<TableInfo> list(
       String catalogName, String schemaName, OptionalLong maxResults, Optional<String> pageToken) {
-    return tables.list(catalogName, schemaName, maxResults, pageToken);
+    return tables.list(catalogName, schemaName, maxResults, pageToken, Viewer.ALL);
+  }
+
+  /** As above, only the tables {@code viewer} may see (filtered before paging). */
+  public Page<TableInfo> list(
+      String catalogName,
+      String schemaName,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Viewer viewer) {
+    return tables.list(catalogName, schemaName, maxResults, pageToken, viewer);
   }
 
   /** Deletes a table and its files. */

@@ -17,12 +17,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Catalog;
 import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.Changes;
+import dev.keel.catalog.GrantService;
+import dev.keel.catalog.Names;
 import dev.keel.catalog.Schema;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -30,6 +34,7 @@ import dev.keel.http.Routes;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Unity Catalog REST for catalogs and schemas under {@code /api/2.1/unity-catalog}: create, get,
@@ -49,17 +54,31 @@ public final class CatalogRoutes implements ApiModule {
   @Override
   public void routes(Routes r) {
     r.dialect(PREFIX, Dialect.UNITY_CATALOG);
-    r.add(POST, PREFIX + "/catalogs", Access.of(METASTORE, CREATE), this::createCatalog);
-    r.add(GET, PREFIX + "/catalogs", Access.of(METASTORE, READ), this::listCatalogs);
-    r.add(GET, PREFIX + "/catalogs/{name}", Access.of(CATALOG, READ), this::getCatalog);
-    r.add(PATCH, PREFIX + "/catalogs/{name}", Access.of(CATALOG, MANAGE), this::updateCatalog);
-    r.add(DELETE, PREFIX + "/catalogs/{name}", Access.of(CATALOG, MANAGE), this::deleteCatalog);
+    Access.Resource metastore = ctx -> GrantService.METASTORE;
+    Access.Resource catalog = ctx -> ctx.pathParam("name");
+    Access.Resource schema = ctx -> ctx.pathParam("full_name");
+    String catalogs = PREFIX + "/catalogs";
+    String schemas = PREFIX + "/schemas";
+    r.add(POST, catalogs, Access.of(METASTORE, CREATE).on(metastore), this::createCatalog);
+    r.add(GET, catalogs, Access.of(METASTORE, READ).on(metastore), this::listCatalogs);
+    r.add(GET, catalogs + "/{name}", Access.of(CATALOG, READ).on(catalog), this::getCatalog);
+    r.add(PATCH, catalogs + "/{name}", Access.of(CATALOG, MANAGE).on(catalog), this::updateCatalog);
+    r.add(
+        DELETE, catalogs + "/{name}", Access.of(CATALOG, MANAGE).on(catalog), this::deleteCatalog);
 
-    r.add(POST, PREFIX + "/schemas", Access.of(CATALOG, CREATE), this::createSchema);
-    r.add(GET, PREFIX + "/schemas", Access.of(CATALOG, READ), this::listSchemas);
-    r.add(GET, PREFIX + "/schemas/{full_name}", Access.of(SCHEMA, READ), this::getSchema);
-    r.add(PATCH, PREFIX + "/schemas/{full_name}", Access.of(SCHEMA, MANAGE), this::updateSchema);
-    r.add(DELETE, PREFIX + "/schemas/{full_name}", Access.of(SCHEMA, MANAGE), this::deleteSchema);
+    Access.Resource inBody =
+        ctx -> Names.check("catalog_name", body(ctx).path("catalog_name").asText(""));
+    Access.Resource inQuery =
+        ctx ->
+            Names.check(
+                "catalog_name", Optional.ofNullable(ctx.queryParam("catalog_name")).orElse(""));
+    r.add(POST, schemas, Access.of(CATALOG, CREATE).on(inBody), this::createSchema);
+    r.add(GET, schemas, Access.of(CATALOG, READ).on(inQuery), this::listSchemas);
+    r.add(GET, schemas + "/{full_name}", Access.of(SCHEMA, READ).on(schema), this::getSchema);
+    r.add(
+        PATCH, schemas + "/{full_name}", Access.of(SCHEMA, MANAGE).on(schema), this::updateSchema);
+    r.add(
+        DELETE, schemas + "/{full_name}", Access.of(SCHEMA, MANAGE).on(schema), this::deleteSchema);
   }
 
   // ---------------------------------------------------------------- catalogs
@@ -70,7 +89,10 @@ public final class CatalogRoutes implements ApiModule {
     noStorageRoot(req);
     Catalog c =
         catalogs.createCatalog(
-            req.string("name").orElse(""), req.string("comment"), properties(body));
+            req.string("name").orElse(""),
+            req.string("comment"),
+            properties(body),
+            Caller.get(ctx).name());
     Json.write(ctx, catalog(c));
   }
 
@@ -80,7 +102,9 @@ public final class CatalogRoutes implements ApiModule {
 
   private void listCatalogs(Context ctx) {
     Request req = Request.of(ctx);
-    Page<Catalog> page = catalogs.listCatalogs(req.int64("max_results"), req.string("page_token"));
+    Page<Catalog> page =
+        catalogs.listCatalogs(
+            req.int64("max_results"), req.string("page_token"), Viewer.of(Caller.get(ctx)));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("catalogs");
     page.items().forEach(c -> a.add(catalog(c)));
@@ -89,7 +113,10 @@ public final class CatalogRoutes implements ApiModule {
   }
 
   private void updateCatalog(Context ctx) {
-    Json.write(ctx, catalog(catalogs.updateCatalog(ctx.pathParam("name"), changes(ctx))));
+    Json.write(
+        ctx,
+        catalog(
+            catalogs.updateCatalog(ctx.pathParam("name"), changes(ctx), Caller.get(ctx).name())));
   }
 
   private void deleteCatalog(Context ctx) {
@@ -108,7 +135,8 @@ public final class CatalogRoutes implements ApiModule {
             req.string("catalog_name").orElse(""),
             req.string("name").orElse(""),
             req.string("comment"),
-            properties(body));
+            properties(body),
+            Caller.get(ctx).name());
     Json.write(ctx, schema(s));
   }
 
@@ -122,7 +150,8 @@ public final class CatalogRoutes implements ApiModule {
         catalogs.listSchemas(
             req.string("catalog_name").orElse(""),
             req.int64("max_results"),
-            req.string("page_token"));
+            req.string("page_token"),
+            Viewer.of(Caller.get(ctx)));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("schemas");
     page.items().forEach(s -> a.add(schema(s)));
@@ -131,7 +160,11 @@ public final class CatalogRoutes implements ApiModule {
   }
 
   private void updateSchema(Context ctx) {
-    Json.write(ctx, schema(catalogs.updateSchema(ctx.pathParam("full_name"), changes(ctx))));
+    Json.write(
+        ctx,
+        schema(
+            catalogs.updateSchema(
+                ctx.pathParam("full_name"), changes(ctx), Caller.get(ctx).name())));
   }
 
   private void deleteSchema(Context ctx) {
@@ -148,7 +181,8 @@ public final class CatalogRoutes implements ApiModule {
   private static Changes changes(Context ctx) {
     ObjectNode body = body(ctx);
     Request req = Request.ofNode(body, "body");
-    return new Changes(req.string("new_name"), req.string("comment"), properties(body));
+    return new Changes(
+        req.string("new_name"), req.string("comment"), properties(body), req.string("owner"));
   }
 
   /** {@code properties}: a JSON object of strings; absent or null is empty. */

@@ -4,7 +4,6 @@ import static dev.keel.core.Privilege.CREATE;
 import static dev.keel.core.Privilege.MANAGE;
 import static dev.keel.core.Privilege.READ;
 import static dev.keel.core.SecurableType.SCHEMA;
-import static dev.keel.core.SecurableType.TABLE;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
@@ -38,10 +37,25 @@ public final class FeatureSpecRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect(PREFIX, Dialect.DATABRICKS);
     String specs = PREFIX + "/feature-specs";
-    r.add(POST, specs, Access.of(SCHEMA, CREATE), this::createSpec);
-    r.add(GET, specs, Access.of(SCHEMA, READ), this::listSpecs);
-    r.add(GET, specs + "/{name}", Access.of(TABLE, READ), this::getSpec);
-    r.add(DELETE, specs + "/{name}", Access.of(SCHEMA, MANAGE), this::deleteSpec);
+    // a feature spec is a function in its schema (Databricks keeps them as UC functions): creating
+    // one needs CREATE FUNCTION on the schema, reading it USE SCHEMA, deleting it MANAGE
+    Access.Resource inBody = ctx -> schemaOf(Request.of(ctx).required("name"));
+    Access.Resource inPath = ctx -> schemaOf(ctx.pathParam("name"));
+    Access.Resource inQuery =
+        ctx ->
+            Request.of(ctx).required("catalog_name")
+                + "."
+                + Request.of(ctx).required("schema_name");
+    r.add(POST, specs, Access.of(SCHEMA, CREATE).on(inBody), this::createSpec);
+    r.add(GET, specs, Access.of(SCHEMA, READ).on(inQuery), this::listSpecs);
+    r.add(GET, specs + "/{name}", Access.of(SCHEMA, READ).on(inPath), this::getSpec);
+    r.add(DELETE, specs + "/{name}", Access.of(SCHEMA, MANAGE).on(inPath), this::deleteSpec);
+  }
+
+  /** {@code catalog.schema} of a spec's full name {@code catalog.schema.spec}. */
+  private static String schemaOf(String fullName) {
+    String[] p = dev.keel.catalog.Names.checkFullName("name", fullName, 3);
+    return p[0] + "." + p[1];
   }
 
   private void createSpec(Context ctx) {

@@ -16,8 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Names;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.SecurableType;
 import dev.keel.features.FeatureMetadata;
 import dev.keel.features.FeatureStore;
 import dev.keel.features.FeatureTable;
@@ -30,6 +32,7 @@ import dev.keel.features.online.FeatureStatus;
 import dev.keel.features.online.OnlineFeatures;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -68,15 +71,30 @@ public final class FeatureTableRoutes implements ApiModule {
     r.dialect(PREFIX, Dialect.DATABRICKS);
     String tables = PREFIX + "/feature-tables";
     String table = tables + "/{name}";
-    Access read = Access.of(TABLE, READ);
-    r.add(POST, tables, Access.of(SCHEMA, CREATE), this::createFeatureTable);
-    r.add(GET, tables, Access.of(SCHEMA, READ), this::listFeatureTables);
+    Access.Resource named = ctx -> ctx.pathParam("name");
+    Access read = Access.of(TABLE, READ).on(named);
+    Access edit = Access.of(TABLE, EDIT).on(named);
+    Access manage = Access.of(TABLE, MANAGE).on(named);
+    // creating a feature table creates a table (or registers one): CREATE TABLE on its schema
+    Access.Resource created = ctx -> Request.of(ctx).required("name");
+    Access.Resource schema =
+        ctx ->
+            Request.of(ctx).required("catalog_name")
+                + "."
+                + Request.of(ctx).required("schema_name");
+    r.add(POST, tables, Access.of(TABLE, CREATE).on(created), this::createFeatureTable);
+    r.add(GET, tables, Access.of(SCHEMA, READ).on(schema), this::listFeatureTables);
     r.add(GET, table, read, this::getFeatureTable);
-    r.add(PATCH, table, Access.of(TABLE, MANAGE), this::updateFeatureTable);
-    r.add(DELETE, table, Access.of(TABLE, MANAGE), this::deleteFeatureTable);
-    r.add(POST, table + "/rows", Access.of(TABLE, EDIT), this::writeRows);
-    r.add(POST, PREFIX + "/tables/{name}/publish", Access.of(TABLE, EDIT), this::publish);
-    r.add(POST, PREFIX + "/online-features", read, this::onlineFeatures);
+    r.add(PATCH, table, manage, this::updateFeatureTable);
+    r.add(DELETE, table, manage, this::deleteFeatureTable);
+    r.add(POST, table + "/rows", edit, this::writeRows);
+    r.add(POST, PREFIX + "/tables/{name}/publish", edit, this::publish);
+    // reads several feature tables: each is checked in the handler (SELECT)
+    r.add(
+        POST,
+        PREFIX + "/online-features",
+        Access.of(SecurableType.METASTORE, READ).on(ctx -> "metastore"),
+        this::onlineFeatures);
   }
 
   /**
@@ -107,6 +125,8 @@ public final class FeatureTableRoutes implements ApiModule {
     Optional<String> creationTime = r.string("creation_time_column").filter(s -> !s.isEmpty());
     FeatureTable t;
     if (columns.isEmpty()) {
+      // registering an existing table changes it: its owner's (or a MANAGE holder's) decision
+      Caller.require(ctx, TABLE, name, MANAGE);
       List<String> primaryKeys = r.strings("primary_keys");
       t =
           store.registerFeatureTable(
@@ -127,7 +147,8 @@ public final class FeatureTableRoutes implements ApiModule {
                   r.string("comment"),
                   Map.of()),
               meta,
-              creationTime);
+              creationTime,
+              Caller.get(ctx).name());
     }
     Json.write(ctx, FeatureJson.featureTableJson(t));
   }
@@ -187,7 +208,8 @@ public final class FeatureTableRoutes implements ApiModule {
             r.required("catalog_name"),
             r.required("schema_name"),
             r.int64("max_results"),
-            r.string("page_token"));
+            r.string("page_token"),
+            Viewer.of(Caller.get(ctx)));
     ObjectNode out = Json.object();
     ArrayNode a = out.putArray("feature_tables");
     page.items().forEach(t -> a.add(FeatureJson.featureTableJson(t)));
@@ -304,6 +326,18 @@ public final class FeatureTableRoutes implements ApiModule {
     JsonNode ent = r.json("entities").orElseThrow(() -> KeelException.missing("entities"));
     EntityRows entities = entities(ent);
     Optional<String> spec = r.string("feature_service").or(() -> r.string("feature_spec"));
+    if (spec.isPresent()) {
+      for (var l : store.getFeatureSpec(spec.get()).lookups()) {
+        Caller.require(ctx, TABLE, l.table(), READ);
+      }
+    } else {
+      for (String f : r.strings("features")) {
+        int colon = f.lastIndexOf(':');
+        if (colon > 0) { // malformed references are refused by the lookup, naming the field
+          Caller.require(ctx, TABLE, f.substring(0, colon), READ);
+        }
+      }
+    }
     OnlineFeatures f =
         spec.isPresent()
             ? store.onlineFeaturesForSpec(spec.get(), entities)

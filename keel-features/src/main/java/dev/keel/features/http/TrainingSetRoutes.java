@@ -1,8 +1,10 @@
 package dev.keel.features.http;
 
 import static dev.keel.core.Privilege.CREATE;
+import static dev.keel.core.Privilege.EDIT;
 import static dev.keel.core.Privilege.READ;
-import static dev.keel.core.SecurableType.SCHEMA;
+import static dev.keel.core.SecurableType.METASTORE;
+import static dev.keel.core.SecurableType.RUN;
 import static dev.keel.core.SecurableType.TABLE;
 import static io.javalin.http.HandlerType.POST;
 
@@ -14,11 +16,13 @@ import dev.keel.features.FeatureStore;
 import dev.keel.features.SpineSource;
 import dev.keel.features.TrainingSetRequest;
 import dev.keel.features.TrainingSetResult;
+import dev.keel.features.training.FeatureLookup;
 import dev.keel.features.training.OnDemandFeature;
 import dev.keel.features.training.Spine;
 import dev.keel.features.training.TrainingSet;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -33,6 +37,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -52,16 +57,40 @@ public final class TrainingSetRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect(PREFIX, Dialect.DATABRICKS);
     Access read = Access.of(TABLE, READ);
-    r.add(POST, PREFIX + "/training-sets", Access.of(SCHEMA, CREATE), this::createTrainingSet);
-    r.add(POST, PREFIX + "/training-sets/rows", read, this::streamTrainingSet);
-    r.add(POST, PREFIX + "/training-sets/rebuild", Access.of(SCHEMA, CREATE), this::rebuild);
+    // creating writes a new table; every table it reads is checked in the handler (SELECT)
+    r.add(
+        POST,
+        PREFIX + "/training-sets",
+        Access.of(TABLE, CREATE).on(ctx -> Request.of(ctx).required("output_table")),
+        this::createTrainingSet);
+    // streaming reads tables only: each is checked in the handler
+    r.add(
+        POST,
+        PREFIX + "/training-sets/rows",
+        Access.of(METASTORE, READ).on(ctx -> "metastore"),
+        this::streamTrainingSet);
+    // rebuilding reads what a run recorded, known only once loaded: administrators only
+    r.add(POST, PREFIX + "/training-sets/rebuild", Access.of(TABLE, CREATE), this::rebuild);
+  }
+
+  /** SELECT on the spine table and on every feature table the request looks up. */
+  static void requireReads(Context ctx, TrainingSetRequest req) {
+    if (req.spine() instanceof SpineSource.Table t) {
+      Caller.require(ctx, TABLE, t.name(), READ);
+    }
+    for (FeatureLookup l : req.lookups()) {
+      Caller.require(ctx, TABLE, l.table(), READ);
+    }
   }
 
   private void createTrainingSet(Context ctx) {
     Request r = Request.of(ctx);
     TrainingSetRequest req = trainingSetRequest(r);
+    requireReads(ctx, req);
     String output = r.required("output_table");
-    TrainingSetResult res = store.createTrainingSet(req, output, r.string("run_id"));
+    Optional<String> run = r.string("run_id");
+    run.ifPresent(id -> Caller.require(ctx, RUN, id, EDIT)); // the set is logged to the run
+    TrainingSetResult res = store.createTrainingSet(req, output, run, Caller.get(ctx).name());
     Json.write(ctx, resultJson(res));
   }
 
@@ -90,6 +119,7 @@ public final class TrainingSetRoutes implements ApiModule {
   private void streamTrainingSet(Context ctx) throws IOException {
     Request r = Request.of(ctx);
     TrainingSetRequest req = trainingSetRequest(r);
+    requireReads(ctx, req);
     try (TrainingSet set = store.buildTrainingSet(req);
         Stream<List<Object>> rows = set.rows()) {
       ctx.contentType("application/x-ndjson");

@@ -4,8 +4,8 @@ import static dev.keel.core.Privilege.CREATE;
 import static dev.keel.core.Privilege.EDIT;
 import static dev.keel.core.Privilege.MANAGE;
 import static dev.keel.core.Privilege.READ;
+import static dev.keel.core.SecurableType.METASTORE;
 import static dev.keel.core.SecurableType.REGISTERED_MODEL;
-import static dev.keel.core.SecurableType.SCHEMA;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
@@ -13,11 +13,13 @@ import static io.javalin.http.HandlerType.POST;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -57,17 +59,20 @@ public final class MlflowRegistryRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect("/api/2.0/mlflow", Dialect.MLFLOW);
     r.dialect("/ajax-api/2.0/mlflow", Dialect.MLFLOW);
-    Access create = Access.of(SCHEMA, CREATE);
-    Access read = Access.of(REGISTERED_MODEL, READ);
-    Access edit = Access.of(REGISTERED_MODEL, EDIT);
-    Access manage = Access.of(REGISTERED_MODEL, MANAGE);
+    // MLflow names the model in the query (GET) or the body: "name"
+    Access.Resource named = ctx -> Request.of(ctx).required("name");
+    Access create = Access.of(REGISTERED_MODEL, CREATE).on(named);
+    Access read = Access.of(REGISTERED_MODEL, READ).on(named);
+    Access edit = Access.of(REGISTERED_MODEL, EDIT).on(named);
+    Access manage = Access.of(REGISTERED_MODEL, MANAGE).on(named);
+    Access visible = Access.of(METASTORE, READ).on(ctx -> "metastore"); // filtered lists
 
     on(r, POST, "registered-models/create", create, this::createModel);
     on(r, GET, "registered-models/get", read, this::getModel);
     on(r, POST, "registered-models/rename", manage, this::renameModel);
     on(r, PATCH, "registered-models/update", edit, this::updateModel);
     on(r, DELETE, "registered-models/delete", manage, this::deleteModel);
-    on(r, GET, "registered-models/search", read, this::searchModels);
+    on(r, GET, "registered-models/search", visible, this::searchModels);
     on(r, POST, "registered-models/get-latest-versions", read, this::latestVersions);
     on(r, GET, "registered-models/get-latest-versions", read, this::latestVersions);
     on(r, POST, "registered-models/set-tag", edit, this::setModelTag);
@@ -80,7 +85,12 @@ public final class MlflowRegistryRoutes implements ApiModule {
     on(r, GET, "model-versions/get", read, this::getVersion);
     on(r, PATCH, "model-versions/update", edit, this::updateVersion);
     on(r, DELETE, "model-versions/delete", manage, this::deleteVersion);
-    on(r, GET, "model-versions/search", read, this::searchVersions);
+    on(
+        r,
+        GET,
+        "model-versions/search",
+        Access.of(REGISTERED_MODEL, READ).on(MlflowRegistryRoutes::modelOfFilter),
+        this::searchVersions);
     on(r, POST, "model-versions/set-tag", edit, this::setVersionTag);
     on(r, DELETE, "model-versions/delete-tag", edit, this::deleteVersionTag);
     on(r, GET, "model-versions/get-download-uri", read, this::downloadUri);
@@ -113,7 +123,8 @@ public final class MlflowRegistryRoutes implements ApiModule {
   private void createModel(Context ctx) {
     Request req = Request.of(ctx);
     RegisteredModel m =
-        registry.createModel(req.required("name"), req.string("description"), tags(req));
+        registry.createModel(
+            req.required("name"), req.string("description"), tags(req), Caller.get(ctx).name());
     Json.write(ctx, Json.object().set("registered_model", model(m)));
   }
 
@@ -125,6 +136,7 @@ public final class MlflowRegistryRoutes implements ApiModule {
 
   private void renameModel(Context ctx) {
     Request req = Request.of(ctx);
+    UcModelRoutes.requireCreateIfMoved(ctx, req.required("name"), req.required("new_name"));
     RegisteredModel m =
         registry.updateModel(
             req.required("name"),
@@ -155,7 +167,8 @@ public final class MlflowRegistryRoutes implements ApiModule {
             req.string("filter"),
             req.int64("max_results"),
             req.strings("order_by"),
-            req.string("page_token"));
+            req.string("page_token"),
+            Viewer.of(Caller.get(ctx)));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("registered_models");
     Map<String, ModelVersion> latest = registry.latestVersions(page.items());
@@ -243,6 +256,25 @@ public final class MlflowRegistryRoutes implements ApiModule {
     Request req = Request.of(ctx);
     registry.deleteVersion(req.required("name"), version(req));
     Json.write(ctx, Json.object());
+  }
+
+  private static final java.util.regex.Pattern NAME_FILTER =
+      java.util.regex.Pattern.compile("\\s*name\\s*=\\s*(['\"])([^'\"]+)\\1\\s*");
+
+  /**
+   * The one model a version search is about ({@code filter=name='catalog.schema.model'}): searching
+   * the versions of every model at once is for administrators.
+   */
+  static String modelOfFilter(Context ctx) {
+    String filter = Request.of(ctx).string("filter").orElse("");
+    java.util.regex.Matcher m = NAME_FILTER.matcher(filter);
+    if (!m.matches()) {
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED,
+          "Only administrators may search the versions of every model: filter by one model"
+              + " (filter=name='catalog.schema.model').");
+    }
+    return m.group(2);
   }
 
   private void searchVersions(Context ctx) {

@@ -4,9 +4,9 @@ import static dev.keel.core.Privilege.CREATE;
 import static dev.keel.core.Privilege.EDIT;
 import static dev.keel.core.Privilege.MANAGE;
 import static dev.keel.core.Privilege.READ;
+import static dev.keel.core.SecurableType.METASTORE;
 import static dev.keel.core.SecurableType.REGISTERED_MODEL;
 import static dev.keel.core.SecurableType.RUN;
-import static dev.keel.core.SecurableType.SCHEMA;
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
@@ -15,11 +15,13 @@ import static io.javalin.http.HandlerType.PUT;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -54,19 +56,33 @@ public final class UcModelRoutes implements ApiModule {
     String model = models + "/{full_name}";
     String version = model + "/versions/{version}";
     String alias = model + "/aliases/{alias}";
-    Access read = Access.of(REGISTERED_MODEL, READ);
-    Access edit = Access.of(REGISTERED_MODEL, EDIT);
-    Access manage = Access.of(REGISTERED_MODEL, MANAGE);
+    Access.Resource named = ctx -> ctx.pathParam("full_name");
+    Access read = Access.of(REGISTERED_MODEL, READ).on(named);
+    Access edit = Access.of(REGISTERED_MODEL, EDIT).on(named);
+    Access manage = Access.of(REGISTERED_MODEL, MANAGE).on(named);
 
     // before {full_name}, which would otherwise take "resolve" as a model name
-    r.add(GET, models + "/resolve", read, this::resolve);
-    r.add(POST, models, Access.of(SCHEMA, CREATE), this::createModel);
-    r.add(GET, models, Access.of(SCHEMA, READ), this::listModels);
+    r.add(
+        GET,
+        models + "/resolve",
+        Access.of(REGISTERED_MODEL, READ).on(UcModelRoutes::modelOfUri),
+        this::resolve);
+    r.add(
+        POST,
+        models,
+        Access.of(REGISTERED_MODEL, CREATE).on(ctx -> inBody(ctx, "name")),
+        this::createModel);
+    // lists show what the caller may see
+    r.add(GET, models, Access.of(METASTORE, READ).on(ctx -> "metastore"), this::listModels);
     r.add(GET, model, read, this::getModel);
     r.add(PATCH, model, manage, this::updateModel);
     r.add(DELETE, model, manage, this::deleteModel);
 
-    r.add(POST, models + "/versions", edit, this::createVersion);
+    r.add(
+        POST,
+        models + "/versions",
+        Access.of(REGISTERED_MODEL, EDIT).on(ctx -> inBody(ctx, "model_name")),
+        this::createVersion);
     r.add(POST, model + "/versions", edit, this::createVersion);
     r.add(GET, model + "/versions", read, this::listVersions);
     r.add(GET, version, read, this::getVersion);
@@ -94,7 +110,8 @@ public final class UcModelRoutes implements ApiModule {
             req.string("schema_name").orElse(""),
             req.string("name").orElse(""),
             req.string("comment"),
-            Map.of());
+            Map.of(),
+            Caller.get(ctx).name());
     Json.write(ctx, RegistryJson.ucModel(m, true));
   }
 
@@ -104,7 +121,8 @@ public final class UcModelRoutes implements ApiModule {
             Optional.ofNullable(ctx.queryParam("catalog_name")),
             Optional.ofNullable(ctx.queryParam("schema_name")),
             query(ctx).int64("max_results"),
-            Optional.ofNullable(ctx.queryParam("page_token")));
+            Optional.ofNullable(ctx.queryParam("page_token")),
+            Viewer.of(Caller.get(ctx)));
     boolean aliases = includeAliases(ctx);
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("registered_models");
@@ -130,7 +148,12 @@ public final class UcModelRoutes implements ApiModule {
                     s.contains(".")
                         ? s
                         : current.catalogName() + "." + current.schemaName() + "." + s);
+    newName.ifPresent(n -> requireCreateIfMoved(ctx, current.fullName(), n));
     RegisteredModel m = registry.updateModel(current.fullName(), newName, req.string("comment"));
+    Optional<String> owner = req.string("owner");
+    if (owner.isPresent()) {
+      m = registry.setModelOwner(m.fullName(), owner.get(), Caller.get(ctx).name());
+    }
     Json.write(ctx, RegistryJson.ucModel(m, true));
   }
 
@@ -299,6 +322,47 @@ public final class UcModelRoutes implements ApiModule {
   }
 
   // ---------------------------------------------------------------- parsing
+
+  /**
+   * Moving a model to another schema creates it there: the caller needs CREATE MODEL in the target
+   * schema too (renaming within its schema needs only the model's MANAGE).
+   */
+  static void requireCreateIfMoved(Context ctx, String from, String to) {
+    int f = from.lastIndexOf('.');
+    int t = to.lastIndexOf('.');
+    if (t < 0 || !from.substring(0, f).equalsIgnoreCase(to.substring(0, t))) {
+      Caller.require(ctx, REGISTERED_MODEL, to, CREATE);
+    }
+  }
+
+  /**
+   * {@code catalog_name.schema_name.<field>} from the body: the model a request creates or uses.
+   */
+  private static String inBody(Context ctx, String field) {
+    Request req = body(ctx);
+    return req.string("catalog_name").orElse("")
+        + "."
+        + req.string("schema_name").orElse("")
+        + "."
+        + req.string(field).orElse("");
+  }
+
+  /** The model of {@code ?uri=models:/catalog.schema.model/1} (or {@code @alias}). */
+  private static String modelOfUri(Context ctx) {
+    String uri = ctx.queryParam("uri");
+    if (uri == null || uri.isEmpty()) {
+      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "Missing required parameter 'uri'.");
+    }
+    String rest = uri.startsWith("models:/") ? uri.substring("models:/".length()) : uri;
+    int end = rest.length();
+    for (char c : new char[] {'/', '@'}) {
+      int i = rest.indexOf(c);
+      if (i >= 0) {
+        end = Math.min(end, i);
+      }
+    }
+    return rest.substring(0, end);
+  }
 
   private static Request body(Context ctx) {
     return Request.ofNode(

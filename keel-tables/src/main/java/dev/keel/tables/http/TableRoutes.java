@@ -13,12 +13,14 @@ import static io.javalin.http.HandlerType.POST;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
 import dev.keel.http.Accepts;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -83,16 +85,33 @@ public final class TableRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect("/api/2.1/unity-catalog", Dialect.UNITY_CATALOG);
     r.dialect(KEEL, Dialect.KEEL);
-    Access read = Access.of(TABLE, READ);
-    r.add(POST, UC, Access.of(SCHEMA, CREATE), this::create);
-    r.add(GET, UC, Access.of(SCHEMA, READ), this::list);
+    Access.Resource named = ctx -> ctx.pathParam("full_name");
+    Access read = Access.of(TABLE, READ).on(named);
+    Access edit = Access.of(TABLE, EDIT).on(named);
+    Access manage = Access.of(TABLE, MANAGE).on(named);
+    Access.Resource created =
+        ctx -> {
+          Request b = Request.of(ctx);
+          return b.string("catalog_name").orElse("")
+              + "."
+              + b.string("schema_name").orElse("")
+              + "."
+              + b.string("name").orElse("");
+        };
+    Access.Resource schema =
+        ctx ->
+            Optional.ofNullable(ctx.queryParam("catalog_name")).orElse("")
+                + "."
+                + Optional.ofNullable(ctx.queryParam("schema_name")).orElse("");
+    r.add(POST, UC, Access.of(TABLE, CREATE).on(created), this::create);
+    r.add(GET, UC, Access.of(SCHEMA, READ).on(schema), this::list);
     r.add(GET, UC + "/{full_name}", read, this::get);
-    r.add(DELETE, UC + "/{full_name}", Access.of(TABLE, MANAGE), this::delete);
-    r.add(POST, KEEL + "/{full_name}/rows", Access.of(TABLE, EDIT), this::writeRows);
+    r.add(DELETE, UC + "/{full_name}", manage, this::delete);
+    r.add(POST, KEEL + "/{full_name}/rows", edit, this::writeRows);
     r.add(
         POST,
         KEEL + "/{full_name}/files",
-        Access.of(TABLE, EDIT),
+        edit,
         Accepts.of(
             "text/csv",
             "application/x-ndjson",
@@ -104,9 +123,9 @@ public final class TableRoutes implements ApiModule {
     r.add(GET, KEEL + "/{full_name}/export", read, this::export);
     r.add(GET, KEEL + "/{full_name}/history", read, this::history);
     r.add(GET, KEEL + "/{full_name}/count", read, this::count);
-    r.add(POST, KEEL + "/{full_name}/optimize", Access.of(TABLE, EDIT), this::optimize);
-    r.add(POST, KEEL + "/{full_name}/remove-orphans", Access.of(TABLE, EDIT), this::removeOrphans);
-    r.add(POST, KEEL + "/{full_name}/expire-snapshots", Access.of(TABLE, MANAGE), this::expire);
+    r.add(POST, KEEL + "/{full_name}/optimize", edit, this::optimize);
+    r.add(POST, KEEL + "/{full_name}/remove-orphans", edit, this::removeOrphans);
+    r.add(POST, KEEL + "/{full_name}/expire-snapshots", manage, this::expire);
   }
 
   // ------------------------------------------------------------------ Unity Catalog
@@ -164,7 +183,8 @@ public final class TableRoutes implements ApiModule {
                 b.string("timeseries_key").filter(s -> !s.isEmpty()),
                 b.flag("ingestion_time"),
                 b.string("comment"),
-                b.stringMap("properties")));
+                b.stringMap("properties")),
+            Caller.get(ctx).name());
     Json.write(ctx, TableJson.table(t));
   }
 
@@ -175,7 +195,8 @@ public final class TableRoutes implements ApiModule {
             q.string("catalog_name").orElse(""),
             q.string("schema_name").orElse(""),
             q.int64("max_results"),
-            q.string("page_token"));
+            q.string("page_token"),
+            Viewer.of(Caller.get(ctx)));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("tables");
     page.items().forEach(t -> a.add(TableJson.table(t)));
