@@ -93,11 +93,26 @@ public final class Json {
 
   /**
    * Reads the request body as a JSON object, at most {@code limit} bytes. An empty body is {@code
-   * {}}; a JSON string holding JSON (legacy clients) is decoded twice.
+   * {}}; a JSON string holding JSON (legacy clients) is decoded twice. The body is read once per
+   * request: later calls (the handler, after a guard read the field naming the securable) get the
+   * same object, whatever their limit.
    *
    * @param tooLarge the error to raise past the limit
    */
   public static ObjectNode readBody(Context ctx, int limit, ErrorCode tooLarge) {
+    ObjectNode read = ctx.attribute(BODY);
+    if (read != null) { // read before, e.g. by a guard finding the securable the body names
+      return read;
+    }
+    ObjectNode body = parseBody(ctx, limit, tooLarge);
+    ctx.attribute(BODY, body);
+    return body;
+  }
+
+  /** The request attribute holding the body once read: the stream can be read only once. */
+  private static final String BODY = "keel.json-body";
+
+  private static ObjectNode parseBody(Context ctx, int limit, ErrorCode tooLarge) {
     byte[] bytes = readLimited(ctx, limit, tooLarge);
     if (bytes.length == 0) {
       return object();
