@@ -312,10 +312,11 @@ public final class JdbcTrackingStore implements TrackingStore {
         h -> {
           RunInfo info = requireActiveRun(h, runId);
           RunStatus newStatus = status.orElse(info.status());
+          // Boxed on every branch: a mixed long/Long conditional unboxes null (an NPE, once a 500).
           Long newEnd =
               endTime.isPresent()
-                  ? endTime.getAsLong()
-                  : info.endTime().isPresent() ? info.endTime().getAsLong() : null;
+                  ? Long.valueOf(endTime.getAsLong())
+                  : info.endTime().isPresent() ? Long.valueOf(info.endTime().getAsLong()) : null;
           String newName = runName.filter(n -> !n.isEmpty()).orElse(info.runName());
           h.execute(
               "UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_uuid = ?",
