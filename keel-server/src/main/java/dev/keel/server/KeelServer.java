@@ -1,6 +1,10 @@
 package dev.keel.server;
 
 import dev.keel.catalog.http.CatalogRoutes;
+import dev.keel.catalog.http.ObjectPermissionRoutes;
+import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
@@ -26,8 +30,10 @@ import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
+import dev.keel.serving.endpoints.EndpointAccess;
 import dev.keel.serving.http.ServingRoutes;
 import dev.keel.tables.http.TableRoutes;
+import dev.keel.tracking.ExperimentAccess;
 import dev.keel.tracking.http.ArtifactRoutes;
 import dev.keel.tracking.http.TrackingRoutes;
 import java.nio.file.Path;
@@ -125,11 +131,12 @@ public final class KeelServer implements AutoCloseable {
     try {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
+      ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
-              new TrackingRoutes(s.tracking),
+              new TrackingRoutes(s.tracking, permissions),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
               new UcModelRoutes(s.registry),
@@ -138,7 +145,14 @@ public final class KeelServer implements AutoCloseable {
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
               new ServingRoutes(
-                  s.endpoints, s.inferenceCapture, metrics.registry(), draining::get));
+                  s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
+              new ObjectPermissionRoutes(
+                  permissions,
+                  Map.of(
+                      ObjectType.EXPERIMENTS,
+                      id -> s.tracking.getExperiment(id).experimentId(),
+                      ObjectType.SERVING_ENDPOINTS,
+                      s.endpoints::nameOfId)));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
 
@@ -150,6 +164,11 @@ public final class KeelServer implements AutoCloseable {
           authentication != null
               ? authentication
               : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
+      ExperimentAccess experiments = new ExperimentAccess(s.tracking, permissions);
+      authorizers.put(SecurableType.EXPERIMENT, experiments);
+      authorizers.put(SecurableType.RUN, experiments);
+      authorizers.put(SecurableType.ARTIFACT, experiments);
+      authorizers.put(SecurableType.SERVING_ENDPOINT, new EndpointAccess(s.endpoints, permissions));
       guards.add(new AuthorizationGuard(authorizers));
       List<RequestListener> listeners = new ArrayList<>();
       HttpServer http =
