@@ -1,6 +1,7 @@
 package dev.keel.server.governance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.KeelConfig;
@@ -8,6 +9,7 @@ import dev.keel.core.SecurableType;
 import dev.keel.http.HttpServer;
 import dev.keel.server.TestPrincipals;
 import dev.keel.server.TestServer;
+import dev.keel.store.TestDatabases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +25,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,13 +46,21 @@ class ExperimentPermissionsApiTest {
   static final String ROOT = TestPrincipals.bearer("root", "admins");
 
   @BeforeAll
-  static void start() {
-    server = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""));
+  static void start(TestInfo test) {
+    String db = "";
+    if (test.getTestClass().orElseThrow() == ExperimentPermissionsApiPostgresIT.class) {
+      assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
+      db = TestDatabases.freshPostgresSchemaUrl();
+    }
+    server = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, db));
   }
 
   @AfterAll
   static void stop() {
-    server.close();
+    if (server != null) {
+      server.close();
+      server = null;
+    }
   }
 
   static TestServer as(String who) {
