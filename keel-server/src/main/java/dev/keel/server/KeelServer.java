@@ -164,7 +164,7 @@ public final class KeelServer implements AutoCloseable {
           authentication != null
               ? authentication
               : (ctx, access) -> Caller.set(ctx, Principal.LOCAL)); // no authentication yet
-      ExperimentAccess experiments = new ExperimentAccess(s.tracking, permissions);
+      ExperimentAccess experiments = new ExperimentAccess(s.tracking, permissions, authorizers);
       authorizers.put(SecurableType.EXPERIMENT, experiments);
       authorizers.put(SecurableType.RUN, experiments);
       authorizers.put(SecurableType.ARTIFACT, experiments);

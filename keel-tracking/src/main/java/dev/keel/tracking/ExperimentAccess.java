@@ -8,6 +8,7 @@ import dev.keel.core.Principal;
 import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -24,8 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code RUN}: the name is a run id, decided on the run's experiment (404 for an unknown
  *       run).
  *   <li>{@code ARTIFACT}: the name is a path in the artifact store, decided on every experiment
- *       whose artifact location holds it; a path no experiment holds (the store's root, model
- *       version files under {@code models/}) is for administrators only.
+ *       whose artifact location holds it. The files of a model version, {@code
+ *       models/<catalog>/<schema>/<model>/...}, are decided by the {@code REGISTERED_MODEL}
+ *       authorizer on {@code catalog.schema.model} with the same privilege, when one is registered.
+ *       Any other path no experiment holds (the store's root) is for administrators only.
  * </ul>
  *
  * Thread-safe; the run → experiment answers are cached (a run never changes experiment), the
@@ -36,11 +39,22 @@ public final class ExperimentAccess implements Authorizer {
 
   private final TrackingService tracking;
   private final ObjectPermissions permissions;
+  private final Map<SecurableType, Authorizer> authorizers;
   private final ConcurrentHashMap<String, String> runExperiments = new ConcurrentHashMap<>();
 
-  public ExperimentAccess(TrackingService tracking, ObjectPermissions permissions) {
+  /**
+   * Access to experiments through {@code permissions}.
+   *
+   * @param authorizers the server's authorizers by securable type, read at each decision: model
+   *     version files are decided by its {@code REGISTERED_MODEL} entry
+   */
+  public ExperimentAccess(
+      TrackingService tracking,
+      ObjectPermissions permissions,
+      Map<SecurableType, Authorizer> authorizers) {
     this.tracking = Objects.requireNonNull(tracking, "tracking");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
+    this.authorizers = Objects.requireNonNull(authorizers, "authorizers");
   }
 
   @Override
@@ -105,6 +119,14 @@ public final class ExperimentAccess implements Authorizer {
   }
 
   private Decision artifact(Principal caller, String path, Privilege privilege) {
+    String[] segments = path.split("/");
+    if (segments.length >= 5 && segments[0].equals(TrackingService.REGISTRY_STORAGE)) {
+      Authorizer models = authorizers.get(SecurableType.REGISTERED_MODEL);
+      if (models != null) {
+        String model = segments[1] + "." + segments[2] + "." + segments[3];
+        return models.decide(caller, SecurableType.REGISTERED_MODEL, model, privilege);
+      }
+    }
     List<String> owners = path.isEmpty() ? List.of() : tracking.experimentsOwningArtifact(path);
     if (owners.isEmpty()) {
       String what =
