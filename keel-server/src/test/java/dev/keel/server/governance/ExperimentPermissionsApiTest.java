@@ -671,6 +671,23 @@ class ExperimentPermissionsApiTest {
   }
 
   @Test
+  void the_default_experiment_is_for_administrators_until_one_grants_it() {
+    TestServer gina = as(TestPrincipals.bearer("gina", "default-loggers"));
+    TestServer.Response denied = gina.post("/api/2.0/mlflow/runs/create", "{}");
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.json().path("message").asText())
+        .isEqualTo("User gina does not have CAN_EDIT on experiment 0.");
+    ok(
+        as(ROOT)
+            .send(
+                "PATCH",
+                "/api/2.0/permissions/experiments/0",
+                "{\"access_control_list\":[{\"group_name\":\"default-loggers\",\"permission_level\":\"CAN_EDIT\"}]}"));
+    TestServer.Response run = ok(gina.post("/api/2.0/mlflow/runs/create", "{}"));
+    assertThat(run.json().at("/run/info/experiment_id").asText()).isEqualTo("0");
+  }
+
+  @Test
   void model_version_files_and_the_store_root_are_for_administrators_only() {
     TestServer.Response r = as(EVE).get(PROXY + "/models/main/default/m/1/MLmodel");
     assertThat(r.status()).as(r.body()).isEqualTo(403);
