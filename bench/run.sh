@@ -6,6 +6,7 @@
 #   bench/run.sh startup         figure 3 (--reps=10)
 #   bench/run.sh ingest          figure 1 (--db=postgres for PostgreSQL)
 #   bench/run.sh search          figure 2 (--db=postgres, --data-dir=DIR to reuse a seeded SQLite dir)
+#   bench/run.sh search-auth     search-runs as a caller who may read 10% of 100 experiments (--db=postgres)
 #   bench/run.sh alias           registry: get-version-by-alias, open loop at 1,000 requests/s
 #   bench/run.sh registry-search registry: search 10,000 models x 10 versions by name
 #   bench/run.sh registry        both registry figures (not part of all; --db=postgres)

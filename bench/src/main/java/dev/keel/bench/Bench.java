@@ -30,6 +30,10 @@ public final class Bench {
         search    figure 2: seed --runs=100000 runs with --seed-clients=16, verify, then
                   one client (--latency-warmup=50 --latency-requests=300) and
                   --search-clients=20 concurrent clients (--warmup=10 --duration=30)
+        search-auth
+                  search-runs as a non-administrator, in process: --runs=100000 over 100
+                  experiments, the caller reads 10 of them; --latency-requests=300 searches of all
+                  100 ids with figure 2's filter, as the caller and as an administrator
         startup   figure 3: launch to first 200 from /ready on an empty data dir, --reps=10
         all       startup, ingest and search on SQLite, then ingest and search on PostgreSQL
         alias     registry: one READY model version (ONNX fixture) with alias champion, then an
@@ -136,6 +140,8 @@ public final class Bench {
       switch (command) {
         case "ingest" -> ingest(workDir, db, pgUrl, jvmArgs, ingest);
         case "search" -> search(workDir, db, pgUrl, jvmArgs, search, dataDirArg);
+        case "search-auth" ->
+            AuthSearchBench.run(workDir, db, pgUrl, search.runs(), 100, search.latencyRequests());
         case "startup" -> startup(workDir, jvmArgs, reps);
         case "all" -> {
           pgSchema = ""; // PostgreSQL runs use throw-away schemas here

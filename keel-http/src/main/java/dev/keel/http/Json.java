@@ -93,7 +93,9 @@ public final class Json {
 
   /**
    * Reads the request body as a JSON object, at most {@code limit} bytes. An empty body is {@code
-   * {}}; a JSON string holding JSON (legacy clients) is decoded twice.
+   * {}}; a JSON string holding JSON (legacy clients) is decoded twice. The body is read once per
+   * request: later calls (the handler, after a guard read the field naming the securable) get the
+   * same object, whatever their limit.
    *
    * @param tooLarge the error to raise past the limit
    */

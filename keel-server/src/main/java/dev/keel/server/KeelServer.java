@@ -8,6 +8,7 @@ import dev.keel.catalog.audit.http.AuditRoutes;
 import dev.keel.catalog.http.CatalogRoutes;
 import dev.keel.catalog.http.GrantRoutes;
 import dev.keel.catalog.http.LineageRoutes;
+import dev.keel.catalog.http.ObjectPermissionRoutes;
 import dev.keel.catalog.identity.AuthSettings;
 import dev.keel.catalog.identity.IdentityBootstrap;
 import dev.keel.catalog.identity.IdentityService;
@@ -15,6 +16,9 @@ import dev.keel.catalog.identity.JdbcIdentityStore;
 import dev.keel.catalog.identity.SelfAuthorizer;
 import dev.keel.catalog.identity.http.AuthenticationGuard;
 import dev.keel.catalog.identity.http.IdentityRoutes;
+import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ConfigSection;
 import dev.keel.core.KeelConfig;
@@ -40,8 +44,10 @@ import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
+import dev.keel.serving.endpoints.EndpointAccess;
 import dev.keel.serving.http.ServingRoutes;
 import dev.keel.tables.http.TableRoutes;
+import dev.keel.tracking.ExperimentAccess;
 import dev.keel.tracking.http.ArtifactRoutes;
 import dev.keel.tracking.http.TrackingRoutes;
 import java.nio.file.Path;
@@ -150,13 +156,14 @@ public final class KeelServer implements AutoCloseable {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
+      ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog),
               new IdentityRoutes(identities),
               new GrantRoutes(s.grants),
-              new TrackingRoutes(s.tracking),
+              new TrackingRoutes(s.tracking, permissions),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
               new UcModelRoutes(s.registry),
@@ -164,7 +171,15 @@ public final class KeelServer implements AutoCloseable {
               new FeatureTableRoutes(s.features),
               new TrainingSetRoutes(s.features),
               new FeatureSpecRoutes(s.features),
-              new ServingRoutes(s.endpoints, s.inferenceCapture, metrics.registry(), draining::get),
+              new ServingRoutes(
+                  s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
+              new ObjectPermissionRoutes(
+                  permissions,
+                  Map.of(
+                      ObjectType.EXPERIMENTS,
+                      id -> s.tracking.getExperiment(id).experimentId(),
+                      ObjectType.SERVING_ENDPOINTS,
+                      s.endpoints::nameOfId)),
               new LineageRoutes(RunLineageSource.lineage(s)),
               new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
@@ -175,6 +190,11 @@ public final class KeelServer implements AutoCloseable {
       Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
       authorizers.put(SecurableType.PRINCIPAL, new SelfAuthorizer());
       GrantService.TYPES.forEach(type -> authorizers.put(type, s.grants)); // Unity Catalog grants
+      ExperimentAccess experiments = new ExperimentAccess(s.tracking, permissions, authorizers);
+      authorizers.put(SecurableType.EXPERIMENT, experiments); // Databricks object permissions
+      authorizers.put(SecurableType.RUN, experiments);
+      authorizers.put(SecurableType.ARTIFACT, experiments);
+      authorizers.put(SecurableType.SERVING_ENDPOINT, new EndpointAccess(s.endpoints, permissions));
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(

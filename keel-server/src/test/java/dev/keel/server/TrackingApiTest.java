@@ -293,6 +293,18 @@ class TrackingApiTest {
   }
 
   @Test
+  void update_run_without_end_time_keeps_a_running_run_without_one() {
+    String run = createRun(createExperiment("update-run-no-end"));
+    Response r =
+        s.post(
+            "/api/2.0/mlflow/runs/update",
+            "{\"run_id\":\"%s\",\"status\":\"FAILED\"}".formatted(run));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().at("/run_info/status").asText()).isEqualTo("FAILED");
+    assertThat(r.json().at("/run_info/end_time").isMissingNode()).isTrue();
+  }
+
+  @Test
   void log_inputs_records_datasets_searchable_by_context() {
     String exp = createExperiment("datasets");
     String run = createRun(exp);

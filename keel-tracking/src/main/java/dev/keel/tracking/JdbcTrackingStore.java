@@ -1,5 +1,7 @@
 package dev.keel.tracking;
 
+import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
+import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.core.Ids;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
@@ -102,10 +104,16 @@ public final class JdbcTrackingStore implements TrackingStore {
 
   @Override
   public Page<Experiment> searchExperiments(
-      ViewType view, String filter, List<String> orderBy, int maxResults, Optional<String> token) {
+      ViewType view,
+      String filter,
+      List<String> orderBy,
+      int maxResults,
+      Optional<String> token,
+      Optional<List<String>> readers) {
     long offset = PageToken.offset(token);
     SqlQuery q =
-        ExperimentSearch.compile(db.dialect(), view, filter, orderBy, maxResults + 1, offset);
+        ExperimentSearch.compile(
+            db.dialect(), view, filter, orderBy, maxResults + 1, offset, readers);
     return db.read(
         h -> {
           List<Long> ids = bindAll(h.createQuery(q.sql()), q.binds()).mapTo(Long.class).list();
@@ -312,10 +320,11 @@ public final class JdbcTrackingStore implements TrackingStore {
         h -> {
           RunInfo info = requireActiveRun(h, runId);
           RunStatus newStatus = status.orElse(info.status());
+          // Boxed on every branch: a mixed long/Long conditional unboxes null (an NPE, once a 500).
           Long newEnd =
               endTime.isPresent()
-                  ? endTime.getAsLong()
-                  : info.endTime().isPresent() ? info.endTime().getAsLong() : null;
+                  ? Long.valueOf(endTime.getAsLong())
+                  : info.endTime().isPresent() ? Long.valueOf(info.endTime().getAsLong()) : null;
           String newName = runName.filter(n -> !n.isEmpty()).orElse(info.runName());
           h.execute(
               "UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_uuid = ?",
@@ -588,25 +597,90 @@ public final class JdbcTrackingStore implements TrackingStore {
       String filter,
       List<String> orderBy,
       int maxResults,
-      Optional<String> token) {
+      Optional<String> token,
+      Optional<List<String>> readers) {
     long offset = PageToken.offset(token);
-    List<Long> ids = new ArrayList<>();
+    List<Long> requested = new ArrayList<>();
     for (String e : experimentIds) {
       OptionalLong id = parseExperimentId(e);
       if (id.isPresent()) {
-        ids.add(id.getAsLong());
+        requested.add(id.getAsLong());
       }
     }
-    if (ids.isEmpty()) {
+    if (requested.isEmpty()) {
       return new Page<>(List.of(), Optional.empty());
     }
-    SqlQuery q =
-        RunSearch.compile(db.dialect(), ids, view, filter, orderBy, maxResults + 1, offset);
+    RunSearch.compile(db.dialect(), requested, view, filter, orderBy, 0, 0); // 400s first
     return db.read(
         h -> {
+          // Only the experiments the caller may read are searched: the run query itself stays
+          // the administrator's, on fewer experiments, so paging is unaffected.
+          List<Long> ids = readers.isPresent() ? readable(h, requested, readers.get()) : requested;
+          if (ids.isEmpty()) {
+            return new Page<Run>(List.of(), Optional.empty());
+          }
+          SqlQuery q =
+              RunSearch.compile(db.dialect(), ids, view, filter, orderBy, maxResults + 1, offset);
           List<String> runIds =
               bindAll(h.createQuery(q.sql()), q.binds()).mapTo(String.class).list();
           return page(loadRuns(h, runIds), maxResults, offset);
+        });
+  }
+
+  /** Those of {@code ids} on which one of {@code readers} is owner or has a level. */
+  private static List<Long> readable(Handle h, List<Long> ids, List<String> readers) {
+    if (readers.isEmpty()) {
+      return List.of();
+    }
+    Query q =
+        h.createQuery(
+            "SELECT e.experiment_id FROM experiments e WHERE e.experiment_id IN ("
+                + marks(ids.size())
+                + ") AND "
+                + JdbcObjectPermissionStore.visibleCondition(
+                    ObjectType.EXPERIMENTS, "CAST(e.experiment_id AS TEXT)", readers.size()));
+    int i = 0;
+    for (Long id : ids) {
+      q.bind(i++, id);
+    }
+    for (String r : readers) {
+      q.bind(i++, r);
+    }
+    return q.mapTo(Long.class).list();
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  @Override
+  public Optional<String> experimentIdOfRun(String runId) {
+    return db.read(
+        h ->
+            h.createQuery("SELECT experiment_id FROM runs WHERE run_uuid = ?")
+                .bind(0, runId)
+                .mapTo(Long.class)
+                .findOne()
+                .map(String::valueOf));
+  }
+
+  @Override
+  public List<String> experimentsAt(Collection<String> locations) {
+    if (locations.isEmpty()) {
+      return List.of();
+    }
+    List<String> l = List.copyOf(locations);
+    return db.read(
+        h -> {
+          Query q =
+              h.createQuery(
+                  "SELECT experiment_id FROM experiments WHERE artifact_location IN ("
+                      + marks(l.size())
+                      + ")");
+          for (int i = 0; i < l.size(); i++) {
+            q.bind(i, l.get(i));
+          }
+          return q.mapTo(Long.class).list().stream().map(String::valueOf).toList();
         });
   }
 

@@ -120,9 +120,51 @@ public final class TrackingService {
       List<String> orderBy,
       OptionalLong maxResults,
       Optional<String> pageToken) {
+    return searchExperiments(viewType, filter, orderBy, maxResults, pageToken, Optional.empty());
+  }
+
+  /**
+   * As {@link #searchExperiments(String, String, List, OptionalLong, Optional)}, keeping only the
+   * experiments visible to {@code readers} (a principal's name and groups; empty for everything).
+   */
+  public Page<Experiment> searchExperiments(
+      String viewType,
+      String filter,
+      List<String> orderBy,
+      OptionalLong maxResults,
+      Optional<String> pageToken,
+      Optional<List<String>> readers) {
     int max = maxResults(maxResults, DEFAULT_SEARCH_EXPERIMENTS, MAX_SEARCH_EXPERIMENTS);
     return store.searchExperiments(
-        ViewType.parse("view_type", viewType), filter, orderBy, max, pageToken);
+        ViewType.parse("view_type", viewType), filter, orderBy, max, pageToken, readers);
+  }
+
+  /** The id of the experiment of run {@code runId}; empty for an unknown run. */
+  public Optional<String> experimentIdOfRun(String runId) {
+    Validate.required("run_id", runId);
+    return store.experimentIdOfRun(runId);
+  }
+
+  /**
+   * The experiments that own the artifact path {@code path} (slash-separated, no leading slash):
+   * those whose artifact location is {@code mlflow-artifacts:/} followed by one of its prefixes.
+   * Usually one; several when an administrator gave experiments nested locations.
+   */
+  public List<String> experimentsOwningArtifact(String path) {
+    List<String> candidates = new ArrayList<>();
+    String[] segments = path.split("/");
+    StringBuilder prefix = new StringBuilder();
+    for (String s : segments) {
+      if (s.isEmpty()) {
+        continue;
+      }
+      prefix.append(prefix.isEmpty() ? "" : "/").append(s);
+      String p = prefix.toString();
+      for (String c : List.of(p, p + "/", "/" + p, "/" + p + "/")) {
+        candidates.add(JdbcTrackingStore.ARTIFACT_ROOT + c);
+      }
+    }
+    return store.experimentsAt(candidates);
   }
 
   public void renameExperiment(String experimentId, String newName) {
@@ -395,6 +437,22 @@ public final class TrackingService {
       OptionalLong maxResults,
       List<String> orderBy,
       Optional<String> pageToken) {
+    return searchRuns(
+        experimentIds, filter, runViewType, maxResults, orderBy, pageToken, Optional.empty());
+  }
+
+  /**
+   * As {@link #searchRuns(List, String, String, OptionalLong, List, Optional)}, searching only the
+   * experiments visible to {@code readers} (a principal's name and groups; empty for all).
+   */
+  public Page<Run> searchRuns(
+      List<String> experimentIds,
+      String filter,
+      String runViewType,
+      OptionalLong maxResults,
+      List<String> orderBy,
+      Optional<String> pageToken,
+      Optional<List<String>> readers) {
     int max = maxResults(maxResults, DEFAULT_SEARCH_RUNS, MAX_SEARCH_RUNS);
     return store.searchRuns(
         experimentIds,
@@ -402,7 +460,8 @@ public final class TrackingService {
         filter,
         orderBy,
         max,
-        pageToken);
+        pageToken,
+        readers);
   }
 
   // ---------------------------------------------------------------- checks

@@ -21,12 +21,24 @@ public interface TrackingStore {
   /** The experiment with this name, active or deleted (names stay taken after delete). */
   Optional<Experiment> getExperimentByName(String name);
 
+  /**
+   * A page of the experiments matching {@code filter}; with {@code readers} (a principal's name and
+   * groups), only those on which one of them is owner or has a permission level, filtered in the
+   * query so a page holds {@code maxResults} visible experiments when they exist.
+   */
   Page<Experiment> searchExperiments(
       ViewType view,
       String filter,
       List<String> orderBy,
       int maxResults,
-      Optional<String> pageToken);
+      Optional<String> pageToken,
+      Optional<List<String>> readers);
+
+  /** The id of the experiment a run belongs to (it never changes); empty for an unknown run. */
+  Optional<String> experimentIdOfRun(String runId);
+
+  /** The ids of the experiments whose artifact location is one of {@code locations}. */
+  List<String> experimentsAt(java.util.Collection<String> locations);
 
   void renameExperiment(String experimentId, String newName, long now);
 
@@ -67,11 +79,16 @@ public interface TrackingStore {
    */
   List<RunInput> inputsMentioning(String table, int limit);
 
+  /**
+   * A page of the runs of {@code experimentIds} matching {@code filter}; with {@code readers}, only
+   * the runs of the experiments one of them may read (see {@link #searchExperiments}).
+   */
   Page<Run> searchRuns(
       List<String> experimentIds,
       ViewType view,
       String filter,
       List<String> orderBy,
       int maxResults,
-      Optional<String> pageToken);
+      Optional<String> pageToken,
+      Optional<List<String>> readers);
 }

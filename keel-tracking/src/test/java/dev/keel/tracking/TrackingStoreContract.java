@@ -3,16 +3,30 @@ package dev.keel.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.catalog.permissions.AccessControl;
+import dev.keel.catalog.permissions.Grantee;
+import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
+import dev.keel.catalog.permissions.PermissionLevel;
+import dev.keel.catalog.permissions.PrincipalType;
+import dev.keel.core.Authorizer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.Principal;
+import dev.keel.core.Privilege;
+import dev.keel.core.SecurableType;
 import dev.keel.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -351,5 +365,136 @@ abstract class TrackingStoreContract {
     assertThat(svc.metricHistory(run, "m", OptionalLong.empty(), Optional.empty()).items())
         .hasSize(8000);
     assertThat(svc.getRun(run).metrics().get(0).step()).isEqualTo(999);
+  }
+
+  // ---------------------------------------------------------------- visibility and access
+
+  static final Principal BOB =
+      new Principal("b", "bob", Principal.Kind.USER, false, Set.of("team"));
+
+  @Test
+  void searches_with_readers_keep_what_they_may_see_and_pages_stay_full() {
+    ObjectPermissions perms = new ObjectPermissions(new JdbcObjectPermissionStore(db));
+    List<String> all = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      String e = svc.createExperiment("vis-" + i, Optional.empty(), List.of());
+      all.add(e);
+      svc.createRun(e, Optional.empty(), Optional.empty(), OptionalLong.of(i), List.of());
+      if (i % 2 == 1) {
+        perms.update(
+            ObjectType.EXPERIMENTS,
+            e,
+            List.of(
+                new AccessControl(
+                    new Grantee(
+                        i == 1 ? "bob" : "team", i == 1 ? PrincipalType.USER : PrincipalType.GROUP),
+                    PermissionLevel.CAN_READ)));
+        seen.add(e);
+      }
+    }
+    Optional<List<String>> readers = ObjectPermissions.readers(BOB);
+    List<String> found = new ArrayList<>();
+    Optional<String> token = Optional.empty();
+    do {
+      Page<Experiment> p =
+          svc.searchExperiments("", "", List.of(), OptionalLong.of(2), token, readers);
+      if (p.nextPageToken().isPresent()) {
+        assertThat(p.items()).hasSize(2);
+      }
+      p.items().forEach(e -> found.add(e.experimentId()));
+      token = p.nextPageToken();
+    } while (token.isPresent());
+    assertThat(found).containsExactlyInAnyOrderElementsOf(seen);
+    List<String> runExperiments =
+        svc
+            .searchRuns(all, "", "", OptionalLong.of(100), List.of(), Optional.empty(), readers)
+            .items()
+            .stream()
+            .map(r -> r.info().experimentId())
+            .toList();
+    assertThat(runExperiments).containsExactlyInAnyOrderElementsOf(seen);
+    assertThat(
+            svc.searchRuns(
+                    all,
+                    "",
+                    "",
+                    OptionalLong.of(100),
+                    List.of(),
+                    Optional.empty(),
+                    Optional.of(List.of("nobody")))
+                .items())
+        .isEmpty();
+    assertThat(
+            svc.searchExperiments("", "", List.of(), OptionalLong.of(100), Optional.empty())
+                .items()
+                .size())
+        .isGreaterThanOrEqualTo(8); // no readers: everything (with experiment 0)
+  }
+
+  @Test
+  void a_run_names_its_experiment_and_artifact_paths_name_the_experiments_that_hold_them() {
+    String exp = svc.createExperiment("owned-art", Optional.empty(), List.of());
+    Run run = svc.createRun(exp, Optional.empty(), Optional.empty(), OptionalLong.of(1), List.of());
+    assertThat(svc.experimentIdOfRun(run.info().runId())).contains(exp);
+    assertThat(svc.experimentIdOfRun("0123456789abcdef0123456789abcdef")).isEmpty();
+    String path = run.info().artifactUri().substring(JdbcTrackingStore.ARTIFACT_ROOT.length());
+    assertThat(svc.experimentsOwningArtifact(path + "/model/MLmodel")).containsExactly(exp);
+    String nested =
+        svc.createExperiment(
+            "nested-art", Optional.of("mlflow-artifacts:/" + exp + "/inner"), List.of());
+    assertThat(svc.experimentsOwningArtifact(exp + "/inner/x"))
+        .containsExactlyInAnyOrder(exp, nested);
+    assertThat(svc.experimentsOwningArtifact("models/main/default/m/1/MLmodel")).isEmpty();
+  }
+
+  @Test
+  void
+      experiment_access_decides_runs_on_their_experiment_and_model_files_through_the_model_authorizer() {
+    ObjectPermissions perms = new ObjectPermissions(new JdbcObjectPermissionStore(db));
+    Map<SecurableType, Authorizer> authorizers = new EnumMap<>(SecurableType.class);
+    ExperimentAccess access = new ExperimentAccess(svc, perms, authorizers);
+    String exp = svc.createExperiment("access", Optional.empty(), List.of());
+    Run run = svc.createRun(exp, Optional.empty(), Optional.empty(), OptionalLong.of(1), List.of());
+    perms.update(
+        ObjectType.EXPERIMENTS,
+        exp,
+        List.of(
+            new AccessControl(new Grantee("team", PrincipalType.GROUP), PermissionLevel.CAN_EDIT)));
+    String runId = run.info().runId();
+    assertThat(access.decide(BOB, SecurableType.RUN, runId, Privilege.EDIT).allowed()).isTrue();
+    Authorizer.Decision manage = access.decide(BOB, SecurableType.RUN, runId, Privilege.MANAGE);
+    assertThat(manage.allowed()).isFalse();
+    assertThat(manage.reason())
+        .isEqualTo(
+            "User bob does not have CAN_MANAGE on experiment "
+                + exp
+                + " (the experiment of run "
+                + runId
+                + ").");
+    assertThatThrownBy(
+            () ->
+                access.decide(
+                    BOB, SecurableType.RUN, "0123456789abcdef0123456789abcdef", Privilege.READ))
+        .isInstanceOf(KeelException.class)
+        .extracting(t -> ((KeelException) t).code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
+
+    String file = "models/main/default/churn/3/MLmodel";
+    assertThat(access.decide(BOB, SecurableType.ARTIFACT, file, Privilege.READ).reason())
+        .contains("model versions");
+    authorizers.put(
+        SecurableType.REGISTERED_MODEL,
+        (c, t, name, p) ->
+            new Authorizer.Decision(
+                name.equals("main.default.churn") && p == Privilege.READ,
+                "REGISTERED_MODEL",
+                name,
+                "EXECUTE",
+                "model rule"));
+    assertThat(access.decide(BOB, SecurableType.ARTIFACT, file, Privilege.READ).allowed()).isTrue();
+    assertThat(access.decide(BOB, SecurableType.ARTIFACT, file, Privilege.EDIT).allowed())
+        .isFalse();
+    assertThat(access.decide(BOB, SecurableType.ARTIFACT, "", Privilege.READ).allowed()).isFalse();
   }
 }

@@ -51,7 +51,8 @@ final class EndpointControl {
       Optional<String> description,
       Map<String, String> tags,
       EndpointConfig config,
-      Optional<InferenceTableConfig> inferenceTable) {
+      Optional<InferenceTableConfig> inferenceTable,
+      String creator) {
     EndpointConfig.endpointName(name);
     checkEntities(config);
     long now = clock.millis();
@@ -68,7 +69,7 @@ final class EndpointControl {
             Optional.empty(),
             inferenceTable,
             now,
-            EndpointService.PRINCIPAL,
+            creator,
             now);
     synchronized (live.lifecycle) {
       store.insert(e);
@@ -121,6 +122,21 @@ final class EndpointControl {
   EndpointStatus get(String name) {
     ServingEndpoint e = require(name);
     return status(e);
+  }
+
+  /** The id of endpoint {@code name}; NOT_FOUND if there is none. */
+  String idOf(String name) {
+    return require(name).id();
+  }
+
+  /** The name of the endpoint with id {@code id}; NOT_FOUND if there is none. */
+  String nameOfId(String id) {
+    return store.list().stream()
+        .filter(e -> e.id().equals(id))
+        .map(ServingEndpoint::name)
+        .findFirst()
+        .orElseThrow(
+            () -> KeelException.notFound("Serving endpoint with id '" + id + "' does not exist."));
   }
 
   /** See {@link EndpointService#list}. */

@@ -42,7 +42,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class EndpointService implements AutoCloseable {
 
-  /** The principal recorded as creator until governance lands. */
+  /** The creator recorded when none is given (a server without authentication's user). */
   public static final String PRINCIPAL = RegistryService.PRINCIPAL;
 
   /**
@@ -198,7 +198,31 @@ public final class EndpointService implements AutoCloseable {
       Map<String, String> tags,
       EndpointConfig config,
       Optional<InferenceTableConfig> inferenceTable) {
-    return control.create(name, description, tags, config, inferenceTable);
+    return create(name, description, tags, config, inferenceTable, PRINCIPAL);
+  }
+
+  /**
+   * As {@link #create(String, Optional, Map, EndpointConfig, Optional)}, recording {@code creator}
+   * (the principal creating it, its owner) as the endpoint's creator.
+   */
+  public EndpointStatus create(
+      String name,
+      Optional<String> description,
+      Map<String, String> tags,
+      EndpointConfig config,
+      Optional<InferenceTableConfig> inferenceTable,
+      String creator) {
+    return control.create(name, description, tags, config, inferenceTable, creator);
+  }
+
+  /** The id of endpoint {@code name}; NOT_FOUND if there is none. */
+  public String idOf(String name) {
+    return control.idOf(name);
+  }
+
+  /** The name of the endpoint with id {@code id}; NOT_FOUND if there is none. */
+  public String nameOfId(String id) {
+    return control.nameOfId(id);
   }
 
   /**

@@ -14,8 +14,11 @@ import java.util.Map;
 final class EndpointJson {
   private EndpointJson() {}
 
-  /** {@code ServingEndpointDetailed}: config, pending_config, state, tags, ai_gateway. */
-  static ObjectNode detailed(EndpointStatus s) {
+  /**
+   * {@code ServingEndpointDetailed}: config, pending_config, state, tags, ai_gateway, and the
+   * caller's {@code permission_level} on it.
+   */
+  static ObjectNode detailed(EndpointStatus s, String permissionLevel) {
     ServingEndpoint e = s.endpoint();
     ObjectNode n = Json.object();
     n.put("name", e.name());
@@ -24,7 +27,7 @@ final class EndpointJson {
     n.put("creation_timestamp", e.createdAt());
     n.put("last_updated_timestamp", e.updatedAt());
     e.description().ifPresent(d -> n.put("description", d));
-    n.put("permission_level", "CAN_MANAGE");
+    n.put("permission_level", permissionLevel);
     n.put("route_optimized", false);
     ArrayNode tags = n.putArray("tags");
     for (Map.Entry<String, String> t : e.tags().entrySet()) {

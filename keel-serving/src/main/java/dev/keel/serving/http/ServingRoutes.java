@@ -4,14 +4,20 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.permissions.Grantee;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
+import dev.keel.catalog.permissions.PermissionLevel;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
+import dev.keel.core.Principal;
 import dev.keel.core.Privilege;
 import dev.keel.core.SecurableType;
 import dev.keel.http.Accepts;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.ErrorTranslator;
 import dev.keel.http.Json;
@@ -44,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -74,6 +81,7 @@ public final class ServingRoutes implements ApiModule {
   public static final long MAX_SCORING_BODY = ScoringServer.Options.DEFAULT_MAX_BODY_BYTES;
 
   private final EndpointService endpoints;
+  private final ObjectPermissions permissions;
   private final InferenceCapture capture;
   private final ServingMetrics metrics;
   private final BooleanSupplier draining;
@@ -83,16 +91,19 @@ public final class ServingRoutes implements ApiModule {
    * Routes over these services.
    *
    * @param endpoints the endpoint service
+   * @param permissions who owns, sees, queries and manages each endpoint
    * @param capture the endpoints' inference tables
    * @param registry the server's meter registry
    * @param draining true once the server is shutting down
    */
   public ServingRoutes(
       EndpointService endpoints,
+      ObjectPermissions permissions,
       InferenceCapture capture,
       MeterRegistry registry,
       BooleanSupplier draining) {
     this.endpoints = endpoints;
+    this.permissions = permissions;
     this.capture = capture;
     this.metrics = new ServingMetrics(registry, capture.logger());
     this.draining = draining;
@@ -104,27 +115,32 @@ public final class ServingRoutes implements ApiModule {
     r.dialect(API, Dialect.DATABRICKS);
     r.dialect("/serving-endpoints", Dialect.SCORING);
     r.dialect("/v2", Dialect.OPEN_INFERENCE);
-    Access create = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.CREATE);
-    Access read = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.READ);
-    Access edit = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.EDIT);
-    Access manage = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.MANAGE);
+    // The endpoint a request names is its path's {name}; "" is the collection (create, list).
+    // READ is CAN_VIEW, EDIT is CAN_QUERY (scoring), MANAGE is CAN_MANAGE (see EndpointAccess).
+    Access.Resource collection = ctx -> "";
+    Access.Resource named = ctx -> ctx.pathParam("name");
+    Access create = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.CREATE).on(collection);
+    Access list = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.READ).on(collection);
+    Access read = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.READ).on(named);
+    Access query = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.EDIT).on(named);
+    Access manage = Access.of(SecurableType.SERVING_ENDPOINT, Privilege.MANAGE).on(named);
     r.add(HandlerType.POST, API, create, this::create);
-    r.add(HandlerType.GET, API, read, this::list);
+    r.add(HandlerType.GET, API, list, this::list);
     r.add(HandlerType.GET, API + "/{name}", read, this::get);
     r.add(HandlerType.DELETE, API + "/{name}", manage, this::delete);
-    r.add(HandlerType.PUT, API + "/{name}/config", edit, this::updateConfig);
-    r.add(HandlerType.PUT, API + "/{name}/ai-gateway", edit, this::putAiGateway);
+    r.add(HandlerType.PUT, API + "/{name}/config", manage, this::updateConfig);
+    r.add(HandlerType.PUT, API + "/{name}/ai-gateway", manage, this::putAiGateway);
     Accepts scoring = Accepts.of("application/json", "text/csv");
     r.add(
         HandlerType.POST,
         "/serving-endpoints/{name}/invocations",
-        read,
+        query,
         scoring,
         ctx -> invoke(ctx, ctx.pathParam("name"), Optional.empty()));
     r.add(
         HandlerType.POST,
         "/serving-endpoints/{name}/served-models/{served}/invocations",
-        read,
+        query,
         scoring,
         ctx -> invoke(ctx, ctx.pathParam("name"), Optional.of(ctx.pathParam("served"))));
     r.add(HandlerType.GET, "/v2/health/live", Access.open(), this::live);
@@ -133,7 +149,11 @@ public final class ServingRoutes implements ApiModule {
     r.add(HandlerType.GET, "/v2/models/{name}/ready", read, this::v2Ready);
     // Triton's Python client posts its JSON without a Content-Type
     r.add(
-        HandlerType.POST, "/v2/models/{name}/infer", read, Accepts.JSON.orUntyped(), this::v2Infer);
+        HandlerType.POST,
+        "/v2/models/{name}/infer",
+        query,
+        Accepts.JSON.orUntyped(),
+        this::v2Infer);
   }
 
   // ---------------------------------------------------------------- control plane
@@ -178,24 +198,46 @@ public final class ServingRoutes implements ApiModule {
         tags.put(t.get("key").asText(), t.path("value").asText(""));
       }
     }
-    Json.write(ctx, EndpointJson.detailed(capture.create(name, description, tags, config, table)));
+    Principal caller = Caller.get(ctx);
+    EndpointStatus created = capture.create(name, description, tags, config, table, caller.name());
+    permissions.setOwner(ObjectType.SERVING_ENDPOINTS, created.endpoint().id(), Grantee.of(caller));
+    Json.write(ctx, EndpointJson.detailed(created, PermissionLevel.CAN_MANAGE.name()));
   }
 
+  /** Every endpoint the caller may see (it holds a level on it, or it is an administrator). */
   private void list(Context ctx) {
+    Principal caller = Caller.get(ctx);
+    Optional<List<String>> readers = ObjectPermissions.readers(caller);
+    Optional<Set<String>> visible =
+        readers.map(names -> permissions.visible(ObjectType.SERVING_ENDPOINTS, names));
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("endpoints");
     for (EndpointStatus s : endpoints.list()) {
-      a.add(EndpointJson.detailed(s));
+      if (visible.isEmpty() || visible.get().contains(s.endpoint().id())) {
+        a.add(EndpointJson.detailed(s, levelOf(caller, s)));
+      }
     }
     Json.write(ctx, n);
   }
 
+  /** The caller's level on the endpoint, as {@code permission_level} answers it. */
+  private String levelOf(Principal caller, EndpointStatus s) {
+    return permissions
+        .levelOf(caller, ObjectType.SERVING_ENDPOINTS, s.endpoint().id())
+        .map(Enum::name)
+        .orElse(PermissionLevel.CAN_VIEW.name());
+  }
+
   private void get(Context ctx) {
-    Json.write(ctx, EndpointJson.detailed(endpoints.get(ctx.pathParam("name"))));
+    EndpointStatus s = endpoints.get(ctx.pathParam("name"));
+    Json.write(ctx, EndpointJson.detailed(s, levelOf(Caller.get(ctx), s)));
   }
 
   private void delete(Context ctx) {
-    capture.delete(ctx.pathParam("name"));
+    String name = ctx.pathParam("name");
+    String id = endpoints.idOf(name);
+    capture.delete(name);
+    permissions.forget(ObjectType.SERVING_ENDPOINTS, id);
     Json.write(ctx, Json.object());
   }
 
@@ -215,7 +257,7 @@ public final class ServingRoutes implements ApiModule {
     if (legacy.isPresent()) {
       s = withTable(s, capture.setTable(name, legacy.get()));
     }
-    Json.write(ctx, EndpointJson.detailed(s));
+    Json.write(ctx, EndpointJson.detailed(s, levelOf(Caller.get(ctx), s)));
   }
 
   /** The accepted update's answer (IN_PROGRESS) with the inference table now stored. */
@@ -320,7 +362,7 @@ public final class ServingRoutes implements ApiModule {
               entity,
               r == null ? "" : r.modelName(),
               r == null ? 0 : r.modelVersion(),
-              EndpointService.PRINCIPAL));
+              Caller.get(ctx).name()));
     }
   }
 

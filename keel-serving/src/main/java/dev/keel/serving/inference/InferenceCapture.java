@@ -36,7 +36,18 @@ public final class InferenceCapture {
       Map<String, String> tags,
       EndpointConfig config,
       Optional<InferenceTableConfig> table) {
-    EndpointStatus s = endpoints.create(name, description, tags, config, table);
+    return create(name, description, tags, config, table, EndpointService.PRINCIPAL);
+  }
+
+  /** As {@link #create(String, Optional, Map, EndpointConfig, Optional)}, by {@code creator}. */
+  public EndpointStatus create(
+      String name,
+      Optional<String> description,
+      Map<String, String> tags,
+      EndpointConfig config,
+      Optional<InferenceTableConfig> table,
+      String creator) {
+    EndpointStatus s = endpoints.create(name, description, tags, config, table, creator);
     if (table.isPresent() && table.get().enabled()) {
       try {
         logger.ensureTable(table.get());

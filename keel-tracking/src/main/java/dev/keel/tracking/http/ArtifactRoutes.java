@@ -59,13 +59,21 @@ public final class ArtifactRoutes implements ApiModule {
     r.dialect("/api/2.0/mlflow", Dialect.MLFLOW);
     r.dialect("/ajax-api/2.0/mlflow", Dialect.MLFLOW);
     List<String> files = PREFIXES.stream().map(p -> p + "/<path>").toList();
+    // A path is decided on the experiments whose artifact location holds it (see
+    // ExperimentAccess); artifacts/list names a run.
+    Access.Resource file = ctx -> pathOf(ctx).value();
+    Access.Resource dir = ctx -> listedDir(ctx).value();
     // MLflow's clients send the type they guess from the file name (PUT always asks the
     // server first in a browser, so any type is safe here)
-    r.add(PUT, files, Access.of(ARTIFACT, EDIT), Accepts.ANY, this::upload);
-    r.add(GET, files, Access.of(ARTIFACT, READ), this::download);
-    r.add(DELETE, files, Access.of(ARTIFACT, MANAGE), this::delete);
-    r.add(GET, PREFIXES, Access.of(ARTIFACT, READ), this::listRoot);
-    r.add(GET, TrackingRoutes.mlflow("artifacts/list"), Access.of(RUN, READ), this::listRun);
+    r.add(PUT, files, Access.of(ARTIFACT, EDIT).on(file), Accepts.ANY, this::upload);
+    r.add(GET, files, Access.of(ARTIFACT, READ).on(file), this::download);
+    r.add(DELETE, files, Access.of(ARTIFACT, MANAGE).on(file), this::delete);
+    r.add(GET, PREFIXES, Access.of(ARTIFACT, READ).on(dir), this::listRoot);
+    r.add(
+        GET,
+        TrackingRoutes.mlflow("artifacts/list"),
+        Access.of(RUN, READ).on(ctx -> runIdOf(Request.of(ctx))),
+        this::listRun);
   }
 
   /** The artifact path from the raw (still percent-encoded) request URI. */
@@ -110,9 +118,19 @@ public final class ArtifactRoutes implements ApiModule {
     Json.write(ctx, Json.object());
   }
 
+  private static ArtifactPath listedDir(Context ctx) {
+    return ArtifactPath.parse("path", Request.of(ctx).string("path").orElse(""), true);
+  }
+
+  private static String runIdOf(Request req) {
+    return req.string("run_id")
+        .filter(s -> !s.isEmpty())
+        .or(() -> req.string("run_uuid").filter(s -> !s.isEmpty()))
+        .orElseThrow(() -> KeelException.missing("run_id"));
+  }
+
   private void listRoot(Context ctx) throws IOException {
-    String raw = Request.of(ctx).string("path").orElse("");
-    ArtifactPath dir = ArtifactPath.parse("path", raw, true);
+    ArtifactPath dir = listedDir(ctx);
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("files");
     for (FileInfo f : store.list(dir)) {
@@ -127,11 +145,7 @@ public final class ArtifactRoutes implements ApiModule {
 
   private void listRun(Context ctx) throws IOException {
     Request req = Request.of(ctx);
-    String runId =
-        req.string("run_id")
-            .filter(s -> !s.isEmpty())
-            .or(() -> req.string("run_uuid").filter(s -> !s.isEmpty()))
-            .orElseThrow(() -> KeelException.missing("run_id"));
+    String runId = runIdOf(req);
     Run run = tracking.getRun(runId);
     String rootUri = run.info().artifactUri();
     if (!rootUri.startsWith(JdbcTrackingStore.ARTIFACT_ROOT)) {

@@ -11,11 +11,16 @@ import static io.javalin.http.HandlerType.POST;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.permissions.Grantee;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Page;
+import dev.keel.core.Principal;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -47,9 +52,15 @@ public final class TrackingRoutes implements ApiModule {
   public static final int MAX_BATCH_BODY_BYTES = 1024 * 1024;
 
   private final TrackingService tracking;
+  private final ObjectPermissions permissions;
 
-  public TrackingRoutes(TrackingService tracking) {
+  /**
+   * Routes over {@code tracking}; experiments are owned by their creator and seen through {@code
+   * permissions}.
+   */
+  public TrackingRoutes(TrackingService tracking, ObjectPermissions permissions) {
     this.tracking = tracking;
+    this.permissions = permissions;
   }
 
   /** Both prefixes MLflow serves every RPC under. */
@@ -65,36 +76,52 @@ public final class TrackingRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect("/api/2.0/mlflow", Dialect.MLFLOW);
     r.dialect("/ajax-api/2.0/mlflow", Dialect.MLFLOW);
-    Access createExperiment = Access.of(EXPERIMENT, CREATE);
-    Access readExperiment = Access.of(EXPERIMENT, READ);
-    Access editExperiment = Access.of(EXPERIMENT, EDIT);
-    Access manageExperiment = Access.of(EXPERIMENT, MANAGE);
-    Access readRun = Access.of(RUN, READ);
-    Access editRun = Access.of(RUN, EDIT);
-    Access manageRun = Access.of(RUN, MANAGE);
+    // Every route names its securable for the authorization guard: an experiment by id (by name
+    // for get-by-name), a run by id (decided on its experiment); "" is the collection (create, and
+    // searches, which keep only what the caller may see).
+    Access.Resource collection = ctx -> "";
+    Access.Resource experiment = ctx -> Request.of(ctx).required("experiment_id");
+    Access.Resource byName =
+        ctx ->
+            tracking
+                .getExperimentByName(Request.of(ctx).required("experiment_name"))
+                .experimentId();
+    Access.Resource runExperiment =
+        ctx -> Request.of(ctx).string("experiment_id").filter(s -> !s.isEmpty()).orElse("0");
+    Access.Resource run = ctx -> runId(Request.of(ctx));
+    Access.Resource batchRun =
+        ctx -> runId(Request.of(ctx, MAX_BATCH_BODY_BYTES, ErrorCode.INVALID_ARGUMENT));
+    Access createExperiment = Access.of(EXPERIMENT, CREATE).on(collection);
+    Access listExperiments = Access.of(EXPERIMENT, READ).on(collection);
+    Access readExperiment = Access.of(EXPERIMENT, READ).on(experiment);
+    Access editExperiment = Access.of(EXPERIMENT, EDIT).on(experiment);
+    Access manageExperiment = Access.of(EXPERIMENT, MANAGE).on(experiment);
+    Access readRun = Access.of(RUN, READ).on(run);
+    Access editRun = Access.of(RUN, EDIT).on(run);
+    Access manageRun = Access.of(RUN, MANAGE).on(run);
 
     on(r, POST, "experiments/create", createExperiment, this::createExperiment);
     on(r, GET, "experiments/get", readExperiment, this::getExperiment);
-    on(r, GET, "experiments/get-by-name", readExperiment, this::getExperimentByName);
-    on(r, POST, "experiments/search", readExperiment, this::searchExperiments);
-    on(r, GET, "experiments/search", readExperiment, this::searchExperiments);
+    on(r, GET, "experiments/get-by-name", readExperiment.on(byName), this::getExperimentByName);
+    on(r, POST, "experiments/search", listExperiments, this::searchExperiments);
+    on(r, GET, "experiments/search", listExperiments, this::searchExperiments);
     on(r, POST, "experiments/update", manageExperiment, this::updateExperiment);
     on(r, POST, "experiments/delete", manageExperiment, this::deleteExperiment);
     on(r, POST, "experiments/restore", manageExperiment, this::restoreExperiment);
     on(r, POST, "experiments/set-experiment-tag", editExperiment, this::setExperimentTag);
     on(r, POST, "experiments/delete-experiment-tag", editExperiment, this::deleteExperimentTag);
 
-    on(r, POST, "runs/create", editExperiment, this::createRun);
+    on(r, POST, "runs/create", editExperiment.on(runExperiment), this::createRun);
     on(r, GET, "runs/get", readRun, this::getRun);
     on(r, POST, "runs/update", editRun, this::updateRun);
     on(r, POST, "runs/delete", manageRun, this::deleteRun);
     on(r, POST, "runs/restore", manageRun, this::restoreRun);
-    on(r, POST, "runs/search", readRun, this::searchRuns);
+    on(r, POST, "runs/search", Access.of(RUN, READ).on(collection), this::searchRuns);
     on(r, POST, "runs/log-metric", editRun, this::logMetric);
     on(r, POST, "runs/log-parameter", editRun, this::logParam);
     on(r, POST, "runs/set-tag", editRun, this::setTag);
     on(r, POST, "runs/delete-tag", editRun, this::deleteTag);
-    on(r, POST, "runs/log-batch", editRun, this::logBatch);
+    on(r, POST, "runs/log-batch", editRun.on(batchRun), this::logBatch);
     on(r, POST, "runs/log-inputs", editRun, this::logInputs);
     on(r, GET, "metrics/get-history", readRun, this::metricHistory);
   }
@@ -103,9 +130,18 @@ public final class TrackingRoutes implements ApiModule {
 
   private void createExperiment(Context ctx) {
     Request req = Request.of(ctx);
-    String id =
-        tracking.createExperiment(
-            req.required("name"), req.string("artifact_location"), tags(req, "tags"));
+    Principal caller = Caller.get(ctx);
+    Optional<String> location = req.string("artifact_location").filter(s -> !s.isEmpty());
+    if (location.isPresent() && !caller.admin()) {
+      // A location is where the artifact guard finds an experiment's files: one taken from
+      // another experiment would lock its owner out of them.
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED,
+          "Only administrators may set 'artifact_location'; leave it out and Keel stores the"
+              + " experiment's artifacts under mlflow-artifacts:/<experiment_id>.");
+    }
+    String id = tracking.createExperiment(req.required("name"), location, tags(req, "tags"));
+    permissions.setOwner(ObjectType.EXPERIMENTS, id, Grantee.of(caller));
     Json.write(ctx, Json.object().put("experiment_id", id));
   }
 
@@ -135,7 +171,8 @@ public final class TrackingRoutes implements ApiModule {
             req.string("filter").orElse(""),
             req.strings("order_by"),
             req.int64("max_results"),
-            req.string("page_token"));
+            req.string("page_token"),
+            ObjectPermissions.readers(Caller.get(ctx)));
     ObjectNode n = Json.object();
     if (!page.items().isEmpty()) {
       ArrayNode a = n.putArray("experiments");
@@ -230,7 +267,8 @@ public final class TrackingRoutes implements ApiModule {
             req.string("run_view_type").orElse(""),
             req.int64("max_results"),
             req.strings("order_by"),
-            req.string("page_token"));
+            req.string("page_token"),
+            ObjectPermissions.readers(Caller.get(ctx)));
     Json.stream(
         ctx,
         g -> {

@@ -1,11 +1,14 @@
 package dev.keel.tracking.search;
 
+import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
+import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.core.KeelException;
 import dev.keel.store.Dialect;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +40,24 @@ public final class ExperimentSearch {
    */
   public static SqlQuery compile(
       Dialect dialect, ViewType view, String filter, List<String> orderBy, int limit, long offset) {
+    return compile(dialect, view, filter, orderBy, limit, offset, Optional.empty());
+  }
+
+  /**
+   * As {@link #compile(Dialect, ViewType, String, List, int, long)}, keeping only the experiments
+   * on which one of {@code readers} (a principal's name and groups) is owner or has a permission
+   * level; empty {@code readers} keeps every experiment (an administrator).
+   */
+  public static SqlQuery compile(
+      Dialect dialect,
+      ViewType view,
+      String filter,
+      List<String> orderBy,
+      int limit,
+      long offset,
+      Optional<List<String>> readers) {
     Objects.requireNonNull(dialect, "dialect");
+    Objects.requireNonNull(readers, "readers");
     Objects.requireNonNull(view, "view");
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(orderBy, "orderBy");
@@ -66,6 +86,12 @@ public final class ExperimentSearch {
     if (view != ViewType.ALL) {
       q.where("e.lifecycle_stage = ?", List.of(view.stage()));
     }
+    readers.ifPresent(
+        names ->
+            q.where(
+                JdbcObjectPermissionStore.visibleCondition(
+                    ObjectType.EXPERIMENTS, "CAST(e.experiment_id AS TEXT)", names.size()),
+                List.copyOf(names)));
     for (Comparison c : parsed.comparisons()) {
       List<Object> binds = new ArrayList<>();
       if (c.entity() == Entity.TAG) {

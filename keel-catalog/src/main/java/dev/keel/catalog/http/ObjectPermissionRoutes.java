@@ -1,0 +1,219 @@
+package dev.keel.catalog.http;
+
+import static dev.keel.core.Privilege.MANAGE;
+import static dev.keel.core.Privilege.READ;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.PUT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.permissions.AccessControl;
+import dev.keel.catalog.permissions.Acl;
+import dev.keel.catalog.permissions.Grantee;
+import dev.keel.catalog.permissions.ObjectPermissions;
+import dev.keel.catalog.permissions.ObjectType;
+import dev.keel.catalog.permissions.PermissionLevel;
+import dev.keel.catalog.permissions.PermissionObjects;
+import dev.keel.catalog.permissions.PrincipalType;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.KeelException;
+import dev.keel.http.Access;
+import dev.keel.http.ApiModule;
+import dev.keel.http.Dialect;
+import dev.keel.http.Json;
+import dev.keel.http.Routes;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Databricks' permissions API for the object types Keel serves ({@link ObjectType}): {@code GET|PUT
+ * |PATCH /api/2.0/permissions/{type}/{id}} (PUT replaces the direct entries, PATCH adds or changes
+ * them) and {@code GET /api/2.0/permissions/{type}/{id}/permissionLevels}. Reading needs the type's
+ * lowest level, changing needs {@code CAN_MANAGE}. The owner (the creator) is answered as a direct
+ * {@code CAN_MANAGE} entry and survives PUT; administrators as the {@code admins} group's inherited
+ * {@code CAN_MANAGE}.
+ */
+public final class ObjectPermissionRoutes implements ApiModule {
+  static final String PREFIX = "/api/2.0/permissions";
+  private static final Set<String> ENTRY_FIELDS =
+      Set.of("user_name", "group_name", "service_principal_name", "permission_level");
+
+  private final ObjectPermissions permissions;
+  private final Map<ObjectType, PermissionObjects> objects;
+
+  /**
+   * Routes for the types in {@code objects}.
+   *
+   * @param permissions the permissions service
+   * @param objects for each served type, how its objects are found (404 for a missing one)
+   */
+  public ObjectPermissionRoutes(
+      ObjectPermissions permissions, Map<ObjectType, PermissionObjects> objects) {
+    this.permissions = permissions;
+    this.objects = new EnumMap<>(objects);
+  }
+
+  @Override
+  public void routes(Routes r) {
+    r.dialect(PREFIX, Dialect.DATABRICKS);
+    for (Map.Entry<ObjectType, PermissionObjects> e : objects.entrySet()) {
+      ObjectType type = e.getKey();
+      PermissionObjects found = e.getValue();
+      String path = PREFIX + "/" + type.path() + "/{object_id}";
+      Access.Resource object = ctx -> found.securableName(ctx.pathParam("object_id"));
+      r.add(GET, path, Access.of(type.securable(), READ).on(object), ctx -> get(ctx, type));
+      r.add(PUT, path, Access.of(type.securable(), MANAGE).on(object), ctx -> set(ctx, type));
+      r.add(PATCH, path, Access.of(type.securable(), MANAGE).on(object), ctx -> update(ctx, type));
+      r.add(
+          GET,
+          path + "/permissionLevels",
+          Access.of(type.securable(), READ).on(object),
+          ctx -> levels(ctx, type));
+    }
+  }
+
+  /** The object's id, after checking it exists. */
+  private String objectId(Context ctx, ObjectType type) {
+    String id = ctx.pathParam("object_id");
+    objects.get(type).securableName(id);
+    return id;
+  }
+
+  private void get(Context ctx, ObjectType type) {
+    String id = objectId(ctx, type);
+    Json.write(ctx, json(type, id, permissions.get(type, id)));
+  }
+
+  private void set(Context ctx, ObjectType type) {
+    List<AccessControl> entries = entries(ctx, type);
+    String id = objectId(ctx, type);
+    Json.write(ctx, json(type, id, permissions.set(type, id, entries)));
+  }
+
+  private void update(Context ctx, ObjectType type) {
+    List<AccessControl> entries = entries(ctx, type);
+    String id = objectId(ctx, type);
+    Json.write(ctx, json(type, id, permissions.update(type, id, entries)));
+  }
+
+  private void levels(Context ctx, ObjectType type) {
+    objectId(ctx, type);
+    ObjectNode n = Json.object();
+    ArrayNode a = n.putArray("permission_levels");
+    for (PermissionLevel l : type.levels()) {
+      a.addObject().put("permission_level", l.name()).put("description", type.describe(l));
+    }
+    Json.write(ctx, n);
+  }
+
+  /** Decodes {@code access_control_list}: entries naming exactly one principal and a level. */
+  private static List<AccessControl> entries(Context ctx, ObjectType type) {
+    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+    JsonNode list = body.path("access_control_list");
+    if (list.isMissingNode() || list.isNull()) {
+      return List.of();
+    }
+    if (!list.isArray()) {
+      throw KeelException.invalid(
+          "Invalid 'access_control_list': expected a list of {user_name | group_name |"
+              + " service_principal_name, permission_level}.");
+    }
+    List<AccessControl> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String field = "access_control_list[" + i + "]";
+      JsonNode e = list.get(i);
+      if (!e.isObject()) {
+        throw KeelException.invalid("Invalid '" + field + "': expected an object.");
+      }
+      e.fieldNames()
+          .forEachRemaining(
+              f -> {
+                if (!ENTRY_FIELDS.contains(f)) {
+                  throw KeelException.invalid(
+                      "Invalid '"
+                          + field
+                          + "."
+                          + f
+                          + "': unknown field; an entry has "
+                          + ENTRY_FIELDS
+                          + ".");
+                }
+              });
+      Grantee grantee = null;
+      for (PrincipalType t : PrincipalType.values()) {
+        JsonNode v = e.get(t.field());
+        if (v == null || v.isNull()) {
+          continue;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+          throw KeelException.invalid(
+              "Invalid '" + field + "." + t.field() + "': expected a non-empty string.");
+        }
+        if (grantee != null) {
+          throw KeelException.invalid(
+              "Invalid '"
+                  + field
+                  + "': name exactly one of user_name, group_name, service_principal_name.");
+        }
+        grantee = new Grantee(v.asText(), t);
+      }
+      if (grantee == null) {
+        throw KeelException.invalid(
+            "Invalid '" + field + "': name one of user_name, group_name, service_principal_name.");
+      }
+      JsonNode level = e.get("permission_level");
+      if (level == null || level.isNull()) {
+        throw KeelException.missing(field + ".permission_level");
+      }
+      if (!level.isTextual()) {
+        throw KeelException.invalid("Invalid '" + field + ".permission_level': expected a string.");
+      }
+      out.add(
+          new AccessControl(grantee, type.parseLevel(field + ".permission_level", level.asText())));
+    }
+    return out;
+  }
+
+  /** Databricks' {@code ObjectPermissions} answer. */
+  static ObjectNode json(ObjectType type, String id, Acl acl) {
+    ObjectNode n = Json.object();
+    n.put("object_id", "/" + type.path() + "/" + id);
+    n.put("object_type", type.wireType());
+    ArrayNode list = n.putArray("access_control_list");
+    Map<Grantee, List<PermissionLevel>> direct = new LinkedHashMap<>();
+    acl.owner()
+        .ifPresent(
+            o -> direct.computeIfAbsent(o, k -> new ArrayList<>()).add(PermissionLevel.CAN_MANAGE));
+    for (AccessControl e : acl.entries()) {
+      List<PermissionLevel> levels = direct.computeIfAbsent(e.grantee(), k -> new ArrayList<>());
+      if (!levels.contains(e.level())) {
+        levels.add(e.level());
+      }
+    }
+    for (Map.Entry<Grantee, List<PermissionLevel>> e : direct.entrySet()) {
+      ObjectNode entry = list.addObject();
+      entry.put(e.getKey().type().field(), e.getKey().name());
+      ArrayNode all = entry.putArray("all_permissions");
+      for (PermissionLevel l : e.getValue()) {
+        all.addObject().put("permission_level", l.name()).put("inherited", false);
+      }
+    }
+    ObjectNode admins = list.addObject();
+    admins.put("group_name", "admins");
+    ObjectNode inherited =
+        admins
+            .putArray("all_permissions")
+            .addObject()
+            .put("permission_level", PermissionLevel.CAN_MANAGE.name())
+            .put("inherited", true);
+    inherited.putArray("inherited_from_object").add("/" + type.path() + "/");
+    return n;
+  }
+}

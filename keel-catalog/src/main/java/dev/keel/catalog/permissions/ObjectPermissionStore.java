@@ -1,0 +1,39 @@
+package dev.keel.catalog.permissions;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Storage contract for object permissions: each object's owner and direct access control entries.
+ * Writes are atomic and, once committed, seen by every later read on every server sharing the
+ * database. Inputs are already validated by {@link ObjectPermissions}. Thread-safe.
+ */
+public interface ObjectPermissionStore {
+  /** The owner and entries of one object; {@link Acl#EMPTY} when it has none. */
+  Acl get(ObjectType type, String objectId);
+
+  /** Makes {@code owner} the object's only owner. */
+  void setOwner(ObjectType type, String objectId, Grantee owner);
+
+  /**
+   * Replaces every direct entry of the object with {@code entries} (one per grantee); the owner
+   * stays.
+   */
+  void replace(ObjectType type, String objectId, List<AccessControl> entries);
+
+  /**
+   * Sets the level of each grantee in {@code entries} (one per grantee), replacing its earlier
+   * direct level; other grantees keep theirs.
+   */
+  void update(ObjectType type, String objectId, List<AccessControl> entries);
+
+  /** Forgets the owner and entries of an object that no longer exists. */
+  void forget(ObjectType type, String objectId);
+
+  /**
+   * The ids of the objects of {@code type} on which any of {@code principals} (a principal's name
+   * and its groups) is owner or has any level.
+   */
+  Set<String> visible(ObjectType type, Collection<String> principals);
+}
