@@ -78,7 +78,7 @@ class AuditLogApiTest {
                       "{\"name\": \"sales\", \"comment\": \"" + BODY_SECRET + "\"}")
                   .status())
           .isEqualTo(200);
-      assertThat(alice.get("/api/2.1/unity-catalog/catalogs").status()).isEqualTo(403);
+      assertThat(alice.delete("/api/2.1/unity-catalog/catalogs/sales").status()).isEqualTo(403);
       assertThat(server.get("/api/2.1/unity-catalog/catalogs").status()).isEqualTo(401);
       assertThat(server.get("/health").status()).isEqualTo(200); // open: not audited
       // A client's own request id and user agent, straight from the wire.
@@ -111,11 +111,12 @@ class AuditLogApiTest {
           .isBetween(before - 1, System.currentTimeMillis());
 
       JsonNode denied = only(audit(root, "?principal=alice"));
-      assertThat(denied.path("action_name").asText()).isEqualTo("unity-catalog.catalogs.list");
+      assertThat(denied.path("action_name").asText()).isEqualTo("unity-catalog.catalogs.delete");
       assertThat(denied.path("result").asText()).isEqualTo("denied");
       assertThat(denied.path("status_code").asInt()).isEqualTo(403);
-      assertThat(denied.path("securable_type").asText()).isEqualTo("METASTORE");
-      assertThat(denied.path("privilege").asText()).isEqualTo("READ");
+      assertThat(denied.path("securable_type").asText()).isEqualTo("CATALOG");
+      assertThat(denied.path("securable_name").asText()).isEqualTo("sales");
+      assertThat(denied.path("privilege").asText()).isEqualTo("MANAGE");
 
       List<JsonNode> anonymous =
           entries(audit(root, "?action=unity-catalog.catalogs.list")).stream()

@@ -96,6 +96,9 @@ class GrantsRouteMatrixTest {
               false));
     }
 
+    String lineage = "/api/2.0/lineage-tracking/table-lineage";
+    rows.add(new Row("GET", lineage, lineage + "?table_name=rm.s.t", null, Who.OBJECT, false));
+
     String m = UC + "/models";
     String mm = m + "/{full_name}";
     String v = mm + "/versions/{version}";

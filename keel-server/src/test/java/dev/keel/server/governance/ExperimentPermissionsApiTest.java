@@ -688,10 +688,15 @@ class ExperimentPermissionsApiTest {
   }
 
   @Test
-  void model_version_files_and_the_store_root_are_for_administrators_only() {
+  void model_version_files_are_decided_on_the_model_and_the_store_root_is_for_administrators() {
+    ok(
+        as(ROOT)
+            .post(
+                "/api/2.1/unity-catalog/models",
+                "{\"catalog_name\":\"main\",\"schema_name\":\"default\",\"name\":\"m\"}"));
     TestServer.Response r = as(EVE).get(PROXY + "/models/main/default/m/1/MLmodel");
     assertThat(r.status()).as(r.body()).isEqualTo(403);
-    assertThat(r.body()).contains("model versions");
+    assertThat(r.body()).contains("does not have USE CATALOG on CATALOG main");
     TestServer.Response root = as(ALICE).get(PROXY);
     assertThat(root.status()).as(root.body()).isEqualTo(403);
     assertThat(as(ROOT).get(PROXY).status()).isEqualTo(200);

@@ -161,7 +161,7 @@ class IdentityApiTest {
     TestServer.Response denied = deployer.get(SCIM + "/Users");
     assertThat(denied.status()).as(denied.body()).isEqualTo(403);
     assertThat(denied.errorCode()).isEqualTo("PERMISSION_DENIED");
-    assertThat(deployer.get("/api/2.1/unity-catalog/catalogs").status()).isEqualTo(403);
+    assertThat(deployer.get("/api/2.1/unity-catalog/catalogs/main").status()).isEqualTo(403);
     assertThat(ok(deployer.get(SCIM + "/ServicePrincipals/" + spId)).path("applicationId").asText())
         .as("a caller reads itself")
         .isEqualTo(sp);
