@@ -99,14 +99,21 @@ public final class GrantService implements Authorizer {
   private final GrantStore store;
   private final CatalogStore catalogs;
   private final Clock clock;
+  private final Principals principals;
   private final Map<SecurableType, Owners> owners = new EnumMap<>(SecurableType.class);
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private volatile Subscription subscription = Subscription.ALWAYS_LIVE;
 
-  public GrantService(GrantStore store, CatalogStore catalogs, Clock clock) {
+  /**
+   * A service over {@code store}.
+   *
+   * @param principals the users, groups and service principals grants may name
+   */
+  public GrantService(GrantStore store, CatalogStore catalogs, Principals principals, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.catalogs = Objects.requireNonNull(catalogs, "catalogs");
+    this.principals = Objects.requireNonNull(principals, "principals");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -165,8 +172,9 @@ public final class GrantService implements Authorizer {
    * Applies {@code changes} to the grants on a securable and returns them all. Only an
    * administrator, an owner of the securable or of a parent, or a {@code MANAGE} holder may.
    *
-   * @throws KeelException {@code INVALID_ARGUMENT} for a privilege that does not apply to the type,
-   *     {@code NOT_FOUND} for a missing securable, {@code PERMISSION_DENIED}
+   * @throws KeelException {@code INVALID_ARGUMENT} for a privilege that does not apply to the type
+   *     or a principal that does not exist (see {@link Principals}), {@code NOT_FOUND} for a
+   *     missing securable, {@code PERMISSION_DENIED}
    */
   public List<Grant> update(
       Principal caller, SecurableType type, String fullName, List<GrantChange> changes) {
@@ -206,11 +214,42 @@ public final class GrantService implements Authorizer {
               + self.name()
               + ": only its owner, a MANAGE holder or an administrator may.");
     }
-    if (!changes.isEmpty()) {
-      store.update(self.type(), self.name(), changes, clock.millis(), caller.name());
+    List<GrantChange> resolved = resolve(self, changes);
+    if (!resolved.isEmpty()) {
+      store.update(self.type(), self.name(), resolved, clock.millis(), caller.name());
       invalidate();
     }
     return store.grantsOn(self.type(), self.name());
+  }
+
+  /**
+   * The changes with each principal in its canonical spelling. A principal no user, group or
+   * service principal has the name of is refused (as Unity Catalog does, for revokes too), except
+   * in a change that only revokes what is granted to exactly that name: the grants of a deleted
+   * identity can still be revoked.
+   */
+  private List<GrantChange> resolve(Node self, List<GrantChange> changes) {
+    List<GrantChange> out = new ArrayList<>(changes.size());
+    List<Grant> current = null;
+    for (int i = 0; i < changes.size(); i++) {
+      GrantChange c = changes.get(i);
+      Optional<Principals.Known> known = principals.named(c.principal());
+      if (known.isPresent()) {
+        out.add(new GrantChange(known.get().name(), c.add(), c.remove()));
+        continue;
+      }
+      if (c.add().isEmpty()) {
+        if (current == null) {
+          current = store.grantsOn(self.type(), self.name());
+        }
+        if (current.stream().anyMatch(g -> g.principal().equals(c.principal()))) {
+          out.add(c);
+          continue;
+        }
+      }
+      principals.require("changes[" + i + "].principal", c.principal()); // throws
+    }
+    return out;
   }
 
   /**

@@ -33,7 +33,7 @@ class GrantDecisionSpeedTest {
       catalogs.createCatalog("c", Optional.empty(), Map.of());
       catalogs.createSchema("c", "s", Optional.empty(), Map.of());
       GrantService service =
-          new GrantService(grants, store, Clock.systemUTC())
+          new GrantService(grants, store, GrantStoreContract.KNOWN, Clock.systemUTC())
               .owners(
                   SecurableType.TABLE,
                   name -> grants.tableOwner(name).or(() -> Optional.of("keel")));

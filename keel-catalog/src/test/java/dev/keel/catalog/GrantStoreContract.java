@@ -47,7 +47,70 @@ abstract class GrantStoreContract {
     JdbcCatalogStore store = new JdbcCatalogStore(db, List.of(grants.contents()));
     Clock clock = Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC);
     catalogs = new CatalogService(store, clock);
-    service = new GrantService(grants, store, clock);
+    service = new GrantService(grants, store, KNOWN, clock);
+  }
+
+  /**
+   * The principals these tests name: any lower-case name (spelled in lower case, whatever the
+   * request's case), except names starting with {@code ghost}.
+   */
+  static final Principals KNOWN =
+      name ->
+          name.toLowerCase(java.util.Locale.ROOT).startsWith("ghost")
+              ? Optional.empty()
+              : Optional.of(
+                  new Principals.Known(
+                      name.toLowerCase(java.util.Locale.ROOT), Principals.Kind.USER));
+
+  @Test
+  void a_change_naming_an_unknown_principal_is_refused_naming_the_field_and_changes_nothing() {
+    catalogs.createCatalog("c", Optional.empty(), Map.of());
+    assertThatThrownBy(
+            () ->
+                service.update(
+                    ADMIN,
+                    SecurableType.CATALOG,
+                    "c",
+                    List.of(
+                        new GrantChange("amy", Set.of(UcPrivilege.USE_CATALOG), Set.of()),
+                        new GrantChange("ghost", Set.of(UcPrivilege.BROWSE), Set.of()))))
+        .isInstanceOf(KeelException.class)
+        .hasMessage("'changes[1].principal': no user, group or service principal named 'ghost'.")
+        .extracting(e -> ((KeelException) e).code())
+        .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(grants.grantsOn(SecurableType.CATALOG, "c")).isEmpty();
+    assertThatThrownBy(
+            () ->
+                service.update(
+                    ADMIN,
+                    SecurableType.CATALOG,
+                    "c",
+                    List.of(new GrantChange("ghost", Set.of(), Set.of(UcPrivilege.BROWSE)))))
+        .hasMessageContaining("'changes[0].principal'");
+  }
+
+  @Test
+  void grants_store_the_canonical_spelling_and_grants_of_a_deleted_principal_can_be_revoked() {
+    catalogs.createCatalog("c", Optional.empty(), Map.of());
+    grant(SecurableType.CATALOG, "c", "Amy", UcPrivilege.USE_CATALOG);
+    assertThat(grants.grantsOn(SecurableType.CATALOG, "c"))
+        .extracting(Grant::principal)
+        .containsExactly("amy");
+    // a grant stored before its principal went away (as after deleting the user)
+    grants.update(
+        SecurableType.CATALOG,
+        "c",
+        List.of(new GrantChange("ghost-gone", Set.of(UcPrivilege.BROWSE), Set.of())),
+        1,
+        "root");
+    service.update(
+        ADMIN,
+        SecurableType.CATALOG,
+        "c",
+        List.of(new GrantChange("ghost-gone", Set.of(), Set.of(UcPrivilege.BROWSE))));
+    assertThat(grants.grantsOn(SecurableType.CATALOG, "c"))
+        .extracting(Grant::principal)
+        .containsExactly("amy");
   }
 
   @AfterEach

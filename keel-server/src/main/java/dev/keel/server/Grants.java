@@ -3,6 +3,7 @@ package dev.keel.server;
 import dev.keel.catalog.CatalogStore;
 import dev.keel.catalog.GrantService;
 import dev.keel.catalog.GrantStore;
+import dev.keel.catalog.Principals;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.SecurableType;
@@ -27,9 +28,10 @@ final class Grants {
       CatalogStore catalogs,
       TableService tables,
       RegistryService registry,
+      Principals principals,
       Clock clock) {
     GrantService grants =
-        new GrantService(store, catalogs, clock)
+        new GrantService(store, catalogs, principals, clock)
             .owners(SecurableType.TABLE, name -> owner(() -> tables.get(name).owner()))
             .owners(
                 SecurableType.REGISTERED_MODEL,

@@ -12,7 +12,6 @@ import dev.keel.catalog.http.ObjectPermissionRoutes;
 import dev.keel.catalog.identity.AuthSettings;
 import dev.keel.catalog.identity.IdentityBootstrap;
 import dev.keel.catalog.identity.IdentityService;
-import dev.keel.catalog.identity.JdbcIdentityStore;
 import dev.keel.catalog.identity.SelfAuthorizer;
 import dev.keel.catalog.identity.http.AuthenticationGuard;
 import dev.keel.catalog.identity.http.IdentityRoutes;
@@ -151,8 +150,7 @@ public final class KeelServer implements AutoCloseable {
     boolean auth = AuthSettings.enabled(config); // refuses auth=false on a non-loopback address
     Services s = Services.open(config, loader);
     try {
-      IdentityService identities =
-          new IdentityService(new JdbcIdentityStore(s.db), Clock.systemUTC());
+      IdentityService identities = s.identities;
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
@@ -160,13 +158,13 @@ public final class KeelServer implements AutoCloseable {
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
-              new CatalogRoutes(s.catalog),
+              new CatalogRoutes(s.catalog, s.principals),
               new IdentityRoutes(identities),
               new GrantRoutes(s.grants),
               new TrackingRoutes(s.tracking, permissions),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
               new MlflowRegistryRoutes(s.registry),
-              new UcModelRoutes(s.registry),
+              new UcModelRoutes(s.registry, s.principals),
               new TableRoutes(s.tables, config.dataDir().resolve("tmp").resolve("uploads")),
               new FeatureTableRoutes(s.features),
               new TrainingSetRoutes(s.features),
@@ -175,6 +173,7 @@ public final class KeelServer implements AutoCloseable {
                   s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
               new ObjectPermissionRoutes(
                   permissions,
+                  s.principals,
                   Map.of(
                       ObjectType.EXPERIMENTS,
                       id -> s.tracking.getExperiment(id).experimentId(),

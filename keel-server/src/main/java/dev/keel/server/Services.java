@@ -4,6 +4,10 @@ import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.GrantService;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.catalog.JdbcGrantStore;
+import dev.keel.catalog.Principals;
+import dev.keel.catalog.identity.AuthSettings;
+import dev.keel.catalog.identity.IdentityService;
+import dev.keel.catalog.identity.JdbcIdentityStore;
 import dev.keel.core.KeelConfig;
 import dev.keel.features.FeatureSettings;
 import dev.keel.features.FeatureStore;
@@ -51,6 +55,8 @@ final class Services implements AutoCloseable {
   final InferenceCapture inferenceCapture;
   final EndpointService endpoints;
   final GrantService grants;
+  final IdentityService identities;
+  final Principals principals;
   private final Deque<AutoCloseable> closeables;
 
   private Services(
@@ -66,6 +72,8 @@ final class Services implements AutoCloseable {
       InferenceCapture inferenceCapture,
       EndpointService endpoints,
       GrantService grants,
+      IdentityService identities,
+      Principals principals,
       Deque<AutoCloseable> closeables) {
     this.config = config;
     this.db = db;
@@ -79,6 +87,8 @@ final class Services implements AutoCloseable {
     this.inferenceCapture = inferenceCapture;
     this.endpoints = endpoints;
     this.grants = grants;
+    this.identities = identities;
+    this.principals = principals;
     this.closeables = closeables;
   }
 
@@ -171,7 +181,13 @@ final class Services implements AutoCloseable {
                   () -> ThreadLocalRandom.current().nextDouble(),
                   new StoreFeatureSource(features)));
       endpoints.start();
-      GrantService grants = Grants.service(db, grantStore, catalogStore, tables, registry, clock);
+      IdentityService identities = new IdentityService(new JdbcIdentityStore(db), clock);
+      // Grants, access control lists and owners name known identities; without authentication
+      // also the single local user keel, who acts on every request.
+      Principals principals =
+          AuthSettings.enabled(config) ? identities : identities.withLocalUser();
+      GrantService grants =
+          Grants.service(db, grantStore, catalogStore, tables, registry, principals, clock);
       return new Services(
           config,
           db,
@@ -185,6 +201,8 @@ final class Services implements AutoCloseable {
           new InferenceCapture(endpoints, inferenceLog),
           endpoints,
           grants,
+          identities,
+          principals,
           opened);
     } catch (RuntimeException e) {
       closeAll(opened);

@@ -13,7 +13,8 @@ import java.util.Set;
  * Test authentication that names the caller in the bearer token: {@code as:alice} is the user
  * alice, {@code as:bob:analysts,admins} is bob in the groups analysts and admins (members of {@code
  * admins} are administrators). A request without one is refused with 401, except on open routes.
- * Lets authorization tests speak of principals without creating users and tokens.
+ * Lets authorization tests speak of principals without tokens; {@link TestServer#as} creates the
+ * user and groups a token names, since grants may name only principals that exist.
  */
 public final class TestPrincipals {
   private TestPrincipals() {}

@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A real Keel server on port 0 plus a small raw HTTP client for API tests. */
 public final class TestServer implements AutoCloseable {
@@ -21,23 +23,95 @@ public final class TestServer implements AutoCloseable {
 
   private final String authorization; // sent as Authorization on every request; null for none
   private final boolean owner; // closes the server
+  private final boolean principals; // started with TestPrincipals: callers named by the token
+  private final Set<String> created; // identities created through this server's SCIM API
 
   private TestServer(KeelServer server) {
-    this(server, null, true);
+    this(server, null, true, false, ConcurrentHashMap.newKeySet());
   }
 
-  private TestServer(KeelServer server, String authorization, boolean owner) {
+  private TestServer(
+      KeelServer server,
+      String authorization,
+      boolean owner,
+      boolean principals,
+      Set<String> created) {
     this.server = server;
     this.authorization = authorization;
     this.owner = owner;
+    this.principals = principals;
+    this.created = created;
   }
 
   /**
    * This server, seen by a client that sends {@code authorization} (e.g. {@code Bearer dapi...}, or
-   * {@link TestPrincipals#bearer}) on every request; closing the view leaves the server running.
+   * {@link TestPrincipals#bearer}) on every request; closing the view leaves the server running. On
+   * a server started with {@link #startWithPrincipals}, the user a {@link TestPrincipals#bearer}
+   * names and its groups are created first (once), so grants and access lists may name them.
    */
   public TestServer as(String authorization) {
-    return new TestServer(server, authorization, false);
+    if (principals && authorization != null && authorization.startsWith("Bearer as:")) {
+      dev.keel.core.Principal p =
+          TestPrincipals.parse(authorization.substring("Bearer as:".length()));
+      user(p.name());
+      p.groups().forEach(this::group);
+    }
+    return new TestServer(server, authorization, false, principals, created);
+  }
+
+  /**
+   * Creates the users {@code userNames} through the SCIM API as an administrator (an existing one
+   * is left as it is); grants, access control lists and owners may name only principals that exist.
+   */
+  public TestServer user(String... userNames) {
+    for (String n : userNames) {
+      create("Users", "USER", JSON.createObjectNode().put("userName", n));
+    }
+    return this;
+  }
+
+  /** Creates the groups {@code displayNames} (see {@link #user}). */
+  public TestServer group(String... displayNames) {
+    for (String n : displayNames) {
+      create("Groups", "GROUP", JSON.createObjectNode().put("displayName", n));
+    }
+    return this;
+  }
+
+  /** Creates the service principals {@code applicationIds} (see {@link #user}). */
+  public TestServer servicePrincipal(String... applicationIds) {
+    for (String n : applicationIds) {
+      create(
+          "ServicePrincipals",
+          "SERVICE_PRINCIPAL",
+          JSON.createObjectNode().put("applicationId", n).put("displayName", n));
+    }
+    return this;
+  }
+
+  private void create(String resources, String kind, com.fasterxml.jackson.databind.JsonNode body) {
+    String name =
+        body.path(
+                body.has("userName")
+                    ? "userName"
+                    : body.has("applicationId") ? "applicationId" : "displayName")
+            .asText();
+    if (!created.add(kind + ":" + name.toLowerCase(java.util.Locale.ROOT))) {
+      return;
+    }
+    TestServer admin =
+        new TestServer(
+            server,
+            principals ? TestPrincipals.bearer("keel", "admins") : authorization,
+            false,
+            principals,
+            created);
+    Response r = admin.post("/api/2.0/preview/scim/v2/" + resources, body.toString());
+    if (r.status() != 201 && r.status() != 200 && r.status() != 409) {
+      created.remove(kind + ":" + name.toLowerCase(java.util.Locale.ROOT));
+      throw new AssertionError(
+          "cannot create " + resources + " " + name + ": " + r.status() + " " + r.body());
+    }
   }
 
   /** Starts a server on SQLite in {@code dataDir}. */
@@ -59,11 +133,17 @@ public final class TestServer implements AutoCloseable {
    * Starts a server whose callers are named by {@link TestPrincipals}: {@code Authorization: Bearer
    * as:alice} is user alice, {@code as:bob:analysts,admins} is bob in those groups (in {@code
    * admins}: an administrator); no header answers 401. For authorization tests; authentication
-   * itself is tested with real tokens.
+   * itself is tested with real tokens. {@link #as} creates the user and groups a token names; other
+   * principals that grants name are created with {@link #user}, {@link #group}, {@link
+   * #servicePrincipal}.
    */
   public static TestServer startWithPrincipals(KeelConfig config) {
     return new TestServer(
-        KeelServer.start(config, new dev.keel.serving.ModelLoader(), TestPrincipals.GUARD));
+        KeelServer.start(config, new dev.keel.serving.ModelLoader(), TestPrincipals.GUARD),
+        null,
+        true,
+        true,
+        ConcurrentHashMap.newKeySet());
   }
 
   /**

@@ -19,6 +19,7 @@ import dev.keel.catalog.CatalogService;
 import dev.keel.catalog.Changes;
 import dev.keel.catalog.GrantService;
 import dev.keel.catalog.Names;
+import dev.keel.catalog.Principals;
 import dev.keel.catalog.Schema;
 import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
@@ -46,9 +47,16 @@ public final class CatalogRoutes implements ApiModule {
   public static final String PREFIX = "/api/2.1/unity-catalog";
 
   private final CatalogService catalogs;
+  private final Principals principals;
 
-  public CatalogRoutes(CatalogService catalogs) {
+  /**
+   * Routes over {@code catalogs}.
+   *
+   * @param principals who a new {@code owner} may name
+   */
+  public CatalogRoutes(CatalogService catalogs, Principals principals) {
     this.catalogs = catalogs;
+    this.principals = principals;
   }
 
   @Override
@@ -178,11 +186,16 @@ public final class CatalogRoutes implements ApiModule {
     return Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
   }
 
-  private static Changes changes(Context ctx) {
+  /** The changes of a PATCH; a new {@code owner} must name a principal, spelled canonically. */
+  private Changes changes(Context ctx) {
     ObjectNode body = body(ctx);
     Request req = Request.ofNode(body, "body");
-    return new Changes(
-        req.string("new_name"), req.string("comment"), properties(body), req.string("owner"));
+    return new Changes(req.string("new_name"), req.string("comment"), properties(body), owner(req));
+  }
+
+  private Optional<String> owner(Request req) {
+    return req.string("owner")
+        .map(o -> principals.require("owner", CatalogService.checkOwner(o)).name());
   }
 
   /** {@code properties}: a JSON object of strings; absent or null is empty. */

@@ -9,6 +9,7 @@ import static io.javalin.http.HandlerType.PUT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.Principals;
 import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Acl;
 import dev.keel.catalog.permissions.Grantee;
@@ -46,17 +47,23 @@ public final class ObjectPermissionRoutes implements ApiModule {
       Set.of("user_name", "group_name", "service_principal_name", "permission_level");
 
   private final ObjectPermissions permissions;
+  private final Principals principals;
   private final Map<ObjectType, PermissionObjects> objects;
 
   /**
    * Routes for the types in {@code objects}.
    *
    * @param permissions the permissions service
+   * @param principals who entries may name: {@code user_name} a user, {@code group_name} a group,
+   *     {@code service_principal_name} a service principal
    * @param objects for each served type, how its objects are found (404 for a missing one)
    */
   public ObjectPermissionRoutes(
-      ObjectPermissions permissions, Map<ObjectType, PermissionObjects> objects) {
+      ObjectPermissions permissions,
+      Principals principals,
+      Map<ObjectType, PermissionObjects> objects) {
     this.permissions = permissions;
+    this.principals = principals;
     this.objects = new EnumMap<>(objects);
   }
 
@@ -94,13 +101,36 @@ public final class ObjectPermissionRoutes implements ApiModule {
   private void set(Context ctx, ObjectType type) {
     List<AccessControl> entries = entries(ctx, type);
     String id = objectId(ctx, type);
-    Json.write(ctx, json(type, id, permissions.set(type, id, entries)));
+    Json.write(ctx, json(type, id, permissions.set(type, id, known(entries))));
   }
 
   private void update(Context ctx, ObjectType type) {
     List<AccessControl> entries = entries(ctx, type);
     String id = objectId(ctx, type);
-    Json.write(ctx, json(type, id, permissions.update(type, id, entries)));
+    Json.write(ctx, json(type, id, permissions.update(type, id, known(entries))));
+  }
+
+  /**
+   * The entries with each principal checked to exist with the kind its field says, and spelled as
+   * the identity is; INVALID_PARAMETER_VALUE naming the entry's field otherwise.
+   */
+  private List<AccessControl> known(List<AccessControl> entries) {
+    List<AccessControl> out = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      AccessControl e = entries.get(i);
+      PrincipalType t = e.grantee().type();
+      Principals.Known p =
+          principals.require(
+              "access_control_list[" + i + "]." + t.field(),
+              e.grantee().name(),
+              switch (t) {
+                case USER -> Principals.Kind.USER;
+                case GROUP -> Principals.Kind.GROUP;
+                case SERVICE_PRINCIPAL -> Principals.Kind.SERVICE_PRINCIPAL;
+              });
+      out.add(new AccessControl(new Grantee(p.name(), t), e.level()));
+    }
+    return out;
   }
 
   private void levels(Context ctx, ObjectType type) {

@@ -1,5 +1,6 @@
 package dev.keel.catalog.identity;
 
+import dev.keel.catalog.Principals;
 import dev.keel.catalog.identity.IdentityStore.Filter;
 import dev.keel.catalog.identity.IdentityStore.Relations;
 import dev.keel.core.ErrorCode;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * here and (through the store's change announcements) on every server sharing the database; expiry
  * is checked on every request. Thread-safe.
  */
-public final class IdentityService {
+public final class IdentityService implements Principals {
   /** What every Keel token starts with (so secret scanners can recognise one). */
   public static final String TOKEN_PREFIX = "keel_";
 
@@ -174,6 +175,25 @@ public final class IdentityService {
   /** The identity named {@code name} (ignoring case), of any kind. */
   public Optional<Identity> byName(String name) {
     return store.byName(name);
+  }
+
+  /**
+   * The user, group or service principal named {@code name} (ignoring case), spelled as it was
+   * created: what grants, access control lists and owners may name.
+   */
+  @Override
+  public Optional<Principals.Known> named(String name) {
+    return store
+        .byName(name)
+        .map(
+            i ->
+                new Principals.Known(
+                    i.name(),
+                    switch (i.kind()) {
+                      case USER -> Principals.Kind.USER;
+                      case GROUP -> Principals.Kind.GROUP;
+                      case SERVICE_PRINCIPAL -> Principals.Kind.SERVICE_PRINCIPAL;
+                    }));
   }
 
   /**

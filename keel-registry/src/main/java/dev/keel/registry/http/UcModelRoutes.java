@@ -15,6 +15,8 @@ import static io.javalin.http.HandlerType.PUT;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.CatalogService;
+import dev.keel.catalog.Principals;
 import dev.keel.catalog.Viewer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
@@ -44,9 +46,16 @@ public final class UcModelRoutes implements ApiModule {
   public static final String PREFIX = "/api/2.1/unity-catalog";
 
   private final RegistryService registry;
+  private final Principals principals;
 
-  public UcModelRoutes(RegistryService registry) {
+  /**
+   * Routes over {@code registry}.
+   *
+   * @param principals who a new {@code owner} may name
+   */
+  public UcModelRoutes(RegistryService registry, Principals principals) {
     this.registry = registry;
+    this.principals = principals;
   }
 
   @Override
@@ -149,8 +158,11 @@ public final class UcModelRoutes implements ApiModule {
                         ? s
                         : current.catalogName() + "." + current.schemaName() + "." + s);
     newName.ifPresent(n -> requireCreateIfMoved(ctx, current.fullName(), n));
+    // The new owner is checked before anything changes; stored as the identity spells it.
+    Optional<String> owner =
+        req.string("owner")
+            .map(o -> principals.require("owner", CatalogService.checkOwner(o)).name());
     RegisteredModel m = registry.updateModel(current.fullName(), newName, req.string("comment"));
-    Optional<String> owner = req.string("owner");
     if (owner.isPresent()) {
       m = registry.setModelOwner(m.fullName(), owner.get(), Caller.get(ctx).name());
     }

@@ -38,6 +38,10 @@ class GrantsApiTest {
   @BeforeEach
   void start() {
     server = open(dir);
+    // grants and owners name principals that exist
+    server
+        .user("alice", "ann", "bob", "olive", "vic", "sam", "pete")
+        .group("analysts", "viewers", "stewards");
   }
 
   @AfterEach
@@ -283,6 +287,75 @@ class GrantsApiTest {
     Response empty = as("olive").send("PATCH", UC + "/catalogs/own", "{\"owner\":\" \"}");
     assertThat(empty.status()).isEqualTo(400);
     assertThat(empty.body()).contains("owner");
+  }
+
+  static void refused(Response r, String message) {
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("INVALID_ARGUMENT"); // Unity Catalog's word
+    assertThat(r.json().path("message").asText()).isEqualTo(message);
+  }
+
+  @Test
+  void
+      a_grant_or_revoke_naming_no_known_principal_is_refused_naming_the_field_and_changes_nothing() {
+    catalogWithSchema(admin(), "up", "s");
+    refused(
+        admin()
+            .send(
+                "PATCH",
+                UC + "/permissions/catalog/up",
+                "{\"changes\":[{\"principal\":\"alice\",\"add\":[\"USE CATALOG\"]},"
+                    + "{\"principal\":\"ghost\",\"add\":[\"BROWSE\"]}]}"),
+        "'changes[1].principal': no user, group or service principal named 'ghost'.");
+    assertThat(ok(admin().get(UC + "/permissions/catalog/up")).json().toString())
+        .isEqualTo("{\"privilege_assignments\":[]}");
+    refused(
+        revoke(admin(), "schema", "up.s", "ghost", "USE SCHEMA"),
+        "'changes[0].principal': no user, group or service principal named 'ghost'.");
+    // the owner learns the principal does not exist; a stranger only that it may not grant
+    assertThat(grant(as("bob"), "catalog", "up", "ghost", "BROWSE").status()).isEqualTo(403);
+
+    // names are matched ignoring case and stored as the identity spells them, so they apply
+    ok(grant(admin(), "catalog", "up", "ANALYSTS", "USE CATALOG"));
+    ok(grant(admin(), "schema", "up.s", "Ann", "USE SCHEMA"));
+    assertThat(ok(admin().get(UC + "/permissions/catalog/up")).json().toString())
+        .contains("\"principal\":\"analysts\"");
+    assertThat(ok(admin().get(UC + "/permissions/schema/up.s")).json().toString())
+        .contains("\"principal\":\"ann\"");
+    ok(as("ann", "analysts").get(UC + "/schemas/up.s"));
+  }
+
+  @Test
+  void an_owner_must_be_a_known_principal_and_a_refused_change_changes_nothing() {
+    ok(grant(admin(), "metastore", "metastore", "olive", "CREATE_CATALOG"));
+    catalogWithSchema(as("olive"), "ow", "s");
+    ok(
+        as("olive")
+            .post(
+                UC + "/models", "{\"catalog_name\":\"ow\",\"schema_name\":\"s\",\"name\":\"m\"}"));
+    String unknown = "'owner': no user, group or service principal named 'ghost'.";
+    refused(as("olive").send("PATCH", UC + "/catalogs/ow", "{\"owner\":\"ghost\"}"), unknown);
+    refused(
+        as("olive").send("PATCH", UC + "/schemas/ow.s", "{\"comment\":\"c\",\"owner\":\"ghost\"}"),
+        unknown);
+    refused(
+        as("olive")
+            .send("PATCH", UC + "/models/ow.s.m", "{\"new_name\":\"n\",\"owner\":\"ghost\"}"),
+        unknown);
+    assertThat(ok(as("olive").get(UC + "/catalogs/ow")).json().path("owner").asText())
+        .isEqualTo("olive");
+    JsonNode schema = ok(as("olive").get(UC + "/schemas/ow.s")).json();
+    assertThat(schema.path("owner").asText()).isEqualTo("olive");
+    assertThat(schema.path("comment").isMissingNode() || schema.path("comment").isNull()).isTrue();
+    assertThat(ok(as("olive").get(UC + "/models/ow.s.m")).json().path("owner").asText())
+        .isEqualTo("olive");
+    assertThat(as("olive").get(UC + "/models/ow.s.n").status()).isEqualTo(404);
+
+    // a group may own, named in any case; it is stored as the group spells it
+    JsonNode given =
+        ok(as("olive").send("PATCH", UC + "/catalogs/ow", "{\"owner\":\"ANALYSTS\"}")).json();
+    assertThat(given.path("owner").asText()).isEqualTo("analysts");
+    ok(as("ann", "analysts").send("PATCH", UC + "/catalogs/ow", "{\"comment\":\"ours\"}"));
   }
 
   @Test

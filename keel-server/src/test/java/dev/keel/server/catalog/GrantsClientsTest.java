@@ -56,6 +56,7 @@ class GrantsClientsTest {
   @Test
   void the_unity_catalog_client_grants_reads_and_is_refused_with_403() throws Exception {
     try (TestServer s = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""))) {
+      s.user("alice", "bob");
       ApiClient root = uc(s, TestPrincipals.bearer("root", "admins"));
       new CatalogsApi(root).createCatalog(new CreateCatalog().name("ucg"));
       new SchemasApi(root).createSchema(new CreateSchema().catalogName("ucg").name("s"));
@@ -92,6 +93,7 @@ class GrantsClientsTest {
   @Test
   void the_databricks_sdk_grants_reads_effective_permissions_and_sees_permission_denied() {
     try (TestServer s = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""))) {
+      s.user("ann", "sam").group("analysts");
       WorkspaceClient root = sdk(s, "as:root:admins");
       root.catalogs().create(new com.databricks.sdk.service.catalog.CreateCatalog().setName("dbg"));
       root.schemas()

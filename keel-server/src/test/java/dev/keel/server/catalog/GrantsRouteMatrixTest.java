@@ -388,6 +388,7 @@ class GrantsRouteMatrixTest {
         TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""))) {
       TestServer root = server.as(TestPrincipals.bearer("root", "admins"));
       TestServer olive = server.as(TestPrincipals.bearer("olive"));
+      server.user("gina", "pete"); // the granted user and the one with the parent's grant only
       List<Row> table = table();
 
       // the table covers every route of the modules Unity Catalog grants protect

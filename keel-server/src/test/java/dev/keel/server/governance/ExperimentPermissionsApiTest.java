@@ -53,6 +53,11 @@ class ExperimentPermissionsApiTest {
       db = TestDatabases.freshPostgresSchemaUrl();
     }
     server = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, db));
+    // access control lists name principals that exist, of the kind their field says
+    server
+        .servicePrincipal("etl-bot")
+        .user("alice", "bob", "carol", "dan", "eve", "gina", "zed")
+        .group("team", "readers", "default-loggers");
   }
 
   @AfterAll

@@ -48,6 +48,7 @@ class DatabricksSdkPermissionsTest {
   @Test
   void the_sdk_gets_sets_and_updates_experiment_and_endpoint_permissions() {
     try (TestServer s = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""))) {
+      s.servicePrincipal("scorer").user("alice").group("analysts");
       TestServer alice = s.as(TestPrincipals.bearer("alice"));
       String exp =
           alice

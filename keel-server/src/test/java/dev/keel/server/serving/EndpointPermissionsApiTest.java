@@ -53,6 +53,11 @@ class EndpointPermissionsApiTest {
   @BeforeAll
   static void start() {
     server = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""));
+    // access control lists name principals that exist, of the kind their field says
+    server
+        .servicePrincipal("scoring-bot")
+        .user("alice", "bob", "carol", "dan", "eve", "frank", "zed")
+        .group("viewers", "team");
     version = version(server.as(ROOT), "perm", true);
   }
 
