@@ -567,6 +567,58 @@ class ExperimentPermissionsApiTest {
   }
 
   @Test
+  void an_entry_naming_no_principal_of_its_fields_kind_is_refused_naming_the_field() {
+    Fixture f = fixture();
+    String path = "/api/2.0/permissions/experiments/" + f.experiment();
+    String before = ok(as(ALICE).get(path)).body();
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put(
+        "[{\"user_name\":\"bob\",\"permission_level\":\"CAN_READ\"},"
+            + "{\"group_name\":\"ghosts\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[1].group_name': no group named 'ghosts'.");
+    bad.put(
+        "[{\"user_name\":\"ghost\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].user_name': no user named 'ghost'.");
+    bad.put(
+        "[{\"service_principal_name\":\"ghost-bot\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].service_principal_name': no service principal named"
+            + " 'ghost-bot'.");
+    bad.put(
+        "[{\"user_name\":\"team\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].user_name': no user named 'team' (team is a group).");
+    bad.put(
+        "[{\"group_name\":\"bob\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].group_name': no group named 'bob' (bob is a user).");
+    bad.put(
+        "[{\"service_principal_name\":\"bob\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].service_principal_name': no service principal named 'bob'"
+            + " (bob is a user).");
+    bad.put(
+        "[{\"user_name\":\"etl-bot\",\"permission_level\":\"CAN_READ\"}]",
+        "'access_control_list[0].user_name': no user named 'etl-bot' (etl-bot is a service"
+            + " principal).");
+    for (Map.Entry<String, String> b : bad.entrySet()) {
+      for (String method : List.of("PUT", "PATCH")) {
+        TestServer.Response r =
+            as(ALICE).send(method, path, "{\"access_control_list\":" + b.getKey() + "}");
+        assertThat(r.status()).as(method + " " + b.getKey() + " " + r.body()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+        assertThat(r.json().path("message").asText()).isEqualTo(b.getValue());
+      }
+    }
+    assertThat(ok(as(ALICE).get(path)).body()).isEqualTo(before);
+
+    // names match ignoring case and are stored as the identity spells them, so they apply
+    grant(f, "group_name", "READERS", "CAN_READ");
+    grant(f, "service_principal_name", "ETL-Bot", "CAN_EDIT");
+    assertThat(ok(as(ALICE).get(path)).body())
+        .contains("\"group_name\":\"readers\"", "\"service_principal_name\":\"etl-bot\"");
+    ok(
+        as(TestPrincipals.bearer("bob", "readers"))
+            .get(MLFLOW + "experiments/get?experiment_id=" + f.experiment()));
+  }
+
+  @Test
   void searches_keep_only_visible_experiments_and_runs_and_a_page_holds_max_results_of_them() {
     List<Fixture> alices = new ArrayList<>();
     for (int i = 0; i < 6; i++) {

@@ -320,6 +320,50 @@ class EndpointPermissionsApiTest {
   }
 
   @Test
+  void an_entry_naming_no_principal_of_its_fields_kind_is_refused_and_changes_nothing() {
+    Endpoint e = endpoint(ALICE);
+    String path = "/api/2.0/permissions/serving-endpoints/" + e.id();
+    String before = server.as(ALICE).get(path).body();
+    for (String method : List.of("PUT", "PATCH")) {
+      TestServer.Response r =
+          server
+              .as(ALICE)
+              .send(
+                  method,
+                  path,
+                  "{\"access_control_list\":[{\"user_name\":\"bob\",\"permission_level\":"
+                      + "\"CAN_QUERY\"},{\"service_principal_name\":\"nobody-bot\","
+                      + "\"permission_level\":\"CAN_QUERY\"}]}");
+      assertThat(r.status()).as(r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+      assertThat(r.json().path("message").asText())
+          .isEqualTo(
+              "'access_control_list[1].service_principal_name': no service principal named"
+                  + " 'nobody-bot'.");
+      TestServer.Response kind =
+          server
+              .as(ALICE)
+              .send(
+                  method,
+                  path,
+                  "{\"access_control_list\":[{\"group_name\":\"scoring-bot\","
+                      + "\"permission_level\":\"CAN_QUERY\"}]}");
+      assertThat(kind.status()).as(kind.body()).isEqualTo(400);
+      assertThat(kind.json().path("message").asText())
+          .isEqualTo(
+              "'access_control_list[0].group_name': no group named 'scoring-bot' (scoring-bot is"
+                  + " a service principal).");
+    }
+    assertThat(server.as(ALICE).get(path).body()).isEqualTo(before);
+    assertThat(
+            server
+                .as(BOB)
+                .post("/serving-endpoints/" + e.name() + "/invocations", ONE_ROW)
+                .status())
+        .isEqualTo(403);
+  }
+
+  @Test
   void the_list_holds_only_the_endpoints_the_caller_may_see() {
     Endpoint mine = endpoint(ALICE);
     Endpoint shared = endpoint(ALICE);
