@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Routes that read a run's data by an id or path they are given: registering a model version from a
  * run's artifacts and the run-lineage route need READ (CAN_READ) on the run's experiment. Alice
  * owns the experiment, bob is granted CAN_READ on it, olive may create model versions but is a
- * stranger to the experiment.
+ * stranger to the experiment. Serving a model through an endpoint needs EXECUTE on the model.
  */
 class RunDataAccessTest {
   static final String UC = "/api/2.1/unity-catalog";
@@ -164,5 +164,21 @@ class RunDataAccessTest {
     TestServer.Response granted = ok(server.as(BOB).get(path));
     assertThat(granted.json().path("run_id").asText()).isEqualTo(run);
     assertDeniedReadOnTheExperiment(server.as(OLIVE).get(path));
+  }
+
+  @Test
+  void an_endpoint_serves_only_a_model_its_creator_may_execute() {
+    String config =
+        "{\"name\":\"%s\",\"config\":{\"served_entities\":[{\"entity_name\":\"rv.s.b\","
+            + "\"entity_version\":\"1\",\"workload_size\":\"Small\","
+            + "\"scale_to_zero_enabled\":true}]}}";
+    TestServer.Response denied =
+        server.as(OLIVE).post("/api/2.0/serving-endpoints", config.formatted("olives"));
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.body()).contains("EXECUTE").contains("rv.s.b");
+    assertThat(server.as(ROOT).get("/api/2.0/serving-endpoints/olives").status()).isEqualTo(404);
+    TestServer.Response owner =
+        server.as(BOB).post("/api/2.0/serving-endpoints", config.formatted("bobs"));
+    assertThat(owner.status()).as(owner.body()).isNotEqualTo(403);
   }
 }

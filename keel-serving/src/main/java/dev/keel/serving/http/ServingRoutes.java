@@ -166,6 +166,7 @@ public final class ServingRoutes implements ApiModule {
     }
     String name = EndpointConfig.endpointName(nameNode.asText());
     EndpointConfig config = EndpointConfigJson.parse(body.path("config"));
+    requireServable(ctx, config);
     Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body.path("ai_gateway"));
     if (body.hasNonNull("auto_capture_config")) {
       throw KeelException.invalid("'auto_capture_config' belongs in 'config'.");
@@ -202,6 +203,17 @@ public final class ServingRoutes implements ApiModule {
     EndpointStatus created = capture.create(name, description, tags, config, table, caller.name());
     permissions.setOwner(ObjectType.SERVING_ENDPOINTS, created.endpoint().id(), Grantee.of(caller));
     Json.write(ctx, EndpointJson.detailed(created, PermissionLevel.CAN_MANAGE.name()));
+  }
+
+  /**
+   * The caller may serve only models it may run itself (EXECUTE, with USE CATALOG and USE SCHEMA):
+   * an endpoint answers with its creator's rights, so without this anyone allowed to create
+   * endpoints could query, through one, a model they cannot read.
+   */
+  private static void requireServable(Context ctx, EndpointConfig config) {
+    for (EndpointConfig.ServedEntity e : config.servedEntities()) {
+      Caller.require(ctx, SecurableType.REGISTERED_MODEL, e.entityName(), Privilege.READ);
+    }
   }
 
   /** Every endpoint the caller may see (it holds a level on it, or it is an administrator). */
@@ -245,6 +257,7 @@ public final class ServingRoutes implements ApiModule {
     String name = ctx.pathParam("name");
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
     EndpointConfig config = EndpointConfigJson.parse(body);
+    requireServable(ctx, config);
     Optional<Optional<InferenceTableConfig>> legacy =
         body.hasNonNull("auto_capture_config")
             ? EndpointConfigJson.autoCapture(
