@@ -181,4 +181,18 @@ class RunDataAccessTest {
         server.as(BOB).post("/api/2.0/serving-endpoints", config.formatted("bobs"));
     assertThat(owner.status()).as(owner.body()).isNotEqualTo(403);
   }
+
+  @Test
+  void an_inference_table_goes_only_where_the_endpoint_creator_may_create_tables() {
+    String body =
+        "{\"name\":\"logged\",\"config\":{\"served_entities\":[{\"entity_name\":\"rv.s.b\","
+            + "\"entity_version\":\"1\",\"workload_size\":\"Small\","
+            + "\"scale_to_zero_enabled\":true}]},\"ai_gateway\":{\"inference_table_config\":"
+            + "{\"catalog_name\":\"rv\",\"schema_name\":\"s\",\"table_name_prefix\":\"logged\","
+            + "\"enabled\":true}}}";
+    TestServer.Response denied = server.as(BOB).post("/api/2.0/serving-endpoints", body);
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.body()).contains("CREATE TABLE").contains("rv.s");
+    assertThat(server.as(ROOT).get("/api/2.0/serving-endpoints/logged").status()).isEqualTo(404);
+  }
 }

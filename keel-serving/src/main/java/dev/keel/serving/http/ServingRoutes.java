@@ -181,6 +181,7 @@ public final class ServingRoutes implements ApiModule {
       }
       table = legacy.get();
     }
+    requireTableWritable(ctx, table, Optional.empty());
     Optional<String> description =
         body.hasNonNull("description")
             ? Optional.of(body.get("description").asText())
@@ -213,6 +214,18 @@ public final class ServingRoutes implements ApiModule {
   private static void requireServable(Context ctx, EndpointConfig config) {
     for (EndpointConfig.ServedEntity e : config.servedEntities()) {
       Caller.require(ctx, SecurableType.REGISTERED_MODEL, e.entityName(), Privilege.READ);
+    }
+  }
+
+  /**
+   * The caller may point an endpoint's inference table only where it may create tables (CREATE
+   * TABLE on the schema, with USE CATALOG and USE SCHEMA): the endpoint creates the table and
+   * writes every request into it. The table the endpoint already has needs nothing more.
+   */
+  private static void requireTableWritable(
+      Context ctx, Optional<InferenceTableConfig> table, Optional<InferenceTableConfig> current) {
+    if (table.isPresent() && table.get().enabled() && !table.equals(current)) {
+      Caller.require(ctx, SecurableType.TABLE, table.get().tableFullName(), Privilege.CREATE);
     }
   }
 
@@ -264,6 +277,7 @@ public final class ServingRoutes implements ApiModule {
                 body, name, endpoints.get(name).endpoint().inferenceTable())
             : Optional.empty();
     if (legacy.isPresent()) {
+      requireTableWritable(ctx, legacy.get(), endpoints.get(name).endpoint().inferenceTable());
       capture.prepare(legacy.get()); // a table that cannot be made fails before anything changes
     }
     EndpointStatus s = endpoints.updateConfig(name, config);
@@ -293,6 +307,7 @@ public final class ServingRoutes implements ApiModule {
     String name = ctx.pathParam("name");
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
     Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body, "");
+    requireTableWritable(ctx, table, endpoints.get(name).endpoint().inferenceTable());
     EndpointStatus s = capture.setTable(name, table);
     Json.write(
         ctx,
