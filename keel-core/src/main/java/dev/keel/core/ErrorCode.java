@@ -26,6 +26,8 @@ public enum ErrorCode {
   ENDPOINT_NOT_FOUND(404),
   /** The path exists, the method does not (405). */
   METHOD_NOT_ALLOWED(405),
+  /** The client sent its request body too slowly and it was cut (408). */
+  REQUEST_TIMEOUT(408),
   /** An object with this name exists already (409). */
   ALREADY_EXISTS(409),
   /** A concurrent change won; the request may be retried (409). */

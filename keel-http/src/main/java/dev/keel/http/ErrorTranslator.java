@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.router.Endpoint;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * ErrorCode#INTERNAL_ERROR}) are answered with a generic 500 that leaks nothing but the request id;
  * their message and stack trace go to the server log under that id. A 4xx whose {@link
  * KeelException} has a cause (a library's message that may hold SQL, paths or class names) logs the
- * cause under the request id; only the Keel message, written for users, reaches the client.
+ * cause under the request id; only the Keel message, written for users, reaches the client. A
+ * failure caused by Jetty refusing the request (a body cut for arriving too slowly, 408) keeps
+ * Jetty's 4xx status.
  */
 public final class ErrorTranslator {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorTranslator.class);
@@ -44,6 +47,9 @@ public final class ErrorTranslator {
     config.exception(
         Exception.class,
         (e, ctx) -> {
+          if (t.jettyRefusal(ctx, e)) {
+            return;
+          }
           String id = RequestIds.of(ctx);
           Optional<Throwable> outage = Outages.brokenConnection(e);
           if (outage.isPresent()) {
@@ -87,8 +93,42 @@ public final class ErrorTranslator {
     return "Internal error; the server log has the details under request id " + requestId + ".";
   }
 
+  /**
+   * Answers a failure caused by Jetty refusing the request (a {@link HttpException} anywhere in the
+   * causes: a body cut for arriving too slowly is a 408, a malformed one a 400) with Jetty's status
+   * in Keel's error shape, never as an internal error, and closes the connection, whose body may be
+   * left unread. False when {@code e} has no such cause.
+   */
+  private boolean jettyRefusal(Context ctx, Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+        LOG.info(
+            "request {}: {} {} refused: {} {}",
+            RequestIds.of(ctx),
+            ctx.method(),
+            ctx.path(),
+            h.getCode(),
+            h.getReason());
+        ctx.header("Connection", "close");
+        ErrorCode code = codeFor(h.getCode());
+        write(
+            ctx,
+            code,
+            h.getReason() == null || h.getReason().isBlank()
+                ? "HTTP " + h.getCode()
+                : h.getReason() + ".");
+        ctx.status(h.getCode());
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void keel(Context ctx, KeelException e) {
     String id = RequestIds.of(ctx);
+    if (jettyRefusal(ctx, e)) {
+      return;
+    }
     if (e.code() == ErrorCode.INTERNAL_ERROR) {
       LOG.error(
           "request {}: internal error on {} {}: {}",
@@ -150,6 +190,7 @@ public final class ErrorTranslator {
   public static ErrorCode codeFor(int status) {
     return switch (status) {
       case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
+      case 408 -> ErrorCode.REQUEST_TIMEOUT;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
       case 413 -> ErrorCode.REQUEST_TOO_LARGE;
       case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;

@@ -211,7 +211,8 @@ public final class Json {
       }
       return bytes;
     } catch (IOException e) {
-      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "Could not read the request body.");
+      // the cause says when Jetty cut the body (408), which ErrorTranslator answers as such
+      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "Could not read the request body.", e);
     }
   }
 

@@ -46,6 +46,7 @@ class DialectTest {
       EnumSet.of(
           ErrorCode.METHOD_NOT_ALLOWED,
           ErrorCode.REQUEST_TOO_LARGE,
+          ErrorCode.REQUEST_TIMEOUT,
           ErrorCode.UNSUPPORTED_MEDIA_TYPE);
 
   @Test

@@ -228,6 +228,7 @@ public final class MlflowRegistryRoutes implements ApiModule {
 
   private void createVersion(Context ctx) {
     Request req = Request.of(ctx);
+    SourceAccess.requireReadable(ctx, req.required("source"), req.string("run_id"));
     ModelVersion v =
         registry.createVersionMlflow(
             req.required("name"),

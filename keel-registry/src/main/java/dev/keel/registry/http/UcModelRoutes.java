@@ -106,7 +106,11 @@ public final class UcModelRoutes implements ApiModule {
 
     r.add(GET, model + "/lineage", read, this::modelLineage);
     r.add(GET, version + "/lineage", read, this::versionLineage);
-    r.add(GET, PREFIX + "/lineage/runs/{run_id}", Access.of(RUN, READ), this::runLineage);
+    r.add(
+        GET,
+        PREFIX + "/lineage/runs/{run_id}",
+        Access.of(RUN, READ).on(ctx -> ctx.pathParam("run_id")),
+        this::runLineage);
   }
 
   // ---------------------------------------------------------------- models
@@ -186,6 +190,7 @@ public final class UcModelRoutes implements ApiModule {
                 + req.string("schema_name").orElse("")
                 + "."
                 + req.string("model_name").orElse("");
+    SourceAccess.requireReadable(ctx, req.string("source").orElse(""), req.string("run_id"));
     ModelVersion v =
         registry.createVersion(
             fullName,

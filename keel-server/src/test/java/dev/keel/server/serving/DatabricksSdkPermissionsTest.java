@@ -96,6 +96,8 @@ class DatabricksSdkPermissionsTest {
           .hasMessageContaining("User eve does not have CAN_READ on experiment " + exp);
 
       long v = version(s.as(TestPrincipals.bearer("root", "admins")), "sdkperm", true);
+      ServingFixtures.allowServing(
+          s.as(TestPrincipals.bearer("root", "admins")), "alice", "sdkperm");
       String id =
           alice
               .post(API, createBody("sdk-perm-ep", "sdkperm", Long.toString(v)))

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Serving endpoint object permissions on every serving route and the permissions API for endpoints.
  * alice creates (owns) the endpoints; bob holds a level directly, carol through her group {@code
  * team}, dan the level below the one a route needs, eve nothing. The model version is registered by
- * an administrator: the endpoint serves it with its creator's rights, and callers need nothing on
- * the model.
+ * an administrator, who lets every user here execute it (creating an endpoint that serves a model
+ * needs EXECUTE on it): the endpoint serves it with its creator's rights, and callers need nothing
+ * on the model.
  */
 class EndpointPermissionsApiTest {
   @TempDir static Path dir;
@@ -59,6 +60,11 @@ class EndpointPermissionsApiTest {
         .user("alice", "bob", "carol", "dan", "eve", "frank", "zed")
         .group("viewers", "team");
     version = version(server.as(ROOT), "perm", true);
+    // creating an endpoint that serves the model needs EXECUTE on it: everyone here may run it,
+    // so what each caller may do with an endpoint depends on its level on the endpoint alone
+    for (String who : List.of("alice", "bob", "carol", "dan", "eve", "frank")) {
+      ServingFixtures.allowServing(server.as(ROOT), who, "perm");
+    }
   }
 
   @AfterAll

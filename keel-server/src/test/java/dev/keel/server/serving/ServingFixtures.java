@@ -35,6 +35,26 @@ final class ServingFixtures {
   }
 
   /** Registers a READY version from the XGBoost ({@code xgboost}) or ONNX fixture. */
+  /**
+   * Lets {@code principal} run {@code main.default.<model>} (USE CATALOG, USE SCHEMA, EXECUTE), as
+   * creating an endpoint that serves it needs; {@code admin} grants.
+   */
+  static void allowServing(TestServer admin, String principal, String model) {
+    String[][] grants = {
+      {"catalog/main", "USE CATALOG"},
+      {"schema/main.default", "USE SCHEMA"},
+      {"registered_model/main.default." + model, "EXECUTE"}
+    };
+    for (String[] g : grants) {
+      TestServer.Response r =
+          admin.send(
+              "PATCH",
+              UC + "/permissions/" + g[0],
+              "{\"changes\":[{\"principal\":\"" + principal + "\",\"add\":[\"" + g[1] + "\"]}]}");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+    }
+  }
+
   static long version(TestServer s, String model, boolean xgboost) {
     return version(s, model, xgboost ? ModelFixtures.xgboostModel() : ModelFixtures.onnxModel());
   }

@@ -166,6 +166,7 @@ public final class ServingRoutes implements ApiModule {
     }
     String name = EndpointConfig.endpointName(nameNode.asText());
     EndpointConfig config = EndpointConfigJson.parse(body.path("config"));
+    requireServable(ctx, config);
     Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body.path("ai_gateway"));
     if (body.hasNonNull("auto_capture_config")) {
       throw KeelException.invalid("'auto_capture_config' belongs in 'config'.");
@@ -180,6 +181,7 @@ public final class ServingRoutes implements ApiModule {
       }
       table = legacy.get();
     }
+    requireTableWritable(ctx, table, Optional.empty());
     Optional<String> description =
         body.hasNonNull("description")
             ? Optional.of(body.get("description").asText())
@@ -202,6 +204,29 @@ public final class ServingRoutes implements ApiModule {
     EndpointStatus created = capture.create(name, description, tags, config, table, caller.name());
     permissions.setOwner(ObjectType.SERVING_ENDPOINTS, created.endpoint().id(), Grantee.of(caller));
     Json.write(ctx, EndpointJson.detailed(created, PermissionLevel.CAN_MANAGE.name()));
+  }
+
+  /**
+   * The caller may serve only models it may run itself (EXECUTE, with USE CATALOG and USE SCHEMA):
+   * an endpoint answers with its creator's rights, so without this anyone allowed to create
+   * endpoints could query, through one, a model they cannot read.
+   */
+  private static void requireServable(Context ctx, EndpointConfig config) {
+    for (EndpointConfig.ServedEntity e : config.servedEntities()) {
+      Caller.require(ctx, SecurableType.REGISTERED_MODEL, e.entityName(), Privilege.READ);
+    }
+  }
+
+  /**
+   * The caller may point an endpoint's inference table only where it may create tables (CREATE
+   * TABLE on the schema, with USE CATALOG and USE SCHEMA): the endpoint creates the table and
+   * writes every request into it. The table the endpoint already has needs nothing more.
+   */
+  private static void requireTableWritable(
+      Context ctx, Optional<InferenceTableConfig> table, Optional<InferenceTableConfig> current) {
+    if (table.isPresent() && table.get().enabled() && !table.equals(current)) {
+      Caller.require(ctx, SecurableType.TABLE, table.get().tableFullName(), Privilege.CREATE);
+    }
   }
 
   /** Every endpoint the caller may see (it holds a level on it, or it is an administrator). */
@@ -245,12 +270,14 @@ public final class ServingRoutes implements ApiModule {
     String name = ctx.pathParam("name");
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
     EndpointConfig config = EndpointConfigJson.parse(body);
+    requireServable(ctx, config);
     Optional<Optional<InferenceTableConfig>> legacy =
         body.hasNonNull("auto_capture_config")
             ? EndpointConfigJson.autoCapture(
                 body, name, endpoints.get(name).endpoint().inferenceTable())
             : Optional.empty();
     if (legacy.isPresent()) {
+      requireTableWritable(ctx, legacy.get(), endpoints.get(name).endpoint().inferenceTable());
       capture.prepare(legacy.get()); // a table that cannot be made fails before anything changes
     }
     EndpointStatus s = endpoints.updateConfig(name, config);
@@ -280,6 +307,7 @@ public final class ServingRoutes implements ApiModule {
     String name = ctx.pathParam("name");
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
     Optional<InferenceTableConfig> table = EndpointConfigJson.aiGateway(body, "");
+    requireTableWritable(ctx, table, endpoints.get(name).endpoint().inferenceTable());
     EndpointStatus s = capture.setTable(name, table);
     Json.write(
         ctx,

@@ -288,7 +288,7 @@ public final class TableRoutes implements ApiModule {
       if (e instanceof KeelException k) {
         throw k;
       }
-      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "could not read the uploaded file");
+      throw new KeelException(ErrorCode.INVALID_ARGUMENT, "could not read the uploaded file", e);
     }
     if (total == 0) {
       try {
