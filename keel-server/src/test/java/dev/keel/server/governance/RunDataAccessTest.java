@@ -34,6 +34,7 @@ class RunDataAccessTest {
   @BeforeAll
   static void start() {
     server = TestServer.startWithPrincipals(new KeelConfig("127.0.0.1", 0, dir, ""));
+    server.user("bob", "olive"); // named in grants before they call
     TestServer alice = server.as(ALICE);
     experiment =
         ok(alice.post("/api/2.0/mlflow/experiments/create", "{\"name\":\"private\"}"))
