@@ -10,6 +10,8 @@
 #   bench/run.sh alias           registry: get-version-by-alias, open loop at 1,000 requests/s
 #   bench/run.sh registry-search registry: search 10,000 models x 10 versions by name
 #   bench/run.sh registry        both registry figures (not part of all; --db=postgres)
+#   bench/run.sh alias-auth      governance: alias at 1,000 req/s, auth off / admin / granted user
+#   bench/run.sh ingest-auth     governance: log-batch ingest, auth off / on (audited)
 #   bench/run.sh online          feature store: online publish and lookup, embedded and Redis
 #   bench/run.sh online-http     feature store: online lookups over HTTP at 1,000 requests/s
 #   bench/run.sh training-set    feature store: 1M-row point-in-time training set vs pandas (not part of all)

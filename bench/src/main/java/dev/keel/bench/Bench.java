@@ -44,6 +44,16 @@ public final class Bench {
                   (--seed-timeout=900 s), then one client searching registered models with a
                   name filter matching 1% (--latency-warmup=50 --latency-requests=300)
         registry  alias, then registry-search (not part of all)
+        alias-auth
+                  governance: two servers, auth off and auth on (KEEL_AUTH=true, the admin token
+                  from <data dir>/admin-token); a user created through SCIM with a token (on
+                  behalf of) and grants USE CATALOG, USE SCHEMA, EXECUTE on the alias model; then
+                  --rounds=3 rounds of alias windows (UC API, --rate=1000 over --connections=16,
+                  --warmup=10 --duration=30): auth off, auth on as admin, auth on as the user
+        ingest-auth
+                  governance: ingest (figure 1's load) on two servers, auth off and auth on as
+                  the administrator (every request authenticated and audited), --rounds=3
+                  alternating windows; SQLite
         online    feature store, in process: publish --rows=1000000 x --write-features=10, then
                   lookups of 1 entity x 50 features over --entities=100000 (--lookup-warmup=50000
                   --lookups=200000), on the embedded store and on --redis-url (empty to skip)
@@ -127,6 +137,14 @@ public final class Bench {
     PredictBench.Config predict = PredictBench.Config.from(args);
     OnlineHttpBench.Config onlineHttp = OnlineHttpBench.Config.from(args);
     ServeHttpBench.Config serveHttp = ServeHttpBench.Config.from(args);
+    GovernanceBench.Config governance =
+        new GovernanceBench.Config(
+            registry.rate(),
+            registry.connections(),
+            args.integer("rounds", 3),
+            ingest.warmup(),
+            ingest.measure(),
+            jvmArgs);
     args.checkAllUsed();
 
     Path workDir =
@@ -159,6 +177,8 @@ public final class Bench {
           alias(workDir, db, pgUrl, jvmArgs, search, registry);
           registrySearch(workDir, db, pgUrl, jvmArgs, search, registry, dataDirArg);
         }
+        case "alias-auth" -> GovernanceBench.alias(workDir, governance);
+        case "ingest-auth" -> GovernanceBench.ingest(workDir, ingest, governance);
         case "online" -> OnlineBench.run(workDir, online);
         case "online-http" -> OnlineHttpBench.run(workDir, jvmArgs, onlineHttp);
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);

@@ -15,7 +15,24 @@ final class Client implements AutoCloseable {
   private final RawHttp http;
 
   Client(String baseUrl) {
-    this.http = new RawHttp(baseUrl);
+    this(baseUrl, null);
+  }
+
+  /** A client sending {@code Authorization: Bearer <token>} (none when {@code token} is null). */
+  Client(String baseUrl, String token) {
+    this.http = new RawHttp(baseUrl, token);
+  }
+
+  /**
+   * A client of {@code server} with the token the benchmark gave it ({@link ServerProcess#token}).
+   */
+  Client(ServerProcess server) {
+    this(server.url(), server.token());
+  }
+
+  /** Sends a request and returns the answer whatever its status. */
+  RawHttp.Response exchange(String method, String path, byte[] body) throws IOException {
+    return http.send(method, path, body == null ? null : "application/json", body);
   }
 
   /** POSTs {@code body}; returns the response body, or throws {@link Failure} for a non-200. */

@@ -19,7 +19,7 @@ final class IngestBench {
 
   static LoadRunner.Result run(ServerProcess server, Config cfg) throws Exception {
     String[] runIds = new String[cfg.clients()];
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       String exp =
           c.postJson(
                   "/api/2.0/mlflow/experiments/create",
@@ -48,7 +48,7 @@ final class IngestBench {
     List<SplittableRandom> random = new ArrayList<>();
     long[] lastStep = new long[cfg.clients()];
     for (int i = 0; i < cfg.clients(); i++) {
-      clients.add(new Client(server.url()));
+      clients.add(new Client(server));
       random.add(new SplittableRandom(42 + i));
     }
     long t0 = System.currentTimeMillis();
@@ -106,7 +106,7 @@ final class IngestBench {
   /** The server kept the last point a client logged: its latest metric_0 is at that step. */
   private static void verify(ServerProcess server, String runId, long expectedStep)
       throws Exception {
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       JsonNode metrics =
           c.getJson("/api/2.0/mlflow/runs/get?run_id=" + runId)
               .path("run")

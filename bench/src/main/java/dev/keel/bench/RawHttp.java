@@ -30,14 +30,25 @@ final class RawHttp implements AutoCloseable {
 
   private final String host;
   private final int port;
+  private final String authorization;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
 
   RawHttp(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  /**
+   * A client that sends {@code Authorization: Bearer <token>} with every request; no header when
+   * {@code token} is null or empty.
+   */
+  RawHttp(String baseUrl, String token) {
     URI u = URI.create(baseUrl);
     this.host = u.getHost();
     this.port = u.getPort();
+    this.authorization =
+        token == null || token.isEmpty() ? null : "Authorization: Bearer " + token + "\r\n";
   }
 
   Response send(String method, String path, String contentType, byte[] body) throws IOException {
@@ -71,9 +82,12 @@ final class RawHttp implements AutoCloseable {
 
   private void write(String method, String path, String contentType, byte[] body)
       throws IOException {
-    StringBuilder h = new StringBuilder(160);
+    StringBuilder h = new StringBuilder(320);
     h.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
     h.append(host).append(':').append(port).append("\r\n");
+    if (authorization != null) {
+      h.append(authorization);
+    }
     if (body != null) {
       h.append("Content-Type: ").append(contentType).append("\r\n");
       h.append("Content-Length: ").append(body.length).append("\r\n");

@@ -69,7 +69,7 @@ final class RegistryBench {
    * uploaded to its storage location, finalizes it (READY) and sets alias {@code champion}.
    */
   static void seedAliasModel(ServerProcess server) throws Exception {
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       ObjectNode m = Client.JSON.createObjectNode();
       m.put("catalog_name", CATALOG).put("schema_name", SCHEMA).put("name", ALIAS_MODEL);
       c.send("POST", "/api/2.1/unity-catalog/models", Client.JSON.writeValueAsBytes(m));
@@ -321,7 +321,7 @@ final class RegistryBench {
       throws Exception {
     List<Client> cs = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      cs.add(new Client(server.url()));
+      cs.add(new Client(server));
     }
     try {
       return openLoop(
@@ -373,7 +373,7 @@ final class RegistryBench {
       fs.add(
           pool.submit(
               () -> {
-                try (Client c = new Client(server.url())) {
+                try (Client c = new Client(server)) {
                   long i;
                   while ((i = next.getAndIncrement()) < models && System.nanoTime() < deadline) {
                     seedModel(c, modelName((int) i), versions);
@@ -444,7 +444,7 @@ final class RegistryBench {
 
   /** One search: the page holds exactly the expected models, in name order, and no next page. */
   static void verifySearch(ServerProcess server, Seed seed) throws Exception {
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       JsonNode page = Client.JSON.readTree(c.getBytes(searchPath()));
       int count = 0;
       String last = "";
@@ -470,7 +470,7 @@ final class RegistryBench {
   static LoadRunner.Result searchLatency(ServerProcess server, int warmup, int count)
       throws Exception {
     String path = searchPath();
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       return LoadRunner.sequential(
           warmup,
           count,
@@ -487,7 +487,7 @@ final class RegistryBench {
 
   /** p50 of one client's searches at several page sizes: a cost that grows with the page. */
   static void pageSweep(ServerProcess server, int[] sizes, int warmup, int count) throws Exception {
-    try (Client c = new Client(server.url())) {
+    try (Client c = new Client(server)) {
       for (int size : sizes) {
         String path =
             "/api/2.0/mlflow/registered-models/search?filter="

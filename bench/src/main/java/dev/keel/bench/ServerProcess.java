@@ -29,6 +29,7 @@ final class ServerProcess implements AutoCloseable {
   private final int port;
   private final long launchedNanos;
   private volatile long listeningNanos;
+  private volatile String token;
 
   private ServerProcess(Process process, int port, long launchedNanos) {
     this.process = process;
@@ -56,6 +57,21 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess launch(
       Path dataDir, String dbUrl, List<String> jvmArgs, Path log, String onlineStore)
       throws IOException {
+    return launch(dataDir, dbUrl, jvmArgs, log, onlineStore, Map.of());
+  }
+
+  /**
+   * As {@link #launch(Path, String, List, Path, String)}, with more {@code KEEL_*} settings (e.g.
+   * {@code KEEL_AUTH=true}).
+   */
+  static ServerProcess launch(
+      Path dataDir,
+      String dbUrl,
+      List<String> jvmArgs,
+      Path log,
+      String onlineStore,
+      Map<String, String> settings)
+      throws IOException {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -74,6 +90,7 @@ final class ServerProcess implements AutoCloseable {
       env.put("KEEL_DB_URL", dbUrl);
     }
     env.put("KEEL_ONLINE_STORE", onlineStore);
+    env.putAll(settings);
     long t0 = System.nanoTime();
     Process p = pb.start();
     ServerProcess s = new ServerProcess(p, port, t0);
@@ -103,6 +120,25 @@ final class ServerProcess implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
+  }
+
+  /** The bearer token benchmark clients of this server send; null for none (auth off). */
+  String token() {
+    return token;
+  }
+
+  void token(String value) {
+    this.token = value;
+  }
+
+  /**
+   * Reads the first administrator's token that a server with authentication on wrote to {@code
+   * <dataDir>/admin-token} at its first start, and makes it this server's client token.
+   */
+  String useAdminToken(Path dataDir) throws IOException {
+    String t = Files.readString(dataDir.resolve("admin-token"), StandardCharsets.UTF_8).strip();
+    token(t);
+    return t;
   }
 
   String url() {

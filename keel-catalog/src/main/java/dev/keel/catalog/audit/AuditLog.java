@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
  * The audit log, written like a group-commit log: {@link #record} puts an entry in a bounded
  * in-memory queue and returns (the request thread never waits for a database commit); one writer
  * thread takes everything queued, up to {@value #MAX_BATCH} entries, and commits it in one
- * transaction, then the next batch. Under light load an entry is committed within a few ms of its
- * request; under heavy load batches grow and the commit rate stays bounded.
+ * transaction, then the next batch, at most one commit every 10 ms (so under load one transaction
+ * holds many entries). Under light load an entry is committed within a few ms of its request; under
+ * heavy load batches grow and the commit rate stays bounded.
  *
  * <p><b>What can be lost.</b> An entry is durable once its batch commits. A request is answered
  * before its entry commits, so a {@code kill -9} (or power loss) loses the entries still queued or
- * in the uncommitted batch: the last few ms of requests under normal load. {@link #close} (a normal
+ * in the uncommitted batch: the last 10-20 ms of requests under load. {@link #close} (a normal
  * stop, also on SIGTERM) writes everything queued first.
  *
  * <p><b>A full queue</b> (the database is down or slower than the request rate) applies
@@ -55,6 +56,14 @@ public final class AuditLog implements AutoCloseable {
 
   /** The most entries a page of {@link #search} holds. */
   public static final int MAX_PAGE = 1_000;
+
+  /**
+   * The shortest time between two commits of the writer: under load, entries wait at most this long
+   * for the entries that follow them, so that a transaction (and its fsync) holds many; without
+   * load an entry is committed at once. At 1,000 audited requests/s one commit per entry cost the
+   * writer ~0.2 cores (docs/benchmarks.md, "Governance (auth on)").
+   */
+  static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** Entries deleted per retention transaction. */
   static final int DELETE_CHUNK = 5_000;
@@ -267,6 +276,7 @@ public final class AuditLog implements AutoCloseable {
   private void run() {
     long nextRetention = 0; // at start
     List<AuditEntry> batch = new ArrayList<>(MAX_BATCH);
+    long lastCommit = System.nanoTime() - COMMIT_INTERVAL_NANOS;
     while (true) {
       if (System.nanoTime() - nextRetention >= 0 || nextRetention == 0) {
         try {
@@ -289,7 +299,15 @@ public final class AuditLog implements AutoCloseable {
         continue;
       }
       batch.add(first);
+      // Group commit: at most one commit per COMMIT_INTERVAL. Under load the entries of that
+      // interval share one transaction (one fsync); an idle log commits at once.
+      long due = lastCommit + COMMIT_INTERVAL_NANOS;
+      long wait;
+      while (!closing && queue.size() < MAX_BATCH - 1 && (wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
       queue.drainTo(batch, MAX_BATCH - 1);
+      lastCommit = System.nanoTime();
       commit(batch);
       batch.clear();
     }
