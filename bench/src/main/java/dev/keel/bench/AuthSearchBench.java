@@ -6,7 +6,7 @@ import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.catalog.permissions.PermissionLevel;
-import dev.keel.catalog.permissions.PrincipalType;
+import dev.keel.catalog.identity.Identity;
 import dev.keel.core.Principal;
 import dev.keel.store.Database;
 import dev.keel.tracking.JdbcTrackingStore;
@@ -52,14 +52,14 @@ final class AuthSearchBench {
       for (int e = 0; e < experiments; e++) {
         String id = tracking.createExperiment("auth-" + e, Optional.empty(), List.of());
         ids.add(id);
-        permissions.setOwner(ObjectType.EXPERIMENTS, id, new Grantee("owner", PrincipalType.USER));
+        permissions.setOwner(ObjectType.EXPERIMENTS, id, new Grantee("owner", Identity.Kind.USER));
         if (e % 10 == 0) {
           permissions.update(
               ObjectType.EXPERIMENTS,
               id,
               List.of(
                   new AccessControl(
-                      new Grantee("readers", PrincipalType.GROUP), PermissionLevel.CAN_READ)));
+                      new Grantee("readers", Identity.Kind.GROUP), PermissionLevel.CAN_READ)));
         }
       }
       long t0 = System.nanoTime();

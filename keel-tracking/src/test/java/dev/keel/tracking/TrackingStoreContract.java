@@ -3,13 +3,13 @@ package dev.keel.tracking;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Grantee;
 import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.catalog.permissions.PermissionLevel;
-import dev.keel.catalog.permissions.PrincipalType;
 import dev.keel.core.Authorizer;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
@@ -388,7 +388,7 @@ abstract class TrackingStoreContract {
             List.of(
                 new AccessControl(
                     new Grantee(
-                        i == 1 ? "bob" : "team", i == 1 ? PrincipalType.USER : PrincipalType.GROUP),
+                        i == 1 ? "bob" : "team", i == 1 ? Identity.Kind.USER : Identity.Kind.GROUP),
                     PermissionLevel.CAN_READ)));
         seen.add(e);
       }
@@ -460,7 +460,7 @@ abstract class TrackingStoreContract {
         ObjectType.EXPERIMENTS,
         exp,
         List.of(
-            new AccessControl(new Grantee("team", PrincipalType.GROUP), PermissionLevel.CAN_EDIT)));
+            new AccessControl(new Grantee("team", Identity.Kind.GROUP), PermissionLevel.CAN_EDIT)));
     String runId = run.info().runId();
     assertThat(access.decide(BOB, SecurableType.RUN, runId, Privilege.EDIT).allowed()).isTrue();
     Authorizer.Decision manage = access.decide(BOB, SecurableType.RUN, runId, Privilege.MANAGE);

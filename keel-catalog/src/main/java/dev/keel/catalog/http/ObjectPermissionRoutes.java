@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Principals;
+import dev.keel.catalog.identity.Identity;
 import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Acl;
 import dev.keel.catalog.permissions.Grantee;
@@ -17,7 +18,6 @@ import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.catalog.permissions.PermissionLevel;
 import dev.keel.catalog.permissions.PermissionObjects;
-import dev.keel.catalog.permissions.PrincipalType;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.http.Access;
@@ -118,10 +118,10 @@ public final class ObjectPermissionRoutes implements ApiModule {
     List<AccessControl> out = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       AccessControl e = entries.get(i);
-      PrincipalType t = e.grantee().type();
+      Identity.Kind t = e.grantee().type();
       Principals.Known p =
           principals.require(
-              "access_control_list[" + i + "]." + t.field(),
+              "access_control_list[" + i + "]." + t.aclField(),
               e.grantee().name(),
               switch (t) {
                 case USER -> Principals.Kind.USER;
@@ -177,14 +177,14 @@ public final class ObjectPermissionRoutes implements ApiModule {
                 }
               });
       Grantee grantee = null;
-      for (PrincipalType t : PrincipalType.values()) {
-        JsonNode v = e.get(t.field());
+      for (Identity.Kind t : Identity.Kind.values()) {
+        JsonNode v = e.get(t.aclField());
         if (v == null || v.isNull()) {
           continue;
         }
         if (!v.isTextual() || v.asText().isBlank()) {
           throw KeelException.invalid(
-              "Invalid '" + field + "." + t.field() + "': expected a non-empty string.");
+              "Invalid '" + field + "." + t.aclField() + "': expected a non-empty string.");
         }
         if (grantee != null) {
           throw KeelException.invalid(
@@ -229,7 +229,7 @@ public final class ObjectPermissionRoutes implements ApiModule {
     }
     for (Map.Entry<Grantee, List<PermissionLevel>> e : direct.entrySet()) {
       ObjectNode entry = list.addObject();
-      entry.put(e.getKey().type().field(), e.getKey().name());
+      entry.put(e.getKey().type().aclField(), e.getKey().name());
       ArrayNode all = entry.putArray("all_permissions");
       for (PermissionLevel l : e.getValue()) {
         all.addObject().put("permission_level", l.name()).put("inherited", false);

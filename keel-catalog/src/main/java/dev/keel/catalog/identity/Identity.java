@@ -59,6 +59,24 @@ public record Identity(
       };
     }
 
+    /**
+     * The field of a Databricks access control entry that names this kind: {@code user_name},
+     * {@code group_name}, {@code service_principal_name}.
+     */
+    public String aclField() {
+      return switch (this) {
+        case USER -> "user_name";
+        case GROUP -> "group_name";
+        case SERVICE_PRINCIPAL -> "service_principal_name";
+      };
+    }
+
+    /** "User", "Group", "Service principal": how a message starts naming one. */
+    public String noun() {
+      String w = words();
+      return Character.toUpperCase(w.charAt(0)) + w.substring(1);
+    }
+
     /** "user", "group", "service principal": for messages. */
     public String words() {
       return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');

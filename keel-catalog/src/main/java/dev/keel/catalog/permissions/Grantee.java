@@ -1,5 +1,6 @@
 package dev.keel.catalog.permissions;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.core.Principal;
 import java.util.Objects;
 
@@ -10,7 +11,7 @@ import java.util.Objects;
  *     applicationId}
  * @param type which kind of principal
  */
-public record Grantee(String name, PrincipalType type) {
+public record Grantee(String name, Identity.Kind type) {
   /** Checks for nulls. */
   public Grantee {
     Objects.requireNonNull(name, "name");
@@ -22,7 +23,7 @@ public record Grantee(String name, PrincipalType type) {
     return new Grantee(
         p.name(),
         p.kind() == Principal.Kind.SERVICE_PRINCIPAL
-            ? PrincipalType.SERVICE_PRINCIPAL
-            : PrincipalType.USER);
+            ? Identity.Kind.SERVICE_PRINCIPAL
+            : Identity.Kind.USER);
   }
 }

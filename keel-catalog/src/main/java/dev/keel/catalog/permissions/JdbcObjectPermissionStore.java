@@ -1,5 +1,6 @@
 package dev.keel.catalog.permissions;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.store.Database;
 import dev.keel.store.Subscription;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
                 (rs, ctx) ->
                     new Row(
                         rs.getString("principal"),
-                        PrincipalType.valueOf(rs.getString("principal_type")),
+                        Identity.Kind.valueOf(rs.getString("principal_type")),
                         rs.getString("permission_level")))
             .list()) {
       Grantee g = new Grantee(r.principal, r.type);
@@ -110,7 +111,7 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
     return new Acl(owner, entries);
   }
 
-  private record Row(String principal, PrincipalType type, String level) {}
+  private record Row(String principal, Identity.Kind type, String level) {}
 
   @Override
   public void setOwner(ObjectType type, String objectId, Grantee owner) {

@@ -3,6 +3,7 @@ package dev.keel.catalog.permissions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.core.KeelException;
 import dev.keel.core.Principal;
 import dev.keel.core.Privilege;
@@ -39,7 +40,7 @@ abstract class ObjectPermissionStoreContract {
     return new Principal(name, name, Principal.Kind.USER, false, Set.of(groups));
   }
 
-  static AccessControl entry(String name, PrincipalType type, PermissionLevel level) {
+  static AccessControl entry(String name, Identity.Kind type, PermissionLevel level) {
     return new AccessControl(new Grantee(name, type), level);
   }
 
@@ -56,44 +57,44 @@ abstract class ObjectPermissionStoreContract {
 
   @Test
   void the_owner_holds_can_manage_and_one_owner_replaces_the_other() {
-    perms.setOwner(EXP, "1", new Grantee("alice", PrincipalType.USER));
+    perms.setOwner(EXP, "1", new Grantee("alice", Identity.Kind.USER));
     assertThat(perms.levelOf(user("alice"), EXP, "1")).contains(PermissionLevel.CAN_MANAGE);
-    perms.setOwner(EXP, "1", new Grantee("bob", PrincipalType.USER));
-    assertThat(perms.get(EXP, "1").owner()).contains(new Grantee("bob", PrincipalType.USER));
+    perms.setOwner(EXP, "1", new Grantee("bob", Identity.Kind.USER));
+    assertThat(perms.get(EXP, "1").owner()).contains(new Grantee("bob", Identity.Kind.USER));
     assertThat(perms.levelOf(user("alice"), EXP, "1")).isEmpty();
   }
 
   @Test
   void put_replaces_the_direct_entries_and_keeps_the_owner() {
-    perms.setOwner(EXP, "7", new Grantee("alice", PrincipalType.USER));
+    perms.setOwner(EXP, "7", new Grantee("alice", Identity.Kind.USER));
     perms.set(
         EXP,
         "7",
         List.of(
-            entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ),
-            entry("analysts", PrincipalType.GROUP, PermissionLevel.CAN_EDIT)));
+            entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ),
+            entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT)));
     Acl after =
         perms.set(
-            EXP, "7", List.of(entry("carol", PrincipalType.USER, PermissionLevel.CAN_MANAGE)));
+            EXP, "7", List.of(entry("carol", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
     assertThat(after.entries())
-        .containsExactly(entry("carol", PrincipalType.USER, PermissionLevel.CAN_MANAGE));
-    assertThat(after.owner()).contains(new Grantee("alice", PrincipalType.USER));
+        .containsExactly(entry("carol", Identity.Kind.USER, PermissionLevel.CAN_MANAGE));
+    assertThat(after.owner()).contains(new Grantee("alice", Identity.Kind.USER));
     assertThat(perms.set(EXP, "7", List.of()).entries()).isEmpty();
     assertThat(perms.levelOf(user("alice"), EXP, "7")).contains(PermissionLevel.CAN_MANAGE);
   }
 
   @Test
   void patch_adds_entries_and_changes_a_grantees_level_leaving_the_others() {
-    perms.update(EXP, "7", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ)));
+    perms.update(EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
     perms.update(
-        EXP, "7", List.of(entry("analysts", PrincipalType.GROUP, PermissionLevel.CAN_EDIT)));
+        EXP, "7", List.of(entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT)));
     Acl after =
         perms.update(
-            EXP, "7", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_MANAGE)));
+            EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
     assertThat(after.entries())
         .containsExactly(
-            entry("bob", PrincipalType.USER, PermissionLevel.CAN_MANAGE),
-            entry("analysts", PrincipalType.GROUP, PermissionLevel.CAN_EDIT));
+            entry("bob", Identity.Kind.USER, PermissionLevel.CAN_MANAGE),
+            entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT));
   }
 
   @Test
@@ -102,8 +103,8 @@ abstract class ObjectPermissionStoreContract {
         EP,
         "e1",
         List.of(
-            entry("dave", PrincipalType.USER, PermissionLevel.CAN_VIEW),
-            entry("scorers", PrincipalType.GROUP, PermissionLevel.CAN_QUERY)));
+            entry("dave", Identity.Kind.USER, PermissionLevel.CAN_VIEW),
+            entry("scorers", Identity.Kind.GROUP, PermissionLevel.CAN_QUERY)));
     assertThat(perms.levelOf(user("dave"), EP, "e1")).contains(PermissionLevel.CAN_VIEW);
     assertThat(perms.levelOf(user("dave", "scorers"), EP, "e1"))
         .contains(PermissionLevel.CAN_QUERY);
@@ -115,27 +116,27 @@ abstract class ObjectPermissionStoreContract {
 
   @Test
   void a_principal_named_twice_in_one_request_is_refused_and_nothing_changes() {
-    perms.update(EXP, "3", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ)));
+    perms.update(EXP, "3", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
     assertThatThrownBy(
             () ->
                 perms.set(
                     EXP,
                     "3",
                     List.of(
-                        entry("eve", PrincipalType.USER, PermissionLevel.CAN_READ),
-                        entry("eve", PrincipalType.USER, PermissionLevel.CAN_EDIT))))
+                        entry("eve", Identity.Kind.USER, PermissionLevel.CAN_READ),
+                        entry("eve", Identity.Kind.USER, PermissionLevel.CAN_EDIT))))
         .isInstanceOf(KeelException.class)
         .hasMessageContaining("'eve' is named more than once");
     assertThat(perms.get(EXP, "3").entries())
-        .containsExactly(entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ));
+        .containsExactly(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ));
   }
 
   @Test
   void visible_lists_the_objects_a_principal_or_its_groups_owns_or_holds_a_level_on() {
-    perms.setOwner(EP, "a", new Grantee("alice", PrincipalType.USER));
-    perms.update(EP, "b", List.of(entry("team", PrincipalType.GROUP, PermissionLevel.CAN_VIEW)));
-    perms.update(EP, "c", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_QUERY)));
-    perms.update(EXP, "a", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ)));
+    perms.setOwner(EP, "a", new Grantee("alice", Identity.Kind.USER));
+    perms.update(EP, "b", List.of(entry("team", Identity.Kind.GROUP, PermissionLevel.CAN_VIEW)));
+    perms.update(EP, "c", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
+    perms.update(EXP, "a", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
     assertThat(perms.visible(EP, List.of("alice", "team"))).containsExactlyInAnyOrder("a", "b");
     assertThat(perms.visible(EP, List.of("bob"))).containsExactly("c");
     assertThat(perms.visible(EP, List.of("nobody"))).isEmpty();
@@ -148,8 +149,8 @@ abstract class ObjectPermissionStoreContract {
 
   @Test
   void forget_drops_owner_and_entries() {
-    perms.setOwner(EP, "z", new Grantee("alice", PrincipalType.USER));
-    perms.update(EP, "z", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_QUERY)));
+    perms.setOwner(EP, "z", new Grantee("alice", Identity.Kind.USER));
+    perms.update(EP, "z", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
     perms.forget(EP, "z");
     assertThat(perms.get(EP, "z")).isEqualTo(Acl.EMPTY);
     assertThat(perms.visible(EP, List.of("alice", "bob"))).isEmpty();
@@ -166,7 +167,7 @@ abstract class ObjectPermissionStoreContract {
   @Test
   void a_cached_list_is_dropped_when_it_changes() {
     assertThat(perms.levelOf(user("bob"), EXP, "9")).isEmpty(); // cached: empty
-    perms.update(EXP, "9", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_EDIT)));
+    perms.update(EXP, "9", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_EDIT)));
     assertThat(perms.levelOf(user("bob"), EXP, "9")).contains(PermissionLevel.CAN_EDIT);
   }
 }

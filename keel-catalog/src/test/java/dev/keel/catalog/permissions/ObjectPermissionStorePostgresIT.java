@@ -3,6 +3,7 @@ package dev.keel.catalog.permissions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.store.Database;
 import dev.keel.store.TestDatabases;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class ObjectPermissionStorePostgresIT extends ObjectPermissionStoreContract {
     try (Database other = Database.open(Optional.of(url), dir.resolve("other"))) {
       ObjectPermissions there = new ObjectPermissions(new JdbcObjectPermissionStore(other));
       assertThat(there.levelOf(user("bob"), EXP, "5")).isEmpty(); // now cached there
-      perms.update(EXP, "5", List.of(entry("bob", PrincipalType.USER, PermissionLevel.CAN_READ)));
+      perms.update(EXP, "5", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (there.levelOf(user("bob"), EXP, "5").isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
