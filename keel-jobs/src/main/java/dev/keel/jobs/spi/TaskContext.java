@@ -2,6 +2,7 @@ package dev.keel.jobs.spi;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +31,15 @@ public interface TaskContext {
 
   /** The run's job parameters (defaults overridden by the run's), resolved. */
   Map<String, String> jobParameters();
+
+  /**
+   * The job environment the task names with {@code environment_key} ({@code environments[].spec} as
+   * JSON values), or an empty map when it names none.
+   */
+  Map<String, Object> environment();
+
+  /** The task's {@code libraries} ({@code [{"whl": ...}, {"jar": ...}, ...]}), resolved. */
+  List<Map<String, Object>> libraries();
 
   /** The identity the run acts as: the job's {@code run_as}, else its owner. */
   String runAs();
