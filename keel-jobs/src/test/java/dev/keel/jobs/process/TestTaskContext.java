@@ -1,0 +1,143 @@
+package dev.keel.jobs.process;
+
+import dev.keel.jobs.spi.TaskContext;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A task context for tests: the fields are set directly; {@link #cancel()} runs the hooks. */
+final class TestTaskContext implements TaskContext {
+  long jobId = 11;
+  long jobRunId = 22;
+  long taskRunId = 33;
+  String taskKey = "train";
+  int attemptNumber = 0;
+  Map<String, Object> payload = new LinkedHashMap<>();
+  Map<String, Object> environment = new LinkedHashMap<>();
+  List<Map<String, Object>> libraries = new ArrayList<>();
+  String host = "http://127.0.0.1:9";
+  Optional<String> token = Optional.empty();
+  final Path workDir;
+  final Path logFile;
+  Duration gracePeriod = Duration.ofSeconds(2);
+  private final List<Runnable> cancelHooks = new ArrayList<>();
+  private boolean cancelled;
+
+  TestTaskContext(Path dir) {
+    this.workDir = dir.resolve("work");
+    this.logFile = dir.resolve("logs").resolve("attempt.log");
+  }
+
+  /** Cancels the attempt: runs every hook registered so far and later ones at once. */
+  void cancel() {
+    List<Runnable> hooks;
+    synchronized (this) {
+      cancelled = true;
+      hooks = List.copyOf(cancelHooks);
+    }
+    hooks.forEach(Runnable::run);
+  }
+
+  @Override
+  public long jobId() {
+    return jobId;
+  }
+
+  @Override
+  public long jobRunId() {
+    return jobRunId;
+  }
+
+  @Override
+  public long taskRunId() {
+    return taskRunId;
+  }
+
+  @Override
+  public String taskKey() {
+    return taskKey;
+  }
+
+  @Override
+  public int attemptNumber() {
+    return attemptNumber;
+  }
+
+  @Override
+  public Map<String, Object> payload() {
+    return payload;
+  }
+
+  @Override
+  public Map<String, String> jobParameters() {
+    return Map.of();
+  }
+
+  @Override
+  public Map<String, Object> environment() {
+    return environment;
+  }
+
+  @Override
+  public List<Map<String, Object>> libraries() {
+    return libraries;
+  }
+
+  @Override
+  public String runAs() {
+    return "alice";
+  }
+
+  @Override
+  public String host() {
+    return host;
+  }
+
+  @Override
+  public Optional<String> token() {
+    return token;
+  }
+
+  @Override
+  public Path workDir() {
+    return workDir;
+  }
+
+  @Override
+  public Path logFile() {
+    return logFile;
+  }
+
+  @Override
+  public void setTaskValue(String name, String json) {
+    throw new UnsupportedOperationException("process tasks set values over HTTP");
+  }
+
+  @Override
+  public synchronized boolean cancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public void onCancel(Runnable action) {
+    boolean now;
+    synchronized (this) {
+      now = cancelled;
+      if (!now) {
+        cancelHooks.add(action);
+      }
+    }
+    if (now) {
+      action.run();
+    }
+  }
+
+  @Override
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+}
