@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.jobs.process.ProcessTaskConfig;
 import dev.keel.jobs.process.SparkJarTaskType;
-import dev.keel.jobs.spi.TaskContext;
+import dev.keel.jobs.process.TestTaskContext;
 import dev.keel.jobs.spi.TaskResult;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +98,8 @@ class SparkJarTaskTest {
               Optional.of("local[1]"),
               sparkSubmitScript().toString(),
               conf);
-      Ctx ctx = new Ctx(dir);
+      TestTaskContext ctx = new TestTaskContext(dir);
+      ctx.taskKey = "copy";
       ctx.payload.put("main_class_name", "demo.CopyJob");
       ctx.payload.put("jar_uri", appJar().toString());
       ctx.payload.put("parameters", List.of("src", "dst"));
@@ -109,7 +109,7 @@ class SparkJarTaskTest {
       long millis = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("spark_jar_task through spark-submit local[1]: " + millis + " ms");
 
-      String log = Files.readString(ctx.logFile());
+      String log = Files.readString(ctx.logFile);
       assertThat(result.succeeded()).as(log).isTrue();
       assertThat(log).contains("read 100 rows");
       JsonNode p =
@@ -172,103 +172,5 @@ class SparkJarTaskTest {
       j.closeEntry();
     }
     return jar;
-  }
-
-  /** The attempt's context: one attempt, never cancelled. */
-  private static final class Ctx implements TaskContext {
-    final Map<String, Object> payload = new LinkedHashMap<>();
-    private final Path dir;
-
-    Ctx(Path dir) {
-      this.dir = dir;
-    }
-
-    @Override
-    public long jobId() {
-      return 1;
-    }
-
-    @Override
-    public long jobRunId() {
-      return 2;
-    }
-
-    @Override
-    public long taskRunId() {
-      return 3;
-    }
-
-    @Override
-    public String taskKey() {
-      return "copy";
-    }
-
-    @Override
-    public int attemptNumber() {
-      return 0;
-    }
-
-    @Override
-    public Map<String, Object> payload() {
-      return payload;
-    }
-
-    @Override
-    public Map<String, String> jobParameters() {
-      return Map.of();
-    }
-
-    @Override
-    public Map<String, Object> environment() {
-      return Map.of();
-    }
-
-    @Override
-    public List<Map<String, Object>> libraries() {
-      return List.of();
-    }
-
-    @Override
-    public String runAs() {
-      return "admin";
-    }
-
-    @Override
-    public String host() {
-      return "http://127.0.0.1:9";
-    }
-
-    @Override
-    public Optional<String> token() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Path workDir() {
-      return dir.resolve("work");
-    }
-
-    @Override
-    public Path logFile() {
-      return dir.resolve("task.log");
-    }
-
-    @Override
-    public void setTaskValue(String name, String json) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public boolean cancelled() {
-      return false;
-    }
-
-    @Override
-    public void onCancel(Runnable action) {}
-
-    @Override
-    public Duration gracePeriod() {
-      return Duration.ofSeconds(5);
-    }
   }
 }

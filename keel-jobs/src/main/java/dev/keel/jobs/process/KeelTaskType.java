@@ -37,13 +37,8 @@ public final class KeelTaskType extends ProcessTaskType {
 
   /** A task type whose child JVM runs {@code mainClass} instead of Keel's CLI (for tests). */
   KeelTaskType(ProcessTaskConfig config, String mainClass) {
-    super(config);
+    super(config, FIELD);
     this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
-  }
-
-  @Override
-  public String field() {
-    return FIELD;
   }
 
   @Override

@@ -17,9 +17,16 @@ import java.util.Objects;
 abstract sealed class ProcessTaskType implements TaskType
     permits SparkPythonTaskType, PythonWheelTaskType, SparkJarTaskType, KeelTaskType {
   final ProcessTaskConfig config;
+  private final String field;
 
-  ProcessTaskType(ProcessTaskConfig config) {
+  ProcessTaskType(ProcessTaskConfig config, String field) {
     this.config = Objects.requireNonNull(config, "config");
+    this.field = Objects.requireNonNull(field, "field");
+  }
+
+  @Override
+  public final String field() {
+    return field;
   }
 
   /**

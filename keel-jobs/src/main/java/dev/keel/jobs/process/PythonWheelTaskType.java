@@ -38,12 +38,7 @@ public final class PythonWheelTaskType extends ProcessTaskType {
 
   /** A task type running with {@code config}. */
   public PythonWheelTaskType(ProcessTaskConfig config) {
-    super(config);
-  }
-
-  @Override
-  public String field() {
-    return FIELD;
+    super(config, FIELD);
   }
 
   @Override

@@ -30,12 +30,7 @@ public final class SparkJarTaskType extends ProcessTaskType {
 
   /** A task type running with {@code config}. */
   public SparkJarTaskType(ProcessTaskConfig config) {
-    super(config);
-  }
-
-  @Override
-  public String field() {
-    return FIELD;
+    super(config, FIELD);
   }
 
   @Override

@@ -25,12 +25,7 @@ public final class SparkPythonTaskType extends ProcessTaskType {
 
   /** A task type running with {@code config}. */
   public SparkPythonTaskType(ProcessTaskConfig config) {
-    super(config);
-  }
-
-  @Override
-  public String field() {
-    return FIELD;
+    super(config, FIELD);
   }
 
   @Override

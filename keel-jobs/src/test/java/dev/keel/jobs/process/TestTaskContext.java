@@ -9,31 +9,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A task context for tests: the fields are set directly; {@link #cancel()} runs the hooks. */
-final class TestTaskContext implements TaskContext {
-  long jobId = 11;
-  long jobRunId = 22;
-  long taskRunId = 33;
-  String taskKey = "train";
-  int attemptNumber = 0;
-  Map<String, Object> payload = new LinkedHashMap<>();
-  Map<String, Object> environment = new LinkedHashMap<>();
-  List<Map<String, Object>> libraries = new ArrayList<>();
-  String host = "http://127.0.0.1:9";
-  Optional<String> token = Optional.empty();
-  final Path workDir;
-  final Path logFile;
-  Duration gracePeriod = Duration.ofSeconds(2);
+/**
+ * A task context for tests of task types (here and, through keel-jobs' test jar, in other modules):
+ * the fields are set directly; {@link #cancel()} runs the cancel hooks. Task values are not kept:
+ * process tasks set them over HTTP.
+ */
+public final class TestTaskContext implements TaskContext {
+  public long jobId = 11;
+  public long jobRunId = 22;
+  public long taskRunId = 33;
+  public String taskKey = "train";
+  public int attemptNumber = 0;
+  public Map<String, Object> payload = new LinkedHashMap<>();
+  public Map<String, Object> environment = new LinkedHashMap<>();
+  public List<Map<String, Object>> libraries = new ArrayList<>();
+  public String host = "http://127.0.0.1:9";
+  public Optional<String> token = Optional.empty();
+  public final Path workDir;
+  public final Path logFile;
+  public Duration gracePeriod = Duration.ofSeconds(2);
   private final List<Runnable> cancelHooks = new ArrayList<>();
   private boolean cancelled;
 
-  TestTaskContext(Path dir) {
+  /** A context whose work directory and log file are under {@code dir}. */
+  public TestTaskContext(Path dir) {
     this.workDir = dir.resolve("work");
     this.logFile = dir.resolve("logs").resolve("attempt.log");
   }
 
   /** Cancels the attempt: runs every hook registered so far and later ones at once. */
-  void cancel() {
+  public void cancel() {
     List<Runnable> hooks;
     synchronized (this) {
       cancelled = true;
