@@ -3,6 +3,7 @@ package dev.keel.jobs.process;
 import dev.keel.core.KeelException;
 import dev.keel.jobs.spi.TaskContext;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,9 @@ import java.util.Set;
  * entry_point} of the distribution {@code package_name} (its {@code console_scripts}, then any
  * group of the wheel's {@code entry_points.txt}), else the function {@code
  * package_name.entry_point}. {@code sys.argv} is {@code [package_name, parameters...]}; {@code
- * named_parameters} become {@code --key=value}. The callable's return value is the exit status, as
- * for a console script.
+ * named_parameters} become {@code --key=value}, after the job's parameters (pushed down, as
+ * Databricks does for wheel tasks with keyword arguments; the task's value wins on the same key).
+ * The callable's return value is the exit status, as for a console script.
  */
 public final class PythonWheelTaskType extends ProcessTaskType {
   /** The payload field. */
@@ -77,8 +79,12 @@ public final class PythonWheelTaskType extends ProcessTaskType {
     argv.add(target.attr());
     argv.add(pkg);
     argv.addAll(Payloads.stringList(payload, FIELD, "parameters"));
-    Payloads.stringMap(payload, FIELD, "named_parameters")
-        .forEach((k, v) -> argv.add("--" + k + "=" + v));
+    if (payload.containsKey("named_parameters")) {
+      // Databricks pushes job parameters down to wheel tasks configured with keyword arguments.
+      Map<String, String> named = new LinkedHashMap<>(context.jobParameters());
+      named.putAll(Payloads.stringMap(payload, FIELD, "named_parameters"));
+      named.forEach((k, v) -> argv.add("--" + k + "=" + v));
+    }
     return new Launch(programName(python.interpreter()), argv, python.env());
   }
 }

@@ -80,16 +80,31 @@ class PythonWheelTaskTypeTest {
   }
 
   @Test
-  void named_parameters_become_key_value_flags() throws Exception {
+  void named_parameters_become_key_value_flags_after_the_pushed_down_job_parameters()
+      throws Exception {
     Map<String, Object> named = new LinkedHashMap<>();
     named.put("data", "/tmp/in.json");
     named.put("name", "task one");
     ctx.payload.put("package_name", "my_pkg");
     ctx.payload.put("entry_point", "my-train");
     ctx.payload.put("named_parameters", named);
+    ctx.jobParameters.put("env", "prod");
+    ctx.jobParameters.put("name", "from the job");
 
     assertThat(type.run(ctx).succeeded()).isTrue();
-    assertThat(log()).startsWith("main argv ['my_pkg', '--data=/tmp/in.json', '--name=task one']");
+    assertThat(log())
+        .startsWith("main argv ['my_pkg', '--env=prod', '--name=task one', '--data=/tmp/in.json']");
+  }
+
+  @Test
+  void job_parameters_are_not_pushed_to_positional_parameters() throws Exception {
+    ctx.payload.put("package_name", "my-pkg");
+    ctx.payload.put("entry_point", "my-train");
+    ctx.payload.put("parameters", List.of("a"));
+    ctx.jobParameters.put("env", "prod");
+
+    assertThat(type.run(ctx).succeeded()).isTrue();
+    assertThat(log()).startsWith("main argv ['my-pkg', 'a']");
   }
 
   @Test

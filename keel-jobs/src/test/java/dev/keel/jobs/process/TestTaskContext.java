@@ -21,6 +21,7 @@ public final class TestTaskContext implements TaskContext {
   public String taskKey = "train";
   public int attemptNumber = 0;
   public Map<String, Object> payload = new LinkedHashMap<>();
+  public Map<String, String> jobParameters = new LinkedHashMap<>();
   public Map<String, Object> environment = new LinkedHashMap<>();
   public List<Map<String, Object>> libraries = new ArrayList<>();
   public String host = "http://127.0.0.1:9";
@@ -79,7 +80,7 @@ public final class TestTaskContext implements TaskContext {
 
   @Override
   public Map<String, String> jobParameters() {
-    return Map.of();
+    return jobParameters;
   }
 
   @Override
