@@ -49,13 +49,13 @@ public final class KeelTaskType extends ProcessTaskType {
       throw KeelException.invalid(path + ".name: must be one of " + NAMES + ", got '" + name + "'");
     }
     for (String key : Payloads.stringMap(payload, path, "parameters").keySet()) {
-      if (!key.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+      if (!key.matches("[A-Za-z][A-Za-z0-9_.-]*")) {
         throw KeelException.invalid(
             path
                 + ".parameters."
                 + key
                 + ": a parameter name starts with a letter and has"
-                + " letters, digits, '_' and '-'");
+                + " letters, digits, '_', '.' and '-'");
       }
     }
   }

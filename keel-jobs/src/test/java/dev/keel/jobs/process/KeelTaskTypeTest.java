@@ -97,7 +97,8 @@ class KeelTaskTypeTest {
     assertThatThrownBy(() -> type.validate(Map.of("name", "train", "parameters", List.of("a")), p))
         .hasMessage(p + ".parameters: must be an object of string values");
     for (String name : KeelTaskType.NAMES) {
-      type.validate(Map.of("name", name, "parameters", Map.of("max_depth", "6")), p);
+      type.validate(
+          Map.of("name", name, "parameters", Map.of("param.max_depth", "6", "run-name", "r")), p);
     }
   }
 }
