@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessTree {
   private static final long POLL_MILLIS = 20;
+  private static final long KILL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private ProcessTree() {}
 
@@ -35,12 +36,10 @@ final class ProcessTree {
     }
     grow(tree);
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : tree) {
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // Gone or unkillable; nothing more to do.
-      }
+    // SIGKILL takes effect at once; a process in uninterruptible sleep may take longer.
+    long killDeadline = System.nanoTime() + KILL_WAIT_NANOS;
+    while (System.nanoTime() < killDeadline && anyAlive(tree)) {
+      sleep();
     }
   }
 

@@ -88,6 +88,7 @@ class ProcessTreeCancelTest {
     ctx.cancel();
     TaskResult result = run.get(20, TimeUnit.SECONDS);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.println("cancel to return with a 1 s grace period: " + millis + " ms");
 
     assertThat(result.succeeded()).isFalse();
     assertThat(result.error()).isEqualTo("python3 was cancelled");
