@@ -114,7 +114,7 @@ final class ProcessLauncher {
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
     }
-    if (cancelled.isDone()) {
+    if (cancelled.isDone() && process.isAlive()) {
       ProcessTree.stop(process.toHandle(), context.gracePeriod());
       appendLine(log, "keel: cancelled; stopped " + what + " and its child processes");
       return TaskResult.failed(what + " was cancelled", tail(log, start));

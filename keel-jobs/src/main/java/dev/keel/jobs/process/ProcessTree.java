@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessTree {
   private static final long POLL_MILLIS = 20;
+  private static final int GROW_EVERY = 5;
   private static final long KILL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private ProcessTree() {}
@@ -23,23 +24,30 @@ final class ProcessTree {
    * even SIGKILL does not end at once, after a few more seconds).
    */
   static void stop(ProcessHandle root, Duration grace) {
+    boolean interrupted = false;
     Set<ProcessHandle> tree = new LinkedHashSet<>();
     tree.add(root);
     grow(tree);
     tree.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + grace.toNanos();
-    while (System.nanoTime() < deadline && anyAlive(tree)) {
-      Set<ProcessHandle> before = Set.copyOf(tree);
-      grow(tree);
-      tree.stream().filter(h -> !before.contains(h)).forEach(ProcessHandle::destroy);
-      sleep();
+    for (int i = 1; System.nanoTime() < deadline && anyAlive(tree); i++) {
+      if (i % GROW_EVERY == 0) {
+        // Reading the tree scans every process of the machine: not at every poll.
+        Set<ProcessHandle> before = Set.copyOf(tree);
+        grow(tree);
+        tree.stream().filter(h -> !before.contains(h)).forEach(ProcessHandle::destroy);
+      }
+      interrupted |= pause();
     }
     grow(tree);
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     // SIGKILL takes effect at once; a process in uninterruptible sleep may take longer.
     long killDeadline = System.nanoTime() + KILL_WAIT_NANOS;
     while (System.nanoTime() < killDeadline && anyAlive(tree)) {
-      sleep();
+      interrupted |= pause();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -56,11 +64,18 @@ final class ProcessTree {
     return tree.stream().anyMatch(ProcessHandle::isAlive);
   }
 
-  private static void sleep() {
+  /**
+   * Waits one poll interval, also when interrupted (the stop finishes first; the caller gets the
+   * interrupt back).
+   *
+   * @return whether the thread was interrupted
+   */
+  private static boolean pause() {
     try {
       Thread.sleep(POLL_MILLIS);
+      return false;
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return true;
     }
   }
 }
