@@ -76,13 +76,7 @@ class SlowClientsIT {
   @Test
   void slow_bodies_do_not_hold_the_request_threads() throws Exception {
     for (int i = 0; i < SLOW_CLIENTS; i++) {
-      Socket s = open();
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n{")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      OutputStream out = openSmallBody();
       trickle(out, (byte) ' ');
     }
     assertNormalRequestsAreAnswered();
@@ -139,13 +133,7 @@ class SlowClientsIT {
             List.of(echoModule()),
             new HttpMetrics());
     for (int i = 0; i < MANY_SLOW_CLIENTS; i++) {
-      Socket s = open();
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n{")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      OutputStream out = openSmallBody();
       if (i % 2 == 0) {
         trickle(out, (byte) ' ', 10_000); // the attack: a byte every 10 s
       } // else: stopped part-way, never sends the rest
@@ -176,6 +164,17 @@ class SlowClientsIT {
         everyMillis,
         everyMillis,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** A connection that has sent the headers and the first byte of a 1,000-byte body. */
+  private OutputStream openSmallBody() throws IOException {
+    OutputStream out = open().getOutputStream();
+    out.write(
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return out;
   }
 
   private Socket open() throws IOException {
