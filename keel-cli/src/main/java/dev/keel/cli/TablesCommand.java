@@ -513,8 +513,9 @@ final class TablesCommand {
   @Command(
       name = "remove-orphans",
       description = {
-        "Remove the table's data files that no snapshot holds: files left by writes that were"
-            + " killed or failed before they committed (a server also does this for every table"
+        "Remove the table's data files that no snapshot holds and the Iceberg metadata files its"
+            + " history does not reach: files left by writes and commits that were killed or"
+            + " failed before they completed (a server also does this for every table"
             + " when it starts, for files older than an hour). Only files older than the table's"
             + " last commit and than --older-than are removed. Rows do not change."
       },

@@ -6,28 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.catalog.audit.AuditEntry;
 import dev.keel.catalog.audit.JdbcAuditStore;
-import dev.keel.core.KeelConfig;
-import dev.keel.server.KeelServer;
 import dev.keel.store.Database;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code keel audit} against a real server whose log holds entries written by the audit store
  * before it started (a server without authentication audits only refusals).
  */
-class AuditCliTest {
-  @org.junit.jupiter.api.io.TempDir static Path dataDir;
-  static KeelServer server;
+class AuditCliTest extends CliFixture {
   static final long NOW = System.currentTimeMillis();
 
   static AuditEntry entry(String id, long time, String principal, String action, int status) {
@@ -51,8 +40,9 @@ class AuditCliTest {
         4);
   }
 
+  /** Entries written beside the running server, into its database. */
   @BeforeAll
-  static void start() {
+  static void seed() {
     try (Database db = Database.open(Optional.empty(), dataDir)) {
       new JdbcAuditStore(db)
           .append(
@@ -61,27 +51,6 @@ class AuditCliTest {
                   entry("e2", NOW - 60_000L, "bob", "unity-catalog.tables.delete", 200),
                   entry("e3", NOW - 30_000L, "alice", "mlflow.runs.get", 200)));
     }
-    server = KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  record Result(int exit, String out, String err) {}
-
-  static Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(server.url());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
   }
 
   @Test

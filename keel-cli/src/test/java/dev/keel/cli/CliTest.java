@@ -3,17 +3,12 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.keel.client.KeelClient;
 import dev.keel.client.Metric;
 import dev.keel.client.NewRun;
 import dev.keel.client.Run;
 import dev.keel.client.RunStatus;
-import dev.keel.core.KeelConfig;
 import dev.keel.server.KeelServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,59 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code keel} commands in-process against a real server on a free port. */
-class CliTest {
-  @TempDir static Path dataDir;
-
-  static KeelServer server;
-  static KeelClient client;
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() {
-    server = KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""));
-    client = new KeelClient(server.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close();
-  }
-
-  record Result(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
-
-  /** Runs keel with {@code --url} of the test server appended to a client command. */
-  static Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(server.url());
-    return keelWithEnv(Map.of(), all.toArray(String[]::new));
-  }
-
-  static Result keelWithEnv(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
+class CliTest extends CliFixture {
 
   static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -4,45 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.client.EndpointQueryResult;
-import dev.keel.client.KeelClient;
 import dev.keel.client.ModelVersion;
 import dev.keel.client.ServingEndpointInfo;
-import dev.keel.core.KeelConfig;
-import dev.keel.server.KeelServer;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code keel endpoints ...} and {@link dev.keel.client.EndpointsClient} against a real server. */
-class EndpointsCliTest {
-  static final ObjectMapper JSON = new ObjectMapper();
+class EndpointsCliTest extends CliFixture {
   static final String ROW =
       "{\"dataframe_records\":[{\"f0\":0.0342,\"f1\":1.3597,\"f2\":1.2247,\"f3\":-0.5103}]}";
   static final double XGB = 0.31175675988197327;
 
-  @TempDir static Path dataDir;
   @TempDir static Path work;
-  static KeelServer server;
-  static KeelClient client;
   static long version;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""));
-    client = new KeelClient(server.url());
+  static void registerModel() throws Exception {
     Path pkg = Files.createDirectory(work.resolve("xgb"));
     for (String f : ServeCommandTest.PACKAGE_FILES) {
       try (InputStream in =
@@ -54,27 +39,6 @@ class EndpointsCliTest {
     ModelVersion v = client.registry().registerModel("main.default.cli_ep", pkg, "");
     version = v.version();
     client.registry().setAlias("main.default.cli_ep", "champion", version);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close();
-  }
-
-  record Result(int exit, String out, String err) {}
-
-  static Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(server.url());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
   }
 
   @Test

@@ -3,74 +3,23 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.client.Dataset;
 import dev.keel.client.DatasetInput;
-import dev.keel.client.KeelClient;
 import dev.keel.client.ModelVersion;
 import dev.keel.client.ModelVersionStatus;
 import dev.keel.client.Run;
-import dev.keel.core.KeelConfig;
-import dev.keel.server.KeelServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code keel models lineage} and {@code keel runs lineage} in-process on a real server. */
-class LineageCliTest {
-  @TempDir static Path dataDir;
+class LineageCliTest extends CliFixture {
   @TempDir Path work;
-
-  static KeelServer server;
-  static KeelClient client;
-  static final ObjectMapper JSON = new ObjectMapper();
-
-  @BeforeAll
-  static void start() {
-    server = KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""));
-    client = new KeelClient(server.url());
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    server.close();
-  }
-
-  record Result(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
-
-  static Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(server.url());
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
-  }
 
   static String unique(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().substring(0, 8);

@@ -2,37 +2,26 @@ package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keel.catalog.identity.AuthSettings;
-import dev.keel.core.KeelConfig;
-import dev.keel.server.KeelServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code keel tokens} against a server with authentication on, and where the CLI finds its URL and
  * token: flag, then variable, then a profile of the config file.
  */
-class TokensCliTest {
-  @TempDir static Path dataDir;
+@CliFixture.Authenticated
+class TokensCliTest extends CliFixture {
   @TempDir static Path home;
 
-  static KeelServer server;
   static String admin;
 
   @BeforeAll
-  static void start() throws Exception {
-    server =
-        KeelServer.start(
-            new KeelConfig("127.0.0.1", 0, dataDir, "").with(AuthSettings.AUTH, "true"));
+  static void profiles() throws Exception {
     admin = Files.readString(dataDir.resolve("admin-token")).strip();
     Files.createDirectories(home.resolve(".keel"));
     Files.writeString(
@@ -46,22 +35,6 @@ class TokensCliTest {
             + "\n");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
-
-  record Result(int exit, String out, String err) {}
-
-  static Result keel(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return new Result(cmd.execute(args), out.toString(), err.toString());
-  }
-
   static Map<String, String> env(String... kv) {
     Map<String, String> m = new HashMap<>();
     m.put("HOME", home.toString());
@@ -73,31 +46,33 @@ class TokensCliTest {
 
   @Test
   void the_default_profile_gives_host_and_token() {
-    Result r = keel(env(), "tokens", "whoami");
+    Result r = keelWithEnv(env(), "tokens", "whoami");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("User:\\s+keel").contains("admins");
   }
 
   @Test
   void a_named_profile_falls_back_to_default_for_the_host_and_flag_beats_variable_beats_profile() {
-    Result stale = keel(env(), "tokens", "whoami", "--profile", "stale");
+    Result stale = keelWithEnv(env(), "tokens", "whoami", "--profile", "stale");
     assertThat(stale.exit()).isEqualTo(1);
     assertThat(stale.err()).contains("UNAUTHENTICATED");
 
-    Result staleEnv = keel(env("KEEL_PROFILE", "stale"), "tokens", "whoami");
+    Result staleEnv = keelWithEnv(env("KEEL_PROFILE", "stale"), "tokens", "whoami");
     assertThat(staleEnv.exit()).isEqualTo(1);
 
-    Result variable = keel(env("KEEL_PROFILE", "stale", "KEEL_TOKEN", admin), "tokens", "whoami");
+    Result variable =
+        keelWithEnv(env("KEEL_PROFILE", "stale", "KEEL_TOKEN", admin), "tokens", "whoami");
     assertThat(variable.exit()).as("KEEL_TOKEN beats the profile").isZero();
 
     Result flag =
-        keel(env("KEEL_TOKEN", "keel_" + "1".repeat(96)), "tokens", "whoami", "--token", admin);
+        keelWithEnv(
+            env("KEEL_TOKEN", "keel_" + "1".repeat(96)), "tokens", "whoami", "--token", admin);
     assertThat(flag.exit()).as("--token beats KEEL_TOKEN").isZero();
 
-    Result badFlag = keel(env("KEEL_TOKEN", admin), "tokens", "whoami", "--token", "nope");
+    Result badFlag = keelWithEnv(env("KEEL_TOKEN", admin), "tokens", "whoami", "--token", "nope");
     assertThat(badFlag.exit()).as("--token beats KEEL_TOKEN").isEqualTo(1);
 
-    Result missing = keel(env(), "tokens", "whoami", "--profile", "prod");
+    Result missing = keelWithEnv(env(), "tokens", "whoami", "--profile", "prod");
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("profile 'prod' not found");
   }
@@ -105,7 +80,8 @@ class TokensCliTest {
   @Test
   void tokens_are_created_listed_used_and_revoked() {
     Result created =
-        keel(env(), "tokens", "create", "--lifetime", "3600", "--comment", "cli", "-o", "json");
+        keelWithEnv(
+            env(), "tokens", "create", "--lifetime", "3600", "--comment", "cli", "-o", "json");
     assertThat(created.exit()).as(created.err()).isZero();
     com.fasterxml.jackson.databind.JsonNode json;
     try {
@@ -117,20 +93,20 @@ class TokensCliTest {
     String id = json.path("token_info").path("token_id").asText();
     assertThat(value).startsWith("keel_");
 
-    Result list = keel(env(), "tokens", "list");
+    Result list = keelWithEnv(env(), "tokens", "list");
     assertThat(list.out()).contains(id).contains("cli");
     assertThat(list.out()).doesNotContain(value);
 
-    assertThat(keel(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isZero();
-    Result deleted = keel(env(), "tokens", "delete", id);
+    assertThat(keelWithEnv(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isZero();
+    Result deleted = keelWithEnv(env(), "tokens", "delete", id);
     assertThat(deleted.exit()).as(deleted.err()).isZero();
-    assertThat(keel(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isEqualTo(1);
+    assertThat(keelWithEnv(env("KEEL_TOKEN", value), "tokens", "whoami").exit()).isEqualTo(1);
   }
 
   @Test
   void keel_server_refuses_auth_false_on_a_non_loopback_address() {
     Result r =
-        keel(
+        keelWithEnv(
             env(),
             "server",
             "--host",
@@ -146,35 +122,37 @@ class TokensCliTest {
 
   @Test
   void an_administrator_creates_a_user_and_a_group_and_issues_the_users_first_token() {
-    Result user = keel(env(), "users", "create", "dana@example.com", "--display-name", "Dana");
+    Result user =
+        keelWithEnv(env(), "users", "create", "dana@example.com", "--display-name", "Dana");
     assertThat(user.exit()).as(user.err()).isZero();
-    assertThat(keel(env(), "groups", "create", "analysts").exit()).isZero();
-    Result add = keel(env(), "groups", "add-member", "analysts", "dana@example.com");
+    assertThat(keelWithEnv(env(), "groups", "create", "analysts").exit()).isZero();
+    Result add = keelWithEnv(env(), "groups", "add-member", "analysts", "dana@example.com");
     assertThat(add.exit()).as(add.err()).isZero();
-    Result groups = keel(env(), "groups", "list");
+    Result groups = keelWithEnv(env(), "groups", "list");
     assertThat(groups.out()).contains("analysts").contains("Dana");
 
     Result first =
-        keel(env(), "tokens", "create", "--for", "dana@example.com", "--lifetime", "600");
+        keelWithEnv(env(), "tokens", "create", "--for", "dana@example.com", "--lifetime", "600");
     assertThat(first.exit()).as(first.err()).isZero();
     String token = first.out().strip();
-    Result me = keel(env("KEEL_TOKEN", token), "tokens", "whoami");
+    Result me = keelWithEnv(env("KEEL_TOKEN", token), "tokens", "whoami");
     assertThat(me.out()).containsPattern("User:\\s+dana@example.com").contains("analysts");
-    Result denied = keel(env("KEEL_TOKEN", token), "users", "list");
+    Result denied = keelWithEnv(env("KEEL_TOKEN", token), "users", "list");
     assertThat(denied.exit()).isEqualTo(1);
     assertThat(denied.err()).contains("PERMISSION_DENIED");
 
     Result sp =
-        keel(env(), "service-principals", "create", "nightly", "--application-id", "nightly-job");
+        keelWithEnv(
+            env(), "service-principals", "create", "nightly", "--application-id", "nightly-job");
     assertThat(sp.exit()).as(sp.err()).isZero();
-    assertThat(keel(env(), "service-principals", "list").out()).contains("nightly-job");
-    assertThat(keel(env(), "groups", "remove-member", "analysts", "dana@example.com").exit())
+    assertThat(keelWithEnv(env(), "service-principals", "list").out()).contains("nightly-job");
+    assertThat(keelWithEnv(env(), "groups", "remove-member", "analysts", "dana@example.com").exit())
         .isZero();
-    assertThat(keel(env(), "users", "delete", "dana@example.com").exit()).isZero();
-    assertThat(keel(env("KEEL_TOKEN", token), "tokens", "whoami").exit())
+    assertThat(keelWithEnv(env(), "users", "delete", "dana@example.com").exit()).isZero();
+    assertThat(keelWithEnv(env("KEEL_TOKEN", token), "tokens", "whoami").exit())
         .as("deleting the user revoked its token")
         .isEqualTo(1);
-    Result gone = keel(env(), "users", "delete", "dana@example.com");
+    Result gone = keelWithEnv(env(), "users", "delete", "dana@example.com");
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).contains("No user named dana@example.com");
   }

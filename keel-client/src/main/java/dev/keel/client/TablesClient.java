@@ -279,9 +279,10 @@ public final class TablesClient {
   }
 
   /**
-   * Removes the table's data files that no snapshot holds (left by killed or failed writes) and
-   * that are older than its last commit and than {@code olderThan} (at least a minute: a younger
-   * file may belong to a write about to commit). Rows do not change.
+   * Removes the table's data files that no snapshot holds and the metadata files its history does
+   * not reach (left by killed or failed writes and commits) that are older than its last commit and
+   * than {@code olderThan} (at least a minute: a younger file may belong to a write about to
+   * commit). Rows do not change.
    */
   public RemovedFiles removeOrphans(String fullName, java.time.Duration olderThan) {
     ObjectNode body = KeelJson.object().put("older_than_seconds", olderThan.toSeconds());

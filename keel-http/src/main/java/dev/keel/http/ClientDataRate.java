@@ -39,10 +39,23 @@ final class ClientDataRate extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    EagerBodyRate.handedOver(request);
     if (minBytesPerSecond <= 0) {
       return super.handle(request, response, callback);
     }
     return super.handle(new Paced(request, minBytesPerSecond), response, callback);
+  }
+
+  /**
+   * The failure a body read finds once it has been cut for arriving slower than {@code
+   * minBytesPerSecond}: a 408 that {@link ErrorTranslator} answers as {@code REQUEST_TIMEOUT}.
+   */
+  static Content.Chunk tooSlow(long minBytesPerSecond) {
+    return Content.Chunk.from(
+        new BadMessageException(
+            HttpStatus.REQUEST_TIMEOUT_408,
+            "The request body arrived slower than " + minBytesPerSecond + " bytes per second"),
+        true);
   }
 
   /** The request as the routes read it, timing the waits for its body. */
@@ -83,14 +96,7 @@ final class ClientDataRate extends Handler.Wrapper {
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(waitedNanos);
         if (waitedMillis >= GRACE_MILLIS
             && bytesSinceFirstWait < minBytesPerSecond * waitedMillis / 1000) {
-          cut =
-              Content.Chunk.from(
-                  new BadMessageException(
-                      HttpStatus.REQUEST_TIMEOUT_408,
-                      "The request body arrived slower than "
-                          + minBytesPerSecond
-                          + " bytes per second"),
-                  true);
+          cut = tooSlow(minBytesPerSecond);
           return cut;
         }
         waitStart = now;

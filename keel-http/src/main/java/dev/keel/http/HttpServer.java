@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Slow clients cannot hold the request threads: a request body of up to {@value
  * #EAGER_BODY_BYTES} bytes is read without a thread (Jetty's {@code EagerContentHandler}) before
- * the request is handed to one; a connection that sends nothing for {@link
+ * the request is handed to one, and must arrive at {@link Options#minRequestDataRate} bytes per
+ * second since its headers (judged after two seconds, {@link EagerBodyRate}) or it is cut with a
+ * 408 and the connection closed; a connection that sends nothing for {@link
  * Options#idleTimeoutMillis} is closed, and a body read on a request thread that arrives slower
  * than {@link Options#minRequestDataRate} bytes per second is cut (408 when an answer can still be
  * written). The rate counts only the time the server waited for body bytes that had not arrived
@@ -187,11 +189,15 @@ public final class HttpServer implements AutoCloseable {
                     srv.setErrorHandler(new JettyErrorHandler(routes));
                     // Javalin puts its servlet handler inside this one: a body is read without a
                     // thread, so 250 clients sending a byte every 10 s cannot hold the pool.
+                    // EagerBodyRate bounds that read: a small body trickled or stopped part-way
+                    // is cut within seconds instead of holding its buffer until the idle timeout.
                     srv.setHandler(
-                        new EagerContentHandler(
-                            new ClientDataRate(options.minRequestDataRate()),
-                            new EagerContentHandler.RetainedContentLoaderFactory(
-                                EAGER_BODY_BYTES, -1, false)));
+                        new EagerBodyRate(
+                            options.minRequestDataRate(),
+                            new EagerContentHandler(
+                                new ClientDataRate(options.minRequestDataRate()),
+                                new EagerContentHandler.RetainedContentLoaderFactory(
+                                    EAGER_BODY_BYTES, -1, false))));
                   });
 
               cfg.requestLogger.http(

@@ -138,4 +138,64 @@ class BodyRateTest {
       assertThat(answer.toLowerCase()).contains("connection: close");
     }
   }
+
+  @Test
+  void a_small_body_stopped_part_way_is_cut_with_a_408_within_seconds() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      s.setSoTimeout(8_000); // the idle timeout here is 10 s: an answer before it is the bound's
+      OutputStream out = s.getOutputStream();
+      long start = System.nanoTime();
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 1000\r\n\r\n[1,")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = readAll(s.getInputStream());
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(answer).startsWith("HTTP/1.1 408");
+      assertThat(answer)
+          .contains("\"error_code\":\"REQUEST_TIMEOUT\"")
+          .contains("bytes per second");
+      assertThat(answer.toLowerCase()).contains("connection: close");
+      assertThat(millis).isBetween(EagerBodyRate.GRACE_MILLIS - 100, 5_000L);
+    }
+  }
+
+  @Test
+  void a_small_body_sent_slowly_but_above_the_minimum_rate_is_read_whole() throws Exception {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      s.setSoTimeout(20_000);
+      OutputStream out = s.getOutputStream();
+      int length = 8_000;
+      out.write(
+          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                  + "Connection: close\r\nContent-Length: "
+                  + length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // 500 bytes every 200 ms: 2,500 B/s for 3.2 s, past the grace, above the 1,024 B/s minimum
+      for (int sent = 0; sent < length; sent += 500) {
+        out.write(" ".repeat(500).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Thread.sleep(200);
+      }
+      String answer = readAll(s.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + length);
+    }
+  }
+
+  private static String readAll(InputStream in) {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buf = new byte[4096];
+    try {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        got.write(buf, 0, n);
+      }
+    } catch (IOException e) {
+      // reset after the answer
+    }
+    return got.toString(StandardCharsets.ISO_8859_1);
+  }
 }

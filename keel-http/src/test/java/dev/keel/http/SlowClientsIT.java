@@ -35,6 +35,10 @@ class SlowClientsIT {
   private static final int SLOW_CLIENTS = 3 * THREADS;
   // Far below the 30 s that the slow clients would hold the threads without the limits.
   private static final long PING_TIMEOUT = 5_000;
+  // The issue's attack: 250 connections, each holding a small body open.
+  private static final int MANY_SLOW_CLIENTS = 250;
+  // Far below the 30 s idle timeout that held them before.
+  private static final long CUT_BOUND_MILLIS = 8_000;
 
   private HttpServer server;
   private final List<Socket> sockets = new ArrayList<>();
@@ -42,20 +46,22 @@ class SlowClientsIT {
 
   @BeforeEach
   void start() {
-    ApiModule module =
-        r -> {
-          r.add(GET, "/ping", Access.open(), ctx -> ctx.result("pong"));
-          r.add(
-              POST,
-              "/echo",
-              Access.open(),
-              ctx -> ctx.result(Integer.toString(ctx.bodyAsBytes().length)));
-        };
     server =
         HttpServer.start(
             new HttpServer.Options("127.0.0.1", 0, 1 << 20, "slow-test", THREADS, 2_000, 100),
-            List.of(module),
+            List.of(echoModule()),
             new HttpMetrics());
+  }
+
+  private static ApiModule echoModule() {
+    return r -> {
+      r.add(GET, "/ping", Access.open(), ctx -> ctx.result("pong"));
+      r.add(
+          POST,
+          "/echo",
+          Access.open(),
+          ctx -> ctx.result(Integer.toString(ctx.bodyAsBytes().length)));
+    };
   }
 
   @AfterEach
@@ -70,13 +76,7 @@ class SlowClientsIT {
   @Test
   void slow_bodies_do_not_hold_the_request_threads() throws Exception {
     for (int i = 0; i < SLOW_CLIENTS; i++) {
-      Socket s = open();
-      OutputStream out = s.getOutputStream();
-      out.write(
-          ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                  + "Content-Length: 1000\r\n\r\n{")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      OutputStream out = openSmallBody();
       trickle(out, (byte) ' ');
     }
     assertNormalRequestsAreAnswered();
@@ -103,7 +103,7 @@ class SlowClientsIT {
       out.flush();
     }
     assertNormalRequestsAreAnswered();
-    assertAllCut();
+    assertAllCut(System.nanoTime(), 15_000);
   }
 
   @Test
@@ -121,8 +121,37 @@ class SlowClientsIT {
     assertThat(r.body()).isEqualTo("600000");
   }
 
+  @Test
+  void small_bodies_trickled_or_stopped_part_way_are_cut_within_seconds_not_the_idle_timeout()
+      throws Exception {
+    // the defaults (30 s idle timeout, 1 KiB/s): the small bodies are read before a thread is
+    // taken, so only the eager-phase bound can close these connections before 30 s
+    server.close();
+    server =
+        HttpServer.start(
+            new HttpServer.Options("127.0.0.1", 0, 1 << 20, "slow-test", THREADS),
+            List.of(echoModule()),
+            new HttpMetrics());
+    for (int i = 0; i < MANY_SLOW_CLIENTS; i++) {
+      OutputStream out = openSmallBody();
+      if (i % 2 == 0) {
+        trickle(out, (byte) ' ', 10_000); // the issue's attack: a byte every 10 s
+      } // else: stopped part-way, never sends the rest
+    }
+    long opened = System.nanoTime();
+    assertNormalRequestsAreAnswered();
+    long cutMillis = assertAllCut(opened, CUT_BOUND_MILLIS);
+    System.out.printf(
+        "%d small slow bodies: the last was cut %d ms after the last connection opened%n",
+        MANY_SLOW_CLIENTS, cutMillis);
+  }
+
   /** The client's pace: a byte every 300 ms (the attack in the issue used one per 10 s). */
   private void trickle(OutputStream out, byte b) {
+    trickle(out, b, 300);
+  }
+
+  private void trickle(OutputStream out, byte b, long everyMillis) {
     trickle.scheduleWithFixedDelay(
         () -> {
           try {
@@ -132,9 +161,20 @@ class SlowClientsIT {
             throw new java.io.UncheckedIOException(e); // cut by the server: stop sending
           }
         },
-        300,
-        300,
+        everyMillis,
+        everyMillis,
         TimeUnit.MILLISECONDS);
+  }
+
+  /** A connection that has sent the headers and the first byte of a 1,000-byte body. */
+  private OutputStream openSmallBody() throws IOException {
+    OutputStream out = open().getOutputStream();
+    out.write(
+        ("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return out;
   }
 
   private Socket open() throws IOException {
@@ -170,25 +210,37 @@ class SlowClientsIT {
     }
   }
 
-  /** Every slow connection gets a 408 or is closed by the server (not by the read timeout). */
-  private void assertAllCut() throws IOException {
+  /**
+   * Every slow connection gets a 408 or is closed by the server within {@code boundMillis} of
+   * {@code since}; returns when the last one was, in ms after {@code since}.
+   */
+  private long assertAllCut(long since, long boundMillis) throws IOException {
+    long last = 0;
     for (Socket s : sockets) {
       InputStream in = s.getInputStream();
       StringBuilder got = new StringBuilder();
       byte[] buf = new byte[4096];
       try {
         int n;
-        while ((n = in.read(buf)) > 0) {
-          got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-        }
+        do {
+          long left = boundMillis - (System.nanoTime() - since) / 1_000_000;
+          s.setSoTimeout((int) Math.max(1, left));
+          n = in.read(buf);
+          if (n > 0) {
+            got.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          }
+        } while (n > 0);
       } catch (SocketTimeoutException e) {
-        throw new AssertionError("a slow connection was still open after 15 s: " + got, e);
+        throw new AssertionError(
+            "a slow connection was still open " + boundMillis + " ms on: " + got, e);
       } catch (IOException e) {
         // reset by the server: cut
       }
+      last = Math.max(last, (System.nanoTime() - since) / 1_000_000);
       if (!got.isEmpty()) {
         assertThat(got.toString()).startsWith("HTTP/1.1 408");
       }
     }
+    return last;
   }
 }

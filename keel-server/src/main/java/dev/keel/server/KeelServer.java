@@ -95,8 +95,9 @@ public final class KeelServer implements AutoCloseable {
   public static final Setting<Integer> HTTP_MIN_REQUEST_DATA_RATE =
       Setting.integer(
           "http.min-request-data-rate",
-          "Bytes per second a request body must average over the time the server waits for it, or"
-              + " it is cut with 408; 0 for no limit",
+          "Bytes per second a request body must average over the time the server waits for it"
+              + " (for the first 256 KiB, read before a thread is taken: since the headers, after"
+              + " 2 s), or it is cut with 408; 0 for no limit",
           (int) HttpServer.DEFAULT_MIN_REQUEST_DATA_RATE,
           0,
           1_000_000_000);

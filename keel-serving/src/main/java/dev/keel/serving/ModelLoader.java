@@ -1,10 +1,14 @@
 package dev.keel.serving;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.core.ErrorCode;
+import dev.keel.core.JsonErrors;
 import dev.keel.core.KeelException;
+import dev.keel.core.LibraryMessages;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.registry.modelpackage.CheckedModelPackage;
 import dev.keel.registry.modelpackage.ModelPackageReader;
@@ -145,8 +149,14 @@ public final class ModelLoader {
     try {
       example = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw KeelException.invalid(
-          "The package's input example is not valid JSON: " + e.getMessage());
+      String reason =
+          e instanceof JsonProcessingException j
+              ? JsonErrors.reason(j, JSON.getFactory().streamReadConstraints().getMaxNestingDepth())
+              : LibraryMessages.withoutPaths(e.getMessage());
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "The package's input example is not valid JSON: " + reason,
+          e);
     }
     ObjectNode request = JsonNodeFactory.instance.objectNode();
     if (example != null && example.isObject()) {

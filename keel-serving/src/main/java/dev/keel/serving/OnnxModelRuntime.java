@@ -8,7 +8,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.LibraryMessages;
 import dev.keel.mlmodel.ColumnSpec;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.mlmodel.ModelSignature;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The {@code onnx} flavor through ONNX Runtime (CPU): one session per model, one intra-op and one
@@ -77,8 +80,10 @@ public final class OnnxModelRuntime implements ModelRuntime {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       session = env.createSession(file.toString(), options);
     } catch (OrtException e) {
-      throw KeelException.invalid(
-          "ONNX Runtime cannot load " + file.getFileName() + ": " + e.getMessage());
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "ONNX Runtime cannot load " + file.getFileName() + ": " + reason(e),
+          e);
     }
     try {
       return new OnnxModel(env, session, pkg.signature());
@@ -89,11 +94,38 @@ public final class OnnxModelRuntime implements ModelRuntime {
         e.addSuppressed(suppressed);
       }
       if (e instanceof OrtException o) {
-        throw KeelException.invalid("ONNX Runtime cannot describe the model: " + o.getMessage());
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT, "ONNX Runtime cannot describe the model: " + reason(o), o);
       }
       throw (RuntimeException) e;
     }
   }
+
+  /**
+   * ONNX Runtime's reason for {@code e}, for a client: without its error-code prefixes, the model
+   * path it loaded from, its source locations and C++ function names, or any other absolute path
+   * ({@link LibraryMessages}). The original stays on the exception's cause, for the server log.
+   */
+  static String reason(OrtException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    for (Pattern p : ORT_INTERNALS) {
+      m = p.matcher(m).replaceAll("");
+    }
+    m = LibraryMessages.withoutPaths(m).replaceAll("\\s+", " ").strip(); // one line
+    return m.isEmpty() ? "ONNX Runtime gave no reason" : m;
+  }
+
+  // What ONNX Runtime puts around its reason: "Error code - ORT_FAIL - message: ", "Load model
+  // from <path> failed:", "<source>.cc:192 onnxruntime::Model::Model(<arguments>) ",
+  // "[ErrorCode:InvalidArgument] ".
+  private static final List<Pattern> ORT_INTERNALS =
+      List.of(
+          Pattern.compile("^Error code - ORT_\\w+ - message:\\s*"),
+          Pattern.compile("Load model from \\S.*? failed:\\s*"),
+          Pattern.compile(
+              "\\S*\\.(?:cc|cpp|cxx|c|h|hpp):\\d+:?\\s+"
+                  + "(?:(?:[\\w<>*&]+ )?[\\w<>~]*::[\\w:<>~]*\\([^()]*\\)(?: const)?\\s*)?"),
+          Pattern.compile("\\[ErrorCode:\\w+\\]\\s*"));
 
   /** How one model input is fed. */
   private record Feed(String input, TensorInfo info, List<Integer> sources, boolean matrix) {}
@@ -255,7 +287,8 @@ public final class OnnxModelRuntime implements ModelRuntime {
               outs);
         }
       } catch (OrtException e) {
-        throw KeelException.invalid("The ONNX model failed on this input: " + e.getMessage());
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT, "The ONNX model failed on this input: " + reason(e), e);
       } finally {
         for (OnnxTensor t : feed.values()) {
           t.close();

@@ -1,6 +1,8 @@
 package dev.keel.serving;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.LibraryMessages;
 import dev.keel.mlmodel.ColumnSpec;
 import dev.keel.mlmodel.ColumnType;
 import dev.keel.mlmodel.Flavor;
@@ -62,8 +64,10 @@ public final class XGBoostModelRuntime implements ModelRuntime {
       dev.keel.core.NativeLibraries.forgetExtractedOnce(dev.keel.core.NativeLibraries.XGBOOST);
       booster.setParam("nthread", 1);
     } catch (XGBoostError e) {
-      throw KeelException.invalid(
-          "XGBoost cannot load " + file.getFileName() + ": " + firstLine(e.getMessage()));
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
+          "XGBoost cannot load " + file.getFileName() + ": " + firstLine(e.getMessage()),
+          e);
     }
     try {
       return new XGBoostModel(booster, pkg.signature());
@@ -73,8 +77,12 @@ public final class XGBoostModelRuntime implements ModelRuntime {
     }
   }
 
+  /**
+   * The first line of XGBoost's message, for a client: without the source path it starts with
+   * ({@code [12:00:00] /workspace/src/learner.cc:123: ...}); the original stays on the cause.
+   */
   private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
+    return LibraryMessages.withoutPaths(s == null ? "" : s.lines().findFirst().orElse(""));
   }
 
   private static final class XGBoostModel implements LoadedModel {
@@ -90,8 +98,10 @@ public final class XGBoostModelRuntime implements ModelRuntime {
         names = booster.getFeatureNames();
         numFeature = booster.getNumFeature();
       } catch (XGBoostError e) {
-        throw KeelException.invalid(
-            "XGBoost cannot describe the model: " + firstLine(e.getMessage()));
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT,
+            "XGBoost cannot describe the model: " + firstLine(e.getMessage()),
+            e);
       }
       // XGBoost4J answers an array of nulls (or empty strings) for a model saved without names.
       List<String> modelNames =
@@ -211,7 +221,10 @@ public final class XGBoostModelRuntime implements ModelRuntime {
       try {
         out = booster.inplace_predict(data, rows, features, Float.NaN);
       } catch (XGBoostError e) {
-        throw KeelException.invalid("XGBoost failed on this input: " + firstLine(e.getMessage()));
+        throw new KeelException(
+            ErrorCode.INVALID_ARGUMENT,
+            "XGBoost failed on this input: " + firstLine(e.getMessage()),
+            e);
       }
       int width = out.length == 0 ? 1 : out[0].length;
       double[] flat = new double[rows * width];

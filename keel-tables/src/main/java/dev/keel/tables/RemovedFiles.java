@@ -3,11 +3,11 @@ package dev.keel.tables;
 import java.util.List;
 
 /**
- * The outcome of {@link TableService#removeOrphans}: data files in a table's folder that no
- * snapshot referenced, and that were removed.
+ * The outcome of {@link TableService#removeOrphans}: data and metadata files in a table's folder
+ * that the table's history did not reach, and that were removed.
  *
  * @param files the removed files' paths relative to the table's folder (e.g. {@code
- *     data/<uuid>.parquet}), sorted
+ *     data/<uuid>.parquet}, {@code metadata/<n>-<uuid>.metadata.json}), sorted
  * @param bytes their total size
  */
 public record RemovedFiles(List<String> files, long bytes) {

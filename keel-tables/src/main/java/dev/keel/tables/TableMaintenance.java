@@ -15,11 +15,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -28,13 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns table maintenance: removing orphaned data files (files in a table's {@code data/} folder
- * that no snapshot holds: left by a write that was killed or failed before its commit, including
- * torn files) and expiring old snapshots.
+ * Owns table maintenance: removing orphaned files and expiring old snapshots. Orphans are data
+ * files in a table's {@code data/} folder that no snapshot holds (left by a write that was killed
+ * or failed before its commit, including torn files) and Iceberg metadata files in its {@code
+ * metadata/} folder that the table's history does not reach (the metadata.json, manifest list and
+ * manifests of a commit that was killed or lost its race after writing them; metadata.json files
+ * older than the metadata log keeps).
  *
- * <p>A file is an orphan only when no snapshot of the table references it, it is older than the
- * table's last commit, and it is older than a safety age: a write in flight writes its file before
- * it commits, so a young unreferenced file may be about to be committed and is never touched.
+ * <p>A file is an orphan only when the table's history does not reach it, it is older than the
+ * table's last commit, and it is older than a safety age: a write in flight writes its files before
+ * it commits, so a young unreachable file may be about to be committed and is never touched.
  */
 final class TableMaintenance {
   private static final Logger LOG = LoggerFactory.getLogger(TableMaintenance.class);
@@ -81,7 +87,7 @@ final class TableMaintenance {
         RemovedFiles r = removeOrphans(t, olderThan);
         if (!r.files().isEmpty()) {
           LOG.info(
-              "Removed {} orphaned data file(s) ({} bytes) of table {}",
+              "Removed {} orphaned file(s) ({} bytes) of table {}",
               r.files().size(),
               r.bytes(),
               id);
@@ -107,28 +113,58 @@ final class TableMaintenance {
 
   private RemovedFiles removeOrphans(Table t, Duration olderThan) {
     t.refresh();
-    long lastCommit = ((HasTableOperations) t).operations().current().lastUpdatedMillis();
-    // Files carry the file system's times and commits Iceberg's (the system clock's), so ages are
-    // measured on the system clock too.
+    TableMetadata current = ((HasTableOperations) t).operations().current();
+    // Ages are measured on the system clock, and that is what they must be measured on: a file's
+    // age is its modification time, which the file system stamps from this host's clock, as
+    // Iceberg stamps a commit's time (lastUpdatedMillis) from it. The table's last commit bounds
+    // the cutoff too, so a file written after the last commit (by a write in flight) is never an
+    // orphan whatever the age; a clock stepped forward by more than the age could make a young
+    // file look old, which the (1 h at start) age makes unlikely but not impossible.
     Instant cutoff = Instant.now().minus(olderThan);
-    if (Instant.ofEpochMilli(lastCommit).isBefore(cutoff)) {
-      cutoff = Instant.ofEpochMilli(lastCommit);
+    if (Instant.ofEpochMilli(current.lastUpdatedMillis()).isBefore(cutoff)) {
+      cutoff = Instant.ofEpochMilli(current.lastUpdatedMillis());
     }
     Path root = IcebergTables.localPath(t.location()).toAbsolutePath().normalize();
-    Path data = root.resolve("data");
-    if (!Files.isDirectory(data)) {
-      return new RemovedFiles(List.of(), 0);
-    }
-    Set<Path> referenced = referenced(t);
+    Reachable reachable = reachable(t, current);
     List<String> removed = new ArrayList<>();
     AtomicLong bytes = new AtomicLong();
-    Instant before = cutoff;
-    try (Stream<Path> files = Files.walk(data)) {
+    remove(t, root, root.resolve("data"), f -> true, reachable.data(), cutoff, removed, bytes);
+    remove(
+        t,
+        root,
+        root.resolve("metadata"),
+        TableMaintenance::isIcebergMetadata,
+        reachable.metadata(),
+        cutoff,
+        removed,
+        bytes);
+    removed.sort(null);
+    return new RemovedFiles(removed, bytes.get());
+  }
+
+  /**
+   * Removes the files under {@code dir} that {@code kind} accepts, {@code reachable} does not hold
+   * and that were last modified before {@code before}.
+   */
+  private static void remove(
+      Table t,
+      Path root,
+      Path dir,
+      Predicate<Path> kind,
+      Set<Path> reachable,
+      Instant before,
+      List<String> removed,
+      AtomicLong bytes) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
         Path abs = f.toAbsolutePath().normalize();
         if (!a.isRegularFile()
-            || referenced.contains(abs)
+            || !kind.test(abs)
+            || reachable.contains(abs)
             || !a.lastModifiedTime().toInstant().isBefore(before)) {
           continue;
         }
@@ -141,22 +177,52 @@ final class TableMaintenance {
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "cannot list the files of " + t.name() + ": " + e, e);
     }
-    removed.sort(null);
-    return new RemovedFiles(removed, bytes.get());
   }
 
-  /** Every data file that some snapshot of {@code t} holds. */
-  private static Set<Path> referenced(Table t) {
+  /**
+   * Files Iceberg writes in a table's {@code metadata/} folder: table metadata, manifest lists and
+   * manifests, statistics. Anything else there is not Keel's to remove.
+   */
+  private static boolean isIcebergMetadata(Path f) {
+    String n = f.getFileName().toString();
+    return n.endsWith(".metadata.json")
+        || n.endsWith(".metadata.json.gz")
+        || n.endsWith(".avro")
+        || n.endsWith(".puffin")
+        || n.endsWith(".stats");
+  }
+
+  /**
+   * What the table's history reaches.
+   *
+   * @param data the data files some snapshot holds
+   * @param metadata the current metadata file, the earlier ones in its metadata log, every
+   *     snapshot's manifest list and manifests, and the statistics files
+   */
+  private record Reachable(Set<Path> data, Set<Path> metadata) {}
+
+  private static Reachable reachable(Table t, TableMetadata current) {
+    Set<Path> data = new HashSet<>();
+    Set<Path> metadata = new HashSet<>();
+    Consumer<String> meta =
+        l -> metadata.add(IcebergTables.localPath(l).toAbsolutePath().normalize());
+    meta.accept(current.metadataFileLocation());
+    current.previousFiles().forEach(e -> meta.accept(e.file()));
+    t.statisticsFiles().forEach(f -> meta.accept(f.path()));
+    t.partitionStatisticsFiles().forEach(f -> meta.accept(f.path()));
     Set<String> manifests = new HashSet<>();
-    Set<Path> out = new HashSet<>();
-    for (org.apache.iceberg.Snapshot s : t.snapshots()) {
+    for (org.apache.iceberg.Snapshot s : current.snapshots()) {
+      if (s.manifestListLocation() != null) {
+        meta.accept(s.manifestListLocation());
+      }
       for (ManifestFile m : s.allManifests(t.io())) {
         if (!manifests.add(m.path())) {
           continue;
         }
+        meta.accept(m.path());
         try (CloseableIterable<String> paths = ManifestFiles.readPaths(m, t.io(), t.specs())) {
           for (String path : paths) {
-            out.add(IcebergTables.localPath(path).toAbsolutePath().normalize());
+            data.add(IcebergTables.localPath(path).toAbsolutePath().normalize());
           }
         } catch (IOException e) {
           throw new KeelException(
@@ -164,7 +230,7 @@ final class TableMaintenance {
         }
       }
     }
-    return out;
+    return new Reachable(data, metadata);
   }
 
   ExpireResult expireSnapshots(String fullName, Instant olderThan, int retainLast) {

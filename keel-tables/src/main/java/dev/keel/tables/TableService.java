@@ -40,7 +40,7 @@ public final class TableService implements AutoCloseable {
   private final DuckDb duck;
   private final TableMaintenance maintenance;
 
-  /** How old an orphaned data file must be before {@link #removeOrphansAtStart} removes it. */
+  /** How old an orphaned file must be before {@link #removeOrphansAtStart} removes it. */
   public static final java.time.Duration ORPHAN_AGE_AT_START = java.time.Duration.ofHours(1);
 
   /**
@@ -217,10 +217,13 @@ public final class TableService implements AutoCloseable {
   }
 
   /**
-   * Removes the table's orphaned data files: files in its {@code data/} folder that no snapshot
-   * holds (left by writes that were killed or failed before they committed, including torn files),
+   * Removes the table's orphaned files: files in its {@code data/} folder that no snapshot holds
+   * (left by writes that were killed or failed before they committed, including torn files) and
+   * Iceberg metadata files in its {@code metadata/} folder that its history does not reach (the
+   * current metadata, its metadata log, every snapshot's manifest list and manifests, statistics),
    * older than the table's last commit and than {@code olderThan}. A younger file may belong to a
-   * write about to commit, so {@code olderThan} is at least one minute. Rows do not change.
+   * write about to commit, so {@code olderThan} is at least one minute. Rows, snapshots and time
+   * travel do not change.
    *
    * @throws KeelException INVALID_PARAMETER_VALUE when {@code olderThan} is under a minute
    */

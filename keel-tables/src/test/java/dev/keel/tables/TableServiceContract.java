@@ -1110,6 +1110,77 @@ abstract class TableServiceContract {
     assertThat(all(t)).isEqualTo(before);
   }
 
+  /**
+   * A commit killed or failed after writing its metadata (the new metadata.json, its manifest list
+   * and manifests) but before the catalog pointed at it leaves files no snapshot and no metadata
+   * log reaches; they go like orphaned data files, and everything the table's history reaches
+   * stays.
+   */
+  @Test
+  void orphaned_metadata_files_of_failed_commits_are_removed_once_old_and_history_stays()
+      throws Exception {
+    String t = createPrices().fullName();
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "price", 1.0)));
+    tables.write(t, WriteMode.UPSERT, List.of(row("id", 1, "price", 2.0), row("id", 2)));
+    List<Map<String, Object>> before = all(t);
+    List<Snapshot> history = tables.history(t);
+    Path metadata = tables.resolve(t, SnapshotRef.latest()).dataFiles().get(0).getParent();
+    metadata = metadata.getParent().resolve("metadata");
+    List<Path> reachable;
+    try (var s = Files.list(metadata)) {
+      reachable = s.toList();
+    }
+    Path json = first(reachable, ".metadata.json");
+    Path list =
+        reachable.stream()
+            .filter(f -> f.getFileName().toString().startsWith("snap-"))
+            .findFirst()
+            .orElseThrow();
+    Path manifest =
+        reachable.stream()
+            .filter(f -> f.getFileName().toString().matches(".*-m\\d+\\.avro"))
+            .findFirst()
+            .orElseThrow();
+    // What a failed commit leaves: its metadata.json, manifest list and manifest, never pointed at
+    String u = java.util.UUID.randomUUID().toString();
+    Path lostJson = Files.copy(json, metadata.resolve("00099-" + u + ".metadata.json"));
+    Path lostList = Files.copy(list, metadata.resolve("snap-99-1-" + u + ".avro"));
+    Path lostManifest = Files.copy(manifest, metadata.resolve(u + "-m0.avro"));
+    Path young = Files.copy(json, metadata.resolve("00100-" + u + ".metadata.json"));
+    for (Path f : reachable) {
+      age(f, java.time.Duration.ofHours(2)); // reachable files too: they must stay
+    }
+    for (Path f : List.of(lostJson, lostList, lostManifest)) {
+      age(f, java.time.Duration.ofHours(2));
+    }
+
+    RemovedFiles r = tables.removeOrphans(t, java.time.Duration.ofHours(1));
+
+    assertThat(r.files())
+        .containsExactlyInAnyOrder(
+            "metadata/" + lostJson.getFileName(),
+            "metadata/" + lostList.getFileName(),
+            "metadata/" + lostManifest.getFileName());
+    assertThat(young).as("younger than the safety age").exists();
+    for (Path f : reachable) {
+      assertThat(f).as("reachable from the current metadata's history").exists();
+    }
+    assertThat(tables.history(t)).isEqualTo(history);
+    for (Snapshot s : history) {
+      tables.count(t, SnapshotRef.id(s.snapshotId())); // every snapshot still reads
+    }
+    assertThat(all(t)).isEqualTo(before);
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 3, "price", 3.0)));
+    assertThat(all(t)).hasSize(before.size() + 1);
+  }
+
+  private static Path first(List<Path> files, String suffix) {
+    return files.stream()
+        .filter(f -> f.getFileName().toString().endsWith(suffix))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void expire_snapshots_keeps_the_newest_and_deletes_the_files_only_they_held() throws Exception {
     String t = createPrices().fullName();

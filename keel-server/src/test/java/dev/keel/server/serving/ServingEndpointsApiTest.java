@@ -285,6 +285,28 @@ class ServingEndpointsApiTest {
   }
 
   /**
+   * ONNX Runtime's refusal reaches the endpoint's state as its reason only: not the model's path
+   * under the data directory, nor ONNX Runtime's source files and C++ function names.
+   */
+  @Test
+  void a_model_onnx_runtime_refuses_fails_the_endpoint_with_a_reason_and_no_paths() {
+    long v = version(s, "ir99", ServingFixtures.onnxModelOfUnknownIrVersion());
+    TestServer.Response c = s.post(API, createBody("ep-ir99", "ir99", Long.toString(v)));
+    assertThat(c.status()).as(c.body()).isEqualTo(200);
+
+    JsonNode e = awaitSettled(s, "ep-ir99");
+
+    assertThat(e.at("/state/config_update").asText()).isEqualTo("UPDATE_FAILED");
+    assertThat(e.at("/state/config_update_message").asText())
+        .contains("ONNX Runtime cannot load model.onnx: Unsupported model IR version: 99");
+    assertThat(e.toString())
+        .doesNotContain(dir.toString())
+        .doesNotContain(".cc:")
+        .doesNotContain("onnxruntime::")
+        .doesNotContain("ORT_FAIL");
+  }
+
+  /**
    * Servability is decided from the version's MLmodel flavors by the loader's own rule: a server
    * whose loader serves only XGBoost refuses an endpoint on an ONNX version at once (the registry
    * registers such versions READY), naming the flavors it serves, and nothing changes.

@@ -134,6 +134,18 @@ final class ServingFixtures {
   }
 
   /** Points {@code alias} at {@code version}. */
+  /**
+   * The ONNX fixture with an IR version ONNX Runtime does not know: the registry's structural check
+   * accepts it, ONNX Runtime refuses to load it (with a message naming the file's absolute path).
+   */
+  static Map<String, byte[]> onnxModelOfUnknownIrVersion() {
+    Map<String, byte[]> files = new LinkedHashMap<>(ModelFixtures.onnxModel());
+    byte[] model = files.get("model.onnx").clone();
+    model[1] = 99; // field 1 (ir_version), a one-byte varint: 8 -> 99
+    files.put("model.onnx", model);
+    return files;
+  }
+
   static void alias(TestServer s, String model, String alias, long version) {
     TestServer.Response r =
         s.send(

@@ -1,5 +1,7 @@
 package dev.keel.serving.endpoints;
 
+import dev.keel.core.KeelException;
+import dev.keel.core.LibraryMessages;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.RegistryService;
 import dev.keel.serving.endpoints.EndpointService.EntityStatus;
@@ -137,7 +139,9 @@ final class ConfigDeployer implements AutoCloseable {
     } catch (RuntimeException ex) {
       acquired.forEach(models::release);
       String reason = ex instanceof LoadFailure ? ex.getMessage() : message(ex);
-      LOG.warn("Config update of serving endpoint {} failed: {}", l.name, reason);
+      // the original (a runtime's message with paths) goes to the log, the worded reason to the
+      // state
+      LOG.warn("Config update of serving endpoint {} failed: {}", l.name, reason, ex);
       synchronized (live.lifecycle) {
         store.get(l.name).ifPresent(e -> store.update(e.failed(reason, clock.millis())));
         if (l.active.get() == null) {
@@ -156,8 +160,18 @@ final class ConfigDeployer implements AutoCloseable {
     }
   }
 
+  /**
+   * The reason a load failed, as the endpoint's state shows it to clients: a {@link
+   * KeelException}'s message (worded for clients; any absolute path still in it cut to its last
+   * part), anything else only by its kind, its message being the server log's.
+   */
   private static String message(Throwable ex) {
-    return ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    if (ex instanceof KeelException k && k.getMessage() != null) {
+      return LibraryMessages.withoutPaths(k.getMessage());
+    }
+    return "an internal error ("
+        + ex.getClass().getSimpleName()
+        + "); the server log has the details under the endpoint's name";
   }
 
   /** Stops the running applies, waiting up to 10 s for them to end. */

@@ -1,6 +1,8 @@
 package dev.keel.serving.endpoints;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
+import dev.keel.core.LibraryMessages;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.mlmodel.MLmodel;
 import dev.keel.mlmodel.MLmodelReader;
@@ -92,13 +94,15 @@ final class ModelCache implements AutoCloseable {
             LOG.info("Loaded model {} version {}", v.modelFullName(), v.version());
           } catch (IOException ex) {
             deleteTree(dir);
-            throw KeelException.invalid(
+            throw new KeelException(
+                ErrorCode.INVALID_ARGUMENT,
                 "Model "
                     + v.modelFullName()
                     + " version "
                     + v.version()
                     + " could not be read: "
-                    + ex.getMessage());
+                    + LibraryMessages.withoutPaths(ex.getMessage()),
+                ex);
           } catch (RuntimeException ex) {
             deleteTree(dir);
             throw ex;
@@ -126,13 +130,15 @@ final class ModelCache implements AutoCloseable {
       byte[] bytes = in.readNBytes((int) MLmodelReader.MAX_MLMODEL_BYTES + 1);
       flavors = MLmodelReader.read(bytes).flavors();
     } catch (IOException ex) {
-      throw KeelException.invalid(
+      throw new KeelException(
+          ErrorCode.INVALID_ARGUMENT,
           "Model "
               + v.modelFullName()
               + " version "
               + v.version()
               + " could not be read: "
-              + ex.getMessage());
+              + LibraryMessages.withoutPaths(ex.getMessage()),
+          ex);
     }
     if (loader.servedFlavor(flavors).isEmpty()) {
       throw KeelException.invalid(

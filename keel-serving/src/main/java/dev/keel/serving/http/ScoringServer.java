@@ -209,7 +209,7 @@ public final class ScoringServer implements AutoCloseable {
         predictions = model.predict(batch);
       } catch (KeelException e) {
         // input the signature let through but the model refused: the caller's input, a 400
-        throw new KeelException(ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        throw new KeelException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 24 * predictions.rows());
       try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {

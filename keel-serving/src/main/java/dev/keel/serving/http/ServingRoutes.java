@@ -357,6 +357,8 @@ public final class ServingRoutes implements ApiModule {
       if (e.code() == ErrorCode.INTERNAL_ERROR) {
         LOG.error("request {}: internal error scoring endpoint {}", requestId, endpoint, e);
         message = "Internal error; the server log has the details under request id " + requestId;
+      } else {
+        logCause(requestId, endpoint, e);
       }
       out = errorBody(e.code(), message, requestId);
       ctx.status(status).contentType("application/json").result(out);
@@ -406,6 +408,22 @@ public final class ServingRoutes implements ApiModule {
   /** Nanoseconds as whole microseconds, rounded up: a model that ran never took 0 µs. */
   private static long micros(long nanos) {
     return (nanos + 999) / 1000;
+  }
+
+  /**
+   * Logs what a library said when a scoring request failed with a 4xx worded for the client (the
+   * runtime's own message, which may hold paths), under the request id the answer carries.
+   */
+  private static void logCause(String requestId, String where, KeelException e) {
+    if (e.getCause() != null) {
+      LOG.warn(
+          "request {}: {} scoring {}: {}",
+          requestId,
+          e.code(),
+          where,
+          e.getMessage(),
+          e.getCause());
+    }
   }
 
   private static byte[] errorBody(ErrorCode code, String message, String requestId) {
@@ -557,6 +575,8 @@ public final class ServingRoutes implements ApiModule {
         String id = RequestIds.of(ctx);
         LOG.error("request {}: internal error on {}", id, ctx.path(), e);
         message = "Internal error; the server log has the details under request id " + id;
+      } else {
+        logCause(RequestIds.of(ctx), ctx.path(), e);
       }
       ctx.status(status).contentType("application/json").result(v2Error(message));
     } catch (IOException e) {
