@@ -177,9 +177,9 @@ final class MlBatchScoreCommand implements Callable<Integer> {
     columns.add(ColumnInfo.of(predictionColumn, "DOUBLE"));
     columns.add(ColumnInfo.of(VERSION_COLUMN, "LONG"));
     Map<String, String> props = new LinkedHashMap<>();
-    props.put("keel.ml.model_name", version.modelFullName());
-    props.put("keel.ml.model_uri", modelUri);
-    props.put("keel.ml.source_table", table);
+    props.put("ml.model_name", version.modelFullName());
+    props.put("ml.model_uri", modelUri);
+    props.put("ml.source_table", table);
     client
         .tables()
         .create(

@@ -104,6 +104,7 @@ final class MlTrainCommand implements Callable<Integer> {
     Map<String, String> params = MlCommand.params(unmatched);
     MlTask mlTask = MlTask.parse(task);
     Trainer t = Trainer.of(trainer.strip(), mlTask);
+    t.resolve(params, seed);
     double fraction = MlCommand.number("validation_fraction", validationFraction);
     if (!(fraction > 0 && fraction < 1)) {
       throw new IllegalArgumentException(

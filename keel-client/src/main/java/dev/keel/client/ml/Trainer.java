@@ -14,6 +14,14 @@ public sealed interface Trainer permits XGBoostTrainer, TribuoLogisticTrainer {
   String name();
 
   /**
+   * The hyperparameters the trainer would use for {@code params}: its defaults overridden by {@code
+   * params}. Checks them without training, so a command refuses bad ones before it writes anything.
+   *
+   * @throws IllegalArgumentException for a hyperparameter the trainer refuses, naming it
+   */
+  Map<String, String> resolve(Map<String, String> params, long seed);
+
+  /**
    * Trains on {@code train}, reporting per-round metrics on both parts to {@code listener} when the
    * library has them.
    *
@@ -60,7 +68,7 @@ public sealed interface Trainer permits XGBoostTrainer, TribuoLogisticTrainer {
   interface RoundListener {
     /**
      * @param round the round, from 0
-     * @param key the metric key, e.g. {@code validation_auc}
+     * @param key the metric key, e.g. {@code validation-auc}
      * @param value its value
      */
     void round(int round, String key, double value);

@@ -50,6 +50,20 @@ public final class TribuoLogisticTrainer implements Trainer {
       Map<String, String> params,
       long seed,
       RoundListener listener) {
+    Map<String, String> used = resolve(params, seed);
+    int epochs = positiveInt(used, "epochs");
+    int minibatch = positiveInt(used, "minibatch_size");
+    double rate = learningRate(used);
+    LinearSGDTrainer trainer =
+        new LinearSGDTrainer(
+            new LogMulticlass(), new AdaGrad(rate, 0.1), epochs, 1_000_000, minibatch, seed);
+    Model<Label> model = trainer.train(dataset(train));
+    ModelPackage pkg = TribuoModels.onnx(model, "dev.keel.ml", 1);
+    return new Trained(pkg, used);
+  }
+
+  @Override
+  public Map<String, String> resolve(Map<String, String> params, long seed) {
     for (String k : params.keySet()) {
       if (!KNOWN.contains(k)) {
         throw new IllegalArgumentException(
@@ -62,8 +76,13 @@ public final class TribuoLogisticTrainer implements Trainer {
     used.put("minibatch_size", "1");
     used.putAll(params);
     used.put("seed", Long.toString(seed));
-    int epochs = positiveInt(used, "epochs");
-    int minibatch = positiveInt(used, "minibatch_size");
+    positiveInt(used, "epochs");
+    positiveInt(used, "minibatch_size");
+    learningRate(used);
+    return used;
+  }
+
+  private static double learningRate(Map<String, String> used) {
     double rate;
     try {
       rate = Double.parseDouble(used.get("learning_rate"));
@@ -76,12 +95,7 @@ public final class TribuoLogisticTrainer implements Trainer {
               + used.get("learning_rate")
               + "'");
     }
-    LinearSGDTrainer trainer =
-        new LinearSGDTrainer(
-            new LogMulticlass(), new AdaGrad(rate, 0.1), epochs, 1_000_000, minibatch, seed);
-    Model<Label> model = trainer.train(dataset(train));
-    ModelPackage pkg = TribuoModels.onnx(model, "dev.keel.ml", 1);
-    return new Trained(pkg, used);
+    return rate;
   }
 
   private static int positiveInt(Map<String, String> params, String key) {

@@ -21,7 +21,7 @@ import ml.dmlc.xgboost4j.java.XGBoostError;
  * #DEFAULT_ROUNDS}). Defaults: {@code objective} {@code binary:logistic} (classification) or {@code
  * reg:squarederror} (regression), {@code eval_metric} {@code auc} or {@code rmse}, {@code seed}
  * from the run's seed. Each round's {@code eval_metric} on both parts is reported as {@code
- * train_<metric>} and {@code validation_<metric>}.
+ * train-<metric>} and {@code validation-<metric>} (XGBoost's own names).
  */
 public final class XGBoostTrainer implements Trainer {
   /** The trainer's name. */
@@ -49,12 +49,7 @@ public final class XGBoostTrainer implements Trainer {
       Map<String, String> params,
       long seed,
       RoundListener listener) {
-    Map<String, String> used = new TreeMap<>();
-    used.put("objective", task == MlTask.CLASSIFICATION ? "binary:logistic" : "reg:squarederror");
-    used.put("eval_metric", task.defaultMetric().key());
-    used.put("seed", Long.toString(seed));
-    used.put("num_round", Integer.toString(DEFAULT_ROUNDS));
-    used.putAll(params);
+    Map<String, String> used = resolve(params, seed);
     int rounds = rounds(used.get("num_round"));
     Map<String, Object> booster = new LinkedHashMap<>(used);
     booster.remove("num_round");
@@ -70,8 +65,8 @@ public final class XGBoostTrainer implements Trainer {
         Booster b = XGBoost.train(dtrain, booster, rounds, watches, history, null, null, 0);
         try {
           for (int r = 0; r < rounds; r++) {
-            listener.round(r, "train_" + metric, history[0][r]);
-            listener.round(r, "validation_" + metric, history[1][r]);
+            listener.round(r, "train-" + metric, history[0][r]);
+            listener.round(r, "validation-" + metric, history[1][r]);
           }
           ModelPackage pkg =
               XGBoostModels.of(b, XGBoostFormat.UBJ)
@@ -87,6 +82,18 @@ public final class XGBoostTrainer implements Trainer {
     } catch (XGBoostError e) {
       throw new IllegalArgumentException("xgboost refused the training: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public Map<String, String> resolve(Map<String, String> params, long seed) {
+    Map<String, String> used = new TreeMap<>();
+    used.put("objective", task == MlTask.CLASSIFICATION ? "binary:logistic" : "reg:squarederror");
+    used.put("eval_metric", task.defaultMetric().key());
+    used.put("seed", Long.toString(seed));
+    used.put("num_round", Integer.toString(DEFAULT_ROUNDS));
+    used.putAll(params);
+    rounds(used.get("num_round"));
+    return used;
   }
 
   private static int rounds(String value) {
