@@ -45,7 +45,7 @@ final class MlBatchScoreCommand implements Callable<Integer> {
   @Mixin ClientOptions opts;
 
   @Option(
-      names = "--model-uri",
+      names = {"--model-uri", "--model_uri"},
       required = true,
       description = "models:/catalog.schema.model@alias or models:/catalog.schema.model/VERSION.")
   String modelUri;
@@ -54,18 +54,24 @@ final class MlBatchScoreCommand implements Callable<Integer> {
   String table;
 
   @Option(
-      names = "--output-table",
+      names = {"--output-table", "--output_table"},
       required = true,
       description = "Where to write the scored rows.")
   String outputTable;
 
-  @Option(names = "--feature-spec", description = "Feature spec whose lookups join the table.")
+  @Option(
+      names = {"--feature-spec", "--feature_spec"},
+      description = "Feature spec whose lookups join the table.")
   String featureSpec;
 
-  @Option(names = "--prediction-column", description = "Name of the score column (prediction).")
+  @Option(
+      names = {"--prediction-column", "--prediction_column"},
+      description = "Name of the score column (prediction).")
   String predictionColumn = "prediction";
 
-  @Option(names = "--batch-size", description = "Rows scored and written at a time (1000).")
+  @Option(
+      names = {"--batch-size", "--batch_size"},
+      description = "Rows scored and written at a time (1000).")
   int batchSize = 1000;
 
   @Option(

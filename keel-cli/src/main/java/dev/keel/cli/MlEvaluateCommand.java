@@ -61,15 +61,18 @@ final class MlEvaluateCommand implements Callable<Integer> {
   @Option(names = "--label", required = true, description = "The label column.")
   String label;
 
-  @Option(names = "--feature-spec", description = "Feature spec whose lookups join the table.")
+  @Option(
+      names = {"--feature-spec", "--feature_spec"},
+      description = "Feature spec whose lookups join the table.")
   String featureSpec;
 
   @Option(names = "--metric", description = "auc (default), accuracy, f1, rmse, mae or r2.")
   String metric = "auc";
 
   @Option(
-      names = "--min-improvement",
-      description = "How much better than the champion the challenger must be (0).")
+      names = {"--min-improvement", "--min_improvement"},
+      description =
+          "How much better than the champion the challenger must be (0: strictly better).")
   String minImprovement = "0";
 
   @Option(
@@ -80,16 +83,21 @@ final class MlEvaluateCommand implements Callable<Integer> {
   @Option(names = "--experiment", description = "Experiment name (default: keel-ml/<model>).")
   String experiment;
 
-  @Option(names = "--run-name", description = "Name of the evaluation run.")
+  @Option(
+      names = {"--run-name", "--run_name"},
+      description = "Name of the evaluation run.")
   String runName;
 
-  @Option(names = "--max-rows", description = "Most labeled rows to hold in memory (5000000).")
+  @Option(
+      names = {"--max-rows", "--max_rows"},
+      description = "Most labeled rows to hold in memory (5000000).")
   long maxRows = 5_000_000;
 
   @Override
   public Integer call() throws IOException {
     EvalMetric m = EvalMetric.parse(metric);
     double min = MlCommand.number("min_improvement", minImprovement);
+    m.improves(0, 0, min); // a negative minimum is refused before any work
     OptionalDouble bar =
         threshold == null || threshold.isBlank()
             ? OptionalDouble.empty()

@@ -33,7 +33,9 @@ final class MlPromoteCommand implements Callable<Integer> {
   @Option(names = "--version", description = "The version to promote.")
   Long version;
 
-  @Option(names = "--from-alias", description = "Promote the version this alias points at.")
+  @Option(
+      names = {"--from-alias", "--from_alias"},
+      description = "Promote the version this alias points at.")
   String fromAlias;
 
   @Option(names = "--alias", description = "The alias to move (champion).")

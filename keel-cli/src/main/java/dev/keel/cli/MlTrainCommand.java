@@ -54,7 +54,9 @@ final class MlTrainCommand implements Callable<Integer> {
   @Option(names = "--label", required = true, description = "The label column.")
   String label;
 
-  @Option(names = "--feature-spec", description = "Feature spec whose lookups join the table.")
+  @Option(
+      names = {"--feature-spec", "--feature_spec"},
+      description = "Feature spec whose lookups join the table.")
   String featureSpec;
 
   @Option(
@@ -78,7 +80,9 @@ final class MlTrainCommand implements Callable<Integer> {
   @Option(names = "--task", description = "classification (default) or regression.")
   String task = "classification";
 
-  @Option(names = "--validation-fraction", description = "Share of rows held out (0.2).")
+  @Option(
+      names = {"--validation-fraction", "--validation_fraction"},
+      description = "Share of rows held out (0.2).")
   String validationFraction = "0.2";
 
   @Option(names = "--seed", description = "Seed of the split and the trainer (42).")
@@ -87,13 +91,17 @@ final class MlTrainCommand implements Callable<Integer> {
   @Option(names = "--experiment", description = "Experiment name (default: keel-ml/<model>).")
   String experiment;
 
-  @Option(names = "--run-name", description = "Name of the run.")
+  @Option(
+      names = {"--run-name", "--run_name"},
+      description = "Name of the run.")
   String runName;
 
   @Option(names = "--alias", description = "Point this alias (e.g. challenger) at the new version.")
   String alias;
 
-  @Option(names = "--max-rows", description = "Most labeled rows to hold in memory (5000000).")
+  @Option(
+      names = {"--max-rows", "--max_rows"},
+      description = "Most labeled rows to hold in memory (5000000).")
   long maxRows = 5_000_000;
 
   @Unmatched List<String> unmatched;

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.keel.client.ColumnInfo;
+import dev.keel.client.FeatureLookup;
+import dev.keel.client.FeatureMetadata;
 import dev.keel.client.KeelClient;
 import dev.keel.client.Metric;
 import dev.keel.client.NewTable;
+import dev.keel.client.OnlineFeatures;
 import dev.keel.client.Preview;
 import dev.keel.client.Run;
 import dev.keel.client.RunStatus;
@@ -412,6 +415,82 @@ class MlCliTest {
                 "json")
             .json();
     assertThat(auc.get("challenger_metric").asDouble()).isCloseTo(pairAuc(rows), within(1e-9));
+  }
+
+  @Test
+  void a_feature_spec_joins_features_for_training_and_scoring_and_publish_features_serves_them() {
+    String feats = unique("feats");
+    client
+        .features()
+        .create(
+            NewTable.of(
+                    feats,
+                    List.of(
+                        ColumnInfo.of("id", "LONG"),
+                        ColumnInfo.of("x1", "DOUBLE"),
+                        ColumnInfo.of("x2", "DOUBLE")))
+                .withPrimaryKeys("id"),
+            FeatureMetadata.none());
+    String spine = unique("spine");
+    client
+        .tables()
+        .create(
+            NewTable.of(
+                spine, List.of(ColumnInfo.of("id", "LONG"), ColumnInfo.of("label", "LONG"))));
+    Random r = new Random(8);
+    List<Map<String, Object>> featureRows = new ArrayList<>();
+    List<Map<String, Object>> spineRows = new ArrayList<>();
+    for (long id = 0; id < 300; id++) {
+      double x1 = r.nextDouble();
+      double x2 = r.nextDouble();
+      featureRows.add(Map.of("id", id, "x1", x1, "x2", x2));
+      spineRows.add(Map.of("id", id, "label", x1 + x2 / 2 > 0.8 ? 1L : 0L));
+    }
+    client.features().writeRows(feats, WriteMode.UPSERT, featureRows);
+    client.tables().writeRows(spine, WriteMode.APPEND, spineRows);
+    String spec = unique("spec");
+    client
+        .features()
+        .createFeatureSpec(spec, List.of(FeatureLookup.of(feats, "id", "x1", "x2")), "");
+    String model = unique("fs");
+    client.registry().createModel(model, "");
+
+    JsonNode v =
+        ok(
+                "ml",
+                "train",
+                "--table=" + spine,
+                "--feature-spec=" + spec,
+                "--label=label",
+                "--exclude=id",
+                "--model=" + model,
+                "--param.num_round=10",
+                "-o",
+                "json")
+            .json();
+    Run run = client.tracking().getRun(v.get("run_id").asText());
+    assertThat(run.param("features")).contains("x1,x2");
+    assertThat(run.param("feature_spec")).contains(spec);
+    assertThat(v.get("validation_auc").asDouble()).isGreaterThan(0.9);
+
+    String out = unique("fscored");
+    ok(
+        "ml",
+        "batch-score",
+        "--model-uri=models:/" + model + "/1",
+        "--table=" + spine,
+        "--feature-spec=" + spec,
+        "--output-table=" + out);
+    Preview p = client.tables().preview(out, TableRead.latest(10_000));
+    assertThat(p.columnNames()).contains("id", "label", "x1", "x2", "prediction", "model_version");
+    assertThat(p.rows()).hasSize(300);
+
+    JsonNode pub =
+        ok("ml", "publish-features", "--table=" + feats, "--mode=snapshot", "-o", "json").json();
+    assertThat(pub.get("rows_written").asLong()).isEqualTo(300);
+    OnlineFeatures online =
+        client.features().onlineFeatures(List.of(feats + ":x1"), Map.of("id", List.of(5L)));
+    assertThat(online.get("x1").values()).containsExactly(featureRows.get(5).get("x1"));
   }
 
   @Test

@@ -98,10 +98,19 @@ public enum EvalMetric {
     };
   }
 
-  /** Whether {@code candidate} beats {@code baseline} by at least {@code minImprovement}. */
+  /**
+   * Whether {@code candidate} beats {@code baseline}: by at least {@code minImprovement} when it is
+   * positive, strictly (a tie is not better) when it is 0.
+   *
+   * @throws IllegalArgumentException if {@code minImprovement} is negative
+   */
   public boolean improves(double candidate, double baseline, double minImprovement) {
+    if (!(minImprovement >= 0)) {
+      throw new IllegalArgumentException(
+          "min_improvement: must be 0 or more, got " + minImprovement);
+    }
     double gain = higherIsBetter ? candidate - baseline : baseline - candidate;
-    return gain >= minImprovement;
+    return minImprovement > 0 ? gain >= minImprovement : gain > 0;
   }
 
   /** Whether {@code value} meets {@code bar} (at least it, or at most it for error metrics). */

@@ -61,6 +61,8 @@ class EvalMetricTest {
     assertThat(EvalMetric.AUC.improves(0.803, 0.80, 0.005)).isFalse();
     assertThat(EvalMetric.RMSE.improves(1.0, 1.2, 0.1)).isTrue();
     assertThat(EvalMetric.RMSE.improves(1.2, 1.0, 0)).isFalse();
+    assertThat(EvalMetric.AUC.improves(0.8, 0.8, 0)).isFalse(); // a tie is not better
+    assertThat(EvalMetric.AUC.improves(0.8000001, 0.8, 0)).isTrue();
     assertThat(EvalMetric.RMSE.meets(0.9, 1.0)).isTrue();
     assertThat(EvalMetric.AUC.meets(0.9, 1.0)).isFalse();
   }
@@ -74,5 +76,7 @@ class EvalMetricTest {
         .hasMessageContaining("needs both classes");
     assertThatThrownBy(() -> EvalMetric.ACCURACY.compute(new double[] {2}, new double[] {0.2}))
         .hasMessageContaining("labels must be 0 or 1");
+    assertThatThrownBy(() -> EvalMetric.AUC.improves(0.9, 0.8, -0.1))
+        .hasMessageContaining("min_improvement");
   }
 }
