@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.keel.client.ColumnInfo;
 import dev.keel.client.FeatureLookup;
 import dev.keel.client.FeatureMetadata;
@@ -21,15 +20,8 @@ import dev.keel.client.WriteMode;
 import dev.keel.core.KeelConfig;
 import dev.keel.server.KeelServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +96,11 @@ class MlCliTest {
    * little noise passes 0.8 (x3 is noise only).
    */
   static String table(String prefix, int rows, long seed) {
+    return table(client, prefix, rows, seed);
+  }
+
+  /** {@link #table(String, int, long)} through {@code client}. */
+  static String table(KeelClient client, String prefix, int rows, long seed) {
     String name = unique(prefix);
     client
         .tables()
@@ -266,7 +262,7 @@ class MlCliTest {
                 "--table=" + holdout,
                 "--label=label",
                 "--metric=auc",
-                "--min-improvement=0.001",
+                "--min_improvement=0.001",
                 "-o",
                 "json")
             .json();
@@ -460,7 +456,7 @@ class MlCliTest {
                 "ml",
                 "train",
                 "--table=" + spine,
-                "--feature-spec=" + spec,
+                "--feature_spec=" + spec,
                 "--label=label",
                 "--exclude=id",
                 "--model=" + model,
@@ -491,158 +487,5 @@ class MlCliTest {
     OnlineFeatures online =
         client.features().onlineFeatures(List.of(feats + ":x1"), Map.of("id", List.of(5L)));
     assertThat(online.get("x1").values()).containsExactly(featureRows.get(5).get("x1"));
-  }
-
-  @Test
-  void inside_a_job_results_are_set_as_task_values_of_the_task_run() throws Exception {
-    String model = unique("tv");
-    client.registry().createModel(model, "");
-    String train = table("tvtrain", 200, 5);
-    ok(
-        "ml",
-        "train",
-        "--table=" + train,
-        "--label=label",
-        "--exclude=id",
-        "--model=" + model,
-        "--param.num_round=3");
-    List<String> taskValues = new CopyOnWriteArrayList<>();
-    HttpServer proxy = taskValuesProxy(taskValues);
-    try {
-      String url = "http://127.0.0.1:" + proxy.getAddress().getPort();
-      Result r =
-          keelAt(
-              url,
-              Map.of("KEEL_TASK_RUN_ID", "9001"),
-              "ml",
-              "promote",
-              "--model=" + model,
-              "--version=1",
-              "--alias=champion");
-      assertThat(r.exit()).as(r.err()).isZero();
-    } finally {
-      proxy.stop(0);
-    }
-    assertThat(client.registry().getAlias(model, "champion").version()).isEqualTo(1);
-    assertThat(taskValues).hasSize(3);
-    Map<String, JsonNode> byKey = new LinkedHashMap<>();
-    for (String body : taskValues) {
-      JsonNode n = JSON.readTree(body);
-      assertThat(n.get("run_id").asLong()).isEqualTo(9001);
-      byKey.put(n.get("key").asText(), n.get("value"));
-    }
-    assertThat(byKey.get("promoted").asBoolean()).isTrue();
-    assertThat(byKey.get("alias").asText()).isEqualTo("champion");
-    assertThat(byKey.get("model_version").asLong()).isEqualTo(1);
-  }
-
-  @Test
-  void bad_parameters_are_refused_naming_the_field_and_change_nothing() {
-    String train = table("bad", 50, 6);
-    String model = unique("bad");
-    client.registry().createModel(model, "");
-    String[][] cases = {
-      {"ml", "train", "--table=" + train, "--label=nope", "--model=" + model},
-      {
-        "ml",
-        "train",
-        "--table=" + train,
-        "--label=label",
-        "--model=" + model,
-        "--param.num_round=0"
-      },
-      {
-        "ml",
-        "train",
-        "--table=" + train,
-        "--label=label",
-        "--model=" + model,
-        "--trainer=tribuo-logistic",
-        "--param.depth=3"
-      },
-      {"ml", "train", "--table=" + train, "--label=label", "--model=" + model, "--trainer=svm"},
-      {"ml", "train", "--table=" + train, "--label=label", "--model=" + model, "--bogus=1"},
-      {
-        "ml",
-        "evaluate",
-        "--model=" + model,
-        "--table=" + train,
-        "--label=label",
-        "--metric=logloss"
-      },
-      {"ml", "promote", "--model=" + model, "--version=1", "--if=maybe"},
-      {"ml", "promote", "--model=" + model, "--version=1", "--from-alias=x"},
-      {
-        "ml",
-        "batch-score",
-        "--model-uri=models:/" + model + "/1",
-        "--table=" + train,
-        "--output-table=" + unique("o"),
-        "--mode=upsert"
-      },
-    };
-    String[] fields = {
-      "label:",
-      "param.num_round:",
-      "param.depth:",
-      "trainer:",
-      "--bogus=1",
-      "metric:",
-      "if:",
-      "version, from_alias:",
-      "mode:"
-    };
-    for (int i = 0; i < cases.length; i++) {
-      Result r = keelAt(server.url(), Map.of(), cases[i]);
-      assertThat(r.exit()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
-      assertThat(r.err()).contains(fields[i]);
-    }
-    assertThat(client.registry().streamVersions(model).count()).isZero();
-    assertThat(client.tracking().getExperimentByName("keel-ml/" + model)).isEmpty();
-  }
-
-  /**
-   * A proxy to the test server that answers {@code POST /api/2.0/keel/jobs/task-values} itself,
-   * recording each body (the jobs module serves that route; this branch does not have it).
-   */
-  static HttpServer taskValuesProxy(List<String> taskValues) throws IOException {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    proxy.createContext(
-        "/",
-        ex -> {
-          byte[] body;
-          try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
-          }
-          if (ex.getRequestURI().getPath().equals("/api/2.0/keel/jobs/task-values")) {
-            taskValues.add(new String(body, StandardCharsets.UTF_8));
-            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(200, ok.length);
-            ex.getResponseBody().write(ok);
-            ex.close();
-            return;
-          }
-          HttpRequest.Builder b =
-              HttpRequest.newBuilder(URI.create(server.url() + ex.getRequestURI()))
-                  .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-          String type = ex.getRequestHeaders().getFirst("Content-Type");
-          if (type != null) {
-            b.header("Content-Type", type);
-          }
-          try {
-            HttpResponse<byte[]> resp =
-                http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            ex.sendResponseHeaders(
-                resp.statusCode(), resp.body().length == 0 ? -1 : resp.body().length);
-            ex.getResponseBody().write(resp.body());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ex.sendResponseHeaders(502, -1);
-          }
-          ex.close();
-        });
-    proxy.start();
-    return proxy;
   }
 }
