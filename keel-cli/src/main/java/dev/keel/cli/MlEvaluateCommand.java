@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code keel ml evaluate}: scores a challenger version and the champion alias's version on one
- * snapshot of a holdout table with the runtimes Keel serves with, in this process, and decides
+ * snapshot of a holdout in.table with the runtimes Keel serves with, in this process, and decides
  * whether the challenger is better. Task values: {@code is_better} ({@code "true"}/{@code
  * "false"}), {@code challenger_metric}, {@code champion_metric} (null without a champion), {@code
  * challenger_version}, {@code champion_version}, {@code metric}.
@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
 final class MlEvaluateCommand implements Callable<Integer> {
   @Mixin ClientOptions opts;
 
+  @Mixin MlDataOptions in;
+
   @Option(names = "--model", required = true, description = "Model catalog.schema.model.")
   String model;
 
@@ -54,17 +56,6 @@ final class MlEvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--champion", description = "Alias of the model to beat (champion).")
   String champion = "champion";
-
-  @Option(names = "--table", required = true, description = "Holdout table catalog.schema.table.")
-  String table;
-
-  @Option(names = "--label", required = true, description = "The label column.")
-  String label;
-
-  @Option(
-      names = {"--feature-spec", "--feature_spec"},
-      description = "Feature spec whose lookups join the table.")
-  String featureSpec;
 
   @Option(names = "--metric", description = "auc (default), accuracy, f1, rmse, mae or r2.")
   String metric = "auc";
@@ -79,19 +70,6 @@ final class MlEvaluateCommand implements Callable<Integer> {
       names = "--threshold",
       description = "A value the challenger's metric must reach (at least; at most for errors).")
   String threshold;
-
-  @Option(names = "--experiment", description = "Experiment name (default: keel-ml/<model>).")
-  String experiment;
-
-  @Option(
-      names = {"--run-name", "--run_name"},
-      description = "Name of the evaluation run.")
-  String runName;
-
-  @Option(
-      names = {"--max-rows", "--max_rows"},
-      description = "Most labeled rows to hold in memory (5000000).")
-  long maxRows = 5_000_000;
 
   @Override
   public Integer call() throws IOException {
@@ -111,7 +89,7 @@ final class MlEvaluateCommand implements Callable<Integer> {
     try (KeelClient client = opts.client()) {
       ModelVersion challengerVersion = client.registry().resolve(challengerUri);
       Optional<ModelVersion> championVersion = championVersion(client);
-      long snapshot = MlCommand.latestSnapshot(client, table);
+      long snapshot = MlCommand.latestSnapshot(client, in.table);
       try (MlModel ch = MlModel.open(opts.config(), challengerVersion, opts.env());
           MlModel cp =
               championVersion.isPresent()
@@ -122,11 +100,11 @@ final class MlEvaluateCommand implements Callable<Integer> {
           features.addAll(cp.features());
         }
         LabeledData data;
-        try (TrainingSetStream set = MlCommand.read(client, table, snapshot, featureSpec)) {
-          data = LabeledData.read(set, label, new ArrayList<>(features), maxRows);
+        try (TrainingSetStream set = MlCommand.read(client, in.table, snapshot, in.featureSpec)) {
+          data = LabeledData.read(set, in.label, new ArrayList<>(features), in.maxRows);
         }
         if (data.rows() == 0) {
-          throw new IllegalArgumentException("table: '" + table + "' has no labeled rows");
+          throw new IllegalArgumentException("table: '" + in.table + "' has no labeled rows");
         }
         double challengerValue =
             m.compute(data.y(), ch.score(MlTrainCommand.reorder(data, ch.features())));
@@ -197,18 +175,16 @@ final class MlEvaluateCommand implements Callable<Integer> {
       double challengerValue,
       OptionalDouble championValue,
       boolean better) {
-    String experimentId =
-        MlCommand.experiment(
-            client, experiment == null || experiment.isBlank() ? "keel-ml/" + model : experiment);
+    String experimentId = MlCommand.experiment(client, in.experimentName(model));
     Run run =
         client
             .tracking()
-            .createRun(MlCommand.newRun(experimentId, runName, "evaluate", opts.env()));
+            .createRun(MlCommand.newRun(experimentId, in.runName, "evaluate", opts.env()));
     boolean ok = false;
     try {
       client
           .tracking()
-          .logInputs(run.runId(), List.of(MlCommand.tableInput(table, snapshot, "eval")));
+          .logInputs(run.runId(), List.of(MlCommand.tableInput(in.table, snapshot, "eval")));
       List<Param> params = new ArrayList<>();
       params.add(new Param("model", model));
       params.add(new Param("challenger_version", Long.toString(challengerVersion.version())));
@@ -218,7 +194,7 @@ final class MlEvaluateCommand implements Callable<Integer> {
       params.add(new Param("metric", m.key()));
       params.add(new Param("min_improvement", Double.toString(min)));
       bar.ifPresent(b -> params.add(new Param("threshold", Double.toString(b))));
-      params.add(new Param("table", table));
+      params.add(new Param("table", in.table));
       params.add(new Param("table_snapshot_id", Long.toString(snapshot)));
       params.add(new Param("rows", Integer.toString(rows)));
       List<Metric> metrics = new ArrayList<>();

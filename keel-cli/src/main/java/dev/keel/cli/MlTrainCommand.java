@@ -32,10 +32,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
 /**
- * {@code keel ml train}: reads a labeled table (optionally joined with a feature spec's lookups),
- * splits it with a seed, trains an XGBoost or Tribuo model, logs an MLflow run (params, per-round
- * and final metrics, the model package), registers the model as a new version of a Unity Catalog
- * model and checks it is READY. Task values: {@code model_uri}, {@code model_name}, {@code
+ * {@code keel ml train}: reads a labeled in.table (optionally joined with a feature spec's
+ * lookups), splits it with a seed, trains an XGBoost or Tribuo model, logs an MLflow run (params,
+ * per-round and final metrics, the model package), registers the model as a new version of a Unity
+ * Catalog model and checks it is READY. Task values: {@code model_uri}, {@code model_name}, {@code
  * model_version}, {@code run_id} and the validation metrics.
  */
 @Command(
@@ -48,16 +48,7 @@ final class MlTrainCommand implements Callable<Integer> {
 
   @Mixin ClientOptions opts;
 
-  @Option(names = "--table", required = true, description = "Labeled table catalog.schema.table.")
-  String table;
-
-  @Option(names = "--label", required = true, description = "The label column.")
-  String label;
-
-  @Option(
-      names = {"--feature-spec", "--feature_spec"},
-      description = "Feature spec whose lookups join the table.")
-  String featureSpec;
+  @Mixin MlDataOptions in;
 
   @Option(
       names = "--features",
@@ -88,21 +79,8 @@ final class MlTrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the split and the trainer (42).")
   long seed = 42;
 
-  @Option(names = "--experiment", description = "Experiment name (default: keel-ml/<model>).")
-  String experiment;
-
-  @Option(
-      names = {"--run-name", "--run_name"},
-      description = "Name of the run.")
-  String runName;
-
   @Option(names = "--alias", description = "Point this alias (e.g. challenger) at the new version.")
   String alias;
-
-  @Option(
-      names = {"--max-rows", "--max_rows"},
-      description = "Most labeled rows to hold in memory (5000000).")
-  long maxRows = 5_000_000;
 
   @Unmatched List<String> unmatched;
 
@@ -124,27 +102,27 @@ final class MlTrainCommand implements Callable<Integer> {
             : List.of(EvalMetric.RMSE, EvalMetric.MAE, EvalMetric.R2);
     try (KeelClient client = opts.client()) {
       client.registry().getModel(model); // an unknown model fails before any work
-      long snapshot = MlCommand.latestSnapshot(client, table);
+      long snapshot = MlCommand.latestSnapshot(client, in.table);
       LabeledData data;
-      try (TrainingSetStream set = MlCommand.read(client, table, snapshot, featureSpec)) {
+      try (TrainingSetStream set = MlCommand.read(client, in.table, snapshot, in.featureSpec)) {
         List<String> cols =
             LabeledData.featureColumns(
-                set.columns(), label, MlCommand.list(features), MlCommand.list(exclude));
-        data = LabeledData.read(set, label, cols, maxRows);
+                set.columns(), in.label, MlCommand.list(features), MlCommand.list(exclude));
+        data = LabeledData.read(set, in.label, cols, in.maxRows);
       }
       LabeledData.Split split = data.split(fraction, seed);
 
-      String experimentId =
-          MlCommand.experiment(
-              client, experiment == null || experiment.isBlank() ? "keel-ml/" + model : experiment);
+      String experimentId = MlCommand.experiment(client, in.experimentName(model));
       Run run =
-          client.tracking().createRun(MlCommand.newRun(experimentId, runName, "train", opts.env()));
+          client
+              .tracking()
+              .createRun(MlCommand.newRun(experimentId, in.runName, "train", opts.env()));
       String runId = run.runId();
       boolean ok = false;
       try {
         client
             .tracking()
-            .logInputs(runId, List.of(MlCommand.tableInput(table, snapshot, "training")));
+            .logInputs(runId, List.of(MlCommand.tableInput(in.table, snapshot, "training")));
         List<Metric> rounds = new ArrayList<>();
         Trainer.Trained trained =
             t.train(
@@ -156,16 +134,16 @@ final class MlTrainCommand implements Callable<Integer> {
         Map<String, String> logged = new TreeMap<>();
         logged.put("trainer", t.name());
         logged.put("task", mlTask.name().toLowerCase(java.util.Locale.ROOT));
-        logged.put("table", table);
+        logged.put("table", in.table);
         logged.put("table_snapshot_id", Long.toString(snapshot));
-        logged.put("label", label);
+        logged.put("label", in.label);
         logged.put("features", String.join(",", data.featureNames()));
         logged.put("validation_fraction", Double.toString(fraction));
         logged.put("seed", Long.toString(seed));
         logged.put("train_rows", Integer.toString(split.train().rows()));
         logged.put("validation_rows", Integer.toString(split.validation().rows()));
-        if (featureSpec != null && !featureSpec.isBlank()) {
-          logged.put("feature_spec", featureSpec.strip());
+        if (in.featureSpec != null && !in.featureSpec.isBlank()) {
+          logged.put("feature_spec", in.featureSpec.strip());
         }
         logged.putAll(trained.params()); // the hyperparameters under their own names
         logParams(client, runId, logged);

@@ -12,8 +12,6 @@ import dev.keel.core.KeelConfig;
 import dev.keel.server.KeelServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code keel ml ...} as a job's task runs it, against a real server with authentication on: the
@@ -62,22 +58,8 @@ class MlCliJobsTest {
     server.close();
   }
 
-  record Result(int exit, String out, String err) {}
-
-  static Result keelAt(String url, Map<String, String> env, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url=" + url);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
-  }
-
-  static Result ok(String... args) {
-    Result r = keelAt(server.url(), Map.of("KEEL_TOKEN", admin), args);
+  static MlCliTest.Result ok(String... args) {
+    MlCliTest.Result r = MlCliTest.keelAt(server.url(), Map.of("KEEL_TOKEN", admin), args);
     assertThat(r.exit()).as(r.err()).isZero();
     return r;
   }
@@ -99,8 +81,8 @@ class MlCliJobsTest {
     client.identities().create(IdentitiesClient.Kind.USER, "bob", "Bob");
     String bob = client.identities().createToken("bob", OptionalLong.of(3600), "test").value();
 
-    Result promote =
-        keelAt(
+    MlCliTest.Result promote =
+        MlCliTest.keelAt(
             server.url(),
             Map.of("KEEL_TOKEN", bob),
             "ml",
@@ -110,8 +92,8 @@ class MlCliJobsTest {
             "--alias=prod");
     assertThat(promote.exit()).isEqualTo(1);
     assertThat(promote.err()).contains("PERMISSION_DENIED");
-    Result trainAsBob =
-        keelAt(
+    MlCliTest.Result trainAsBob =
+        MlCliTest.keelAt(
             server.url(),
             Map.of("KEEL_TOKEN", bob),
             "ml",
@@ -142,8 +124,8 @@ class MlCliJobsTest {
     HttpServer proxy = taskValuesProxy(taskValues);
     try {
       String url = "http://127.0.0.1:" + proxy.getAddress().getPort();
-      Result r =
-          keelAt(
+      MlCliTest.Result r =
+          MlCliTest.keelAt(
               url,
               Map.of("KEEL_TASK_RUN_ID", "9001", "KEEL_TOKEN", admin),
               "ml",
@@ -225,7 +207,7 @@ class MlCliJobsTest {
       "mode:"
     };
     for (int i = 0; i < cases.length; i++) {
-      Result r = keelAt(server.url(), Map.of("KEEL_TOKEN", admin), cases[i]);
+      MlCliTest.Result r = MlCliTest.keelAt(server.url(), Map.of("KEEL_TOKEN", admin), cases[i]);
       assertThat(r.exit()).as(String.join(" ", cases[i]) + "\n" + r.err()).isEqualTo(2);
       assertThat(r.err()).contains(fields[i]);
     }
