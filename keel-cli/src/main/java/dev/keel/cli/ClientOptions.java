@@ -56,6 +56,11 @@ final class ClientOptions {
     return ClientConfig.resolve(nonBlank(url), nonBlank(token), nonBlank(profile), main.env());
   }
 
+  /** The environment the command line reads its {@code KEEL_*} settings from. */
+  java.util.Map<String, String> env() {
+    return ((Main) mixee.root().userObject()).env();
+  }
+
   /** Where this command prints. */
   Output out() {
     return new Output(output, mixee.commandLine().getOut(), mixee.commandLine().getErr());

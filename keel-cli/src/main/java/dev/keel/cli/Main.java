@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       IdentitiesCommand.Groups.class,
       IdentitiesCommand.ServicePrincipals.class,
       AuditCommand.class,
+      MlCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class
     })

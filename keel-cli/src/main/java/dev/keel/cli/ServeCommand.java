@@ -216,8 +216,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /** Downloads the artifact directory {@code remote} into {@code local}; the file count. */
-  private static int download(String baseUrl, String bearer, String remote, Path local)
-      throws IOException {
+  static int download(String baseUrl, String bearer, String remote, Path local) throws IOException {
     HttpClient http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(10))

@@ -13,8 +13,9 @@ import java.util.Optional;
 /**
  * Where a client connects and the token it sends, resolved the way the Databricks CLI does: each of
  * the URL and the token comes from the first that has it of an explicit value ({@code --url},
- * {@code --token}), the environment ({@code KEEL_URL}, {@code KEEL_TOKEN}), and a profile of the
- * config file ({@code host}, {@code token}); the URL defaults to {@link KeelClient#DEFAULT_URL}.
+ * {@code --token}), the environment ({@code KEEL_URL}, else {@code KEEL_HOST} as a job's task
+ * process gets it; {@code KEEL_TOKEN}), and a profile of the config file ({@code host}, {@code
+ * token}); the URL defaults to {@link KeelClient#DEFAULT_URL}.
  *
  * <p>The config file is {@code $KEEL_CONFIG_FILE}, else {@code ~/.keel/config}: INI sections, one
  * per profile, {@code [DEFAULT]} used unless another is named ({@code --profile}, else {@code
@@ -53,8 +54,8 @@ public record ClientConfig(String url, String token) {
    * @param url an explicit URL ({@code --url})
    * @param token an explicit token ({@code --token})
    * @param profile an explicit profile ({@code --profile})
-   * @param env the environment ({@code KEEL_URL}, {@code KEEL_TOKEN}, {@code KEEL_PROFILE}, {@code
-   *     KEEL_CONFIG_FILE}, {@code HOME})
+   * @param env the environment ({@code KEEL_URL}, {@code KEEL_HOST}, {@code KEEL_TOKEN}, {@code
+   *     KEEL_PROFILE}, {@code KEEL_CONFIG_FILE}, {@code HOME})
    * @throws IllegalArgumentException when a named profile is not in the config file, or the file
    *     cannot be parsed
    */
@@ -67,7 +68,11 @@ public record ClientConfig(String url, String token) {
     Path file = configFile(env);
     Map<String, String> p = profile(file, named.orElse(DEFAULT_PROFILE), named.isPresent());
     String u =
-        first(url, Optional.ofNullable(env.get("KEEL_URL")), Optional.ofNullable(p.get("host")))
+        first(
+                url,
+                Optional.ofNullable(env.get("KEEL_URL")),
+                Optional.ofNullable(env.get("KEEL_HOST")),
+                Optional.ofNullable(p.get("host")))
             .orElse(KeelClient.DEFAULT_URL);
     String t =
         first(

@@ -255,6 +255,11 @@ public final class KeelClient implements AutoCloseable {
     return new FeatureStoreClient(this);
   }
 
+  /** Task values of running jobs ({@link JobsClient}). */
+  public JobsClient jobs() {
+    return new JobsClient(this);
+  }
+
   /** The server's audit log, for administrators ({@link AuditClient}). */
   public AuditClient audit() {
     return new AuditClient(this);

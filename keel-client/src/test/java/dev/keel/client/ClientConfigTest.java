@@ -52,6 +52,20 @@ class ClientConfigTest {
   }
 
   @Test
+  void a_job_tasks_keel_host_is_used_when_keel_url_is_not_set() throws Exception {
+    Path f = config("[DEFAULT]\nhost = http://profile:1\n");
+    Map<String, String> task =
+        Map.of("KEEL_CONFIG_FILE", f.toString(), "KEEL_HOST", "http://job:2", "KEEL_TOKEN", "t");
+    assertThat(ClientConfig.resolve(Optional.empty(), Optional.empty(), Optional.empty(), task))
+        .isEqualTo(new ClientConfig("http://job:2", "t"));
+    Map<String, String> both =
+        Map.of("KEEL_HOST", "http://job:2", "KEEL_URL", "http://url:3", "HOME", dir.toString());
+    assertThat(
+            ClientConfig.resolve(Optional.empty(), Optional.empty(), Optional.empty(), both).url())
+        .isEqualTo("http://url:3");
+  }
+
+  @Test
   void the_file_is_found_under_home_and_a_missing_named_profile_is_an_error() throws Exception {
     Files.createDirectories(dir.resolve(".keel"));
     Files.writeString(dir.resolve(".keel/config"), "; comment\n[DEFAULT]\nHOST=http://h:5\n");
