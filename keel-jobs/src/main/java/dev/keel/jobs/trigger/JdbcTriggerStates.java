@@ -101,18 +101,24 @@ final class JdbcTriggerStates implements TriggerStates {
   }
 
   @Override
-  public void retain(Set<Long> jobIds) {
+  public void retain(Set<Long> jobIds, Instant unchangedSince) {
     List<Long> stored =
         db.read(
-            h -> h.createQuery("SELECT job_id FROM job_trigger_state").mapTo(Long.class).list());
+            h ->
+                h.createQuery("SELECT job_id FROM job_trigger_state WHERE updated_at < ?")
+                    .bind(0, unchangedSince.toEpochMilli())
+                    .mapTo(Long.class)
+                    .list());
     List<Long> gone = stored.stream().filter(id -> !jobIds.contains(id)).toList();
     if (gone.isEmpty()) {
       return;
     }
     db.write(
         h ->
-            h.createUpdate("DELETE FROM job_trigger_state WHERE job_id IN (<ids>)")
+            h.createUpdate(
+                    "DELETE FROM job_trigger_state WHERE job_id IN (<ids>) AND updated_at < :before")
                 .bindList("ids", gone)
+                .bind("before", unchangedSince.toEpochMilli())
                 .execute());
   }
 

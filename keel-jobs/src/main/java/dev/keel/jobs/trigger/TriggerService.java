@@ -58,6 +58,9 @@ public final class TriggerService implements AutoCloseable {
   /** Default age after which another server sends a fire its recorder did not confirm. */
   public static final Duration DEFAULT_TAKE_OVER = Duration.ofSeconds(30);
 
+  /** How long a state row of a job without triggers is kept (other servers' lists may lag). */
+  static final Duration STALE_STATE = Duration.ofMinutes(1);
+
   /** Registry events read per pass at most. */
   static final int MAX_EVENTS = 10_000;
 
@@ -74,7 +77,8 @@ public final class TriggerService implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition woken = lock.newCondition();
   private boolean wake;
-  private boolean reload = true;
+  private final java.util.concurrent.atomic.AtomicBoolean reload =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
   private volatile boolean closed;
   private Thread thread;
 
@@ -125,14 +129,8 @@ public final class TriggerService implements AutoCloseable {
 
   /** Re-reads the jobs' schedules and triggers now (call after a job was saved or deleted). */
   public void settingsChanged() {
-    lock.lock();
-    try {
-      reload = true;
-      wake = true;
-      woken.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    reload.set(true);
+    wake();
   }
 
   /** Passes now (a change happened, or a run ended, which a continuous job waits for). */
@@ -181,18 +179,13 @@ public final class TriggerService implements AutoCloseable {
   /** One pass over every job; returns when to pass again at the latest. */
   Instant pass() {
     Instant now = clock.instant();
-    boolean reloadNow;
-    lock.lock();
-    try {
-      reloadNow = reload || !now.isBefore(loadedAt.plus(poll));
-      reload = false;
-    } finally {
-      lock.unlock();
-    }
+    boolean reloadNow = reload.getAndSet(false) || !now.isBefore(loadedAt.plus(poll));
     if (reloadNow) {
       known = jobs.all();
       loadedAt = now;
-      states.retain(known.stream().map(TriggeredJob::jobId).collect(Collectors.toSet()));
+      states.retain(
+          known.stream().map(TriggeredJob::jobId).collect(Collectors.toSet()),
+          now.minus(STALE_STATE));
     }
     Map<Long, TriggerState> stored = new HashMap<>();
     for (TriggerState s : states.all()) {
@@ -226,15 +219,7 @@ public final class TriggerService implements AutoCloseable {
       if (!states.put(fresh, expected, now)) {
         return now; // another server changed it: read again
       }
-      s =
-          new TriggerState(
-              fresh.jobId(),
-              fresh.settingsAt(),
-              expected + 1,
-              fresh.lastFireAt(),
-              fresh.lastDueAt(),
-              fresh.pending(),
-              fresh.cursors());
+      s = bumped(fresh, expected + 1);
     }
     if (s.pending() != null) {
       return finish(s, now);

@@ -17,6 +17,10 @@ interface TriggerStates {
    */
   boolean put(TriggerState state, long expectedVersion, Instant now);
 
-  /** Removes the states of jobs not in {@code jobIds} (their triggers were removed). */
-  void retain(Set<Long> jobIds);
+  /**
+   * Removes the states of jobs not in {@code jobIds} (their triggers were removed) that were last
+   * written before {@code unchangedSince}: a server whose job list is a few seconds old must not
+   * remove the state another server just wrote for a new job.
+   */
+  void retain(Set<Long> jobIds, Instant unchangedSince);
 }

@@ -46,13 +46,17 @@ abstract class TriggerServiceContract {
   }
 
   TriggerService service() {
+    return service(clock);
+  }
+
+  TriggerService service(java.time.Clock c) {
     TriggerService s =
         new TriggerService(
             new JdbcTriggerStates(db),
             jobs,
             launcher,
             events,
-            clock,
+            c,
             Duration.ofSeconds(5),
             Duration.ofSeconds(30));
     services.add(s);
@@ -336,19 +340,35 @@ abstract class TriggerServiceContract {
   @Test
   void two_servers_deciding_the_same_fire_start_one_run() throws Exception {
     jobs.jobs.add(triggered(1, tables(false, 0, 0, "c.s.a")));
+    // The second server's clock is 1 ms ahead: its token would differ, so only the row's
+    // compare-and-set keeps it from recording (and launching) a second run.
+    TriggerFakes.TestClock other = new TriggerFakes.TestClock(T0);
     TriggerService a = service();
-    TriggerService b = service();
+    TriggerService b = service(other);
     at(a, T0.plusSeconds(1));
-    at(b, T0.plusSeconds(1));
+    other.set(T0.plusSeconds(1));
+    b.pass();
     events.commit("c.s.a", 5, T0.plusSeconds(2));
     clock.set(T0.plusSeconds(3));
-    Thread ta = Thread.ofPlatform().start(a::pass);
-    Thread tb = Thread.ofPlatform().start(b::pass);
+    other.set(T0.plusSeconds(3).plusMillis(1));
+    java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(2);
+    Thread ta = Thread.ofPlatform().start(() -> passTogether(a, together));
+    Thread tb = Thread.ofPlatform().start(() -> passTogether(b, together));
     ta.join();
     tb.join();
     at(a, T0.plusSeconds(4));
-    at(b, T0.plusSeconds(4));
+    other.set(T0.plusSeconds(4));
+    b.pass();
     assertThat(launcher.runs).hasSize(1);
+  }
+
+  private static void passTogether(TriggerService s, java.util.concurrent.CyclicBarrier b) {
+    try {
+      b.await();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    s.pass();
   }
 
   @Test
@@ -360,6 +380,9 @@ abstract class TriggerServiceContract {
     jobs.jobs.clear();
     s.settingsChanged();
     at(s, T0.plusSeconds(2));
+    assertThat(rows()).as("another server may have just written it for a new job").isEqualTo(1);
+    s.settingsChanged();
+    at(s, T0.plusSeconds(62));
     assertThat(rows()).isZero();
   }
 
