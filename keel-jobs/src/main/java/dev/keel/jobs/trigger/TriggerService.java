@@ -61,6 +61,9 @@ public final class TriggerService implements AutoCloseable {
   /** How long a state row of a job without triggers is kept (other servers' lists may lag). */
   static final Duration STALE_STATE = Duration.ofMinutes(1);
 
+  /** How soon a pass that lost a compare-and-set to another server reads again. */
+  static final Duration RETRY_CONFLICT = Duration.ofMillis(100);
+
   /** Registry events read per pass at most. */
   static final int MAX_EVENTS = 10_000;
 
@@ -217,7 +220,7 @@ public final class TriggerService implements AutoCloseable {
       }
       long expected = s == null ? 0 : s.version();
       if (!states.put(fresh, expected, now)) {
-        return now; // another server changed it: read again
+        return now.plus(RETRY_CONFLICT); // another server changed it: read again soon
       }
       s = bumped(fresh, expected + 1);
     }
@@ -229,7 +232,7 @@ public final class TriggerService implements AutoCloseable {
       return d.wakeAt();
     }
     if (!states.put(d.state(), s.version(), now)) {
-      return now; // another server recorded it first
+      return now.plus(RETRY_CONFLICT); // another server recorded it first: read again soon
     }
     TriggerState recorded = bumped(d.state(), s.version() + 1);
     if (d.fire() != null) {
