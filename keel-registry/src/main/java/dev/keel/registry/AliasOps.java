@@ -14,8 +14,15 @@ final class AliasOps {
   private final ModelOps models;
   private final VersionOps versions;
   private final Clock clock;
+  private final RegistryListeners listeners;
 
-  AliasOps(RegistryStore store, ModelOps models, VersionOps versions, Clock clock) {
+  AliasOps(
+      RegistryStore store,
+      ModelOps models,
+      VersionOps versions,
+      Clock clock,
+      RegistryListeners listeners) {
+    this.listeners = listeners;
     this.store = store;
     this.models = models;
     this.versions = versions;
@@ -26,7 +33,9 @@ final class AliasOps {
     String a = alias(alias);
     String n = joined("name", fullName);
     versions.getVersion(n, version);
-    store.setAlias(n, a, version, clock.millis(), PRINCIPAL);
+    long now = clock.millis();
+    store.setAlias(n, a, version, now, PRINCIPAL);
+    listeners.aliasSet(n, a, version, now);
   }
 
   void deleteAlias(String fullName, String alias) {

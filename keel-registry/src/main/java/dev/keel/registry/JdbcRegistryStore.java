@@ -27,6 +27,8 @@ public final class JdbcRegistryStore implements RegistryStore {
   private final JdbcVersionSql versions;
   private final JdbcLineageSql lineage;
   private final JdbcAliasSql aliases;
+  private final JdbcRegistryEventSql events;
+  private final Database db;
 
   public JdbcRegistryStore(Database db) {
     Objects.requireNonNull(db, "db");
@@ -37,6 +39,18 @@ public final class JdbcRegistryStore implements RegistryStore {
     this.versions = new JdbcVersionSql(db, changes);
     this.lineage = new JdbcLineageSql(db);
     this.aliases = new JdbcAliasSql(db, changes, cache);
+    this.events = new JdbcRegistryEventSql(db);
+    this.db = db;
+  }
+
+  @Override
+  public List<RegistryEvent> eventsSince(long sinceMillis, int limit) {
+    return events.eventsSince(sinceMillis, limit);
+  }
+
+  @Override
+  public dev.keel.store.Subscription subscribe(Runnable onChange) {
+    return db.subscribe(CHANNEL, onChange);
   }
 
   /**

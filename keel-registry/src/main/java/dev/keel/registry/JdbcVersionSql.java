@@ -157,12 +157,13 @@ final class JdbcVersionSql {
           String id = versionId(h, fullName, version);
           h.execute(
               "UPDATE model_versions SET status = ?, status_message = ?, updated_at = ?,"
-                  + " updated_by = ?, registration_owner = NULL, registration_heartbeat = NULL"
-                  + " WHERE id = ?",
+                  + " updated_by = ?, registration_owner = NULL, registration_heartbeat = NULL,"
+                  + " ready_at = ? WHERE id = ?",
               status.name(),
               message.orElse(null),
               now,
               principal,
+              status == ModelVersionStatus.READY ? Long.valueOf(now) : null,
               id);
           for (Map.Entry<String, String> t : systemTags.entrySet()) {
             h.execute(

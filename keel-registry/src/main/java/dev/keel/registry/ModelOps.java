@@ -27,8 +27,15 @@ final class ModelOps {
   private final CatalogService catalog;
   private final VersionFiles files;
   private final Clock clock;
+  private final RegistryListeners listeners;
 
-  ModelOps(RegistryStore store, CatalogService catalog, VersionFiles files, Clock clock) {
+  ModelOps(
+      RegistryStore store,
+      CatalogService catalog,
+      VersionFiles files,
+      Clock clock,
+      RegistryListeners listeners) {
+    this.listeners = listeners;
     this.store = store;
     this.catalog = catalog;
     this.files = files;
@@ -64,6 +71,7 @@ final class ModelOps {
             tags,
             Map.of());
     store.createModel(m);
+    listeners.modelCreated(m.fullName(), now);
     return m;
   }
 

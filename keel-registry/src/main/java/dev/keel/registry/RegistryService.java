@@ -96,6 +96,8 @@ public final class RegistryService {
   private final AliasOps aliases;
   private final ModelUris uris;
   private final LineageOps lineage;
+  private final RegistryStore store;
+  private final RegistryListeners listeners = new RegistryListeners();
 
   public RegistryService(
       RegistryStore store,
@@ -109,10 +111,12 @@ public final class RegistryService {
     Objects.requireNonNull(artifacts, "artifacts");
     Objects.requireNonNull(clock, "clock");
     this.files = new VersionFiles(tracking, artifacts, store);
-    this.models = new ModelOps(store, catalog, files, clock);
+    this.store = store;
+    this.models = new ModelOps(store, catalog, files, clock, listeners);
     this.versions = new VersionOps(store, tracking, models, files, clock);
-    this.registration = new VersionRegistration(store, versions, files, artifacts, clock);
-    this.aliases = new AliasOps(store, models, versions, clock);
+    this.registration =
+        new VersionRegistration(store, versions, files, artifacts, clock, listeners);
+    this.aliases = new AliasOps(store, models, versions, clock, listeners);
     this.uris = new ModelUris(versions, aliases);
     this.lineage = new LineageOps(store, tracking, versions);
   }
@@ -433,5 +437,36 @@ public final class RegistryService {
   /** Every move of an alias, oldest first (empty when it was never set). */
   public List<AliasMove> aliasHistory(String fullName, String alias) {
     return aliases.aliasHistory(fullName, alias);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /**
+   * Calls {@code listener} after each model creation, version READY and alias set this server
+   * commits (on the committing thread; a failing listener is logged, the change stands).
+   */
+  public void addListener(RegistryListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Runs {@code onChange} when another server sharing the database commits a registry change (and
+   * whenever such announcements may have been missed); never on SQLite. Closed with the database.
+   */
+  public dev.keel.store.Subscription subscribeToChanges(Runnable onChange) {
+    return store.subscribe(onChange);
+  }
+
+  /**
+   * Models created, versions that became READY and aliases set at or after {@code since}, oldest
+   * first, at most {@code limit} (1 to 10,000), read from the registry's durable records (model
+   * creation times, READY times, alias history), so changes made by any server or while nobody
+   * listened are all there. Models deleted since are gone with their events.
+   */
+  public List<RegistryEvent> eventsSince(java.time.Instant since, int limit) {
+    if (limit < 1 || limit > 10_000) {
+      throw dev.keel.core.KeelException.invalid("limit: must be 1 to 10000, got " + limit + ".");
+    }
+    return store.eventsSince(since.toEpochMilli(), limit);
   }
 }

@@ -202,4 +202,17 @@ public interface RegistryStore {
 
   /** Every move of {@code alias}, oldest first. */
   List<AliasMove> aliasHistory(String fullName, String alias);
+
+  /**
+   * Models created, versions that became READY and aliases set at or after {@code sinceMillis},
+   * oldest first, at most {@code limit}: read from durable facts, so changes made by any server, or
+   * while nobody listened, are all there.
+   */
+  List<RegistryEvent> eventsSince(long sinceMillis, int limit);
+
+  /**
+   * Runs {@code onChange} when another server sharing the database committed a registry change (and
+   * whenever such announcements may have been missed).
+   */
+  dev.keel.store.Subscription subscribe(Runnable onChange);
 }

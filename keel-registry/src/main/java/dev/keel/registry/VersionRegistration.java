@@ -44,6 +44,7 @@ final class VersionRegistration {
   private final VersionFiles files;
   private final ArtifactStore artifacts;
   private final Clock clock;
+  private final RegistryListeners listeners;
   private final String owner = UUID.randomUUID().toString();
   private final Set<String> running = ConcurrentHashMap.newKeySet();
 
@@ -52,7 +53,9 @@ final class VersionRegistration {
       VersionOps versions,
       VersionFiles files,
       ArtifactStore artifacts,
-      Clock clock) {
+      Clock clock,
+      RegistryListeners listeners) {
+    this.listeners = listeners;
     this.store = store;
     this.versions = versions;
     this.files = files;
@@ -153,14 +156,20 @@ final class VersionRegistration {
     }
     Optional<String> message =
         check.problem().map(p -> interrupted.map(i -> i + " " + p).orElse(p));
-    return store.setVersionStatus(
-        v.modelFullName(),
-        v.version(),
-        message.isEmpty() ? ModelVersionStatus.READY : ModelVersionStatus.FAILED_REGISTRATION,
-        message,
-        check.tags(),
-        clock.millis(),
-        PRINCIPAL);
+    long now = clock.millis();
+    ModelVersion done =
+        store.setVersionStatus(
+            v.modelFullName(),
+            v.version(),
+            message.isEmpty() ? ModelVersionStatus.READY : ModelVersionStatus.FAILED_REGISTRATION,
+            message,
+            check.tags(),
+            now,
+            PRINCIPAL);
+    if (done.status() == ModelVersionStatus.READY) {
+      listeners.versionReady(done.modelFullName(), done.version(), now);
+    }
+    return done;
   }
 
   /**

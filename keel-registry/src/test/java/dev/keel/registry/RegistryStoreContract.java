@@ -472,6 +472,38 @@ abstract class RegistryStoreContract {
   }
 
   @Test
+  void events_are_read_back_from_durable_records_and_heard_by_listeners() throws IOException {
+    List<RegistryEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    svc.addListener(heard::add);
+    Instant t = Instant.ofEpochMilli(1_700_000_000_000L);
+    svc.createModel("main.default.ev", Optional.empty(), Map.of());
+    ModelFixtures.putOnnxModel(artifacts, "evsrc");
+    svc.createVersion(
+        "main.default.ev", "mlflow-artifacts:/evsrc", Optional.empty(), Optional.empty(), Map.of());
+    assertThat(svc.eventsSince(t, 100)).as("a pending version is no event").hasSize(1);
+    assertThat(svc.finalizeVersion("main.default.ev", 1).status())
+        .isEqualTo(ModelVersionStatus.READY);
+    svc.setAlias("main.default.ev", "champion", 1);
+    svc.updateVersion("main.default.ev", 1, "edited later: not a second READY");
+    svc.deleteAlias("main.default.ev", "champion"); // a deleted alias is no event
+    List<RegistryEvent> read = svc.eventsSince(t, 100);
+    assertThat(read)
+        .extracting(RegistryEvent::kind, e -> e.version(), e -> e.alias(), RegistryEvent::at)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                RegistryEvent.Kind.MODEL_CREATED, OptionalLong.empty(), Optional.empty(), t),
+            org.assertj.core.groups.Tuple.tuple(
+                RegistryEvent.Kind.VERSION_READY, OptionalLong.of(1), Optional.empty(), t),
+            org.assertj.core.groups.Tuple.tuple(
+                RegistryEvent.Kind.ALIAS_SET, OptionalLong.of(1), Optional.of("champion"), t));
+    assertThat(read).allMatch(e -> e.modelFullName().equals("main.default.ev"));
+    assertThat(heard).containsExactlyInAnyOrderElementsOf(read);
+    assertThat(svc.eventsSince(t.plusMillis(1), 100)).isEmpty();
+    assertThat(svc.eventsSince(t, 2)).hasSize(2);
+    assertThatThrownBy(() -> svc.eventsSince(t, 0)).hasMessageContaining("limit");
+  }
+
+  @Test
   void aliases_move_with_history_and_reserved_names_are_refused() {
     svc.createModel("main.default.al", Optional.empty(), Map.of());
     for (int i = 0; i < 2; i++) {

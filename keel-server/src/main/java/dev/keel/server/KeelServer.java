@@ -236,6 +236,11 @@ public final class KeelServer implements AutoCloseable {
     }
   }
 
+  /** The services this server composed (for tests in this package). */
+  Services services() {
+    return services;
+  }
+
   /** The bound port. */
   public int port() {
     return http.port();

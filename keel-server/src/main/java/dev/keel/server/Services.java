@@ -57,6 +57,10 @@ final class Services implements AutoCloseable {
   final GrantService grants;
   final IdentityService identities;
   final Principals principals;
+
+  /** Table and registry facts for the jobs module's trigger service. */
+  final JobEvents jobEvents;
+
   private final Deque<AutoCloseable> closeables;
 
   private Services(
@@ -75,6 +79,7 @@ final class Services implements AutoCloseable {
       IdentityService identities,
       Principals principals,
       Deque<AutoCloseable> closeables) {
+    this.jobEvents = new JobEvents(tables, registry);
     this.config = config;
     this.db = db;
     this.artifacts = artifacts;

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
@@ -182,22 +183,33 @@ final class TableReader {
     TableMeta m = TableMeta.of(t);
     List<Snapshot> out = new ArrayList<>();
     for (org.apache.iceberg.Snapshot s : t.snapshots()) {
-      Map<String, String> sum = s.summary();
-      out.add(
-          new Snapshot(
-              s.snapshotId(),
-              s.parentId() == null ? OptionalLong.empty() : OptionalLong.of(s.parentId()),
-              Instant.ofEpochMilli(s.timestampMillis()),
-              s.operation() == null ? "" : s.operation(),
-              SnapshotFiles.num(sum, "added-records"),
-              SnapshotFiles.num(sum, "deleted-records"),
-              SnapshotFiles.num(sum, "added-data-files"),
-              SnapshotFiles.num(sum, "deleted-data-files"),
-              SnapshotFiles.num(sum, "total-records"),
-              !m.primaryKeys().isEmpty() && SnapshotFiles.uniqueKeyAt(s, m.primaryKeys())));
+      out.add(entry(s, m));
     }
     out.sort((a, b) -> b.committedAt().compareTo(a.committedAt()));
     return out;
+  }
+
+  /** The current snapshot of a table; empty when the table does not exist or has none. */
+  Optional<Snapshot> current(String fullName) {
+    String[] p = Names.checkFullName("full_name", fullName, 3);
+    return iceberg
+        .load(IcebergTables.id(p[0], p[1], p[2]))
+        .flatMap(t -> Optional.ofNullable(t.currentSnapshot()).map(s -> entry(s, TableMeta.of(t))));
+  }
+
+  private static Snapshot entry(org.apache.iceberg.Snapshot s, TableMeta m) {
+    Map<String, String> sum = s.summary();
+    return new Snapshot(
+        s.snapshotId(),
+        s.parentId() == null ? OptionalLong.empty() : OptionalLong.of(s.parentId()),
+        Instant.ofEpochMilli(s.timestampMillis()),
+        s.operation() == null ? "" : s.operation(),
+        SnapshotFiles.num(sum, "added-records"),
+        SnapshotFiles.num(sum, "deleted-records"),
+        SnapshotFiles.num(sum, "added-data-files"),
+        SnapshotFiles.num(sum, "deleted-data-files"),
+        SnapshotFiles.num(sum, "total-records"),
+        !m.primaryKeys().isEmpty() && SnapshotFiles.uniqueKeyAt(s, m.primaryKeys()));
   }
 
   TableSnapshot resolve(String fullName, SnapshotRef ref) {

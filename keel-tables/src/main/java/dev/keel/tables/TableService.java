@@ -39,6 +39,7 @@ public final class TableService implements AutoCloseable {
   private final TableReader reader;
   private final DuckDb duck;
   private final TableMaintenance maintenance;
+  private final TableCommits commits;
 
   /** How old an orphaned file must be before {@link #removeOrphansAtStart} removes it. */
   public static final java.time.Duration ORPHAN_AGE_AT_START = java.time.Duration.ofHours(1);
@@ -56,7 +57,8 @@ public final class TableService implements AutoCloseable {
     this.iceberg = new IcebergTables(db, dataDir);
     this.duck = new DuckDb(dataDir);
     this.tables = new TableCatalog(db, catalog, iceberg, clock);
-    this.writer = new TableWriter(iceberg, duck, clock);
+    this.commits = new TableCommits(db);
+    this.writer = new TableWriter(iceberg, duck, clock, commits);
     this.reader = new TableReader(iceberg, duck);
     this.maintenance = new TableMaintenance(iceberg);
   }
@@ -251,6 +253,33 @@ public final class TableService implements AutoCloseable {
   public ExpireResult expireSnapshots(
       String fullName, java.time.Instant olderThan, int retainLast) {
     return maintenance.expireSnapshots(fullName, olderThan, retainLast);
+  }
+
+  /**
+   * Calls {@code listener} after every commit this server makes to any table (writes, staged
+   * appends, optimize), on the committing thread; a failing listener is logged and never fails the
+   * write. Creating a table (its empty first snapshot) and expiring snapshots are not commits of
+   * data and are not reported.
+   */
+  public void addCommitListener(TableCommitListener listener) {
+    commits.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Runs {@code onRemoteCommit} when another server sharing the PostgreSQL metadata database
+   * committed to a table (and whenever such announcements may have been missed); never on SQLite.
+   * Closed with the database.
+   */
+  public dev.keel.store.Subscription subscribeToCommits(Runnable onRemoteCommit) {
+    return commits.subscribe(onRemoteCommit);
+  }
+
+  /**
+   * The table's current snapshot, or empty when the table does not exist (a durable fact: what a
+   * reader that missed commit notices compares against).
+   */
+  public Optional<Snapshot> currentSnapshot(String fullName) {
+    return reader.current(fullName);
   }
 
   /** Runs {@code hook} just before every commit this service makes (tests force conflicts). */

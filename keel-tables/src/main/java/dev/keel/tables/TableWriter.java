@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -55,6 +56,7 @@ final class TableWriter {
   private final IcebergTables iceberg;
   private final DuckDb duck;
   private final Clock clock;
+  private final TableCommits commits;
 
   /**
    * Runs just before every commit of a write, staged commit or optimize (after its files are
@@ -62,10 +64,11 @@ final class TableWriter {
    */
   private volatile Runnable beforeCommit = () -> {};
 
-  TableWriter(IcebergTables iceberg, DuckDb duck, Clock clock) {
+  TableWriter(IcebergTables iceberg, DuckDb duck, Clock clock, TableCommits commits) {
     this.iceberg = iceberg;
     this.duck = duck;
     this.clock = clock;
+    this.commits = commits;
   }
 
   void beforeCommit(Runnable hook) {
@@ -119,9 +122,17 @@ final class TableWriter {
     for (int n = 1; ; n++) {
       List<Path> written = new ArrayList<>();
       boolean committed = false;
+      Snapshot before = t.currentSnapshot();
       try {
         R r = attempt.run(written);
         committed = true;
+        Snapshot after = t.currentSnapshot();
+        if (after != null && (before == null || after.snapshotId() != before.snapshotId())) {
+          commits.committed(
+              String.join(".", p),
+              after.snapshotId(),
+              java.time.Instant.ofEpochMilli(after.timestampMillis()));
+        }
         return r;
       } catch (CommitStateUnknownException e) {
         committed = true; // the commit may have landed: its files must stay

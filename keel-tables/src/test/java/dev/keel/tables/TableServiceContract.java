@@ -286,6 +286,31 @@ abstract class TableServiceContract {
   }
 
   @Test
+  void commits_are_heard_and_the_current_snapshot_is_read_back() {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    tables.addCommitListener((name, snapshotId, at) -> heard.add(name + "@" + snapshotId));
+    tables.addCommitListener(
+        (name, snapshotId, at) -> {
+          throw new IllegalStateException("a failing listener never fails the write");
+        });
+    String t = createPrices().fullName();
+    assertThat(heard).as("creating a table commits no data").isEmpty();
+    Snapshot created = tables.currentSnapshot(t).orElseThrow();
+    WriteResult w =
+        tables.write(t, WriteMode.APPEND, List.of(row("id", 1, "ts", "2024-01-01T00:00:00Z")));
+    assertThat(heard).containsExactly(t + "@" + w.snapshotId());
+    Snapshot now = tables.currentSnapshot(t).orElseThrow();
+    assertThat(now.snapshotId()).isEqualTo(w.snapshotId()).isNotEqualTo(created.snapshotId());
+    assertThat(now).isEqualTo(tables.history(t).get(0));
+    tables.write(t, WriteMode.APPEND, List.of());
+    assertThat(heard).as("a write that commits nothing is not heard").hasSize(1);
+    tables.write(t, WriteMode.APPEND, List.of(row("id", 2, "ts", "2024-01-02T00:00:00Z")));
+    OptimizeResult o = tables.optimize(t); // two files become one
+    assertThat(heard).hasSize(3).last().isEqualTo(t + "@" + o.snapshotId());
+    assertThat(tables.currentSnapshot("main.default.nope")).isEmpty();
+  }
+
+  @Test
   void overwrite_replaces_all_rows_and_time_travel_reads_old_snapshots() {
     String t = createPrices().fullName();
     WriteResult first =
