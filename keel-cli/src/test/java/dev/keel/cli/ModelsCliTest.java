@@ -65,10 +65,11 @@ class ModelsCliTest {
     all.add(server.url());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
+    String[] argv = all.toArray(String[]::new);
+    CommandLine cmd = Main.commandLine(Map.of(), argv);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    int exit = cmd.execute(all.toArray(String[]::new));
+    int exit = cmd.execute(argv);
     return new Result(exit, out.toString(), err.toString());
   }
 

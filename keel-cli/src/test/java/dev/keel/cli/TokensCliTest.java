@@ -56,7 +56,7 @@ class TokensCliTest {
   static Result keel(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
+    CommandLine cmd = Main.commandLine(env, args);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     return new Result(cmd.execute(args), out.toString(), err.toString());
