@@ -5,6 +5,7 @@ import dev.keel.core.KeelException;
 import dev.keel.core.KeelVersion;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,7 +101,7 @@ public final class Main implements Callable<Integer> {
    * one everything is built.
    */
   public static CommandLine commandLine(Map<String, String> env, String... args) {
-    Set<String> named = Set.of(args);
+    Set<String> named = new HashSet<>(Arrays.asList(args));
     boolean all = Arrays.stream(args).anyMatch(a -> a.startsWith("@"));
     CommandLine cmd = new CommandLine(new Main(env));
     for (Class<?> type : COMMANDS) {

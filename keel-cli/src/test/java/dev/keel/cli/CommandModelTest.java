@@ -62,6 +62,13 @@ class CommandModelTest {
   }
 
   @Test
+  void arguments_may_repeat() {
+    Result r = lazily("version", "version");
+    assertThat(r).isEqualTo(fully("version", "version"));
+    assertThat(r.exit()).isEqualTo(Main.EXIT_USAGE);
+  }
+
+  @Test
   void an_argument_file_builds_every_command() {
     CommandLine cmd = Main.commandLine(Map.of(), "@args.txt");
     assertThat(cmd.getSubcommands().get("runs").getCommandSpec().userObject())
