@@ -10,8 +10,10 @@
 #   3. `keel server` start to the first 200 from GET /ready (new empty data dir each run)
 # Prints the machine (lscpu model, cores) and the load average before each measurement, since the
 # figures are only comparable on a quiet machine. The distribution must be built (./keel build).
-# The first warm-up run of a launcher may build the CDS/AOT archive in the background: WARMUP
-# defaults to 3 and the script waits for the archive before timing.
+# The first run of a launcher may build its CDS/AOT archives in the background (one for client
+# commands, one for `keel server`): the script runs each kind once and waits for the archives
+# before timing. hyperfine's "User" and "System" are the CPU time of the command and its children
+# (for the server row: the whole server process, start to the stop after the first 200).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,19 +70,29 @@ rm -rf "$dir" "$dir.log"
 EOF
 chmod +x "$WORK/start-to-ready.sh"
 
+# Waits while a background training run of launcher $1 builds a CDS/AOT archive.
+wait_for_archives() {
+  local aot
+  aot="$(cd "$(dirname "$1")" && pwd)/keel-cli/target/aot"
+  for _ in $(seq 1 300); do
+    compgen -G "$aot/lock*" > /dev/null || return 0
+    sleep 1
+  done
+}
+
 for L in "${LAUNCHERS[@]}"; do
   echo
   echo "=== $L"
-  # Let a first run create the CDS/AOT archive (background training) before timing.
+  # Let a first run of each kind create its CDS/AOT archive (background training) before timing.
   "$L" version > /dev/null
-  for _ in $(seq 1 120); do
-    [[ -d "$ROOT/keel-cli/target/aot/lock" ]] || break
-    sleep 1
-  done
+  wait_for_archives "$L"
+  "$WORK/start-to-ready.sh" "$L" "$WORK"
+  wait_for_archives "$L"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   hyperfine -N -w "$WARMUP" -r "$RUNS" --export-markdown "$WORK/cli.md" \
     -n "keel version" "$L version" \
     -n "keel experiments list" "$L experiments list --url $URL"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   hyperfine -w 1 -r "$RUNS" -n "keel server -> /ready" "$WORK/start-to-ready.sh $L $WORK"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

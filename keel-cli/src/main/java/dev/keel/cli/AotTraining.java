@@ -1,22 +1,34 @@
 package dev.keel.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.keel.core.KeelConfig;
+import dev.keel.server.KeelServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * The training run the {@code ./keel} launcher uses to build the CLI's class-data-sharing archive
- * (JDK 25: {@code -XX:AOTCacheOutput}; JDK 21-24: {@code -XX:ArchiveClassesAtExit}). It runs the
- * typical path of a command that talks to a server (picocli model, HTTP client, JSON, table output)
- * against a canned in-process HTTP server on the loopback, so training has no side effect on any
- * real server and needs none. It prints nothing.
+ * The training runs the {@code ./keel} launcher uses to build its class-data-sharing archives (JDK
+ * 25: {@code -XX:AOTCacheOutput}; JDK 21-24: {@code -XX:ArchiveClassesAtExit}).
+ *
+ * <p>Without arguments it trains the client commands: the typical path of a command that talks to a
+ * server (picocli model, HTTP client, JSON, table output) against a canned in-process HTTP server
+ * on the loopback, so training has no side effect on any real server and needs none. With {@code
+ * server} it trains {@code keel server}: starts a Keel server in-process on a new temporary data
+ * directory and a free loopback port, with default settings (no {@code KEEL_*} variable is read),
+ * asks it a few questions, stops it and removes the directory. It prints nothing.
  */
 public final class AotTraining {
   private static final String EXPERIMENTS =
@@ -38,8 +50,50 @@ public final class AotTraining {
 
   private AotTraining() {}
 
-  /** Runs the training commands; exits 0. */
-  public static void main(String[] args) throws IOException {
+  /** Runs the training commands ({@code server}: the server's start); exits 0. */
+  public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length == 1 && args[0].equals("server")) {
+      server();
+    } else {
+      client();
+    }
+    System.exit(0);
+  }
+
+  private static void server() throws IOException, InterruptedException {
+    Path dir = Files.createTempDirectory("keel-aot-");
+    try {
+      KeelConfig cfg =
+          KeelConfig.resolve(
+              Map.of("host", "127.0.0.1", "port", "0", "data-dir", dir.toString()),
+              Map.of(),
+              KeelServer.SETTINGS);
+      KeelServer server = KeelServer.start(cfg);
+      try (HttpClient http = HttpClient.newHttpClient()) {
+        String url = server.url();
+        send(http, HttpRequest.newBuilder(URI.create(url + "/ready")).GET());
+        send(
+            http,
+            HttpRequest.newBuilder(URI.create(url + "/api/2.0/mlflow/experiments/search"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"max_results\": 10}")));
+        send(
+            http,
+            HttpRequest.newBuilder(URI.create(url + "/api/2.1/unity-catalog/catalogs")).GET());
+      } finally {
+        server.close();
+      }
+    } finally {
+      ServeCommand.deleteTree(dir);
+    }
+  }
+
+  private static void send(HttpClient http, HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+  }
+
+  private static void client() throws IOException {
     HttpServer http =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.createContext(
@@ -69,11 +123,10 @@ public final class AotTraining {
     } finally {
       http.stop(0);
     }
-    System.exit(0);
   }
 
   private static void run(String... args) {
-    CommandLine cmd = Main.commandLine(Map.of());
+    CommandLine cmd = Main.commandLine(Map.of(), args);
     cmd.setOut(new PrintWriter(new StringWriter()));
     cmd.setErr(new PrintWriter(new StringWriter()));
     cmd.execute(args);

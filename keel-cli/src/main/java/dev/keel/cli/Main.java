@@ -2,10 +2,14 @@ package dev.keel.cli;
 
 import dev.keel.client.KeelClientException;
 import dev.keel.core.KeelException;
-import dev.keel.server.KeelServer;
+import dev.keel.core.KeelVersion;
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,32 +28,37 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Keel: an open MLOps platform on the JVM.",
-    synopsisSubcommandLabel = "COMMAND",
-    subcommands = {
-      ServerCommand.class,
-      ExperimentsCommand.class,
-      RunsCommand.class,
-      CatalogsCommand.class,
-      SchemasCommand.class,
-      ModelsCommand.class,
-      ArtifactsCommand.class,
-      TablesCommand.class,
-      FeaturesCommand.class,
-      TrainingSetsCommand.class,
-      OnlineCommand.class,
-      ServeCommand.class,
-      EndpointsCommand.class,
-      LineageCommand.class,
-      TokensCommand.class,
-      IdentitiesCommand.Users.class,
-      IdentitiesCommand.Groups.class,
-      IdentitiesCommand.ServicePrincipals.class,
-      AuditCommand.class,
-      MlCommand.class,
-      VersionCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Callable<Integer> {
+  /**
+   * The top-level commands, in the order {@code keel --help} lists them. Only those an invocation
+   * names are built (see {@link #commandLine}); picocli's {@link CommandLine.HelpCommand} is cheap
+   * and always built.
+   */
+  static final List<Class<?>> COMMANDS =
+      List.of(
+          ServerCommand.class,
+          ExperimentsCommand.class,
+          RunsCommand.class,
+          CatalogsCommand.class,
+          SchemasCommand.class,
+          ModelsCommand.class,
+          ArtifactsCommand.class,
+          TablesCommand.class,
+          FeaturesCommand.class,
+          TrainingSetsCommand.class,
+          OnlineCommand.class,
+          ServeCommand.class,
+          EndpointsCommand.class,
+          LineageCommand.class,
+          TokensCommand.class,
+          IdentitiesCommand.Users.class,
+          IdentitiesCommand.Groups.class,
+          IdentitiesCommand.ServicePrincipals.class,
+          AuditCommand.class,
+          MlCommand.class,
+          VersionCommand.class);
+
   /** Exit code of a failed operation. */
   public static final int EXIT_FAILURE = 1;
 
@@ -76,26 +85,49 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String[] args) {
-    int code = commandLine(System.getenv()).execute(args);
+    int code = commandLine(System.getenv(), args).execute(args);
     System.exit(code);
   }
 
   /**
-   * A configured command line reading settings from {@code env}; set its out and err writers and
-   * call {@link CommandLine#execute} to run a command in-process.
+   * A configured command line reading settings from {@code env}, able to run {@code args}; set its
+   * out and err writers and call {@link CommandLine#execute} with the same {@code args} to run a
+   * command in-process.
+   *
+   * <p>picocli builds a command's model by reflection over every option of every subcommand, which
+   * cost about a second of CPU per invocation when all of them were built. So only the top-level
+   * commands whose name or alias occurs in {@code args} are built; every other one is a stand-in
+   * holding just what {@code keel --help} and the "did you mean" hints show of it (name, aliases,
+   * header, description, hidden). An argument file ({@code @file}) may name any command, so with
+   * one everything is built.
    */
-  public static CommandLine commandLine(Map<String, String> env) {
+  public static CommandLine commandLine(Map<String, String> env, String... args) {
+    Set<String> named = new HashSet<>(Arrays.asList(args));
+    boolean all = Arrays.stream(args).anyMatch(a -> a.startsWith("@"));
     CommandLine cmd = new CommandLine(new Main(env));
+    for (Class<?> type : COMMANDS) {
+      Command c = type.getAnnotation(Command.class);
+      boolean wanted =
+          all || named.contains(c.name()) || Arrays.stream(c.aliases()).anyMatch(named::contains);
+      cmd.addSubcommand(c.name(), wanted ? new CommandLine(type) : standIn(c));
+    }
+    cmd.addSubcommand(new CommandLine(CommandLine.HelpCommand.class));
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setParameterExceptionHandler(PARAMETER_ERRORS);
     cmd.setExecutionExceptionHandler(EXECUTION_ERRORS);
     shareVersion(cmd, new Version());
-    cmd.getSubcommands()
-        .get("server")
-        .getCommandSpec()
-        .usageMessage()
-        .footer(ServerCommand.settingsHelp());
+    CommandLine server = cmd.getSubcommands().get("server");
+    if (server.getCommandSpec().userObject() instanceof ServerCommand) {
+      server.getCommandSpec().usageMessage().footer(ServerCommand.settingsHelp());
+    }
     return cmd;
+  }
+
+  /** What the root's usage and hints read of a command that is not built: never executed. */
+  private static CommandLine standIn(Command c) {
+    CommandSpec spec = CommandSpec.create().name(c.name()).aliases(c.aliases());
+    spec.usageMessage().header(c.header()).description(c.description()).hidden(c.hidden());
+    return new CommandLine(spec);
   }
 
   /** Makes {@code -V} print Keel's version on every subcommand too. */
@@ -145,7 +177,7 @@ public final class Main implements Callable<Integer> {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"keel " + KeelServer.version()};
+      return new String[] {"keel " + KeelVersion.get()};
     }
   }
 }

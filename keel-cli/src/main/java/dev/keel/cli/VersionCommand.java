@@ -1,6 +1,6 @@
 package dev.keel.cli;
 
-import dev.keel.server.KeelServer;
+import dev.keel.core.KeelVersion;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +13,7 @@ final class VersionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    spec.commandLine().getOut().println("keel " + KeelServer.version());
+    spec.commandLine().getOut().println("keel " + KeelVersion.get());
     spec.commandLine().getOut().flush();
     return 0;
   }

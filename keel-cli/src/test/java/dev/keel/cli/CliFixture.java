@@ -84,7 +84,7 @@ abstract class CliFixture {
   static Result keelWithEnv(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
+    CommandLine cmd = Main.commandLine(env, args);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(args);

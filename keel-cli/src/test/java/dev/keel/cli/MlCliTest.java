@@ -74,7 +74,7 @@ class MlCliTest {
     all.add("--url=" + url);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(env);
+    CommandLine cmd = Main.commandLine(env, args);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int exit = cmd.execute(all.toArray(String[]::new));

@@ -88,7 +88,7 @@ class ServeCommandTest {
 
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
+    CommandLine cmd = Main.commandLine(Map.of(), "serve");
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     AtomicInteger exit = new AtomicInteger(-1);
@@ -170,7 +170,7 @@ class ServeCommandTest {
   @Test
   void unknown_alias_fails_with_not_found() {
     StringWriter err = new StringWriter();
-    CommandLine cmd = Main.commandLine(Map.of());
+    CommandLine cmd = Main.commandLine(Map.of(), "serve");
     cmd.setOut(new PrintWriter(new StringWriter(), true));
     cmd.setErr(new PrintWriter(err, true));
     int exit =
