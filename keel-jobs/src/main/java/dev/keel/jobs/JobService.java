@@ -77,6 +77,22 @@ public final class JobService implements TriggeredJobs {
         .orElseThrow(() -> KeelException.invalid("Job " + jobId + " does not exist."));
   }
 
+  /**
+   * The permissions API's name for job {@code id} (the id itself).
+   *
+   * @throws KeelException NOT_FOUND when there is no such job
+   */
+  public String securableName(String id) {
+    try {
+      if (store.job(Long.parseLong(id)).isPresent()) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // not a job id
+    }
+    throw KeelException.notFound("Job " + id + " does not exist.");
+  }
+
   /** The job's settings as JSON. */
   public static ObjectNode settings(Job j) {
     try {

@@ -1,12 +1,10 @@
 package dev.keel.jobs.engine;
 
 import dev.keel.jobs.model.SettingsParser;
-import dev.keel.jobs.store.JobRun;
 import dev.keel.jobs.store.JobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
@@ -39,12 +37,6 @@ record Engine(
     JobTokens tokens,
     Duration grace,
     ChildRuns children) {
-
-  /** How a run_job_task starts the run it waits for. */
-  public interface ChildRuns {
-    /** Starts a run of {@code jobId} for the task run {@code parentTaskRun}. */
-    JobRun start(long jobId, Map<String, String> jobParameters, long parentTaskRun, String runAs);
-  }
 
   /** The log file of a task run. */
   Path logFile(long jobId, long runId, long taskRunId) {

@@ -66,7 +66,7 @@ public final class Scheduler implements AutoCloseable {
       Ids ids,
       Options options,
       JobTokens tokens,
-      Engine.ChildRuns children,
+      ChildRuns children,
       Clock clock) {
     this.store = store;
     this.options = options;
