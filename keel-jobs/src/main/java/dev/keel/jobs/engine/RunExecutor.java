@@ -137,7 +137,7 @@ final class RunExecutor {
       }
       current.put(t.taskKey(), row);
     }
-    fresh.forEach(engine.store()::insertTaskRun);
+    engine.store().insertTaskRuns(fresh);
     if (spec.timeoutSeconds() > 0) {
       long left = run.startTime() + spec.timeoutSeconds() * 1000 - now;
       jobTimeout =

@@ -486,8 +486,17 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void insertTaskRun(TaskRun t) {
+    insertTaskRuns(List.of(t));
+  }
+
+  @Override
+  public void insertTaskRuns(List<TaskRun> ts) {
+    if (ts.isEmpty()) {
+      return;
+    }
     db.write(
-        h ->
+        h -> {
+          for (TaskRun t : ts) {
             bindTask(
                     h.createUpdate(
                         "INSERT INTO job_task_runs ("
@@ -497,7 +506,10 @@ public final class JdbcJobStore implements JobStore {
                             + " :life_cycle, :result_state, :state_message, :term_code, :outcome,"
                             + " :start_time, :end_time, :error, :error_trace, :child_run_id)"),
                     t)
-                .execute());
+                .execute();
+          }
+          return null;
+        });
   }
 
   @Override

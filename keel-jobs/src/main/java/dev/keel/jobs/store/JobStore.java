@@ -74,6 +74,9 @@ public interface JobStore {
   /** Saves a new attempt. */
   void insertTaskRun(TaskRun t);
 
+  /** Saves new attempts in one transaction. */
+  void insertTaskRuns(java.util.List<TaskRun> ts);
+
   /** Writes an attempt's state. */
   void updateTaskRun(TaskRun t);
 
