@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scheduler on SQLite with a test task type: run_if, retries, timeouts, queueing, values. */
+/**
+ * The scheduler with a test task type: run_if, retries, timeouts, queueing, values, repair,
+ * restart. Runs on SQLite here and on PostgreSQL in {@link SchedulerPostgresIT}.
+ */
 class SchedulerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
@@ -35,12 +38,20 @@ class SchedulerTest {
 
   @BeforeEach
   void open() {
-    db = TestDatabases.sqlite(dir);
+    db = database(dir);
     jobs = start();
   }
 
+  /** The database the scheduler runs on. */
+  Database database(Path dataDir) {
+    return TestDatabases.sqlite(dataDir);
+  }
+
   private Jobs start() {
-    KeelConfig config = new KeelConfig("127.0.0.1", 0, dir, null).with(Jobs.POLL_MILLIS, "50");
+    KeelConfig config =
+        new KeelConfig("127.0.0.1", 0, dir, null)
+            .with(Jobs.POLL_MILLIS, "50")
+            .with(Jobs.LEASE_SECONDS, "5");
     Jobs j =
         Jobs.open(
             db,

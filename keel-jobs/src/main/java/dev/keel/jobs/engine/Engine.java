@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  * @param tokens mints task tokens
  * @param grace how long a task type waits before forcing its work to stop
  * @param children starts run_job_task child runs
+ * @param writers how many worker threads write attempt rows at once
  */
 record Engine(
     JobStore store,
@@ -36,7 +37,8 @@ record Engine(
     Supplier<String> host,
     JobTokens tokens,
     Duration grace,
-    ChildRuns children) {
+    ChildRuns children,
+    java.util.concurrent.Semaphore writers) {
 
   /** The log file of a task run. */
   Path logFile(long jobId, long runId, long taskRunId) {

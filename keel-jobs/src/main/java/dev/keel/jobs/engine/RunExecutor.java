@@ -47,7 +47,7 @@ final class RunExecutor {
   private int done;
   private volatile Attempt.Stop stopping;
   private ScheduledFuture<?> jobTimeout;
-  private boolean ended;
+  private volatile boolean ended;
 
   RunExecutor(Engine engine, JobRun run, Consumer<RunExecutor> onEnd) {
     this.engine = engine;
@@ -344,7 +344,6 @@ final class RunExecutor {
             Optional.empty(),
             Optional.empty(),
             0);
-    engine.store().updateTaskRun(r);
     current.put(t.taskKey(), r);
     Attempt a = control.attempt(t, r, Optional.empty());
     running.put(r.taskRunId(), a);
@@ -353,42 +352,85 @@ final class RunExecutor {
           .timer()
           .schedule(() -> a.stop(Attempt.Stop.TIMEDOUT), t.timeoutSeconds(), TimeUnit.SECONDS);
     }
-    engine.workers().execute(() -> execute(t, r, a));
+    try {
+      engine.workers().execute(() -> execute(t, r, a));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      running.remove(r.taskRunId()); // the server is stopping: the attempt stays RUNNING
+    }
   }
 
+  /**
+   * Runs one attempt on its worker thread. Its RUNNING row is written before the work starts and
+   * its end before its dependents are looked at, outside the run's lock so that the attempts of a
+   * wide graph write in parallel.
+   */
   private void execute(TaskSpec t, TaskRun row, Attempt a) {
+    write(row);
     ControlTasks.Outcome o = control.run(t, row, a);
+    if (ended) {
+      synchronized (this) {
+        running.remove(row.taskRunId());
+      }
+      return; // the server is stopping: the row stays RUNNING for the next start
+    }
+    ResultState r =
+        a.stopped().isPresent()
+            ? result(a.stopped().get())
+            : o.succeeded() ? ResultState.SUCCESS : ResultState.FAILED;
+    String message =
+        switch (r) {
+          case SUCCESS -> "";
+          case TIMEDOUT -> "The task reached its timeout_seconds.";
+          case CANCELED -> "The task was cancelled.";
+          default -> o.error() == null ? "The task failed." : o.error();
+        };
+    TaskRun c =
+        row.with(o.outcome(), o.childRunId())
+            .ended(
+                LifeCycle.TERMINATED,
+                r,
+                message,
+                engine.clock().millis(),
+                o.error(),
+                o.errorTrace());
+    write(c);
     synchronized (this) {
       running.remove(row.taskRunId());
-      if (ended) {
-        return; // the server is stopping: the row stays RUNNING for the next start
-      }
-      ResultState r =
-          a.stopped().isPresent()
-              ? result(a.stopped().get())
-              : o.succeeded() ? ResultState.SUCCESS : ResultState.FAILED;
-      String message =
-          switch (r) {
-            case SUCCESS -> "";
-            case TIMEDOUT -> "The task reached its timeout_seconds.";
-            case CANCELED -> "The task was cancelled.";
-            default -> o.error() == null ? "The task failed." : o.error();
-          };
-      TaskRun c =
-          current
-              .get(t.taskKey())
-              .with(o.outcome(), o.childRunId())
-              .ended(
-                  LifeCycle.TERMINATED,
-                  r,
-                  message,
-                  engine.clock().millis(),
-                  o.error(),
-                  o.errorTrace());
-      engine.store().updateTaskRun(c);
       current.put(t.taskKey(), c);
       afterAttempt(t, c);
       finishIfDone();
+    }
+  }
+
+  /**
+   * Writes an attempt's row from a worker thread: a few at a time (the connection pool is small),
+   * again after a failure (a database that is briefly unavailable must not lose an attempt's end).
+   */
+  private void write(TaskRun row) {
+    for (int i = 1; ; i++) {
+      try {
+        engine.writers().acquire();
+        try {
+          engine.store().updateTaskRun(row);
+          return;
+        } finally {
+          engine.writers().release();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted writing task run " + row.taskRunId(), e);
+      } catch (RuntimeException e) {
+        if (ended || i >= 20) {
+          throw e;
+        }
+        LOG.warn("writing task run {} failed, retrying: {}", row.taskRunId(), e.toString());
+        try {
+          Thread.sleep(100L * i);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
   }
 

@@ -47,6 +47,9 @@ public final class Scheduler implements AutoCloseable {
       boolean takeOverAtStart,
       Duration grace) {}
 
+  /** Attempt rows written at once (below the connection pool's size). */
+  private static final int WRITERS = 4;
+
   private final JobStore store;
   private final Options options;
   private final String serverId = UUID.randomUUID().toString();
@@ -85,7 +88,8 @@ public final class Scheduler implements AutoCloseable {
             options.host(),
             tokens,
             options.grace(),
-            children);
+            children,
+            new java.util.concurrent.Semaphore(WRITERS));
     this.dispatcher =
         Thread.ofPlatform().name("keel-jobs-dispatcher").daemon().unstarted(this::loop);
   }
@@ -168,6 +172,9 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void begin(JobRun r) {
+    if (active.containsKey(r.runId())) {
+      return; // already driven here
+    }
     try {
       RunExecutor e = new RunExecutor(engine, r, this::ended);
       active.put(r.runId(), e);

@@ -288,7 +288,7 @@ public final class JdbcJobStore implements JobStore {
           String lapsed =
               takeOver
                   ? "(owner IS NULL OR owner <> :owner)"
-                  : "(owner IS NULL OR lease_until < :now)";
+                  : "(owner IS NULL OR (owner <> :owner AND lease_until < :now))";
           List<Long> ids =
               h.createQuery(
                       "SELECT run_id FROM job_runs WHERE life_cycle IN "
