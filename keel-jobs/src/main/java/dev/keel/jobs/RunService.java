@@ -394,25 +394,7 @@ public final class RunService implements RunLauncher {
     for (String k : keys) {
       long id = ids.next();
       taskRunIds.add(id);
-      store.insertTaskRun(
-          new TaskRun(
-              id,
-              runId,
-              k,
-              0,
-              id,
-              repairId,
-              0,
-              -1,
-              LifeCycle.PENDING,
-              Optional.empty(),
-              "",
-              "",
-              0,
-              0,
-              Optional.empty(),
-              Optional.empty(),
-              0));
+      store.insertTaskRun(TaskRun.pending(id, runId, k, repairId));
     }
     store.insertRepair(
         new Repair(repairId, runId, now, 0, taskRunIds, LifeCycle.PENDING, Optional.empty()));

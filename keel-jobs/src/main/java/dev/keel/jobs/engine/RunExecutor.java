@@ -114,25 +114,7 @@ final class RunExecutor {
       TaskRun row = rows.get(t.taskKey());
       if (row == null) {
         long id = engine.ids().next();
-        row =
-            new TaskRun(
-                id,
-                run.runId(),
-                t.taskKey(),
-                0,
-                id,
-                0,
-                0,
-                -1,
-                LifeCycle.PENDING,
-                Optional.empty(),
-                "",
-                "",
-                0,
-                0,
-                Optional.empty(),
-                Optional.empty(),
-                0);
+        row = TaskRun.pending(id, run.runId(), t.taskKey(), 0);
         fresh.add(row);
       }
       current.put(t.taskKey(), row);
@@ -290,24 +272,7 @@ final class RunExecutor {
     long now = engine.clock().millis();
     TaskRun row = current.get(key);
     TaskRun c =
-        new TaskRun(
-                row.taskRunId(),
-                row.runId(),
-                key,
-                row.attemptNumber(),
-                row.originalAttempt(),
-                row.repairId(),
-                0,
-                -1,
-                LifeCycle.PENDING,
-                Optional.empty(),
-                "",
-                "",
-                now,
-                0,
-                Optional.empty(),
-                Optional.empty(),
-                0)
+        row.started(now)
             .ended(
                 r == ResultState.EXCLUDED || r == ResultState.DISABLED
                     ? LifeCycle.SKIPPED
@@ -325,25 +290,7 @@ final class RunExecutor {
   /** Starts an attempt on the row given (PENDING or WAITING_FOR_RETRY). Holds the lock. */
   private void begin(TaskSpec t, TaskRun row) {
     long now = engine.clock().millis();
-    TaskRun r =
-        new TaskRun(
-            row.taskRunId(),
-            row.runId(),
-            t.taskKey(),
-            row.attemptNumber(),
-            row.originalAttempt(),
-            row.repairId(),
-            0,
-            -1,
-            LifeCycle.RUNNING,
-            Optional.empty(),
-            "",
-            "",
-            now,
-            0,
-            Optional.empty(),
-            Optional.empty(),
-            0);
+    TaskRun r = row.started(now);
     current.put(t.taskKey(), r);
     Attempt a = control.attempt(t, r, Optional.empty());
     running.put(r.taskRunId(), a);
@@ -447,25 +394,7 @@ final class RunExecutor {
       return;
     }
     long id = engine.ids().next();
-    TaskRun next =
-        new TaskRun(
-            id,
-            run.runId(),
-            t.taskKey(),
-            ended.attemptNumber() + 1,
-            ended.originalAttempt(),
-            ended.repairId(),
-            0,
-            -1,
-            LifeCycle.WAITING_FOR_RETRY,
-            Optional.empty(),
-            "Waiting to retry.",
-            "",
-            ended.startTime(),
-            0,
-            Optional.empty(),
-            Optional.empty(),
-            0);
+    TaskRun next = ended.retry(id, LifeCycle.WAITING_FOR_RETRY, "Waiting to retry.");
     engine.store().insertTaskRun(next);
     current.put(t.taskKey(), next);
     scheduleRetry(t, next);

@@ -45,6 +45,72 @@ public record TaskRun(
     Optional<String> errorTrace,
     long childRunId) {
 
+  /** A first attempt not started yet (its own original attempt). */
+  public static TaskRun pending(long id, long runId, String taskKey, long repairId) {
+    return new TaskRun(
+        id,
+        runId,
+        taskKey,
+        0,
+        id,
+        repairId,
+        0,
+        -1,
+        LifeCycle.PENDING,
+        Optional.empty(),
+        "",
+        "",
+        0,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        0);
+  }
+
+  /** This attempt starting at {@code now}: RUNNING, nothing of an earlier end kept. */
+  public TaskRun started(long now) {
+    return new TaskRun(
+        taskRunId,
+        runId,
+        taskKey,
+        attemptNumber,
+        originalAttempt,
+        repairId,
+        iterationOf,
+        iterationIndex,
+        LifeCycle.RUNNING,
+        Optional.empty(),
+        "",
+        "",
+        now,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        0);
+  }
+
+  /** The next attempt after this one, as a new task run {@code id} in {@code lc}. */
+  public TaskRun retry(long id, LifeCycle lc, String message) {
+    return new TaskRun(
+        id,
+        runId,
+        taskKey,
+        attemptNumber + 1,
+        originalAttempt,
+        repairId,
+        iterationOf,
+        iterationIndex,
+        lc,
+        Optional.empty(),
+        message,
+        "",
+        startTime,
+        0,
+        Optional.empty(),
+        Optional.empty(),
+        0);
+  }
+
   /** This attempt ended as {@code result}. */
   public TaskRun ended(
       LifeCycle lc, ResultState result, String message, long end, String error, String trace) {
