@@ -1,14 +1,10 @@
 package dev.keel.jobs.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.jobs.model.LifeCycle;
 import dev.keel.jobs.model.ResultState;
 import dev.keel.store.Database;
 import dev.keel.store.Dialect;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,16 +21,6 @@ import org.jdbi.v3.core.statement.Query;
  * runs are admitted, so concurrent servers never exceed {@code max_concurrent_runs}.
  */
 public final class JdbcJobStore implements JobStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String RUN_COLUMNS =
-      "run_id, job_id, run_type, run_name, trigger_type, trigger_info, settings, job_parameters,"
-          + " only_tasks, idempotency_token, creator, run_as, life_cycle, result_state,"
-          + " state_message, term_code, queued_at, created_at, start_time, end_time,"
-          + " cancel_requested, repair_count, parent_task_run, owner, lease_until";
-  private static final String TASK_COLUMNS =
-      "task_run_id, run_id, task_key, attempt_number, original_attempt, repair_id, iteration_of,"
-          + " iteration_index, life_cycle, result_state, state_message, term_code, outcome,"
-          + " start_time, end_time, error, error_trace, child_run_id";
   private static final String RUNNING = "('PENDING', 'RUNNING', 'TERMINATING')";
 
   private final Database db;
@@ -85,7 +71,7 @@ public final class JdbcJobStore implements JobStore {
         h ->
             h.createQuery("SELECT * FROM jobs WHERE job_id = :id")
                 .bind("id", jobId)
-                .map((rs, ctx) -> job(rs))
+                .map((rs, ctx) -> JdbcRows.job(rs))
                 .findOne());
   }
 
@@ -104,7 +90,7 @@ public final class JdbcJobStore implements JobStore {
           Query q = h.createQuery(sql.toString()).bind("after", afterId).bind("limit", limit);
           name.ifPresent(n -> q.bind("name", n));
           visible.ifPresent(v -> q.bindList("ids", v));
-          return q.map((rs, ctx) -> job(rs)).list();
+          return q.map((rs, ctx) -> JdbcRows.job(rs)).list();
         });
   }
 
@@ -113,7 +99,7 @@ public final class JdbcJobStore implements JobStore {
     return db.read(
         h ->
             h.createQuery("SELECT * FROM jobs WHERE triggered = 1 ORDER BY job_id")
-                .map((rs, ctx) -> job(rs))
+                .map((rs, ctx) -> JdbcRows.job(rs))
                 .list());
   }
 
@@ -165,11 +151,11 @@ public final class JdbcJobStore implements JobStore {
             Optional<JobRun> same =
                 h.createQuery(
                         "SELECT "
-                            + RUN_COLUMNS
+                            + JdbcRows.RUN_COLUMNS
                             + " FROM job_runs WHERE job_id = :job AND idempotency_token = :token")
                     .bind("job", draft.jobId())
                     .bind("token", draft.idempotencyToken().get())
-                    .map((rs, ctx) -> run(rs))
+                    .map((rs, ctx) -> JdbcRows.run(rs))
                     .findOne();
             if (same.isPresent()) {
               return same.get();
@@ -246,7 +232,7 @@ public final class JdbcJobStore implements JobStore {
   private void insertRun(Handle h, JobRun r) {
     h.createUpdate(
             "INSERT INTO job_runs ("
-                + RUN_COLUMNS
+                + JdbcRows.RUN_COLUMNS
                 + ") VALUES (:run_id, :job_id, :run_type, :run_name, :trigger_type,"
                 + " :trigger_info, :settings, :job_parameters, :only_tasks, :token, :creator,"
                 + " :run_as, :life_cycle, :result_state, :state_message, :term_code, :queued_at,"
@@ -257,10 +243,10 @@ public final class JdbcJobStore implements JobStore {
         .bind("run_type", r.runType())
         .bind("run_name", r.runName())
         .bind("trigger_type", r.trigger())
-        .bind("trigger_info", write(r.triggerInfo()))
+        .bind("trigger_info", JdbcRows.write(r.triggerInfo()))
         .bind("settings", r.settings())
-        .bind("job_parameters", write(r.jobParameters()))
-        .bind("only_tasks", write(r.onlyTasks()))
+        .bind("job_parameters", JdbcRows.write(r.jobParameters()))
+        .bind("only_tasks", JdbcRows.write(r.onlyTasks()))
         .bind("token", r.idempotencyToken().orElse(null))
         .bind("creator", r.creator())
         .bind("run_as", r.runAs())
@@ -353,11 +339,11 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private static long maxConcurrent(String settings) {
-    try {
-      return JSON.readTree(settings).path("max_concurrent_runs").asLong(1);
-    } catch (JsonProcessingException e) {
-      return 1;
-    }
+    return JdbcRows.read(settings, new TypeReference<Map<String, Object>>() {})
+                instanceof Map<?, ?> m
+            && m.get("max_concurrent_runs") instanceof Number n
+        ? n.longValue()
+        : 1;
   }
 
   @Override
@@ -378,9 +364,9 @@ public final class JdbcJobStore implements JobStore {
   }
 
   private Optional<JobRun> runIn(Handle h, long runId) {
-    return h.createQuery("SELECT " + RUN_COLUMNS + " FROM job_runs WHERE run_id = :id")
+    return h.createQuery("SELECT " + JdbcRows.RUN_COLUMNS + " FROM job_runs WHERE run_id = :id")
         .bind("id", runId)
-        .map((rs, ctx) -> run(rs))
+        .map((rs, ctx) -> JdbcRows.run(rs))
         .findOne();
   }
 
@@ -389,7 +375,7 @@ public final class JdbcJobStore implements JobStore {
     return db.read(
         h -> {
           StringBuilder sql =
-              new StringBuilder("SELECT " + RUN_COLUMNS + " FROM job_runs WHERE 1 = 1");
+              new StringBuilder("SELECT " + JdbcRows.RUN_COLUMNS + " FROM job_runs WHERE 1 = 1");
           f.jobId().ifPresent(j -> sql.append(" AND job_id = :job"));
           if (f.activeOnly()) {
             sql.append(" AND life_cycle IN ('QUEUED', 'PENDING', 'RUNNING', 'TERMINATING')");
@@ -406,7 +392,7 @@ public final class JdbcJobStore implements JobStore {
           f.startFrom().ifPresent(x -> q.bind("from", x));
           f.startTo().ifPresent(x -> q.bind("to", x));
           f.runType().ifPresent(x -> q.bind("type", x));
-          return q.map((rs, ctx) -> run(rs)).list();
+          return q.map((rs, ctx) -> JdbcRows.run(rs)).list();
         });
   }
 
@@ -425,7 +411,7 @@ public final class JdbcJobStore implements JobStore {
                 .bind("message", r.stateMessage())
                 .bind("end", r.endTime())
                 .bind("settings", r.settings())
-                .bind("params", write(r.jobParameters()))
+                .bind("params", JdbcRows.write(r.jobParameters()))
                 .bind("repairs", r.repairCount())
                 .bind("owner", r.owner().orElse(null))
                 .bind("lease", r.leaseUntil())
@@ -497,10 +483,10 @@ public final class JdbcJobStore implements JobStore {
     db.write(
         h -> {
           for (TaskRun t : ts) {
-            bindTask(
+            JdbcRows.bindTask(
                     h.createUpdate(
                         "INSERT INTO job_task_runs ("
-                            + TASK_COLUMNS
+                            + JdbcRows.TASK_COLUMNS
                             + ") VALUES (:task_run_id, :run_id, :task_key, :attempt_number,"
                             + " :original_attempt, :repair_id, :iteration_of, :iteration_index,"
                             + " :life_cycle, :result_state, :state_message, :term_code, :outcome,"
@@ -516,7 +502,7 @@ public final class JdbcJobStore implements JobStore {
   public void updateTaskRun(TaskRun t) {
     db.write(
         h ->
-            bindTask(
+            JdbcRows.bindTask(
                     h.createUpdate(
                         "UPDATE job_task_runs SET life_cycle = :life_cycle, result_state ="
                             + " :result_state, state_message = :state_message, term_code ="
@@ -531,34 +517,16 @@ public final class JdbcJobStore implements JobStore {
                 .execute());
   }
 
-  private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindTask(T s, TaskRun t) {
-    return s.bind("task_run_id", t.taskRunId())
-        .bind("run_id", t.runId())
-        .bind("task_key", t.taskKey())
-        .bind("attempt_number", t.attemptNumber())
-        .bind("original_attempt", t.originalAttempt())
-        .bind("repair_id", t.repairId() == 0 ? null : t.repairId())
-        .bind("iteration_of", t.iterationOf() == 0 ? null : t.iterationOf())
-        .bind("iteration_index", t.iterationIndex() < 0 ? null : t.iterationIndex())
-        .bind("life_cycle", t.lifeCycle().name())
-        .bind("result_state", t.resultState().map(Enum::name).orElse(null))
-        .bind("state_message", t.stateMessage())
-        .bind("term_code", t.resultState().map(ResultState::terminationCode).orElse(null))
-        .bind("outcome", t.outcome().isEmpty() ? null : t.outcome())
-        .bind("start_time", t.startTime())
-        .bind("end_time", t.endTime())
-        .bind("error", t.error().orElse(null))
-        .bind("error_trace", t.errorTrace().orElse(null))
-        .bind("child_run_id", t.childRunId() == 0 ? null : t.childRunId());
-  }
-
   @Override
   public Optional<TaskRun> taskRun(long taskRunId) {
     return db.read(
         h ->
-            h.createQuery("SELECT " + TASK_COLUMNS + " FROM job_task_runs WHERE task_run_id = :id")
+            h.createQuery(
+                    "SELECT "
+                        + JdbcRows.TASK_COLUMNS
+                        + " FROM job_task_runs WHERE task_run_id = :id")
                 .bind("id", taskRunId)
-                .map((rs, ctx) -> task(rs))
+                .map((rs, ctx) -> JdbcRows.task(rs))
                 .findOne());
   }
 
@@ -568,10 +536,10 @@ public final class JdbcJobStore implements JobStore {
         h ->
             h.createQuery(
                     "SELECT "
-                        + TASK_COLUMNS
+                        + JdbcRows.TASK_COLUMNS
                         + " FROM job_task_runs WHERE run_id = :id ORDER BY task_run_id")
                 .bind("id", runId)
-                .map((rs, ctx) -> task(rs))
+                .map((rs, ctx) -> JdbcRows.task(rs))
                 .list());
   }
 
@@ -616,7 +584,7 @@ public final class JdbcJobStore implements JobStore {
                 .bind("run", r.runId())
                 .bind("start", r.startTime())
                 .bind("end", r.endTime())
-                .bind("tasks", write(r.taskRunIds()))
+                .bind("tasks", JdbcRows.write(r.taskRunIds()))
                 .bind("lc", r.lifeCycle().name())
                 .bind("result", r.resultState().map(Enum::name).orElse(null))
                 .execute());
@@ -631,7 +599,7 @@ public final class JdbcJobStore implements JobStore {
                         + " :lc, result_state = :result WHERE repair_id = :id")
                 .bind("id", r.repairId())
                 .bind("end", r.endTime())
-                .bind("tasks", write(r.taskRunIds()))
+                .bind("tasks", JdbcRows.write(r.taskRunIds()))
                 .bind("lc", r.lifeCycle().name())
                 .bind("result", r.resultState().map(Enum::name).orElse(null))
                 .execute());
@@ -650,96 +618,14 @@ public final class JdbcJobStore implements JobStore {
                             rs.getLong("run_id"),
                             rs.getLong("start_time"),
                             rs.getLong("end_time"),
-                            read(rs.getString("task_run_ids"), new TypeReference<List<Long>>() {}),
+                            JdbcRows.read(
+                                rs.getString("task_run_ids"), new TypeReference<List<Long>>() {}),
                             LifeCycle.valueOf(rs.getString("life_cycle")),
-                            result(rs.getString("result_state"))))
+                            JdbcRows.result(rs.getString("result_state"))))
                 .list());
   }
 
   private String forUpdate() {
     return postgres ? " FOR UPDATE" : "";
-  }
-
-  private static Job job(ResultSet rs) throws SQLException {
-    return new Job(
-        rs.getLong("job_id"),
-        rs.getString("name"),
-        rs.getString("creator"),
-        rs.getString("run_as"),
-        rs.getString("settings"),
-        rs.getLong("created_at"),
-        rs.getLong("updated_at"));
-  }
-
-  private static JobRun run(ResultSet rs) throws SQLException {
-    return new JobRun(
-        rs.getLong("run_id"),
-        rs.getLong("job_id"),
-        rs.getString("run_type"),
-        rs.getString("run_name"),
-        rs.getString("trigger_type"),
-        read(rs.getString("trigger_info"), new TypeReference<Map<String, String>>() {}),
-        rs.getString("settings"),
-        read(
-            rs.getString("job_parameters"),
-            new TypeReference<java.util.LinkedHashMap<String, String>>() {}),
-        read(rs.getString("only_tasks"), new TypeReference<List<String>>() {}),
-        Optional.ofNullable(rs.getString("idempotency_token")),
-        rs.getString("creator"),
-        rs.getString("run_as"),
-        LifeCycle.valueOf(rs.getString("life_cycle")),
-        result(rs.getString("result_state")),
-        rs.getString("state_message"),
-        rs.getLong("created_at"),
-        rs.getLong("start_time"),
-        rs.getLong("end_time"),
-        Optional.ofNullable(rs.getString("cancel_requested")),
-        rs.getInt("repair_count"),
-        rs.getLong("parent_task_run"),
-        Optional.ofNullable(rs.getString("owner")),
-        rs.getLong("lease_until"));
-  }
-
-  private static TaskRun task(ResultSet rs) throws SQLException {
-    int index = rs.getInt("iteration_index");
-    boolean noIndex = rs.wasNull();
-    return new TaskRun(
-        rs.getLong("task_run_id"),
-        rs.getLong("run_id"),
-        rs.getString("task_key"),
-        rs.getInt("attempt_number"),
-        rs.getLong("original_attempt"),
-        rs.getLong("repair_id"),
-        rs.getLong("iteration_of"),
-        noIndex ? -1 : index,
-        LifeCycle.valueOf(rs.getString("life_cycle")),
-        result(rs.getString("result_state")),
-        rs.getString("state_message"),
-        Optional.ofNullable(rs.getString("outcome")).orElse(""),
-        rs.getLong("start_time"),
-        rs.getLong("end_time"),
-        Optional.ofNullable(rs.getString("error")),
-        Optional.ofNullable(rs.getString("error_trace")),
-        rs.getLong("child_run_id"));
-  }
-
-  private static Optional<ResultState> result(String s) {
-    return Optional.ofNullable(s).map(ResultState::valueOf);
-  }
-
-  private static <T> T read(String text, TypeReference<T> type) {
-    try {
-      return JSON.readValue(text == null ? "null" : text, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable job row", e);
-    }
-  }
-
-  private static String write(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
