@@ -22,6 +22,8 @@ public enum SecurableType {
   TABLE,
   /** A model serving endpoint (its config and its invocations). */
   SERVING_ENDPOINT,
+  /** A job (its settings and runs), by job id; the empty name is the collection. */
+  JOB,
   /**
    * A user, group or service principal, and its tokens: administrators manage them; a caller may
    * read itself and manage its own tokens.

@@ -38,6 +38,8 @@ import dev.keel.http.HttpServer;
 import dev.keel.http.Json;
 import dev.keel.http.RequestListener;
 import dev.keel.http.RouteGuard;
+import dev.keel.jobs.JobAccess;
+import dev.keel.jobs.Jobs;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
@@ -58,6 +60,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +118,8 @@ public final class KeelServer implements AutoCloseable {
           FeatureSettings.SECTION,
           ServingSettings.SECTION,
           AuthSettings.SECTION,
-          AuditSettings.SECTION);
+          AuditSettings.SECTION,
+          Jobs.SECTION);
 
   private final KeelConfig config;
   private final Services services;
@@ -156,6 +160,18 @@ public final class KeelServer implements AutoCloseable {
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
       ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
+      AtomicReference<String> url = new AtomicReference<>("");
+      Jobs jobs =
+          s.own(
+              Jobs.open(
+                  s.db,
+                  config,
+                  List.of(),
+                  auth && authentication == null
+                      ? new JobTokenMinter(identities)
+                      : dev.keel.jobs.engine.JobTokens.NONE,
+                  url::get,
+                  Clock.systemUTC()));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
@@ -172,6 +188,7 @@ public final class KeelServer implements AutoCloseable {
               new FeatureSpecRoutes(s.features),
               new ServingRoutes(
                   s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
+              jobs.routes(permissions),
               new ObjectPermissionRoutes(
                   permissions,
                   s.principals,
@@ -179,7 +196,9 @@ public final class KeelServer implements AutoCloseable {
                       ObjectType.EXPERIMENTS,
                       id -> s.tracking.getExperiment(id).experimentId(),
                       ObjectType.SERVING_ENDPOINTS,
-                      s.endpoints::nameOfId)),
+                      s.endpoints::nameOfId,
+                      ObjectType.JOBS,
+                      jobs.jobs()::securableName)),
               new LineageRoutes(RunLineageSource.lineage(s)),
               new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
@@ -195,6 +214,7 @@ public final class KeelServer implements AutoCloseable {
       authorizers.put(SecurableType.RUN, experiments);
       authorizers.put(SecurableType.ARTIFACT, experiments);
       authorizers.put(SecurableType.SERVING_ENDPOINT, new EndpointAccess(s.endpoints, permissions));
+      authorizers.put(SecurableType.JOB, new JobAccess(permissions));
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(
@@ -224,6 +244,8 @@ public final class KeelServer implements AutoCloseable {
               modules,
               metrics,
               new HttpServer.Edge(guards, listeners));
+      url.set(http.url());
+      jobs.start();
       KeelServer server = new KeelServer(config, s, http, draining);
       server.authenticated = auth && authentication == null;
       server.adminTokenFile = adminToken;

@@ -42,7 +42,27 @@ public enum ObjectType {
           "Can view and query the endpoint",
           PermissionLevel.CAN_MANAGE,
           "Can view, query, update the configuration of and delete the endpoint and manage its"
-              + " permissions"));
+              + " permissions")),
+  /** Jobs and their runs: {@code /api/2.0/permissions/jobs/{job_id}}. */
+  JOBS(
+      "jobs",
+      "job",
+      "job",
+      SecurableType.JOB,
+      List.of(
+          PermissionLevel.CAN_VIEW,
+          PermissionLevel.CAN_MANAGE_RUN,
+          PermissionLevel.CAN_MANAGE,
+          PermissionLevel.IS_OWNER),
+      Map.of(
+          PermissionLevel.CAN_VIEW,
+          "Can view the job, its runs and their output",
+          PermissionLevel.CAN_MANAGE_RUN,
+          "Can view the job and run, cancel and repair its runs",
+          PermissionLevel.CAN_MANAGE,
+          "Can view, run, edit and delete the job and manage its permissions",
+          PermissionLevel.IS_OWNER,
+          "Owns the job: everything CAN_MANAGE allows"));
 
   private final String path;
   private final String wireType;

@@ -15,8 +15,12 @@ public enum PermissionLevel {
   CAN_EDIT(2),
   /** Serving endpoints: also send scoring requests. */
   CAN_QUERY(2),
+  /** Jobs: also run, cancel and repair runs. */
+  CAN_MANAGE_RUN(2),
   /** Everything: rename, delete, restore, change the configuration and the permissions. */
-  CAN_MANAGE(3);
+  CAN_MANAGE(3),
+  /** Jobs: the owner, who holds everything {@code CAN_MANAGE} does. */
+  IS_OWNER(4);
 
   private final int rank;
 

@@ -1,0 +1,2 @@
+/** The Databricks Jobs API routes and their JSON shapes. */
+package dev.keel.jobs.http;
