@@ -86,6 +86,14 @@ final class ServerCommand implements Callable<Integer> {
   String auth;
 
   @Option(
+      names = "--spark-master",
+      paramLabel = "MASTER",
+      description =
+          "Run spark_python_task and spark_jar_task job tasks through spark-submit on this Spark"
+              + " master (local[*], spark://host:7077, k8s://...); default: local processes.")
+  String sparkMaster;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "JSON config file: {\"port\": 8080, \"online-store\": \"...\", ...}.")
@@ -111,6 +119,7 @@ final class ServerCommand implements Callable<Integer> {
     put(flags, "online-store", onlineStore);
     put(flags, "config", config);
     put(flags, "auth", auth);
+    put(flags, "jobs.spark-master", sparkMaster);
     KeelConfig cfg;
     try {
       cfg = KeelConfig.resolve(flags, main.env(), KeelServer.SETTINGS);

@@ -33,12 +33,21 @@ public final class JobService implements TriggeredJobs {
   private final SettingsParser parser;
   private final Ids ids;
   private final Clock clock;
+  private volatile Runnable settingsChanged = () -> {};
 
   public JobService(JobStore store, SettingsParser parser, Ids ids, Clock clock) {
     this.store = store;
     this.parser = parser;
     this.ids = ids;
     this.clock = clock;
+  }
+
+  /**
+   * Calls {@code listener} after a job was created, changed or deleted on this server (the trigger
+   * service re-reads what starts jobs).
+   */
+  public void onSettingsChanged(Runnable listener) {
+    this.settingsChanged = listener;
   }
 
   /** The parser jobs are checked with. */
@@ -67,6 +76,7 @@ public final class JobService implements TriggeredJobs {
     if (p.spec().triggered()) {
       store.updateJob(j, true);
     }
+    settingsChanged.run();
     return j;
   }
 
@@ -188,6 +198,7 @@ public final class JobService implements TriggeredJobs {
             j.createdAt(),
             clock.millis());
     store.updateJob(n, p.spec().triggered());
+    settingsChanged.run();
     return n;
   }
 
@@ -196,6 +207,7 @@ public final class JobService implements TriggeredJobs {
     if (!store.deleteJob(jobId)) {
       throw KeelException.invalid("Job " + jobId + " does not exist.");
     }
+    settingsChanged.run();
   }
 
   @Override

@@ -9,15 +9,21 @@ import dev.keel.jobs.engine.JobTokens;
 import dev.keel.jobs.engine.Scheduler;
 import dev.keel.jobs.http.JobRoutes;
 import dev.keel.jobs.model.SettingsParser;
+import dev.keel.jobs.process.JobsProcessSettings;
+import dev.keel.jobs.process.ProcessTaskConfig;
+import dev.keel.jobs.process.ProcessTaskTypes;
 import dev.keel.jobs.spi.TaskType;
 import dev.keel.jobs.store.JdbcJobStore;
 import dev.keel.jobs.store.JobStore;
+import dev.keel.jobs.trigger.JobEventSource;
+import dev.keel.jobs.trigger.TriggerService;
 import dev.keel.store.Database;
 import dev.keel.store.Dialect;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The jobs capability assembled: store, services and the scheduler, with its configuration section
@@ -53,18 +59,38 @@ public final class Jobs implements AutoCloseable {
           0,
           600);
 
-  /** The {@code jobs} configuration section. */
+  /** The {@code jobs} configuration section (the scheduler's and the process task types'). */
   public static final ConfigSection SECTION =
-      new ConfigSection("jobs", List.of(POLL_MILLIS, LEASE_SECONDS, GRACE_SECONDS));
+      new ConfigSection(
+          "jobs",
+          Stream.concat(
+                  Stream.of(POLL_MILLIS, LEASE_SECONDS, GRACE_SECONDS),
+                  JobsProcessSettings.SECTION.settings().stream())
+              .toList());
 
+  private final Database db;
+  private final Clock clock;
   private final JobService jobs;
   private final RunService runs;
   private final Scheduler scheduler;
+  private volatile TriggerService triggers;
 
-  private Jobs(JobService jobs, RunService runs, Scheduler scheduler) {
+  private Jobs(Database db, Clock clock, JobService jobs, RunService runs, Scheduler scheduler) {
+    this.db = db;
+    this.clock = clock;
     this.jobs = jobs;
     this.runs = runs;
     this.scheduler = scheduler;
+  }
+
+  /**
+   * The task types Keel runs as processes ({@code spark_python_task}, {@code python_wheel_task},
+   * {@code spark_jar_task}, {@code keel_task}), configured from the {@code jobs} section; Spark
+   * jobs see the tables of {@code db} under {@code <data dir>/warehouse}.
+   */
+  public static List<TaskType> processTaskTypes(KeelConfig config, Database db) {
+    return ProcessTaskTypes.all(
+        ProcessTaskConfig.from(config, db.jdbcUrl(), config.dataDir().resolve("warehouse")));
   }
 
   /**
@@ -102,12 +128,23 @@ public final class Jobs implements AutoCloseable {
             runs::startChild,
             clock);
     runs.attach(scheduler);
-    return new Jobs(jobs, runs, scheduler);
+    return new Jobs(db, clock, jobs, runs, scheduler);
   }
 
-  /** Starts the scheduler. */
+  /** Starts the scheduler: runs that are asked for start. */
   public void start() {
     scheduler.start();
+  }
+
+  /**
+   * Starts the trigger service over {@code events}: schedules, table and model triggers and
+   * continuous jobs start runs from now on.
+   */
+  public void startTriggers(JobEventSource events) {
+    TriggerService t = TriggerService.start(db, jobs, runs, events, clock);
+    triggers = t;
+    jobs.onSettingsChanged(t::settingsChanged);
+    scheduler.onRunEnded(t::wake); // a continuous job starts its next run at once
   }
 
   /** The job service. */
@@ -127,6 +164,10 @@ public final class Jobs implements AutoCloseable {
 
   @Override
   public void close() {
+    TriggerService t = triggers;
+    if (t != null) {
+      t.close();
+    }
     scheduler.close();
   }
 }

@@ -166,7 +166,7 @@ public final class KeelServer implements AutoCloseable {
               Jobs.open(
                   s.db,
                   config,
-                  List.of(),
+                  Jobs.processTaskTypes(config, s.db),
                   auth && authentication == null
                       ? new JobTokenMinter(identities)
                       : dev.keel.jobs.engine.JobTokens.NONE,
@@ -246,6 +246,7 @@ public final class KeelServer implements AutoCloseable {
               new HttpServer.Edge(guards, listeners));
       url.set(http.url());
       jobs.start();
+      jobs.startTriggers(s.jobEvents);
       KeelServer server = new KeelServer(config, s, http, draining);
       server.authenticated = auth && authentication == null;
       server.adminTokenFile = adminToken;

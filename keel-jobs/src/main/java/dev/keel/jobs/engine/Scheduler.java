@@ -60,6 +60,7 @@ public final class Scheduler implements AutoCloseable {
   private final Object signal = new Object();
   private final Thread dispatcher;
   private volatile boolean closed;
+  private volatile Runnable onRunEnded = () -> {};
   private boolean woken;
 
   /** A scheduler over {@code store}; {@link #start} begins dispatching. */
@@ -195,6 +196,12 @@ public final class Scheduler implements AutoCloseable {
   private void ended(RunExecutor e) {
     active.remove(e.runId());
     wake(); // queued runs of its job may start
+    onRunEnded.run();
+  }
+
+  /** Calls {@code listener} after every run this server drives has ended (on the run's thread). */
+  public void onRunEnded(Runnable listener) {
+    this.onRunEnded = listener;
   }
 
   /** The run executors this server drives now (for tests and metrics). */

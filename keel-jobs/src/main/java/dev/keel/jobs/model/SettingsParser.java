@@ -9,6 +9,7 @@ import dev.keel.jobs.spi.TaskType;
 import dev.keel.jobs.trigger.Continuous;
 import dev.keel.jobs.trigger.Schedule;
 import dev.keel.jobs.trigger.TriggerSettings;
+import dev.keel.jobs.trigger.TriggerValidation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -149,10 +150,12 @@ public final class SettingsParser {
         s.path("continuous").isObject()
             ? Optional.of(new Continuous(paused(s.path("continuous"), "continuous")))
             : Optional.empty();
-    if (schedule.isPresent() && continuous.isPresent()) {
-      throw invalid("continuous", "a job has a schedule or continuous, not both.");
-    }
     Optional<TriggerSettings> trigger = TriggerParser.parse(s.path("trigger"));
+    schedule.ifPresent(x -> TriggerValidation.validate(x, "schedule"));
+    trigger.ifPresent(x -> TriggerValidation.validate(x, "trigger"));
+    continuous.ifPresent(x -> TriggerValidation.validate(x, "continuous"));
+    TriggerValidation.exclusive(
+        schedule.orElse(null), trigger.orElse(null), continuous.orElse(null), "job");
     List<TaskSpec> tasks = tasks(s.path("tasks"), params.keySet(), envs.keySet());
     JobSpec spec =
         new JobSpec(
