@@ -337,6 +337,10 @@ public final class GrantService implements Authorizer {
           "Only administrators may do this on " + type.name() + " " + shown + ".");
     }
     List<Grant> grants = grantsOnChain(caller, chain);
+    if (privilege == Privilege.BROWSE
+        && holds(caller, chain, grants, new Need(chain.size() - 1, BROWSE, Set.of()))) {
+      return new Decision(true, type.name(), shown, BROWSE.spaced(), "granted");
+    }
     for (Need n : needs) {
       if (!holds(caller, chain, grants, n)) {
         Node at = chain.get(n.level());
@@ -359,8 +363,12 @@ public final class GrantService implements Authorizer {
     return new Decision(true, type.name(), shown, checked, "granted");
   }
 
-  /** What a route's abstract privilege needs, level by level; null when only admins may. */
-  private static List<Need> needs(SecurableType type, Privilege privilege) {
+  /**
+   * What a route's abstract privilege needs, level by level; null when only admins may. BROWSE
+   * needs what READ does unless {@code BROWSE} is held (checked first, see {@link #compute}).
+   */
+  private static List<Need> needs(SecurableType type, Privilege wanted) {
+    Privilege privilege = wanted == Privilege.BROWSE ? Privilege.READ : wanted;
     Need useCatalog = new Need(0, USE_CATALOG, Set.of(BROWSE));
     Need useCatalogStrict = new Need(0, USE_CATALOG, Set.of());
     Need useSchema = new Need(1, USE_SCHEMA, Set.of());

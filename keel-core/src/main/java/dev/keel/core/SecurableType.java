@@ -23,6 +23,11 @@ public enum SecurableType {
   /** A model serving endpoint (its config and its invocations). */
   SERVING_ENDPOINT,
   /**
+   * The lineage graph of a securable (its name, or a lineage node id {@code TYPE:name}): decided on
+   * the securable it starts from, which the caller must at least browse.
+   */
+  LINEAGE,
+  /**
    * A user, group or service principal, and its tokens: administrators manage them; a caller may
    * read itself and manage its own tokens.
    */

@@ -15,6 +15,8 @@ import dev.keel.catalog.identity.IdentityService;
 import dev.keel.catalog.identity.SelfAuthorizer;
 import dev.keel.catalog.identity.http.AuthenticationGuard;
 import dev.keel.catalog.identity.http.IdentityRoutes;
+import dev.keel.catalog.lineage.LineageAuthorizer;
+import dev.keel.catalog.lineage.LineageService;
 import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
@@ -155,6 +157,7 @@ public final class KeelServer implements AutoCloseable {
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
       ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
+      LineageService lineage = RunLineageSource.lineage(s);
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
@@ -179,7 +182,7 @@ public final class KeelServer implements AutoCloseable {
                       id -> s.tracking.getExperiment(id).experimentId(),
                       ObjectType.SERVING_ENDPOINTS,
                       s.endpoints::nameOfId)),
-              new LineageRoutes(RunLineageSource.lineage(s)),
+              new LineageRoutes(lineage),
               new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
@@ -194,6 +197,7 @@ public final class KeelServer implements AutoCloseable {
       authorizers.put(SecurableType.RUN, experiments);
       authorizers.put(SecurableType.ARTIFACT, experiments);
       authorizers.put(SecurableType.SERVING_ENDPOINT, new EndpointAccess(s.endpoints, permissions));
+      authorizers.put(SecurableType.LINEAGE, new LineageAuthorizer(lineage, authorizers));
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(
