@@ -1,6 +1,7 @@
 package dev.keel.server;
 
 import dev.keel.catalog.GrantService;
+import dev.keel.catalog.JdbcPrincipalReferences;
 import dev.keel.catalog.audit.AuditLog;
 import dev.keel.catalog.audit.AuditSettings;
 import dev.keel.catalog.audit.http.AuditListener;
@@ -40,6 +41,7 @@ import dev.keel.http.HttpServer;
 import dev.keel.http.Json;
 import dev.keel.http.RequestListener;
 import dev.keel.http.RouteGuard;
+import dev.keel.registry.RegistryPrincipalReferences;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
@@ -156,7 +158,13 @@ public final class KeelServer implements AutoCloseable {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
-      ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
+      JdbcObjectPermissionStore permissionStore = new JdbcObjectPermissionStore(s.db);
+      ObjectPermissions permissions = new ObjectPermissions(permissionStore);
+      // Renaming or deleting an identity moves or removes what names it, so no name keeps rights
+      identities.references(
+          List.of(
+              new RegistryPrincipalReferences(s.db),
+              new JdbcPrincipalReferences(s.db, s.grants, permissionStore)));
       LineageService lineage = RunLineageSource.lineage(s);
       List<ApiModule> capabilities =
           List.of(
