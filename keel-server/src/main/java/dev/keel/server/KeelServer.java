@@ -15,7 +15,8 @@ import dev.keel.catalog.identity.IdentityBootstrap;
 import dev.keel.catalog.identity.IdentityService;
 import dev.keel.catalog.identity.SelfAuthorizer;
 import dev.keel.catalog.identity.http.AuthenticationGuard;
-import dev.keel.catalog.identity.http.IdentityRoutes;
+import dev.keel.catalog.identity.http.ScimRoutes;
+import dev.keel.catalog.identity.http.TokenRoutes;
 import dev.keel.catalog.lineage.LineageAuthorizer;
 import dev.keel.catalog.lineage.LineageService;
 import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
@@ -170,7 +171,8 @@ public final class KeelServer implements AutoCloseable {
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog, s.principals),
-              new IdentityRoutes(identities),
+              new ScimRoutes(identities),
+              new TokenRoutes(identities),
               new GrantRoutes(s.grants),
               new TrackingRoutes(s.tracking, permissions),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
