@@ -255,7 +255,9 @@ public final class GrantService implements Authorizer {
   /**
    * The privileges each principal holds on a securable, granted on it or inherited from its catalog
    * and schema (only privileges that apply to the securable's type); to {@code principal} only when
-   * given. Who sees what: as {@link #permissions}.
+   * given, together with those of every group it belongs to (nested groups too), each listed under
+   * the group it was granted to, as Unity Catalog's assignments name the principal granted. Who
+   * sees what: as {@link #permissions}.
    */
   public List<Effective> effective(
       Principal caller, SecurableType type, String fullName, Optional<String> principal) {
@@ -263,7 +265,13 @@ public final class GrantService implements Authorizer {
     boolean all = canManage(caller, chain);
     List<GrantStore.Securable> path =
         chain.stream().map(n -> new GrantStore.Securable(n.type(), n.name())).toList();
-    Set<String> who = principal.map(Set::of).orElse(Set.of());
+    Set<String> who = new HashSet<>();
+    principal.ifPresent(
+        p -> {
+          String name = principals.named(p).map(Principals.Known::name).orElse(p);
+          who.add(name);
+          who.addAll(principals.groupNamesOf(name));
+        });
     List<Effective> out = new ArrayList<>();
     for (Grant g : store.grantsOn(path, who)) {
       if (!all && !caller.is(g.principal())) {

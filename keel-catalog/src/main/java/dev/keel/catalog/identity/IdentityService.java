@@ -229,6 +229,11 @@ public final class IdentityService implements Principals {
                     }));
   }
 
+  @Override
+  public Set<String> groupNamesOf(String name) {
+    return store.byName(name).map(i -> store.allGroupNames(i.id())).orElse(Set.of());
+  }
+
   /**
    * A page of identities of {@code kind}.
    *
