@@ -255,7 +255,9 @@ public final class GrantService implements Authorizer {
   /**
    * The privileges each principal holds on a securable, granted on it or inherited from its catalog
    * and schema (only privileges that apply to the securable's type); to {@code principal} only when
-   * given. Who sees what: as {@link #permissions}.
+   * given, together with those of every group it belongs to (nested groups too), each listed under
+   * the group it was granted to, as Unity Catalog's assignments name the principal granted. Who
+   * sees what: as {@link #permissions}.
    */
   public List<Effective> effective(
       Principal caller, SecurableType type, String fullName, Optional<String> principal) {
@@ -263,7 +265,13 @@ public final class GrantService implements Authorizer {
     boolean all = canManage(caller, chain);
     List<GrantStore.Securable> path =
         chain.stream().map(n -> new GrantStore.Securable(n.type(), n.name())).toList();
-    Set<String> who = principal.map(Set::of).orElse(Set.of());
+    Set<String> who = new HashSet<>();
+    principal.ifPresent(
+        p -> {
+          String name = principals.named(p).map(Principals.Known::name).orElse(p);
+          who.add(name);
+          who.addAll(principals.groupNamesOf(name));
+        });
     List<Effective> out = new ArrayList<>();
     for (Grant g : store.grantsOn(path, who)) {
       if (!all && !caller.is(g.principal())) {
@@ -337,6 +345,10 @@ public final class GrantService implements Authorizer {
           "Only administrators may do this on " + type.name() + " " + shown + ".");
     }
     List<Grant> grants = grantsOnChain(caller, chain);
+    if (privilege == Privilege.BROWSE
+        && holds(caller, chain, grants, new Need(chain.size() - 1, BROWSE, Set.of()))) {
+      return new Decision(true, type.name(), shown, BROWSE.spaced(), "granted");
+    }
     for (Need n : needs) {
       if (!holds(caller, chain, grants, n)) {
         Node at = chain.get(n.level());
@@ -359,8 +371,12 @@ public final class GrantService implements Authorizer {
     return new Decision(true, type.name(), shown, checked, "granted");
   }
 
-  /** What a route's abstract privilege needs, level by level; null when only admins may. */
-  private static List<Need> needs(SecurableType type, Privilege privilege) {
+  /**
+   * What a route's abstract privilege needs, level by level; null when only admins may. BROWSE
+   * needs what READ does unless {@code BROWSE} is held (checked first, see {@link #compute}).
+   */
+  private static List<Need> needs(SecurableType type, Privilege wanted) {
+    Privilege privilege = wanted == Privilege.BROWSE ? Privilege.READ : wanted;
     Need useCatalog = new Need(0, USE_CATALOG, Set.of(BROWSE));
     Need useCatalogStrict = new Need(0, USE_CATALOG, Set.of());
     Need useSchema = new Need(1, USE_SCHEMA, Set.of());

@@ -5,6 +5,7 @@ import dev.keel.core.Principal;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The principals grants, access control lists and owners may name: users (by {@code userName}),
@@ -52,6 +53,14 @@ public interface Principals {
   Optional<Known> named(String name);
 
   /**
+   * Every group the principal named {@code name} belongs to, directly or through nested groups;
+   * empty when there is no such principal or it is in no group.
+   */
+  default Set<String> groupNamesOf(String name) {
+    return Set.of();
+  }
+
+  /**
    * The principal {@code name} names, of any kind.
    *
    * @param field the request field that named it, for the error ({@code changes[0].principal})
@@ -95,14 +104,23 @@ public interface Principals {
    * a server creates, so it can be named in grants and as an owner too.
    */
   default Principals withLocalUser() {
-    return name -> {
-      Optional<Known> found = named(name);
-      if (found.isPresent()) {
-        return found;
+    Principals known = this;
+    return new Principals() {
+      @Override
+      public Optional<Known> named(String name) {
+        Optional<Known> found = known.named(name);
+        if (found.isPresent()) {
+          return found;
+        }
+        return name.toLowerCase(Locale.ROOT).equals(Principal.LOCAL.name().toLowerCase(Locale.ROOT))
+            ? Optional.of(new Known(Principal.LOCAL.name(), Kind.USER))
+            : Optional.empty();
       }
-      return name.toLowerCase(Locale.ROOT).equals(Principal.LOCAL.name().toLowerCase(Locale.ROOT))
-          ? Optional.of(new Known(Principal.LOCAL.name(), Kind.USER))
-          : Optional.empty();
+
+      @Override
+      public Set<String> groupNamesOf(String name) {
+        return known.groupNamesOf(name);
+      }
     };
   }
 }

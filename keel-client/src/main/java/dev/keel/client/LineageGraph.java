@@ -36,7 +36,8 @@ public record LineageGraph(
    * @param id {@code TYPE:name}, as edges name it
    * @param type {@code TABLE}, {@code DATASET}, {@code TRAINING_SET}, {@code RUN}, {@code
    *     REGISTERED_MODEL}, {@code MODEL_ALIAS} or {@code SERVING_ENDPOINT}
-   * @param name full name, id or name (a training set is named by its run's id)
+   * @param name full name, id or name (a training set is named by its run's id); empty for a {@code
+   *     RESTRICTED} node, an object the caller may not see
    * @param snapshotIds tables: the snapshot ids the graph's edges read
    * @param versions models and aliases: the versions the graph's edges concern
    */

@@ -1,5 +1,7 @@
 package dev.keel.core;
 
+import java.util.Optional;
+
 /**
  * Decides whether a principal may do something to one securable. Capabilities implement it for the
  * securable types they own (Unity Catalog grants for catalogs, schemas, tables and models; object
@@ -15,6 +17,23 @@ public interface Authorizer {
    * @throws KeelException {@link ErrorCode#NOT_FOUND} when the securable does not exist
    */
   Decision decide(Principal caller, SecurableType type, String name, Privilege privilege);
+
+  /**
+   * Whether {@code caller} has {@code privilege} on the securable, as {@link #decide} says; empty
+   * when there is no such securable (or {@code name} is not a name of its type). For responses that
+   * show only what a caller may see.
+   */
+  default Optional<Boolean> may(
+      Principal caller, SecurableType type, String name, Privilege privilege) {
+    try {
+      return Optional.of(decide(caller, type, name, privilege).allowed());
+    } catch (KeelException e) {
+      if (e.code() == ErrorCode.NOT_FOUND || e.code() == ErrorCode.INVALID_ARGUMENT) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
 
   /**
    * An authorization decision, in the words of the API that protects the securable.

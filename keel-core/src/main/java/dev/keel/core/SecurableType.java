@@ -25,6 +25,11 @@ public enum SecurableType {
   /** A job (its settings and runs), by job id; the empty name is the collection. */
   JOB,
   /**
+   * The lineage graph of a securable (its name, or a lineage node id {@code TYPE:name}): decided on
+   * the securable it starts from, which the caller must at least browse.
+   */
+  LINEAGE,
+  /**
    * A user, group or service principal, and its tokens: administrators manage them; a caller may
    * read itself and manage its own tokens.
    */

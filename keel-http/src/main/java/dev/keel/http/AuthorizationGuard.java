@@ -9,13 +9,15 @@ import dev.keel.core.SecurableType;
 import io.javalin.http.Context;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Enforces every route's {@link Access} before it runs, after authentication set the {@link
  * Caller}: open routes pass; administrators pass; otherwise the {@link Authorizer} of the route's
  * securable type decides on the securable the request names. A route that names no securable, or a
  * securable type no authorizer covers, is refused (deny by default). Every decision is recorded for
- * the audit log ({@link Caller#recordCheck}).
+ * the audit log ({@link Caller#recordCheck}). Routes that show only what the caller may see ask it
+ * through {@link Caller#may}, which neither refuses nor records.
  */
 public final class AuthorizationGuard implements RouteGuard {
   private final Map<SecurableType, Authorizer> authorizers;
@@ -32,6 +34,7 @@ public final class AuthorizationGuard implements RouteGuard {
       return;
     }
     Caller.setAuthorization(ctx, (type, name, privilege) -> require(ctx, type, name, privilege));
+    Caller.setDecider(ctx, (type, name, privilege) -> may(ctx, type, name, privilege));
     Principal caller = Caller.get(ctx);
     if (caller.admin()) {
       return;
@@ -45,6 +48,16 @@ public final class AuthorizationGuard implements RouteGuard {
           "Only administrators may call " + ctx.method() + " " + ctx.endpoint().path + ".");
     }
     require(ctx, access.securable(), access.resource().get().name(ctx), access.privilege());
+  }
+
+  /** Decides on one securable for the caller of {@code ctx}; empty when it does not exist. */
+  private Optional<Boolean> may(Context ctx, SecurableType type, String name, Privilege privilege) {
+    Principal caller = Caller.get(ctx);
+    if (caller.admin()) {
+      return Optional.of(true);
+    }
+    Authorizer authorizer = authorizers.get(type);
+    return authorizer == null ? Optional.of(false) : authorizer.may(caller, type, name, privilege);
   }
 
   /** Decides on one securable for the caller of {@code ctx}; throws when refused. */

@@ -18,6 +18,7 @@ public final class Caller {
   private static final String PRINCIPAL = "keel.principal";
   private static final String CHECKS = "keel.access-checks";
   private static final String AUTHORIZATION = "keel.authorization";
+  private static final String DECIDER = "keel.decider";
 
   /**
    * Decides on a further securable a request acts on, as the route's own was decided: for routes
@@ -51,6 +52,34 @@ public final class Caller {
       throw new KeelException(
           ErrorCode.PERMISSION_DENIED, "Only administrators may act on " + type + " " + name + ".");
     }
+  }
+
+  /**
+   * Decides on a securable without refusing or recording: for responses that show only what the
+   * caller may see (the nodes of a lineage graph).
+   */
+  @FunctionalInterface
+  public interface Decider {
+    /**
+     * Whether the caller has {@code privilege} on the securable; empty when no such securable
+     * exists (or its name is not one of its type).
+     */
+    Optional<Boolean> may(SecurableType type, String name, Privilege privilege);
+  }
+
+  /** Sets how {@link #may} decides; the authorization guard does this for every request. */
+  public static void setDecider(Context ctx, Decider decider) {
+    ctx.attribute(DECIDER, decider);
+  }
+
+  /**
+   * Whether the caller has {@code privilege} on a securable, empty when it does not exist; neither
+   * refuses nor records the decision. Without an authorization guard only administrators may.
+   */
+  public static Optional<Boolean> may(
+      Context ctx, SecurableType type, String name, Privilege privilege) {
+    Decider d = ctx.attribute(DECIDER);
+    return d != null ? d.may(type, name, privilege) : Optional.of(get(ctx).admin());
   }
 
   private Caller() {}

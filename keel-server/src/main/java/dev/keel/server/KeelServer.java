@@ -1,6 +1,7 @@
 package dev.keel.server;
 
 import dev.keel.catalog.GrantService;
+import dev.keel.catalog.JdbcPrincipalReferences;
 import dev.keel.catalog.audit.AuditLog;
 import dev.keel.catalog.audit.AuditSettings;
 import dev.keel.catalog.audit.http.AuditListener;
@@ -14,7 +15,10 @@ import dev.keel.catalog.identity.IdentityBootstrap;
 import dev.keel.catalog.identity.IdentityService;
 import dev.keel.catalog.identity.SelfAuthorizer;
 import dev.keel.catalog.identity.http.AuthenticationGuard;
-import dev.keel.catalog.identity.http.IdentityRoutes;
+import dev.keel.catalog.identity.http.ScimRoutes;
+import dev.keel.catalog.identity.http.TokenRoutes;
+import dev.keel.catalog.lineage.LineageAuthorizer;
+import dev.keel.catalog.lineage.LineageService;
 import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
@@ -40,6 +44,7 @@ import dev.keel.http.RequestListener;
 import dev.keel.http.RouteGuard;
 import dev.keel.jobs.JobAccess;
 import dev.keel.jobs.Jobs;
+import dev.keel.registry.RegistryPrincipalReferences;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
 import dev.keel.server.http.SystemRoutes;
@@ -159,7 +164,14 @@ public final class KeelServer implements AutoCloseable {
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
       AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
-      ObjectPermissions permissions = new ObjectPermissions(new JdbcObjectPermissionStore(s.db));
+      JdbcObjectPermissionStore permissionStore = new JdbcObjectPermissionStore(s.db);
+      ObjectPermissions permissions = new ObjectPermissions(permissionStore);
+      // Renaming or deleting an identity moves or removes what names it, so no name keeps rights
+      identities.references(
+          List.of(
+              new RegistryPrincipalReferences(s.db),
+              new JdbcPrincipalReferences(s.db, s.grants, permissionStore)));
+      LineageService lineage = RunLineageSource.lineage(s);
       AtomicReference<String> url = new AtomicReference<>("");
       Jobs jobs =
           s.own(
@@ -176,7 +188,8 @@ public final class KeelServer implements AutoCloseable {
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
               new CatalogRoutes(s.catalog, s.principals),
-              new IdentityRoutes(identities),
+              new ScimRoutes(identities),
+              new TokenRoutes(identities),
               new GrantRoutes(s.grants),
               new TrackingRoutes(s.tracking, permissions),
               new ArtifactRoutes(s.artifacts, s.tracking, s.registry.artifactWriteGuard()),
@@ -199,7 +212,7 @@ public final class KeelServer implements AutoCloseable {
                       s.endpoints::nameOfId,
                       ObjectType.JOBS,
                       jobs.jobs()::securableName)),
-              new LineageRoutes(RunLineageSource.lineage(s)),
+              new LineageRoutes(lineage),
               new AuditRoutes(audit));
       List<ApiModule> modules = new ArrayList<>(capabilities);
       modules.add(new ApiDocsRoutes(version(), capabilities)); // last: documents every route
@@ -215,6 +228,7 @@ public final class KeelServer implements AutoCloseable {
       authorizers.put(SecurableType.ARTIFACT, experiments);
       authorizers.put(SecurableType.SERVING_ENDPOINT, new EndpointAccess(s.endpoints, permissions));
       authorizers.put(SecurableType.JOB, new JobAccess(permissions));
+      authorizers.put(SecurableType.LINEAGE, new LineageAuthorizer(lineage, authorizers));
       List<RouteGuard> guards = new ArrayList<>();
       guards.add(BrowserGuard.of(config.host(), config)); // Host, Origin, Content-Type: first
       guards.add(

@@ -108,10 +108,12 @@ public final class TrackingService {
 
   public Experiment getExperimentByName(String name) {
     Validate.required("experiment_name", name);
-    return store
-        .getExperimentByName(name)
-        .orElseThrow(
-            () -> KeelException.notFound("Could not find experiment with name '" + name + "'"));
+    return store.getExperimentByName(name).orElseThrow(() -> noExperimentNamed(name));
+  }
+
+  /** MLflow's answer for an experiment name nothing has (404 {@code RESOURCE_DOES_NOT_EXIST}). */
+  public static KeelException noExperimentNamed(String name) {
+    return KeelException.notFound("Could not find experiment with name '" + name + "'");
   }
 
   public Page<Experiment> searchExperiments(

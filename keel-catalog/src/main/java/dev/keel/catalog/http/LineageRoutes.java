@@ -9,10 +9,12 @@ import dev.keel.catalog.lineage.LineageEdge;
 import dev.keel.catalog.lineage.LineageGraph;
 import dev.keel.catalog.lineage.LineageNode;
 import dev.keel.catalog.lineage.LineageService;
+import dev.keel.catalog.lineage.LineageView;
 import dev.keel.core.KeelException;
 import dev.keel.core.SecurableType;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -48,18 +50,32 @@ public final class LineageRoutes implements ApiModule {
   @Override
   public void routes(Routes r) {
     r.dialect(PREFIX, Dialect.DATABRICKS);
-    // The graph spans securables of several types: the server-level READ on the named securable.
-    // Hiding the nodes a caller may not see is left to the authorization layer (a follow-up).
+    // Whoever may see the securable may read its lineage; the graph shows the rest node by node.
     r.add(
         GET,
         PREFIX + "/graph",
-        Access.of(SecurableType.SERVER, READ).on(ctx -> Request.of(ctx).required("securable")),
+        Access.of(SecurableType.LINEAGE, READ).on(LineageRoutes::root),
         this::graph);
     r.add(
         GET,
         PREFIX + "/table-lineage",
-        Access.of(SecurableType.TABLE, READ).on(ctx -> Request.of(ctx).required("table_name")),
+        Access.of(SecurableType.LINEAGE, READ)
+            .on(ctx -> LineageNode.table(Request.of(ctx).required("table_name")).id()),
         this::tableLineage);
+  }
+
+  /** The securable a graph starts from, as a node id when {@code securable_type} says which. */
+  private static String root(Context ctx) {
+    Request req = Request.of(ctx);
+    String securable = req.required("securable");
+    return req.string("securable_type")
+        .map(t -> new LineageNode(nodeType(t), securable).id())
+        .orElse(securable);
+  }
+
+  /** What the caller may see, as the authorization guard decides. */
+  private static LineageView.Viewer viewer(Context ctx) {
+    return (type, name, privilege) -> Caller.may(ctx, type, name, privilege);
   }
 
   private void graph(Context ctx) {
@@ -81,7 +97,12 @@ public final class LineageRoutes implements ApiModule {
               + ".");
     }
     LineageGraph g =
-        lineage.graph(securable, type, direction, (int) depth.orElse(LineageService.DEFAULT_DEPTH));
+        lineage.graph(
+            securable,
+            type,
+            direction,
+            (int) depth.orElse(LineageService.DEFAULT_DEPTH),
+            viewer(ctx));
     Json.write(ctx, graphJson(g));
   }
 
@@ -106,14 +127,22 @@ public final class LineageRoutes implements ApiModule {
 
   private static LineageNode.Type nodeType(String value) {
     try {
-      return LineageNode.Type.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      LineageNode.Type t = LineageNode.Type.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      if (t == LineageNode.Type.RESTRICTED) {
+        throw new IllegalArgumentException("not a securable's type");
+      }
+      return t;
     } catch (IllegalArgumentException e) {
       throw KeelException.invalid(
           "Invalid 'securable_type' '"
               + (value.length() > 100 ? value.substring(0, 100) + "..." : value)
               + "': use one of "
               + String.join(
-                  ", ", List.of(LineageNode.Type.values()).stream().map(Enum::name).toList())
+                  ", ",
+                  List.of(LineageNode.Type.values()).stream()
+                      .filter(t -> t != LineageNode.Type.RESTRICTED)
+                      .map(Enum::name)
+                      .toList())
               + ".");
     }
   }
@@ -132,7 +161,9 @@ public final class LineageRoutes implements ApiModule {
       ObjectNode o = nodes.addObject();
       o.put("id", n.node().id());
       o.put("type", n.node().type().name());
-      o.put("name", n.node().name());
+      if (n.node().type() != LineageNode.Type.RESTRICTED) {
+        o.put("name", n.node().name());
+      }
       if (n.node().type() == LineageNode.Type.TABLE) {
         ArrayNode ids = o.putArray("snapshot_ids");
         n.snapshotIds().forEach(ids::add);
@@ -161,7 +192,7 @@ public final class LineageRoutes implements ApiModule {
     Request req = onlyParameters(ctx, List.of("table_name", "include_entity_lineage"));
     String table = req.required("table_name");
     boolean entities = req.bool("include_entity_lineage").orElse(false);
-    LineageService.TableLineage t = lineage.tableLineage(table);
+    LineageService.TableLineage t = lineage.tableLineage(table, viewer(ctx));
     ObjectNode out = Json.object();
     ArrayNode up = out.putArray("upstreams");
     tables(up, t.upstreams());

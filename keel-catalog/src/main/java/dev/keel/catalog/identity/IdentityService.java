@@ -99,6 +99,10 @@ public final class IdentityService implements Principals {
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final Subscription subscription;
+  private volatile List<PrincipalReferences> references = List.of();
+
+  /** Most owned objects a refused deletion names. */
+  private static final int MAX_OWNED_SHOWN = 10;
 
   public IdentityService(IdentityStore store, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
@@ -144,18 +148,47 @@ public final class IdentityService implements Principals {
             before.createdAt());
     store.update(after, relations(kind, id, d.relations()));
     invalidate();
+    if (!before.name().equals(name)) {
+      references.forEach(r -> r.renamed(before.name(), name));
+    }
     return after;
   }
 
-  /** Deletes the identity {@code id} of {@code kind}, its memberships and its tokens. */
+  /**
+   * Deletes the identity {@code id} of {@code kind}, its memberships, its tokens, and every grant
+   * and access control entry naming it. An identity that still owns a catalog, schema, table or
+   * registered model is not deleted (FAILED_PRECONDITION naming them): its name would otherwise be
+   * left as their owner, for a later identity of the same name to inherit.
+   */
   public void delete(Identity.Kind kind, String id) {
     Identity i = get(kind, id);
     if (id.equals(Identity.ADMINS_ID)) {
       throw new KeelException(
           ErrorCode.FAILED_PRECONDITION, "The built-in group admins cannot be deleted.");
     }
+    List<String> owned = new ArrayList<>();
+    references.forEach(r -> owned.addAll(r.owned(i.name(), MAX_OWNED_SHOWN + 1)));
+    if (!owned.isEmpty()) {
+      throw new KeelException(
+          ErrorCode.FAILED_PRECONDITION,
+          "'"
+              + i.name()
+              + "' owns "
+              + String.join(", ", owned.subList(0, Math.min(owned.size(), MAX_OWNED_SHOWN)))
+              + (owned.size() > MAX_OWNED_SHOWN ? " and more" : "")
+              + ": give them another owner first, then delete it.");
+    }
     store.delete(i.id());
     invalidate();
+    references.forEach(r -> r.deleted(i.name()));
+  }
+
+  /**
+   * Tells {@code refs} (each capability's grants, access entries and owners by name) when an
+   * identity is renamed or deleted. Set once by the composition root, before serving.
+   */
+  public void references(List<PrincipalReferences> refs) {
+    references = List.copyOf(refs);
   }
 
   /** The identity {@code id} of {@code kind}. */
@@ -194,6 +227,11 @@ public final class IdentityService implements Principals {
                       case GROUP -> Principals.Kind.GROUP;
                       case SERVICE_PRINCIPAL -> Principals.Kind.SERVICE_PRINCIPAL;
                     }));
+  }
+
+  @Override
+  public Set<String> groupNamesOf(String name) {
+    return store.byName(name).map(i -> store.allGroupNames(i.id())).orElse(Set.of());
   }
 
   /**

@@ -7,12 +7,21 @@ import dev.keel.core.SecurableType;
 
 /**
  * Decides on {@link SecurableType#PRINCIPAL} routes that name an identity: a caller may act on
- * itself (read its user, manage its own tokens); every other identity is for administrators, who
- * pass before any authorizer is asked.
+ * itself (read its user, manage its own tokens); anyone may list identities (the empty name: the
+ * lists show others' names only, as Databricks lets workspace users list users and groups); every
+ * other identity is for administrators, who pass before any authorizer is asked.
  */
 public final class SelfAuthorizer implements Authorizer {
   @Override
   public Decision decide(Principal caller, SecurableType type, String name, Privilege privilege) {
+    if (name.isEmpty() && privilege == Privilege.READ) {
+      return new Decision(
+          true,
+          "PRINCIPAL",
+          "",
+          privilege.name(),
+          "any principal may list users, groups and service principals (names only)");
+    }
     boolean self = caller.id().equals(name);
     return new Decision(
         self,

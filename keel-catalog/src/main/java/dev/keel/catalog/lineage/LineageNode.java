@@ -26,7 +26,12 @@ public record LineageNode(Type type, String name) {
     /** An alias of a registered model, {@code catalog.schema.model@alias}. */
     MODEL_ALIAS,
     /** A model serving endpoint, by name. */
-    SERVING_ENDPOINT
+    SERVING_ENDPOINT,
+    /**
+     * An object the caller may not see (see {@link LineageView}): named by a number valid in one
+     * answer only.
+     */
+    RESTRICTED
   }
 
   public LineageNode {

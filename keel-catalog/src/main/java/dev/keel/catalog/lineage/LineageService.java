@@ -1,5 +1,6 @@
 package dev.keel.catalog.lineage;
 
+import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.TreeSet;
  * upstream, downstream or both, to a bounded depth. A model (or alias) reached through an edge that
  * names a version is followed only along the edges of that version, so the lineage of an endpoint
  * serving version 3 leads to the run of version 3, not to those of every version. Thread-safe when
- * its sources are.
+ * its sources are. What one caller may see of it is decided by {@link LineageView}.
  */
 public final class LineageService {
   /** Depth when the caller gives none. */
@@ -74,6 +75,14 @@ public final class LineageService {
     if (securable == null || securable.isBlank()) {
       throw KeelException.missing("securable");
     }
+    int colon = securable.indexOf(':');
+    if (type.isEmpty() && colon > 0) { // a node id, TYPE:name, as graphs name their nodes
+      for (LineageNode.Type t : LineageNode.Type.values()) {
+        if (t != LineageNode.Type.RESTRICTED && t.name().equals(securable.substring(0, colon))) {
+          return resolve(securable.substring(colon + 1), Optional.of(t));
+        }
+      }
+    }
     Map<LineageNode, LineageSource.Root> found = new LinkedHashMap<>();
     for (LineageSource s : sources) {
       s.resolve(securable)
@@ -101,12 +110,33 @@ public final class LineageService {
   }
 
   /**
-   * The lineage graph of {@code securable}.
+   * Whether the caller {@code viewer} decides for may see {@code root} (see {@link LineageView}):
+   * what its lineage needs.
+   */
+  public boolean visible(LineageSource.Root root, LineageView.Viewer viewer) {
+    Optional<Boolean> governed = LineageView.governed(root.node(), viewer);
+    if (governed.isPresent()) {
+      return governed.get();
+    }
+    Set<LineageEdge> edges = new LinkedHashSet<>();
+    walk(root, true, 1, edges, false);
+    walk(root, false, 1, edges, false);
+    return LineageView.decide(List.of(root.node()), edges, viewer).get(root.node());
+  }
+
+  /**
+   * The lineage graph of {@code securable}, as {@code viewer}'s caller may see it: every node it
+   * may not see replaced by an opaque restricted node (see {@link LineageView}).
    *
    * @param depth the most edges to walk from it, 1 to {@link #MAX_DEPTH}
+   * @throws KeelException PERMISSION_DENIED when the caller may not see the securable itself
    */
   public LineageGraph graph(
-      String securable, Optional<LineageNode.Type> type, Direction direction, int depth) {
+      String securable,
+      Optional<LineageNode.Type> type,
+      Direction direction,
+      int depth,
+      LineageView.Viewer viewer) {
     if (depth < 1 || depth > MAX_DEPTH) {
       throw KeelException.invalid(
           "Invalid 'depth' " + depth + ": use a number from 1 to " + MAX_DEPTH + ".");
@@ -120,8 +150,13 @@ public final class LineageService {
     if (direction != Direction.UPSTREAM) {
       truncated |= walk(root, false, depth, edges, false);
     }
-    return new LineageGraph(
-        root, direction, depth, nodes(root, edges), List.copyOf(edges), truncated);
+    requireVisible(root, viewer);
+    Set<LineageNode> reached = new LinkedHashSet<>();
+    edges.forEach(e -> reached.addAll(List.of(e.from(), e.to())));
+    Map<LineageNode, Boolean> seen = LineageView.decide(reached, edges, viewer);
+    seen.put(root.node(), true);
+    List<LineageEdge> shown = LineageView.mask(edges, seen);
+    return new LineageGraph(root, direction, depth, nodes(root, shown), shown, truncated);
   }
 
   /**
@@ -129,16 +164,32 @@ public final class LineageService {
    * (walking through training sets, runs, models and endpoints, never past a table, up to {@link
    * #MAX_DEPTH} edges) and the objects directly linked to it.
    *
-   * @throws KeelException NOT_FOUND when no table has that name
+   * <p>Only what {@code viewer}'s caller may see is listed.
+   *
+   * @throws KeelException NOT_FOUND when no table has that name, PERMISSION_DENIED when the caller
+   *     may not see it
    */
-  public TableLineage tableLineage(String tableName) {
+  public TableLineage tableLineage(String tableName, LineageView.Viewer viewer) {
     LineageSource.Root root = resolve(tableName, Optional.of(LineageNode.Type.TABLE));
+    requireVisible(root, viewer);
     return new TableLineage(
         root.node(),
-        side(root, true),
-        side(root, false),
-        neighbours(root, true),
-        neighbours(root, false));
+        side(root, true, viewer),
+        side(root, false, viewer),
+        neighbours(root, true, viewer),
+        neighbours(root, false, viewer));
+  }
+
+  private void requireVisible(LineageSource.Root root, LineageView.Viewer viewer) {
+    if (!visible(root, viewer)) {
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED,
+          "The caller may not see "
+              + root.node().type().name()
+              + " "
+              + abbreviate(root.node().name())
+              + ", so not its lineage.");
+    }
   }
 
   /**
@@ -157,13 +208,22 @@ public final class LineageService {
       List<LineageEdge> upstreamEntities,
       List<LineageEdge> downstreamEntities) {}
 
-  private Map<LineageNode, OptionalLong> side(LineageSource.Root root, boolean up) {
+  private Map<LineageNode, OptionalLong> side(
+      LineageSource.Root root, boolean up, LineageView.Viewer viewer) {
     Set<LineageEdge> edges = new LinkedHashSet<>();
     walk(root, up, MAX_DEPTH, edges, true);
-    Map<LineageNode, OptionalLong> tables = new LinkedHashMap<>();
+    Set<LineageNode> found = new LinkedHashSet<>();
     for (LineageEdge e : edges) {
       LineageNode n = up ? e.from() : e.to();
       if (n.type() == LineageNode.Type.TABLE && !n.equals(root.node())) {
+        found.add(n);
+      }
+    }
+    Map<LineageNode, Boolean> seen = LineageView.decide(found, edges, viewer);
+    Map<LineageNode, OptionalLong> tables = new LinkedHashMap<>();
+    for (LineageEdge e : edges) {
+      LineageNode n = up ? e.from() : e.to();
+      if (seen.getOrDefault(n, false)) {
         OptionalLong before = tables.getOrDefault(n, OptionalLong.empty());
         OptionalLong t = e.timestamp();
         tables.put(
@@ -176,12 +236,17 @@ public final class LineageService {
     return tables;
   }
 
-  private List<LineageEdge> neighbours(LineageSource.Root root, boolean up) {
+  private List<LineageEdge> neighbours(
+      LineageSource.Root root, boolean up, LineageView.Viewer viewer) {
     Set<LineageEdge> edges = new LinkedHashSet<>();
     walk(root, up, 1, edges, true);
-    return edges.stream()
-        .filter(e -> (up ? e.from() : e.to()).type() != LineageNode.Type.TABLE)
-        .toList();
+    List<LineageNode> others =
+        edges.stream()
+            .map(e -> up ? e.from() : e.to())
+            .filter(n -> n.type() != LineageNode.Type.TABLE)
+            .toList();
+    Map<LineageNode, Boolean> seen = LineageView.decide(others, edges, viewer);
+    return edges.stream().filter(e -> seen.getOrDefault(up ? e.from() : e.to(), false)).toList();
   }
 
   /** A node pinned to a version, as the walk visits it. */
@@ -246,7 +311,7 @@ public final class LineageService {
     return n.id() + (version.isPresent() ? "/" + version.getAsLong() : "");
   }
 
-  private static List<LineageGraph.Node> nodes(LineageSource.Root root, Set<LineageEdge> edges) {
+  private static List<LineageGraph.Node> nodes(LineageSource.Root root, List<LineageEdge> edges) {
     Map<LineageNode, TreeSet<Long>> snapshots = new LinkedHashMap<>();
     Map<LineageNode, TreeSet<Long>> versions = new LinkedHashMap<>();
     snapshots.put(root.node(), new TreeSet<>());

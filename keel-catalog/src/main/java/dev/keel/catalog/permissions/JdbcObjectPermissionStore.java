@@ -204,6 +204,29 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
         level);
   }
 
+  @Override
+  public void renamePrincipal(String from, String to) {
+    change(
+        h -> {
+          h.createUpdate("DELETE FROM object_permissions WHERE principal = ?")
+              .bind(0, to)
+              .execute();
+          h.createUpdate("UPDATE object_permissions SET principal = ? WHERE principal = ?")
+              .bind(0, to)
+              .bind(1, from)
+              .execute();
+        });
+  }
+
+  @Override
+  public void forgetPrincipal(String name) {
+    change(
+        h ->
+            h.createUpdate("DELETE FROM object_permissions WHERE principal = ?")
+                .bind(0, name)
+                .execute());
+  }
+
   private interface Change {
     void apply(Handle h);
   }

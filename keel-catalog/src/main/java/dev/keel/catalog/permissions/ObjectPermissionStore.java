@@ -32,6 +32,15 @@ public interface ObjectPermissionStore {
   void forget(ObjectType type, String objectId);
 
   /**
+   * Makes every entry naming {@code from} (ownership included) name {@code to}, after dropping
+   * those an earlier principal named {@code to} left (a principal renamed).
+   */
+  void renamePrincipal(String from, String to);
+
+  /** Removes every entry naming {@code name}, ownership included (a principal deleted). */
+  void forgetPrincipal(String name);
+
+  /**
    * The ids of the objects of {@code type} on which any of {@code principals} (a principal's name
    * and its groups) is owner or has any level.
    */

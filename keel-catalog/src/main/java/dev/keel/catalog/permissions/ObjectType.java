@@ -117,12 +117,12 @@ public enum ObjectType {
   }
 
   /**
-   * The level a route's abstract privilege needs: READ the lowest (CAN_READ, CAN_VIEW), EDIT and
-   * CREATE the middle one (CAN_EDIT, CAN_QUERY), MANAGE CAN_MANAGE.
+   * The level a route's abstract privilege needs: BROWSE and READ the lowest (CAN_READ, CAN_VIEW),
+   * EDIT and CREATE the middle one (CAN_EDIT, CAN_QUERY), MANAGE CAN_MANAGE.
    */
   public PermissionLevel levelFor(Privilege privilege) {
     return switch (privilege) {
-      case NONE, READ -> levels.get(0);
+      case NONE, BROWSE, READ -> levels.get(0);
       case EDIT, CREATE -> levels.get(1);
       case MANAGE -> levels.get(2);
     };

@@ -68,12 +68,15 @@ class LineageServiceTest {
   @Test
   void a_version_reached_through_an_edge_is_followed_only_along_that_version() {
     LineageGraph up =
-        service().graph("ep", Optional.empty(), LineageService.Direction.UPSTREAM, 10);
+        service()
+            .graph("ep", Optional.empty(), LineageService.Direction.UPSTREAM, 10, LineageView.ALL);
     assertThat(ids(up)).containsExactly(E.id(), A.id(), M.id(), R2.id());
     assertThat(up.nodes().get(2).versions()).containsExactly(2L);
 
     LineageGraph all =
-        service().graph("c.s.m", Optional.empty(), LineageService.Direction.UPSTREAM, 10);
+        service()
+            .graph(
+                "c.s.m", Optional.empty(), LineageService.Direction.UPSTREAM, 10, LineageView.ALL);
     assertThat(ids(all)).containsExactly(M.id(), R1.id(), R2.id(), T.id());
     assertThat(all.nodes().get(0).versions()).containsExactly(1L, 2L);
     assertThat(all.nodes().get(3).snapshotIds()).containsExactly(5L);
@@ -82,14 +85,36 @@ class LineageServiceTest {
   @Test
   void depth_bounds_the_walk_and_both_walks_each_way_from_the_root() {
     LineageService s = service();
-    assertThat(ids(s.graph("c.s.t", Optional.empty(), LineageService.Direction.DOWNSTREAM, 1)))
+    assertThat(
+            ids(
+                s.graph(
+                    "c.s.t",
+                    Optional.empty(),
+                    LineageService.Direction.DOWNSTREAM,
+                    1,
+                    LineageView.ALL)))
         .containsExactly(T.id(), R1.id());
-    assertThat(ids(s.graph("c.s.t", Optional.empty(), LineageService.Direction.DOWNSTREAM, 2)))
+    assertThat(
+            ids(
+                s.graph(
+                    "c.s.t",
+                    Optional.empty(),
+                    LineageService.Direction.DOWNSTREAM,
+                    2,
+                    LineageView.ALL)))
         .containsExactly(T.id(), R1.id(), M.id());
     // R1 → M (version 1): the alias points at version 2, so the walk ends at the model
-    assertThat(ids(s.graph("c.s.t", Optional.empty(), LineageService.Direction.DOWNSTREAM, 10)))
+    assertThat(
+            ids(
+                s.graph(
+                    "c.s.t",
+                    Optional.empty(),
+                    LineageService.Direction.DOWNSTREAM,
+                    10,
+                    LineageView.ALL)))
         .containsExactly(T.id(), R1.id(), M.id());
-    LineageGraph both = s.graph("c.s.m", Optional.empty(), LineageService.Direction.BOTH, 1);
+    LineageGraph both =
+        s.graph("c.s.m", Optional.empty(), LineageService.Direction.BOTH, 1, LineageView.ALL);
     assertThat(ids(both)).containsExactly(M.id(), R1.id(), R2.id(), A.id());
     assertThat(both.edges()).hasSize(3);
   }
@@ -101,7 +126,8 @@ class LineageServiceTest {
     edges.add(LineageEdge.of(R2, R1, LineageEdge.Kind.DATASET_INPUT, OptionalLong.empty()));
     LineageGraph cycle =
         new LineageService(List.of(new ListSource(List.of(R1), edges)))
-            .graph("r1", Optional.empty(), LineageService.Direction.DOWNSTREAM, 10);
+            .graph(
+                "r1", Optional.empty(), LineageService.Direction.DOWNSTREAM, 10, LineageView.ALL);
     assertThat(ids(cycle)).containsExactly(R1.id(), R2.id());
     assertThat(cycle.truncated()).isFalse();
 
@@ -113,7 +139,8 @@ class LineageServiceTest {
     }
     LineageGraph g =
         new LineageService(List.of(new ListSource(List.of(T), wide)))
-            .graph("c.s.t", Optional.empty(), LineageService.Direction.DOWNSTREAM, 1);
+            .graph(
+                "c.s.t", Optional.empty(), LineageService.Direction.DOWNSTREAM, 1, LineageView.ALL);
     assertThat(g.truncated()).isTrue();
     assertThat(g.nodes()).hasSize(LineageService.MAX_NODES);
   }
@@ -125,7 +152,10 @@ class LineageServiceTest {
         new LineageService(
             List.of(
                 new ListSource(List.of(T), List.of()), new ListSource(List.of(twin), List.of())));
-    assertThatThrownBy(() -> s.graph("c.s.t", Optional.empty(), LineageService.Direction.BOTH, 3))
+    assertThatThrownBy(
+            () ->
+                s.graph(
+                    "c.s.t", Optional.empty(), LineageService.Direction.BOTH, 3, LineageView.ALL))
         .isInstanceOfSatisfying(
             KeelException.class,
             e -> {
@@ -133,17 +163,29 @@ class LineageServiceTest {
               assertThat(e.getMessage()).contains("securable_type");
             });
     assertThat(
-            s.graph("c.s.t", Optional.of(LineageNode.Type.TABLE), LineageService.Direction.BOTH, 3)
+            s.graph(
+                    "c.s.t",
+                    Optional.of(LineageNode.Type.TABLE),
+                    LineageService.Direction.BOTH,
+                    3,
+                    LineageView.ALL)
                 .root()
                 .node())
         .isEqualTo(T);
-    assertThatThrownBy(() -> s.graph("x.y.z", Optional.empty(), LineageService.Direction.BOTH, 3))
+    assertThatThrownBy(
+            () ->
+                s.graph(
+                    "x.y.z", Optional.empty(), LineageService.Direction.BOTH, 3, LineageView.ALL))
         .isInstanceOfSatisfying(
             KeelException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
     assertThatThrownBy(
             () ->
                 s.graph(
-                    "c.s.t", Optional.of(LineageNode.Type.TABLE), LineageService.Direction.BOTH, 0))
+                    "c.s.t",
+                    Optional.of(LineageNode.Type.TABLE),
+                    LineageService.Direction.BOTH,
+                    0,
+                    LineageView.ALL))
         .isInstanceOfSatisfying(
             KeelException.class, e -> assertThat(e.getMessage()).contains("depth"));
   }

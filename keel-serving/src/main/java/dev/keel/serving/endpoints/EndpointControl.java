@@ -33,7 +33,7 @@ final class EndpointControl {
   /** Loads every stored endpoint in the background: its pending config, else its active one. */
   void loadStored() {
     for (ServingEndpoint e : store.list()) {
-      LiveEndpoint l = new LiveEndpoint(e.name());
+      LiveEndpoint l = new LiveEndpoint(e.id(), e.name());
       live.put(l);
       if (e.pendingConfig().isPresent()) {
         l.updating.set(true);
@@ -73,7 +73,7 @@ final class EndpointControl {
             now);
     synchronized (live.lifecycle) {
       store.insert(e);
-      LiveEndpoint l = new LiveEndpoint(name);
+      LiveEndpoint l = new LiveEndpoint(e.id(), name);
       l.updating.set(true); // before it is visible: no update can slip in ahead of this one
       live.put(l);
       // The answer is the state the request was accepted in (IN_PROGRESS), also when a cached
@@ -124,17 +124,19 @@ final class EndpointControl {
     return status(e);
   }
 
-  /** The id of endpoint {@code name}; NOT_FOUND if there is none. */
+  /**
+   * The id of endpoint {@code name}; NOT_FOUND if there is none. Read from the runtime this server
+   * holds for it (every scoring request asks), else from the store.
+   */
   String idOf(String name) {
-    return require(name).id();
+    return live.find(name).map(l -> l.id).orElseGet(() -> require(name).id());
   }
 
   /** The name of the endpoint with id {@code id}; NOT_FOUND if there is none. */
   String nameOfId(String id) {
-    return store.list().stream()
-        .filter(e -> e.id().equals(id))
+    return store
+        .getById(id)
         .map(ServingEndpoint::name)
-        .findFirst()
         .orElseThrow(
             () -> KeelException.notFound("Serving endpoint with id '" + id + "' does not exist."));
   }

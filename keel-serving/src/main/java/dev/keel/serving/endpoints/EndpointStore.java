@@ -16,6 +16,9 @@ public interface EndpointStore {
   /** The endpoint with this name, if any. */
   Optional<ServingEndpoint> get(String name);
 
+  /** The endpoint whose id is {@code id}. */
+  Optional<ServingEndpoint> getById(String id);
+
   /** Every endpoint, by name. */
   List<ServingEndpoint> list();
 

@@ -67,6 +67,16 @@ public final class JdbcEndpointStore implements EndpointStore {
   }
 
   @Override
+  public Optional<ServingEndpoint> getById(String id) {
+    return db.read(
+        h ->
+            h.createQuery("SELECT " + COLUMNS + " FROM serving_endpoints WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> row(rs))
+                .findOne());
+  }
+
+  @Override
   public List<ServingEndpoint> list() {
     return db.read(
         h ->

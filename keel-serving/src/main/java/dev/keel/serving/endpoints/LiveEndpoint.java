@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * at a time), and the entity states reported while it runs or after it failed.
  */
 final class LiveEndpoint {
+  final String id;
   final String name;
   final AtomicReference<ActiveConfig> active = new AtomicReference<>();
   final AtomicBoolean updating = new AtomicBoolean();
@@ -18,7 +19,8 @@ final class LiveEndpoint {
   volatile List<EntityStatus> failedStatus = List.of();
   volatile boolean deleted;
 
-  LiveEndpoint(String name) {
+  LiveEndpoint(String id, String name) {
+    this.id = id;
     this.name = name;
   }
 

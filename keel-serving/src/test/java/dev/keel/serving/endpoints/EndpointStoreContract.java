@@ -66,6 +66,21 @@ abstract class EndpointStoreContract {
   }
 
   @Test
+  void get_by_id_finds_the_endpoint_with_that_id_only() {
+    EndpointStore s = store();
+    ServingEndpoint a = endpoint("a-ep");
+    ServingEndpoint b = endpoint("b-ep");
+    s.insert(a);
+    s.insert(b);
+    assertThat(a.id()).isNotEqualTo(b.id());
+    assertThat(s.getById(b.id())).hasValue(b);
+    assertThat(s.getById(a.id())).hasValue(a);
+    assertThat(s.getById("no-such-id")).isEmpty();
+    s.delete("b-ep");
+    assertThat(s.getById(b.id())).isEmpty();
+  }
+
+  @Test
   void configs_are_stored_with_format_version_and_rows_without_it_still_read() {
     EndpointStore s = store();
     ServingEndpoint e = endpoint("ep").activated(config("@champion"), 1, 2000);

@@ -76,16 +76,11 @@ public final class TrackingRoutes implements ApiModule {
   public void routes(Routes r) {
     r.dialect("/api/2.0/mlflow", Dialect.MLFLOW);
     r.dialect("/ajax-api/2.0/mlflow", Dialect.MLFLOW);
-    // Every route names its securable for the authorization guard: an experiment by id (by name
-    // for get-by-name), a run by id (decided on its experiment); "" is the collection (create, and
-    // searches, which keep only what the caller may see).
+    // Every route names its securable for the authorization guard: an experiment by id, a run by
+    // id (decided on its experiment); "" is the collection (create, and searches, which keep only
+    // what the caller may see; get-by-name, which decides on the experiment it finds).
     Access.Resource collection = ctx -> "";
     Access.Resource experiment = ctx -> Request.of(ctx).required("experiment_id");
-    Access.Resource byName =
-        ctx ->
-            tracking
-                .getExperimentByName(Request.of(ctx).required("experiment_name"))
-                .experimentId();
     Access.Resource runExperiment =
         ctx -> Request.of(ctx).string("experiment_id").filter(s -> !s.isEmpty()).orElse("0");
     Access.Resource run = ctx -> runId(Request.of(ctx));
@@ -102,7 +97,7 @@ public final class TrackingRoutes implements ApiModule {
 
     on(r, POST, "experiments/create", createExperiment, this::createExperiment);
     on(r, GET, "experiments/get", readExperiment, this::getExperiment);
-    on(r, GET, "experiments/get-by-name", readExperiment.on(byName), this::getExperimentByName);
+    on(r, GET, "experiments/get-by-name", listExperiments, this::getExperimentByName);
     on(r, POST, "experiments/search", listExperiments, this::searchExperiments);
     on(r, GET, "experiments/search", listExperiments, this::searchExperiments);
     on(r, POST, "experiments/update", manageExperiment, this::updateExperiment);
@@ -151,9 +146,23 @@ public final class TrackingRoutes implements ApiModule {
     Json.write(ctx, experimentResponse(e));
   }
 
+  /**
+   * An experiment the caller may read, by name. One it may not read is answered as one that does
+   * not exist (404, the same message), so that names cannot be probed; the refusal is still
+   * recorded for the audit log.
+   */
   private void getExperimentByName(Context ctx) {
     Request req = Request.of(ctx);
-    Experiment e = tracking.getExperimentByName(req.required("experiment_name"));
+    String name = req.required("experiment_name");
+    Experiment e = tracking.getExperimentByName(name);
+    try {
+      Caller.require(ctx, EXPERIMENT, e.experimentId(), READ);
+    } catch (KeelException denied) {
+      if (denied.code() != ErrorCode.PERMISSION_DENIED) {
+        throw denied;
+      }
+      throw TrackingService.noExperimentNamed(name);
+    }
     Json.write(ctx, experimentResponse(e));
   }
 

@@ -1,6 +1,5 @@
 package dev.keel.catalog.identity.http;
 
-import static dev.keel.core.Privilege.EDIT;
 import static dev.keel.core.Privilege.MANAGE;
 import static dev.keel.core.Privilege.READ;
 import static dev.keel.core.SecurableType.PRINCIPAL;
@@ -17,7 +16,6 @@ import dev.keel.catalog.identity.Identity;
 import dev.keel.catalog.identity.IdentityService;
 import dev.keel.catalog.identity.IdentityService.Draft;
 import dev.keel.catalog.identity.IdentityStore.Relations;
-import dev.keel.catalog.identity.StoredToken;
 import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.core.Principal;
@@ -36,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,21 +41,13 @@ import java.util.regex.Pattern;
 /**
  * The identity API in Databricks' shapes: SCIM 2.0 users, groups and service principals under
  * {@value #SCIM} (create, get, list with {@code filter}/{@code startIndex}/{@code count}, PUT,
- * PATCH with SCIM PatchOp, delete) and {@code Me}; personal access tokens under {@value #TOKEN}
- * ({@code create}, {@code list}, {@code delete}); administrators' token management under {@value
- * #TOKEN_MANAGEMENT} (list, get, delete, tokens on behalf of a service principal). Managing
- * identities and other people's tokens is for administrators; anyone authenticated may read
- * themselves ({@code Me}, their own user) and manage their own tokens.
+ * PATCH with SCIM PatchOp, delete) and {@code Me}. Managing identities is for administrators;
+ * anyone authenticated may read themselves ({@code Me}, their own user). Tokens: {@link
+ * TokenRoutes}.
  */
-public final class IdentityRoutes implements ApiModule {
+public final class ScimRoutes implements ApiModule {
   /** The SCIM prefix. */
   public static final String SCIM = "/api/2.0/preview/scim/v2";
-
-  /** The personal access token prefix. */
-  public static final String TOKEN = "/api/2.0/token";
-
-  /** The token management prefix. */
-  public static final String TOKEN_MANAGEMENT = "/api/2.0/token-management";
 
   private static final String USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User";
   private static final String GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group";
@@ -72,7 +61,7 @@ public final class IdentityRoutes implements ApiModule {
 
   private final IdentityService identities;
 
-  public IdentityRoutes(IdentityService identities) {
+  public ScimRoutes(IdentityService identities) {
     this.identities = identities;
   }
 
@@ -84,10 +73,8 @@ public final class IdentityRoutes implements ApiModule {
   @Override
   public void routes(Routes r) {
     r.dialect(SCIM, Dialect.DATABRICKS);
-    r.dialect(TOKEN, Dialect.DATABRICKS);
-    r.dialect(TOKEN_MANAGEMENT, Dialect.DATABRICKS);
     Access manage = Access.of(PRINCIPAL, MANAGE);
-    Access list = Access.of(PRINCIPAL, READ);
+    Access list = Access.of(PRINCIPAL, READ).on(ctx -> ""); // anyone; names only (see list)
     for (Identity.Kind kind : Identity.Kind.values()) {
       String base = SCIM + "/" + kind.resources();
       r.add(POST, base, manage, ctx -> create(ctx, kind));
@@ -101,28 +88,7 @@ public final class IdentityRoutes implements ApiModule {
       r.add(PATCH, base + "/{id}", manage, ctx -> patch(ctx, kind));
       r.add(DELETE, base + "/{id}", manage, ctx -> delete(ctx, kind));
     }
-    r.add(GET, SCIM + "/Me", Access.of(PRINCIPAL, READ).on(IdentityRoutes::self), this::me);
-
-    r.add(
-        POST,
-        TOKEN + "/create",
-        Access.of(PRINCIPAL, EDIT).on(IdentityRoutes::self),
-        this::createToken);
-    r.add(
-        GET,
-        TOKEN + "/list",
-        Access.of(PRINCIPAL, READ).on(IdentityRoutes::self),
-        this::listTokens);
-    r.add(
-        POST,
-        TOKEN + "/delete",
-        Access.of(PRINCIPAL, EDIT).on(IdentityRoutes::self),
-        this::deleteToken);
-
-    r.add(GET, TOKEN_MANAGEMENT + "/tokens", manage, this::allTokens);
-    r.add(GET, TOKEN_MANAGEMENT + "/tokens/{token_id}", manage, this::getToken);
-    r.add(DELETE, TOKEN_MANAGEMENT + "/tokens/{token_id}", manage, this::revokeToken);
-    r.add(POST, TOKEN_MANAGEMENT + "/on-behalf-of/tokens", manage, this::createOboToken);
+    r.add(GET, SCIM + "/Me", Access.of(PRINCIPAL, READ).on(ScimRoutes::self), this::me);
   }
 
   // ---------------------------------------------------------------- SCIM
@@ -175,6 +141,15 @@ public final class IdentityRoutes implements ApiModule {
                       "'sortOrder' must be ascending or descending, got '" + s + "'.");
                 })
             .orElse(false);
+    boolean admin = Caller.get(ctx).admin();
+    if (!admin
+        && q.string("filter")
+            .filter(f -> f.strip().toLowerCase(Locale.ROOT).startsWith("externalid"))
+            .isPresent()) {
+      throw new KeelException(
+          ErrorCode.PERMISSION_DENIED,
+          "Only administrators may filter by externalId, which only they can see.");
+    }
     IdentityService.ListResult page =
         identities.list(
             kind, q.string("filter"), start, (int) Math.min(count, MAX_COUNT), descending);
@@ -186,9 +161,36 @@ public final class IdentityRoutes implements ApiModule {
     n.put("itemsPerPage", page.items().size());
     ArrayNode a = n.putArray("Resources");
     for (Identity i : page.items()) {
-      a.add(project(resource(i), projection));
+      a.add(project(admin ? resource(i) : listed(i), projection));
     }
     Json.write(ctx, n);
+  }
+
+  /**
+   * What anyone may see of another identity in a list: its kind, id, name, display name and whether
+   * it is active; not its e-mail, external id, groups or members.
+   */
+  private static ObjectNode listed(Identity i) {
+    ObjectNode n = Json.object();
+    n.putArray("schemas").add(schema(i.kind()));
+    n.put("id", i.id());
+    if (i.kind() != Identity.Kind.GROUP) {
+      n.put(i.kind().nameAttribute(), i.name());
+    }
+    n.put("displayName", i.displayName().orElse(i.name()));
+    if (i.kind() != Identity.Kind.GROUP) {
+      n.put("active", i.active());
+    }
+    n.putObject("meta").put("resourceType", i.kind().resourceType());
+    return n;
+  }
+
+  private static String schema(Identity.Kind kind) {
+    return switch (kind) {
+      case USER -> USER_SCHEMA;
+      case GROUP -> GROUP_SCHEMA;
+      case SERVICE_PRINCIPAL -> SP_SCHEMA;
+    };
   }
 
   private void replace(Context ctx, Identity.Kind kind) {
@@ -519,13 +521,7 @@ public final class IdentityRoutes implements ApiModule {
 
   private ObjectNode resource(Identity i) {
     ObjectNode n = Json.object();
-    n.putArray("schemas")
-        .add(
-            switch (i.kind()) {
-              case USER -> USER_SCHEMA;
-              case GROUP -> GROUP_SCHEMA;
-              case SERVICE_PRINCIPAL -> SP_SCHEMA;
-            });
+    n.putArray("schemas").add(schema(i.kind()));
     n.put("id", i.id());
     switch (i.kind()) {
       case USER -> {
@@ -619,115 +615,6 @@ public final class IdentityRoutes implements ApiModule {
     int status = ctx.statusCode();
     Json.write(ctx, project(n, projection));
     ctx.status(status);
-  }
-
-  // ---------------------------------------------------------------- tokens
-
-  private void createToken(Context ctx) {
-    Principal p = Caller.get(ctx);
-    Request req = Request.of(ctx).onlyFields("lifetime_seconds", "comment");
-    ownIdentity(p);
-    IdentityService.CreatedToken t =
-        identities.createToken(
-            p.id(), p.id(), req.int64("lifetime_seconds"), req.string("comment"));
-    ObjectNode n = Json.object();
-    n.put("token_value", t.value());
-    n.set("token_info", publicInfo(t.info()));
-    Json.write(ctx, n);
-  }
-
-  private void listTokens(Context ctx) {
-    Principal p = Caller.get(ctx);
-    ObjectNode n = Json.object();
-    ArrayNode a = n.putArray("token_infos");
-    if (identities.find(p.id()).isPresent()) {
-      identities.tokensOf(p.id()).forEach(t -> a.add(publicInfo(t)));
-    }
-    Json.write(ctx, n);
-  }
-
-  private void deleteToken(Context ctx) {
-    Principal p = Caller.get(ctx);
-    Request req = Request.of(ctx).onlyFields("token_id");
-    identities.revokeOwn(p.id(), req.required("token_id"));
-    Json.write(ctx, Json.object());
-  }
-
-  private void allTokens(Context ctx) {
-    Request q = Request.ofQuery(ctx);
-    ObjectNode n = Json.object();
-    ArrayNode a = n.putArray("token_infos");
-    identities
-        .tokens(
-            q.string("created_by_id").filter(s -> !s.isEmpty()),
-            q.string("created_by_username").filter(s -> !s.isEmpty()))
-        .forEach(t -> a.add(info(t)));
-    Json.write(ctx, n);
-  }
-
-  private void getToken(Context ctx) {
-    ObjectNode n = Json.object();
-    n.set("token_info", info(identities.token(ctx.pathParam("token_id"))));
-    Json.write(ctx, n);
-  }
-
-  private void revokeToken(Context ctx) {
-    identities.revoke(ctx.pathParam("token_id"));
-    Json.write(ctx, Json.object());
-  }
-
-  private void createOboToken(Context ctx) {
-    Principal p = Caller.get(ctx);
-    Request req = Request.of(ctx).onlyFields("application_id", "lifetime_seconds", "comment");
-    String applicationId = req.required("application_id");
-    OptionalLong lifetime = req.int64("lifetime_seconds");
-    if (lifetime.isEmpty()) {
-      throw KeelException.missing("lifetime_seconds");
-    }
-    IdentityService.CreatedToken t =
-        identities.createOnBehalfOf(applicationId, p.id(), lifetime, req.string("comment"));
-    ObjectNode n = Json.object();
-    n.set("token_info", info(t.info()));
-    n.put("token_value", t.value());
-    Json.write(ctx, n);
-  }
-
-  /** Refuses a caller with no stored identity (the local user of a server without auth). */
-  private void ownIdentity(Principal p) {
-    if (identities.find(p.id()).filter(i -> i.name().equals(p.name())).isEmpty()) {
-      throw new KeelException(
-          ErrorCode.FAILED_PRECONDITION,
-          "Tokens belong to users and service principals; "
-              + p.name()
-              + " is the local user of a server without authentication, who needs none. Start"
-              + " the server with --auth to use tokens.");
-    }
-  }
-
-  private static ObjectNode publicInfo(StoredToken t) {
-    ObjectNode n = Json.object();
-    n.put("token_id", t.id());
-    n.put("creation_time", t.createdAt());
-    n.put("expiry_time", t.expiresAt().orElse(-1));
-    t.comment().ifPresent(c -> n.put("comment", c));
-    return n;
-  }
-
-  private static ObjectNode info(StoredToken t) {
-    ObjectNode n = publicInfo(t);
-    number(n, "created_by_id", t.createdById());
-    n.put("created_by_username", t.createdByName());
-    number(n, "owner_id", t.ownerId());
-    return n;
-  }
-
-  /** Ids are digits, which Databricks clients read as numbers. */
-  private static void number(ObjectNode n, String field, String id) {
-    try {
-      n.put(field, Long.parseLong(id));
-    } catch (NumberFormatException e) {
-      n.put(field, id);
-    }
   }
 
   private static ObjectNode body(Context ctx) {
