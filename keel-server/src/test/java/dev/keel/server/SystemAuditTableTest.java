@@ -172,7 +172,8 @@ class SystemAuditTableTest {
                       + "/*.parquet')")) {
         assertThat(rs.next()).isTrue();
         long n = rs.getLong(1);
-        assertThat(n).isPositive().isEqualTo(rs.getLong(2)).isLessThanOrEqualTo(count(root));
+        // (the glob may also see the files of an append about to commit: no exact count here)
+        assertThat(n).isPositive().isEqualTo(rs.getLong(2)); // no entry twice
         assertThat(rs.getLong(3)).isEqualTo(1);
         assertThat(rs.getLong(4)).isEqualTo(1);
       }

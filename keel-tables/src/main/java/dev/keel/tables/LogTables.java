@@ -25,6 +25,7 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -126,6 +127,14 @@ final class LogTables {
       return new WriteResult(t.currentSnapshot().snapshotId(), rows.size(), 0);
     } catch (CommitFailedException e) {
       throw conflict(p, e);
+    } catch (CommitStateUnknownException e) {
+      committed = true; // the commit may have landed: its files must stay
+      throw new KeelException(
+          ErrorCode.INTERNAL_ERROR,
+          "table "
+              + String.join(".", p)
+              + ": the metadata database did not confirm the commit; the cursor tells",
+          e);
     } catch (SQLException e) {
       throw new KeelException(
           ErrorCode.INTERNAL_ERROR, "log write failed: " + Loaders.firstLine(e.getMessage()), e);
