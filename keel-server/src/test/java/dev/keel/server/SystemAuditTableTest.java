@@ -279,9 +279,13 @@ class SystemAuditTableTest {
   }
 
   static AuditEntry entry(String principal) {
+    return entry(principal, System.currentTimeMillis());
+  }
+
+  static AuditEntry entry(String principal, long time) {
     return new AuditEntry(
         UUID.randomUUID().toString(),
-        System.currentTimeMillis(),
+        time,
         Optional.of(principal),
         Optional.of(principal),
         "unity-catalog",
@@ -377,6 +381,62 @@ class SystemAuditTableTest {
           assertThat(rs.getLong(2)).isEqualTo(1000);
           assertThat(rs.getLong(3)).isEqualTo(1);
           assertThat(rs.getLong(4)).isEqualTo(1000);
+        }
+      }
+    }
+  }
+
+  @Test
+  void days_past_the_retention_leave_the_table_by_partition() throws Exception {
+    long now = System.currentTimeMillis();
+    long day = Duration.ofDays(1).toMillis();
+    try (Database db = Database.open(config().databaseUrl(), dir)) {
+      JdbcCatalogStore catalogs =
+          new JdbcCatalogStore(db, List.of(TableService.schemaContents(dir)));
+      SystemCatalog.ensure(catalogs, Clock.systemUTC());
+      JdbcAuditStore store = new JdbcAuditStore(db);
+      store.append(
+          List.of(
+              entry("ancient", now - 400 * day),
+              entry("old", now - 31 * day),
+              entry("recent", now - day),
+              entry("today", now)));
+      try (TableService tables =
+              new TableService(
+                  db, new CatalogService(catalogs, Clock.systemUTC()), dir, Clock.systemUTC());
+          AuditLog log =
+              new AuditLog(
+                  store,
+                  Clock.systemUTC(),
+                  new AuditLog.Options(1_024, Duration.ofSeconds(1), 0),
+                  new SimpleMeterRegistry())) {
+        AuditTableExporter exporter =
+            new AuditTableExporter(log, tables, Clock.systemUTC(), 30, 20);
+        try {
+          await("the export", () -> exporter.exported() == 4);
+          await(
+              "the old days deleted",
+              () ->
+                  tables.count(AuditTableExporter.TABLE, dev.keel.tables.SnapshotRef.latest())
+                      == 2);
+        } finally {
+          exporter.close();
+        }
+        var snap = tables.resolve(AuditTableExporter.TABLE, dev.keel.tables.SnapshotRef.latest());
+        assertThat(snap.dataFiles()).hasSize(2); // the two days kept, one file each
+        assertThat(tables.logCursor(AuditTableExporter.TABLE, AuditTableExporter.CURSOR))
+            .contains("4"); // the delete kept the cursor: nothing is exported again
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+            Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT string_agg(user_identity_email, ',' ORDER BY sequence)"
+                        + " FROM read_parquet(["
+                        + String.join(
+                            ",", snap.dataFiles().stream().map(f -> "'" + f + "'").toList())
+                        + "])")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("recent,today");
         }
       }
     }
