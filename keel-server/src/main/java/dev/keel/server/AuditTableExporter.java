@@ -53,6 +53,9 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   /** Entries per Iceberg commit at most (a backlog is exported in several commits). */
   static final int MAX_ROWS = 20_000;
 
+  /** Days of snapshots kept (time travel on the table); older ones expire daily. */
+  static final int SNAPSHOT_DAYS = 7;
+
   private static final long DAY_NANOS = TimeUnit.DAYS.toNanos(1);
 
   private final AuditLog log;
@@ -177,7 +180,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
           pending.set(true); // retried after the interval
         }
       }
-      if (retentionDays > 0 && System.nanoTime() - nextRetention >= 0 && !stop) {
+      if (System.nanoTime() - nextRetention >= 0 && !stop) {
         applyRetention();
         nextRetention = System.nanoTime() + DAY_NANOS;
       }
@@ -215,8 +218,21 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Deletes the table's days older than the retention; the entries are gone from the log too. */
+  /**
+   * Deletes the table's days older than the retention (the entries are gone from the log too), then
+   * expires snapshots older than {@value #SNAPSHOT_DAYS} days: one snapshot per append would
+   * otherwise make every commit rewrite an ever longer snapshot list.
+   */
   void applyRetention() {
+    try {
+      tables.expireSnapshots(
+          TABLE, clock.instant().minus(java.time.Duration.ofDays(SNAPSHOT_DAYS)), 1);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not expire old snapshots of {}: {}", TABLE, e.toString());
+    }
+    if (retentionDays == 0) {
+      return;
+    }
     LocalDate firstKept =
         LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(retentionDays);
     try {
