@@ -57,6 +57,7 @@ public final class CatalogService {
   public Catalog createCatalog(
       String name, Optional<String> comment, Map<String, String> properties, String principal) {
     String n = Names.check("name", name);
+    SystemCatalog.checkNotReserved("name", n);
     Optional<String> c = comment(comment);
     checkProperties(properties);
     long now = clock.millis();
@@ -198,6 +199,7 @@ public final class CatalogService {
 
   private static Changes checkChanges(Changes changes) {
     Optional<String> newName = changes.newName().map(n -> Names.check("new_name", n));
+    newName.ifPresent(n -> SystemCatalog.checkNotReserved("new_name", n));
     changes.comment().ifPresent(c -> checkComment(c));
     checkProperties(changes.properties());
     changes.owner().ifPresent(o -> checkOwner(o));

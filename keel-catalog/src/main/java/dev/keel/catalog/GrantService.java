@@ -187,6 +187,9 @@ public final class GrantService implements Authorizer {
       }
       for (String field : List.of("add", "remove")) {
         for (UcPrivilege p : field.equals("add") ? c.add() : c.remove()) {
+          if (field.equals("add")) {
+            SystemCatalog.checkGrantable("changes[" + i + "].add", self.name(), p);
+          }
           if (!p.grantableOn(type)) {
             throw KeelException.invalid(
                 "'changes["

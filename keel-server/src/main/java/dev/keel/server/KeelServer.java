@@ -2,6 +2,7 @@ package dev.keel.server;
 
 import dev.keel.catalog.GrantService;
 import dev.keel.catalog.JdbcPrincipalReferences;
+import dev.keel.catalog.SystemCatalog;
 import dev.keel.catalog.audit.AuditLog;
 import dev.keel.catalog.audit.AuditSettings;
 import dev.keel.catalog.audit.http.AuditListener;
@@ -163,7 +164,19 @@ public final class KeelServer implements AutoCloseable {
       IdentityService identities = s.identities;
       HttpMetrics metrics = new HttpMetrics();
       AtomicBoolean draining = new AtomicBoolean();
-      AuditLog audit = s.own(AuditLog.open(s.db, config, metrics.registry()));
+      AuditLog audit = AuditLog.open(s.db, config, metrics.registry());
+      try {
+        // closed after the audit log (which writes what is queued first), then exports the rest
+        s.own(
+            new AuditTableExporter(
+                audit,
+                s.tables,
+                Clock.systemUTC(),
+                config.get(AuditSettings.RETENTION_DAYS),
+                config.get(AuditSettings.TABLE_INTERVAL_MS)));
+      } finally {
+        s.own(audit);
+      }
       JdbcObjectPermissionStore permissionStore = new JdbcObjectPermissionStore(s.db);
       ObjectPermissions permissions = new ObjectPermissions(permissionStore);
       // Renaming or deleting an identity moves or removes what names it, so no name keeps rights
@@ -239,7 +252,7 @@ public final class KeelServer implements AutoCloseable {
                   auth,
                   config.get(AuthSettings.FAILED_PER_SECOND),
                   config.get(AuthSettings.FAILED_BURST)));
-      guards.add(new AuthorizationGuard(authorizers));
+      guards.add(new AuthorizationGuard(authorizers, new SystemCatalog()));
       List<RequestListener> listeners = new ArrayList<>();
       listeners.add(new AuditListener(audit, Clock.systemUTC()));
       listeners.add(GrantRoutes.invalidator(s.grants));

@@ -5,6 +5,7 @@ import dev.keel.catalog.GrantService;
 import dev.keel.catalog.JdbcCatalogStore;
 import dev.keel.catalog.JdbcGrantStore;
 import dev.keel.catalog.Principals;
+import dev.keel.catalog.SystemCatalog;
 import dev.keel.catalog.identity.AuthSettings;
 import dev.keel.catalog.identity.IdentityService;
 import dev.keel.catalog.identity.JdbcIdentityStore;
@@ -123,6 +124,7 @@ final class Services implements AutoCloseable {
                   JdbcFeatureMetadataStore.specContents(),
                   grantStore.contents()));
       CatalogService catalog = new CatalogService(catalogStore, clock);
+      SystemCatalog.ensure(catalogStore, clock);
       TableService tables = push(opened, new TableService(db, catalog, config.dataDir(), clock));
       // Data files of writes killed before they committed: swept off the start path, so a server
       // with many tables is ready at once; stopped between tables when the server closes.

@@ -183,14 +183,41 @@ final class IcebergTables implements AutoCloseable {
 
   /** Registers a Parquet file written by DuckDB (with field ids) as a data file of {@code t}. */
   static DataFile dataFile(Table t, String path) {
+    return dataFile(t, path, null);
+  }
+
+  /**
+   * As above, for a partitioned table: {@code partitionPath} is the file's partition as Iceberg
+   * writes it in paths ({@code event_date=2026-12-07}); null for an unpartitioned table.
+   */
+  static DataFile dataFile(Table t, String path, String partitionPath) {
     InputFile in = t.io().newInputFile(path);
     NameMapping mapping = MappingUtil.create(t.schema());
     Metrics metrics = ParquetUtil.fileMetrics(in, MetricsConfig.forTable(t), mapping);
-    return DataFiles.builder(t.spec())
-        .withInputFile(in)
-        .withFormat(org.apache.iceberg.FileFormat.PARQUET)
-        .withMetrics(metrics)
-        .build();
+    DataFiles.Builder b =
+        DataFiles.builder(t.spec())
+            .withInputFile(in)
+            .withFormat(org.apache.iceberg.FileFormat.PARQUET)
+            .withMetrics(metrics);
+    if (partitionPath != null) {
+      b.withPartitionPath(partitionPath);
+    }
+    return b.build();
+  }
+
+  /**
+   * Refuses to write {@code t} as an ordinary table when it is partitioned: only {@link LogTables}
+   * writes partitioned tables (one file per partition value).
+   */
+  static void checkUnpartitioned(Table t, String[] p) {
+    if (t.spec().isPartitioned()) {
+      throw Errors.invalid(
+          "Table "
+              + String.join(".", p)
+              + " is an append-only log partitioned by "
+              + t.spec().fields().get(0).name()
+              + "; only its server-side writer adds rows to it.");
+    }
   }
 
   /** A local path of a data file location ({@code file:} URIs and plain paths). */

@@ -67,6 +67,7 @@ final class StagedAppender implements AutoCloseable {
       IcebergTables iceberg, DuckDb duck, TableWriter writer, String fullName) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = iceberg.table(p);
+    IcebergTables.checkUnpartitioned(t, p);
     TableMeta m = TableMeta.of(t);
     try {
       return new StagedAppender(writer, p, t, m, duck.open(1));

@@ -24,7 +24,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
@@ -51,12 +53,20 @@ final class TableCatalog {
   }
 
   TableInfo create(TableSpec spec, String owner) {
+    return create(spec, owner, Optional.empty());
+  }
+
+  /**
+   * Creates a table; with {@code partitionColumn}, partitioned by that column's value (identity)
+   * and committed without Iceberg's silent retries (see {@link LogTables}).
+   */
+  TableInfo create(TableSpec spec, String owner, Optional<String> partitionColumn) {
     TableSpecValidator.Valid v = TableSpecValidator.validate(spec);
     String cat = v.catalogName();
     String sch = v.schemaName();
     String name = v.name();
     catalog.getSchema(cat + "." + sch); // NOT_FOUND when the schema does not exist
-    createIceberg(spec, v, owner);
+    createIceberg(spec, v, owner, partitionColumn);
     if (!owner.equals(CatalogService.PRINCIPAL)) {
       owners.setTableOwner(cat + "." + sch + "." + name, owner); // for lists filtered in SQL
     }
@@ -64,7 +74,8 @@ final class TableCatalog {
   }
 
   /** Builds and commits the Iceberg table of a validated request, with one empty snapshot. */
-  private void createIceberg(TableSpec spec, TableSpecValidator.Valid v, String owner) {
+  private void createIceberg(
+      TableSpec spec, TableSpecValidator.Valid v, String owner, Optional<String> partitionColumn) {
     String cat = v.catalogName();
     String sch = v.schemaName();
     String name = v.name();
@@ -107,6 +118,13 @@ final class TableCatalog {
     props.put(IcebergTables.P_CREATED_BY, owner);
     props.put(IcebergTables.P_OWNER, owner);
     spec.comment().filter(c -> !c.isEmpty()).ifPresent(c -> props.put(IcebergTables.P_COMMENT, c));
+    PartitionSpec partitioning = PartitionSpec.unpartitioned();
+    if (partitionColumn.isPresent()) {
+      partitioning = PartitionSpec.builderFor(schema).identity(partitionColumn.get()).build();
+      // a commit that meets a concurrent one fails instead of being re-applied on top of it: the
+      // writer of a log table checks its resume point against the snapshot it commits on
+      props.put(TableProperties.COMMIT_NUM_RETRIES, "0");
+    }
     String location = iceberg.warehouse().resolve("tables").resolve(tableId).toString();
     TableIdentifier tid = IcebergTables.id(cat, sch, name);
     try {
@@ -114,6 +132,7 @@ final class TableCatalog {
           iceberg
               .catalog()
               .buildTable(tid, schema)
+              .withPartitionSpec(partitioning)
               .withLocation(location)
               .withProperties(props)
               .createTransaction();

@@ -40,6 +40,7 @@ public final class TableService implements AutoCloseable {
   private final DuckDb duck;
   private final TableMaintenance maintenance;
   private final TableCommits commits;
+  private final LogTables logs;
 
   /** How old an orphaned file must be before {@link #removeOrphansAtStart} removes it. */
   public static final java.time.Duration ORPHAN_AGE_AT_START = java.time.Duration.ofHours(1);
@@ -61,6 +62,7 @@ public final class TableService implements AutoCloseable {
     this.writer = new TableWriter(iceberg, duck, clock, commits);
     this.reader = new TableReader(iceberg, duck);
     this.maintenance = new TableMaintenance(iceberg);
+    this.logs = new LogTables(iceberg, duck);
   }
 
   /** The hook that keeps tables consistent with schema and catalog deletes and renames. */
@@ -76,6 +78,55 @@ public final class TableService implements AutoCloseable {
   /** Creates an empty table owned by its creator {@code owner}. */
   public TableInfo create(TableSpec spec, String owner) {
     return tables.create(spec, owner);
+  }
+
+  /**
+   * Creates an empty append-only log table owned by {@code owner}, partitioned by day on {@code
+   * dayColumn} (a DATE column of {@code spec}). Only {@link #appendLog} adds rows to it: ordinary
+   * writes, staging and optimize refuse it (INVALID_ARGUMENT); reads, history and maintenance are
+   * as for any table.
+   */
+  public TableInfo createLog(TableSpec spec, String dayColumn, String owner) {
+    boolean isDate =
+        spec.columns().stream()
+            .anyMatch(c -> c.name().equals(dayColumn) && c.type().equals(ColumnType.DATE));
+    if (!isDate) {
+      throw Errors.invalid("'" + dayColumn + "' must be a DATE column of the log table.");
+    }
+    return tables.create(spec, owner, Optional.of(dayColumn));
+  }
+
+  /**
+   * A log table's cursor: the value of {@code key} in its newest snapshot summary that has it;
+   * empty before the first {@link #appendLog}.
+   */
+  public Optional<String> logCursor(String fullName, String key) {
+    return logs.cursor(fullName, key);
+  }
+
+  /**
+   * Appends {@code rows} to a log table (one data file per day) and moves its cursor {@code key}
+   * from {@code expected} to {@code next}, in one commit: rows and cursor commit together or not at
+   * all.
+   *
+   * @throws KeelException CONFLICT, nothing written, when the cursor is not {@code expected} or the
+   *     table changed during the commit (another writer); INVALID_ARGUMENT naming a bad column
+   */
+  public WriteResult appendLog(
+      String fullName,
+      List<Map<String, Object>> rows,
+      String key,
+      Optional<String> expected,
+      String next) {
+    return logs.append(fullName, rows, key, expected, next);
+  }
+
+  /**
+   * Deletes a log table's days before {@code firstKept}, whole partitions at a time, keeping its
+   * cursor {@code key}; returns the rows deleted (nothing is committed when there are none).
+   */
+  public long deleteLogBefore(String fullName, java.time.LocalDate firstKept, String key) {
+    return logs.deleteBefore(fullName, firstKept, key);
   }
 
   /** The table {@code catalog.schema.table}. */

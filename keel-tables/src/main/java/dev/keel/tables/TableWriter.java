@@ -92,6 +92,7 @@ final class TableWriter {
   private WriteResult doWrite(String fullName, WriteMode mode, Loaders.Loader loader) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = iceberg.table(p);
+    IcebergTables.checkUnpartitioned(t, p);
     TableMeta m = TableMeta.of(t);
     if (mode == WriteMode.UPSERT && m.primaryKeys().isEmpty()) {
       throw Errors.invalid(
@@ -167,6 +168,7 @@ final class TableWriter {
   OptimizeResult optimize(String fullName) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
     Table t = iceberg.table(p);
+    IcebergTables.checkUnpartitioned(t, p);
     TableMeta m = TableMeta.of(t);
     try (Connection c = duck.open()) {
       return retrying(p, t, written -> optimizeOnce(c, t, m, written));
@@ -389,7 +391,8 @@ final class TableWriter {
     return keyUnique ? o.set(SnapshotFiles.UNIQUE_KEY, String.join(",", m.primaryKeys())) : o;
   }
 
-  private Path newDataFile(Table t) {
+  /** A new data file's path in {@code t}'s {@code data/} folder (the folder is created). */
+  static Path newDataFile(Table t) {
     Path dir = IcebergTables.localPath(t.location()).resolve("data");
     try {
       Files.createDirectories(dir);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -45,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Retention.</b> Entries older than {@code retentionDays} are deleted by the writer thread at
  * start and every 24 hours, {@value #DELETE_CHUNK} at a time so the database's writer is never held
  * long.
+ *
+ * <p><b>Readers in commit order.</b> Every committed entry has a sequence number ({@link
+ * SequencedEntry}); {@link #after} reads the entries after a number, and {@link AuditSink}s added
+ * with {@link #addSink} are told after each commit. This is how the {@code system.access.audit}
+ * table is fed, without this log knowing about tables.
  *
  * <p>Thread-safe.
  */
@@ -96,6 +102,7 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong lastDropWarning = new AtomicLong(Long.MIN_VALUE);
   private final Counter dropped;
+  private final List<AuditSink> sinks = new CopyOnWriteArrayList<>();
   private final Thread writer;
   private volatile boolean closing;
 
@@ -172,6 +179,27 @@ public final class AuditLog implements AutoCloseable {
           options.capacity(),
           options.queueWait().toMillis());
     }
+  }
+
+  /**
+   * Tells {@code sink} after every commit from now on (see {@link AuditSink}). Add sinks before
+   * requests are served; a sink added later reads what it missed with {@link #after}.
+   */
+  public void addSink(AuditSink sink) {
+    sinks.add(Objects.requireNonNull(sink, "sink"));
+  }
+
+  /**
+   * Up to {@code limit} committed entries numbered after {@code sequence}, in commit order. Entries
+   * deleted by retention are gone: a reader more than {@code retentionDays} behind misses them.
+   */
+  public List<SequencedEntry> after(long sequence, int limit) {
+    return store.after(sequence, limit);
+  }
+
+  /** The number of the last committed entry (0 before the first). */
+  public long lastSequence() {
+    return store.lastSequence();
   }
 
   /** Entries dropped because the queue stayed full. */
@@ -317,9 +345,16 @@ public final class AuditLog implements AutoCloseable {
   private void commit(List<AuditEntry> batch) {
     while (true) {
       try {
-        store.append(batch);
+        long last = store.append(batch);
         written.addAndGet(batch.size());
         processed.addAndGet(batch.size());
+        for (AuditSink sink : sinks) {
+          try {
+            sink.committed(last);
+          } catch (RuntimeException e) {
+            LOG.warn("An audit-log sink failed: {}", e.toString());
+          }
+        }
         return;
       } catch (RuntimeException e) {
         if (closing) {

@@ -37,7 +37,17 @@ public final class AuditSettings {
           0,
           600_000);
 
+  /** How often committed entries are appended to the {@code system.access.audit} table. */
+  public static final Setting<Integer> TABLE_INTERVAL_MS =
+      Setting.integer(
+          "audit.table-interval-ms",
+          "Milliseconds between two appends of committed audit-log entries to the"
+              + " system.access.audit table (its latency; each append is one Iceberg commit)",
+          5_000,
+          50,
+          600_000);
+
   /** Every audit setting. */
   public static final ConfigSection SECTION =
-      new ConfigSection("audit", List.of(RETENTION_DAYS, QUEUE, QUEUE_WAIT_MS));
+      new ConfigSection("audit", List.of(RETENTION_DAYS, QUEUE, QUEUE_WAIT_MS, TABLE_INTERVAL_MS));
 }

@@ -12,8 +12,9 @@ import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@link AuditStore} on Keel's metadata database (SQLite or PostgreSQL), table {@code audit_log}
- * from {@code V12__audit.sql}. Searches run in the database on its indexes (time; principal, action
- * and securable each with time), a page at a time by keyset. Thread-safe.
+ * from {@code V12__audit.sql}, numbered in commit order by {@code V15__audit_sequence.sql}.
+ * Searches run in the database on its indexes (time; principal, action and securable each with
+ * time), a page at a time by keyset. Thread-safe.
  */
 public final class JdbcAuditStore implements AuditStore {
   private static final String COLUMNS =
@@ -28,17 +29,27 @@ public final class JdbcAuditStore implements AuditStore {
   }
 
   @Override
-  public void append(List<AuditEntry> entries) {
+  public long append(List<AuditEntry> entries) {
     if (entries.isEmpty()) {
-      return;
+      return lastSequence();
     }
-    db.write(
+    return db.write(
         h -> {
+          // The counter row's lock (PostgreSQL) or the single writer (SQLite) is held until this
+          // transaction commits: numbers become visible in order (see V15__audit_sequence.sql).
+          long last =
+              h.createQuery(
+                      "UPDATE audit_sequence SET last_seq = last_seq + ? WHERE id = 1"
+                          + " RETURNING last_seq")
+                  .bind(0, (long) entries.size())
+                  .mapTo(Long.class)
+                  .one();
+          long seq = last - entries.size();
           PreparedBatch b =
               h.prepareBatch(
                   "INSERT INTO audit_log ("
                       + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      + ", seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           for (AuditEntry e : entries) {
             b.bind(0, e.eventId())
                 .bind(1, e.eventTime())
@@ -57,11 +68,33 @@ public final class JdbcAuditStore implements AuditStore {
                 .bind(14, e.userAgent().orElse(null))
                 .bind(15, e.requestId())
                 .bind(16, e.durationMillis())
+                .bind(17, ++seq)
                 .add();
           }
           b.execute();
-          return null;
+          return last;
         });
+  }
+
+  @Override
+  public long lastSequence() {
+    return db.read(
+        h ->
+            h.createQuery("SELECT last_seq FROM audit_sequence WHERE id = 1")
+                .mapTo(Long.class)
+                .one());
+  }
+
+  @Override
+  public List<SequencedEntry> after(long sequence, int limit) {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT seq, " + COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")
+                .bind(0, sequence)
+                .bind(1, limit)
+                .map((rs, ctx) -> new SequencedEntry(rs.getLong("seq"), row(rs)))
+                .list());
   }
 
   @Override

@@ -214,6 +214,53 @@ abstract class AuditStoreContract {
   }
 
   @Test
+  void entries_are_numbered_in_commit_order_and_numbers_are_never_reused() {
+    assertThat(store.lastSequence()).isZero();
+    assertThat(store.append(List.of(entry(T0 + 5, "a", "mlflow.runs.get", null)))).isEqualTo(1);
+    // numbered in the order they were appended, not by their time
+    assertThat(
+            store.append(
+                List.of(
+                    entry(T0 + 1, "b", "mlflow.runs.get", null),
+                    entry(T0 + 9, "c", "mlflow.runs.get", null))))
+        .isEqualTo(3);
+    assertThat(store.after(0, 10))
+        .extracting(e -> e.sequence() + ":" + e.entry().principalName().orElseThrow())
+        .containsExactly("1:a", "2:b", "3:c");
+    assertThat(store.after(1, 1)).extracting(SequencedEntry::sequence).containsExactly(2L);
+    assertThat(store.append(List.of())).isEqualTo(3);
+
+    // retention deletes every entry: the next number still follows the last one given
+    assertThat(store.deleteBefore(T0 + 100, 10)).isEqualTo(3);
+    assertThat(store.append(List.of(entry(T0 + 200, "d", "mlflow.runs.get", null)))).isEqualTo(4);
+    assertThat(store.after(0, 10)).extracting(SequencedEntry::sequence).containsExactly(4L);
+    assertThat(store.lastSequence()).isEqualTo(4);
+  }
+
+  @Test
+  void sinks_hear_of_each_commit_and_read_what_it_committed() throws Exception {
+    AuditLog log = log(store, Clock.systemUTC(), 0);
+    java.util.concurrent.BlockingQueue<Long> heard =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    log.addSink(heard::add);
+    log.addSink(
+        last -> {
+          throw new IllegalStateException("a broken sink is ignored");
+        });
+    try {
+      log.record(entry(T0, "alice", "mlflow.runs.get", "r"));
+      Long last = heard.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(last).isEqualTo(1L);
+      assertThat(log.lastSequence()).isEqualTo(1L);
+      assertThat(log.after(0, 10))
+          .extracting(e -> e.entry().securableName())
+          .containsExactly(Optional.of("r"));
+    } finally {
+      log.close();
+    }
+  }
+
+  @Test
   void retention_zero_keeps_everything() {
     store.append(List.of(entry(1, "ancient", "mlflow.runs.get", null)));
     AuditLog log = log(store, Clock.systemUTC(), 0);

@@ -25,6 +25,13 @@ record ServerProcess(Process process, String url) {
    * in {@code log}; waits up to 60 s for its start line.
    */
   static ServerProcess start(Path dataDir, Optional<String> dbUrl, Path log) throws Exception {
+    return start(dataDir, dbUrl, log, Map.of());
+  }
+
+  /** As above, with {@code settings} ({@code KEEL_*} variables) added to its environment. */
+  static ServerProcess start(
+      Path dataDir, Optional<String> dbUrl, Path log, Map<String, String> settings)
+      throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -40,6 +47,7 @@ record ServerProcess(Process process, String url) {
     env.put("KEEL_HOST", "127.0.0.1");
     env.put("KEEL_DATA_DIR", dataDir.toString());
     dbUrl.ifPresent(u -> env.put("KEEL_DB_URL", u));
+    env.putAll(settings);
     pb.redirectError(log.toFile());
     Process p = pb.start();
     BufferedReader out =
