@@ -43,7 +43,7 @@ public final class AuditSettings {
           "audit.table-interval-ms",
           "Milliseconds between two appends of committed audit-log entries to the"
               + " system.access.audit table (its latency; each append is one Iceberg commit)",
-          5_000,
+          60_000,
           50,
           600_000);
 
