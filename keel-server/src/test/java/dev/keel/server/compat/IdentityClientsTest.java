@@ -139,7 +139,12 @@ class IdentityClientsTest {
                   .getCreatedByUsername())
           .isEqualTo("keel");
 
-      assertThatThrownBy(() -> ci.users().list(new ListUsersRequest()).iterator().next())
+      // A non-administrator lists identities by name only, and cannot change them
+      List<User> seen = new ArrayList<>();
+      ci.users().list(new ListUsersRequest()).forEach(seen::add);
+      assertThat(seen).extracting(User::getUserName).contains("keel");
+      assertThat(seen).allSatisfy(u -> assertThat(u.getEmails()).isNullOrEmpty());
+      assertThatThrownBy(() -> ci.users().create(new User().setUserName("mallory")))
           .isInstanceOf(PermissionDenied.class);
       admin.tokenManagement().delete(obo.getTokenInfo().getTokenId());
       assertThatThrownBy(() -> ci.currentUser().me(new MeRequest()))
