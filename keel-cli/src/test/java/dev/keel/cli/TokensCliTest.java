@@ -137,7 +137,11 @@ class TokensCliTest extends CliFixture {
     String token = first.out().strip();
     Result me = keelWithEnv(env("KEEL_TOKEN", token), "tokens", "whoami");
     assertThat(me.out()).containsPattern("User:\\s+dana@example.com").contains("analysts");
-    Result denied = keelWithEnv(env("KEEL_TOKEN", token), "users", "list");
+    // Any user may list identities by name; changing them is for administrators
+    Result listed = keelWithEnv(env("KEEL_TOKEN", token), "users", "list");
+    assertThat(listed.exit()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("dana@example.com");
+    Result denied = keelWithEnv(env("KEEL_TOKEN", token), "users", "create", "mallory@example.com");
     assertThat(denied.exit()).isEqualTo(1);
     assertThat(denied.err()).contains("PERMISSION_DENIED");
 
