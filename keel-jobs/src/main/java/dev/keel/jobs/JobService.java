@@ -236,6 +236,7 @@ public final class JobService implements TriggeredJobs {
                 false,
                 Optional.empty(),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty()),
             0,
             1)

@@ -27,7 +27,6 @@ import dev.keel.jobs.store.TaskRun;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -258,33 +257,17 @@ public final class JobRoutes implements ApiModule {
             q.bool("completed_only").orElse(false),
             boxed(q.int64("start_time_from")),
             boxed(q.int64("start_time_to")),
-            q.string("run_type"));
+            q.string("run_type"),
+            q.int64("job_id").isPresent() ? Optional.empty() : visible(ctx));
     boolean tasks = q.bool("expand_tasks").orElse(false);
-    Optional<List<Long>> visible = f.jobId().isPresent() ? Optional.empty() : visible(ctx);
-    List<JobRun> page = new ArrayList<>();
-    long scanned = offset;
-    // non-administrators see runs of jobs they may view: filter page by page
-    while (page.size() <= limit) {
-      List<JobRun> batch = runs.list(f, scanned, 100);
-      for (JobRun r : batch) {
-        scanned++;
-        if (visible.isEmpty() || visible.get().contains(r.jobId())) {
-          page.add(r);
-          if (page.size() > limit) {
-            break;
-          }
-        }
-      }
-      if (batch.size() < 100 || page.size() > limit) {
-        break;
-      }
-    }
+    // filtered in SQL before paging: a page holds `limit` visible runs when they exist
+    List<JobRun> page = runs.list(f, offset, limit + 1);
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("runs");
     page.stream().limit(limit).forEach(r -> a.add(RunJson.run(runs.view(r.runId()), tasks, false)));
     n.put("has_more", page.size() > limit);
     if (page.size() > limit) {
-      n.put("next_page_token", Long.toString(scanned - 1));
+      n.put("next_page_token", Long.toString(offset + limit));
     }
     if (offset > 0) {
       n.put("prev_page_token", Long.toString(Math.max(0, offset - limit)));

@@ -372,6 +372,9 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public List<JobRun> runs(RunFilter f, long offset, int limit) {
+    if (f.visibleJobs().isPresent() && f.visibleJobs().get().isEmpty()) {
+      return List.of();
+    }
     return db.read(
         h -> {
           StringBuilder sql =
@@ -386,12 +389,14 @@ public final class JdbcJobStore implements JobStore {
           f.startFrom().ifPresent(x -> sql.append(" AND created_at >= :from"));
           f.startTo().ifPresent(x -> sql.append(" AND created_at <= :to"));
           f.runType().ifPresent(x -> sql.append(" AND run_type = :type"));
+          f.visibleJobs().ifPresent(v -> sql.append(" AND job_id IN (<visible>)"));
           sql.append(" ORDER BY run_id DESC LIMIT :limit OFFSET :offset");
           Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
           f.jobId().ifPresent(j -> q.bind("job", j));
           f.startFrom().ifPresent(x -> q.bind("from", x));
           f.startTo().ifPresent(x -> q.bind("to", x));
           f.runType().ifPresent(x -> q.bind("type", x));
+          f.visibleJobs().ifPresent(v -> q.bindList("visible", v));
           return q.map((rs, ctx) -> JdbcRows.run(rs)).list();
         });
   }

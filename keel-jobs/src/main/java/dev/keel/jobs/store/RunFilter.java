@@ -1,5 +1,6 @@
 package dev.keel.jobs.store;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Optional;
  * @param startFrom runs that started at or after (epoch millis)
  * @param startTo runs that started at or before
  * @param runType JOB_RUN, SUBMIT_RUN or WORKFLOW_RUN only
+ * @param visibleJobs runs of these jobs only (what a non-administrator may view); empty for all
  */
 public record RunFilter(
     Optional<Long> jobId,
@@ -18,4 +20,5 @@ public record RunFilter(
     boolean completedOnly,
     Optional<Long> startFrom,
     Optional<Long> startTo,
-    Optional<String> runType) {}
+    Optional<String> runType,
+    Optional<List<Long>> visibleJobs) {}
