@@ -55,6 +55,7 @@ final class AuthSearchBench {
         permissions.setOwner(ObjectType.EXPERIMENTS, id, new Grantee("owner", Identity.Kind.USER));
         if (e % 10 == 0) {
           permissions.update(
+              dev.keel.core.Principal.LOCAL,
               ObjectType.EXPERIMENTS,
               id,
               List.of(

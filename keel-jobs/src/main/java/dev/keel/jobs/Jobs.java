@@ -157,9 +157,9 @@ public final class Jobs implements AutoCloseable {
     return runs;
   }
 
-  /** The HTTP routes. */
-  public JobRoutes routes(ObjectPermissions permissions) {
-    return new JobRoutes(jobs, runs, permissions);
+  /** The HTTP routes; {@code principals} are the identities run_as and access lists may name. */
+  public JobRoutes routes(ObjectPermissions permissions, dev.keel.catalog.Principals principals) {
+    return new JobRoutes(jobs, runs, permissions, principals);
   }
 
   @Override

@@ -214,7 +214,7 @@ public final class KeelServer implements AutoCloseable {
               new FeatureSpecRoutes(s.features),
               new ServingRoutes(
                   s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
-              jobs.routes(permissions),
+              jobs.routes(permissions, s.principals),
               new ObjectPermissionRoutes(
                   permissions,
                   s.principals,

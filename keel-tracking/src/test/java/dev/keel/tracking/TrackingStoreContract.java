@@ -383,6 +383,7 @@ abstract class TrackingStoreContract {
       svc.createRun(e, Optional.empty(), Optional.empty(), OptionalLong.of(i), List.of());
       if (i % 2 == 1) {
         perms.update(
+            dev.keel.core.Principal.LOCAL,
             ObjectType.EXPERIMENTS,
             e,
             List.of(
@@ -457,6 +458,7 @@ abstract class TrackingStoreContract {
     String exp = svc.createExperiment("access", Optional.empty(), List.of());
     Run run = svc.createRun(exp, Optional.empty(), Optional.empty(), OptionalLong.of(1), List.of());
     perms.update(
+        dev.keel.core.Principal.LOCAL,
         ObjectType.EXPERIMENTS,
         exp,
         List.of(

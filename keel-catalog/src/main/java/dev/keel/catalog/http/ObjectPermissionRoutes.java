@@ -6,11 +6,9 @@ import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.PUT;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keel.catalog.Principals;
-import dev.keel.catalog.identity.Identity;
 import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Acl;
 import dev.keel.catalog.permissions.Grantee;
@@ -19,9 +17,9 @@ import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.catalog.permissions.PermissionLevel;
 import dev.keel.catalog.permissions.PermissionObjects;
 import dev.keel.core.ErrorCode;
-import dev.keel.core.KeelException;
 import dev.keel.http.Access;
 import dev.keel.http.ApiModule;
+import dev.keel.http.Caller;
 import dev.keel.http.Dialect;
 import dev.keel.http.Json;
 import dev.keel.http.Routes;
@@ -31,20 +29,18 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Databricks' permissions API for the object types Keel serves ({@link ObjectType}): {@code GET|PUT
  * |PATCH /api/2.0/permissions/{type}/{id}} (PUT replaces the direct entries, PATCH adds or changes
  * them) and {@code GET /api/2.0/permissions/{type}/{id}/permissionLevels}. Reading needs the type's
  * lowest level, changing needs {@code CAN_MANAGE}. The owner (the creator) is answered as a direct
- * {@code CAN_MANAGE} entry and survives PUT; administrators as the {@code admins} group's inherited
- * {@code CAN_MANAGE}.
+ * {@code IS_OWNER} entry where the type has that level (jobs), else {@code CAN_MANAGE}, and
+ * survives PUT; an {@code IS_OWNER} entry moves ownership ({@link ObjectPermissions#check});
+ * administrators are answered as the {@code admins} group's inherited {@code CAN_MANAGE}.
  */
 public final class ObjectPermissionRoutes implements ApiModule {
   static final String PREFIX = "/api/2.0/permissions";
-  private static final Set<String> ENTRY_FIELDS =
-      Set.of("user_name", "group_name", "service_principal_name", "permission_level");
 
   private final ObjectPermissions permissions;
   private final Principals principals;
@@ -101,36 +97,18 @@ public final class ObjectPermissionRoutes implements ApiModule {
   private void set(Context ctx, ObjectType type) {
     List<AccessControl> entries = entries(ctx, type);
     String id = objectId(ctx, type);
-    Json.write(ctx, json(type, id, permissions.set(type, id, known(entries))));
+    Json.write(ctx, json(type, id, permissions.set(Caller.get(ctx), type, id, entries)));
   }
 
   private void update(Context ctx, ObjectType type) {
     List<AccessControl> entries = entries(ctx, type);
     String id = objectId(ctx, type);
-    Json.write(ctx, json(type, id, permissions.update(type, id, known(entries))));
+    Json.write(ctx, json(type, id, permissions.update(Caller.get(ctx), type, id, entries)));
   }
 
-  /**
-   * The entries with each principal checked to exist with the kind its field says, and spelled as
-   * the identity is; INVALID_PARAMETER_VALUE naming the entry's field otherwise.
-   */
-  private List<AccessControl> known(List<AccessControl> entries) {
-    List<AccessControl> out = new ArrayList<>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      AccessControl e = entries.get(i);
-      Identity.Kind t = e.grantee().type();
-      Principals.Known p =
-          principals.require(
-              "access_control_list[" + i + "]." + t.aclField(),
-              e.grantee().name(),
-              switch (t) {
-                case USER -> Principals.Kind.USER;
-                case GROUP -> Principals.Kind.GROUP;
-                case SERVICE_PRINCIPAL -> Principals.Kind.SERVICE_PRINCIPAL;
-              });
-      out.add(new AccessControl(new Grantee(p.name(), t), e.level()));
-    }
-    return out;
+  private List<AccessControl> entries(Context ctx, ObjectType type) {
+    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
+    return AccessControlRequest.parse(body.path("access_control_list"), type, principals);
   }
 
   private void levels(Context ctx, ObjectType type) {
@@ -143,74 +121,6 @@ public final class ObjectPermissionRoutes implements ApiModule {
     Json.write(ctx, n);
   }
 
-  /** Decodes {@code access_control_list}: entries naming exactly one principal and a level. */
-  private static List<AccessControl> entries(Context ctx, ObjectType type) {
-    ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
-    JsonNode list = body.path("access_control_list");
-    if (list.isMissingNode() || list.isNull()) {
-      return List.of();
-    }
-    if (!list.isArray()) {
-      throw KeelException.invalid(
-          "Invalid 'access_control_list': expected a list of {user_name | group_name |"
-              + " service_principal_name, permission_level}.");
-    }
-    List<AccessControl> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      String field = "access_control_list[" + i + "]";
-      JsonNode e = list.get(i);
-      if (!e.isObject()) {
-        throw KeelException.invalid("Invalid '" + field + "': expected an object.");
-      }
-      e.fieldNames()
-          .forEachRemaining(
-              f -> {
-                if (!ENTRY_FIELDS.contains(f)) {
-                  throw KeelException.invalid(
-                      "Invalid '"
-                          + field
-                          + "."
-                          + f
-                          + "': unknown field; an entry has "
-                          + ENTRY_FIELDS
-                          + ".");
-                }
-              });
-      Grantee grantee = null;
-      for (Identity.Kind t : Identity.Kind.values()) {
-        JsonNode v = e.get(t.aclField());
-        if (v == null || v.isNull()) {
-          continue;
-        }
-        if (!v.isTextual() || v.asText().isBlank()) {
-          throw KeelException.invalid(
-              "Invalid '" + field + "." + t.aclField() + "': expected a non-empty string.");
-        }
-        if (grantee != null) {
-          throw KeelException.invalid(
-              "Invalid '"
-                  + field
-                  + "': name exactly one of user_name, group_name, service_principal_name.");
-        }
-        grantee = new Grantee(v.asText(), t);
-      }
-      if (grantee == null) {
-        throw KeelException.invalid(
-            "Invalid '" + field + "': name one of user_name, group_name, service_principal_name.");
-      }
-      JsonNode level = e.get("permission_level");
-      if (level == null || level.isNull()) {
-        throw KeelException.missing(field + ".permission_level");
-      }
-      if (!level.isTextual()) {
-        throw KeelException.invalid("Invalid '" + field + ".permission_level': expected a string.");
-      }
-      out.add(
-          new AccessControl(grantee, type.parseLevel(field + ".permission_level", level.asText())));
-    }
-    return out;
-  }
-
   /** Databricks' {@code ObjectPermissions} answer. */
   static ObjectNode json(ObjectType type, String id, Acl acl) {
     ObjectNode n = Json.object();
@@ -218,9 +128,11 @@ public final class ObjectPermissionRoutes implements ApiModule {
     n.put("object_type", type.wireType());
     ArrayNode list = n.putArray("access_control_list");
     Map<Grantee, List<PermissionLevel>> direct = new LinkedHashMap<>();
-    acl.owner()
-        .ifPresent(
-            o -> direct.computeIfAbsent(o, k -> new ArrayList<>()).add(PermissionLevel.CAN_MANAGE));
+    PermissionLevel owns =
+        type.levels().contains(PermissionLevel.IS_OWNER)
+            ? PermissionLevel.IS_OWNER
+            : PermissionLevel.CAN_MANAGE;
+    acl.owner().ifPresent(o -> direct.computeIfAbsent(o, k -> new ArrayList<>()).add(owns));
     for (AccessControl e : acl.entries()) {
       List<PermissionLevel> levels = direct.computeIfAbsent(e.grantee(), k -> new ArrayList<>());
       if (!levels.contains(e.level())) {

@@ -128,7 +128,8 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
   }
 
   @Override
-  public void replace(ObjectType type, String objectId, List<AccessControl> entries) {
+  public void replace(
+      ObjectType type, String objectId, List<AccessControl> entries, Optional<Grantee> newOwner) {
     change(
         h -> {
           h.execute(
@@ -140,11 +141,13 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
           for (AccessControl e : entries) {
             insert(h, type, objectId, e.grantee(), e.level().name());
           }
+          newOwner.ifPresent(o -> moveOwner(h, type, objectId, o));
         });
   }
 
   @Override
-  public void update(ObjectType type, String objectId, List<AccessControl> entries) {
+  public void update(
+      ObjectType type, String objectId, List<AccessControl> entries, Optional<Grantee> newOwner) {
     change(
         h -> {
           for (AccessControl e : entries) {
@@ -157,7 +160,44 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
                 OWNER);
             insert(h, type, objectId, e.grantee(), e.level().name());
           }
+          newOwner.ifPresent(o -> moveOwner(h, type, objectId, o));
         });
+  }
+
+  /** Makes {@code to} the only owner; the previous owner keeps CAN_MANAGE. */
+  private static void moveOwner(Handle h, ObjectType type, String objectId, Grantee to) {
+    List<Row> previous =
+        h.createQuery(
+                "SELECT principal, principal_type, permission_level FROM object_permissions"
+                    + " WHERE object_type = ? AND object_id = ? AND permission_level = ?")
+            .bind(0, type.path())
+            .bind(1, objectId)
+            .bind(2, OWNER)
+            .map(
+                (rs, c) ->
+                    new Row(
+                        rs.getString(1), Identity.Kind.valueOf(rs.getString(2)), rs.getString(3)))
+            .list();
+    h.execute(
+        "DELETE FROM object_permissions WHERE object_type = ? AND object_id = ?"
+            + " AND (permission_level = ? OR principal = ?)",
+        type.path(),
+        objectId,
+        OWNER,
+        to.name());
+    insert(h, type, objectId, to, OWNER);
+    for (Row r : previous) {
+      if (!r.principal.equals(to.name())) {
+        h.execute(
+            "DELETE FROM object_permissions WHERE object_type = ? AND object_id = ?"
+                + " AND principal = ?",
+            type.path(),
+            objectId,
+            r.principal);
+        insert(
+            h, type, objectId, new Grantee(r.principal, r.type), PermissionLevel.CAN_MANAGE.name());
+      }
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.keel.catalog.permissions;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,16 +18,21 @@ public interface ObjectPermissionStore {
   void setOwner(ObjectType type, String objectId, Grantee owner);
 
   /**
-   * Replaces every direct entry of the object with {@code entries} (one per grantee); the owner
-   * stays.
+   * Replaces every direct entry of the object with {@code entries} (one per grantee), then, when
+   * {@code newOwner} is given, makes it the owner (see {@link #update}); otherwise the owner stays.
+   * One transaction.
    */
-  void replace(ObjectType type, String objectId, List<AccessControl> entries);
+  void replace(
+      ObjectType type, String objectId, List<AccessControl> entries, Optional<Grantee> newOwner);
 
   /**
    * Sets the level of each grantee in {@code entries} (one per grantee), replacing its earlier
-   * direct level; other grantees keep theirs.
+   * direct level; other grantees keep theirs. When {@code newOwner} is given it becomes the only
+   * owner (its other entries dropped) and the previous owner keeps {@code CAN_MANAGE}, as
+   * Databricks does when a job changes hands. One transaction.
    */
-  void update(ObjectType type, String objectId, List<AccessControl> entries);
+  void update(
+      ObjectType type, String objectId, List<AccessControl> entries, Optional<Grantee> newOwner);
 
   /** Forgets the owner and entries of an object that no longer exists. */
   void forget(ObjectType type, String objectId);

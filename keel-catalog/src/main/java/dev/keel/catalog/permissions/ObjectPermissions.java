@@ -106,18 +106,90 @@ public final class ObjectPermissions {
     store.setOwner(type, objectId, owner);
   }
 
-  /** Replaces the object's direct entries (PUT); the owner stays. Returns the new list. */
-  public Acl set(ObjectType type, String objectId, List<AccessControl> entries) {
-    check(entries);
-    store.replace(type, objectId, entries);
+  /**
+   * Replaces the object's direct entries (PUT). The owner stays, unless an {@code IS_OWNER} entry
+   * names another (see {@link #check}). Returns the new list.
+   */
+  public Acl set(Principal caller, ObjectType type, String objectId, List<AccessControl> entries) {
+    Optional<Grantee> owner = check(caller, type, store.get(type, objectId).owner(), entries);
+    store.replace(type, objectId, withoutOwner(entries), owner);
     return store.get(type, objectId);
   }
 
-  /** Adds or changes the given grantees' levels (PATCH). Returns the new list. */
-  public Acl update(ObjectType type, String objectId, List<AccessControl> entries) {
-    check(entries);
-    store.update(type, objectId, entries);
+  /**
+   * Adds or changes the given grantees' levels (PATCH); an {@code IS_OWNER} entry moves ownership
+   * (see {@link #check}). Returns the new list.
+   */
+  public Acl update(
+      Principal caller, ObjectType type, String objectId, List<AccessControl> entries) {
+    Optional<Grantee> owner = check(caller, type, store.get(type, objectId).owner(), entries);
+    store.update(type, objectId, withoutOwner(entries), owner);
     return store.get(type, objectId);
+  }
+
+  /**
+   * Records {@code caller}, who just created the object, as its owner and applies the access
+   * control list given with the create (entries already {@link #check checked} against the caller
+   * as owner, before the object was created).
+   */
+  public Acl created(
+      Principal caller, ObjectType type, String objectId, List<AccessControl> entries) {
+    Grantee creator = Grantee.of(caller);
+    Optional<Grantee> owner = check(caller, type, Optional.of(creator), entries);
+    store.setOwner(type, objectId, creator);
+    if (!entries.isEmpty()) {
+      store.update(type, objectId, withoutOwner(entries), owner);
+    }
+    return store.get(type, objectId);
+  }
+
+  /**
+   * Checks a request's entries against the rules of ownership and returns the owner they move the
+   * object to, if any. An object has one owner: at most one {@code IS_OWNER} entry (a level only
+   * the types that have owners list, such as jobs), naming a user or service principal, never a
+   * group. Naming the current owner changes nothing; naming another is for administrators only, as
+   * in Databricks, since an owner's identity is what a job runs as by default.
+   *
+   * @param current the object's owner now (the caller itself for an object being created)
+   * @throws KeelException INVALID_PARAMETER_VALUE for two owners, a group owner or too many
+   *     entries; PERMISSION_DENIED when a non-administrator moves ownership
+   */
+  public static Optional<Grantee> check(
+      Principal caller, ObjectType type, Optional<Grantee> current, List<AccessControl> entries) {
+    check(entries);
+    List<AccessControl> owners =
+        entries.stream().filter(e -> e.level() == PermissionLevel.IS_OWNER).toList();
+    if (owners.isEmpty()) {
+      return Optional.empty();
+    }
+    if (owners.size() > 1) {
+      throw KeelException.invalid(
+          "Invalid 'access_control_list': a "
+              + type.noun()
+              + " has exactly one owner; IS_OWNER is given "
+              + owners.size()
+              + " times.");
+    }
+    Grantee to = owners.get(0).grantee();
+    if (to.type() == dev.keel.catalog.identity.Identity.Kind.GROUP) {
+      throw KeelException.invalid(
+          "Invalid 'access_control_list': a group cannot own a "
+              + type.noun()
+              + "; give IS_OWNER to a user or service principal.");
+    }
+    if (current.isPresent() && current.get().name().equals(to.name())) {
+      return Optional.empty();
+    }
+    if (!caller.admin()) {
+      throw new KeelException(
+          dev.keel.core.ErrorCode.PERMISSION_DENIED,
+          "Only an administrator changes the owner (IS_OWNER) of a " + type.noun() + ".");
+    }
+    return Optional.of(to);
+  }
+
+  private static List<AccessControl> withoutOwner(List<AccessControl> entries) {
+    return entries.stream().filter(e -> e.level() != PermissionLevel.IS_OWNER).toList();
   }
 
   /** Forgets the permissions of a deleted object. */

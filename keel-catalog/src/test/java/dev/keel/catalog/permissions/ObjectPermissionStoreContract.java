@@ -46,6 +46,8 @@ abstract class ObjectPermissionStoreContract {
 
   static final ObjectType EXP = ObjectType.EXPERIMENTS;
   static final ObjectType EP = ObjectType.SERVING_ENDPOINTS;
+  static final ObjectType JOB = ObjectType.JOBS;
+  static final Principal ADMIN = Principal.LOCAL;
 
   @Test
   void an_object_without_permissions_has_an_empty_list_and_nobody_but_admins_may_touch_it() {
@@ -68,6 +70,7 @@ abstract class ObjectPermissionStoreContract {
   void put_replaces_the_direct_entries_and_keeps_the_owner() {
     perms.setOwner(EXP, "7", new Grantee("alice", Identity.Kind.USER));
     perms.set(
+        ADMIN,
         EXP,
         "7",
         List.of(
@@ -75,22 +78,60 @@ abstract class ObjectPermissionStoreContract {
             entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT)));
     Acl after =
         perms.set(
-            EXP, "7", List.of(entry("carol", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
+            ADMIN,
+            EXP,
+            "7",
+            List.of(entry("carol", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
     assertThat(after.entries())
         .containsExactly(entry("carol", Identity.Kind.USER, PermissionLevel.CAN_MANAGE));
     assertThat(after.owner()).contains(new Grantee("alice", Identity.Kind.USER));
-    assertThat(perms.set(EXP, "7", List.of()).entries()).isEmpty();
+    assertThat(perms.set(ADMIN, EXP, "7", List.of()).entries()).isEmpty();
     assertThat(perms.levelOf(user("alice"), EXP, "7")).contains(PermissionLevel.CAN_MANAGE);
   }
 
   @Test
-  void patch_adds_entries_and_changes_a_grantees_level_leaving_the_others() {
-    perms.update(EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
+  void an_is_owner_entry_moves_ownership_and_the_previous_owner_keeps_can_manage() {
+    perms.setOwner(JOB, "9", new Grantee("alice", Identity.Kind.USER));
     perms.update(
-        EXP, "7", List.of(entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT)));
+        ADMIN, JOB, "9", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_VIEW)));
+    Acl after =
+        perms.set(
+            ADMIN,
+            JOB,
+            "9",
+            List.of(
+                entry("bob", Identity.Kind.USER, PermissionLevel.IS_OWNER),
+                entry("carol", Identity.Kind.USER, PermissionLevel.CAN_VIEW)));
+    assertThat(after.owner()).contains(new Grantee("bob", Identity.Kind.USER));
+    assertThat(after.entries())
+        .containsExactly(
+            entry("alice", Identity.Kind.USER, PermissionLevel.CAN_MANAGE),
+            entry("carol", Identity.Kind.USER, PermissionLevel.CAN_VIEW));
+    assertThatThrownBy(
+            () ->
+                perms.update(
+                    user("bob"),
+                    JOB,
+                    "9",
+                    List.of(entry("carol", Identity.Kind.USER, PermissionLevel.IS_OWNER))))
+        .isInstanceOf(KeelException.class)
+        .hasMessageContaining("Only an administrator");
+    assertThat(perms.get(JOB, "9").owner()).contains(new Grantee("bob", Identity.Kind.USER));
+    // Naming the owner it has is no change, for anyone who may manage the job.
+    perms.update(
+        user("bob"), JOB, "9", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.IS_OWNER)));
+    assertThat(perms.get(JOB, "9").owner()).contains(new Grantee("bob", Identity.Kind.USER));
+  }
+
+  @Test
+  void patch_adds_entries_and_changes_a_grantees_level_leaving_the_others() {
+    perms.update(
+        ADMIN, EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
+    perms.update(
+        ADMIN, EXP, "7", List.of(entry("analysts", Identity.Kind.GROUP, PermissionLevel.CAN_EDIT)));
     Acl after =
         perms.update(
-            EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
+            ADMIN, EXP, "7", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_MANAGE)));
     assertThat(after.entries())
         .containsExactly(
             entry("bob", Identity.Kind.USER, PermissionLevel.CAN_MANAGE),
@@ -100,6 +141,7 @@ abstract class ObjectPermissionStoreContract {
   @Test
   void a_group_members_level_is_the_highest_of_its_own_and_its_groups() {
     perms.set(
+        ADMIN,
         EP,
         "e1",
         List.of(
@@ -116,10 +158,12 @@ abstract class ObjectPermissionStoreContract {
 
   @Test
   void a_principal_named_twice_in_one_request_is_refused_and_nothing_changes() {
-    perms.update(EXP, "3", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
+    perms.update(
+        ADMIN, EXP, "3", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
     assertThatThrownBy(
             () ->
                 perms.set(
+                    ADMIN,
                     EXP,
                     "3",
                     List.of(
@@ -134,9 +178,12 @@ abstract class ObjectPermissionStoreContract {
   @Test
   void visible_lists_the_objects_a_principal_or_its_groups_owns_or_holds_a_level_on() {
     perms.setOwner(EP, "a", new Grantee("alice", Identity.Kind.USER));
-    perms.update(EP, "b", List.of(entry("team", Identity.Kind.GROUP, PermissionLevel.CAN_VIEW)));
-    perms.update(EP, "c", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
-    perms.update(EXP, "a", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
+    perms.update(
+        ADMIN, EP, "b", List.of(entry("team", Identity.Kind.GROUP, PermissionLevel.CAN_VIEW)));
+    perms.update(
+        ADMIN, EP, "c", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
+    perms.update(
+        ADMIN, EXP, "a", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
     assertThat(perms.visible(EP, List.of("alice", "team"))).containsExactlyInAnyOrder("a", "b");
     assertThat(perms.visible(EP, List.of("bob"))).containsExactly("c");
     assertThat(perms.visible(EP, List.of("nobody"))).isEmpty();
@@ -150,7 +197,8 @@ abstract class ObjectPermissionStoreContract {
   @Test
   void forget_drops_owner_and_entries() {
     perms.setOwner(EP, "z", new Grantee("alice", Identity.Kind.USER));
-    perms.update(EP, "z", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
+    perms.update(
+        ADMIN, EP, "z", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_QUERY)));
     perms.forget(EP, "z");
     assertThat(perms.get(EP, "z")).isEqualTo(Acl.EMPTY);
     assertThat(perms.visible(EP, List.of("alice", "bob"))).isEmpty();
@@ -167,7 +215,8 @@ abstract class ObjectPermissionStoreContract {
   @Test
   void a_cached_list_is_dropped_when_it_changes() {
     assertThat(perms.levelOf(user("bob"), EXP, "9")).isEmpty(); // cached: empty
-    perms.update(EXP, "9", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_EDIT)));
+    perms.update(
+        ADMIN, EXP, "9", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_EDIT)));
     assertThat(perms.levelOf(user("bob"), EXP, "9")).contains(PermissionLevel.CAN_EDIT);
   }
 }

@@ -32,13 +32,14 @@ class ObjectPermissionStorePostgresIT extends ObjectPermissionStoreContract {
     try (Database other = Database.open(Optional.of(url), dir.resolve("other"))) {
       ObjectPermissions there = new ObjectPermissions(new JdbcObjectPermissionStore(other));
       assertThat(there.levelOf(user("bob"), EXP, "5")).isEmpty(); // now cached there
-      perms.update(EXP, "5", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
+      perms.update(
+          ADMIN, EXP, "5", List.of(entry("bob", Identity.Kind.USER, PermissionLevel.CAN_READ)));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (there.levelOf(user("bob"), EXP, "5").isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
       assertThat(there.levelOf(user("bob"), EXP, "5")).contains(PermissionLevel.CAN_READ);
-      perms.set(EXP, "5", List.of());
+      perms.set(ADMIN, EXP, "5", List.of());
       deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (there.levelOf(user("bob"), EXP, "5").isPresent() && System.nanoTime() < deadline) {
         Thread.sleep(20);

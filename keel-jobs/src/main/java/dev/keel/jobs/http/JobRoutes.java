@@ -3,6 +3,9 @@ package dev.keel.jobs.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keel.catalog.Principals;
+import dev.keel.catalog.http.AccessControlRequest;
+import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Grantee;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
@@ -41,11 +44,20 @@ public final class JobRoutes implements ApiModule {
   private final JobService jobs;
   private final RunService runs;
   private final ObjectPermissions permissions;
+  private final Principals principals;
 
-  public JobRoutes(JobService jobs, RunService runs, ObjectPermissions permissions) {
+  /**
+   * Routes over the jobs and runs services.
+   *
+   * @param permissions the jobs' object permissions (owners, access control lists)
+   * @param principals the identities {@code run_as} and access control lists may name
+   */
+  public JobRoutes(
+      JobService jobs, RunService runs, ObjectPermissions permissions, Principals principals) {
     this.jobs = jobs;
     this.runs = runs;
     this.permissions = permissions;
+    this.principals = principals;
   }
 
   @Override
@@ -96,6 +108,63 @@ public final class JobRoutes implements ApiModule {
     r.add(m, path, a, h);
   }
 
+  /**
+   * The {@code access_control_list} a create carries (removed from the settings), checked before
+   * anything is saved: principals that exist, levels of jobs, ownership rules.
+   */
+  private List<AccessControl> accessControlList(Principal caller, ObjectNode body) {
+    List<AccessControl> acl =
+        AccessControlRequest.parse(body.remove("access_control_list"), ObjectType.JOBS, principals);
+    ObjectPermissions.check(caller, ObjectType.JOBS, Optional.of(Grantee.of(caller)), acl);
+    return acl;
+  }
+
+  /**
+   * Checks the {@code run_as} of settings {@code caller} saves. A job's runs act with a token of
+   * that identity, so only an administrator names another identity than the caller (as Databricks'
+   * admins may); keeping the identity the job already runs as ({@code current}) is no change. The
+   * name must be an existing user ({@code user_name}) or service principal ({@code
+   * service_principal_name}) and is stored as the identity spells it. Shape errors are left to the
+   * settings parser.
+   *
+   * @throws KeelException INVALID_PARAMETER_VALUE for an unknown identity, PERMISSION_DENIED for
+   *     another identity than the caller's
+   */
+  private void checkRunAs(Principal caller, JsonNode settings, Optional<String> current) {
+    JsonNode r = settings.path("run_as");
+    if (!r.isObject()) {
+      return;
+    }
+    boolean user = r.path("user_name").isTextual() && !r.path("user_name").asText().isEmpty();
+    boolean sp =
+        r.path("service_principal_name").isTextual()
+            && !r.path("service_principal_name").asText().isEmpty();
+    if (user == sp) {
+      return;
+    }
+    String field = user ? "user_name" : "service_principal_name";
+    Principals.Known k =
+        principals.require(
+            "run_as." + field,
+            r.path(field).asText(),
+            user ? Principals.Kind.USER : Principals.Kind.SERVICE_PRINCIPAL);
+    ((ObjectNode) r).put(field, k.name());
+    if (caller.admin()
+        || caller.is(k.name())
+        || current.map(c -> c.equalsIgnoreCase(k.name())).orElse(false)) {
+      return;
+    }
+    throw new KeelException(
+        ErrorCode.PERMISSION_DENIED,
+        "'run_as': only an administrator makes a job run as another identity; "
+            + ObjectPermissions.noun(caller)
+            + " "
+            + caller.name()
+            + " may name only itself, not '"
+            + k.name()
+            + "'.");
+  }
+
   private long jobOfRun(long runId) {
     Optional<TaskRun> t = Optional.empty();
     try {
@@ -108,10 +177,11 @@ public final class JobRoutes implements ApiModule {
 
   private void create(Context ctx, boolean queue) {
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
-    body.remove("access_control_list");
     Principal caller = Caller.get(ctx);
+    List<AccessControl> acl = accessControlList(caller, body);
+    checkRunAs(caller, body, Optional.empty());
     Job j = jobs.create(body, caller.name(), queue);
-    permissions.setOwner(ObjectType.JOBS, Long.toString(j.jobId()), Grantee.of(caller));
+    permissions.created(caller, ObjectType.JOBS, Long.toString(j.jobId()), acl);
     Json.write(ctx, Json.object().put("job_id", j.jobId()));
   }
 
@@ -176,6 +246,9 @@ public final class JobRoutes implements ApiModule {
     if (!ns.isMissingNode() && !ns.isObject()) {
       throw KeelException.invalid("Invalid 'new_settings': must be an object.");
     }
+    if (ns.isObject()) {
+      checkRunAs(Caller.get(ctx), ns, Optional.of(jobs.get(id).runAs()));
+    }
     jobs.update(
         id, ns.isObject() ? (ObjectNode) ns : Json.object(), q.strings("fields_to_remove"), queue);
     Json.write(ctx, Json.object());
@@ -189,6 +262,7 @@ public final class JobRoutes implements ApiModule {
     if (!ns.isObject()) {
       throw KeelException.missing("new_settings");
     }
+    checkRunAs(Caller.get(ctx), ns, Optional.of(jobs.get(id).runAs()));
     jobs.reset(id, (ObjectNode) ns, queue);
     Json.write(ctx, Json.object());
   }
@@ -214,11 +288,12 @@ public final class JobRoutes implements ApiModule {
 
   private void submit(Context ctx) {
     ObjectNode body = Json.readBody(ctx, Json.MAX_BODY_BYTES, ErrorCode.REQUEST_TOO_LARGE);
-    body.remove("access_control_list");
     Principal caller = Caller.get(ctx);
+    List<AccessControl> acl = accessControlList(caller, body);
+    checkRunAs(caller, body, Optional.empty());
     Optional<String> token = Request.of(ctx).string("idempotency_token");
     JobRun r = runs.submit(body, caller.name(), token);
-    permissions.setOwner(ObjectType.JOBS, Long.toString(r.jobId()), Grantee.of(caller));
+    permissions.created(caller, ObjectType.JOBS, Long.toString(r.jobId()), acl);
     Json.write(ctx, Json.object().put("run_id", r.runId()));
   }
 
