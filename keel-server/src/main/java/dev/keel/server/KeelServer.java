@@ -183,6 +183,7 @@ public final class KeelServer implements AutoCloseable {
       identities.references(
           List.of(
               new RegistryPrincipalReferences(s.db),
+              new dev.keel.jobs.JobPrincipalReferences(s.db, permissions, Clock.systemUTC()),
               new JdbcPrincipalReferences(s.db, s.grants, permissionStore)));
       LineageService lineage = RunLineageSource.lineage(s);
       AtomicReference<String> url = new AtomicReference<>("");

@@ -259,6 +259,21 @@ public final class JdbcObjectPermissionStore implements ObjectPermissionStore {
   }
 
   @Override
+  public List<String> ownedBy(ObjectType type, String principal, int limit) {
+    return db.read(
+        h ->
+            h.createQuery(
+                    "SELECT object_id FROM object_permissions WHERE object_type = ?"
+                        + " AND principal = ? AND permission_level = ? ORDER BY object_id LIMIT ?")
+                .bind(0, type.path())
+                .bind(1, principal)
+                .bind(2, OWNER)
+                .bind(3, limit)
+                .mapTo(String.class)
+                .list());
+  }
+
+  @Override
   public void forgetPrincipal(String name) {
     change(
         h ->

@@ -43,6 +43,9 @@ public interface ObjectPermissionStore {
    */
   void renamePrincipal(String from, String to);
 
+  /** The ids of the objects of {@code type} that {@code principal} owns, at most {@code limit}. */
+  List<String> ownedBy(ObjectType type, String principal, int limit);
+
   /** Removes every entry naming {@code name}, ownership included (a principal deleted). */
   void forgetPrincipal(String name);
 

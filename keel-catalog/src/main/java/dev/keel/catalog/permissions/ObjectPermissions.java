@@ -192,6 +192,11 @@ public final class ObjectPermissions {
     return entries.stream().filter(e -> e.level() != PermissionLevel.IS_OWNER).toList();
   }
 
+  /** The ids of the objects of {@code type} that {@code principal} owns, at most {@code limit}. */
+  public List<String> ownedBy(ObjectType type, String principal, int limit) {
+    return store.ownedBy(type, principal, limit);
+  }
+
   /** Forgets the permissions of a deleted object. */
   public void forget(ObjectType type, String objectId) {
     store.forget(type, objectId);

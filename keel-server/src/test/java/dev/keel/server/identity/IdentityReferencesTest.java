@@ -142,4 +142,48 @@ class IdentityReferencesTest {
     ok(admin.send("DELETE", SCIM + "/Users/" + id, null));
     assertThat(reads("alice")).isEqualTo(403);
   }
+
+  @Test
+  void a_user_that_owns_a_job_or_that_a_job_runs_as_is_kept_and_a_rename_follows_into_jobs() {
+    String task =
+        "\"tasks\":[{\"task_key\":\"a\",\"condition_task\":{\"op\":\"EQUAL_TO\",\"left\":\"1\",\"right\":\"1\"}}]";
+    TestServer alice = server.as(TestPrincipals.bearer("alice"));
+    long owned =
+        ok(alice.post("/api/2.2/jobs/create", "{\"name\":\"mine\"," + task + "}"))
+            .json()
+            .path("job_id")
+            .asLong();
+    long runsAs =
+        ok(admin.post(
+                "/api/2.2/jobs/create",
+                "{\"name\":\"as-alice\",\"run_as\":{\"user_name\":\"alice\"}," + task + "}"))
+            .json()
+            .path("job_id")
+            .asLong();
+    String id = userId("alice");
+    TestServer.Response refused = admin.send("DELETE", SCIM + "/Users/" + id, null);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.body()).contains("JOB " + owned).contains("JOB " + runsAs + " (run_as)");
+
+    ok(
+        admin.send(
+            "PATCH",
+            SCIM + "/Users/" + id,
+            """
+            {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations": [{"op": "replace", "path": "userName", "value": "alice2"}]}
+            """));
+    var job = ok(admin.get("/api/2.2/jobs/get?job_id=" + runsAs)).json();
+    assertThat(job.path("run_as_user_name").asText()).isEqualTo("alice2");
+    assertThat(job.at("/settings/run_as/user_name").asText()).isEqualTo("alice2");
+    assertThat(ok(admin.get("/api/2.0/permissions/jobs/" + owned)).body())
+        .contains("alice2")
+        .contains("IS_OWNER");
+    assertThat(
+            ok(server.as(TestPrincipals.bearer("alice2")).get("/api/2.2/jobs/get?job_id=" + owned))
+                .json()
+                .path("creator_user_name")
+                .asText())
+        .isEqualTo("alice2");
+  }
 }
