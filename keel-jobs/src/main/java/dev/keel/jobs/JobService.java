@@ -242,4 +242,34 @@ public final class JobService implements TriggeredJobs {
             1)
         .isEmpty();
   }
+
+  @Override
+  public List<EndedRun> endedRuns(long jobId, int limit) {
+    return store
+        .runs(
+            new dev.keel.jobs.store.RunFilter(
+                Optional.of(jobId),
+                false,
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty()),
+            0,
+            limit)
+        .stream()
+        .map(
+            r ->
+                new EndedRun(
+                    r.lifeCycle() == dev.keel.jobs.model.LifeCycle.INTERNAL_ERROR
+                        || r.resultState()
+                            .map(
+                                x ->
+                                    x == dev.keel.jobs.model.ResultState.FAILED
+                                        || x == dev.keel.jobs.model.ResultState.TIMEDOUT)
+                            .orElse(false),
+                    Instant.ofEpochMilli(r.startTime()),
+                    Instant.ofEpochMilli(r.endTime())))
+        .toList();
+  }
 }

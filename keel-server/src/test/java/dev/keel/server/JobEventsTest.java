@@ -155,6 +155,11 @@ class JobEventsTest {
     }
 
     @Override
+    public List<EndedRun> endedRuns(long jobId, int limit) {
+      return List.of();
+    }
+
+    @Override
     public long launch(long jobId, String trigger, String token, Map<String, String> info) {
       return runs.computeIfAbsent(
           token,

@@ -22,6 +22,22 @@ final class TriggerEvaluator {
   /** Databricks enforces at least 10 s between runs started by a job's schedule. */
   static final Duration MIN_SCHEDULE_GAP = Duration.ofSeconds(10);
 
+  /**
+   * A continuous job whose runs fail in a row waits this long before the run after the second
+   * failure, twice as long after each further one, up to {@link #CONTINUOUS_MAX_BACKOFF}
+   * (Databricks backs off exponentially too but does not publish its figures).
+   */
+  static final Duration CONTINUOUS_BASE_BACKOFF = Duration.ofSeconds(10);
+
+  /** The longest a failing continuous job waits between runs. */
+  static final Duration CONTINUOUS_MAX_BACKOFF = Duration.ofMinutes(10);
+
+  /** A failed run that lasted this long counts as healthy: it ends a streak of failures. */
+  static final Duration CONTINUOUS_HEALTHY_RUN = Duration.ofMinutes(10);
+
+  /** How many ended runs a continuous job's back-off looks at. */
+  static final int CONTINUOUS_LOOK_BACK = 12;
+
   /** How long before {@code modelUntil} events are re-read (they may commit out of time order). */
   static final Duration MODEL_LOOKBACK = Duration.ofMinutes(5);
 
@@ -31,11 +47,13 @@ final class TriggerEvaluator {
    * @param tables current snapshot per watched table
    * @param modelEvents registry events since the earliest model cursor minus the look-back
    * @param hasActiveRun whether a job has a queued or running run (continuous only)
+   * @param endedRuns a job's latest ended runs, newest first (continuous only)
    */
   record Facts(
       Map<String, JobEvent.TableUpdated> tables,
       List<JobEvent.ModelEvent> modelEvents,
-      LongPredicate hasActiveRun) {}
+      LongPredicate hasActiveRun,
+      java.util.function.LongFunction<List<TriggeredJobs.EndedRun>> endedRuns) {}
 
   /**
    * What to do for one job.
@@ -279,8 +297,39 @@ final class TriggerEvaluator {
     if (facts.hasActiveRun().test(job.jobId())) {
       return idle(s);
     }
+    Instant notBefore = backOffUntil(facts.endedRuns().apply(job.jobId()));
+    if (now.isBefore(notBefore)) {
+      return new Decision(s, null, notBefore);
+    }
     Fire f = fire(RunTriggers.CONTINUOUS, "continuous", job.jobId(), now, now, Map.of());
     return new Decision(s.fired(f, now, s.lastDueAt(), s.cursors()), f, null);
+  }
+
+  /**
+   * When a continuous job may start its next run: at once unless its latest runs failed in a row (a
+   * failed run that lasted {@link #CONTINUOUS_HEALTHY_RUN} ends the streak); after the first
+   * failure still at once, after n ≥ 2 the base back-off doubled n − 2 times, from the last end.
+   */
+  static Instant backOffUntil(List<TriggeredJobs.EndedRun> newestFirst) {
+    int failures = 0;
+    for (TriggeredJobs.EndedRun r : newestFirst) {
+      if (!r.failed()
+          || !Duration.between(r.start(), r.end()).minus(CONTINUOUS_HEALTHY_RUN).isNegative()) {
+        break;
+      }
+      failures++;
+    }
+    if (failures < 2) {
+      return Instant.EPOCH;
+    }
+    Duration wait = CONTINUOUS_BASE_BACKOFF;
+    for (int i = 2; i < failures && wait.compareTo(CONTINUOUS_MAX_BACKOFF) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    if (wait.compareTo(CONTINUOUS_MAX_BACKOFF) > 0) {
+      wait = CONTINUOUS_MAX_BACKOFF;
+    }
+    return newestFirst.get(0).end().plus(wait);
   }
 
   // ------------------------------------------------------------------ shared

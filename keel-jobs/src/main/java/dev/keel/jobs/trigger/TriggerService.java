@@ -305,7 +305,8 @@ public final class TriggerService implements AutoCloseable {
     return new Facts(
         snaps,
         modelEvents,
-        continuous ? id -> active.computeIfAbsent(id, jobs::hasActiveRun) : id -> true);
+        continuous ? id -> active.computeIfAbsent(id, jobs::hasActiveRun) : id -> true,
+        id -> jobs.endedRuns(id, TriggerEvaluator.CONTINUOUS_LOOK_BACK));
   }
 
   @Override

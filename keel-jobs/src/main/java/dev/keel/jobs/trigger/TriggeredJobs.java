@@ -12,6 +12,22 @@ public interface TriggeredJobs {
   boolean hasActiveRun(long jobId);
 
   /**
+   * The latest ended runs of {@code jobId}, newest first, at most {@code limit}: a continuous job
+   * backs off while they keep failing.
+   */
+  List<EndedRun> endedRuns(long jobId, int limit);
+
+  /**
+   * How one run ended.
+   *
+   * @param failed whether it failed ({@code FAILED}, {@code TIMEDOUT}, an internal error), as
+   *     opposed to succeeding or being cancelled
+   * @param start when it started
+   * @param end when it ended
+   */
+  record EndedRun(boolean failed, Instant start, Instant end) {}
+
+  /**
    * One job's starting settings.
    *
    * @param jobId the job

@@ -59,9 +59,24 @@ final class TriggerFakes {
       return List.copyOf(jobs);
     }
 
+    final Map<Long, List<EndedRun>> ended = new ConcurrentHashMap<>();
+
     @Override
     public boolean hasActiveRun(long jobId) {
       return active.contains(jobId);
+    }
+
+    /** Records an ended run of {@code jobId} (the newest). */
+    void ended(long jobId, boolean failed, Instant start, Instant end) {
+      ended
+          .computeIfAbsent(jobId, k -> new CopyOnWriteArrayList<>())
+          .add(0, new EndedRun(failed, start, end));
+    }
+
+    @Override
+    public List<EndedRun> endedRuns(long jobId, int limit) {
+      List<EndedRun> all = ended.getOrDefault(jobId, List.of());
+      return List.copyOf(all.subList(0, Math.min(limit, all.size())));
     }
   }
 

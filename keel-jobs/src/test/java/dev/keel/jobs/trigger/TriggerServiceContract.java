@@ -319,6 +319,48 @@ abstract class TriggerServiceContract {
         .containsExactly("CONTINUOUS", "CONTINUOUS");
   }
 
+  @Test
+  void a_continuous_job_whose_runs_keep_failing_backs_off_exponentially_and_a_success_resets_it() {
+    jobs.jobs.add(new TriggeredJob(1, null, null, new Continuous(false), T0));
+    TriggerService s = service();
+    at(s, T0.plusSeconds(1));
+    assertThat(launcher.runs).hasSize(1);
+    // The first failure restarts at once (a crash once is not a pattern).
+    jobs.ended(1, true, T0.plusSeconds(1), T0.plusSeconds(2));
+    at(s, T0.plusSeconds(2));
+    assertThat(launcher.runs).hasSize(2);
+    // The second failure in a row waits the base delay from that run's end, then it doubles.
+    jobs.ended(1, true, T0.plusSeconds(2), T0.plusSeconds(3));
+    at(s, T0.plusSeconds(3));
+    at(s, T0.plusSeconds(12));
+    assertThat(launcher.runs).hasSize(2);
+    at(s, T0.plusSeconds(13));
+    assertThat(launcher.runs).hasSize(3);
+    jobs.ended(1, true, T0.plusSeconds(13), T0.plusSeconds(14));
+    at(s, T0.plusSeconds(14 + 19));
+    assertThat(launcher.runs).hasSize(3);
+    at(s, T0.plusSeconds(14 + 20));
+    assertThat(launcher.runs).hasSize(4);
+    // A run that succeeds ends the back-off: the next starts at once after any later failure.
+    jobs.ended(1, false, T0.plusSeconds(34), T0.plusSeconds(35));
+    at(s, T0.plusSeconds(35));
+    assertThat(launcher.runs).hasSize(5);
+    jobs.ended(1, true, T0.plusSeconds(35), T0.plusSeconds(36));
+    at(s, T0.plusSeconds(36));
+    assertThat(launcher.runs).hasSize(6);
+  }
+
+  @Test
+  void a_failed_continuous_run_that_ran_long_counts_as_healthy() {
+    jobs.jobs.add(new TriggeredJob(1, null, null, new Continuous(false), T0));
+    TriggerService s = service();
+    jobs.ended(1, true, T0, T0.plusSeconds(1));
+    jobs.ended(1, true, T0.plusSeconds(1), T0.plusSeconds(2));
+    jobs.ended(1, true, T0.plusSeconds(2), T0.plusSeconds(2 + 3600));
+    at(s, T0.plusSeconds(2 + 3600));
+    assertThat(launcher.runs).hasSize(1);
+  }
+
   // ------------------------------------------------------------------ exactly once
 
   @Test
