@@ -62,6 +62,9 @@ public final class Database implements AutoCloseable {
 
   private final AtomicReference<CompletableFuture<Boolean>> pinging = new AtomicReference<>();
 
+  /** The write transaction the current thread has open, which nested writes join. */
+  private final ThreadLocal<Handle> currentWrite = new ThreadLocal<>();
+
   private final Dialect dialect;
   private final String jdbcUrl;
   private final HikariDataSource writePool;
@@ -239,9 +242,28 @@ public final class Database implements AutoCloseable {
    * Runs {@code callback} in a write transaction; on SQLite writers are serialised. On PostgreSQL,
    * when the callback fails because its connection was broken, it runs once more on a fresh one (so
    * it must only change the database); a database that stays unreachable fails with {@link
-   * ErrorCode#TEMPORARILY_UNAVAILABLE}.
+   * ErrorCode#TEMPORARILY_UNAVAILABLE}. Called again on the same thread from inside a callback, it
+   * joins the open transaction (so writes of several stores commit or roll back together, as an
+   * identity renamed with every grant naming it) instead of waiting for a second connection.
    */
   public <R, X extends Exception> R write(HandleCallback<R, X> callback) throws X {
+    Handle open = currentWrite.get();
+    if (open != null) {
+      return callback.withHandle(open); // joins the write this thread has open
+    }
+    HandleCallback<R, X> bound =
+        h -> {
+          currentWrite.set(h);
+          try {
+            return callback.withHandle(h);
+          } finally {
+            currentWrite.remove();
+          }
+        };
+    return writeOnce(bound);
+  }
+
+  private <R, X extends Exception> R writeOnce(HandleCallback<R, X> callback) throws X {
     if (dialect != Dialect.POSTGRESQL) {
       return writer.inTransaction(callback);
     }

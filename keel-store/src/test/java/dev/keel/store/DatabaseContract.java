@@ -25,6 +25,37 @@ abstract class DatabaseContract {
     db.close();
   }
 
+  private int tags() {
+    return db.read(
+        h -> h.createQuery("SELECT count(*) FROM experiment_tags").mapTo(Integer.class).one());
+  }
+
+  @Test
+  void a_write_inside_a_write_joins_it_and_commits_or_rolls_back_with_it() {
+    db.write(
+        h -> {
+          h.execute("INSERT INTO experiment_tags (experiment_id, key, value) VALUES (0, 'a', '1')");
+          return db.write(
+              inner ->
+                  inner.execute(
+                      "INSERT INTO experiment_tags (experiment_id, key, value) VALUES (0, 'b', '2')"));
+        });
+    assertThat(tags()).isEqualTo(2);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                db.write(
+                    h -> {
+                      db.write(
+                          inner ->
+                              inner.execute(
+                                  "INSERT INTO experiment_tags (experiment_id, key, value)"
+                                      + " VALUES (0, 'c', '3')"));
+                      throw new IllegalStateException("the outer write fails after the inner");
+                    }))
+        .hasMessageContaining("outer write fails");
+    assertThat(tags()).as("the inner write was rolled back with the outer").isEqualTo(2);
+  }
+
   @Test
   void fresh_database_has_the_default_experiment() {
     String name =

@@ -146,11 +146,17 @@ public final class IdentityService implements Principals {
             kind == Identity.Kind.USER ? text("emails", d.email()) : Optional.empty(),
             text("externalId", d.externalId()),
             before.createdAt());
-    store.update(after, relations(kind, id, d.relations()));
+    // The identity and every grant, access entry and owner naming it change in one transaction:
+    // a crash in between would leave rights under a name no identity has, for a later one to take.
+    store.atomically(
+        () -> {
+          store.update(after, relations(kind, id, d.relations()));
+          if (!before.name().equals(name)) {
+            references.forEach(r -> r.renamed(before.name(), name));
+          }
+          return null;
+        });
     invalidate();
-    if (!before.name().equals(name)) {
-      references.forEach(r -> r.renamed(before.name(), name));
-    }
     return after;
   }
 
@@ -178,9 +184,13 @@ public final class IdentityService implements Principals {
               + (owned.size() > MAX_OWNED_SHOWN ? " and more" : "")
               + ": give them another owner first, then delete it.");
     }
-    store.delete(i.id());
+    store.atomically(
+        () -> {
+          store.delete(i.id());
+          references.forEach(r -> r.deleted(i.name()));
+          return null;
+        });
     invalidate();
-    references.forEach(r -> r.deleted(i.name()));
   }
 
   /**

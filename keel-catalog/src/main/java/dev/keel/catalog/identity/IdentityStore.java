@@ -49,6 +49,13 @@ public interface IdentityStore {
    */
   void update(Identity identity, Relations relations);
 
+  /**
+   * Runs {@code work} in one write transaction of this store's database: the store's own writes and
+   * any other writes to that database {@code work} makes on this thread commit together or not at
+   * all.
+   */
+  <T> T atomically(java.util.function.Supplier<T> work);
+
   /** Deletes an identity, its memberships (both ways) and its tokens; false if it was not there. */
   boolean delete(String id);
 

@@ -171,6 +171,11 @@ public final class JdbcIdentityStore implements IdentityStore {
   }
 
   @Override
+  public <T> T atomically(java.util.function.Supplier<T> work) {
+    return db.write(h -> work.get());
+  }
+
+  @Override
   public boolean delete(String id) {
     return db.write(
         h -> {

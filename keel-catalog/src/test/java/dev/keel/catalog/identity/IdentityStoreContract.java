@@ -89,6 +89,66 @@ abstract class IdentityStoreContract {
     return svc.create(Identity.Kind.USER, draft(name));
   }
 
+  /** References that record in the database what they were told, and may then fail. */
+  final class Recording implements PrincipalReferences {
+    volatile boolean fail;
+
+    @Override
+    public List<String> owned(String name, int limit) {
+      return List.of();
+    }
+
+    @Override
+    public void renamed(String from, String to) {
+      record("renamed " + from + " " + to);
+    }
+
+    @Override
+    public void deleted(String name) {
+      record("deleted " + name);
+    }
+
+    private void record(String what) {
+      db.write(
+          h ->
+              h.createUpdate("INSERT INTO job_ids (name, next) VALUES (?, 0)")
+                  .bind(0, "refs " + what)
+                  .execute());
+      if (fail) {
+        throw new IllegalStateException("the references could not be updated");
+      }
+    }
+
+    List<String> recorded() {
+      return db.read(
+          h ->
+              h.createQuery("SELECT substr(name, 6) FROM job_ids WHERE name LIKE 'refs %'")
+                  .mapTo(String.class)
+                  .list());
+    }
+  }
+
+  @Test
+  void an_identity_renamed_or_deleted_and_what_names_it_change_together_or_not_at_all() {
+    Recording refs = new Recording();
+    svc.references(List.of(refs));
+    Identity alice = user("alice");
+    refs.fail = true;
+    assertThatThrownBy(() -> svc.replace(Identity.Kind.USER, alice.id(), draft("alice2")))
+        .hasMessageContaining("could not be updated");
+    assertThat(svc.get(Identity.Kind.USER, alice.id()).name()).isEqualTo("alice");
+    assertThat(refs.recorded()).isEmpty();
+    assertThatThrownBy(() -> svc.delete(Identity.Kind.USER, alice.id()))
+        .hasMessageContaining("could not be updated");
+    assertThat(svc.get(Identity.Kind.USER, alice.id()).name()).isEqualTo("alice");
+    assertThat(refs.recorded()).isEmpty();
+
+    refs.fail = false;
+    svc.replace(Identity.Kind.USER, alice.id(), draft("alice2"));
+    svc.delete(Identity.Kind.USER, alice.id());
+    assertThat(refs.recorded()).containsExactlyInAnyOrder("renamed alice alice2", "deleted alice2");
+  }
+
   @Test
   void a_fresh_store_has_the_admins_group_and_no_administrator() {
     Identity admins = svc.get(Identity.Kind.GROUP, Identity.ADMINS_ID);
