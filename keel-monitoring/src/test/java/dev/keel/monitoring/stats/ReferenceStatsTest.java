@@ -109,7 +109,7 @@ class ReferenceStatsTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> numericDrift() {
+  Stream<DynamicTest> numeric_drift_and_profiles_match_scipy() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : ref.get("numeric")) {
       String name = c.get("name").asText();
@@ -157,7 +157,7 @@ class ReferenceStatsTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> kolmogorovDistribution() {
+  Stream<DynamicTest> kolmogorov_distribution_matches_scipy_kstwo() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode k : ref.get("kolmogorov")) {
       int n = k.get("n").asInt();
@@ -175,7 +175,7 @@ class ReferenceStatsTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> categoricalDrift() {
+  Stream<DynamicTest> categorical_drift_matches_scipy() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : ref.get("categorical")) {
       String name = c.get("name").asText();
@@ -210,7 +210,7 @@ class ReferenceStatsTest {
   }
 
   @TestFactory
-  Stream<DynamicTest> stringProfiles() {
+  Stream<DynamicTest> string_profiles_match_python() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : ref.get("strings")) {
       String name = c.get("name").asText();

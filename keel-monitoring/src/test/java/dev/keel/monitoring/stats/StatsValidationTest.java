@@ -15,7 +15,7 @@ class StatsValidationTest {
       SortedSample.of(new double[] {Double.NaN, Double.NaN});
 
   @Test
-  void emptyNumericSamplesAreRejectedNamingTheArgument() {
+  void empty_numeric_samples_are_refused_naming_the_argument() {
     assertThatThrownBy(() -> NumericDrift.ks(EMPTY, ONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("baseline is empty");
@@ -37,7 +37,7 @@ class StatsValidationTest {
   }
 
   @Test
-  void emptyOrBadCategoryCountsAreRejectedNamingTheArgument() {
+  void empty_or_bad_category_counts_are_refused_naming_the_argument() {
     Map<String, Long> ok = Map.of("a", 3L);
     assertThatThrownBy(() -> CategoricalDrift.chiSquared(Map.of(), ok))
         .isInstanceOf(IllegalArgumentException.class)
@@ -59,7 +59,7 @@ class StatsValidationTest {
   }
 
   @Test
-  void profileArgumentsAreChecked() {
+  void bad_profile_arguments_are_refused_naming_the_argument() {
     assertThatThrownBy(() -> NumericProfile.of(ONE, -1, new double[] {0.5}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("numNulls");
@@ -78,7 +78,7 @@ class StatsValidationTest {
   }
 
   @Test
-  void nanIsDroppedFromDistributionsAndCounted() {
+  void nan_is_dropped_from_distributions_and_counted() {
     SortedSample withNan = SortedSample.of(new double[] {3, Double.NaN, 1, 2, Double.NaN});
     SortedSample without = SortedSample.of(new double[] {1, 2, 3});
     assertThat(withNan.size()).isEqualTo(3);
@@ -107,7 +107,7 @@ class StatsValidationTest {
   }
 
   @Test
-  void negativeZeroIsZeroAndInputIsNotModified() {
+  void negative_zero_is_zero_and_the_input_is_not_modified() {
     double[] in = {0.0, -0.0, 2.0, 1.0};
     SortedSample s = SortedSample.of(in);
     assertThat(in).containsExactly(0.0, -0.0, 2.0, 1.0);
@@ -117,7 +117,7 @@ class StatsValidationTest {
   }
 
   @Test
-  void ksStatisticAndPValueAreSymmetricInTheSamples() {
+  void ks_is_symmetric_in_the_two_samples() {
     SortedSample a = SortedSample.of(new double[] {0.1, 0.4, 0.4, 0.9, 1.3, 2.0, 2.2});
     SortedSample b = SortedSample.of(new double[] {0.3, 0.4, 1.0, 1.1, 2.5});
     KsResult ab = NumericDrift.ks(a, b);
