@@ -178,6 +178,17 @@ def main(path):
                   0.6, 0.9, 1 - 1.5 / n, 0.999]:
             if 0 < x < 1:
                 kolmogorov.append({"n": n, "x": x, "sf": float(stats.kstwo.sf(x, n))})
+    # Either side of scipy's switches between methods: n*x^2 = 0.754693, 2.2, 4, 18, 370;
+    # n*x^1.5 = 1.4; n = 140/141 and 100000/100001.
+    for n in [20, 140, 141, 1000, 100000, 100001]:
+        for target in [0.754693, 2.2, 4.0, 18.0, 370.0]:
+            for f in [0.999, 1.001]:
+                x = math.sqrt(target * f / n)
+                if 0 < x < 1:
+                    kolmogorov.append({"n": n, "x": x, "sf": float(stats.kstwo.sf(x, n))})
+        for f in [0.999, 1.001]:
+            x = (1.4 * f / n) ** (2 / 3)
+            kolmogorov.append({"n": n, "x": x, "sf": float(stats.kstwo.sf(x, n))})
 
     categorical = []
     cats = list("abcdefgh")
