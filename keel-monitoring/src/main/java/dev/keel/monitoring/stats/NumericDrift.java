@@ -1,0 +1,240 @@
+package dev.keel.monitoring.stats;
+
+/**
+ * Drift statistics between a numeric baseline sample and a current sample, each a {@link
+ * SortedSample} (sorted once; NULLs excluded by the caller and NaN excluded by the sample, both
+ * counted separately). Every statistic equals the scipy/numpy call named in its Javadoc on the same
+ * non-NaN values.
+ */
+public final class NumericDrift {
+  /** Samples up to this size (the larger of the two) get the exact KS p-value, as in scipy. */
+  public static final int KS_EXACT_MAX_N = 10000;
+
+  /** The share that replaces an empty PSI bin (no renormalisation afterwards). */
+  public static final double PSI_EMPTY_SHARE = 1e-4;
+
+  private NumericDrift() {}
+
+  /**
+   * The two-sided two-sample Kolmogorov–Smirnov test, as {@code scipy.stats.ks_2samp(baseline,
+   * current, alternative='two-sided', method='auto')}.
+   *
+   * <p>Statistic: D = max over the pooled values x of |F_b(x) − F_c(x)|, with F the empirical CDFs
+   * (right-continuous: the share of values ≤ x; ties across the samples are handled exactly).
+   *
+   * <p>p-value: when max(n_b, n_c) ≤ {@value #KS_EXACT_MAX_N} the <b>exact</b> P(D ≥ d) for these
+   * sample sizes (d first rounded to the lattice h/lcm(n_b, n_c), which is also the statistic
+   * returned then): for n_b = n_c the reflection series of Gnedenko–Korolyuk, otherwise Hodges'
+   * inside method counting lattice paths that stay strictly inside |x/n_b − y/n_c| &lt; h/lcm, in
+   * Viehmann's form that yields 1 − P directly. Otherwise, or when the exact computation does not
+   * give a probability, the <b>asymptotic</b> value {@code kstwo.sf(d, round(n_b·n_c/(n_b+n_c)))}
+   * (the one-sample two-sided Kolmogorov distribution at the effective sample size; see {@link
+   * KolmogorovDistribution}).
+   *
+   * @throws IllegalArgumentException naming {@code baseline} or {@code current} if it is empty
+   */
+  public static KsResult ks(SortedSample baseline, SortedSample current) {
+    requireNonEmpty(baseline, "baseline");
+    requireNonEmpty(current, "current");
+    double[] a = baseline.values();
+    double[] b = current.values();
+    int n1 = a.length;
+    int n2 = b.length;
+    double d = 0.0;
+    int i = 0;
+    int j = 0;
+    while (i < n1 || j < n2) {
+      double x = i < n1 && (j >= n2 || a[i] <= b[j]) ? a[i] : b[j];
+      while (i < n1 && a[i] <= x) {
+        i++;
+      }
+      while (j < n2 && b[j] <= x) {
+        j++;
+      }
+      double diff = Math.abs((double) i / n1 - (double) j / n2);
+      if (diff > d) {
+        d = diff;
+      }
+    }
+    int g = gcd(n1, n2);
+    if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
+      long lcm = (long) (n1 / g) * n2;
+      long h = Math.round(Math.rint(d * lcm));
+      d = (double) h / lcm;
+      if (h == 0) {
+        return new KsResult(d, 1.0, KsResult.Method.EXACT);
+      }
+      double p = n1 == n2 ? probOutsideSquare(n1, (int) h) : outerProbInside(n1, n2, g, (int) h);
+      if (p >= 0.0 && p <= 1.0) {
+        return new KsResult(d, p, KsResult.Method.EXACT);
+      }
+    }
+    double m = Math.max(n1, n2);
+    double n = Math.min(n1, n2);
+    double en = m * n / (m + n);
+    double p = KolmogorovDistribution.sf((int) Math.rint(en), d);
+    return new KsResult(d, Math.max(0.0, Math.min(1.0, p)), KsResult.Method.ASYMPTOTIC);
+  }
+
+  /**
+   * P(D ≥ h/n) for two samples of size n: 2·Σ_{k≥1} (−1)^(k−1) C(2n, n−kh)/C(2n, n), evaluated as
+   * 2·A₁(1 − A₂(1 − A₃(…))) with Aₖ the ratio of consecutive terms, to avoid cancellation.
+   */
+  static double probOutsideSquare(int n, int h) {
+    double p = 0.0;
+    int k = n / h;
+    while (k >= 0) {
+      double p1 = 1.0;
+      for (int j = 0; j < h; j++) {
+        p1 = (n - (long) k * h - j) * p1 / (n + (long) k * h + j + 1);
+      }
+      p = p1 * (1.0 - p);
+      k--;
+    }
+    return 2 * p;
+  }
+
+  /**
+   * P(D ≥ h/lcm) for sizes m ≠ n: one minus the share of monotone lattice paths from (0,0) to (m,n)
+   * that stay strictly inside |x·n/g − y·m/g| &lt; h, computed column by column as that complement
+   * directly (each entry a weighted mean of its two predecessors, so nothing overflows).
+   */
+  static double outerProbInside(int m, int n, int g, int h) {
+    if (m < n) {
+      int t = m;
+      m = n;
+      n = t;
+    }
+    long mg = m / g;
+    long ng = n / g;
+    int minj = 0;
+    int maxj = (int) Math.min(ceilDiv(h, mg), n + 1L);
+    int curlen = maxj - minj;
+    int lenA = Math.min(2 * maxj + 2, n + 1);
+    double[] a = new double[lenA];
+    java.util.Arrays.fill(a, 1.0);
+    java.util.Arrays.fill(a, minj, maxj, 0.0);
+    for (int i = 1; i <= m; i++) {
+      int lastminj = minj;
+      int lastlen = curlen;
+      minj = (int) Math.max(Math.floorDiv(ng * i - h, mg) + 1, 0);
+      minj = Math.min(minj, n);
+      maxj = (int) Math.min(ceilDiv(ng * i + h, mg), n + 1L);
+      if (maxj <= minj) {
+        return 1.0;
+      }
+      double val = minj == 0 ? 0.0 : 1.0;
+      for (int jj = 0; jj < maxj - minj; jj++) {
+        int j = jj + minj;
+        val = (a[jj + minj - lastminj] * i + val * j) / (i + j);
+        a[jj] = val;
+      }
+      curlen = maxj - minj;
+      if (lastlen > curlen) {
+        java.util.Arrays.fill(a, maxj - minj, maxj - minj + (lastlen - curlen), 1.0);
+      }
+    }
+    return a[maxj - minj - 1];
+  }
+
+  private static long ceilDiv(long x, long y) {
+    return -Math.floorDiv(-x, y);
+  }
+
+  private static int gcd(int a, int b) {
+    while (b != 0) {
+      int t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  /**
+   * The Wasserstein-1 (earth mover's) distance in data units, as {@code
+   * scipy.stats.wasserstein_distance(baseline, current)}: ∫ |F_b(x) − F_c(x)| dx, the integral of
+   * the absolute difference of the empirical CDFs over the pooled sorted values.
+   *
+   * @throws IllegalArgumentException naming {@code baseline} or {@code current} if it is empty
+   */
+  public static double wasserstein(SortedSample baseline, SortedSample current) {
+    requireNonEmpty(baseline, "baseline");
+    requireNonEmpty(current, "current");
+    double[] a = baseline.values();
+    double[] b = current.values();
+    int n1 = a.length;
+    int n2 = b.length;
+    int i = 0;
+    int j = 0;
+    double sum = 0.0;
+    double comp = 0.0; // Neumaier compensation
+    double prev = Math.min(a[0], b[0]);
+    while (i < n1 || j < n2) {
+      double x = i < n1 && (j >= n2 || a[i] <= b[j]) ? a[i] : b[j];
+      if (x != prev) {
+        double term = Math.abs((double) i / n1 - (double) j / n2) * (x - prev);
+        double t = sum + term;
+        comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+        sum = t;
+        prev = x;
+      }
+      while (i < n1 && a[i] <= x) {
+        i++;
+      }
+      while (j < n2 && b[j] <= x) {
+        j++;
+      }
+    }
+    return sum + comp;
+  }
+
+  /**
+   * The population stability index with 10 bins fitted on the baseline.
+   *
+   * <p>Edges e₁…e₉ are the baseline's quantiles at 0.1…0.9 by linear interpolation ({@code
+   * np.quantile(baseline, [0.1, …, 0.9])}, numpy's default method). Bins are right-closed and the
+   * outer ones open-ended: bin 1 is x ≤ e₁, bin i is e₍ᵢ₋₁₎ &lt; x ≤ eᵢ, bin 10 is x &gt; e₉
+   * ({@code np.searchsorted(edges, x, side='left')} is the bin index), so repeated edges give empty
+   * bins. A bin's share is its count over the sample size; a share of exactly 0 becomes {@value
+   * #PSI_EMPTY_SHARE} and the shares are not renormalised. PSI = Σᵢ (cᵢ − bᵢ)·ln(cᵢ/bᵢ).
+   *
+   * @throws IllegalArgumentException naming {@code baseline} or {@code current} if it is empty
+   */
+  public static PsiResult psi(SortedSample baseline, SortedSample current) {
+    requireNonEmpty(baseline, "baseline");
+    requireNonEmpty(current, "current");
+    double[] edges = new double[9];
+    for (int k = 0; k < 9; k++) {
+      edges[k] = baseline.quantile((k + 1) / 10.0);
+    }
+    double[] bs = shares(baseline, edges);
+    double[] cs = shares(current, edges);
+    double psi = 0.0;
+    for (int k = 0; k < 10; k++) {
+      psi += (cs[k] - bs[k]) * Math.log(cs[k] / bs[k]);
+    }
+    return new PsiResult(psi, edges, bs, cs);
+  }
+
+  private static double[] shares(SortedSample s, double[] edges) {
+    double n = s.size();
+    double[] shares = new double[edges.length + 1];
+    int below = 0;
+    for (int k = 0; k <= edges.length; k++) {
+      int upTo = k < edges.length ? s.countAtMost(edges[k]) : s.size();
+      int count = upTo - below;
+      below = upTo;
+      shares[k] = count == 0 ? PSI_EMPTY_SHARE : count / n;
+    }
+    return shares;
+  }
+
+  static void requireNonEmpty(SortedSample s, String name) {
+    if (s == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    if (s.size() == 0) {
+      throw new IllegalArgumentException(name + " is empty (no non-NULL, non-NaN values)");
+    }
+  }
+}

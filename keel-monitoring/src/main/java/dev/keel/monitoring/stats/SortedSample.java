@@ -1,0 +1,113 @@
+package dev.keel.monitoring.stats;
+
+import java.util.Arrays;
+
+/**
+ * One numeric sample, sorted once and reused by every statistic that needs order (KS, Wasserstein,
+ * quantiles, PSI bins, min, max, distinct count).
+ *
+ * <p>NULLs are the caller's business: they are never in the array and are counted by the caller.
+ * NaN values are removed here and counted in {@link #nanCount()}: every distribution statistic is
+ * computed over the non-NaN values, as scipy does with {@code nan_policy='omit'} (or on {@code
+ * x[~np.isnan(x)]}). Infinities are ordinary values, ordered at the ends (KS, PSI and quantiles
+ * stay defined; sums that meet them follow IEEE arithmetic, as numpy does). {@code -0.0} and {@code
+ * 0.0} are the same value.
+ */
+public final class SortedSample {
+  private final double[] sorted;
+  private final int nanCount;
+
+  private SortedSample(double[] sorted, int nanCount) {
+    this.sorted = sorted;
+    this.nanCount = nanCount;
+  }
+
+  /**
+   * Copies {@code values}, drops NaN (counting them) and sorts the rest ascending. {@code values}
+   * is not modified.
+   *
+   * @throws IllegalArgumentException if {@code values} is null
+   */
+  public static SortedSample of(double[] values) {
+    if (values == null) {
+      throw new IllegalArgumentException("values must not be null");
+    }
+    double[] copy = new double[values.length];
+    int n = 0;
+    for (double v : values) {
+      if (!Double.isNaN(v)) {
+        copy[n++] = v == 0.0 ? 0.0 : v; // one zero: -0.0 sorts before 0.0 in Arrays.sort
+      }
+    }
+    double[] sorted = n == copy.length ? copy : Arrays.copyOf(copy, n);
+    Arrays.sort(sorted);
+    return new SortedSample(sorted, values.length - n);
+  }
+
+  /** The number of non-NaN values. */
+  public int size() {
+    return sorted.length;
+  }
+
+  /** How many NaN values {@link #of} dropped. */
+  public int nanCount() {
+    return nanCount;
+  }
+
+  /** The {@code i}-th smallest non-NaN value (0-based). */
+  public double get(int i) {
+    return sorted[i];
+  }
+
+  /** A copy of the sorted non-NaN values. */
+  public double[] toArray() {
+    return sorted.clone();
+  }
+
+  /** The sorted values themselves, for this package's statistics; never modified. */
+  double[] values() {
+    return sorted;
+  }
+
+  /** How many values are {@code <= x} (the number of values in the right-closed ray up to x). */
+  int countAtMost(double x) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= x) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The quantile at probability {@code q} by numpy's default method ({@code np.quantile(x, q,
+   * method='linear')}): with h = (n − 1)·q, i = ⌊h⌋ and t = h − i, the value x₍ᵢ₎ + (x₍ᵢ₊₁₎ −
+   * x₍ᵢ₎)·t, evaluated as x₍ᵢ₊₁₎ − (x₍ᵢ₊₁₎ − x₍ᵢ₎)·(1 − t) when t ≥ 0.5 (numpy's rounding-safe
+   * form), x₍ᵢ₊₁₎ clamped to the last value.
+   *
+   * @throws IllegalArgumentException if q is outside [0, 1] or NaN, or the sample is empty
+   */
+  public double quantile(double q) {
+    if (!(q >= 0.0 && q <= 1.0)) {
+      throw new IllegalArgumentException("quantile probability must be in [0, 1], got " + q);
+    }
+    int n = sorted.length;
+    if (n == 0) {
+      throw new IllegalArgumentException("sample is empty: no quantile");
+    }
+    double h = (n - 1) * q;
+    double floor = Math.floor(h);
+    int i = (int) floor;
+    int next = Math.min(i + 1, n - 1);
+    double t = h - floor;
+    double a = sorted[i];
+    double b = sorted[next];
+    double diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+  }
+}
