@@ -267,13 +267,33 @@ public final class RunService implements RunLauncher {
   /** The run with its attempts and repairs. */
   public RunView view(long runId) {
     JobRun r = run(runId);
-    JobSpec spec;
-    try {
-      spec = jobs.parser().check((ObjectNode) JSON.readTree(r.settings()), true).spec();
-    } catch (IOException | KeelException e) {
-      spec = null;
+    return new RunView(
+        r, store.taskRuns(runId), store.repairs(runId), parseOrEmpty(r.settings()).orElse(null));
+  }
+
+  /**
+   * The views of a page of runs ({@code runs/list}) in at most one read: their attempts when {@code
+   * withTasks} (else none), no repairs (the list shows no repair history); settings shared by
+   * several runs are parsed once.
+   */
+  public List<RunView> listViews(List<JobRun> page, boolean withTasks) {
+    Map<Long, List<TaskRun>> tasks =
+        withTasks ? store.taskRuns(page.stream().map(JobRun::runId).toList()) : Map.of();
+    Map<String, Optional<JobSpec>> specs = new java.util.HashMap<>();
+    List<RunView> out = new ArrayList<>();
+    for (JobRun r : page) {
+      JobSpec spec = specs.computeIfAbsent(r.settings(), this::parseOrEmpty).orElse(null);
+      out.add(new RunView(r, tasks.getOrDefault(r.runId(), List.of()), List.of(), spec));
     }
-    return new RunView(r, store.taskRuns(runId), store.repairs(runId), spec);
+    return out;
+  }
+
+  private Optional<JobSpec> parseOrEmpty(String settings) {
+    try {
+      return Optional.of(jobs.parser().check((ObjectNode) JSON.readTree(settings), true).spec());
+    } catch (IOException | KeelException e) {
+      return Optional.empty();
+    }
   }
 
   /** A page of runs, newest first. */
