@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds keel-bench (package only, nothing is installed into ~/.m2) and runs Keel's tracking-server
+# Builds keel-bench (package only, nothing is installed into ~/.m2) and runs Keel's tracking-server,
 # registry, feature store, serving and jobs benchmarks; see docs/benchmarks.md.
 #
 #   bench/run.sh                 all figures: startup, ingest + search on SQLite, then on PostgreSQL
