@@ -113,4 +113,17 @@ class RunListViewsTest {
     assertThat(views.get(1).tasks()).extracting(TaskRun::taskKey).containsExactly("z");
     assertThat(jobs.runs().listViews(page, false)).allSatisfy(v -> assertThat(v.tasks()).isEmpty());
   }
+
+  @Test
+  void polling_a_run_does_not_parse_its_settings_again() throws Exception {
+    long run = runAndWait(create("polled", "x", "y"));
+
+    RunService.RunView first = jobs.runs().view(run);
+    RunService.RunView again = jobs.runs().view(run);
+
+    assertThat(first.spec()).isNotNull();
+    assertThat(again.spec()).isSameAs(first.spec());
+    assertThat(jobs.runs().listViews(List.of(again.run()), false).get(0).spec())
+        .isSameAs(first.spec());
+  }
 }
