@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds keel-bench (package only, nothing is installed into ~/.m2) and runs Keel's tracking-server
-# and registry benchmarks; see docs/benchmarks.md.
+# Builds keel-bench (package only, nothing is installed into ~/.m2) and runs Keel's tracking-server,
+# registry, feature store, serving and jobs benchmarks; see docs/benchmarks.md.
 #
 #   bench/run.sh                 all figures: startup, ingest + search on SQLite, then on PostgreSQL
 #   bench/run.sh startup         figure 3 (--reps=10)
@@ -17,6 +17,8 @@
 #   bench/run.sh training-set    feature store: 1M-row point-in-time training set vs pandas (not part of all)
 #   bench/run.sh predict         serving: in-process predict latency and batched throughput
 #   bench/run.sh serve-http      serving: endpoint invocations over HTTP at 1,000 requests/s
+#   bench/run.sh jobs            jobs: 1,000-task DAG overhead, 100 concurrent runs, trigger latency
+#                                (--db=postgres; --parts=dag,concurrent,model,table; not part of all)
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

@@ -79,6 +79,12 @@ public final class Bench {
                   keel-model-time-us header, in --pairs=3 alternating windows with
                   inference logging off, then on (11 s pause after each logged window); then
                   --batch=1000-row requests from 2 threads for 15 s (rows/s; 0 skips it)
+        jobs      jobs scheduler, one server: a 1,000-task DAG of no-op condition_tasks
+                  (--dag-layers=10 x --dag-width=100; each task depends on two of the layer
+                  before), --reps=3 runs after a warm-up; --concurrent-runs=100 runs at once of
+                  a 10-task job, --reps rounds; trigger latency of a MODEL_ALIAS_SET and a
+                  table_update trigger, --events=50 alias moves / table appends --event-gap=2 s
+                  apart; --parts=dag,concurrent,model,table (any of them)
       common:
         --db=sqlite|postgres
         --pg-url=jdbc:postgresql://127.0.0.1:5432/test?user=postgres (a schema is created, dropped)
@@ -137,6 +143,7 @@ public final class Bench {
     PredictBench.Config predict = PredictBench.Config.from(args);
     OnlineHttpBench.Config onlineHttp = OnlineHttpBench.Config.from(args);
     ServeHttpBench.Config serveHttp = ServeHttpBench.Config.from(args);
+    JobsBench.Config jobs = command.equals("jobs") ? JobsBench.Config.from(args) : null;
     GovernanceBench.Config governance =
         new GovernanceBench.Config(
             registry.rate(),
@@ -183,6 +190,7 @@ public final class Bench {
         case "online-http" -> OnlineHttpBench.run(workDir, jvmArgs, onlineHttp);
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, serveHttp);
+        case "jobs" -> jobs(workDir, db, pgUrl, jvmArgs, jobs);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;
@@ -359,6 +367,17 @@ public final class Bench {
     }
   }
 
+  private static void jobs(
+      Path workDir, String db, String pgUrl, List<String> jvmArgs, JobsBench.Config cfg)
+      throws Exception {
+    Path dir = Files.createTempDirectory(workDir, "jobs-" + db + "-");
+    try (Target t = Target.open(db, pgUrl, dir.resolve("data"))) {
+      JobsBench.run(t, jvmArgs, cfg, db);
+    }
+    System.out.println("load after: " + Machine.loadAverage());
+    deleteTree(dir);
+  }
+
   static void header(String title) throws InterruptedException {
     System.out.println();
     System.out.println("=== " + title + " ===");
@@ -500,7 +519,7 @@ public final class Bench {
   }
 
   /** The metadata database of one benchmark: SQLite in a data dir, or a fresh PostgreSQL schema. */
-  private static final class Target implements AutoCloseable {
+  static final class Target implements AutoCloseable {
     final Path dataDir;
     final Postgres pg;
 

@@ -13,10 +13,13 @@ import dev.keel.jobs.trigger.TriggeredJobs;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Jobs: create, read, list, update (partial, tasks merged by {@code task_key}), reset and delete,
@@ -34,6 +37,15 @@ public final class JobService implements TriggeredJobs {
   private final Ids ids;
   private final Clock clock;
   private volatile Runnable settingsChanged = () -> {};
+
+  /**
+   * {@link #all()}'s parsed triggers by job id, with the settings they were parsed from: the
+   * trigger service reads every triggered job each pass, and parsing a large job's settings costs
+   * far more than comparing its text.
+   */
+  private final Map<Long, ParsedTrigger> triggers = new ConcurrentHashMap<>();
+
+  private record ParsedTrigger(String settings, long updatedAt, TriggeredJob job) {}
 
   public JobService(JobStore store, SettingsParser parser, Ids ids, Clock clock) {
     this.store = store;
@@ -210,19 +222,36 @@ public final class JobService implements TriggeredJobs {
     settingsChanged.run();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A job's settings are parsed again only when their text or save time changed (saved here or
+   * by another server), not on every call.
+   */
   @Override
   public List<TriggeredJob> all() {
     List<TriggeredJob> out = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
     for (Job j : store.triggeredJobs()) {
-      var spec = parser.check(settings(j), true).spec();
-      out.add(
-          new TriggeredJob(
-              j.jobId(),
-              spec.schedule().orElse(null),
-              spec.trigger().orElse(null),
-              spec.continuous().orElse(null),
-              Instant.ofEpochMilli(j.updatedAt())));
+      seen.add(j.jobId());
+      ParsedTrigger p = triggers.get(j.jobId());
+      if (p == null || p.updatedAt() != j.updatedAt() || !p.settings().equals(j.settings())) {
+        var spec = parser.check(settings(j), true).spec();
+        p =
+            new ParsedTrigger(
+                j.settings(),
+                j.updatedAt(),
+                new TriggeredJob(
+                    j.jobId(),
+                    spec.schedule().orElse(null),
+                    spec.trigger().orElse(null),
+                    spec.continuous().orElse(null),
+                    Instant.ofEpochMilli(j.updatedAt())));
+        triggers.put(j.jobId(), p);
+      }
+      out.add(p.job());
     }
+    triggers.keySet().retainAll(seen);
     return out;
   }
 

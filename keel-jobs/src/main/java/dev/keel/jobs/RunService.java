@@ -54,6 +54,17 @@ public final class RunService implements RunLauncher {
   private final Path dataDir;
   private volatile Scheduler scheduler;
 
+  /** Most run settings whose parsed spec {@link #parseOrEmpty} keeps (least recently used out). */
+  static final int SPEC_CACHE = 32;
+
+  private final Map<String, Optional<JobSpec>> specs =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<JobSpec>> eldest) {
+          return size() > SPEC_CACHE;
+        }
+      };
+
   public RunService(JobStore store, JobService jobs, Ids ids, Clock clock, Path dataDir) {
     this.store = store;
     this.jobs = jobs;
@@ -267,13 +278,47 @@ public final class RunService implements RunLauncher {
   /** The run with its attempts and repairs. */
   public RunView view(long runId) {
     JobRun r = run(runId);
-    JobSpec spec;
-    try {
-      spec = jobs.parser().check((ObjectNode) JSON.readTree(r.settings()), true).spec();
-    } catch (IOException | KeelException e) {
-      spec = null;
+    return new RunView(
+        r, store.taskRuns(runId), store.repairs(runId), parseOrEmpty(r.settings()).orElse(null));
+  }
+
+  /**
+   * The views of a page of runs ({@code runs/list}) in at most one read: their attempts when {@code
+   * withTasks} (else none), no repairs (the list shows no repair history).
+   */
+  public List<RunView> listViews(List<JobRun> page, boolean withTasks) {
+    Map<Long, List<TaskRun>> tasks =
+        withTasks ? store.taskRuns(page.stream().map(JobRun::runId).toList()) : Map.of();
+    List<RunView> out = new ArrayList<>();
+    for (JobRun r : page) {
+      JobSpec spec = parseOrEmpty(r.settings()).orElse(null);
+      out.add(new RunView(r, tasks.getOrDefault(r.runId(), List.of()), List.of(), spec));
     }
-    return new RunView(r, store.taskRuns(runId), store.repairs(runId), spec);
+    return out;
+  }
+
+  /**
+   * The checked spec of a run's settings, or empty when they no longer parse (a task type that is
+   * gone). Cached by the settings' text: {@code runs/get} and {@code runs/list} are polled (the
+   * SDK's waiter), and checking a 1,000-task job's settings costs milliseconds each time.
+   */
+  private Optional<JobSpec> parseOrEmpty(String settings) {
+    synchronized (specs) {
+      Optional<JobSpec> cached = specs.get(settings);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    Optional<JobSpec> spec;
+    try {
+      spec = Optional.of(jobs.parser().check((ObjectNode) JSON.readTree(settings), true).spec());
+    } catch (IOException | KeelException e) {
+      spec = Optional.empty();
+    }
+    synchronized (specs) {
+      specs.put(settings, spec);
+    }
+    return spec;
   }
 
   /** A page of runs, newest first. */

@@ -339,7 +339,9 @@ public final class JobRoutes implements ApiModule {
     List<JobRun> page = runs.list(f, offset, limit + 1);
     ObjectNode n = Json.object();
     ArrayNode a = n.putArray("runs");
-    page.stream().limit(limit).forEach(r -> a.add(RunJson.run(runs.view(r.runId()), tasks, false)));
+    // one read for the page's attempts, not one run, task and repair read per run
+    runs.listViews(page.stream().limit(limit).toList(), tasks)
+        .forEach(v -> a.add(RunJson.run(v, tasks, false)));
     n.put("has_more", page.size() > limit);
     if (page.size() > limit) {
       n.put("next_page_token", Long.toString(offset + limit));

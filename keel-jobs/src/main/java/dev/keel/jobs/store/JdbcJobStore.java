@@ -6,6 +6,7 @@ import dev.keel.jobs.model.ResultState;
 import dev.keel.store.Database;
 import dev.keel.store.Dialect;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -546,6 +547,27 @@ public final class JdbcJobStore implements JobStore {
                 .bind("id", runId)
                 .map((rs, ctx) -> JdbcRows.task(rs))
                 .list());
+  }
+
+  @Override
+  public Map<Long, List<TaskRun>> taskRuns(Collection<Long> runIds) {
+    Map<Long, List<TaskRun>> out = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return out;
+    }
+    for (TaskRun t :
+        db.read(
+            h ->
+                h.createQuery(
+                        "SELECT "
+                            + JdbcRows.TASK_COLUMNS
+                            + " FROM job_task_runs WHERE run_id IN (<ids>) ORDER BY task_run_id")
+                    .bindList("ids", List.copyOf(runIds))
+                    .map((rs, ctx) -> JdbcRows.task(rs))
+                    .list())) {
+      out.computeIfAbsent(t.runId(), k -> new ArrayList<>()).add(t);
+    }
+    return out;
   }
 
   @Override

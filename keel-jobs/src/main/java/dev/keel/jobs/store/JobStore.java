@@ -1,6 +1,8 @@
 package dev.keel.jobs.store;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -85,6 +87,9 @@ public interface JobStore {
 
   /** Every attempt of a run (iterations included), oldest first. */
   List<TaskRun> taskRuns(long runId);
+
+  /** The attempts of several runs in one read, by run id, each run's oldest first. */
+  Map<Long, List<TaskRun>> taskRuns(Collection<Long> runIds);
 
   /** Sets a task value. */
   void putValue(long runId, String taskKey, String name, String json);
