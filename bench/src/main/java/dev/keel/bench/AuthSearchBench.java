@@ -1,12 +1,12 @@
 package dev.keel.bench;
 
+import dev.keel.catalog.identity.Identity;
 import dev.keel.catalog.permissions.AccessControl;
 import dev.keel.catalog.permissions.Grantee;
 import dev.keel.catalog.permissions.JdbcObjectPermissionStore;
 import dev.keel.catalog.permissions.ObjectPermissions;
 import dev.keel.catalog.permissions.ObjectType;
 import dev.keel.catalog.permissions.PermissionLevel;
-import dev.keel.catalog.identity.Identity;
 import dev.keel.core.Principal;
 import dev.keel.store.Database;
 import dev.keel.tracking.JdbcTrackingStore;
