@@ -384,7 +384,6 @@ final class JobsCommand {
   /** {@code keel jobs runs ...}. */
   @Command(
       name = "runs",
-      aliases = "run",
       description = "List, show, cancel, repair and delete job runs; print a task's output.",
       mixinStandardHelpOptions = true,
       synopsisSubcommandLabel = "COMMAND")
@@ -657,7 +656,7 @@ final class JobsCommand {
                   runState[0] = rs;
                   for (JobTaskRun t : r.tasks()) {
                     String s = state(t);
-                    String before = seen.getOrDefault(t.runId(), "PENDING");
+                    String before = seen.getOrDefault(t.runId(), "PENDING/");
                     seen.put(t.runId(), s);
                     if (!s.equals(before)) {
                       progress(out, line(t));
@@ -684,7 +683,15 @@ final class JobsCommand {
     sb.append("  ").append(t.state().lifeCycleState());
     t.state().resultState().ifPresent(r -> sb.append("  ").append(r));
     t.conditionOutcome().ifPresent(o -> sb.append("  outcome=").append(o));
-    if (t.state().terminal() && !t.state().succeeded() && !t.state().stateMessage().isEmpty()) {
+    boolean excluded =
+        t.state()
+            .resultState()
+            .filter(r -> r.equals("EXCLUDED") || r.equals("DISABLED"))
+            .isPresent();
+    if (t.state().terminal()
+        && !t.state().succeeded()
+        && !excluded
+        && !t.state().stateMessage().isEmpty()) {
       sb.append("  ").append(oneLine(t.state().stateMessage()));
     }
     return sb.toString();
