@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param trigger what started it: {@code ONE_TIME}, {@code PERIODIC}, {@code RETRY}, ...
  * @param creatorUserName who started it
  * @param runAsUserName whose identity its tasks run as
- * @param state the run's state
+ * @param state the run's state ({@code state}, which Databricks' SDK waiter reads)
+ * @param status the run's newer {@code status}
  * @param startTime when it started (epoch ms); 0 while queued
  * @param endTime when it ended (epoch ms); 0 while active
  * @param jobParameters the parameters it runs with, defaults included
@@ -37,6 +38,7 @@ public record JobRun(
     String creatorUserName,
     String runAsUserName,
     JobRunState state,
+    JobRunStatus status,
     long startTime,
     long endTime,
     Map<String, String> jobParameters,
@@ -52,6 +54,7 @@ public record JobRun(
     Objects.requireNonNull(creatorUserName, "creatorUserName");
     Objects.requireNonNull(runAsUserName, "runAsUserName");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(status, "status");
     jobParameters = Collections.unmodifiableMap(new LinkedHashMap<>(jobParameters));
     tasks = List.copyOf(tasks);
     repairIds = List.copyOf(repairIds);
@@ -99,6 +102,7 @@ public record JobRun(
         KeelJson.text(n, "creator_user_name"),
         KeelJson.text(n, "run_as_user_name"),
         JobRunState.from(n.path("state")),
+        JobRunStatus.from(n.path("status")),
         KeelJson.int64(n, "start_time").orElse(0),
         KeelJson.int64(n, "end_time").orElse(0),
         params,

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param attemptNumber 0 for the first attempt, then 1, 2, ... for retries
  * @param originalAttemptRunId the first attempt's run id (this one's for a first attempt)
  * @param state the task run's state
+ * @param status the task run's newer {@code status}
  * @param conditionOutcome for a {@code condition_task} that ran: {@code "true"} or {@code "false"}
  * @param startTime when it started (epoch ms); 0 before it starts
  * @param endTime when it ended (epoch ms); 0 while it runs
@@ -24,6 +25,7 @@ public record JobTaskRun(
     int attemptNumber,
     long originalAttemptRunId,
     JobRunState state,
+    JobRunStatus status,
     Optional<String> conditionOutcome,
     long startTime,
     long endTime,
@@ -33,6 +35,7 @@ public record JobTaskRun(
   public JobTaskRun {
     Objects.requireNonNull(taskKey, "taskKey");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(status, "status");
     Objects.requireNonNull(conditionOutcome, "conditionOutcome");
     json = json.deepCopy();
   }
@@ -44,6 +47,7 @@ public record JobTaskRun(
         n.path("attempt_number").asInt(0),
         KeelJson.int64(n, "original_attempt_run_id").orElse(0),
         JobRunState.from(n.path("state")),
+        JobRunStatus.from(n.path("status")),
         KeelJson.optionalText(n.path("condition_task"), "outcome"),
         KeelJson.int64(n, "start_time").orElse(0),
         KeelJson.int64(n, "end_time").orElse(0),

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -147,6 +148,10 @@ class JobsClientServerTest {
     JobRun done = jobs.waitForRun(ok, Duration.ofSeconds(60), seen::add);
     assertThat(done.state().succeeded()).as(done.json().toString()).isTrue();
     assertThat(done.state().resultState()).contains("SUCCESS");
+    assertThat(done.status().state()).isEqualTo("TERMINATED");
+    assertThat(done.status().terminationCode()).contains("SUCCESS");
+    assertThat(done.status().terminationType()).contains("SUCCESS");
+    assertThat(done.task("check").orElseThrow().status().state()).isEqualTo("TERMINATED");
     assertThat(done.jobId()).isEqualTo(job);
     assertThat(done.jobParameters()).containsEntry("score", "0.9");
     assertThat(done.task("check").orElseThrow().conditionOutcome()).contains("true");
@@ -160,6 +165,8 @@ class JobsClientServerTest {
     long bad = jobs.runNow(job, Map.of("score", "abc"), "", List.of());
     JobRun failed = jobs.waitForRun(bad, Duration.ofSeconds(60), r -> {});
     assertThat(failed.state().resultState()).contains("FAILED");
+    assertThat(failed.status().terminationCode()).isPresent().isNotEqualTo(Optional.of("SUCCESS"));
+    assertThat(failed.status().terminationType()).isPresent().isNotEqualTo(Optional.of("SUCCESS"));
     JobTaskRun check = failed.task("check").orElseThrow();
     assertThat(check.state().summary()).isEqualTo("FAILED");
     assertThat(failed.task("promote").orElseThrow().state().summary()).isEqualTo("UPSTREAM_FAILED");
@@ -256,6 +263,10 @@ class JobsClientServerTest {
     jobs.cancelRun(run);
     JobRun cancelled = jobs.waitForRun(run, Duration.ofSeconds(60), r -> {});
     assertThat(cancelled.state().resultState()).contains("CANCELED");
+    // Databricks answers USER_CANCELED here; Keel's run executor writes back the run row it read
+    // before the cancel request (cancel_requested cleared), so the code is CANCELED (reported).
+    assertThat(cancelled.status().terminationCode())
+        .hasValueSatisfying(c -> assertThat(c).endsWith("CANCELED"));
 
     long a = jobs.runNow(job);
     long b = jobs.runNow(job);
