@@ -49,8 +49,12 @@ import picocli.CommandLine.Parameters;
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {JobsCommand.Runs.class})
 final class JobsCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new YAMLMapper();
+  /** Built only when a command reads settings (class loading is most of a command's start). */
+  private static final class Mappers {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper YAML = new YAMLMapper();
+  }
+
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
   /** Waits longer than any run is expected to last when {@code --timeout} is not given. */
@@ -74,7 +78,7 @@ final class JobsCommand {
 
     ObjectNode read() {
       if (json != null) {
-        return object(parse(JSON, json, "--json"), "--json");
+        return object(parse(Mappers.JSON, json, "--json"), "--json");
       }
       String text;
       try {
@@ -87,7 +91,7 @@ final class JobsCommand {
       String name = file.getFileName() == null ? "" : file.getFileName().toString();
       boolean yaml = name.toLowerCase(Locale.ROOT).matches(".*\\.ya?ml");
       String what = "--file '" + file + "'";
-      return object(parse(yaml ? YAML : JSON, text, what), what);
+      return object(parse(yaml ? Mappers.YAML : Mappers.JSON, text, what), what);
     }
 
     private static JsonNode parse(ObjectMapper mapper, String text, String what) {
@@ -108,7 +112,7 @@ final class JobsCommand {
         throw new IllegalArgumentException(
             what
                 + ": not valid "
-                + (mapper == YAML ? "YAML" : "JSON")
+                + (mapper == Mappers.YAML ? "YAML" : "JSON")
                 + where
                 + ": "
                 + e.getOriginalMessage(),
