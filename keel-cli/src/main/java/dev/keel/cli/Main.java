@@ -56,6 +56,7 @@ public final class Main implements Callable<Integer> {
           IdentitiesCommand.Groups.class,
           IdentitiesCommand.ServicePrincipals.class,
           AuditCommand.class,
+          JobsCommand.class,
           MlCommand.class,
           VersionCommand.class);
 

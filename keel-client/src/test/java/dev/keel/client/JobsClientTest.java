@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wire shape of {@link JobsClient#setTaskValue}, against a tiny HTTP endpoint that records what
- * it receives (the jobs module serves the route; this branch does not have it yet).
+ * it receives ({@link JobsClientServerTest} drives the jobs calls against a real server).
  */
 class JobsClientTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -340,29 +340,57 @@ public final class RunService implements RunLauncher {
     if (jobId.isEmpty() && !allQueued) {
       throw KeelException.invalid("Give 'job_id' or 'all_queued_runs'.");
     }
-    jobId.ifPresent(jobs::get);
-    List<Long> ids = store.requestCancel(jobId, Optional.empty(), "USER");
-    stopAll(
-        allQueued && jobId.isEmpty()
-            ? ids.stream().filter(id -> run(id).lifeCycle() == LifeCycle.QUEUED).toList()
-            : ids);
+    if (jobId.isEmpty()) {
+      // every queued run, and only those: a cancel request would also stop the running ones
+      RunFilter active =
+          new RunFilter(
+              Optional.empty(),
+              true,
+              false,
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty());
+      List<Long> queued = new ArrayList<>();
+      for (long offset = 0; ; offset += 1000) {
+        List<JobRun> page = store.runs(active, offset, 1000);
+        page.stream()
+            .filter(r -> r.lifeCycle() == LifeCycle.QUEUED)
+            .forEach(r -> queued.add(r.runId()));
+        if (page.size() < 1000) {
+          break;
+        }
+      }
+      for (long id : queued) {
+        JobRun r = run(id);
+        if (r.lifeCycle() == LifeCycle.QUEUED) { // not admitted meanwhile
+          endQueued(r);
+        }
+      }
+      return;
+    }
+    jobs.get(jobId.get());
+    stopAll(store.requestCancel(Optional.empty(), jobId, "USER"));
   }
 
   private void stopAll(Collection<Long> ids) {
     for (long id : ids) {
       JobRun r = run(id);
       if (r.lifeCycle() == LifeCycle.QUEUED) {
-        long now = clock.millis();
-        store.updateRun(
-            r.with(
-                LifeCycle.TERMINATED,
-                Optional.of(ResultState.CANCELED),
-                "The run was cancelled while queued.",
-                now));
+        endQueued(r);
       } else if (scheduler != null) {
         scheduler.stop(id, false);
       }
     }
+  }
+
+  private void endQueued(JobRun r) {
+    store.updateRun(
+        r.with(
+            LifeCycle.TERMINATED,
+            Optional.of(ResultState.CANCELED),
+            "The run was cancelled while queued.",
+            clock.millis()));
   }
 
   /**

@@ -337,6 +337,35 @@ class SchedulerTest {
   }
 
   @Test
+  void cancel_all_stops_every_active_run_of_the_job_and_all_queued_runs_only_the_queued_ones()
+      throws Exception {
+    long job =
+        create(
+            "{'max_concurrent_runs':2,'tasks':[{'task_key':'a','test_task':{'sleep_ms':20000}}]}");
+    long other =
+        create(
+            "{'max_concurrent_runs':1,'tasks':[{'task_key':'a','test_task':{'sleep_ms':20000}}]}");
+    JobRun a = jobs.runs().runNow(job, Map.of(), Optional.empty(), List.of(), "alice");
+    JobRun b = jobs.runs().runNow(job, Map.of(), Optional.empty(), List.of(), "alice");
+    JobRun elsewhere = jobs.runs().runNow(other, Map.of(), Optional.empty(), List.of(), "alice");
+    JobRun queued = jobs.runs().runNow(other, Map.of(), Optional.empty(), List.of(), "alice");
+    assertThat(queued.lifeCycle()).isEqualTo(LifeCycle.QUEUED);
+    Thread.sleep(300);
+
+    jobs.runs().cancelAll(Optional.of(job), false);
+    assertThat(await(a.runId()).resultState()).contains(ResultState.CANCELED);
+    assertThat(await(b.runId()).resultState()).contains(ResultState.CANCELED);
+    assertThat(jobs.runs().run(elsewhere.runId()).lifeCycle()).isEqualTo(LifeCycle.RUNNING);
+
+    jobs.runs().cancelAll(Optional.empty(), true);
+    assertThat(await(queued.runId()).resultState()).contains(ResultState.CANCELED);
+    Thread.sleep(500); // several polls of the dispatcher, which acts on cancel requests
+    assertThat(jobs.runs().run(elsewhere.runId()).lifeCycle()).isEqualTo(LifeCycle.RUNNING);
+    jobs.runs().cancel(elsewhere.runId());
+    await(elsewhere.runId());
+  }
+
+  @Test
   void a_restart_ends_running_attempts_as_lost_and_retries_them() throws Exception {
     long job =
         create("{'tasks':[{'task_key':'long','max_retries':1,'test_task':{'sleep_ms':1500}}]}");
