@@ -176,6 +176,7 @@ public final class RunService implements RunLauncher {
             0,
             parentTaskRun,
             Optional.empty(),
+            0,
             0);
     JobRun r = store.createRun(draft, spec.maxConcurrentRuns(), spec.queueEnabled());
     wake();
@@ -251,6 +252,7 @@ public final class RunService implements RunLauncher {
             0,
             0,
             Optional.empty(),
+            0,
             0);
     JobRun r = store.createRun(draft, Integer.MAX_VALUE, false);
     wake();
@@ -426,7 +428,8 @@ public final class RunService implements RunLauncher {
               repaired.repairCount(),
               repaired.parentTaskRun(),
               repaired.owner(),
-              repaired.leaseUntil());
+              repaired.leaseUntil(),
+              repaired.leaseEpoch());
     }
     store.updateRun(repaired);
     wake();
