@@ -107,7 +107,20 @@ public final class Jobs implements AutoCloseable {
       JobTokens tokens,
       Supplier<String> host,
       Clock clock) {
-    JobStore store = new JdbcJobStore(db);
+    return open(db, new JdbcJobStore(db), config, types, tokens, host, clock);
+  }
+
+  /**
+   * As above over {@code store} (tests put a store that can be frozen in front of the database).
+   */
+  static Jobs open(
+      Database db,
+      JobStore store,
+      KeelConfig config,
+      List<TaskType> types,
+      JobTokens tokens,
+      Supplier<String> host,
+      Clock clock) {
     SettingsParser parser = new SettingsParser(types);
     Ids ids = new Ids(store);
     JobService jobs = new JobService(store, parser, ids, clock);

@@ -187,6 +187,7 @@ public final class RunService implements RunLauncher {
             0,
             parentTaskRun,
             Optional.empty(),
+            0,
             0);
     JobRun r = store.createRun(draft, spec.maxConcurrentRuns(), spec.queueEnabled());
     wake();
@@ -262,6 +263,7 @@ public final class RunService implements RunLauncher {
             0,
             0,
             Optional.empty(),
+            0,
             0);
     JobRun r = store.createRun(draft, Integer.MAX_VALUE, false);
     wake();
@@ -499,7 +501,8 @@ public final class RunService implements RunLauncher {
               repaired.repairCount(),
               repaired.parentTaskRun(),
               repaired.owner(),
-              repaired.leaseUntil());
+              repaired.leaseUntil(),
+              repaired.leaseEpoch());
     }
     store.updateRun(repaired);
     wake();

@@ -93,7 +93,16 @@ final class ControlTasks {
             work,
             log,
             engine.grace()),
-        (name, json) -> engine.store().putValue(run.runId(), key, name, json));
+        (name, json) -> {
+          if (!executor.putValue(key, name, json)) {
+            throw notDriven(run.runId());
+          }
+        });
+  }
+
+  private static IllegalStateException notDriven(long runId) {
+    return new IllegalStateException(
+        "Run " + runId + " is no longer driven by this server (another server took it over).");
   }
 
   private String executorKeyOf(TaskRun row) {
@@ -198,7 +207,10 @@ final class ControlTasks {
       m.forEach((k, v) -> params.put(String.valueOf(k), String.valueOf(v)));
     }
     JobRun child = engine.children().start(jobId, params, row.taskRunId(), a.runAs());
-    engine.store().updateTaskRun(row.with("", child.runId()));
+    if (!executor.update(row.with("", child.runId()))) {
+      engine.store().requestCancel(Optional.of(child.runId()), Optional.empty(), "USER");
+      throw notDriven(row.runId());
+    }
     append(a.logFile(), "Started run " + child.runId() + " of job " + jobId + "\n");
     a.onCancel(
         () -> engine.store().requestCancel(Optional.of(child.runId()), Optional.empty(), "USER"));
@@ -289,7 +301,9 @@ final class ControlTasks {
               Optional.empty(),
               0);
       original = row.originalAttempt();
-      engine.store().insertTaskRun(row);
+      if (!executor.insert(List.of(row))) {
+        return false; // not this server's run any more
+      }
       Attempt a = attempt(nested, row, Optional.of(input));
       outer.onCancel(() -> a.stop(outer.stopped().orElse(Attempt.Stop.CANCELED)));
       Outcome o = run(nested, row, a);
@@ -297,9 +311,8 @@ final class ControlTasks {
           a.stopped().isPresent()
               ? ResultState.CANCELED
               : o.succeeded() ? ResultState.SUCCESS : ResultState.FAILED;
-      engine
-          .store()
-          .updateTaskRun(
+      boolean written =
+          executor.update(
               row.ended(
                   LifeCycle.TERMINATED,
                   r,
@@ -307,6 +320,9 @@ final class ControlTasks {
                   engine.clock().millis(),
                   o.error(),
                   o.errorTrace()));
+      if (!written) {
+        return false; // not this server's run any more: no retry either
+      }
       if (r == ResultState.SUCCESS) {
         return true;
       }

@@ -9,6 +9,7 @@ import dev.keel.jobs.model.RunIf;
 import dev.keel.jobs.model.TaskSpec;
 import dev.keel.jobs.store.JobRun;
 import dev.keel.jobs.store.Repair;
+import dev.keel.jobs.store.RunLease;
 import dev.keel.jobs.store.TaskRun;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * (no polling), each attempt on its own virtual thread, every state change written to the store
  * before anyone can see it. Resumes a run from its rows (after a restart or a takeover): attempts
  * that were running are ended as a lost driver (INTERNAL_ERROR) and retried by policy.
+ *
+ * <p>Every write is made under the run's {@link RunLease}, and an attempt starts only after its
+ * RUNNING row was written. When the store refuses a write (another server claimed the run, say
+ * after this one paused past its lease) or the scheduler's renewal shows the run is no longer this
+ * server's, the executor is {@linkplain #lose lost}: its attempts are stopped and nothing more is
+ * written or started.
  */
 final class RunExecutor {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
@@ -36,6 +43,7 @@ final class RunExecutor {
   private final Engine engine;
   private final Consumer<RunExecutor> onEnd;
   private JobRun run;
+  private final RunLease lease;
   private final JobSpec spec;
   private final Map<String, TaskSpec> tasks = new LinkedHashMap<>();
   private final Map<String, List<String>> dependents = new HashMap<>();
@@ -52,6 +60,7 @@ final class RunExecutor {
   RunExecutor(Engine engine, JobRun run, Consumer<RunExecutor> onEnd) {
     this.engine = engine;
     this.run = run;
+    this.lease = RunLease.of(run);
     this.onEnd = onEnd;
     this.spec = parse(engine, run.settings());
     List<String> only = run.onlyTasks();
@@ -85,6 +94,77 @@ final class RunExecutor {
     return run.runId();
   }
 
+  /** The lease this executor drives the run under. */
+  RunLease lease() {
+    return lease;
+  }
+
+  /** A write the store refused: the run is no longer this server's (already {@link #lose}). */
+  private static final class Lost extends RuntimeException {
+    Lost() {
+      super("the run is no longer driven by this server", null, false, false);
+    }
+  }
+
+  /**
+   * The run is no longer this server's: its attempts are stopped (their processes too) and nothing
+   * more is written or started here. Does nothing once the run ended or was abandoned.
+   */
+  void lose(String why) {
+    synchronized (this) {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      retries.values().forEach(f -> f.cancel(false));
+      if (jobTimeout != null) {
+        jobTimeout.cancel(false);
+      }
+    }
+    LOG.warn(
+        "run {}: {}; this server no longer drives it (lease epoch {}) and stops its {}"
+            + " attempt(s) without writing their results",
+        run.runId(),
+        why,
+        lease.epoch(),
+        running.size());
+    running.values().forEach(a -> a.stop(Attempt.Stop.SERVER_STOPPING));
+    onEnd.accept(this);
+  }
+
+  /** Writes an attempt's state under the lease; false (and the run lost) when refused. */
+  boolean update(TaskRun t) {
+    if (engine.store().updateTaskRun(t, lease)) {
+      return true;
+    }
+    lose("the store refused to write task run " + t.taskRunId());
+    return false;
+  }
+
+  /** Saves new attempts under the lease; false (and the run lost) when refused. */
+  boolean insert(List<TaskRun> ts) {
+    if (ts.isEmpty() || engine.store().insertTaskRuns(ts, lease)) {
+      return true;
+    }
+    lose("the store refused to save task run " + ts.get(0).taskRunId());
+    return false;
+  }
+
+  /** Sets a task value under the lease; false (and the run lost) when refused. */
+  boolean putValue(String taskKey, String name, String json) {
+    if (engine.store().putValue(taskKey, name, json, lease)) {
+      return true;
+    }
+    lose("the store refused a task value of " + taskKey);
+    return false;
+  }
+
+  private void updateOrLost(TaskRun t) {
+    if (!update(t)) {
+      throw new Lost();
+    }
+  }
+
   JobRun run() {
     return run;
   }
@@ -100,13 +180,21 @@ final class RunExecutor {
 
   /** Starts or resumes the run. */
   synchronized void start() {
+    try {
+      resume();
+    } catch (Lost e) {
+      // another server claimed the run while this one started it: lose() has logged it
+    }
+  }
+
+  private void resume() {
     long now = engine.clock().millis();
     Map<String, TaskRun> rows = new HashMap<>();
     for (TaskRun t : engine.store().taskRuns(run.runId())) {
       if (t.iterationOf() == 0) {
         rows.put(t.taskKey(), t); // oldest first: the last one wins
       } else if (t.lifeCycle() == LifeCycle.RUNNING) {
-        engine.store().updateTaskRun(lost(t, now));
+        updateOrLost(lost(t, now));
       }
     }
     List<TaskRun> fresh = new ArrayList<>();
@@ -119,7 +207,9 @@ final class RunExecutor {
       }
       current.put(t.taskKey(), row);
     }
-    engine.store().insertTaskRuns(fresh);
+    if (!insert(fresh)) {
+      return;
+    }
     if (spec.timeoutSeconds() > 0) {
       long left = run.startTime() + spec.timeoutSeconds() * 1000 - now;
       jobTimeout =
@@ -139,7 +229,7 @@ final class RunExecutor {
       TaskRun row = current.get(t.taskKey());
       if (row.lifeCycle() == LifeCycle.RUNNING) {
         row = lost(row, now);
-        engine.store().updateTaskRun(row);
+        updateOrLost(row);
         current.put(t.taskKey(), row);
         afterAttempt(t, row);
       } else if (row.lifeCycle() == LifeCycle.WAITING_FOR_RETRY) {
@@ -170,6 +260,14 @@ final class RunExecutor {
 
   /** Stops the run: running attempts end, nothing new starts. */
   void stop(Attempt.Stop why) {
+    try {
+      stopping(why);
+    } catch (Lost e) {
+      // lose() has stopped the attempts and logged it
+    }
+  }
+
+  private void stopping(Attempt.Stop why) {
     synchronized (this) {
       if (stopping != null || ended) {
         return;
@@ -186,7 +284,7 @@ final class RunExecutor {
                 engine.clock().millis(),
                 null,
                 null);
-        engine.store().updateTaskRun(c);
+        updateOrLost(c);
         current.put(e.getKey(), c);
         markDone(e.getKey(), true);
       }
@@ -282,7 +380,7 @@ final class RunExecutor {
                 now,
                 null,
                 null);
-    engine.store().updateTaskRun(c);
+    updateOrLost(c);
     current.put(key, c);
     markDone(key, true);
   }
@@ -312,7 +410,12 @@ final class RunExecutor {
    * wide graph write in parallel.
    */
   private void execute(TaskSpec t, TaskRun row, Attempt a) {
-    write(row);
+    if (!write(row)) {
+      synchronized (this) {
+        running.remove(row.taskRunId());
+      }
+      return; // not this server's run any more: the attempt does not start
+    }
     ControlTasks.Outcome o = control.run(t, row, a);
     if (ended) {
       synchronized (this) {
@@ -340,26 +443,33 @@ final class RunExecutor {
                 engine.clock().millis(),
                 o.error(),
                 o.errorTrace());
-    write(c);
+    boolean written = write(c);
     synchronized (this) {
       running.remove(row.taskRunId());
+      if (!written || ended) {
+        return;
+      }
       current.put(t.taskKey(), c);
-      afterAttempt(t, c);
-      finishIfDone();
+      try {
+        afterAttempt(t, c);
+        finishIfDone();
+      } catch (Lost e) {
+        // lose() has stopped the other attempts and logged it
+      }
     }
   }
 
   /**
    * Writes an attempt's row from a worker thread: a few at a time (the connection pool is small),
    * again after a failure (a database that is briefly unavailable must not lose an attempt's end).
+   * False when the store refused it: the run is lost.
    */
-  private void write(TaskRun row) {
+  private boolean write(TaskRun row) {
     for (int i = 1; ; i++) {
       try {
         engine.writers().acquire();
         try {
-          engine.store().updateTaskRun(row);
-          return;
+          return update(row);
         } finally {
           engine.writers().release();
         }
@@ -395,7 +505,9 @@ final class RunExecutor {
     }
     long id = engine.ids().next();
     TaskRun next = ended.retry(id, LifeCycle.WAITING_FOR_RETRY, "Waiting to retry.");
-    engine.store().insertTaskRun(next);
+    if (!insert(List.of(next))) {
+      throw new Lost();
+    }
     current.put(t.taskKey(), next);
     scheduleRetry(t, next);
   }
@@ -460,8 +572,17 @@ final class RunExecutor {
             run.repairCount(),
             run.parentTaskRun(),
             Optional.empty(),
-            0);
-    engine.store().updateRun(run);
+            0,
+            run.leaseEpoch());
+    if (!engine.store().updateRun(run, lease)) {
+      LOG.warn(
+          "run {}: the store refused its end ({}): another server drives it now (lease epoch {})",
+          run.runId(),
+          r,
+          lease.epoch());
+      onEnd.accept(this);
+      return;
+    }
     for (Repair rep : engine.store().repairs(run.runId())) {
       if (rep.endTime() == 0) {
         List<Long> ids = new ArrayList<>();

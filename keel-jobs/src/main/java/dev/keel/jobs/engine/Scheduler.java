@@ -3,12 +3,15 @@ package dev.keel.jobs.engine;
 import dev.keel.jobs.model.SettingsParser;
 import dev.keel.jobs.store.JobRun;
 import dev.keel.jobs.store.JobStore;
+import dev.keel.jobs.store.RunLease;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * requests to the runs it drives. Woken at once by {@link #wake()} on this server, and every {@code
  * poll} otherwise (other servers' runs and cancels). Thread-safe; {@link #close} leaves running
  * attempts RUNNING in the store, to be ended as lost and retried at the next start.
+ *
+ * <p>Fencing: each claim gives the run a new lease epoch, and a run's executor writes only under
+ * the lease it was claimed with ({@link dev.keel.jobs.store.RunLease}). A run this server drives
+ * that its renewal no longer finds among its own (another server took it over after this one paused
+ * past its lease) is abandoned at once: its attempts are stopped, nothing is written.
  */
 public final class Scheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -147,8 +155,13 @@ public final class Scheduler implements AutoCloseable {
           }
         }
         if (now - lastRenew > options.lease().toMillis() / 3) {
-          store.renew(serverId, now + options.lease().toMillis());
+          Set<Long> mine = new HashSet<>(store.renew(serverId, now + options.lease().toMillis()));
           lastRenew = now;
+          for (RunExecutor e : active.values()) {
+            if (!mine.contains(e.runId())) {
+              e.lose("its lease was not renewed: another server claimed it");
+            }
+          }
         }
         if (claimed.size() == 100) {
           continue;
@@ -173,28 +186,35 @@ public final class Scheduler implements AutoCloseable {
   }
 
   private void begin(JobRun r) {
-    if (active.containsKey(r.runId())) {
-      return; // already driven here
+    RunExecutor stale = active.get(r.runId());
+    if (stale != null) {
+      // claimed again after another server had it: the old executor's lease is gone
+      stale.lose("this server claimed it again under a new lease");
+      active.remove(r.runId(), stale);
     }
+    RunExecutor e = null;
     try {
-      RunExecutor e = new RunExecutor(engine, r, this::ended);
+      e = new RunExecutor(engine, r, this::ended);
       active.put(r.runId(), e);
       e.start();
     } catch (RuntimeException ex) {
       LOG.error("run {} cannot run", r.runId(), ex);
-      active.remove(r.runId());
+      if (e != null) {
+        active.remove(r.runId(), e);
+      }
       long now = engine.clock().millis();
       store.updateRun(
           r.with(
               dev.keel.jobs.model.LifeCycle.INTERNAL_ERROR,
               Optional.of(dev.keel.jobs.model.ResultState.FAILED),
               "The run could not start: " + ex.getMessage(),
-              now));
+              now),
+          RunLease.of(r));
     }
   }
 
   private void ended(RunExecutor e) {
-    active.remove(e.runId());
+    active.remove(e.runId(), e);
     wake(); // queued runs of its job may start
     onRunEnded.run();
   }

@@ -20,6 +20,13 @@ import org.jdbi.v3.core.statement.Query;
  * job_task_runs}, {@code job_task_values}, {@code job_repairs}, {@code job_ids}). On PostgreSQL the
  * run a server claims is locked {@code FOR UPDATE SKIP LOCKED}, and a job's row is locked while its
  * runs are admitted, so concurrent servers never exceed {@code max_concurrent_runs}.
+ *
+ * <p>Fencing (migration V16, {@code lease_epoch}): a claim increments the run's epoch, and every
+ * write made under a {@link RunLease} first checks, in its transaction, that the run's owner and
+ * epoch are still the lease's. On PostgreSQL that check takes {@code FOR KEY SHARE} on the run's
+ * row, which a claim's {@code FOR UPDATE} waits for (or skips) and which then waits for a claim in
+ * progress: a write commits either before the run is claimed again or not at all. On SQLite the
+ * single writer orders them.
  */
 public final class JdbcJobStore implements JobStore {
   private static final String RUNNING = "('PENDING', 'RUNNING', 'TERMINATING')";
@@ -220,7 +227,8 @@ public final class JdbcJobStore implements JobStore {
         r.repairCount(),
         r.parentTaskRun(),
         r.owner(),
-        r.leaseUntil());
+        r.leaseUntil(),
+        r.leaseEpoch());
   }
 
   private static long count(Handle h, long jobId, String where) {
@@ -238,7 +246,7 @@ public final class JdbcJobStore implements JobStore {
                 + " :trigger_info, :settings, :job_parameters, :only_tasks, :token, :creator,"
                 + " :run_as, :life_cycle, :result_state, :state_message, :term_code, :queued_at,"
                 + " :created_at, :start_time, :end_time, :cancel_requested, :repair_count,"
-                + " :parent_task_run, :owner, :lease_until)")
+                + " :parent_task_run, :owner, :lease_until, :lease_epoch)")
         .bind("run_id", r.runId())
         .bind("job_id", r.jobId())
         .bind("run_type", r.runType())
@@ -264,6 +272,7 @@ public final class JdbcJobStore implements JobStore {
         .bind("parent_task_run", r.parentTaskRun())
         .bind("owner", r.owner().orElse(null))
         .bind("lease_until", r.leaseUntil())
+        .bind("lease_epoch", r.leaseEpoch())
         .execute();
   }
 
@@ -292,7 +301,8 @@ public final class JdbcJobStore implements JobStore {
           List<JobRun> out = new ArrayList<>();
           for (long id : ids) {
             h.createUpdate(
-                    "UPDATE job_runs SET owner = :owner, lease_until = :until, life_cycle ="
+                    "UPDATE job_runs SET owner = :owner, lease_until = :until,"
+                        + " lease_epoch = lease_epoch + 1, life_cycle ="
                         + " CASE WHEN life_cycle = 'PENDING' THEN 'RUNNING' ELSE life_cycle END,"
                         + " start_time = CASE WHEN start_time = 0 THEN :now ELSE start_time END"
                         + " WHERE run_id = :id")
@@ -348,15 +358,38 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
-  public void renew(String owner, long leaseUntil) {
-    db.write(
-        h ->
-            h.createUpdate(
-                    "UPDATE job_runs SET lease_until = :until WHERE owner = :owner AND life_cycle IN "
-                        + RUNNING)
-                .bind("until", leaseUntil)
-                .bind("owner", owner)
-                .execute());
+  public List<Long> renew(String owner, long leaseUntil) {
+    return db.write(
+        h -> {
+          h.createUpdate(
+                  "UPDATE job_runs SET lease_until = :until WHERE owner = :owner AND life_cycle IN "
+                      + RUNNING)
+              .bind("until", leaseUntil)
+              .bind("owner", owner)
+              .execute();
+          return h.createQuery(
+                  "SELECT run_id FROM job_runs WHERE owner = :owner AND life_cycle IN " + RUNNING)
+              .bind("owner", owner)
+              .mapTo(Long.class)
+              .list();
+        });
+  }
+
+  /**
+   * Whether the run is still claimed under {@code lease}; on PostgreSQL the row stays locked
+   * against a new claim until the transaction ends.
+   */
+  private boolean holds(Handle h, RunLease lease) {
+    return h.createQuery(
+            "SELECT run_id FROM job_runs WHERE run_id = :id AND owner = :owner AND lease_epoch ="
+                + " :epoch"
+                + (postgres ? " FOR KEY SHARE" : ""))
+        .bind("id", lease.runId())
+        .bind("owner", lease.owner())
+        .bind("epoch", lease.epoch())
+        .mapTo(Long.class)
+        .findOne()
+        .isPresent();
   }
 
   @Override
@@ -404,27 +437,43 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void updateRun(JobRun r) {
-    db.write(
-        h ->
-            h.createUpdate(
-                    "UPDATE job_runs SET life_cycle = :lc, result_state = :result, state_message ="
-                        + " :message, end_time = :end, settings = :settings, job_parameters ="
-                        + " :params, repair_count = :repairs, owner = :owner, lease_until ="
-                        + " :lease, cancel_requested = :cancel, start_time = :start"
-                        + " WHERE run_id = :id")
-                .bind("lc", r.lifeCycle().name())
-                .bind("result", r.resultState().map(Enum::name).orElse(null))
-                .bind("message", r.stateMessage())
-                .bind("end", r.endTime())
-                .bind("settings", r.settings())
-                .bind("params", JdbcRows.write(r.jobParameters()))
-                .bind("repairs", r.repairCount())
-                .bind("owner", r.owner().orElse(null))
-                .bind("lease", r.leaseUntil())
-                .bind("cancel", r.cancelRequested().orElse(null))
-                .bind("start", r.startTime())
-                .bind("id", r.runId())
-                .execute());
+    db.write(h -> updateRunIn(h, r, Optional.empty()));
+  }
+
+  @Override
+  public boolean updateRun(JobRun r, RunLease lease) {
+    if (lease.runId() != r.runId()) {
+      throw new IllegalArgumentException("the lease is of another run");
+    }
+    return db.write(h -> updateRunIn(h, r, Optional.of(lease)) > 0);
+  }
+
+  /** Writes the run's state; with a lease, only while the run is claimed under it. */
+  private static int updateRunIn(Handle h, JobRun r, Optional<RunLease> fence) {
+    org.jdbi.v3.core.statement.Update u =
+        h.createUpdate(
+            "UPDATE job_runs SET life_cycle = :lc, result_state = :result, state_message ="
+                + " :message, end_time = :end, settings = :settings, job_parameters ="
+                + " :params, repair_count = :repairs, owner = :owner, lease_until ="
+                + " :lease, cancel_requested = :cancel, start_time = :start"
+                + " WHERE run_id = :id"
+                + (fence.isPresent()
+                    ? " AND owner = :fence_owner AND lease_epoch = :fence_epoch"
+                    : ""));
+    fence.ifPresent(l -> u.bind("fence_owner", l.owner()).bind("fence_epoch", l.epoch()));
+    return u.bind("lc", r.lifeCycle().name())
+        .bind("result", r.resultState().map(Enum::name).orElse(null))
+        .bind("message", r.stateMessage())
+        .bind("end", r.endTime())
+        .bind("settings", r.settings())
+        .bind("params", JdbcRows.write(r.jobParameters()))
+        .bind("repairs", r.repairCount())
+        .bind("owner", r.owner().orElse(null))
+        .bind("lease", r.leaseUntil())
+        .bind("cancel", r.cancelRequested().orElse(null))
+        .bind("start", r.startTime())
+        .bind("id", r.runId())
+        .execute();
   }
 
   @Override
@@ -488,39 +537,72 @@ public final class JdbcJobStore implements JobStore {
     }
     db.write(
         h -> {
-          for (TaskRun t : ts) {
-            JdbcRows.bindTask(
-                    h.createUpdate(
-                        "INSERT INTO job_task_runs ("
-                            + JdbcRows.TASK_COLUMNS
-                            + ") VALUES (:task_run_id, :run_id, :task_key, :attempt_number,"
-                            + " :original_attempt, :repair_id, :iteration_of, :iteration_index,"
-                            + " :life_cycle, :result_state, :state_message, :term_code, :outcome,"
-                            + " :start_time, :end_time, :error, :error_trace, :child_run_id)"),
-                    t)
-                .execute();
-          }
+          insertTaskRunsIn(h, ts);
           return null;
         });
   }
 
   @Override
+  public boolean insertTaskRuns(List<TaskRun> ts, RunLease lease) {
+    ofRun(ts, lease);
+    return db.write(
+        h -> {
+          if (!holds(h, lease)) {
+            return false;
+          }
+          insertTaskRunsIn(h, ts);
+          return true;
+        });
+  }
+
+  private static void ofRun(List<TaskRun> ts, RunLease lease) {
+    for (TaskRun t : ts) {
+      if (t.runId() != lease.runId()) {
+        throw new IllegalArgumentException("the lease is of another run");
+      }
+    }
+  }
+
+  private static void insertTaskRunsIn(Handle h, List<TaskRun> ts) {
+    for (TaskRun t : ts) {
+      JdbcRows.bindTask(
+              h.createUpdate(
+                  "INSERT INTO job_task_runs ("
+                      + JdbcRows.TASK_COLUMNS
+                      + ") VALUES (:task_run_id, :run_id, :task_key, :attempt_number,"
+                      + " :original_attempt, :repair_id, :iteration_of, :iteration_index,"
+                      + " :life_cycle, :result_state, :state_message, :term_code, :outcome,"
+                      + " :start_time, :end_time, :error, :error_trace, :child_run_id)"),
+              t)
+          .execute();
+    }
+  }
+
+  @Override
   public void updateTaskRun(TaskRun t) {
-    db.write(
-        h ->
-            JdbcRows.bindTask(
-                    h.createUpdate(
-                        "UPDATE job_task_runs SET life_cycle = :life_cycle, result_state ="
-                            + " :result_state, state_message = :state_message, term_code ="
-                            + " :term_code, outcome = :outcome, start_time = :start_time,"
-                            + " end_time = :end_time, error = :error, error_trace = :error_trace,"
-                            + " child_run_id = :child_run_id, run_id = :run_id, task_key ="
-                            + " :task_key, attempt_number = :attempt_number, original_attempt ="
-                            + " :original_attempt, repair_id = :repair_id, iteration_of ="
-                            + " :iteration_of, iteration_index = :iteration_index"
-                            + " WHERE task_run_id = :task_run_id"),
-                    t)
-                .execute());
+    db.write(h -> updateTaskRunIn(h, t));
+  }
+
+  @Override
+  public boolean updateTaskRun(TaskRun t, RunLease lease) {
+    ofRun(List.of(t), lease);
+    return db.write(h -> holds(h, lease) && updateTaskRunIn(h, t) > 0);
+  }
+
+  private static int updateTaskRunIn(Handle h, TaskRun t) {
+    return JdbcRows.bindTask(
+            h.createUpdate(
+                "UPDATE job_task_runs SET life_cycle = :life_cycle, result_state ="
+                    + " :result_state, state_message = :state_message, term_code ="
+                    + " :term_code, outcome = :outcome, start_time = :start_time,"
+                    + " end_time = :end_time, error = :error, error_trace = :error_trace,"
+                    + " child_run_id = :child_run_id, run_id = :run_id, task_key ="
+                    + " :task_key, attempt_number = :attempt_number, original_attempt ="
+                    + " :original_attempt, repair_id = :repair_id, iteration_of ="
+                    + " :iteration_of, iteration_index = :iteration_index"
+                    + " WHERE task_run_id = :task_run_id"),
+            t)
+        .execute();
   }
 
   @Override
@@ -572,17 +654,24 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void putValue(long runId, String taskKey, String name, String json) {
-    db.write(
-        h ->
-            h.createUpdate(
-                    "INSERT INTO job_task_values (run_id, task_key, name, value) VALUES (:run,"
-                        + " :task, :name, :value) ON CONFLICT (run_id, task_key, name) DO UPDATE"
-                        + " SET value = excluded.value")
-                .bind("run", runId)
-                .bind("task", taskKey)
-                .bind("name", name)
-                .bind("value", json)
-                .execute());
+    db.write(h -> putValueIn(h, runId, taskKey, name, json));
+  }
+
+  @Override
+  public boolean putValue(String taskKey, String name, String json, RunLease lease) {
+    return db.write(h -> holds(h, lease) && putValueIn(h, lease.runId(), taskKey, name, json) > 0);
+  }
+
+  private static int putValueIn(Handle h, long runId, String taskKey, String name, String json) {
+    return h.createUpdate(
+            "INSERT INTO job_task_values (run_id, task_key, name, value) VALUES (:run,"
+                + " :task, :name, :value) ON CONFLICT (run_id, task_key, name) DO UPDATE"
+                + " SET value = excluded.value")
+        .bind("run", runId)
+        .bind("task", taskKey)
+        .bind("name", name)
+        .bind("value", json)
+        .execute();
   }
 
   @Override
@@ -619,17 +708,19 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void updateRepair(Repair r) {
-    db.write(
-        h ->
-            h.createUpdate(
-                    "UPDATE job_repairs SET end_time = :end, task_run_ids = :tasks, life_cycle ="
-                        + " :lc, result_state = :result WHERE repair_id = :id")
-                .bind("id", r.repairId())
-                .bind("end", r.endTime())
-                .bind("tasks", JdbcRows.write(r.taskRunIds()))
-                .bind("lc", r.lifeCycle().name())
-                .bind("result", r.resultState().map(Enum::name).orElse(null))
-                .execute());
+    db.write(h -> updateRepairIn(h, r));
+  }
+
+  private static int updateRepairIn(Handle h, Repair r) {
+    return h.createUpdate(
+            "UPDATE job_repairs SET end_time = :end, task_run_ids = :tasks, life_cycle ="
+                + " :lc, result_state = :result WHERE repair_id = :id")
+        .bind("id", r.repairId())
+        .bind("end", r.endTime())
+        .bind("tasks", JdbcRows.write(r.taskRunIds()))
+        .bind("lc", r.lifeCycle().name())
+        .bind("result", r.resultState().map(Enum::name).orElse(null))
+        .execute();
   }
 
   @Override

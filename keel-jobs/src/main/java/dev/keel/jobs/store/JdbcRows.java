@@ -19,7 +19,7 @@ final class JdbcRows {
       "run_id, job_id, run_type, run_name, trigger_type, trigger_info, settings, job_parameters,"
           + " only_tasks, idempotency_token, creator, run_as, life_cycle, result_state,"
           + " state_message, term_code, queued_at, created_at, start_time, end_time,"
-          + " cancel_requested, repair_count, parent_task_run, owner, lease_until";
+          + " cancel_requested, repair_count, parent_task_run, owner, lease_until, lease_epoch";
   static final String TASK_COLUMNS =
       "task_run_id, run_id, task_key, attempt_number, original_attempt, repair_id, iteration_of,"
           + " iteration_index, life_cycle, result_state, state_message, term_code, outcome,"
@@ -85,7 +85,8 @@ final class JdbcRows {
         rs.getInt("repair_count"),
         rs.getLong("parent_task_run"),
         Optional.ofNullable(rs.getString("owner")),
-        rs.getLong("lease_until"));
+        rs.getLong("lease_until"),
+        rs.getLong("lease_epoch"));
   }
 
   static TaskRun task(ResultSet rs) throws SQLException {

@@ -32,6 +32,7 @@ import java.util.Optional;
  * @param parentTaskRun the run_job_task task run that started it, or 0
  * @param owner the server driving it, if one does
  * @param leaseUntil until when that server's lease holds (epoch millis)
+ * @param leaseEpoch how many times the run was claimed: the fence of the server that drives it
  */
 public record JobRun(
     long runId,
@@ -56,7 +57,8 @@ public record JobRun(
     int repairCount,
     long parentTaskRun,
     Optional<String> owner,
-    long leaseUntil) {
+    long leaseUntil,
+    long leaseEpoch) {
 
   public JobRun {
     triggerInfo = Map.copyOf(triggerInfo);
@@ -90,7 +92,8 @@ public record JobRun(
         repairCount,
         parentTaskRun,
         owner,
-        leaseUntil);
+        leaseUntil,
+        leaseEpoch);
   }
 
   /** This run executing other settings after a repair. */
@@ -118,6 +121,7 @@ public record JobRun(
         repairCount + 1,
         parentTaskRun,
         Optional.empty(),
-        0);
+        0,
+        leaseEpoch);
   }
 }

@@ -47,13 +47,16 @@ public interface JobStore {
    * Admits queued runs where their jobs have room (by the limit in the run's settings) and claims
    * for {@code owner} up to {@code limit} PENDING runs and runs whose owner's lease has lapsed (all
    * unowned or owned by others when {@code takeOver}); each claimed run is RUNNING with a lease
-   * until {@code leaseUntil}. PostgreSQL: {@code FOR UPDATE SKIP LOCKED}, so one server claims
-   * each.
+   * until {@code leaseUntil} and its lease epoch one higher (see {@link RunLease}). PostgreSQL:
+   * {@code FOR UPDATE SKIP LOCKED}, so one server claims each.
    */
   List<JobRun> claim(String owner, long now, long leaseUntil, int limit, boolean takeOver);
 
-  /** Extends the lease of every run {@code owner} drives. */
-  void renew(String owner, long leaseUntil);
+  /**
+   * Extends the lease of every run {@code owner} drives and returns their ids: a run it believes it
+   * drives that is not among them was taken over (or has ended).
+   */
+  List<Long> renew(String owner, long leaseUntil);
 
   /** The run, if it exists. */
   Optional<JobRun> run(long runId);
@@ -63,6 +66,12 @@ public interface JobStore {
 
   /** Writes a run's state (life cycle, result, message, end time, settings, repair count). */
   void updateRun(JobRun run);
+
+  /**
+   * Writes a run's state as {@link #updateRun(JobRun)} does, only while the run is still claimed
+   * under {@code lease}; false, writing nothing, when it is not.
+   */
+  boolean updateRun(JobRun run, RunLease lease);
 
   /** Marks a stop request on every active run matched; returns their ids. */
   List<Long> requestCancel(Optional<Long> runId, Optional<Long> jobId, String reason);
@@ -79,8 +88,14 @@ public interface JobStore {
   /** Saves new attempts in one transaction. */
   void insertTaskRuns(java.util.List<TaskRun> ts);
 
+  /** Saves new attempts of the run of {@code lease} while it is claimed under it; else false. */
+  boolean insertTaskRuns(java.util.List<TaskRun> ts, RunLease lease);
+
   /** Writes an attempt's state. */
   void updateTaskRun(TaskRun t);
+
+  /** Writes an attempt's state while its run is claimed under {@code lease}; else false. */
+  boolean updateTaskRun(TaskRun t, RunLease lease);
 
   /** The attempt, if it exists. */
   Optional<TaskRun> taskRun(long taskRunId);
@@ -93,6 +108,9 @@ public interface JobStore {
 
   /** Sets a task value. */
   void putValue(long runId, String taskKey, String name, String json);
+
+  /** Sets a task value while the run is claimed under {@code lease}; else false. */
+  boolean putValue(String taskKey, String name, String json, RunLease lease);
 
   /** A task value's JSON, if set. */
   Optional<String> value(long runId, String taskKey, String name);

@@ -1,9 +1,11 @@
 package dev.keel.server.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keel.store.TestDatabases;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,16 +14,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A Keel server in a child JVM is killed with SIGKILL while job runs are running and queued, then
  * started again on the same data directory: every run reaches a terminal state, the attempt that
  * was running ends as a lost driver (INTERNAL_ERROR) and is retried by its policy, queued runs
- * start, and no task run is left running or run twice under one attempt number.
+ * start, and no task run is left running or run twice under one attempt number. On the embedded
+ * SQLite store (the new server takes every run over at its start) and on PostgreSQL (a fresh
+ * schema; the new server takes the runs over once the dead one's 3-second lease lapses; skipped
+ * without {@code KEEL_TEST_POSTGRES_URL}).
  */
 class JobsKillNineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,10 +50,17 @@ class JobsKillNineIT {
     return JSON.readTree(r.body());
   }
 
-  @Test
-  void runs_survive_kill_nine_and_lost_attempts_are_retried_once() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void runs_survive_kill_nine_and_lost_attempts_are_retried_once(String db) throws Exception {
+    Optional<String> dbUrl = Optional.empty();
+    if (db.equals("postgresql")) {
+      assumeTrue(TestDatabases.postgresUrl().isPresent(), "KEEL_TEST_POSTGRES_URL is not set");
+      dbUrl = Optional.of(TestDatabases.freshPostgresSchemaUrl());
+    }
+    Map<String, String> settings = Map.of("KEEL_JOBS_LEASE_SECONDS", "3");
     ServerProcess first =
-        ServerProcess.start(dataDir, Optional.empty(), logDir.resolve("first.log"));
+        ServerProcess.start(dataDir, dbUrl, logDir.resolve("first.log"), settings);
     List<Long> runs = new ArrayList<>();
     long slow;
     try {
@@ -105,7 +119,7 @@ class JobsKillNineIT {
     }
 
     ServerProcess second =
-        ServerProcess.start(dataDir, Optional.empty(), logDir.resolve("second.log"));
+        ServerProcess.start(dataDir, dbUrl, logDir.resolve("second.log"), settings);
     try {
       String u = second.url();
       long until = System.currentTimeMillis() + 240_000;
