@@ -210,6 +210,12 @@ final class FreezableStore implements JobStore {
   }
 
   @Override
+  public java.util.Map<Long, List<TaskRun>> taskRuns(java.util.Collection<Long> runIds) {
+    pass();
+    return store.taskRuns(runIds);
+  }
+
+  @Override
   public void putValue(long runId, String taskKey, String name, String json) {
     pass();
     store.putValue(runId, taskKey, name, json);
