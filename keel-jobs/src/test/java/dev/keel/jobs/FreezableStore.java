@@ -25,6 +25,9 @@ final class FreezableStore implements JobStore {
   /** The run states this server wrote (and the store took). */
   final List<JobRun> runWrites = new CopyOnWriteArrayList<>();
 
+  /** Called on the writer's thread after each run state the store took under a lease. */
+  volatile java.util.function.Consumer<JobRun> afterRunWrite = w -> {};
+
   FreezableStore(JobStore store) {
     this.store = store;
   }
@@ -139,6 +142,7 @@ final class FreezableStore implements JobStore {
     boolean written = store.updateRun(run, lease);
     if (written) {
       runWrites.add(run);
+      afterRunWrite.accept(run);
     }
     return written;
   }

@@ -366,6 +366,67 @@ class SchedulerTest {
   }
 
   @Test
+  void a_repair_asked_for_while_the_run_is_ending_runs_and_keeps_its_own_history()
+      throws Exception {
+    jobs.close();
+    FreezableStore hooked = new FreezableStore(new dev.keel.jobs.store.JdbcJobStore(db));
+    jobs =
+        Jobs.open(
+            db,
+            hooked,
+            new KeelConfig("127.0.0.1", 0, dir, null)
+                .with(Jobs.POLL_MILLIS, "50")
+                .with(Jobs.LEASE_SECONDS, "5"),
+            List.of(task),
+            JobTokens.NONE,
+            () -> "http://127.0.0.1:1",
+            Clock.systemUTC());
+    jobs.start();
+    long job = create("{'tasks':[{'task_key':'a','test_task':{}}]}");
+    java.util.concurrent.atomic.AtomicLong repair = new java.util.concurrent.atomic.AtomicLong();
+    // The repair arrives between the run's end being written and its executor finishing.
+    hooked.afterRunWrite =
+        w -> {
+          if (w.lifeCycle() == LifeCycle.TERMINATED && w.repairCount() == 0 && repair.get() == 0) {
+            repair.set(
+                jobs.runs()
+                    .repair(w.runId(), List.of("a"), false, false, Optional.empty(), Map.of()));
+          }
+        };
+    JobRun r = jobs.runs().runNow(job, Map.of(), Optional.empty(), List.of(), "alice");
+    long until = System.currentTimeMillis() + 60_000;
+    JobRun now = jobs.runs().run(r.runId());
+    while (!(now.repairCount() == 1 && now.lifeCycle().terminal())) {
+      assertThat(System.currentTimeMillis()).as("the repaired run ends").isLessThan(until);
+      Thread.sleep(10);
+      now = jobs.runs().run(r.runId());
+    }
+    RunService.RunView v = jobs.runs().view(r.runId());
+    assertThat(v.run().resultState()).contains(ResultState.SUCCESS);
+    var rep = v.repairs().stream().filter(x -> x.repairId() == repair.get()).findFirst();
+    assertThat(rep).isPresent();
+    assertThat(rep.get().taskRunIds()).as("the repair's own attempt").hasSize(1);
+    assertThat(rep.get().resultState()).contains(ResultState.SUCCESS);
+    assertThat(v.tasks().stream().filter(t -> t.taskKey().equals("a")).count()).isEqualTo(2);
+  }
+
+  @Test
+  void a_run_cancelled_by_a_user_says_so_after_it_ends() throws Exception {
+    long job = create("{'tasks':[{'task_key':'a','test_task':{'sleep_ms':10000}}]}");
+    JobRun r = jobs.runs().runNow(job, Map.of(), Optional.empty(), List.of(), "alice");
+    long until = System.currentTimeMillis() + 10_000;
+    while (jobs.runs().view(r.runId()).tasks().stream()
+        .noneMatch(t -> t.lifeCycle() == LifeCycle.RUNNING)) {
+      assertThat(System.currentTimeMillis()).isLessThan(until);
+      Thread.sleep(10);
+    }
+    jobs.runs().cancel(r.runId());
+    JobRun ended = await(r.runId());
+    assertThat(ended.resultState()).contains(ResultState.CANCELED);
+    assertThat(ended.cancelRequested()).as("who cancelled it stays recorded").isPresent();
+  }
+
+  @Test
   void a_restart_ends_running_attempts_as_lost_and_retries_them() throws Exception {
     long job =
         create("{'tasks':[{'task_key':'long','max_retries':1,'test_task':{'sleep_ms':1500}}]}");

@@ -548,6 +548,9 @@ final class RunExecutor {
     }
     ResultState r = RunOutcome.of(tasks, dependents, current, stopping);
     long now = engine.clock().millis();
+    // Who asked the run to stop is in the store (this executor's copy predates the request).
+    Optional<String> cancelRequested =
+        engine.store().run(run.runId()).flatMap(JobRun::cancelRequested).or(run::cancelRequested);
     run =
         new JobRun(
             run.runId(),
@@ -568,7 +571,7 @@ final class RunExecutor {
             run.createdAt(),
             run.startTime(),
             now,
-            run.cancelRequested(),
+            cancelRequested,
             run.repairCount(),
             run.parentTaskRun(),
             Optional.empty(),
@@ -583,8 +586,12 @@ final class RunExecutor {
       onEnd.accept(this);
       return;
     }
+    // Only the repairs this executor ran: one asked for since the end was written is the next
+    // executor's (closing it here would leave it without its attempts).
+    java.util.Set<Long> ran = new java.util.HashSet<>();
+    current.values().forEach(x -> ran.add(x.repairId()));
     for (Repair rep : engine.store().repairs(run.runId())) {
-      if (rep.endTime() == 0) {
+      if (rep.endTime() == 0 && ran.contains(rep.repairId())) {
         List<Long> ids = new ArrayList<>();
         current.values().stream()
             .filter(x -> x.repairId() == rep.repairId())
