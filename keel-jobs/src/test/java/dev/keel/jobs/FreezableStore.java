@@ -148,6 +148,17 @@ final class FreezableStore implements JobStore {
   }
 
   @Override
+  public boolean endRun(JobRun run, List<Repair> closed, RunLease lease) {
+    pass();
+    boolean written = store.endRun(run, closed, lease);
+    if (written) {
+      runWrites.add(run);
+      afterRunWrite.accept(run);
+    }
+    return written;
+  }
+
+  @Override
   public List<Long> requestCancel(Optional<Long> runId, Optional<Long> jobId, String reason) {
     pass();
     return store.requestCancel(runId, jobId, reason);

@@ -577,7 +577,28 @@ final class RunExecutor {
             Optional.empty(),
             0,
             run.leaseEpoch());
-    if (!engine.store().updateRun(run, lease)) {
+    // Only the repairs this executor ran: one asked for since is the next executor's.
+    java.util.Set<Long> ran = new java.util.HashSet<>();
+    current.values().forEach(x -> ran.add(x.repairId()));
+    List<Repair> closed = new ArrayList<>();
+    for (Repair rep : engine.store().repairs(run.runId())) {
+      if (rep.endTime() == 0 && ran.contains(rep.repairId())) {
+        List<Long> ids = new ArrayList<>();
+        current.values().stream()
+            .filter(x -> x.repairId() == rep.repairId())
+            .forEach(x -> ids.add(x.taskRunId()));
+        closed.add(
+            new Repair(
+                rep.repairId(),
+                rep.runId(),
+                rep.startTime(),
+                now,
+                ids,
+                LifeCycle.TERMINATED,
+                Optional.of(r)));
+      }
+    }
+    if (!engine.store().endRun(run, closed, lease)) {
       LOG.warn(
           "run {}: the store refused its end ({}): another server drives it now (lease epoch {})",
           run.runId(),
@@ -585,29 +606,6 @@ final class RunExecutor {
           lease.epoch());
       onEnd.accept(this);
       return;
-    }
-    // Only the repairs this executor ran: one asked for since the end was written is the next
-    // executor's (closing it here would leave it without its attempts).
-    java.util.Set<Long> ran = new java.util.HashSet<>();
-    current.values().forEach(x -> ran.add(x.repairId()));
-    for (Repair rep : engine.store().repairs(run.runId())) {
-      if (rep.endTime() == 0 && ran.contains(rep.repairId())) {
-        List<Long> ids = new ArrayList<>();
-        current.values().stream()
-            .filter(x -> x.repairId() == rep.repairId())
-            .forEach(x -> ids.add(x.taskRunId()));
-        engine
-            .store()
-            .updateRepair(
-                new Repair(
-                    rep.repairId(),
-                    rep.runId(),
-                    rep.startTime(),
-                    now,
-                    ids,
-                    LifeCycle.TERMINATED,
-                    Optional.of(r)));
-      }
     }
     LOG.debug("run {} ended {}", run.runId(), r);
     onEnd.accept(this);

@@ -448,6 +448,21 @@ public final class JdbcJobStore implements JobStore {
     return db.write(h -> updateRunIn(h, r, Optional.of(lease)) > 0);
   }
 
+  @Override
+  public boolean endRun(JobRun r, List<Repair> closed, RunLease lease) {
+    if (lease.runId() != r.runId()) {
+      throw new IllegalArgumentException("the lease is of another run");
+    }
+    return db.write(
+        h -> {
+          if (updateRunIn(h, r, Optional.of(lease)) == 0) {
+            return false;
+          }
+          closed.forEach(rep -> updateRepairIn(h, rep));
+          return true;
+        });
+  }
+
   /** Writes the run's state; with a lease, only while the run is claimed under it. */
   private static int updateRunIn(Handle h, JobRun r, Optional<RunLease> fence) {
     org.jdbi.v3.core.statement.Update u =

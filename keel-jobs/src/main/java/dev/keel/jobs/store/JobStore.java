@@ -73,6 +73,13 @@ public interface JobStore {
    */
   boolean updateRun(JobRun run, RunLease lease);
 
+  /**
+   * Ends a run: writes its final state and closes the repairs it executed ({@code closed}) in one
+   * transaction, only while the run is still claimed under {@code lease}; false, writing nothing,
+   * when it is not. A reader never sees an ended run with an open repair.
+   */
+  boolean endRun(JobRun run, List<Repair> closed, RunLease lease);
+
   /** Marks a stop request on every active run matched; returns their ids. */
   List<Long> requestCancel(Optional<Long> runId, Optional<Long> jobId, String reason);
 
