@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionField;
@@ -163,6 +162,8 @@ final class LogTables {
    * Deletes the days before {@code firstKept} (whole partitions: their files leave the table),
    * keeping {@code key} at its value; returns the rows deleted (0 when there was nothing to delete,
    * and then nothing is committed).
+   *
+   * @throws KeelException CONFLICT, nothing deleted, when a writer appended meanwhile (try later)
    */
   long deleteBefore(String fullName, LocalDate firstKept, String key) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
@@ -184,11 +185,18 @@ final class LogTables {
     if (rows == 0) {
       return 0;
     }
-    DeleteFiles d = t.newDelete().deleteFromRowFilter(old);
+    // Validated as the append is: a delete re-reads the table at commit, and would otherwise set
+    // the cursor it read on top of an append made since (moving it back: rows exported twice).
+    OverwriteFiles d =
+        t.newOverwrite()
+            .overwriteByRowFilter(old)
+            .conflictDetectionFilter(Expressions.alwaysTrue())
+            .validateNoConflictingData()
+            .validateFromSnapshot(t.currentSnapshot().snapshotId());
     cursor(t, key).ifPresent(v -> d.set(key, v));
     try {
       d.commit();
-    } catch (CommitFailedException e) {
+    } catch (CommitFailedException | ValidationException e) {
       throw conflict(p, e);
     }
     return rows;
