@@ -53,7 +53,10 @@ public final class Bench {
         ingest-auth
                   governance: ingest (figure 1's load) on two servers, auth off and auth on as
                   the administrator (every request authenticated and audited), --rounds=3
-                  alternating windows; SQLite
+                  alternating windows; SQLite. --audit-table-interval-ms=N sets the auth-on
+                  server's system.access.audit export interval (default: the server's);
+                  --exporter-idle adds a third auth-on server whose exporter never runs in a
+                  window (interval 600 s), measured in the same rounds
         online    feature store, in process: publish --rows=1000000 x --write-features=10, then
                   lookups of 1 entity x 50 features over --entities=100000 (--lookup-warmup=50000
                   --lookups=200000), on the embedded store and on --redis-url (empty to skip)
@@ -151,7 +154,9 @@ public final class Bench {
             args.integer("rounds", 3),
             ingest.warmup(),
             ingest.measure(),
-            jvmArgs);
+            jvmArgs,
+            args.integer("audit-table-interval-ms", 0),
+            args.flag("exporter-idle"));
     args.checkAllUsed();
 
     Path workDir =

@@ -30,9 +30,23 @@ final class GovernanceBench {
 
   private GovernanceBench() {}
 
-  /** Options of {@code alias-auth} and {@code ingest-auth}. */
+  /**
+   * Options of {@code alias-auth} and {@code ingest-auth}.
+   *
+   * @param auditTableIntervalMillis ingest-auth: the auth-on server's {@code
+   *     audit.table-interval-ms}; 0 for the server's default
+   * @param exporterIdle ingest-auth: also measure an auth-on server whose {@code
+   *     system.access.audit} exporter does not run during the windows (interval 600 s)
+   */
   record Config(
-      int rate, int connections, int rounds, Duration warmup, Duration measure, List<String> jvm) {}
+      int rate,
+      int connections,
+      int rounds,
+      Duration warmup,
+      Duration measure,
+      List<String> jvm,
+      int auditTableIntervalMillis,
+      boolean exporterIdle) {}
 
   /** One measured window. */
   record Window(String variant, int round, RegistryBench.OpenResult r) {}
@@ -91,13 +105,19 @@ final class GovernanceBench {
   }
 
   private static ServerProcess launch(Path dir, Config cfg, boolean auth) throws IOException {
+    return launch(dir, cfg, auth, auth ? cfg.auditTableIntervalMillis() : 0);
+  }
+
+  /** A server; {@code auditTableIntervalMillis} 0 keeps the server's default. */
+  private static ServerProcess launch(
+      Path dir, Config cfg, boolean auth, int auditTableIntervalMillis) throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KEEL_AUTH", Boolean.toString(auth));
+    if (auditTableIntervalMillis > 0) {
+      env.put("KEEL_AUDIT_TABLE_INTERVAL_MS", Integer.toString(auditTableIntervalMillis));
+    }
     return ServerProcess.launch(
-        dir.resolve("data"),
-        "",
-        cfg.jvm(),
-        dir.resolve("server.log"),
-        "embedded",
-        Map.of("KEEL_AUTH", Boolean.toString(auth)));
+        dir.resolve("data"), "", cfg.jvm(), dir.resolve("server.log"), "embedded", env);
   }
 
   private static RegistryBench.OpenResult load(
@@ -296,23 +316,46 @@ final class GovernanceBench {
             + " rounds");
     Path offDir = Files.createTempDirectory(workDir, "ingest-off-");
     Path onDir = Files.createTempDirectory(workDir, "ingest-on-");
+    Path idleDir = cfg.exporterIdle() ? Files.createTempDirectory(workDir, "ingest-idle-") : null;
+    String onName =
+        "auth on (admin, audited"
+            + (cfg.auditTableIntervalMillis() > 0
+                ? ", exporter every " + cfg.auditTableIntervalMillis() + " ms)"
+                : ")");
+    String idleName = "auth on (admin, audited, exporter idle)";
     List<String> rows = new ArrayList<>();
     try (ServerProcess off = launch(offDir, cfg, false);
-        ServerProcess on = launch(onDir, cfg, true)) {
-      off.awaitReady(Duration.ofSeconds(120), 20);
-      on.awaitReady(Duration.ofSeconds(120), 20);
+        ServerProcess on = launch(onDir, cfg, true);
+        ServerProcess idle = idleDir == null ? null : launch(idleDir, cfg, true, 600_000)) {
+      Map<ServerProcess, String> servers = new LinkedHashMap<>();
+      servers.put(off, "auth off");
+      servers.put(on, onName);
+      if (idle != null) {
+        servers.put(idle, idleName);
+      }
+      for (ServerProcess s : servers.keySet()) {
+        s.awaitReady(Duration.ofSeconds(120), 20);
+      }
       on.useAdminToken(onDir.resolve("data"));
+      if (idle != null) {
+        idle.useAdminToken(idleDir.resolve("data"));
+      }
       for (int round = 1; round <= cfg.rounds(); round++) {
-        for (ServerProcess s : List.of(off, on)) {
-          String variant = s == off ? "auth off" : "auth on (admin, audited)";
-          long audited0 = s == on ? metric(on, "keel_audit_written") : 0;
+        for (Map.Entry<ServerProcess, String> e : servers.entrySet()) {
+          ServerProcess s = e.getKey();
+          String variant = e.getValue();
+          boolean audited = s != off;
+          long audited0 = audited ? metric(s, "keel_audit_written") : 0;
           LoadRunner.Result r = IngestBench.run(s, ingest);
-          long audited = s == on ? metric(on, "keel_audit_written") - audited0 : 0;
+          long written = audited ? metric(s, "keel_audit_written") - audited0 : 0;
+          double cpuMicrosPerRequest =
+              r.requests() == 0 ? 0 : r.serverCores() * r.seconds() * 1e6 / r.requests();
           System.out.printf(
-              "round %d, %s: %s%n  load %s%n", round, variant, r, Machine.loadAverage());
+              "round %d, %s: %s%n  server CPU per request: %.0f µs; load %s%n",
+              round, variant, r, cpuMicrosPerRequest, Machine.loadAverage());
           rows.add(
               String.format(
-                  "| %s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %s |",
+                  "| %s | %d | %,.0f | %.1f | %.1f | %.1f | %.1f | %d | %.2f | %,.0f | %s |",
                   variant,
                   round,
                   r.unitsPerSecond(),
@@ -321,22 +364,33 @@ final class GovernanceBench {
                   r.latency().p99(),
                   r.latency().max(),
                   r.errors(),
-                  s == on ? String.format("%,d", audited) : "-"));
+                  r.serverCores(),
+                  cpuMicrosPerRequest,
+                  audited ? String.format("%,d", written) : "-"));
         }
       }
-      System.out.printf(
-          "audit log of the auth-on server: %,d entries written, %,d dropped%n",
-          metric(on, "keel_audit_written"), metric(on, "keel_audit_dropped_total"));
+      for (Map.Entry<ServerProcess, String> e : servers.entrySet()) {
+        if (e.getKey() != off) {
+          System.out.printf(
+              "audit log of %s: %,d entries written, %,d dropped%n",
+              e.getValue(),
+              metric(e.getKey(), "keel_audit_written"),
+              metric(e.getKey(), "keel_audit_dropped_total"));
+        }
+      }
     }
     System.out.println();
     System.out.println(
-        "| Variant | Round | Points/s | Requests/s | p50 ms | p99 ms | max ms | Errors | Audit"
-            + " entries written in the round |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+        "| Variant | Round | Points/s | Requests/s | p50 ms | p99 ms | max ms | Errors | Server"
+            + " cores | Server CPU µs/request | Audit entries written in the round |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     rows.forEach(System.out::println);
     System.out.println("load after: " + Machine.loadAverage());
     Bench.deleteTree(offDir);
     Bench.deleteTree(onDir);
+    if (idleDir != null) {
+      Bench.deleteTree(idleDir);
+    }
   }
 
   // ---------------------------------------------------------------- helpers

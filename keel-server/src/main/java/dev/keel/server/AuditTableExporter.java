@@ -190,13 +190,21 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Appends everything committed after the cursor; false when an append failed. */
+  /**
+   * Appends the entries committed after the cursor up to the last one committed when it starts, in
+   * one commit ({@value #MAX_ROWS} rows at most per commit: a backlog takes several), and returns;
+   * false when an append failed. Entries committed meanwhile wait for the next export: reading
+   * again after each commit never returned under steady load (entries always arrived during the
+   * commit), so the table was committed to back to back instead of once per interval.
+   */
   boolean exportAll() {
     try {
-      while (true) {
-        List<SequencedEntry> batch = log.after(exported, MAX_ROWS);
+      long upTo = log.lastSequence();
+      while (exported < upTo) {
+        List<SequencedEntry> batch = new ArrayList<>(log.after(exported, MAX_ROWS));
+        batch.removeIf(e -> e.sequence() > upTo);
         if (batch.isEmpty()) {
-          return true;
+          return true; // the rest was deleted by retention, or another server exported it
         }
         List<Map<String, Object>> rows = new ArrayList<>(batch.size());
         batch.forEach(e -> rows.add(row(e)));
@@ -212,6 +220,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
           readCursor(); // another server exported: go on from where it got to
         }
       }
+      return true;
     } catch (RuntimeException e) {
       LOG.warn("Could not append audit-log entries to {}: {}", TABLE, e.toString());
       return false;

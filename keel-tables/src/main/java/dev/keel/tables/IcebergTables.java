@@ -33,6 +33,10 @@ import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
 
 /**
  * Iceberg plumbing: the JdbcCatalog on Keel's metadata database, type mapping between {@link
@@ -89,6 +93,9 @@ final class IcebergTables implements AutoCloseable {
       // A commit is on disk before the write is acknowledged, as for the rest of Keel's metadata.
       props.put("jdbc.synchronous", "FULL");
     }
+    // Plain file access for the local warehouse: Hadoop's local file system forks a chmod per file
+    // it creates and writes a .crc beside it (see LocalFileIO).
+    props.put("io-impl", LocalFileIO.class.getName());
     JdbcCatalog c = new JdbcCatalog();
     c.setConf(new Configuration());
     c.initialize(CATALOG, props);
@@ -193,7 +200,19 @@ final class IcebergTables implements AutoCloseable {
   static DataFile dataFile(Table t, String path, String partitionPath) {
     InputFile in = t.io().newInputFile(path);
     NameMapping mapping = MappingUtil.create(t.schema());
-    Metrics metrics = ParquetUtil.fileMetrics(in, MetricsConfig.forTable(t), mapping);
+    Metrics metrics;
+    // The footer read without Hadoop: ParquetUtil.fileMetrics builds a new Hadoop Configuration
+    // per file, which parses Hadoop's default XML resources each time.
+    try (ParquetFileReader r =
+        ParquetFileReader.open(
+            new LocalInputFile(LocalFileIO.path(path)),
+            ParquetReadOptions.builder(new PlainParquetConfiguration()).build())) {
+      metrics =
+          ParquetUtil.footerMetrics(
+              r.getFooter(), Stream.empty(), MetricsConfig.forTable(t), mapping);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the footer of " + path, e);
+    }
     DataFiles.Builder b =
         DataFiles.builder(t.spec())
             .withInputFile(in)

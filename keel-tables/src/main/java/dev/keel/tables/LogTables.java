@@ -19,13 +19,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.apache.iceberg.AppendFiles;
-import org.apache.iceberg.DeleteFiles;
 import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
@@ -37,9 +37,12 @@ import org.apache.iceberg.io.CloseableIterable;
  * IcebergTables#checkUnpartitioned}).
  *
  * <p>A commit is conditional: it goes through only when the table's cursor is still the one the
- * writer read. The table commits without Iceberg's silent retries (set at creation), so a
- * concurrent commit after the check makes this commit fail ({@code CONFLICT}) rather than be
- * re-applied on top of it: two writers never both append the same rows.
+ * writer read. Iceberg re-reads the table when it commits, so the check alone would let a commit
+ * land on top of another writer's made since; the rows are therefore added as an overwrite
+ * validated against the checked snapshot (any data file added since fails it), and the table
+ * commits without Iceberg's silent retries (set at creation): a concurrent commit makes this one
+ * fail ({@code CONFLICT}) rather than be re-applied on top of it, so two writers never both append
+ * the same rows.
  */
 final class LogTables {
   private final IcebergTables iceberg;
@@ -97,7 +100,17 @@ final class LogTables {
       Loaders.rows(rows).load(c, m.userColumns());
       t.refresh();
       checkCursor(t, p, key, expected);
-      AppendFiles a = t.newAppend().set(key, next);
+      // An append re-reads the table when it commits and would land on top of a commit made since
+      // the check (another writer's rows: twice in the table). Appended as an overwrite that
+      // deletes nothing, validated to fail when any data file was added after the checked snapshot.
+      OverwriteFiles a =
+          t.newOverwrite()
+              .conflictDetectionFilter(Expressions.alwaysTrue())
+              .validateNoConflictingData()
+              .set(key, next);
+      if (t.currentSnapshot() != null) {
+        a.validateFromSnapshot(t.currentSnapshot().snapshotId());
+      }
       try (Statement s = c.createStatement()) {
         for (String d : days(s, day)) {
           Path f = TableWriter.newDataFile(t);
@@ -119,13 +132,13 @@ final class LogTables {
                   + " ORDER BY rowid",
               f,
               t);
-          a.appendFile(IcebergTables.dataFile(t, f.toString(), day + "=" + d));
+          a.addFile(IcebergTables.dataFile(t, f.toString(), day + "=" + d));
         }
       }
       a.commit();
       committed = true;
       return new WriteResult(t.currentSnapshot().snapshotId(), rows.size(), 0);
-    } catch (CommitFailedException e) {
+    } catch (CommitFailedException | ValidationException e) {
       throw conflict(p, e);
     } catch (CommitStateUnknownException e) {
       committed = true; // the commit may have landed: its files must stay
@@ -149,6 +162,8 @@ final class LogTables {
    * Deletes the days before {@code firstKept} (whole partitions: their files leave the table),
    * keeping {@code key} at its value; returns the rows deleted (0 when there was nothing to delete,
    * and then nothing is committed).
+   *
+   * @throws KeelException CONFLICT, nothing deleted, when a writer appended meanwhile (try later)
    */
   long deleteBefore(String fullName, LocalDate firstKept, String key) {
     String[] p = Names.checkFullName("full_name", fullName, 3);
@@ -170,11 +185,18 @@ final class LogTables {
     if (rows == 0) {
       return 0;
     }
-    DeleteFiles d = t.newDelete().deleteFromRowFilter(old);
+    // Validated as the append is: a delete re-reads the table at commit, and would otherwise set
+    // the cursor it read on top of an append made since (moving it back: rows exported twice).
+    OverwriteFiles d =
+        t.newOverwrite()
+            .overwriteByRowFilter(old)
+            .conflictDetectionFilter(Expressions.alwaysTrue())
+            .validateNoConflictingData()
+            .validateFromSnapshot(t.currentSnapshot().snapshotId());
     cursor(t, key).ifPresent(v -> d.set(key, v));
     try {
       d.commit();
-    } catch (CommitFailedException e) {
+    } catch (CommitFailedException | ValidationException e) {
       throw conflict(p, e);
     }
     return rows;
@@ -197,7 +219,7 @@ final class LogTables {
     }
   }
 
-  private static KeelException conflict(String[] p, CommitFailedException e) {
+  private static KeelException conflict(String[] p, RuntimeException e) {
     return new KeelException(
         ErrorCode.CONFLICT,
         "table " + String.join(".", p) + " changed concurrently; nothing was written",

@@ -105,6 +105,30 @@ abstract class LogTableContract {
     }
   }
 
+  /**
+   * Iceberg's metadata, manifests and manifest lists are written with plain file access: Hadoop's
+   * local file system wrote a {@code .crc} beside each and forked a {@code chmod} for both, which
+   * was most of the CPU of a small append (the audit table's export).
+   */
+  @Test
+  void an_append_writes_its_metadata_without_hadoop_checksum_files() throws Exception {
+    tables.appendLog(LOG, List.of(row("2026-12-06", 1)), CURSOR, Optional.empty(), "1");
+    tables.appendLog(LOG, List.of(row("2026-12-07", 2)), CURSOR, Optional.of("1"), "2");
+    assertThat(tables.count(LOG, SnapshotRef.latest())).isEqualTo(2);
+    List<String> files;
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      files =
+          walk.filter(java.nio.file.Files::isRegularFile)
+              .map(f -> dir.relativize(f).toString())
+              .filter(f -> f.contains("warehouse"))
+              .toList();
+    }
+    assertThat(files)
+        .anyMatch(f -> f.endsWith(".metadata.json"))
+        .anyMatch(f -> f.endsWith(".avro"))
+        .noneMatch(f -> f.endsWith(".crc"));
+  }
+
   @Test
   void a_writer_whose_cursor_is_stale_writes_nothing() {
     tables.appendLog(LOG, List.of(row("2026-12-06", 1)), CURSOR, Optional.empty(), "1");
