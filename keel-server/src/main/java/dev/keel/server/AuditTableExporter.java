@@ -67,10 +67,13 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile long exported; // the cursor, as a number: 0 before the first export
+  private boolean opened; // the table exists and the cursor was read (exporter thread only)
   private Optional<String> cursor = Optional.empty();
 
   /**
-   * Creates the table when it is missing, reads its cursor, and starts exporting.
+   * Starts exporting. The exporter's thread creates the table when it is missing and reads its
+   * cursor before its first export, off the server's start path (on a new data dir the Iceberg
+   * create was a fifth of the start); until that succeeds, it retries every interval.
    *
    * @param log the audit log it reads (and is told of commits by)
    * @param tables where the table lives
@@ -85,8 +88,6 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     this.clock = clock;
     this.retentionDays = retentionDays;
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
-    ensureTable(tables);
-    readCursor();
     log.addSink(this);
     this.thread = Thread.ofPlatform().daemon().name("keel-audit-table").start(this::run);
   }
@@ -176,11 +177,11 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
         LockSupport.parkNanos(this, intervalNanos - (System.nanoTime() - lastExport));
       } else if (pending.getAndSet(false) || stop) {
         lastExport = System.nanoTime();
-        if (!exportAll()) {
+        if (!open() || !exportAll()) {
           pending.set(true); // retried after the interval
         }
       }
-      if (System.nanoTime() - nextRetention >= 0 && !stop) {
+      if (System.nanoTime() - nextRetention >= 0 && !stop && opened) {
         applyRetention();
         nextRetention = System.nanoTime() + DAY_NANOS;
       }
@@ -188,6 +189,20 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Creates the table when missing and reads its cursor, once; false when that failed. */
+  private boolean open() {
+    if (!opened) {
+      try {
+        ensureTable(tables);
+        readCursor();
+        opened = true;
+      } catch (RuntimeException e) {
+        LOG.warn("Could not open {} (retried): {}", TABLE, e.toString());
+      }
+    }
+    return opened;
   }
 
   /** Appends everything committed after the cursor; false when an append failed. */
