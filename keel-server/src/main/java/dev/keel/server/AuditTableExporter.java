@@ -71,9 +71,8 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   private Optional<String> cursor = Optional.empty();
 
   /**
-   * Starts exporting. The exporter's thread creates the table when it is missing and reads its
-   * cursor before its first export, off the server's start path (on a new data dir the Iceberg
-   * create was a fifth of the start); until that succeeds, it retries every interval.
+   * Starts exporting; its thread creates the table when missing and reads its cursor (off the start
+   * path: on a new data dir the Iceberg create was a fifth of the server's start).
    *
    * @param log the audit log it reads (and is told of commits by)
    * @param tables where the table lives
@@ -177,7 +176,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
         LockSupport.parkNanos(this, intervalNanos - (System.nanoTime() - lastExport));
       } else if (pending.getAndSet(false) || stop) {
         lastExport = System.nanoTime();
-        if (!open() || !exportAll()) {
+        if (!exportAll()) {
           pending.set(true); // retried after the interval
         }
       }
@@ -191,23 +190,16 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Creates the table when missing and reads its cursor, once; false when that failed. */
-  private boolean open() {
-    if (!opened) {
-      try {
-        ensureTable(tables);
-        readCursor();
-        opened = true;
-      } catch (RuntimeException e) {
-        LOG.warn("Could not open {} (retried): {}", TABLE, e.toString());
-      }
-    }
-    return opened;
-  }
-
-  /** Appends everything committed after the cursor; false when an append failed. */
+  /** Appends everything committed after the cursor (first making the table); false on failure. */
   boolean exportAll() {
     try {
+      synchronized (AuditTableExporter.class) { // exporters of one process create it in turn
+        if (!opened) {
+          ensureTable(tables);
+          readCursor();
+          opened = true;
+        }
+      }
       while (true) {
         List<SequencedEntry> batch = log.after(exported, MAX_ROWS);
         if (batch.isEmpty()) {
