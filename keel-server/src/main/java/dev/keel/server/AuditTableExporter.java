@@ -67,12 +67,10 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   private final Thread thread;
   private volatile boolean closing;
   private volatile long exported; // the cursor, as a number: 0 before the first export
-  private boolean opened; // the table exists and the cursor was read (exporter thread only)
   private Optional<String> cursor = Optional.empty();
 
   /**
-   * Starts exporting; its thread creates the table when missing and reads its cursor (off the start
-   * path: on a new data dir the Iceberg create was a fifth of the server's start).
+   * Creates the table when it is missing, reads its cursor, and starts exporting.
    *
    * @param log the audit log it reads (and is told of commits by)
    * @param tables where the table lives
@@ -87,6 +85,8 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     this.clock = clock;
     this.retentionDays = retentionDays;
     this.intervalNanos = TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+    ensureTable(tables);
+    readCursor();
     log.addSink(this);
     this.thread = Thread.ofPlatform().daemon().name("keel-audit-table").start(this::run);
   }
@@ -180,7 +180,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
           pending.set(true); // retried after the interval
         }
       }
-      if (System.nanoTime() - nextRetention >= 0 && !stop && opened) {
+      if (System.nanoTime() - nextRetention >= 0 && !stop) {
         applyRetention();
         nextRetention = System.nanoTime() + DAY_NANOS;
       }
@@ -190,16 +190,9 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
     }
   }
 
-  /** Appends everything committed after the cursor (first making the table); false on failure. */
+  /** Appends everything committed after the cursor; false when an append failed. */
   boolean exportAll() {
     try {
-      synchronized (AuditTableExporter.class) { // exporters of one process create it in turn
-        if (!opened) {
-          ensureTable(tables);
-          readCursor();
-          opened = true;
-        }
-      }
       while (true) {
         List<SequencedEntry> batch = log.after(exported, MAX_ROWS);
         if (batch.isEmpty()) {
