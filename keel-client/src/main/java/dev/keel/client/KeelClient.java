@@ -121,10 +121,12 @@ public final class KeelClient implements AutoCloseable {
     this.maxAttempts = b.maxAttempts;
     this.backoff = b.backoff;
     this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(b.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
+        LazyTls.configure(
+                HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(b.connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER),
+                baseUrl)
             .build();
   }
 
