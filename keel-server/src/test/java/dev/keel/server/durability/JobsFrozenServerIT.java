@@ -143,9 +143,16 @@ class JobsFrozenServerIT {
       assertThat(attempts(now, "a")).containsExactly("0:INTERNAL_ERROR", "1:TERMINATED");
       assertThat(attempts(now, "b")).containsExactly("0:TERMINATED");
       List<String> ran = Files.readAllLines(lines);
-      assertThat(ran)
-          .as("attempts that ran, by server")
-          .containsExactlyInAnyOrder(u + " a 0", v + " a 1", v + " b 0");
+      // a#0's process finishes on the frozen server only if its 4 s sleep ends before the server
+      // resumes and stops it (it usually does; a fast take-over resumes it sooner): either way
+      // the frozen server ran nothing else, and the second ran a#1 and b once each.
+      assertThat(ran.stream().filter(l -> l.startsWith(v + " ")))
+          .as("attempts that ran on the second server")
+          .containsExactlyInAnyOrder(v + " a 1", v + " b 0");
+      assertThat(ran.stream().filter(l -> !l.startsWith(v + " ")))
+          .as("attempts that ran on the frozen server")
+          .isSubsetOf(u + " a 0")
+          .doesNotHaveDuplicates();
       assertThat(Files.readString(dir.resolve("first.log")))
           .contains("this server no longer drives it");
     } finally {
