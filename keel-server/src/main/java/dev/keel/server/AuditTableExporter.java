@@ -50,13 +50,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   /** Snapshot-summary key of the last exported sequence number. */
   static final String CURSOR = "keel.audit.last-id";
 
-  /**
-   * Entries per Iceberg commit at most (a backlog is exported in several commits). Small enough
-   * that a chunk's rows, alive while it is written, keep young-GC pauses short: with 20,000 the
-   * pauses at each export were 17–40 ms and pushed the request p99 with auth on past 2 ms
-   * (docs/benchmarks.md, "Known gaps"); with 5,000 they are 9–16 ms, at the cost of more, smaller
-   * files under load.
-   */
+  /** Rows per commit at most: few enough that a chunk alive in young GC keeps pauses short. */
   static final int MAX_ROWS = 5_000;
 
   /** Days of snapshots kept (time travel on the table); older ones expire daily. */
