@@ -344,25 +344,7 @@ public final class RunService implements RunLauncher {
     }
     if (jobId.isEmpty()) {
       // every queued run, and only those: a cancel request would also stop the running ones
-      RunFilter active =
-          new RunFilter(
-              Optional.empty(),
-              true,
-              false,
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.empty());
-      List<Long> queued = new ArrayList<>();
-      for (long offset = 0; ; offset += 1000) {
-        List<JobRun> page = store.runs(active, offset, 1000);
-        page.stream()
-            .filter(r -> r.lifeCycle() == LifeCycle.QUEUED)
-            .forEach(r -> queued.add(r.runId()));
-        if (page.size() < 1000) {
-          break;
-        }
-      }
+      List<Long> queued = store.queuedRuns();
       for (long id : queued) {
         JobRun r = run(id);
         if (r.lifeCycle() == LifeCycle.QUEUED) { // not admitted meanwhile

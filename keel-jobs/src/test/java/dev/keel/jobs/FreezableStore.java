@@ -159,6 +159,12 @@ final class FreezableStore implements JobStore {
   }
 
   @Override
+  public List<Long> queuedRuns() {
+    pass();
+    return store.queuedRuns();
+  }
+
+  @Override
   public List<Long> requestCancel(Optional<Long> runId, Optional<Long> jobId, String reason) {
     pass();
     return store.requestCancel(runId, jobId, reason);

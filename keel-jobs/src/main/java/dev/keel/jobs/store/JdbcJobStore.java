@@ -516,6 +516,15 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public List<Long> queuedRuns() {
+    return db.read(
+        h ->
+            h.createQuery("SELECT run_id FROM job_runs WHERE life_cycle = 'QUEUED' ORDER BY run_id")
+                .mapTo(Long.class)
+                .list());
+  }
+
+  @Override
   public List<Long> cancelRequests(String owner) {
     return db.read(
         h ->

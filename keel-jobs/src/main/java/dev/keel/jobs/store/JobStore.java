@@ -83,6 +83,9 @@ public interface JobStore {
   /** Marks a stop request on every active run matched; returns their ids. */
   List<Long> requestCancel(Optional<Long> runId, Optional<Long> jobId, String reason);
 
+  /** The ids of every queued run, oldest first. */
+  List<Long> queuedRuns();
+
   /** The ids of the runs {@code owner} drives that have a stop request. */
   List<Long> cancelRequests(String owner);
 
