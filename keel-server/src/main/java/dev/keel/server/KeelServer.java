@@ -53,6 +53,7 @@ import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
 import dev.keel.serving.endpoints.EndpointAccess;
 import dev.keel.serving.http.ServingRoutes;
+import dev.keel.tables.audit.AuditTableExporter;
 import dev.keel.tables.http.TableRoutes;
 import dev.keel.tracking.ExperimentAccess;
 import dev.keel.tracking.http.ArtifactRoutes;

@@ -1,5 +1,7 @@
 package dev.keel.server;
 
+import dev.keel.tables.audit.AuditTableExporter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
