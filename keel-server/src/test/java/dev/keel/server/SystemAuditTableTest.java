@@ -1,7 +1,5 @@
 package dev.keel.server;
 
-import dev.keel.tables.audit.AuditTableExporter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +13,7 @@ import dev.keel.catalog.audit.JdbcAuditStore;
 import dev.keel.core.KeelConfig;
 import dev.keel.store.Database;
 import dev.keel.tables.TableService;
+import dev.keel.tables.audit.AuditTableExporter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
