@@ -44,6 +44,8 @@ public final class MonitorSpecJson {
           "warehouse_id",
           "label_join",
           "refresh_on_data_change",
+          "dashboard_id",
+          "latest_monitor_failure_msg",
           "format_version");
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern FULL_NAME =
