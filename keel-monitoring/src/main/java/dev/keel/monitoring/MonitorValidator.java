@@ -101,36 +101,43 @@ final class MonitorValidator {
     baseline.ifPresent(b -> baselineMatches(spec, table, b));
   }
 
-  /** The baseline must have every monitored column but the time column, with the same types. */
+  /**
+   * The baseline's columns must be monitored columns of the same type (the time column aside): a
+   * baseline may leave columns out (they get no baseline drift, e.g. an inference log's request
+   * ids), but not add or retype one, and it must share at least one.
+   */
   private static void baselineMatches(MonitorSpec spec, List<Column> table, List<Column> baseline) {
-    Map<String, Column> b = byName(baseline);
+    Map<String, Column> t = byName(table);
     String time =
         switch (spec.profile()) {
           case ProfileType.Snapshot s -> "";
           case ProfileType.TimeSeries ts -> ts.timestampCol();
           case ProfileType.InferenceLog il -> il.timestampCol();
         };
-    List<String> missing = new ArrayList<>();
+    List<String> extra = new ArrayList<>();
     List<String> differ = new ArrayList<>();
-    for (Column c : table) {
-      if (c.name().equals(time) || c.name().startsWith("_")) {
+    int shared = 0;
+    for (Column bc : baseline) {
+      if (bc.name().equals(time) || bc.name().startsWith("_")) {
         continue;
       }
-      Column bc = b.get(c.name());
-      if (bc == null) {
-        missing.add(c.name());
+      Column c = t.get(bc.name());
+      if (c == null) {
+        extra.add(bc.name());
       } else if (!sameKind(bc.type(), c.type())) {
-        differ.add(
-            c.name() + " (" + bc.type().typeText() + ", monitored " + c.type().typeText() + ")");
+        differ.add(bc.name() + " (" + bc.type().typeText() + ", monitored " + c.type().typeText() + ")");
+      } else {
+        shared++;
       }
     }
-    if (!missing.isEmpty() || !differ.isEmpty()) {
+    if (!extra.isEmpty() || !differ.isEmpty() || shared == 0) {
       throw KeelException.invalid(
           "baseline_table_name: the baseline "
               + spec.baselineTableName().orElseThrow()
               + " does not match the monitored table's schema:"
-              + (missing.isEmpty() ? "" : " missing columns " + missing)
-              + (differ.isEmpty() ? "" : " columns of another type " + differ));
+              + (extra.isEmpty() ? "" : " columns the monitored table lacks " + extra)
+              + (differ.isEmpty() ? "" : " columns of another type " + differ)
+              + (shared == 0 && extra.isEmpty() && differ.isEmpty() ? " no column in common" : ""));
     }
   }
 
