@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Databricks custom metrics ({@code MonitorMetric}) computed in DuckDB. Definitions are DuckDB SQL;
@@ -43,6 +44,9 @@ import java.util.Set;
 public final class CustomMetrics {
   /** Built-in profile metrics a drift definition may reference, with their DuckDB types. */
   public static final Map<String, String> DRIFT_BUILT_INS = builtIns();
+
+  /** Drift rows per query (the compared values travel as SQL literals). */
+  static final int DRIFT_BATCH = 500;
 
   private final List<CustomMetric> metrics;
   private final List<OutputType> types;
@@ -147,7 +151,7 @@ public final class CustomMetrics {
         compile(duckdb, i, profileSql(relation, List.of(), target, used, derived));
       }
     }
-    Map<String, String> stubTypes = driftStubTypes(Map.of());
+    Map<String, String> stubTypes = referenced(driftStubTypes(Map.of()));
     String stub = stubRow(stubTypes);
     for (int i = 0; i < metrics.size(); i++) {
       if (metrics.get(i).type() == Type.CUSTOM_METRIC_TYPE_DRIFT) {
@@ -229,8 +233,15 @@ public final class CustomMetrics {
     if (drift.isEmpty() || inputs.isEmpty()) {
       return out;
     }
+    // Only the inputs some drift metric applies to, and only the metrics the definitions mention.
+    List<Integer> rows = new ArrayList<>();
     Map<String, Object> samples = new LinkedHashMap<>();
-    for (DriftInput in : inputs) {
+    for (int k = 0; k < inputs.size(); k++) {
+      DriftInput in = inputs.get(k);
+      if (drift.stream().noneMatch(i -> appliesTo(i, in.columnName()))) {
+        continue;
+      }
+      rows.add(k);
       for (Map<String, Object> m : List.of(in.current(), in.base())) {
         m.forEach(
             (name, v) -> {
@@ -240,25 +251,28 @@ public final class CustomMetrics {
             });
       }
     }
-    Map<String, String> colTypes = driftStubTypes(samples);
-    StringBuilder sql = new StringBuilder("WITH cur AS (");
-    sql.append(valuesTable(inputs, colTypes, true)).append("), base AS (");
-    sql.append(valuesTable(inputs, colTypes, false)).append(") SELECT current_df.__i");
-    for (int i : drift) {
-      sql.append(", ")
-          .append(cast(i, render(i, Optional.empty())))
-          .append(" AS ")
-          .append(Sql.ident(metrics.get(i).name()));
-    }
-    sql.append(" FROM cur AS current_df JOIN base AS base_df ON current_df.__i = base_df.__i");
-    try (Statement st = duckdb.createStatement();
-        ResultSet rs = st.executeQuery(sql.toString())) {
-      while (rs.next()) {
-        int k = (int) rs.getLong(1);
-        String column = inputs.get(k).columnName();
-        for (int i : drift) {
-          if (appliesTo(i, column)) {
-            out.get(k).put(metrics.get(i).name(), read(rs, metrics.get(i).name(), types.get(i)));
+    Map<String, String> colTypes = referenced(driftStubTypes(samples));
+    for (int from = 0; from < rows.size(); from += DRIFT_BATCH) {
+      List<Integer> batch = rows.subList(from, Math.min(rows.size(), from + DRIFT_BATCH));
+      StringBuilder sql = new StringBuilder("WITH cur AS (");
+      sql.append(valuesTable(inputs, batch, colTypes, true)).append("), base AS (");
+      sql.append(valuesTable(inputs, batch, colTypes, false)).append(") SELECT current_df.__i");
+      for (int i : drift) {
+        sql.append(", ")
+            .append(cast(i, render(i, Optional.empty())))
+            .append(" AS ")
+            .append(Sql.ident(metrics.get(i).name()));
+      }
+      sql.append(" FROM cur AS current_df JOIN base AS base_df ON current_df.__i = base_df.__i");
+      try (Statement st = duckdb.createStatement();
+          ResultSet rs = st.executeQuery(sql.toString())) {
+        while (rs.next()) {
+          int k = (int) rs.getLong(1);
+          String column = inputs.get(k).columnName();
+          for (int i : drift) {
+            if (appliesTo(i, column)) {
+              out.get(k).put(metrics.get(i).name(), read(rs, metrics.get(i).name(), types.get(i)));
+            }
           }
         }
       }
@@ -384,18 +398,21 @@ public final class CustomMetrics {
   private static String stubRow(Map<String, String> types) {
     List<String> items = new ArrayList<>();
     types.forEach((n, t) -> items.add("CAST(NULL AS " + t + ") AS " + Sql.ident(n)));
-    return "(SELECT " + String.join(", ", items) + ")";
+    return items.isEmpty()
+        ? "(SELECT NULL AS __none)"
+        : "(SELECT " + String.join(", ", items) + ")";
   }
 
   private static String valuesTable(
-      List<DriftInput> inputs, Map<String, String> types, boolean current) {
+      List<DriftInput> inputs, List<Integer> batch, Map<String, String> types, boolean current) {
     StringBuilder sb = new StringBuilder("SELECT * FROM (VALUES ");
-    for (int k = 0; k < inputs.size(); k++) {
+    boolean first = true;
+    for (int k : batch) {
       Map<String, Object> m = current ? inputs.get(k).current() : inputs.get(k).base();
-      sb.append(k == 0 ? "(" : ", (").append(k);
+      sb.append(first ? "(" : ", (").append(k);
+      first = false;
       for (Map.Entry<String, String> t : types.entrySet()) {
-        Object v = m.get(t.getKey());
-        sb.append(", ").append(Sql.valueLiteral(v, t.getValue()));
+        sb.append(", ").append(Sql.valueLiteral(m.get(t.getKey()), t.getValue()));
       }
       sb.append(')');
     }
@@ -404,6 +421,31 @@ public final class CustomMetrics {
       sb.append(", ").append(Sql.ident(name));
     }
     return sb.append(")").toString();
+  }
+
+  /**
+   * The metrics some drift definition mentions (as a whole word, any case: DuckDB identifiers are
+   * case-insensitive); mentioning one more than needed costs nothing.
+   */
+  private Map<String, String> referenced(Map<String, String> types) {
+    List<String> defs = new ArrayList<>();
+    for (CustomMetric m : metrics) {
+      if (m.type() == Type.CUSTOM_METRIC_TYPE_DRIFT) {
+        defs.add(m.definition());
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    types.forEach(
+        (name, type) -> {
+          Pattern word =
+              Pattern.compile(
+                  "(?<![A-Za-z0-9_])" + Pattern.quote(name) + "(?![A-Za-z0-9_])",
+                  Pattern.CASE_INSENSITIVE);
+          if (defs.stream().anyMatch(d -> word.matcher(d).find())) {
+            out.put(name, type);
+          }
+        });
+    return out;
   }
 
   private static Object read(ResultSet rs, String column, OutputType type) throws SQLException {

@@ -468,4 +468,37 @@ class CustomMetricsTest {
         .containsEntry("top_label", "yes")
         .containsEntry("as_double", 100.0);
   }
+
+  @Test
+  void many_drift_rows_are_computed_in_batches_in_input_order() throws Exception {
+    CustomMetrics cm =
+        of(
+            metric(
+                "count_ratio",
+                Type.CUSTOM_METRIC_TYPE_DRIFT,
+                List.of("x", "order"),
+                "{{current_df}}.COUNT / {{base_df}}.\"count\"",
+                DOUBLE),
+            metric("constant", Type.CUSTOM_METRIC_TYPE_DRIFT, List.of(":table"), "42", LONG));
+    cm.check(db);
+    List<CustomMetrics.DriftInput> inputs = new ArrayList<>();
+    int n = CustomMetrics.DRIFT_BATCH * 2 + 17;
+    for (int k = 0; k < n; k++) {
+      Map<String, Object> cur = new HashMap<>();
+      cur.put("count", (long) k);
+      cur.put("avg", "not referenced, not typed");
+      inputs.add(
+          new CustomMetrics.DriftInput(
+              k % 3 == 0 ? "x" : k % 3 == 1 ? "order" : ":table", cur, Map.of("count", 4L)));
+    }
+    List<Map<String, Object>> got = cm.computeDrift(db, inputs);
+    assertThat(got).hasSize(n);
+    for (int k = 0; k < n; k++) {
+      if (k % 3 == 2) {
+        assertThat(got.get(k)).as("row " + k).containsExactly(Map.entry("constant", 42L));
+      } else {
+        assertThat(got.get(k)).as("row " + k).containsExactly(Map.entry("count_ratio", k / 4.0));
+      }
+    }
+  }
 }

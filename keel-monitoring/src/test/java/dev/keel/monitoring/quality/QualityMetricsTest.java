@@ -124,6 +124,27 @@ class QualityMetricsTest {
   }
 
   @Test
+  void regression_without_group_expressions_gives_one_group() throws Exception {
+    try (Connection c = TestDuckDb.open()) {
+      TestDuckDb.load(
+          c,
+          "t",
+          "y DOUBLE, p DOUBLE",
+          rows(new Object[] {0.0, 1.0}, new Object[] {2.0, 1.0}, new Object[] {4.0, 4.0}));
+      QualityMetrics q =
+          new QualityMetrics(
+              ProblemType.PROBLEM_TYPE_REGRESSION, "p", "y", Optional.empty(), Optional.empty());
+      Map<GroupKey, Map<String, Object>> got = q.compute(c, "t", List.of());
+      assertThat(got).containsOnlyKeys(new GroupKey(List.of()));
+      // MAPE over y != 0 only: |2-1|/2 and 0.
+      assertThat(got.get(new GroupKey(List.of())))
+          .containsEntry("mean_absolute_percentage_error", 0.25)
+          .containsEntry("mean_absolute_error", 2.0 / 3)
+          .containsEntry("r2_score", 1.0 - 2.0 / 8.0);
+    }
+  }
+
+  @Test
   void only_inference_logs_with_a_label_column_have_quality_metrics() {
     ProfileType.InferenceLog withLabel =
         new ProfileType.InferenceLog(
