@@ -1,8 +1,10 @@
 package dev.keel.monitoring.quality;
 
+import dev.keel.core.KeelException;
 import dev.keel.monitoring.MonitorSpec;
 import dev.keel.monitoring.ProfileType;
 import dev.keel.monitoring.ProfileType.ProblemType;
+import dev.keel.tables.Column;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -105,6 +107,64 @@ public final class QualityMetrics {
             log.labelCol().get(),
             log.predictionProbaCol(),
             Optional.empty()));
+  }
+
+  /**
+   * Checks the column types quality metrics need: regression labels and predictions numeric,
+   * probabilities numeric; classification labels and predictions of any flat type (compared as
+   * text). Existence is the caller's check.
+   *
+   * @param prediction {@code inference_log.prediction_col}'s column
+   * @param label {@code inference_log.label_col}'s column (from the label table when labels are
+   *     joined)
+   * @param proba {@code inference_log.prediction_proba_col}'s column, when set
+   * @throws dev.keel.core.KeelException 400 naming {@code inference_log.<field>} and the type
+   */
+  public static void validate(
+      ProblemType problemType, Column prediction, Column label, Optional<Column> proba) {
+    if (problemType == ProblemType.PROBLEM_TYPE_REGRESSION) {
+      requireNumeric("inference_log.prediction_col", prediction, "a regression prediction");
+      requireNumeric("inference_log.label_col", label, "a regression label");
+    } else {
+      requireFlat("inference_log.prediction_col", prediction);
+      requireFlat("inference_log.label_col", label);
+    }
+    if (proba.isPresent()) {
+      requireNumeric(
+          "inference_log.prediction_proba_col",
+          proba.get(),
+          "the probability of the positive class (binary classification only)");
+    }
+  }
+
+  private static void requireNumeric(String field, Column c, String what) {
+    switch (c.type().kind()) {
+      case INT, LONG, FLOAT, DOUBLE, DECIMAL -> {}
+      default ->
+          throw KeelException.invalid(
+              field
+                  + ": column '"
+                  + c.name()
+                  + "' has type "
+                  + c.type().typeText()
+                  + ", but "
+                  + what
+                  + " must be numeric");
+    }
+  }
+
+  private static void requireFlat(String field, Column c) {
+    switch (c.type().kind()) {
+      case BOOLEAN, INT, LONG, FLOAT, DOUBLE, DECIMAL, STRING, DATE -> {}
+      default ->
+          throw KeelException.invalid(
+              field
+                  + ": column '"
+                  + c.name()
+                  + "' has type "
+                  + c.type().typeText()
+                  + ", which cannot be a class (use a string, number, boolean or date)");
+    }
   }
 
   /** The profile-table columns of a problem type (the same for every monitor of that type). */

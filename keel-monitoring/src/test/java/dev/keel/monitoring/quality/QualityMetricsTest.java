@@ -1,12 +1,16 @@
 package dev.keel.monitoring.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.keel.core.KeelException;
 import dev.keel.monitoring.Granularity;
 import dev.keel.monitoring.MonitorSpec;
 import dev.keel.monitoring.ProfileType;
 import dev.keel.monitoring.ProfileType.ProblemType;
+import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -178,6 +182,31 @@ class QualityMetricsTest {
                         "num_labeled"));
     assertThat(QualityMetrics.forSpec(spec(withoutLabel))).isEmpty();
     assertThat(QualityMetrics.forSpec(spec(new ProfileType.Snapshot()))).isEmpty();
+  }
+
+  @Test
+  void wrong_column_types_are_400_naming_the_inference_log_field() {
+    Column text = Column.of("t", ColumnType.STRING);
+    Column num = Column.of("n", ColumnType.DOUBLE);
+    Column bin = Column.of("b", ColumnType.BINARY);
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validate(
+                    ProblemType.PROBLEM_TYPE_REGRESSION, num, text, Optional.empty()))
+        .isInstanceOf(KeelException.class)
+        .hasMessageStartingWith("inference_log.label_col: column 't' has type string");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validate(
+                    ProblemType.PROBLEM_TYPE_CLASSIFICATION, text, text, Optional.of(text)))
+        .hasMessageStartingWith("inference_log.prediction_proba_col: column 't'");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validate(
+                    ProblemType.PROBLEM_TYPE_CLASSIFICATION, bin, text, Optional.empty()))
+        .hasMessageStartingWith("inference_log.prediction_col: column 'b' has type binary");
+    QualityMetrics.validate(ProblemType.PROBLEM_TYPE_CLASSIFICATION, text, num, Optional.of(num));
+    QualityMetrics.validate(ProblemType.PROBLEM_TYPE_REGRESSION, num, num, Optional.empty());
   }
 
   @Test
