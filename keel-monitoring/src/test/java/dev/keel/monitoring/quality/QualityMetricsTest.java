@@ -64,6 +64,29 @@ class QualityMetricsTest {
   }
 
   @Test
+  void a_constant_group_expression_is_one_group_with_the_same_values() throws Exception {
+    try (Connection c = TestDuckDb.open()) {
+      TestDuckDb.load(
+          c,
+          "t",
+          "y BOOLEAN, p BOOLEAN, s DOUBLE",
+          rows(
+              new Object[] {true, true, 0.8},
+              new Object[] {false, true, 0.6},
+              new Object[] {true, false, 0.3},
+              new Object[] {false, false, 0.3}));
+      QualityMetrics q = binary(Optional.empty());
+      Map<String, Object> all = q.compute(c, "t", List.of()).get(new GroupKey(List.of()));
+      Map<GroupKey, Map<String, Object>> star = q.compute(c, "t", List.of("'*'"));
+      assertThat(star).containsOnlyKeys(GroupKey.of("*"));
+      assertThat(star.get(GroupKey.of("*"))).isEqualTo(all);
+      // Booleans are the classes "false" < "true": positive = true. Pairs: 0.8>0.6, 0.8>0.3,
+      // 0.3<0.6, 0.3=0.3 (half).
+      assertThat((Double) all.get("roc_auc_score")).isCloseTo(2.5 / 4, within(1e-15));
+    }
+  }
+
+  @Test
   void more_than_two_classes_have_no_log_loss_or_roc_auc_but_the_other_metrics() throws Exception {
     try (Connection c = TestDuckDb.open()) {
       TestDuckDb.load(
