@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * per table (off the Java heap) and commits a table's stage when it holds {@code batchRows} records
  * or every {@code flushMillis}; a stage that had nothing to commit for a whole interval is closed.
  * {@link #close} writes what is queued and staged.
+ *
+ * <p>A record of a scored request (2xx, with {@link Entry#scored}) also becomes one row per scored
+ * input row in the endpoint's predictions table ({@link PredictionTable}), staged and committed the
+ * same way in its own stage (Iceberg commits one table at a time: a batch is one commit per table).
+ * An endpoint without a predictions table (its models declare no signature) logs only its {@code
+ * _payload}. Predictions rows are counted apart ({@link #predictionRowsWritten()}, {@link
+ * #predictionRowsFailed()}).
  */
 public final class InferenceLogger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);

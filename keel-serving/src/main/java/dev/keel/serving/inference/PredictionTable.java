@@ -37,10 +37,12 @@ import java.util.regex.Pattern;
  *       repeats one case-insensitively has no column. Tensor-based signatures give no input
  *       columns.
  *   <li>Predictions ({@link #predictionColumns}): {@code prediction}, DOUBLE, or STRING when the
- *       declared output is a string; {@code prediction_proba} DOUBLE for classifiers that declare
- *       outputs {@code label} and {@code probabilities} (or {@code probability}) — {@code
- *       prediction} is then the label; every further named output {@code o} is {@code
- *       prediction_<o>}.
+ *       declared output is a string; {@code prediction_proba} DOUBLE for classifiers that declare a
+ *       label output ({@code label} or skl2onnx's {@code output_label}) and a probabilities output
+ *       ({@code probabilities}, {@code probability} or {@code output_probability}) — {@code
+ *       prediction} is then the label, {@code prediction_proba} the second of exactly two class
+ *       probabilities per row (null for more classes); every further named output {@code o} is
+ *       {@code prediction_<o>}.
  * </ul>
  *
  * <p>No entity with a declared signature with named column inputs: no predictions table.
@@ -55,11 +57,12 @@ public final class PredictionTable {
   /** The positive-class probability column (binary classifiers declaring their probabilities). */
   public static final String PREDICTION_PROBA = "prediction_proba";
 
-  /** The output holding a classifier's label (skl2onnx's name). */
-  static final String LABEL_OUTPUT = "label";
+  /** Output names holding a classifier's label (MLflow's and skl2onnx's). */
+  static final List<String> LABEL_OUTPUTS = List.of("label", "output_label");
 
   /** Output names holding a classifier's class probabilities. */
-  static final List<String> PROBA_OUTPUTS = List.of("probabilities", "probability");
+  static final List<String> PROBA_OUTPUTS =
+      List.of("probabilities", "probability", "output_probability");
 
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Set<String> RESERVED = Set.of("file_row_number", "rowid", "_ingested_at");
@@ -164,7 +167,10 @@ public final class PredictionTable {
       out.put(PREDICTION, ColumnType.DOUBLE);
       return out;
     }
-    Optional<SchemaSpec> label = output(outputs, LABEL_OUTPUT);
+    Optional<SchemaSpec> label = Optional.empty();
+    for (String l : LABEL_OUTPUTS) {
+      label = label.or(() -> output(outputs, l));
+    }
     Optional<SchemaSpec> proba = Optional.empty();
     for (String p : PROBA_OUTPUTS) {
       proba = proba.or(() -> output(outputs, p));
@@ -235,10 +241,10 @@ public final class PredictionTable {
    * The rows of one scored request, with only the columns {@code table} has (name to type). Row
    * {@code r} holds input row {@code r} and its predictions. Input values are converted to the
    * column's type where that loses nothing and are null otherwise (a NaN input, how a missing value
-   * reaches the model, is null). {@code prediction} is the first output's value (the {@code label}
-   * output for classifiers with {@code label} and {@code probabilities}), null when that output has
-   * more than one value per row or is a string in a DOUBLE column; {@code prediction_proba} is the
-   * second of exactly two probabilities per row.
+   * reaches the model, is null). {@code prediction} is the first output's value (the label output
+   * for classifiers with a label and a probabilities output, see the class comment), null when that
+   * output has more than one value per row or is a string in a DOUBLE column; {@code
+   * prediction_proba} is the second of exactly two probabilities per row.
    */
   static List<Map<String, Object>> rows(
       InferenceLogger.Entry e,
@@ -254,7 +260,10 @@ public final class PredictionTable {
         inputs.put(col, getter(c, table.get(col)));
       }
     }
-    OutputTensor label = p.output(LABEL_OUTPUT).orElse(null);
+    OutputTensor label = null;
+    for (String n : LABEL_OUTPUTS) {
+      label = label != null ? label : p.output(n).orElse(null);
+    }
     OutputTensor proba = null;
     for (String n : PROBA_OUTPUTS) {
       proba = proba != null ? proba : p.output(n).orElse(null);

@@ -125,6 +125,16 @@ class PredictionTableTest {
         .containsEntry("prediction_proba", ColumnType.DOUBLE)
         .containsEntry("prediction_margin", ColumnType.DOUBLE)
         .doesNotContainKey("prediction_probabilities");
+    ModelSignature skl2onnx =
+        ModelSignature.builder()
+            .inputColumn("f0", dev.keel.mlmodel.ColumnType.FLOAT)
+            .output(TensorSpec.of("output_label", "int64", -1))
+            .output(TensorSpec.of("output_probability", "float32", -1, 2))
+            .build();
+    assertThat(types(PredictionTable.columns(List.of(Optional.of(skl2onnx))).orElseThrow()))
+        .containsEntry("prediction", ColumnType.DOUBLE)
+        .containsEntry("prediction_proba", ColumnType.DOUBLE)
+        .doesNotContainKey("prediction_output_probability");
     ModelSignature strings =
         ModelSignature.builder()
             .inputColumn("f0", dev.keel.mlmodel.ColumnType.FLOAT)
