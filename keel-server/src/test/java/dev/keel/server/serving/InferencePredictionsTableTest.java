@@ -163,6 +163,18 @@ class InferencePredictionsTableTest {
       modelIdOf.put(requestId + "/" + index, row.get(names.indexOf("model_id")).asText());
     }
     assertThat(modelIdOf).hasSize(5);
+    // the counter moves just after the commit that made the rows visible
+    java.util.regex.Pattern five =
+        java.util.regex.Pattern.compile(
+            "keel_inference_log_prediction_rows_written_total(\\{[^}]*\\})? 5\\.0");
+    String metrics = s.get("/metrics").body();
+    for (int i = 0; i < 100 && !five.matcher(metrics).find(); i++) {
+      Thread.sleep(100);
+      metrics = s.get("/metrics").body();
+    }
+    assertThat(metrics)
+        .containsPattern(five)
+        .contains("keel_inference_log_prediction_rows_failed_total");
 
     // Labels arrive later, keyed by prediction_id; DuckDB joins them to the predictions.
     TestServer.Response labels =
