@@ -12,10 +12,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The inference-table life cycle of endpoints: an endpoint created with a table gets its table
- * before the create is acknowledged (or is deleted again), and each scoring request of an endpoint
- * whose table is enabled is handed to the {@link InferenceLogger}. Which endpoint logs where is
- * cached per endpoint (read from the endpoint store once). Thread-safe.
+ * The inference-table life cycle of endpoints: an endpoint created with a table gets its table (and
+ * its {@link PredictionTable}, when its models declare signatures) before the create is
+ * acknowledged (or is deleted again), and each scoring request of an endpoint whose table is
+ * enabled is handed to the {@link InferenceLogger}. Which endpoint logs where is cached per
+ * endpoint (read from the endpoint store once). Thread-safe.
  */
 public final class InferenceCapture {
   private final EndpointService endpoints;
