@@ -39,6 +39,9 @@ import org.duckdb.DuckDBConnection;
 final class Loaders {
   static final String INCOMING = "incoming";
 
+  /** Staged rows of a table with nested columns, before they are cast into {@link #INCOMING}. */
+  static final String INCOMING_RAW = "incoming_raw";
+
   private static final String ZONE_REGEX = "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$";
 
   private Loaders() {}
@@ -80,15 +83,39 @@ final class Loaders {
     private final Map<String, Column> byName = new LinkedHashMap<>();
     private final Object[] converted;
     private final DuckDBAppender app;
+    private final Connection conn;
+    private final boolean nested;
+    private boolean closed;
 
+    /**
+     * Rows of a table with STRUCT, ARRAY or MAP columns are appended to {@link #INCOMING_RAW},
+     * where those columns hold JSON text, and cast into {@code incoming} on {@link #close}.
+     */
     RowAppender(Connection c, List<Column> columns) throws SQLException {
       this.columns = columns;
+      this.conn = c;
       columns.forEach(col -> byName.put(col.name(), col));
       this.converted = new Object[columns.size()];
+      this.nested = columns.stream().anyMatch(col -> col.type().isNested());
       try (Statement s = c.createStatement()) {
         createIncoming(s, columns);
+        if (nested) {
+          s.execute(
+              "CREATE OR REPLACE TABLE "
+                  + INCOMING_RAW
+                  + " ("
+                  + columns.stream()
+                      .map(
+                          col ->
+                              ident(col.name())
+                                  + " "
+                                  + (col.type().isNested() ? "VARCHAR" : col.type().duckType()))
+                      .collect(Collectors.joining(", "))
+                  + ")");
+        }
       }
-      this.app = c.unwrap(DuckDBConnection.class).createAppender("main", INCOMING);
+      this.app =
+          c.unwrap(DuckDBConnection.class).createAppender("main", nested ? INCOMING_RAW : INCOMING);
     }
 
     /** Checks and appends row {@code i} (the index names it in errors). */
@@ -150,7 +177,34 @@ final class Loaders {
     /** Makes the appended rows visible to queries on the connection. */
     @Override
     public void close() throws SQLException {
+      if (closed) {
+        return;
+      }
+      closed = true;
       app.close();
+      if (nested) {
+        try (Statement s = conn.createStatement()) {
+          s.execute(
+              "INSERT INTO "
+                  + INCOMING
+                  + " SELECT "
+                  + columns.stream()
+                      .map(
+                          col ->
+                              col.type().isNested()
+                                  ? "CAST(CAST("
+                                      + ident(col.name())
+                                      + " AS JSON) AS "
+                                      + col.type().duckType()
+                                      + ")"
+                                  : ident(col.name()))
+                      .collect(Collectors.joining(", "))
+                  + " FROM "
+                  + INCOMING_RAW
+                  + " ORDER BY rowid");
+          s.execute("DROP TABLE " + INCOMING_RAW);
+        }
+      }
     }
   }
 
@@ -167,12 +221,14 @@ final class Loaders {
       case TIMESTAMP -> app.appendEpochMicros((Long) v);
       case BINARY -> app.append((byte[]) v);
       case DECIMAL -> app.append((BigDecimal) v);
+      case STRUCT, ARRAY, MAP -> app.append((String) v); // JSON text, see NestedValues
     }
   }
 
   /** Validates one value and converts it to the Java type {@link #append} takes. */
   static Object convert(String where, ColumnType t, Object v) {
     return switch (t.kind()) {
+      case STRUCT, ARRAY, MAP -> NestedValues.json(where, t, v);
       case BOOLEAN -> {
         if (v instanceof Boolean b) {
           yield b;
@@ -359,6 +415,17 @@ final class Loaders {
    */
   static Loader file(Path path, FileFormat format) {
     return (c, columns) -> {
+      for (Column col : columns) {
+        if (col.type().isNested()) {
+          throw Errors.invalid(
+              "file: column '"
+                  + col.name()
+                  + "' is "
+                  + col.type().typeName()
+                  + "; file uploads (CSV, JSON, Parquet) support flat columns only. Write rows"
+                  + " with nested values through the rows API instead.");
+        }
+      }
       String p = literal(path.toAbsolutePath().toString());
       try (Statement s = c.createStatement()) {
         String source =
