@@ -353,6 +353,43 @@ abstract class NestedColumnsContract {
   }
 
   @Test
+  void a_log_table_appends_nested_values_one_file_per_day() {
+    tables.createLog(
+        TableSpec.of(
+            "main",
+            "default",
+            "log",
+            List.of(
+                Column.of("event_date", ColumnType.DATE),
+                col("stats", "struct<n:bigint,tags:array<string>>"))),
+        "event_date",
+        "System user");
+    tables.appendLog(
+        "main.default.log",
+        List.of(
+            row("event_date", "2026-12-06", "stats", row("n", 1, "tags", List.of("a", "b"))),
+            row("event_date", "2026-12-07", "stats", row("n", 2))),
+        "keel.test-cursor",
+        Optional.empty(),
+        "2");
+    assertThat(tables.resolve("main.default.log", SnapshotRef.latest()).dataFiles()).hasSize(2);
+    Preview p = tables.preview("main.default.log", SnapshotRef.latest(), List.of("stats"), 10);
+    assertThat(p.rows().stream().map(r -> r.get(0)).toList())
+        .containsExactlyInAnyOrder(
+            row("n", 1L, "tags", List.of("a", "b")), row("n", 2L, "tags", null));
+    KeelException e =
+        refused(
+            () ->
+                tables.appendLog(
+                    "main.default.log",
+                    List.of(row("event_date", "2026-12-08", "stats", row("tags", "x"))),
+                    "keel.test-cursor",
+                    Optional.of("2"),
+                    "3"));
+    assertThat(e.getMessage()).startsWith("rows[0].stats.tags: expected array<string>");
+  }
+
+  @Test
   void nested_primary_keys_are_refused() {
     KeelException e =
         refused(
