@@ -264,9 +264,11 @@ abstract class AlertServiceContract {
     AlertService s = service();
     Alert a = s.create(input("percent_null", "GREATER_THAN", 0.2), "alice");
     s.evaluate(TABLE, "r1", profile(0.5));
+    clock.advanceMillis(60_000);
     var ok = s.evaluate(TABLE, "r2", profile(0.5, 0.1));
     assertThat(ok.get(0).state()).isEqualTo(AlertState.OK);
     assertThat(s.get(a.alertId()).lastEvaluatedMs()).hasValue(clock.millis());
+    clock.advanceMillis(60_000);
     var again = s.evaluate(TABLE, "r3", profile(0.5, 0.1, 0.7));
     assertThat(again.get(0).firingId()).isPresent();
     var firings = s.firings(a.alertId(), 1, Optional.empty());

@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertRoutesAccessTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newHttpClient();
+
   /** user → (table → privileges) */
   static final Map<String, Map<String, Set<Privilege>>> GRANTS =
       Map.of(
@@ -61,7 +62,8 @@ class AlertRoutesAccessTest {
             db,
             t ->
                 Optional.of(
-                    new MonitorFacts(t, List.of("1 day"), false, t + "_p", t + "_d", Set.of(), Set.of())),
+                    new MonitorFacts(
+                        t, List.of("1 day"), false, t + "_p", t + "_d", Set.of(), Set.of())),
             new AlertJobs() {
               @Override
               public long runNow(long j, Map<String, String> p, String r, String t) {
@@ -76,10 +78,12 @@ class AlertRoutesAccessTest {
         (caller, type, name, privilege) -> {
           boolean ok =
               type == SecurableType.METASTORE
-                  || GRANTS.getOrDefault(caller.name(), Map.of())
+                  || GRANTS
+                      .getOrDefault(caller.name(), Map.of())
                       .getOrDefault(name, Set.of())
                       .contains(privilege);
-          return new Authorizer.Decision(ok, type.name(), name, privilege.name(), "no " + privilege + " on " + name);
+          return new Authorizer.Decision(
+              ok, type.name(), name, privilege.name(), "no " + privilege + " on " + name);
         };
     routes = new AlertRoutes(alerts);
     server =
@@ -113,8 +117,7 @@ class AlertRoutesAccessTest {
     return send(user, method, path, body).statusCode();
   }
 
-  HttpResponse<String> send(String user, String method, String path, String body)
-      throws Exception {
+  HttpResponse<String> send(String user, String method, String path, String body) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(server.url() + path))
             .header("Content-Type", "application/json")
@@ -130,7 +133,9 @@ class AlertRoutesAccessTest {
   }
 
   static String create(String table) {
-    return "{\"name\": \"n\", \"table_name\": \"" + table + "\", \"metric\": \"percent_null\","
+    return "{\"name\": \"n\", \"table_name\": \""
+        + table
+        + "\", \"metric\": \"percent_null\","
         + " \"op\": \"GREATER_THAN\", \"threshold\": 0.5}";
   }
 
@@ -141,16 +146,21 @@ class AlertRoutesAccessTest {
 
   @Test
   void changing_needs_manage_and_reading_needs_select_on_the_table() throws Exception {
-    assertThat(status("reader", "POST", "/api/2.0/keel/alerts", create("main.ml.a"))).isEqualTo(403);
+    assertThat(status("reader", "POST", "/api/2.0/keel/alerts", create("main.ml.a")))
+        .isEqualTo(403);
     String a = id(send("owner", "POST", "/api/2.0/keel/alerts", create("main.ml.a")));
     String b = id(send(null, "POST", "/api/2.0/keel/alerts", create("main.ml.b")));
     assertThat(status("reader", "GET", "/api/2.0/keel/alerts/" + a, null)).isEqualTo(200);
-    assertThat(status("reader", "GET", "/api/2.0/keel/alerts/" + a + "/firings", null)).isEqualTo(200);
-    assertThat(status("reader", "PATCH", "/api/2.0/keel/alerts/" + a, "{\"threshold\": 1}")).isEqualTo(403);
+    assertThat(status("reader", "GET", "/api/2.0/keel/alerts/" + a + "/firings", null))
+        .isEqualTo(200);
+    assertThat(status("reader", "PATCH", "/api/2.0/keel/alerts/" + a, "{\"threshold\": 1}"))
+        .isEqualTo(403);
     assertThat(status("reader", "DELETE", "/api/2.0/keel/alerts/" + a, null)).isEqualTo(403);
     assertThat(status("reader", "GET", "/api/2.0/keel/alerts/" + b, null)).isEqualTo(403);
-    assertThat(status("stranger", "GET", "/api/2.0/keel/alerts?table_name=main.ml.b", null)).isEqualTo(403);
-    assertThat(status("owner", "PATCH", "/api/2.0/keel/alerts/" + a, "{\"threshold\": 1}")).isEqualTo(200);
+    assertThat(status("stranger", "GET", "/api/2.0/keel/alerts?table_name=main.ml.b", null))
+        .isEqualTo(403);
+    assertThat(status("owner", "PATCH", "/api/2.0/keel/alerts/" + a, "{\"threshold\": 1}"))
+        .isEqualTo(200);
 
     JsonNode all = JSON.readTree(send("reader", "GET", "/api/2.0/keel/alerts", null).body());
     assertThat(all.path("alerts")).hasSize(1);
@@ -168,7 +178,9 @@ class AlertRoutesAccessTest {
         continue;
       }
       JsonNode op =
-          doc.path("paths").path(OpenApiDocument.openApiPath(r.path())).path(r.method().toLowerCase());
+          doc.path("paths")
+              .path(OpenApiDocument.openApiPath(r.path()))
+              .path(r.method().toLowerCase());
       assertThat(op.path("operationId").isTextual()).as(r.method() + " " + r.path()).isTrue();
     }
   }
