@@ -136,6 +136,7 @@ final class AlertFixtures {
     final HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
     final ConcurrentLinkedDeque<Integer> statuses = new ConcurrentLinkedDeque<>();
+    volatile long delayMillis;
 
     Receiver() throws IOException {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -143,6 +144,13 @@ final class AlertFixtures {
           "/hook",
           ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
+            if (delayMillis > 0) {
+              try {
+                Thread.sleep(delayMillis);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
             Map<String, String> h = new HashMap<>();
             ex.getRequestHeaders()
                 .forEach((k, v) -> h.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
@@ -152,6 +160,7 @@ final class AlertFixtures {
             ex.sendResponseHeaders(s, -1);
             ex.close();
           });
+      server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
       server.start();
     }
 

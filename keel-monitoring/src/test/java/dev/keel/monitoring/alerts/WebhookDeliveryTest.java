@@ -189,6 +189,36 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void a_target_slower_than_the_request_timeout_is_retried() throws Exception {
+    service.close();
+    service =
+        new AlertService(
+            db,
+            monitors,
+            new AlertFixtures.Jobs(),
+            new AlertSettings(
+                true,
+                java.time.Duration.ofSeconds(1),
+                8,
+                java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMillis(300),
+                java.time.Duration.ofSeconds(1)),
+            clock);
+    Alert a = alertWithHook(service, Optional.empty());
+    hook.delayMillis = 3_000;
+    service.evaluate(TABLE, "r1", fire());
+    long t0 = System.nanoTime();
+    service.deliverDue();
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2_500);
+    assertThat(delivery(a).state()).isEqualTo(Delivery.State.PENDING);
+    assertThat(delivery(a).lastError()).hasValue("timed out");
+    hook.delayMillis = 0;
+    clock.advanceMillis(1_000);
+    service.deliverDue();
+    assertThat(delivery(a).state()).isEqualTo(Delivery.State.DELIVERED);
+  }
+
+  @Test
   void the_background_worker_delivers_after_a_firing() throws Exception {
     alertWithHook(service, Optional.empty());
     service.start();
