@@ -81,6 +81,11 @@ public final class MonitorService {
     return store.get(tableName).orElseThrow(() -> JdbcMonitorStore.notFound(tableName));
   }
 
+  /** The monitor of a table, if it has one. */
+  public Optional<MonitorInfo> find(String tableName) {
+    return store.get(tableName);
+  }
+
   /** Replaces a monitor's configuration (a full update); its version goes up by one. */
   public MonitorInfo update(MonitorSpec spec) {
     get(spec.tableName());

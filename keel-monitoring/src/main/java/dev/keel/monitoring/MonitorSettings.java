@@ -35,9 +35,25 @@ public final class MonitorSettings {
           5,
           3_600);
 
+  /** Whether alert webhooks may target private, loopback and link-local addresses. */
+  public static final Setting<Boolean> WEBHOOK_PRIVATE_ADDRESSES =
+      new Setting<>(
+          "monitoring.webhook-private-addresses",
+          "Allow alert webhooks to private, loopback and link-local addresses (true/false; off by"
+              + " default: a webhook must not reach into the server's own network)",
+          false,
+          s ->
+              switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "true", "on", "yes", "1" -> true;
+                case "false", "off", "no", "0" -> false;
+                default -> throw new IllegalArgumentException("must be true or false");
+              });
+
   /** The section. */
   public static final ConfigSection SECTION =
-      new ConfigSection("monitoring", List.of(REFRESH_THREADS, POLL_MILLIS, LEASE_SECONDS));
+      new ConfigSection(
+          "monitoring",
+          List.of(REFRESH_THREADS, POLL_MILLIS, LEASE_SECONDS, WEBHOOK_PRIVATE_ADDRESSES));
 
   private MonitorSettings() {}
 }

@@ -125,7 +125,8 @@ final class MonitorValidator {
       if (c == null) {
         extra.add(bc.name());
       } else if (!sameKind(bc.type(), c.type())) {
-        differ.add(bc.name() + " (" + bc.type().typeText() + ", monitored " + c.type().typeText() + ")");
+        differ.add(
+            bc.name() + " (" + bc.type().typeText() + ", monitored " + c.type().typeText() + ")");
       } else {
         shared++;
       }
