@@ -192,7 +192,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
       List<Map<String, Object>> driftRows = new ArrayList<>();
       for (Grouping.Group g : gr.groups) {
         if (emit[g.gid()]) {
-          Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, "table");
+          Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
           row.put("count", rows[g.gid()]);
           row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
           profileRows.add(row);
@@ -201,7 +201,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
       for (int[] p : pairs) {
         Grouping.Group cur = gr.groups.get(p[0]);
         Grouping.Group cmp = gr.groups.get(p[1]);
-        Map<String, Object> row = windows.driftRow(cur, cmp, MetricsSchema.TABLE, "table");
+        Map<String, Object> row = windows.driftRow(cur, cmp, MetricsSchema.TABLE, null);
         row.put("count_delta", (double) (rows[cur.gid()] - rows[cmp.gid()]));
         List<String> a = nonNullColumns(profiled, nonNull, cur.gid());
         List<String> b = nonNullColumns(profiled, nonNull, cmp.gid());
