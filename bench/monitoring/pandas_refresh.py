@@ -65,7 +65,7 @@ def main():
     dtypes = {**{c: "float64" for c in num}, **{c: "object" for c in cat}}
     df = pd.read_csv(os.path.join(a.data_dir, "input.csv"), dtype=dtypes)
     base = pd.read_csv(os.path.join(a.data_dir, "baseline.csv"), dtype=dtypes)
-    df["ts"] = pd.to_datetime(df["ts"], utc=True, format="ISO8601")
+    df["ts"] = pd.to_datetime(df["ts"], unit="us", utc=True)
     load_s = time.perf_counter() - t0
 
     t1 = time.perf_counter()

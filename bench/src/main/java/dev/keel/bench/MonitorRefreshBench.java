@@ -94,10 +94,14 @@ final class MonitorRefreshBench {
       copy(s, select(cfg, -1, cfg.baselineRows(), 1L << 40), baseline, "parquet");
       copy(s, select(cfg, cfg.days(), perDay, cfg.days() * perDay), extra, "parquet");
       if (!cfg.skipPandas()) {
-        copy(s, "SELECT * FROM read_parquet(" + list(days) + ")", data.resolve("input.csv"), "csv");
         copy(
             s,
-            "SELECT * FROM read_parquet('" + baseline + "')",
+            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet(" + list(days) + ")",
+            data.resolve("input.csv"),
+            "csv");
+        copy(
+            s,
+            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet('" + baseline + "')",
             data.resolve("baseline.csv"),
             "csv");
       }
