@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Databricks SDK for Java's {@code qualityMonitors()} drives Keel's monitors unchanged:
- * create, refresh and wait for SUCCESS, update, list refreshes, delete (the output tables stay).
+ * The Databricks SDK for Java's {@code qualityMonitors()} drives Keel's monitors unchanged: create,
+ * refresh and wait for SUCCESS, update, list refreshes, delete (the output tables stay).
  */
 class DatabricksSdkMonitorsTest {
   @TempDir Path dir;
@@ -62,7 +62,8 @@ class DatabricksSdkMonitorsTest {
       assertThat(created.getDriftMetricsTableName()).isEqualTo("main.default.sales_drift_metrics");
 
       MonitorRefreshInfo run =
-          w.qualityMonitors().runRefresh(new RunRefreshRequest().setTableName("main.default.sales"));
+          w.qualityMonitors()
+              .runRefresh(new RunRefreshRequest().setTableName("main.default.sales"));
       assertThat(run.getTrigger()).isEqualTo(MonitorRefreshInfoTrigger.MANUAL);
       MonitorRefreshInfo done = waitFor(w, "main.default.sales", run.getRefreshId());
       assertThat(done.getState()).as(done.getMessage()).isEqualTo(MonitorRefreshInfoState.SUCCESS);
@@ -92,7 +93,8 @@ class DatabricksSdkMonitorsTest {
           .containsExactly("1 day", "1 week");
 
       MonitorRefreshInfo second =
-          w.qualityMonitors().runRefresh(new RunRefreshRequest().setTableName("main.default.sales"));
+          w.qualityMonitors()
+              .runRefresh(new RunRefreshRequest().setTableName("main.default.sales"));
       assertThat(waitFor(w, "main.default.sales", second.getRefreshId()).getState())
           .isEqualTo(MonitorRefreshInfoState.SUCCESS);
       assertThat(w.qualityMonitors().listRefreshes("main.default.sales").getRefreshes())

@@ -53,7 +53,7 @@ class MonitorApiTest {
   void bad_monitors_are_refused_with_the_field_and_nothing_is_saved() {
     refused("main.default.nope", timeSeries("ts", "1 day"), 404, "main.default.nope");
     refused("main.default.orders", timeSeries("when", "1 day"), 400, "time_series.timestamp_col");
-    refused("main.default.orders", timeSeries("region", "1 day"), 400, "STRING");
+    refused("main.default.orders", timeSeries("region", "1 day"), 400, "is string; it must be TIMESTAMP");
     refused("main.default.orders", timeSeries("ts", "1 fortnight"), 400, "unknown granularity");
     refused(
         "main.default.orders",
@@ -108,17 +108,29 @@ class MonitorApiTest {
     TestServer.Response c =
         create("main.default.snap", "{\"output_schema_name\": \"main.default\", \"snapshot\": {}}");
     assertThat(c.status()).as(c.body()).isEqualTo(200);
-    assertThat(create("main.default.snap", "{\"output_schema_name\": \"main.default\", \"snapshot\": {}}").status())
+    assertThat(
+            create(
+                    "main.default.snap",
+                    "{\"output_schema_name\": \"main.default\", \"snapshot\": {}}")
+                .status())
         .isEqualTo(409);
     // creating queued the first refresh, as Databricks does
-    JsonNode first = s.get(MON.formatted("main.default.snap") + "/refreshes").json().path("refreshes").get(0);
+    JsonNode first =
+        s.get(MON.formatted("main.default.snap") + "/refreshes").json().path("refreshes").get(0);
     JsonNode done = awaitEnd("main.default.snap", first.path("refresh_id").asLong());
     assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("SUCCESS");
     TestServer.Response cancel =
-        s.post(MON.formatted("main.default.snap") + "/refreshes/" + first.path("refresh_id").asLong() + "/cancel", "");
+        s.post(
+            MON.formatted("main.default.snap")
+                + "/refreshes/"
+                + first.path("refresh_id").asLong()
+                + "/cancel",
+            "");
     assertThat(cancel.status()).isEqualTo(400);
-    assertThat(s.get(MON.formatted("main.default.snap") + "/refreshes/12345").status()).isEqualTo(404);
-    assertThat(s.get(MON.formatted("main.default.snap") + "/refreshes/abc").status()).isEqualTo(400);
+    assertThat(s.get(MON.formatted("main.default.snap") + "/refreshes/12345").status())
+        .isEqualTo(404);
+    assertThat(s.get(MON.formatted("main.default.snap") + "/refreshes/abc").status())
+        .isEqualTo(400);
     JsonNode rows =
         s.get("/api/2.0/keel/tables/main.default.snap_profile_metrics/preview?limit=100").json();
     assertThat(rows.toString()).contains(":table").contains("amount");
@@ -136,12 +148,16 @@ class MonitorApiTest {
     assertThat(c.status()).as(c.body()).isEqualTo(200);
     assertThat(c.json().path("refresh_on_data_change").asBoolean()).isTrue();
     long first =
-        s.get(MON.formatted("main.default.live") + "/refreshes").json().at("/refreshes/0/refresh_id").asLong();
+        s.get(MON.formatted("main.default.live") + "/refreshes")
+            .json()
+            .at("/refreshes/0/refresh_id")
+            .asLong();
     awaitEnd("main.default.live", first);
     MonitorFixtures.salesRows(s, "main.default.live", "2026-11-02", 1, 20, 0.0);
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     while (true) {
-      JsonNode list = s.get(MON.formatted("main.default.live") + "/refreshes").json().path("refreshes");
+      JsonNode list =
+          s.get(MON.formatted("main.default.live") + "/refreshes").json().path("refreshes");
       JsonNode newest = list.get(0);
       if (newest.path("trigger").asText().equals("DATA_CHANGE")
           && newest.path("state").asText().equals("SUCCESS")) {

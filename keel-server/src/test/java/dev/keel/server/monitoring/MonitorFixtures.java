@@ -58,8 +58,7 @@ final class MonitorFixtures {
         }
       }
     }
-    TestServer.Response r =
-        s.post("/api/2.0/keel/tables/" + fullName + "/rows", body.toString());
+    TestServer.Response r = s.post("/api/2.0/keel/tables/" + fullName + "/rows", body.toString());
     assertThat(r.status()).as(r.body()).isEqualTo(200);
   }
 }
