@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * Alerts start job runs through the jobs module: {@code run-now} as the alert's owner, with the
  * firing id as idempotency token (a retried start returns the first run), and only for owners who
- * may run the job (CAN_MANAGE_RUN, as the run-now route asks).
+ * may run the job (CAN_MANAGE_RUN, as the run-now route asks). A job takes the alert's values as
+ * the job parameters it declares by those names ({@code metric}, {@code value}, {@code
+ * window_start}, ...); the others are not passed, since run-now refuses undeclared parameters.
  */
 final class MonitorAlertJobs implements AlertJobs {
   private final Jobs jobs;
@@ -32,8 +34,14 @@ final class MonitorAlertJobs implements AlertJobs {
   @Override
   public long runNow(
       long jobId, Map<String, String> params, String runAs, String idempotencyToken) {
+    java.util.Set<String> declared = new java.util.HashSet<>();
+    dev.keel.jobs.JobService.settings(jobs.jobs().get(jobId))
+        .path("parameters")
+        .forEach(p -> declared.add(p.path("name").asText()));
+    Map<String, String> passed = new java.util.LinkedHashMap<>(params);
+    passed.keySet().retainAll(declared);
     return jobs.runs()
-        .runNow(jobId, params, Optional.of(idempotencyToken), List.of(), runAs)
+        .runNow(jobId, passed, Optional.of(idempotencyToken), List.of(), runAs)
         .runId();
   }
 

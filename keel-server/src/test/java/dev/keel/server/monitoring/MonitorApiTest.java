@@ -53,7 +53,11 @@ class MonitorApiTest {
   void bad_monitors_are_refused_with_the_field_and_nothing_is_saved() {
     refused("main.default.nope", timeSeries("ts", "1 day"), 404, "main.default.nope");
     refused("main.default.orders", timeSeries("when", "1 day"), 400, "time_series.timestamp_col");
-    refused("main.default.orders", timeSeries("region", "1 day"), 400, "is string; it must be TIMESTAMP");
+    refused(
+        "main.default.orders",
+        timeSeries("region", "1 day"),
+        400,
+        "is string; it must be TIMESTAMP");
     refused("main.default.orders", timeSeries("ts", "1 fortnight"), 400, "unknown granularity");
     refused(
         "main.default.orders",

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Registers the committed model fixtures as versions and waits on endpoints, over REST. */
-final class ServingFixtures {
+public final class ServingFixtures {
   static final String UC = "/api/2.1/unity-catalog";
   static final String API = "/api/2.0/serving-endpoints";
 
@@ -26,7 +26,7 @@ final class ServingFixtures {
   private ServingFixtures() {}
 
   /** Creates {@code main.default.<model>} if needed. */
-  static void model(TestServer s, String model) {
+  public static void model(TestServer s, String model) {
     TestServer.Response r =
         s.post(
             UC + "/models",
@@ -55,7 +55,7 @@ final class ServingFixtures {
     }
   }
 
-  static long version(TestServer s, String model, boolean xgboost) {
+  public static long version(TestServer s, String model, boolean xgboost) {
     return version(s, model, xgboost ? ModelFixtures.xgboostModel() : ModelFixtures.onnxModel());
   }
 
@@ -156,7 +156,7 @@ final class ServingFixtures {
   }
 
   /** Polls until the endpoint is NOT_UPDATING (or failed); returns its last state. */
-  static JsonNode awaitSettled(TestServer s, String name) {
+  public static JsonNode awaitSettled(TestServer s, String name) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       TestServer.Response r = s.get(API + "/" + name);
@@ -178,7 +178,7 @@ final class ServingFixtures {
   }
 
   /** A create request for one entity with 100% traffic. */
-  static String createBody(String name, String model, String version) {
+  public static String createBody(String name, String model, String version) {
     return "{\"name\":\""
         + name
         + "\",\"config\":{\"served_entities\":[{\"entity_name\":\"main.default."
