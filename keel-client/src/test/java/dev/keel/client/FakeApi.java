@@ -19,11 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * path} with the answers queued for it, in order (the last one repeats); anything else is a 404
  * with Databricks' error shape.
  */
-final class FakeApi implements AutoCloseable {
+public final class FakeApi implements AutoCloseable {
   /** A request as received: method, raw path (still encoded), query and body. */
-  record Request(String method, String path, String query, String body) {
+  public record Request(String method, String path, String query, String body) {
     /** The body as JSON. */
-    JsonNode json() {
+    public JsonNode json() {
       try {
         return KeelJson.MAPPER.readTree(body);
       } catch (IOException e) {
@@ -38,7 +38,8 @@ final class FakeApi implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Deque<Answer>> answers = new ConcurrentHashMap<>();
 
-  FakeApi() throws IOException {
+  /** Starts the server on a free port of 127.0.0.1. */
+  public FakeApi() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/",
@@ -67,7 +68,7 @@ final class FakeApi implements AutoCloseable {
   }
 
   /** Queues an answer for {@code METHOD path} (path as sent, encoded). */
-  FakeApi on(String method, String path, int status, String body) {
+  public FakeApi on(String method, String path, int status, String body) {
     answers
         .computeIfAbsent(method + " " + path, k -> new ArrayDeque<>())
         .addLast(new Answer(status, body));
@@ -75,12 +76,12 @@ final class FakeApi implements AutoCloseable {
   }
 
   /** A 200 answer. */
-  FakeApi on(String method, String path, String body) {
+  public FakeApi on(String method, String path, String body) {
     return on(method, path, 200, body);
   }
 
   /** The text of a test resource. */
-  static String resource(String name) {
+  public static String resource(String name) {
     try (InputStream in = FakeApi.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalArgumentException("no resource " + name);
@@ -92,18 +93,23 @@ final class FakeApi implements AutoCloseable {
   }
 
   /** Every request received so far. */
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
   /** The last request received. */
-  Request last() {
+  public Request last() {
     return requests.get(requests.size() - 1);
   }
 
   /** A client on this server. */
-  KeelClient client() {
-    return new KeelClient("http://127.0.0.1:" + server.getAddress().getPort());
+  public KeelClient client() {
+    return new KeelClient(url());
+  }
+
+  /** The server's base URL. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   @Override
