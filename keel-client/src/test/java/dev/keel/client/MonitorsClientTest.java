@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The wire shapes of {@link MonitorsClient}: the requests it sends and how it reads recorded
  * answers, against {@link FakeApi} (the monitor routes are tested against a real server in
- * keel-server; {@code MonitorsClientServerIT} drives this client against one).
+ * keel-server; {@link MonitorsClientServerIT} drives this client against one).
  */
 class MonitorsClientTest {
   static final String MONITOR = "/api/2.1/unity-catalog/tables/main.ml.churn_preds/monitor";
