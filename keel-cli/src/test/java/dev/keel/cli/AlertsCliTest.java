@@ -2,7 +2,6 @@ package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.client.FakeApi;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,47 +9,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code keel alerts ...} against {@link FakeApi}: the body each command line sends, the printed
  * answers, and command lines refused before anything is sent.
  */
-class AlertsCliTest {
+class AlertsCliTest extends FakeApiCli {
   static final String API = "/api/2.0/keel/alerts";
   static final String ALERT = FakeApi.resource("/monitoring/alert.json");
-
-  FakeApi api;
-
-  @BeforeEach
-  void start() throws IOException {
-    api = new FakeApi();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
-  CliFixture.Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(api.url());
-    return CliFixture.keelWithEnv(Map.of(), all.toArray(String[]::new));
-  }
-
-  CliFixture.Result ok(String... args) {
-    CliFixture.Result r = keel(args);
-    assertThat(r.exit()).as(r.err() + r.out()).isZero();
-    return r;
-  }
-
-  static JsonNode json(String text) throws IOException {
-    return MonitorsCliTest.json(text);
-  }
 
   @Test
   void create_sends_the_flags_as_the_alerts_json_fields() throws IOException {

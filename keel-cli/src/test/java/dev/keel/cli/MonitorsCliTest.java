@@ -3,16 +3,10 @@ package dev.keel.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keel.client.FakeApi;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,40 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
  * answers are printed, and command lines refused before anything is sent ({@link MonitorsCliIT}
  * drives the same commands against a real server).
  */
-class MonitorsCliTest {
-  static final ObjectMapper JSON = new ObjectMapper();
+class MonitorsCliTest extends FakeApiCli {
   static final String MONITOR = "/api/2.1/unity-catalog/tables/main.ml.churn_preds/monitor";
   static final String INFO = FakeApi.resource("/monitoring/monitor-info.json");
 
   @TempDir Path work;
-  FakeApi api;
-
-  @BeforeEach
-  void start() throws IOException {
-    api = new FakeApi();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
-  CliFixture.Result keel(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--url");
-    all.add(api.url());
-    return CliFixture.keelWithEnv(Map.of(), all.toArray(String[]::new));
-  }
-
-  CliFixture.Result ok(String... args) {
-    CliFixture.Result r = keel(args);
-    assertThat(r.exit()).as(r.err() + r.out()).isZero();
-    return r;
-  }
-
-  static JsonNode json(String text) throws IOException {
-    return JSON.readTree(text.replace('\'', '"'));
-  }
 
   @Test
   void create_a_time_series_monitor_sends_every_flag_as_its_field() throws IOException {
@@ -297,8 +262,9 @@ class MonitorsCliTest {
         .containsPattern("Schedule:\\s+0 0 6 \\* \\* \\? \\(UTC, paused\\)")
         .containsPattern("Labels:\\s+main.ml.churn_labels joined on prediction_id")
         .containsPattern("Version:\\s+3");
-    JsonNode j = JSON.readTree(ok("monitors", "get", "main.ml.churn_preds", "-o", "json").out());
-    assertThat(j).isEqualTo(JSON.readTree(INFO));
+    JsonNode j =
+        CliFixture.JSON.readTree(ok("monitors", "get", "main.ml.churn_preds", "-o", "json").out());
+    assertThat(j).isEqualTo(CliFixture.JSON.readTree(INFO));
   }
 
   @Test

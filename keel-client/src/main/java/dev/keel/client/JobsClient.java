@@ -300,13 +300,7 @@ public final class JobsClient {
             "TIMEOUT",
             "Run " + runId + " is still " + r.state().lifeCycleState() + " after " + timeout + ".");
       }
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw KeelClientException.local(
-            KeelClientException.INTERRUPTED, "interrupted while waiting for run " + runId, e);
-      }
+      Polls.sleep(sleep, "run " + runId);
       sleep = Math.min(MAX_POLL.toMillis(), sleep * 2);
     }
   }

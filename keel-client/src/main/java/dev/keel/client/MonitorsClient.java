@@ -159,15 +159,7 @@ public final class MonitorsClient {
                 + timeout
                 + ".");
       }
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw KeelClientException.local(
-            KeelClientException.INTERRUPTED,
-            "interrupted while waiting for refresh " + refreshId,
-            e);
-      }
+      Polls.sleep(sleep, "refresh " + refreshId);
       sleep = Math.min(MAX_POLL.toMillis(), sleep * 2);
     }
   }

@@ -10,28 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The wire shapes of {@link AlertsClient} against {@link FakeApi} answering recorded JSON. */
-class AlertsClientTest {
+class AlertsClientTest extends FakeApiFixture {
   static final String API = "/api/2.0/keel/alerts";
-
-  FakeApi api;
-  KeelClient client;
-
-  @BeforeEach
-  void start() throws IOException {
-    api = new FakeApi();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    api.close();
-  }
 
   static AlertSpec spec() {
     return AlertSpec.builder("age drift", "main.ml.churn_preds", "js_distance", "GREATER_THAN", 0.2)

@@ -3,11 +3,8 @@ package dev.keel.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * inference_log} monitor derived from a serving endpoint's inference table config and the columns
  * of its predictions table, against {@link FakeApi} answering recorded shapes.
  */
-class EndpointMonitorPlanTest {
+class EndpointMonitorPlanTest extends FakeApiFixture {
   static final String ENDPOINT = "/api/2.0/serving-endpoints/churn";
   static final String PREDICTIONS = "/api/2.1/unity-catalog/tables/main.serving.churn_predictions";
 
@@ -54,19 +51,12 @@ class EndpointMonitorPlanTest {
         + "]}";
   }
 
-  FakeApi api;
-  KeelClient client;
-
-  @BeforeEach
-  void start() throws IOException {
-    api = new FakeApi();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    api.close();
+  /** The plan for endpoint {@code churn}, a regression, without a label table. */
+  MonitorsClient.EndpointMonitorPlan regressionPlan() {
+    return client
+        .monitors()
+        .planForEndpoint(
+            "churn", MonitorProfile.ProblemType.REGRESSION, Optional.empty(), "label", List.of());
   }
 
   @Test
@@ -130,15 +120,7 @@ class EndpointMonitorPlanTest {
   @Test
   void a_label_column_in_the_predictions_table_is_used_without_a_label_table() {
     api.on("GET", ENDPOINT, AI_GATEWAY).on("GET", PREDICTIONS, predictionsTable("label"));
-    MonitorsClient.EndpointMonitorPlan p =
-        client
-            .monitors()
-            .planForEndpoint(
-                "churn",
-                MonitorProfile.ProblemType.REGRESSION,
-                Optional.empty(),
-                "label",
-                List.of());
+    MonitorsClient.EndpointMonitorPlan p = regressionPlan();
     assertThat(((MonitorProfile.InferenceLog) p.settings().profile()).labelCol()).hasValue("label");
     assertThat(p.settings().labelJoin()).isEmpty();
   }
@@ -150,16 +132,7 @@ class EndpointMonitorPlanTest {
         ENDPOINT,
         "{\"name\":\"churn\",\"ai_gateway\":{\"inference_table_config\":{\"enabled\":false,"
             + "\"catalog_name\":\"main\",\"schema_name\":\"serving\",\"table_name_prefix\":\"c\"}}}");
-    assertThatThrownBy(
-            () ->
-                client
-                    .monitors()
-                    .planForEndpoint(
-                        "churn",
-                        MonitorProfile.ProblemType.REGRESSION,
-                        Optional.empty(),
-                        "label",
-                        List.of()))
+    assertThatThrownBy(this::regressionPlan)
         .isInstanceOf(KeelClientException.class)
         .hasMessageContaining("Serving endpoint 'churn' has no inference table")
         .hasMessageContaining("--inference-table");
@@ -169,16 +142,7 @@ class EndpointMonitorPlanTest {
   @Test
   void a_missing_predictions_table_is_a_404_naming_it() {
     api.on("GET", ENDPOINT, AI_GATEWAY);
-    assertThatThrownBy(
-            () ->
-                client
-                    .monitors()
-                    .planForEndpoint(
-                        "churn",
-                        MonitorProfile.ProblemType.REGRESSION,
-                        Optional.empty(),
-                        "label",
-                        List.of()))
+    assertThatThrownBy(this::regressionPlan)
         .isInstanceOf(KeelClientException.class)
         .hasMessageContaining("main.serving.churn_predictions does not exist")
         .matches(e -> ((KeelClientException) e).isNotFound());

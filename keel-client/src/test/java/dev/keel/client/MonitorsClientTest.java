@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,23 +15,8 @@ import org.junit.jupiter.api.Test;
  * answers, against {@link FakeApi} (the monitor routes are tested against a real server in
  * keel-server; {@link MonitorsClientServerIT} drives this client against one).
  */
-class MonitorsClientTest {
+class MonitorsClientTest extends FakeApiFixture {
   static final String MONITOR = "/api/2.1/unity-catalog/tables/main.ml.churn_preds/monitor";
-
-  FakeApi api;
-  KeelClient client;
-
-  @BeforeEach
-  void start() throws IOException {
-    api = new FakeApi();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    client.close();
-    api.close();
-  }
 
   static MonitorSettings inferenceSettings() {
     return MonitorSettings.builder(
