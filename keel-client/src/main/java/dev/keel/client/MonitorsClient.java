@@ -88,10 +88,13 @@ public final class MonitorsClient {
     http.json("DELETE", path(tableName), Map.of(), null, false);
   }
 
-  /** Starts a refresh ({@code POST .../monitor/refreshes}); it runs in the background. */
+  /**
+   * Starts a refresh ({@code POST .../monitor/refreshes} with {@code {}}, as the Databricks SDK
+   * sends it); it runs in the background.
+   */
   public MonitorRefresh refresh(String tableName) {
     return MonitorRefresh.from(
-        http.json("POST", path(tableName) + "/refreshes", Map.of(), null, false));
+        http.json("POST", path(tableName) + "/refreshes", Map.of(), KeelJson.object(), false));
   }
 
   /** One refresh ({@code GET .../monitor/refreshes/{id}}). */
@@ -110,7 +113,8 @@ public final class MonitorsClient {
 
   /** Asks a pending or running refresh to stop ({@code POST .../refreshes/{id}/cancel}). */
   public void cancelRefresh(String tableName, long refreshId) {
-    http.json("POST", refreshPath(tableName, refreshId) + "/cancel", Map.of(), null, true);
+    http.json(
+        "POST", refreshPath(tableName, refreshId) + "/cancel", Map.of(), KeelJson.object(), true);
   }
 
   /**

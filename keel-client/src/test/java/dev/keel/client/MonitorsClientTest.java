@@ -160,6 +160,9 @@ class MonitorsClientTest extends FakeApiFixture {
         client.monitors().refreshAndWait("main.ml.churn_preds", Duration.ofMinutes(1));
     assertThat(r.succeeded()).isTrue();
     assertThat(r.endTimeMs()).hasValue(9L);
+    FakeApi.Request post = api.requests().get(0);
+    assertThat(post.method() + " " + post.path() + " " + post.body())
+        .isEqualTo("POST " + MONITOR + "/refreshes {}");
     List<String> seen = new java.util.ArrayList<>();
     api.on("GET", MONITOR + "/refreshes/6", "{\"refresh_id\":6,\"state\":\"RUNNING\"}")
         .on("GET", MONITOR + "/refreshes/6", "{\"refresh_id\":6,\"state\":\"RUNNING\"}")
