@@ -31,9 +31,6 @@ import java.util.function.Consumer;
  * refused setting {@code INVALID_PARAMETER_VALUE} (400) naming the field.
  */
 public final class MonitorsClient {
-  private static final Duration FIRST_POLL = Duration.ofMillis(100);
-  private static final Duration MAX_POLL = Duration.ofSeconds(1);
-
   private final KeelClient client;
   private final Transport http;
 
@@ -136,23 +133,14 @@ public final class MonitorsClient {
    */
   public MonitorRefresh waitForRefresh(
       String tableName, long refreshId, Duration timeout, Consumer<MonitorRefresh> onChange) {
-    Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(onChange, "onChange");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long sleep = FIRST_POLL.toMillis();
-    String seen = null;
-    while (true) {
-      MonitorRefresh r = getRefresh(tableName, refreshId);
-      if (!r.state().equals(seen)) {
-        seen = r.state();
-        onChange.accept(r);
-      }
-      if (r.terminal()) {
-        return r;
-      }
-      if (System.nanoTime() > deadline) {
-        throw KeelClientException.local(
-            "TIMEOUT",
+    return Polls.until(
+        () -> getRefresh(tableName, refreshId),
+        MonitorRefresh::state,
+        MonitorRefresh::terminal,
+        timeout,
+        onChange,
+        "refresh " + refreshId,
+        r ->
             "Refresh "
                 + refreshId
                 + " of "
@@ -162,10 +150,6 @@ public final class MonitorsClient {
                 + " after "
                 + timeout
                 + ".");
-      }
-      Polls.sleep(sleep, "refresh " + refreshId);
-      sleep = Math.min(MAX_POLL.toMillis(), sleep * 2);
-    }
   }
 
   // ------------------------------------------------------------------ serving endpoints
