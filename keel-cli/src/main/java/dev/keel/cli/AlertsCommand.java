@@ -180,7 +180,7 @@ final class AlertsCommand {
                   List.of(
                       f.firingId(),
                       Output.time(f.firedAtMs()),
-                      f.window().start() + " .. " + f.window().end(),
+                      Output.time(f.window().startMs()) + " .. " + Output.time(f.window().endMs()),
                       number(f.value()),
                       f.jobRunId().isPresent() ? Long.toString(f.jobRunId().getAsLong()) : "",
                       deliveries(f)));
@@ -266,8 +266,12 @@ final class AlertsCommand {
     s.driftType().ifPresent(d -> f.add(new String[] {"Drift type", d}));
     f.add(new String[] {"State", a.state()});
     f.add(new String[] {"Last evaluated", Output.time(a.lastEvaluatedMs())});
-    for (AlertSpec.Webhook w : s.webhooks()) {
-      f.add(new String[] {"Webhook", w.url()});
+    for (com.fasterxml.jackson.databind.JsonNode w : a.json().at("/notifications/webhooks")) {
+      f.add(
+          new String[] {
+            "Webhook",
+            w.path("url").asText() + (w.path("has_secret").asBoolean(false) ? " (signed)" : "")
+          });
     }
     s.runJob()
         .ifPresent(

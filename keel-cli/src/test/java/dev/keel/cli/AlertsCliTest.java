@@ -150,7 +150,7 @@ class AlertsCliTest extends FakeApiCli {
     String get = ok("alerts", "get", "a-7f3c").out();
     assertThat(get)
         .containsPattern("Slice:\\s+country = FR")
-        .containsPattern("Webhook:\\s+https://hooks.example.com/keel")
+        .containsPattern("Webhook:\\s+https://hooks.example.com/keel \\(signed\\)")
         .containsPattern("Runs job:\\s+42 with reason=drift")
         .containsPattern("Created:.* by alice@example.com");
     assertThat(ok("alerts", "list", "-o", "json").json().path("alerts")).hasSize(1);
@@ -163,8 +163,8 @@ class AlertsCliTest extends FakeApiCli {
     String out = ok("alerts", "firings", "a-7f3c").out();
     assertThat(out)
         .containsPattern("FIRING_ID\\s+FIRED\\s+WINDOW\\s+VALUE\\s+JOB_RUN\\s+DELIVERIES")
-        .containsPattern(
-            "f-1\\s+.*2026-12-06T00:00:00Z \\.\\. 2026-12-07T00:00:00Z\\s+0.31\\s+901\\s+FAILED 503");
+        .containsPattern("f-1\\s+.* \\.\\. .*\\s+0.31\\s+901\\s+FAILED 503")
+        .contains(Output.time(1764979200000L) + " .. " + Output.time(1765065600000L));
     assertThat(api.requests().get(1).query()).isEqualTo("page_token=p2");
   }
 

@@ -49,20 +49,14 @@ public record AlertFiring(
   }
 
   /**
-   * A metric window, its bounds as the server writes them.
+   * A metric window, half-open.
    *
-   * @param start inclusive
-   * @param end exclusive
+   * @param startMs its start, inclusive (epoch ms)
+   * @param endMs its end, exclusive (epoch ms)
    */
-  public record Window(String start, String end) {
-    /** Checks for nulls. */
-    public Window {
-      Objects.requireNonNull(start, "start");
-      Objects.requireNonNull(end, "end");
-    }
-
+  public record Window(long startMs, long endMs) {
     static Window from(JsonNode n) {
-      return new Window(KeelJson.text(n, "start"), KeelJson.text(n, "end"));
+      return new Window(KeelJson.int64(n, "start").orElse(0), KeelJson.int64(n, "end").orElse(0));
     }
   }
 

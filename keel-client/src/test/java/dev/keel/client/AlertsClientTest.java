@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.core.Page;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,7 +124,10 @@ class AlertsClientTest extends FakeApiFixture {
     assertThat(f.firingId()).isEqualTo("f-1");
     assertThat(f.refreshId()).isEqualTo("12");
     assertThat(f.window())
-        .isEqualTo(new AlertFiring.Window("2026-12-06T00:00:00Z", "2026-12-07T00:00:00Z"));
+        .isEqualTo(
+            new AlertFiring.Window(
+                Instant.parse("2025-12-06T00:00:00Z").toEpochMilli(),
+                Instant.parse("2025-12-07T00:00:00Z").toEpochMilli()));
     assertThat(f.value()).isEqualTo(OptionalDouble.of(0.31));
     assertThat(f.values()).hasSize(2);
     assertThat(f.values().get(0).value()).isEmpty();
