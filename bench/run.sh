@@ -19,6 +19,8 @@
 #   bench/run.sh serve-http      serving: endpoint invocations over HTTP at 1,000 requests/s
 #   bench/run.sh jobs            jobs: 1,000-task DAG overhead, 100 concurrent runs, trigger latency
 #                                (--db=postgres; --parts=dag,concurrent,model,table; not part of all)
+#   bench/run.sh monitoring      monitoring: 10M-row x 20-column refresh (full, incremental) vs pandas + scipy
+#                                (not part of all)
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

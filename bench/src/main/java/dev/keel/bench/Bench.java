@@ -72,6 +72,12 @@ public final class Bench {
                   (--python=/usr/bin/python3 --pandas-script=bench/pit_baseline_pandas.py;
                   --skip-baselines skips it and the raw-ASOF floor; feature files are in
                   primary-key order as Keel writes them, --time-ordered for event-time order)
+        monitoring
+                  monitoring: refresh of a time-series monitor over --rows=10000000 rows x
+                  (--numeric=12 + --categorical=8) columns in --days=30 daily Parquet files with a
+                  --baseline-rows=1000000 baseline (--threads=<cores>), full then incremental after
+                  one more day; then the pandas + scipy baseline (--python=/usr/bin/python3
+                  --pandas-script=bench/monitoring/pandas_refresh.py; --skip-pandas skips it)
         predict   serving: in-process predict of a 20-feature XGBoost model (single-row
                   p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
                   batches for --duration after --warmup) and of the ONNX fixture
@@ -147,6 +153,8 @@ public final class Bench {
     OnlineHttpBench.Config onlineHttp = OnlineHttpBench.Config.from(args);
     ServeHttpBench.Config serveHttp = ServeHttpBench.Config.from(args);
     JobsBench.Config jobs = command.equals("jobs") ? JobsBench.Config.from(args) : null;
+    MonitorRefreshBench.Config monitoring =
+        command.equals("monitoring") ? MonitorRefreshBench.Config.from(args) : null;
     GovernanceBench.Config governance =
         new GovernanceBench.Config(
             registry.rate(),
@@ -196,6 +204,7 @@ public final class Bench {
         case "training-set" -> TrainingSetBench.run(workDir, trainingSet);
         case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, serveHttp);
         case "jobs" -> jobs(workDir, db, pgUrl, jvmArgs, jobs);
+        case "monitoring" -> MonitorRefreshBench.run(workDir, monitoring);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;

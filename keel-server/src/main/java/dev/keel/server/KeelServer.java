@@ -45,6 +45,9 @@ import dev.keel.http.RequestListener;
 import dev.keel.http.RouteGuard;
 import dev.keel.jobs.JobAccess;
 import dev.keel.jobs.Jobs;
+import dev.keel.monitoring.MonitorSettings;
+import dev.keel.monitoring.Monitoring;
+import dev.keel.monitoring.engine.DuckDbMetricsEngine;
 import dev.keel.registry.RegistryPrincipalReferences;
 import dev.keel.registry.http.MlflowRegistryRoutes;
 import dev.keel.registry.http.UcModelRoutes;
@@ -53,6 +56,7 @@ import dev.keel.serving.ModelLoader;
 import dev.keel.serving.ServingSettings;
 import dev.keel.serving.endpoints.EndpointAccess;
 import dev.keel.serving.http.ServingRoutes;
+import dev.keel.tables.audit.AuditTableExporter;
 import dev.keel.tables.http.TableRoutes;
 import dev.keel.tracking.ExperimentAccess;
 import dev.keel.tracking.http.ArtifactRoutes;
@@ -125,7 +129,8 @@ public final class KeelServer implements AutoCloseable {
           ServingSettings.SECTION,
           AuthSettings.SECTION,
           AuditSettings.SECTION,
-          Jobs.SECTION);
+          Jobs.SECTION,
+          MonitorSettings.SECTION);
 
   private final KeelConfig config;
   private final Services services;
@@ -198,6 +203,16 @@ public final class KeelServer implements AutoCloseable {
                       : dev.keel.jobs.engine.JobTokens.NONE,
                   url::get,
                   Clock.systemUTC()));
+      Monitoring monitoring =
+          s.own(
+              Monitoring.open(
+                  s.db,
+                  config,
+                  s.tables,
+                  new DuckDbMetricsEngine(config.dataDir().resolve("duckdb").resolve("tmp"), 4),
+                  new MonitorCalendar(),
+                  new MonitorAlertJobs(jobs, permissions, identities),
+                  Clock.systemUTC()));
       List<ApiModule> capabilities =
           List.of(
               new SystemRoutes(s.db, metrics, draining::get),
@@ -216,6 +231,8 @@ public final class KeelServer implements AutoCloseable {
               new ServingRoutes(
                   s.endpoints, permissions, s.inferenceCapture, metrics.registry(), draining::get),
               jobs.routes(permissions, s.principals),
+              monitoring.monitorRoutes(),
+              monitoring.alertRoutes(),
               new ObjectPermissionRoutes(
                   permissions,
                   s.principals,
@@ -275,6 +292,7 @@ public final class KeelServer implements AutoCloseable {
       url.set(http.url());
       jobs.start();
       jobs.startTriggers(s.jobEvents);
+      monitoring.start();
       KeelServer server = new KeelServer(config, s, http, draining);
       server.authenticated = auth && authentication == null;
       server.adminTokenFile = adminToken;

@@ -13,6 +13,7 @@ import dev.keel.catalog.audit.JdbcAuditStore;
 import dev.keel.core.KeelConfig;
 import dev.keel.store.Database;
 import dev.keel.tables.TableService;
+import dev.keel.tables.audit.AuditTableExporter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -85,6 +85,56 @@ public record StringProfile(
         List.copyOf(items.subList(0, Math.min(k, items.size()))));
   }
 
+  /**
+   * Profiles the non-NULL values given as distinct value → count (as a {@code GROUP BY} gives
+   * them); the same result as {@link #of} on the values repeated by their counts.
+   *
+   * @throws IllegalArgumentException naming {@code counts}, {@code numNulls} or {@code k} when
+   *     null, holding a null key or a count below 1, or negative
+   */
+  public static StringProfile ofCounts(Map<String, Long> counts, long numNulls, int k) {
+    if (counts == null) {
+      throw new IllegalArgumentException("counts must not be null");
+    }
+    if (numNulls < 0) {
+      throw new IllegalArgumentException("numNulls must be >= 0, got " + numNulls);
+    }
+    if (k < 0) {
+      throw new IllegalArgumentException("k must be >= 0, got " + k);
+    }
+    int min = Integer.MAX_VALUE;
+    int max = 0;
+    long n = 0;
+    long totalLength = 0;
+    List<Item> items = new ArrayList<>(counts.size());
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      String v = e.getKey();
+      Long c = e.getValue();
+      if (v == null || c == null || c < 1) {
+        throw new IllegalArgumentException("counts must map non-null values to counts >= 1");
+      }
+      int len = v.codePointCount(0, v.length());
+      min = Math.min(min, len);
+      max = Math.max(max, len);
+      totalLength += len * c;
+      n += c;
+      items.add(new Item(v, c));
+    }
+    items.sort(
+        (a, b) ->
+            a.count() != b.count()
+                ? Long.compare(b.count(), a.count())
+                : compareCodePoints(a.item(), b.item()));
+    return new StringProfile(
+        n,
+        numNulls,
+        n == 0 ? 0 : min,
+        max,
+        n == 0 ? Double.NaN : (double) totalLength / n,
+        counts.size(),
+        List.copyOf(items.subList(0, Math.min(k, items.size()))));
+  }
+
   /** Orders strings by Unicode code point (String.compareTo orders UTF-16 units). */
   static int compareCodePoints(String a, String b) {
     int i = 0;

@@ -8,9 +8,13 @@ import static dev.keel.server.serving.ServingFixtures.version;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.registry.ModelFixtures;
 import dev.keel.server.TestServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +72,13 @@ class FeatureLookupServingTest {
       s.post(API, createBody("fl-plain", "fl", Long.toString(plain)));
       assertThat(awaitSettled(s, "fl").at("/state/ready").asText()).isEqualTo("READY");
       awaitSettled(s, "fl-plain");
+      TestServer.Response gw =
+          s.send(
+              "PUT",
+              API + "/fl/ai-gateway",
+              "{\"inference_table_config\":{\"catalog_name\":\"main\",\"schema_name\":"
+                  + "\"default\",\"table_name_prefix\":\"fl_log\",\"enabled\":true}}");
+      assertThat(gw.status()).as(gw.body()).isEqualTo(200);
 
       TestServer.Response found =
           s.post(
@@ -90,6 +101,25 @@ class FeatureLookupServingTest {
       assertThat(missing.json().at("/predictions/0").asDouble())
           .isCloseTo(expected.json().at("/predictions/0").asDouble(), within(1e-9));
 
+      // the predictions table holds the features the model was fed, looked up or defaulted
+      JsonNode logged = awaitRows(s, "main.default.fl_log_predictions", 2);
+      List<String> names = new ArrayList<>();
+      logged.path("columns").forEach(c -> names.add(c.path("name").asText()));
+      assertThat(names).contains("f0", "f1", "f2", "f3", "prediction").doesNotContain("id");
+      Map<String, JsonNode> byRequest = new HashMap<>();
+      for (JsonNode row : logged.path("rows")) {
+        byRequest.put(row.get(names.indexOf("request_id")).asText(), row);
+      }
+      JsonNode one = byRequest.get(found.raw().headers().firstValue("x-request-id").orElseThrow());
+      assertThat(one.get(names.indexOf("f0")).asDouble()).isEqualTo(0.0342);
+      assertThat(one.get(names.indexOf("f3")).asDouble()).isEqualTo(-0.5103);
+      assertThat(one.get(names.indexOf("prediction")).asDouble())
+          .isCloseTo(XGB_ONE_ROW, within(1e-6));
+      JsonNode two =
+          byRequest.get(missing.raw().headers().firstValue("x-request-id").orElseThrow());
+      assertThat(two.get(names.indexOf("f0")).isNull()).as("no row, no default: null").isTrue();
+      assertThat(two.get(names.indexOf("f2")).asDouble()).as("the default").isEqualTo(1.2247);
+
       TestServer.Response noKey =
           s.post(
               "/serving-endpoints/fl/invocations",
@@ -103,6 +133,27 @@ class FeatureLookupServingTest {
               "{\"dataframe_split\":{\"columns\":[\"id\"],\"data\":[[1]]}}");
       assertThat(noF3.status()).isEqualTo(400);
       assertThat(noF3.body()).contains("'f3'");
+    }
+  }
+
+  /** Polls a table's preview until it holds at least {@code n} rows. */
+  private static JsonNode awaitRows(TestServer s, String table, int n) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+    while (true) {
+      TestServer.Response r = s.get("/api/2.0/keel/tables/" + table + "/preview");
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      if (r.json().path("rows").size() >= n) {
+        return r.json();
+      }
+      assertThat(System.nanoTime())
+          .as("%d rows in %s: %s", n, table, r.body())
+          .isLessThan(deadline);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
   }
 

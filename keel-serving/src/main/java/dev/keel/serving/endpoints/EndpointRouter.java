@@ -55,7 +55,8 @@ final class EndpointRouter {
       long t0 = System.nanoTime();
       Predictions p = model.predict(batch);
       long nanos = System.nanoTime() - t0;
-      return new Invocation(e.spec().name(), e.spec().entityName(), e.handle().version, p, nanos);
+      return new Invocation(
+          e.spec().name(), e.spec().entityName(), e.handle().version, p, nanos, batch);
     } finally {
       a.exit();
     }

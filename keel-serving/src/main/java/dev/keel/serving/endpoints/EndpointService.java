@@ -2,6 +2,7 @@ package dev.keel.serving.endpoints;
 
 import dev.keel.mlmodel.ModelSignature;
 import dev.keel.registry.RegistryService;
+import dev.keel.serving.InputBatch;
 import dev.keel.serving.LoadedModel;
 import dev.keel.serving.ModelLoader;
 import dev.keel.serving.Predictions;
@@ -100,13 +101,16 @@ public final class EndpointService implements AutoCloseable {
    * @param modelVersion the model version that answered
    * @param predictions the predictions
    * @param modelNanos time spent in {@link LoadedModel#predict} alone
+   * @param input what the model was fed (the request parsed against the signature, features looked
+   *     up included)
    */
   public record Invocation(
       String servedEntity,
       String modelName,
       long modelVersion,
       Predictions predictions,
-      long modelNanos) {}
+      long modelNanos,
+      InputBatch input) {}
 
   /**
    * The served entity routing picked for one request, known before the request is parsed: an answer
@@ -302,6 +306,21 @@ public final class EndpointService implements AutoCloseable {
   /** The model a request to this endpoint (or entity) reaches, for metadata. */
   public ServedModel servedModel(String endpoint, Optional<String> servedEntity) {
     return router.servedModel(endpoint, servedEntity);
+  }
+
+  /**
+   * The signatures the {@code MLmodel}s of {@code config}'s served entities declare (empty for an
+   * entity without one), in entity order, each entity resolved to the version it serves now (its
+   * alias resolved).
+   *
+   * @throws dev.keel.core.KeelException as {@link #create} for entities that do not resolve
+   */
+  public List<Optional<ModelSignature>> declaredSignatures(EndpointConfig config) {
+    List<Optional<ModelSignature>> out = new java.util.ArrayList<>();
+    for (EndpointConfig.ServedEntity s : config.servedEntities()) {
+      out.add(models.declaredSignature(deployer.resolve(s)));
+    }
+    return out;
   }
 
   /** Whether the endpoint exists and has a loaded config. */

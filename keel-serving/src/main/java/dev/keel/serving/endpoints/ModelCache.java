@@ -6,6 +6,7 @@ import dev.keel.core.LibraryMessages;
 import dev.keel.mlmodel.Flavor;
 import dev.keel.mlmodel.MLmodel;
 import dev.keel.mlmodel.MLmodelReader;
+import dev.keel.mlmodel.ModelSignature;
 import dev.keel.registry.ModelVersion;
 import dev.keel.registry.RegistryService;
 import dev.keel.serving.LoadedModel;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -124,11 +126,34 @@ final class ModelCache implements AutoCloseable {
    *     Keel serves
    */
   void requireServable(ModelVersion v) {
+    Map<String, Flavor> flavors = mlmodel(v).flavors();
+    if (loader.servedFlavor(flavors).isEmpty()) {
+      throw KeelException.invalid(
+          "Model "
+              + v.modelFullName()
+              + " version "
+              + v.version()
+              + " cannot be served: "
+              + loader.unservable(flavors)
+              + ".");
+    }
+  }
+
+  /**
+   * The signature a version's {@code MLmodel} declares (empty without one), read without loading
+   * the model.
+   *
+   * @throws KeelException INVALID_ARGUMENT naming the version if its MLmodel cannot be read
+   */
+  Optional<ModelSignature> declaredSignature(ModelVersion v) {
+    return mlmodel(v).signature();
+  }
+
+  private MLmodel mlmodel(ModelVersion v) {
     ArtifactPath mlmodel = root(v).resolve(MLmodel.FILE_NAME);
-    Map<String, Flavor> flavors;
     try (InputStream in = artifacts.open(mlmodel)) {
       byte[] bytes = in.readNBytes((int) MLmodelReader.MAX_MLMODEL_BYTES + 1);
-      flavors = MLmodelReader.read(bytes).flavors();
+      return MLmodelReader.read(bytes);
     } catch (IOException ex) {
       throw new KeelException(
           ErrorCode.INVALID_ARGUMENT,
@@ -139,16 +164,6 @@ final class ModelCache implements AutoCloseable {
               + " could not be read: "
               + LibraryMessages.withoutPaths(ex.getMessage()),
           ex);
-    }
-    if (loader.servedFlavor(flavors).isEmpty()) {
-      throw KeelException.invalid(
-          "Model "
-              + v.modelFullName()
-              + " version "
-              + v.version()
-              + " cannot be served: "
-              + loader.unservable(flavors)
-              + ".");
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * keel_serving_model_seconds} (time in the model) and {@code keel_serving_overhead_seconds} (the
  * rest: parsing, routing, writing), plus the inference logger's counters ({@code
  * keel_inference_log_dropped_total}, {@code _written_total}, {@code _failed_total}, {@code
- * _flushes_total}, {@code _flush_seconds_total}). Thread-safe.
+ * _prediction_rows_written_total}, {@code _prediction_rows_failed_total}, {@code _flushes_total},
+ * {@code _flush_seconds_total}). Thread-safe.
  */
 final class ServingMetrics {
   private record Key(String endpoint, String entity, int status) {}
@@ -34,6 +35,18 @@ final class ServingMetrics {
         .register(registry);
     FunctionCounter.builder("keel.inference.log.failed", logger, InferenceLogger::failed)
         .description("Inference-table records lost to failed table writes")
+        .register(registry);
+    FunctionCounter.builder(
+            "keel.inference.log.prediction.rows.written",
+            logger,
+            InferenceLogger::predictionRowsWritten)
+        .description("Rows written to _predictions tables (one per scored input row)")
+        .register(registry);
+    FunctionCounter.builder(
+            "keel.inference.log.prediction.rows.failed",
+            logger,
+            InferenceLogger::predictionRowsFailed)
+        .description("Rows of _predictions tables lost to failed table writes")
         .register(registry);
     FunctionCounter.builder("keel.inference.log.flushes", logger, InferenceLogger::flushes)
         .description("Inference-table commits (one per table per batch)")

@@ -30,6 +30,7 @@ import dev.keel.serving.endpoints.EndpointService.Routed;
 import dev.keel.serving.endpoints.InferenceTableConfig;
 import dev.keel.serving.inference.InferenceCapture;
 import dev.keel.serving.inference.InferenceLogger;
+import dev.keel.serving.inference.PredictionTable;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -267,6 +268,8 @@ public final class ServingRoutes implements ApiModule {
     if (legacy.isPresent()) {
       requireTableWritable(ctx, legacy.get(), endpoints.get(name).endpoint().inferenceTable());
       capture.prepare(legacy.get()); // a table that cannot be made fails before anything changes
+    } else {
+      capture.prepareConfig(name, config); // its predictions table, if it has none yet
     }
     EndpointStatus s = endpoints.updateConfig(name, config);
     if (legacy.isPresent()) {
@@ -316,6 +319,7 @@ public final class ServingRoutes implements ApiModule {
     AtomicReference<Routed> routed = new AtomicReference<>();
     long modelNanos = 0;
     int rows = 0;
+    Optional<PredictionTable.Scored> scored = Optional.empty();
     byte[] out;
     try {
       if (draining.getAsBoolean()) {
@@ -337,6 +341,7 @@ public final class ServingRoutes implements ApiModule {
       modelNanos = inv.modelNanos();
       rows = inv.predictions().rows();
       out = write(inv.predictions());
+      scored = Optional.of(new PredictionTable.Scored(inv.input(), inv.predictions()));
       ctx.header("keel-model-time-us", Long.toString(micros(modelNanos)));
       ctx.contentType("application/json").result(out);
     } catch (KeelException e) {
@@ -380,7 +385,8 @@ public final class ServingRoutes implements ApiModule {
               entity,
               r == null ? "" : r.modelName(),
               r == null ? 0 : r.modelVersion(),
-              Caller.get(ctx).name()));
+              Caller.get(ctx).name(),
+              scored));
     }
   }
 

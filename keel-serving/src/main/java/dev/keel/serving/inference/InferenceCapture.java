@@ -5,15 +5,18 @@ import dev.keel.serving.endpoints.EndpointConfig;
 import dev.keel.serving.endpoints.EndpointService;
 import dev.keel.serving.endpoints.EndpointService.EndpointStatus;
 import dev.keel.serving.endpoints.InferenceTableConfig;
+import dev.keel.tables.Column;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The inference-table life cycle of endpoints: an endpoint created with a table gets its table
- * before the create is acknowledged (or is deleted again), and each scoring request of an endpoint
- * whose table is enabled is handed to the {@link InferenceLogger}. Which endpoint logs where is
- * cached per endpoint (read from the endpoint store once). Thread-safe.
+ * The inference-table life cycle of endpoints: an endpoint created with a table gets its table (and
+ * its {@link PredictionTable}, when its models declare signatures) before the create is
+ * acknowledged (or is deleted again), and each scoring request of an endpoint whose table is
+ * enabled is handed to the {@link InferenceLogger}. Which endpoint logs where is cached per
+ * endpoint (read from the endpoint store once). Thread-safe.
  */
 public final class InferenceCapture {
   private final EndpointService endpoints;
@@ -50,7 +53,7 @@ public final class InferenceCapture {
     EndpointStatus s = endpoints.create(name, description, tags, config, table, creator);
     if (table.isPresent() && table.get().enabled()) {
       try {
-        logger.ensureTable(table.get());
+        logger.ensureTable(table.get(), predictionColumns(config));
       } catch (RuntimeException e) {
         endpoints.delete(name);
         throw e;
@@ -61,16 +64,20 @@ public final class InferenceCapture {
   }
 
   /**
-   * Turns an existing endpoint's inference table on, off or to another table: the table is created
-   * first when {@code table} is enabled (nothing changes if that fails), then the endpoint stores
-   * it; requests answered from then on are logged there. Rows already logged stay where they are.
+   * Turns an existing endpoint's inference table on, off or to another table: the table (and its
+   * predictions table, from the endpoint's pending or else active config) is created first when
+   * {@code table} is enabled (nothing changes if that fails), then the endpoint stores it; requests
+   * answered from then on are logged there. Rows already logged stay where they are.
    *
    * @throws KeelException NOT_FOUND for an unknown endpoint
    */
   public synchronized EndpointStatus setTable(String name, Optional<InferenceTableConfig> table) {
-    endpoints.get(name);
+    EndpointStatus current = endpoints.get(name);
     if (table.isPresent() && table.get().enabled()) {
-      logger.ensureTable(table.get());
+      Optional<EndpointConfig> config =
+          current.endpoint().pendingConfig().or(() -> current.endpoint().config());
+      logger.ensureTable(
+          table.get(), config.isPresent() ? predictionColumns(config.get()) : Optional.empty());
     }
     EndpointStatus s = endpoints.setInferenceTable(name, table);
     tables.put(name, table);
@@ -82,6 +89,29 @@ public final class InferenceCapture {
     if (table.isPresent() && table.get().enabled()) {
       logger.ensureTable(table.get());
     }
+  }
+
+  /**
+   * Before {@code name} takes {@code config}: creates the predictions table of its enabled
+   * inference table from {@code config}'s signatures unless it exists (a failure changes nothing
+   * else). An existing predictions table keeps its columns.
+   *
+   * @throws KeelException NOT_FOUND for an unknown endpoint, or as {@link
+   *     EndpointService#declaredSignatures}
+   */
+  public void prepareConfig(String name, EndpointConfig config) {
+    Optional<InferenceTableConfig> t = endpoints.get(name).endpoint().inferenceTable();
+    if (t.isPresent() && t.get().enabled()) {
+      logger.ensureTable(t.get(), predictionColumns(config));
+    }
+  }
+
+  /**
+   * The columns of the predictions table for {@code config} ({@link PredictionTable#columns}),
+   * empty when none of its served entities declares a signature with named column inputs.
+   */
+  public Optional<List<Column>> predictionColumns(EndpointConfig config) {
+    return PredictionTable.columns(endpoints.declaredSignatures(config));
   }
 
   /** Deletes an endpoint (its inference table stays, as in Databricks). */

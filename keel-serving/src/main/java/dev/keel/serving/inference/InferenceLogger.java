@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * per table (off the Java heap) and commits a table's stage when it holds {@code batchRows} records
  * or every {@code flushMillis}; a stage that had nothing to commit for a whole interval is closed.
  * {@link #close} writes what is queued and staged.
+ *
+ * <p>A record of a scored request (2xx, with {@link Entry#scored}) also becomes one row per scored
+ * input row in the endpoint's predictions table ({@link PredictionTable}), staged and committed the
+ * same way in its own stage (Iceberg commits one table at a time: a batch is one commit per table).
+ * An endpoint without a predictions table (its models declare no signature) logs only its {@code
+ * _payload}. Predictions rows are counted apart ({@link #predictionRowsWritten()}, {@link
+ * #predictionRowsFailed()}).
  */
 public final class InferenceLogger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceLogger.class);
@@ -66,6 +74,8 @@ public final class InferenceLogger implements AutoCloseable {
    * @param modelName the registered model that entity serves (empty when none was picked)
    * @param modelVersion the model version that entity served, its alias resolved (0 when none)
    * @param requester who sent it
+   * @param scored the model's input and outputs, for a request that was scored (its rows go to the
+   *     predictions table, see {@link PredictionTable})
    */
   public record Entry(
       InferenceTableConfig table,
@@ -78,7 +88,42 @@ public final class InferenceLogger implements AutoCloseable {
       String servedEntity,
       String modelName,
       long modelVersion,
-      String requester) {}
+      String requester,
+      Optional<PredictionTable.Scored> scored) {
+
+    /** Checks for nulls. */
+    public Entry {
+      Objects.requireNonNull(scored, "scored");
+    }
+
+    /** An entry without predictions (an error, or a request not scored). */
+    public Entry(
+        InferenceTableConfig table,
+        String requestId,
+        Instant requestTime,
+        int statusCode,
+        long executionMicros,
+        byte[] request,
+        byte[] response,
+        String servedEntity,
+        String modelName,
+        long modelVersion,
+        String requester) {
+      this(
+          table,
+          requestId,
+          requestTime,
+          statusCode,
+          executionMicros,
+          request,
+          response,
+          servedEntity,
+          modelName,
+          modelVersion,
+          requester,
+          Optional.empty());
+    }
+  }
 
   private final TableService tables;
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
@@ -89,6 +134,8 @@ public final class InferenceLogger implements AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong predictionRows = new AtomicLong();
+  private final AtomicLong predictionRowsFailed = new AtomicLong();
   private final AtomicLong flushes = new AtomicLong();
   private final AtomicLong flushNanos = new AtomicLong();
   private final Thread writer;
@@ -138,10 +185,30 @@ public final class InferenceLogger implements AutoCloseable {
 
   /** Creates the inference table unless it exists. */
   public void ensureTable(InferenceTableConfig t) {
-    try {
-      tables.create(
+    ensureTable(t, Optional.empty());
+  }
+
+  /**
+   * Creates the inference table and, when {@code predictionColumns} are given ({@link
+   * PredictionTable#columns}), the predictions table {@link PredictionTable#tableName}, each unless
+   * it exists (an existing table keeps its columns).
+   */
+  public void ensureTable(InferenceTableConfig t, Optional<List<Column>> predictionColumns) {
+    create(
+        TableSpec.of(t.catalogName(), t.schemaName(), t.tableNamePrefix() + "_payload", columns()));
+    if (predictionColumns.isPresent()) {
+      create(
           TableSpec.of(
-              t.catalogName(), t.schemaName(), t.tableNamePrefix() + "_payload", columns()));
+              t.catalogName(),
+              t.schemaName(),
+              t.tableNamePrefix() + PredictionTable.SUFFIX,
+              predictionColumns.get()));
+    }
+  }
+
+  private void create(TableSpec spec) {
+    try {
+      tables.create(spec);
     } catch (KeelException e) {
       if (e.code() != ErrorCode.ALREADY_EXISTS) {
         throw e;
@@ -175,17 +242,27 @@ public final class InferenceLogger implements AutoCloseable {
     return dropped.get();
   }
 
-  /** Records written. */
+  /** Records written (to {@code _payload} tables). */
   public long written() {
     return written.get();
   }
 
-  /** Records lost because a table write failed. */
+  /** Records lost because a table write failed (to {@code _payload} tables). */
   public long failed() {
     return failed.get();
   }
 
-  /** Table commits done (one per inference table per batch). */
+  /** Rows written to {@code _predictions} tables. */
+  public long predictionRowsWritten() {
+    return predictionRows.get();
+  }
+
+  /** Rows of {@code _predictions} tables lost because a table write failed. */
+  public long predictionRowsFailed() {
+    return predictionRowsFailed.get();
+  }
+
+  /** Table commits done (one per inference or predictions table per batch). */
   public long flushes() {
     return flushes.get();
   }
@@ -200,8 +277,7 @@ public final class InferenceLogger implements AutoCloseable {
     if (!BackgroundPriority.lowerCurrentThread()) {
       LOG.debug("inference-log writer keeps its CPU priority (no chrt or renice here)");
     }
-    Map<String, TableService.Stage> stages = new LinkedHashMap<>();
-    Map<String, Set<String>> tableColumns = new HashMap<>();
+    Stages w = new Stages();
     long commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
     try {
       while (true) {
@@ -216,21 +292,16 @@ public final class InferenceLogger implements AutoCloseable {
         Entry e;
         for (int i = 0; i < n && (e = queue.poll()) != null; i++) {
           queued.decrementAndGet();
-          TableService.Stage st = stage(stages, tableColumns, e.table().tableFullName());
-          if (st != null) {
-            stageRow(st, tableColumns.get(e.table().tableFullName()), e);
-            if (st.staged() >= batchRows) {
-              commit(stages, e.table().tableFullName());
-            }
-          }
+          stageEntry(w, e);
         }
         if (stop || System.nanoTime() - commitAt >= 0) {
-          for (String t : List.copyOf(stages.keySet())) {
-            if (!commit(stages, t)) {
-              stages.remove(t).close(); // idle for a whole interval (e.g. its endpoint is gone)
-              tableColumns.remove(t);
+          for (String t : List.copyOf(w.stages.keySet())) {
+            if (!commit(w, t)) {
+              w.stages.remove(t).close(); // idle for a whole interval (e.g. its endpoint is gone)
+              w.columns.remove(t);
             }
           }
+          w.absent.clear(); // a predictions table made since is found on its next row
           commitAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(flushMillis);
         }
         if (stop) {
@@ -238,37 +309,104 @@ public final class InferenceLogger implements AutoCloseable {
         }
       }
     } finally {
-      stages.values().forEach(TableService.Stage::close);
+      w.stages.values().forEach(TableService.Stage::close);
+    }
+  }
+
+  /** The writer's open stages, by table, with each table's columns. */
+  private static final class Stages {
+    final Map<String, TableService.Stage> stages = new LinkedHashMap<>();
+    final Map<String, Map<String, ColumnType>> columns = new HashMap<>();
+
+    /** Predictions tables that do not exist (looked up again after the next commit interval). */
+    final Set<String> absent = new HashSet<>();
+  }
+
+  /**
+   * Stages a record's {@code _payload} row and, for a scored 2xx answer, its {@code _predictions}
+   * rows (when that table exists: endpoints whose models declare no signature have none).
+   */
+  private void stageEntry(Stages w, Entry e) {
+    String clientId = clientRequestId(e.request());
+    String payload = e.table().tableFullName();
+    TableService.Stage st = stage(w, payload, false);
+    if (st != null) {
+      stageRow(st, w.columns.get(payload), e, clientId);
+      if (st.staged() >= batchRows) {
+        commit(w, payload);
+      }
+    }
+    if (e.scored().isEmpty() || e.statusCode() < 200 || e.statusCode() >= 300) {
+      return;
+    }
+    String preds = PredictionTable.tableName(e.table());
+    TableService.Stage ps = w.absent.contains(preds) ? null : stage(w, preds, true);
+    if (ps == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      for (Map<String, Object> row :
+          PredictionTable.rows(e, clientId, e.scored().get(), w.columns.get(preds))) {
+        try {
+          ps.add(row);
+        } catch (RuntimeException ex) {
+          predictionRowsFailed.incrementAndGet();
+          LOG.warn("Could not log a prediction to {}: {}", preds, ex.toString());
+        }
+      }
+    } catch (RuntimeException ex) {
+      predictionRowsFailed.addAndGet(e.scored().get().predictions().rows());
+      LOG.warn("Could not log the predictions of a request to {}: {}", preds, ex.toString());
+    } finally {
+      flushNanos.addAndGet(System.nanoTime() - t0);
+    }
+    if (ps.staged() >= batchRows) {
+      commit(w, preds);
     }
   }
 
   /**
-   * The open stage of a table, opened on first use; null (the record counted failed) if it fails.
+   * The open stage of a table, opened on first use; null if it fails (the record counted failed)
+   * or, when {@code optional}, if the table does not exist (remembered in {@code w.absent}).
    */
-  private TableService.Stage stage(
-      Map<String, TableService.Stage> stages, Map<String, Set<String>> columns, String table) {
-    TableService.Stage st = stages.get(table);
+  private TableService.Stage stage(Stages w, String table, boolean optional) {
+    TableService.Stage st = w.stages.get(table);
     if (st == null) {
       try {
-        Set<String> names = new HashSet<>();
-        tables.get(table).columns().forEach(c -> names.add(c.name()));
+        Map<String, ColumnType> names = new HashMap<>();
+        tables.get(table).columns().forEach(c -> names.put(c.name(), c.type()));
         st = tables.stage(table);
-        stages.put(table, st);
-        columns.put(table, names);
+        w.stages.put(table, st);
+        w.columns.put(table, names);
+      } catch (KeelException ex) {
+        if (optional && ex.code() == ErrorCode.NOT_FOUND) {
+          w.absent.add(table);
+          return null;
+        }
+        openFailed(table, optional, ex);
+        return null;
       } catch (RuntimeException ex) {
-        failed.incrementAndGet();
-        LOG.warn("Could not open inference table {}: {}", table, ex.toString());
+        openFailed(table, optional, ex);
         return null;
       }
     }
     return st;
   }
 
-  private void stageRow(TableService.Stage st, Set<String> columns, Entry e) {
+  private void openFailed(String table, boolean predictions, RuntimeException ex) {
+    if (!predictions) {
+      failed.incrementAndGet();
+    }
+    LOG.warn("Could not open inference table {}: {}", table, ex.toString());
+  }
+
+  private void stageRow(
+      TableService.Stage st, Map<String, ColumnType> columns, Entry e, String id) {
     long t0 = System.nanoTime();
     try {
-      Map<String, Object> row = row(e);
-      row.keySet().retainAll(columns); // a table made before a column was added lacks it
+      Map<String, Object> row = row(e, id);
+      row.keySet().retainAll(columns.keySet()); // a table made before a column was added lacks it
       st.add(row);
     } catch (RuntimeException ex) {
       failed.incrementAndGet();
@@ -282,20 +420,22 @@ public final class InferenceLogger implements AutoCloseable {
    * Appends a table's staged rows in one commit; on failure they count as failed and the stage is
    * closed. Returns whether there was anything to commit.
    */
-  private boolean commit(Map<String, TableService.Stage> stages, String table) {
-    TableService.Stage st = stages.get(table);
+  private boolean commit(Stages w, String table) {
+    TableService.Stage st = w.stages.get(table);
     long rows = st.staged();
     if (rows == 0) {
       return false;
     }
+    boolean predictions = table.endsWith(PredictionTable.SUFFIX);
     long t0 = System.nanoTime();
     try {
       st.commit();
-      written.addAndGet(rows);
+      (predictions ? predictionRows : written).addAndGet(rows);
     } catch (RuntimeException ex) {
-      failed.addAndGet(rows);
+      (predictions ? predictionRowsFailed : failed).addAndGet(rows);
       LOG.warn("Could not write {} rows to inference table {}: {}", rows, table, ex.toString());
-      stages.remove(table).close(); // reopened (and the table looked up again) on the next record
+      w.stages.remove(table).close(); // reopened (and the table looked up again) on the next record
+      w.columns.remove(table);
     } finally {
       flushes.incrementAndGet();
       flushNanos.addAndGet(System.nanoTime() - t0);
@@ -303,11 +443,11 @@ public final class InferenceLogger implements AutoCloseable {
     return true;
   }
 
-  private static Map<String, Object> row(Entry e) {
+  private static Map<String, Object> row(Entry e, String clientRequestId) {
     Map<String, Object> r = new HashMap<>();
     r.put("request_date", e.requestTime().atOffset(ZoneOffset.UTC).toLocalDate().toString());
     r.put("databricks_request_id", e.requestId());
-    r.put("client_request_id", clientRequestId(e.request()));
+    r.put("client_request_id", clientRequestId);
     r.put("request_time", e.requestTime());
     r.put("status_code", e.statusCode());
     r.put("execution_duration_ms", (e.executionMicros() + 999) / 1000);

@@ -1,4 +1,4 @@
-package dev.keel.server;
+package dev.keel.tables.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,18 +40,18 @@ import org.slf4j.LoggerFactory;
  * same database conflicts on the cursor, re-reads it, and goes on from there). Days older than
  * {@code audit.retention-days} are deleted from the table as whole partitions, at start and daily.
  */
-final class AuditTableExporter implements AuditSink, AutoCloseable {
+public final class AuditTableExporter implements AuditSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditTableExporter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The table's full name. */
-  static final String TABLE = SystemCatalog.NAME + "." + SystemCatalog.ACCESS + ".audit";
+  public static final String TABLE = SystemCatalog.NAME + "." + SystemCatalog.ACCESS + ".audit";
 
   /** Snapshot-summary key of the last exported sequence number. */
-  static final String CURSOR = "keel.audit.last-id";
+  public static final String CURSOR = "keel.audit.last-id";
 
   /** Rows per commit at most: few enough that a chunk alive in young GC keeps pauses short. */
-  static final int MAX_ROWS = 5_000;
+  public static final int MAX_ROWS = 5_000;
 
   /** Days of snapshots kept (time travel on the table); older ones expire daily. */
   static final int SNAPSHOT_DAYS = 7;
@@ -78,7 +78,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
    * @param retentionDays days kept in the table; 0 keeps everything
    * @param intervalMillis the least time between two appends
    */
-  AuditTableExporter(
+  public AuditTableExporter(
       AuditLog log, TableService tables, Clock clock, int retentionDays, long intervalMillis) {
     this.log = log;
     this.tables = tables;
@@ -149,7 +149,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
   }
 
   /** The last sequence number in the table (0 when it has none). */
-  long exported() {
+  public long exported() {
     return exported;
   }
 
@@ -197,7 +197,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
    * again after each commit never returned under steady load (entries always arrived during the
    * commit), so the table was committed to back to back instead of once per interval.
    */
-  boolean exportAll() {
+  public boolean exportAll() {
     try {
       long upTo = log.lastSequence();
       while (exported < upTo) {
@@ -232,7 +232,7 @@ final class AuditTableExporter implements AuditSink, AutoCloseable {
    * expires snapshots older than {@value #SNAPSHOT_DAYS} days: one snapshot per append would
    * otherwise make every commit rewrite an ever longer snapshot list.
    */
-  void applyRetention() {
+  public void applyRetention() {
     try {
       tables.expireSnapshots(
           TABLE, clock.instant().minus(java.time.Duration.ofDays(SNAPSHOT_DAYS)), 1);

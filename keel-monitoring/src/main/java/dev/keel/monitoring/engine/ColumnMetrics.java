@@ -1,0 +1,255 @@
+package dev.keel.monitoring.engine;
+
+import dev.keel.monitoring.stats.CategoricalDrift;
+import dev.keel.monitoring.stats.KsResult;
+import dev.keel.monitoring.stats.NumericDrift;
+import dev.keel.monitoring.stats.NumericProfile;
+import dev.keel.monitoring.stats.SortedSample;
+import dev.keel.monitoring.stats.StringProfile;
+import dev.keel.monitoring.stats.TestResult;
+import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One column's statistics in every group of {@code __ex}: DuckDB groups and streams the values (one
+ * scan per column), the stats classes compute every number in Java.
+ */
+final class ColumnMetrics {
+  /** How the engine treats a column type. */
+  enum Kind {
+    /** int, bigint, float, double, decimal: numeric profile and KS, Wasserstein, PSI. */
+    NUMERIC,
+    /** string: string profile and chi², JS, TV, L∞. */
+    STRING,
+    /** boolean: categories "true"/"false", as strings without lengths. */
+    BOOLEAN,
+    /** anything else: count and NULLs only. */
+    OTHER
+  }
+
+  static Kind kind(ColumnType t) {
+    return switch (t.kind().name()) {
+      case "INT", "LONG", "FLOAT", "DOUBLE", "DECIMAL" -> Kind.NUMERIC;
+      case "STRING" -> Kind.STRING;
+      case "BOOLEAN" -> Kind.BOOLEAN;
+      default -> Kind.OTHER;
+    };
+  }
+
+  /**
+   * One column in one group.
+   *
+   * @param rows rows in the group
+   * @param nonNull non-NULL values (NaN included)
+   * @param sample the sorted non-NULL, non-NaN values (numeric)
+   * @param numeric its profile (numeric)
+   * @param counts value counts (string, boolean)
+   * @param string its profile (string, boolean)
+   */
+  record Stat(
+      long rows,
+      long nonNull,
+      SortedSample sample,
+      NumericProfile numeric,
+      Map<String, Long> counts,
+      StringProfile string) {
+    long nulls() {
+      return rows - nonNull;
+    }
+
+    Double avg() {
+      return numeric == null ? null : finite(numeric.avg());
+    }
+
+    Double percentNull() {
+      return rows == 0 ? null : 100.0 * nulls() / rows;
+    }
+
+    Double percentZeros() {
+      return numeric == null || nonNull == 0 ? null : 100.0 * numeric.numZeros() / nonNull;
+    }
+
+    Long distinct() {
+      if (numeric != null) {
+        return numeric.distinctCount();
+      }
+      return string == null ? null : string.distinctCount();
+    }
+
+    Double percentDistinct() {
+      Long d = distinct();
+      return d == null || nonNull == 0 ? null : 100.0 * d / nonNull;
+    }
+  }
+
+  private ColumnMetrics() {}
+
+  /** NaN → null (an undefined value), others unchanged. */
+  static Double finite(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  /**
+   * Reads {@code col} from {@code __ex} and computes its statistics per group id.
+   *
+   * @param rows rows per group id
+   * @param nonNull non-NULL values of this column per group id
+   */
+  static Stat[] compute(
+      Connection c, Column col, Kind kind, long[] rows, long[] nonNull, Parallel parallel)
+      throws SQLException {
+    int n = rows.length;
+    Stat[] out = new Stat[n];
+    String q = Sql.ident(col.name());
+    switch (kind) {
+      case NUMERIC -> {
+        double[][] values = new double[n][];
+        int[] fill = new int[n];
+        for (int g = 0; g < n; g++) {
+          values[g] = new double[(int) nonNull[g]];
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT __gid, CAST("
+                        + q
+                        + " AS DOUBLE) FROM __ex WHERE "
+                        + q
+                        + " IS NOT NULL")) {
+          while (rs.next()) {
+            int g = rs.getInt(1);
+            values[g][fill[g]++] = rs.getDouble(2);
+          }
+        }
+        parallel.forEach(
+            n,
+            g -> {
+              SortedSample sample = SortedSample.of(values[g]);
+              values[g] = null;
+              NumericProfile p =
+                  NumericProfile.of(
+                      sample, rows[g] - nonNull[g], MetricsSchema.QUANTILE_PROBABILITIES);
+              out[g] = new Stat(rows[g], nonNull[g], sample, p, null, null);
+            });
+      }
+      case STRING, BOOLEAN -> {
+        List<Map<String, Long>> counts = new ArrayList<>(n);
+        for (int g = 0; g < n; g++) {
+          counts.add(new HashMap<>());
+        }
+        try (Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery(
+                    "SELECT __gid, CAST("
+                        + q
+                        + " AS VARCHAR), count(*) FROM __ex WHERE "
+                        + q
+                        + " IS NOT NULL GROUP BY ALL")) {
+          while (rs.next()) {
+            counts.get(rs.getInt(1)).put(rs.getString(2), rs.getLong(3));
+          }
+        }
+        parallel.forEach(
+            n,
+            g -> {
+              StringProfile p =
+                  StringProfile.ofCounts(
+                      counts.get(g), rows[g] - nonNull[g], MetricsSchema.FREQUENT_ITEMS_K);
+              out[g] = new Stat(rows[g], nonNull[g], null, null, counts.get(g), p);
+            });
+      }
+      case OTHER -> {
+        for (int g = 0; g < n; g++) {
+          out[g] = new Stat(rows[g], nonNull[g], null, null, null, null);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The profile row's statistics columns (count … percent_distinct) for one column. */
+  static void profileValues(Stat s, Kind kind, Map<String, Object> row) {
+    row.put("count", s.nonNull());
+    row.put("num_nulls", s.nulls());
+    row.put("percent_null", s.percentNull());
+    if (s.numeric() != null) {
+      NumericProfile p = s.numeric();
+      boolean any = s.sample().size() > 0;
+      row.put("avg", finite(p.avg()));
+      List<Object> qs = new ArrayList<>();
+      for (double v : p.quantiles()) {
+        qs.add(finite(v));
+      }
+      row.put("quantiles", any ? qs : null);
+      row.put("min", finite(p.min()));
+      row.put("max", finite(p.max()));
+      row.put("stddev", finite(p.stddev()));
+      row.put("num_zeros", p.numZeros());
+      row.put("num_nan", p.numNan());
+      row.put("median", any ? s.sample().quantile(0.5) : null);
+      row.put("distinct_count", p.distinctCount());
+      row.put("percent_nan", s.nonNull() == 0 ? null : 100.0 * p.numNan() / s.nonNull());
+      row.put("percent_zeros", s.percentZeros());
+      row.put("percent_distinct", s.percentDistinct());
+    } else if (s.string() != null) {
+      StringProfile p = s.string();
+      if (kind == Kind.STRING) {
+        row.put("min_length", s.nonNull() == 0 ? null : (long) p.minLength());
+        row.put("max_length", s.nonNull() == 0 ? null : (long) p.maxLength());
+        row.put("avg_length", finite(p.avgLength()));
+      }
+      List<Object> items = new ArrayList<>();
+      for (StringProfile.Item it : p.frequentItems()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("item", it.item());
+        m.put("count", it.count());
+        items.add(m);
+      }
+      row.put("frequent_items", items);
+      row.put("distinct_count", p.distinctCount());
+      row.put("percent_distinct", s.percentDistinct());
+    }
+  }
+
+  /** The drift row's statistics columns (count_delta … l_infinity_distance), current vs cmp. */
+  static void driftValues(Stat cur, Stat cmp, Map<String, Object> row) {
+    row.put("count_delta", (double) (cur.nonNull() - cmp.nonNull()));
+    row.put("avg_delta", minus(cur.avg(), cmp.avg()));
+    row.put("percent_null_delta", minus(cur.percentNull(), cmp.percentNull()));
+    row.put("percent_zeros_delta", minus(cur.percentZeros(), cmp.percentZeros()));
+    row.put("percent_distinct_delta", minus(cur.percentDistinct(), cmp.percentDistinct()));
+    if (cur.sample() != null && cur.sample().size() > 0 && cmp.sample().size() > 0) {
+      KsResult ks = NumericDrift.ks(cmp.sample(), cur.sample());
+      row.put("ks_test", test(ks.statistic(), ks.pValue()));
+      row.put("wasserstein_distance", NumericDrift.wasserstein(cmp.sample(), cur.sample()));
+      row.put("population_stability_index", NumericDrift.psi(cmp.sample(), cur.sample()).psi());
+    }
+    if (cur.counts() != null && !cur.counts().isEmpty() && !cmp.counts().isEmpty()) {
+      TestResult chi = CategoricalDrift.chiSquared(cmp.counts(), cur.counts());
+      row.put("chi_squared_test", test(chi.statistic(), chi.pValue()));
+      row.put("js_distance", CategoricalDrift.jensenShannon(cmp.counts(), cur.counts()));
+      row.put("tv_distance", CategoricalDrift.totalVariation(cmp.counts(), cur.counts()));
+      row.put("l_infinity_distance", CategoricalDrift.lInfinity(cmp.counts(), cur.counts()));
+    }
+  }
+
+  private static Map<String, Object> test(double statistic, double p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("statistic", statistic);
+    m.put("pvalue", p);
+    return m;
+  }
+
+  private static Double minus(Double a, Double b) {
+    return a == null || b == null ? null : a - b;
+  }
+}

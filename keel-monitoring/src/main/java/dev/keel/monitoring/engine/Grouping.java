@@ -1,0 +1,376 @@
+package dev.keel.monitoring.engine;
+
+import dev.keel.monitoring.Granularity;
+import dev.keel.monitoring.MonitorSpec;
+import dev.keel.monitoring.ProfileType;
+import dev.keel.tables.Column;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Sets up one refresh's relations in a DuckDB connection: {@code __input} (the monitored table,
+ * with joined labels), {@code __baseline}, and the exploded relation {@code __ex} where each row
+ * appears once per group it belongs to (granularity × window × model id × slice), tagged with the
+ * group's id {@code __gid}; {@code __groups} lists the groups with their row counts.
+ */
+final class Grouping {
+  /** The number of slices a non-boolean slicing expression gives at most (by frequency). */
+  static final int MAX_SLICE_VALUES = 100;
+
+  /** {@code g} of baseline groups. */
+  static final int BASELINE = -1;
+
+  /** {@code sk} of whole-table groups. */
+  static final int WHOLE = -1;
+
+  /** Model id of the all-models group (and the only one of non-inference monitors). */
+  static final String ALL_MODELS = "*";
+
+  /**
+   * One group of rows.
+   *
+   * @param gid its id in {@code __ex}
+   * @param g the granularity's index, or {@link #BASELINE}
+   * @param windowStartMicros the window's start (0 for baseline and snapshot groups)
+   * @param modelId {@code *} or a model id value
+   * @param sliceIndex the slicing expression's index or {@link #WHOLE}
+   * @param sliceValue the slice value ("" for the whole table)
+   * @param rows the rows in the group
+   */
+  record Group(
+      int gid,
+      int g,
+      long windowStartMicros,
+      String modelId,
+      int sliceIndex,
+      String sliceValue,
+      long rows) {
+    /** The same group's key without window, for matching baseline and consecutive groups. */
+    String dims() {
+      return modelId + "\u0000" + sliceIndex + "\u0000" + sliceValue;
+    }
+  }
+
+  final List<Column> columns;
+  final List<Group> groups = new ArrayList<>();
+  final Map<String, Group> byKey = new HashMap<>();
+  final List<Granularity> granularities;
+  final Optional<String> timestampCol;
+  final Optional<String> modelCol;
+
+  private Grouping(
+      List<Column> columns,
+      List<Granularity> granularities,
+      Optional<String> timestampCol,
+      Optional<String> modelCol) {
+    this.columns = columns;
+    this.granularities = granularities;
+    this.timestampCol = timestampCol;
+    this.modelCol = modelCol;
+  }
+
+  /** The granularities of a time series or inference log; none for a snapshot. */
+  static List<Granularity> granularities(ProfileType p) {
+    return switch (p) {
+      case ProfileType.TimeSeries ts -> ts.granularities();
+      case ProfileType.InferenceLog il -> il.granularities();
+      case ProfileType.Snapshot s -> List.of();
+    };
+  }
+
+  static Optional<String> timestampCol(ProfileType p) {
+    return switch (p) {
+      case ProfileType.TimeSeries ts -> Optional.of(ts.timestampCol());
+      case ProfileType.InferenceLog il -> Optional.of(il.timestampCol());
+      case ProfileType.Snapshot s -> Optional.empty();
+    };
+  }
+
+  /** The label column read from the label table, when the monitor joins labels. */
+  static Optional<String> joinedLabelCol(MonitorSpec spec) {
+    if (spec.labels().isPresent() && spec.profile() instanceof ProfileType.InferenceLog il) {
+      return il.labelCol();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Creates {@code __input} and {@code __baseline} (views) in {@code c}: the input's columns and,
+   * with a label join, the label column from the label table (the label of a key in the last data
+   * file of the label snapshot that has a non-NULL label for it, the last such row of that file).
+   *
+   * @return the profiled columns, in order
+   */
+  static List<Column> createRelations(Connection c, RefreshInput in) throws SQLException {
+    MonitorSpec spec = in.spec();
+    Optional<String> labelCol = joinedLabelCol(spec);
+    List<Column> inputCols = new ArrayList<>();
+    for (Column col : in.input().columns()) {
+      if (labelCol.isEmpty() || !col.name().equals(labelCol.get())) {
+        inputCols.add(col);
+      }
+    }
+    List<Column> profiled = new ArrayList<>(inputCols);
+    String inputRel = Sql.parquet(inputCols, in.input().dataFiles(), false);
+    if (labelCol.isPresent() && in.labels().isPresent()) {
+      TableData lt = in.labels().get();
+      String key = spec.labels().get().keyCol();
+      Column keyColumn = find(lt.columns(), key);
+      Column labelColumn = find(lt.columns(), labelCol.get());
+      profiled.add(labelColumn);
+      String lab = Sql.ident(labelColumn.name());
+      String k = Sql.ident(keyColumn.name());
+      String files = lt.dataFiles().isEmpty() ? "[]" : Sql.fileList(lt.dataFiles());
+      String labels =
+          "(SELECT "
+              + k
+              + ", "
+              + lab
+              + " FROM (SELECT "
+              + k
+              + ", "
+              + lab
+              + ", row_number() OVER (PARTITION BY "
+              + k
+              + " ORDER BY list_position("
+              + files
+              + ", filename) DESC, file_row_number DESC) AS __rn FROM "
+              + Sql.parquet(List.of(keyColumn, labelColumn), lt.dataFiles(), true)
+              + " WHERE "
+              + lab
+              + " IS NOT NULL) WHERE __rn = 1)";
+      List<String> sel = new ArrayList<>();
+      for (Column col : inputCols) {
+        sel.add("__i." + Sql.ident(col.name()));
+      }
+      sel.add("__l." + lab);
+      inputRel =
+          "(SELECT "
+              + String.join(", ", sel)
+              + " FROM "
+              + inputRel
+              + " __i LEFT JOIN "
+              + labels
+              + " __l ON __i."
+              + k
+              + " = __l."
+              + k
+              + ")";
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE OR REPLACE TEMP VIEW __input AS SELECT * FROM " + inputRel);
+      if (in.baseline().isPresent()) {
+        TableData b = in.baseline().get();
+        List<Column> bcols = new ArrayList<>();
+        for (Column col : profiled) {
+          bcols.add(
+              b.columns().stream().anyMatch(x -> x.name().equals(col.name()))
+                  ? col
+                  : new Column(col.name(), col.type(), true, Optional.empty()));
+        }
+        List<String> sel = new ArrayList<>();
+        List<Column> present = new ArrayList<>();
+        for (Column col : bcols) {
+          if (b.columns().stream().anyMatch(x -> x.name().equals(col.name()))) {
+            present.add(col);
+            sel.add(Sql.ident(col.name()));
+          } else {
+            sel.add(
+                "CAST(NULL AS "
+                    + Sql.duckType(col.type().typeText())
+                    + ") AS "
+                    + Sql.ident(col.name()));
+          }
+        }
+        s.execute(
+            "CREATE OR REPLACE TEMP VIEW __baseline AS SELECT "
+                + String.join(", ", sel)
+                + " FROM "
+                + Sql.parquet(present, b.dataFiles(), false));
+      }
+    }
+    return profiled;
+  }
+
+  private static Column find(List<Column> cols, String name) {
+    for (Column c : cols) {
+      if (c.name().equals(name)) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("column " + name + " is not in the table");
+  }
+
+  /**
+   * Builds {@code __ex} and {@code __groups}.
+   *
+   * @param load per granularity index, the window starts (µs) to load; null = every window
+   */
+  static Grouping build(Connection c, RefreshInput in, List<Column> profiled, List<Set<Long>> load)
+      throws SQLException {
+    MonitorSpec spec = in.spec();
+    List<Granularity> grans = granularities(spec.profile());
+    Optional<String> ts = timestampCol(spec.profile());
+    Optional<String> model =
+        spec.profile() instanceof ProfileType.InferenceLog il
+            ? Optional.of(il.modelIdCol())
+            : Optional.empty();
+    Grouping gr = new Grouping(profiled, grans, ts, model);
+    List<List<String>> sliceValues = new ArrayList<>();
+    try (Statement s = c.createStatement()) {
+      for (String expr : spec.slicingExprs()) {
+        List<String> vals = new ArrayList<>();
+        try (ResultSet rs =
+            s.executeQuery(
+                "SELECT CAST(("
+                    + expr
+                    + ") AS VARCHAR) AS v, count(*) AS n FROM __input WHERE ("
+                    + expr
+                    + ") IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT "
+                    + MAX_SLICE_VALUES)) {
+          while (rs.next()) {
+            vals.add(rs.getString(1));
+          }
+        }
+        sliceValues.add(vals);
+      }
+    }
+    List<String> cols = new ArrayList<>();
+    for (Column col : profiled) {
+      cols.add(Sql.ident(col.name()));
+    }
+    String colList = String.join(", ", cols);
+    List<String> branches = new ArrayList<>();
+    String sliceCols = "";
+    for (int j = 0; j < spec.slicingExprs().size(); j++) {
+      sliceCols += ", CAST((" + spec.slicingExprs().get(j) + ") AS VARCHAR) AS __s" + j;
+    }
+    String modelCol = model.map(m -> ", CAST(" + Sql.ident(m) + " AS VARCHAR) AS __m").orElse("");
+    List<String> windowCols = new ArrayList<>();
+    for (int g = 0; g < grans.size(); g++) {
+      windowCols.add(Sql.windowStartMicros(grans.get(g), Sql.ident(ts.get())) + " AS __w" + g);
+    }
+    String inputRows =
+        "(SELECT "
+            + colList
+            + sliceCols
+            + modelCol
+            + (windowCols.isEmpty() ? "" : ", " + String.join(", ", windowCols))
+            + " FROM __input)";
+    String baseRows = "(SELECT " + colList + sliceCols + modelCol + " FROM __baseline)";
+    int gCount = grans.isEmpty() ? 1 : grans.size();
+    for (int g = -1; g < gCount; g++) {
+      if (g == BASELINE && in.baseline().isEmpty()) {
+        continue;
+      }
+      String rows = g == BASELINE ? baseRows : inputRows;
+      String ws = g == BASELINE || grans.isEmpty() ? "CAST(0 AS BIGINT)" : "__w" + g;
+      String where = g == BASELINE || grans.isEmpty() ? "true" : "__w" + g + " IS NOT NULL";
+      if (g >= 0 && !grans.isEmpty() && load != null) {
+        Set<Long> starts = load.get(g);
+        if (starts.isEmpty()) {
+          continue;
+        }
+        where += " AND __w" + g + " IN (" + joinLongs(starts) + ")";
+      }
+      List<String> models = new ArrayList<>();
+      models.add(Sql.literal(ALL_MODELS));
+      if (model.isPresent()) {
+        models.add("__m");
+      }
+      for (String m : models) {
+        String mWhere = m.equals("__m") ? " AND __m IS NOT NULL" : "";
+        for (int j = -1; j < spec.slicingExprs().size(); j++) {
+          String sk = String.valueOf(j);
+          String sv = j < 0 ? "''" : "__s" + j;
+          String sWhere = "";
+          if (j >= 0) {
+            List<String> vals = sliceValues.get(j);
+            if (vals.isEmpty()) {
+              continue;
+            }
+            List<String> lits = new ArrayList<>();
+            for (String v : vals) {
+              lits.add(Sql.literal(v));
+            }
+            sWhere = " AND __s" + j + " IN (" + String.join(", ", lits) + ")";
+          }
+          branches.add(
+              "SELECT "
+                  + g
+                  + " AS __g, "
+                  + ws
+                  + " AS __ws, "
+                  + m
+                  + " AS __mid, "
+                  + sk
+                  + " AS __sk, "
+                  + sv
+                  + " AS __sv, "
+                  + colList
+                  + " FROM "
+                  + rows
+                  + " WHERE "
+                  + where
+                  + mWhere
+                  + sWhere);
+        }
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      if (branches.isEmpty()) {
+        branches.add(
+            "SELECT 0 AS __g, CAST(0 AS BIGINT) AS __ws, '*' AS __mid, -1 AS __sk, '' AS __sv, "
+                + colList
+                + " FROM __input WHERE false");
+      }
+      s.execute("CREATE OR REPLACE TEMP VIEW __ex0 AS " + String.join("\nUNION ALL\n", branches));
+      s.execute(
+          "CREATE OR REPLACE TEMP TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
+              + " __mid, __sk, __sv) - 1)::INTEGER AS __gid, * FROM (SELECT __g, __ws, __mid, __sk,"
+              + " __sv, count(*) AS __n FROM __ex0 GROUP BY ALL)");
+      s.execute(
+          "CREATE OR REPLACE TEMP VIEW __ex AS SELECT __gr.__gid, __e.* FROM __ex0 __e JOIN"
+              + " __groups __gr USING (__g, __ws, __mid, __sk, __sv)");
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT __gid, __g, __ws, __mid, __sk, __sv, __n FROM __groups ORDER BY __gid")) {
+        while (rs.next()) {
+          Group grp =
+              new Group(
+                  rs.getInt(1),
+                  rs.getInt(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getInt(5),
+                  rs.getString(6),
+                  rs.getLong(7));
+          gr.groups.add(grp);
+          gr.byKey.put(key(grp.g(), grp.windowStartMicros(), grp.dims()), grp);
+        }
+      }
+    }
+    return gr;
+  }
+
+  static String key(int g, long ws, String dims) {
+    return g + "\u0000" + ws + "\u0000" + dims;
+  }
+
+  static String joinLongs(Set<Long> values) {
+    List<String> parts = new ArrayList<>();
+    for (long v : new TreeSet<>(values)) {
+      parts.add(Long.toString(v));
+    }
+    return String.join(", ", parts);
+  }
+}
