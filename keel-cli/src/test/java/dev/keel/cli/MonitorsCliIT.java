@@ -1,11 +1,9 @@
 package dev.keel.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keel.client.ColumnInfo;
-import dev.keel.client.KeelClientException;
 import dev.keel.client.NewTable;
 import dev.keel.client.WriteMode;
 import java.util.ArrayList;
@@ -13,32 +11,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * END-TO-END: {@code keel monitors ...} and {@code keel alerts ...} against a real server, on a
  * time series table: create, get, refresh with {@code --wait} to SUCCESS, list refreshes, update,
  * an alert created, listed, changed, its (empty) firings, deleted, and the monitor deleted.
- *
- * <p>It needs the server's monitor and alert routes (issue 15, built on other branches): on a
- * server without them every test is skipped, with the server's "No API endpoint at ..." as the
- * reason, so it runs once they are merged.
  */
 class MonitorsCliIT extends CliFixture {
   static String table;
 
-  /** Why the tests cannot run on this server, or null. */
-  static String missingRoutes;
-
   @BeforeAll
   static void timeSeriesTable() {
     table = "main.default.mon_" + UUID.randomUUID().toString().substring(0, 8);
-    missingRoutes =
-        missingRoutes(() -> client.monitors().get(table), () -> client.alerts().get("x"));
-    if (missingRoutes != null) {
-      return;
-    }
     client
         .tables()
         .create(
@@ -60,28 +45,6 @@ class MonitorsCliIT extends CliFixture {
               i % 3 == 0 ? "FR" : "DE"));
     }
     client.tables().writeRows(table, WriteMode.APPEND, rows);
-  }
-
-  /**
-   * What the first call that the server has no route for says ("No API endpoint at ..."); null when
-   * every call reaches a route (whatever it answers).
-   */
-  static String missingRoutes(Runnable... probes) {
-    for (Runnable probe : probes) {
-      try {
-        probe.run();
-      } catch (KeelClientException e) {
-        if (e.getMessage().contains("No API endpoint at")) {
-          return e.getMessage();
-        }
-      }
-    }
-    return null;
-  }
-
-  @BeforeEach
-  void needsTheRoutes() {
-    assumeThat(missingRoutes).as("the server has no monitor/alert routes yet").isNull();
   }
 
   static Result ok(String... args) {

@@ -2,7 +2,6 @@ package dev.keel.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.keel.core.KeelConfig;
 import dev.keel.server.KeelServer;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * END-TO-END: {@link MonitorsClient} and {@link AlertsClient} against a real Keel server: a
  * snapshot monitor created, refreshed to SUCCESS, its refreshes listed, updated from its own
  * settings, an alert created, listed, patched and deleted, the monitor deleted.
- *
- * <p>It needs the server's monitor and alert routes (issue 15, built on other branches): on a
- * server without them every test is skipped, with the server's "No API endpoint at ..." as the
- * reason, so it runs once they are merged.
  */
 class MonitorsClientServerIT {
   @TempDir static Path dataDir;
@@ -35,25 +29,11 @@ class MonitorsClientServerIT {
   static KeelClient client;
   static String table;
 
-  /** Why the tests cannot run on this server ("No API endpoint at ..."), or null. */
-  static String missingRoutes;
-
   @BeforeAll
   static void start() {
     server = KeelServer.start(new KeelConfig("127.0.0.1", 0, dataDir, ""));
     client = new KeelClient(server.url());
     table = "main.default.sdk_mon_" + UUID.randomUUID().toString().substring(0, 8);
-    for (Runnable probe :
-        List.<Runnable>of(() -> client.monitors().get(table), () -> client.alerts().get("x"))) {
-      try {
-        probe.run();
-      } catch (KeelClientException e) {
-        if (e.getMessage().contains("No API endpoint at")) {
-          missingRoutes = e.getMessage();
-          return;
-        }
-      }
-    }
     client
         .tables()
         .create(
@@ -64,11 +44,6 @@ class MonitorsClientServerIT {
       rows.add(Map.of("x", i * 0.5, "c", i % 2 == 0 ? "a" : "b"));
     }
     client.tables().writeRows(table, WriteMode.APPEND, rows);
-  }
-
-  @BeforeEach
-  void needsTheRoutes() {
-    assumeThat(missingRoutes).as("the server has no monitor/alert routes yet").isNull();
   }
 
   @AfterAll
