@@ -281,7 +281,7 @@ class TablesClientTest {
         failure(
             () ->
                 tables.create(
-                    NewTable.of(unique("t"), List.of(ColumnInfo.of("a", "MAP<STRING,INT>")))));
+                    NewTable.of(unique("t"), List.of(ColumnInfo.of("a", "NOT_A_TYPE")))));
     assertThat(badType.httpStatus()).isEqualTo(400);
     assertThat(badType.getMessage()).contains("columns[0]");
 
