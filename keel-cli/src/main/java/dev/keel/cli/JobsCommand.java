@@ -1,6 +1,5 @@
 package dev.keel.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -78,7 +77,8 @@ final class JobsCommand {
 
     ObjectNode read() {
       if (json != null) {
-        return object(parse(Mappers.JSON, json, "--json"), "--json");
+        return JsonInput.object(
+            JsonInput.parse(Mappers.JSON, "JSON", json, "--json"), "--json", "JobSettings");
       }
       String text;
       try {
@@ -91,41 +91,10 @@ final class JobsCommand {
       String name = file.getFileName() == null ? "" : file.getFileName().toString();
       boolean yaml = name.toLowerCase(Locale.ROOT).matches(".*\\.ya?ml");
       String what = "--file '" + file + "'";
-      return object(parse(yaml ? Mappers.YAML : Mappers.JSON, text, what), what);
-    }
-
-    private static JsonNode parse(ObjectMapper mapper, String text, String what) {
-      try {
-        JsonNode n = mapper.readTree(text);
-        if (n == null || n.isMissingNode()) {
-          throw new IllegalArgumentException(what + ": empty");
-        }
-        return n;
-      } catch (JsonProcessingException e) {
-        String where =
-            e.getLocation() == null
-                ? ""
-                : " at line "
-                    + e.getLocation().getLineNr()
-                    + ", column "
-                    + e.getLocation().getColumnNr();
-        throw new IllegalArgumentException(
-            what
-                + ": not valid "
-                + (mapper == Mappers.YAML ? "YAML" : "JSON")
-                + where
-                + ": "
-                + e.getOriginalMessage(),
-            e);
-      }
-    }
-
-    private static ObjectNode object(JsonNode n, String what) {
-      if (!n.isObject()) {
-        throw new IllegalArgumentException(
-            what + ": JobSettings must be a JSON object, got " + n.getNodeType());
-      }
-      return (ObjectNode) n;
+      return JsonInput.object(
+          JsonInput.parse(yaml ? Mappers.YAML : Mappers.JSON, yaml ? "YAML" : "JSON", text, what),
+          what,
+          "JobSettings");
     }
   }
 

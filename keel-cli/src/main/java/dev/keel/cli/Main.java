@@ -57,6 +57,8 @@ public final class Main implements Callable<Integer> {
           IdentitiesCommand.ServicePrincipals.class,
           AuditCommand.class,
           JobsCommand.class,
+          MonitorsCommand.class,
+          AlertsCommand.class,
           MlCommand.class,
           VersionCommand.class);
 

@@ -22,10 +22,6 @@ import dev.keel.client.Tag;
 import dev.keel.client.TrackingClient;
 import dev.keel.client.ViewType;
 import dev.keel.core.Page;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -361,14 +357,7 @@ final class RunsCommand {
   }
 
   private String readBatch(String file) {
-    try {
-      if (file.equals("-")) {
-        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      return Files.readString(Path.of(file));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("--file: cannot read '" + file + "': " + e.getMessage());
-    }
+    return JsonInput.read(file, "--file");
   }
 
   /** A parsed log-batch file. */

@@ -28,17 +28,25 @@ class EndpointsCliTest extends CliFixture {
 
   @BeforeAll
   static void registerModel() throws Exception {
-    Path pkg = Files.createDirectory(work.resolve("xgb"));
+    version = registerXgboost(work, "main.default.cli_ep");
+  }
+
+  /**
+   * Registers the XGBoost fixture (inputs f0..f3, one output) as a new model {@code name} and
+   * points its alias {@code champion} at it; returns the version.
+   */
+  static long registerXgboost(Path work, String name) throws Exception {
+    Path pkg = Files.createDirectory(work.resolve("xgb-" + name));
     for (String f : ServeCommandTest.PACKAGE_FILES) {
       try (InputStream in =
           EndpointsCliTest.class.getResourceAsStream("/fixtures/xgboost-model/" + f)) {
         Files.copy(in, pkg.resolve(f));
       }
     }
-    client.registry().createModel("main.default.cli_ep", "");
-    ModelVersion v = client.registry().registerModel("main.default.cli_ep", pkg, "");
-    version = v.version();
-    client.registry().setAlias("main.default.cli_ep", "champion", version);
+    client.registry().createModel(name, "");
+    ModelVersion v = client.registry().registerModel(name, pkg, "");
+    client.registry().setAlias(name, "champion", v.version());
+    return v.version();
   }
 
   @Test

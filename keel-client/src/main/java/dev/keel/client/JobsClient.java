@@ -40,9 +40,6 @@ public final class JobsClient {
   /** The Jobs API this client speaks. */
   static final String API = "/api/2.2/jobs";
 
-  private static final Duration FIRST_POLL = Duration.ofMillis(100);
-  private static final Duration MAX_POLL = Duration.ofSeconds(1);
-
   private final Transport http;
 
   JobsClient(KeelClient client) {
@@ -279,36 +276,15 @@ public final class JobsClient {
    * @throws KeelClientException {@code TIMEOUT} if the run has not ended after {@code timeout}
    */
   public JobRun waitForRun(long runId, Duration timeout, Consumer<JobRun> onChange) {
-    Objects.requireNonNull(timeout, "timeout");
-    Objects.requireNonNull(onChange, "onChange");
-    long deadline = System.nanoTime() + timeout.toNanos();
-    long sleep = FIRST_POLL.toMillis();
-    String seen = null;
-    while (true) {
-      JobRun r = getRun(runId, true);
-      String now = fingerprint(r);
-      if (!now.equals(seen)) {
-        seen = now;
-        onChange.accept(r);
-        sleep = FIRST_POLL.toMillis();
-      }
-      if (r.terminal() && activeRepairs(r) == 0) {
-        return r;
-      }
-      if (System.nanoTime() > deadline) {
-        throw KeelClientException.local(
-            "TIMEOUT",
+    return Polls.until(
+        () -> getRun(runId, true),
+        JobsClient::fingerprint,
+        r -> r.terminal() && activeRepairs(r) == 0,
+        timeout,
+        onChange,
+        "run " + runId,
+        r ->
             "Run " + runId + " is still " + r.state().lifeCycleState() + " after " + timeout + ".");
-      }
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw KeelClientException.local(
-            KeelClientException.INTERRUPTED, "interrupted while waiting for run " + runId, e);
-      }
-      sleep = Math.min(MAX_POLL.toMillis(), sleep * 2);
-    }
   }
 
   /** Repairs of the run that have not ended yet (a repaired run is active again meanwhile). */

@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>{@link #registry()}: registered models, versions, aliases and lineage ({@link
  *       RegistryClient});
  *   <li>{@link #tables()}, {@link #endpoints()}, {@link #features()}: tables, serving endpoints and
- *       the feature store.
+ *       the feature store;
+ *   <li>{@link #monitors()}, {@link #alerts()}: data and model quality monitors and their alerts.
  * </ul>
  *
  * <pre>{@code
@@ -260,6 +261,16 @@ public final class KeelClient implements AutoCloseable {
   /** Task values of running jobs ({@link JobsClient}). */
   public JobsClient jobs() {
     return new JobsClient(this);
+  }
+
+  /** Data and model quality monitors on tables and their refreshes ({@link MonitorsClient}). */
+  public MonitorsClient monitors() {
+    return new MonitorsClient(this);
+  }
+
+  /** Alerts over monitor metrics, their webhooks, job runs and firings ({@link AlertsClient}). */
+  public AlertsClient alerts() {
+    return new AlertsClient(this);
   }
 
   /** The server's audit log, for administrators ({@link AuditClient}). */

@@ -373,6 +373,11 @@ public final class KeelJson {
     return out;
   }
 
+  /** A text field; empty when it is absent, null or {@code ""}. */
+  static Optional<String> nonEmptyText(JsonNode n, String field) {
+    return Optional.of(text(n, field)).filter(s -> !s.isEmpty());
+  }
+
   static List<Tag> tagList(JsonNode array) {
     List<Tag> out = new ArrayList<>();
     array.forEach(t -> out.add(new Tag(text(t, "key"), text(t, "value"))));

@@ -76,7 +76,14 @@ public record ServingEndpointInfo(
 
   /** The enabled {@code inference_table_config} of an {@code ai_gateway} object. */
   static Optional<String> inferenceTable(JsonNode aiGateway) {
-    JsonNode t = aiGateway.path("inference_table_config");
+    return tablePrefix(aiGateway.path("inference_table_config"));
+  }
+
+  /**
+   * The {@code catalog.schema.prefix} of an enabled inference table config ({@code
+   * ai_gateway.inference_table_config} or the legacy {@code config.auto_capture_config}).
+   */
+  static Optional<String> tablePrefix(JsonNode t) {
     if (!t.path("enabled").asBoolean(false)) {
       return Optional.empty();
     }
