@@ -190,11 +190,13 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
       List<int[]> pairs = pairs(gr, emit);
       List<Map<String, Object>> profileRows = new ArrayList<>();
       List<Map<String, Object>> driftRows = new ArrayList<>();
+      Extras.Rows index = new Extras.Rows();
       for (Grouping.Group g : gr.groups) {
+        Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
+        row.put("count", rows[g.gid()]);
+        row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
+        index.profile(g.gid(), MetricsSchema.TABLE, row);
         if (emit[g.gid()]) {
-          Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
-          row.put("count", rows[g.gid()]);
-          row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
           profileRows.add(row);
         }
       }
@@ -210,6 +212,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         delta.put("missing", (int) b.stream().filter(x -> !a.contains(x)).count());
         row.put("non_null_columns_delta", delta);
         driftRows.add(row);
+        index.drift(row, p, MetricsSchema.TABLE);
       }
       for (int ci = 0; ci < profiled.size(); ci++) {
         poll();
@@ -219,9 +222,10 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
             ColumnMetrics.compute(c, col, kind, rows, nonNull[ci], parallel);
         String type = col.type().typeText();
         for (Grouping.Group g : gr.groups) {
+          Map<String, Object> row = windows.profileRow(g, col.name(), type);
+          ColumnMetrics.profileValues(stats[g.gid()], kind, row);
+          index.profile(g.gid(), col.name(), row);
           if (emit[g.gid()]) {
-            Map<String, Object> row = windows.profileRow(g, col.name(), type);
-            ColumnMetrics.profileValues(stats[g.gid()], kind, row);
             profileRows.add(row);
           }
         }
@@ -236,10 +240,13 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
               ColumnMetrics.driftValues(stats[p[0]], stats[p[1]], row);
               drift[i] = row;
             });
-        driftRows.addAll(List.of(drift));
+        for (int i = 0; i < drift.length; i++) {
+          driftRows.add(drift[i]);
+          index.drift(drift[i], pairs.get(i), col.name());
+        }
       }
       poll();
-      Extras.add(c, in, gr, emit, pairs, profileRows, driftRows);
+      Extras.add(c, in, index);
       int kept = 0;
       if (plan.isPresent()) {
         kept = keep(plan.get(), profileRows, driftRows);
