@@ -49,7 +49,8 @@ final class MonitorRefreshBench {
       int threads,
       String python,
       String pandasScript,
-      boolean skipPandas) {
+      boolean skipPandas,
+      boolean reuseData) {
     static Config from(Args args) {
       return new Config(
           args.integer("rows", 10_000_000),
@@ -60,7 +61,8 @@ final class MonitorRefreshBench {
           args.integer("threads", Runtime.getRuntime().availableProcessors()),
           args.string("python", "/usr/bin/python3"),
           args.string("pandas-script", ""),
-          args.flag("skip-pandas"));
+          args.flag("skip-pandas"),
+          args.flag("reuse-data"));
     }
   }
 
@@ -83,27 +85,33 @@ final class MonitorRefreshBench {
     List<Path> days = new ArrayList<>();
     Path baseline = data.resolve("baseline.parquet");
     Path extra = data.resolve("day-" + (cfg.days() + 1) + ".parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = 'UTC'");
-      for (int d = 0; d < cfg.days(); d++) {
-        Path f = data.resolve("day-" + (d + 1) + ".parquet");
-        copy(s, select(cfg, d, perDay, d * perDay), f, "parquet");
-        days.add(f);
-      }
-      copy(s, select(cfg, -1, cfg.baselineRows(), 1L << 40), baseline, "parquet");
-      copy(s, select(cfg, cfg.days(), perDay, cfg.days() * perDay), extra, "parquet");
-      if (!cfg.skipPandas()) {
-        copy(
-            s,
-            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet(" + list(days) + ")",
-            data.resolve("input.csv"),
-            "csv");
-        copy(
-            s,
-            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet('" + baseline + "')",
-            data.resolve("baseline.csv"),
-            "csv");
+    for (int d = 0; d < cfg.days(); d++) {
+      days.add(data.resolve("day-" + (d + 1) + ".parquet"));
+    }
+    boolean reuse = cfg.reuseData() && Files.exists(data.resolve("baseline.csv"));
+    if (reuse) {
+      System.out.println("reusing the data in " + data + " (--reuse-data)");
+    } else {
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+          Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        for (int d = 0; d < cfg.days(); d++) {
+          copy(s, select(cfg, d, perDay, d * perDay), days.get(d), "parquet");
+        }
+        copy(s, select(cfg, -1, cfg.baselineRows(), 1L << 40), baseline, "parquet");
+        copy(s, select(cfg, cfg.days(), perDay, cfg.days() * perDay), extra, "parquet");
+        if (!cfg.skipPandas()) {
+          copy(
+              s,
+              "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet(" + list(days) + ")",
+              data.resolve("input.csv"),
+              "csv");
+          copy(
+              s,
+              "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet('" + baseline + "')",
+              data.resolve("baseline.csv"),
+              "csv");
+        }
       }
     }
     System.out.printf("generated in %.1f s (%s)%n", (System.nanoTime() - g0) / 1e9, data);
