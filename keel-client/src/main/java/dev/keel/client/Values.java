@@ -23,7 +23,10 @@ final class Values {
 
   private Values() {}
 
-  /** A Java value as JSON; times as ISO-8601 text, bytes as base64. */
+  /**
+   * A Java value as JSON; times as ISO-8601 text, bytes as base64, a {@code Map} (a STRUCT or MAP
+   * column's value) as an object with its keys as text, a {@code List} (an ARRAY's) as an array.
+   */
   static JsonNode toJson(Object v, String field) {
     return switch (v) {
       case null -> NODES.nullNode();
@@ -43,12 +46,25 @@ final class Values {
       case LocalDate d -> NODES.textNode(d.toString());
       case byte[] b -> NODES.textNode(Base64.getEncoder().encodeToString(b));
       case JsonNode n -> n;
+      case Map<?, ?> m -> { // a STRUCT (field -> value) or MAP value
+        com.fasterxml.jackson.databind.node.ObjectNode o = NODES.objectNode();
+        m.forEach((k, x) -> o.set(String.valueOf(k), toJson(x, field + "." + k)));
+        yield o;
+      }
+      case List<?> l -> { // an ARRAY value
+        com.fasterxml.jackson.databind.node.ArrayNode a = NODES.arrayNode();
+        for (int i = 0; i < l.size(); i++) {
+          a.add(toJson(l.get(i), field + "[" + i + "]"));
+        }
+        yield a;
+      }
       default ->
           throw new IllegalArgumentException(
               field
                   + ": cannot send a "
                   + v.getClass().getName()
-                  + " (use a number, string, boolean, Instant, LocalDate or byte[])");
+                  + " (use a number, string, boolean, Instant, LocalDate, byte[], or a Map or"
+                  + " List of those for a nested column)");
     };
   }
 

@@ -113,6 +113,91 @@ class SparkReadsKeelTablesTest {
     }
   }
 
+  @Test
+  void spark_reads_nested_columns_that_keel_wrote() throws Exception {
+    Path data = dir.resolve("keel-nested");
+    try (KeelProcess keel = KeelProcess.start(data)) {
+      keel.send(
+          "POST",
+          "/api/2.1/unity-catalog/tables",
+          """
+          {"name": "metrics", "catalog_name": "main", "schema_name": "default",
+           "table_type": "MANAGED", "data_source_format": "ICEBERG",
+           "columns": [{"name": "id", "type_name": "LONG"},
+                       {"name": "window", "type_text": "struct<start:timestamp,end:timestamp>"},
+                       {"name": "quantiles", "type_text": "array<double>"},
+                       {"name": "frequent_items",
+                        "type_text": "array<struct<item:string,count:bigint>>"},
+                       {"name": "precision",
+                        "type_text": "struct<one_vs_all:map<string,double>,macro:double>"}],
+           "primary_keys": ["id"]}
+          """);
+      keel.send(
+          "POST",
+          "/api/2.0/keel/tables/main.default.metrics/rows",
+          """
+          {"mode": "append", "rows": [
+            {"id": 1, "window": {"start": "2026-12-01T00:00:00Z", "end": "2026-12-02T00:00:00Z"},
+             "quantiles": [0.1, 0.5, 0.9], "frequent_items": [{"item": "a", "count": 3}],
+             "precision": {"one_vs_all": {"a": 0.25, "b": 0.75}, "macro": 0.5}},
+            {"id": 2, "window": {"start": "2026-12-02T00:00:00Z", "end": null},
+             "quantiles": [], "frequent_items": null, "precision": null}]}
+          """);
+      // an upsert rewrites the file holding id 2: the carried-over row keeps its nested values
+      keel.send(
+          "POST",
+          "/api/2.0/keel/tables/main.default.metrics/rows",
+          """
+          {"mode": "upsert", "rows": [{"id": 2, "quantiles": [7.5],
+            "frequent_items": [{"item": "z", "count": 1}, {"item": null, "count": 2}]}]}
+          """);
+    }
+    SparkSession spark = spark(data);
+    try {
+      List<Row> rows =
+          spark
+              .sql(
+                  "SELECT id, window.start, window.end, quantiles[0], size(quantiles),"
+                      + " frequent_items[size(frequent_items) - 1].count,"
+                      + " precision.one_vs_all['b'], precision.macro"
+                      + " FROM keel.main.default.metrics ORDER BY id")
+              .collectAsList();
+      List<String> got = new ArrayList<>();
+      for (Row r : rows) {
+        List<String> row = new ArrayList<>();
+        for (int i = 0; i < r.size(); i++) {
+          Object v = r.get(i);
+          row.add(v instanceof java.sql.Timestamp t ? t.toInstant().toString() : String.valueOf(v));
+        }
+        got.add(String.join("|", row));
+      }
+      assertThat(got)
+          .containsExactly(
+              "1|2026-12-01T00:00:00Z|2026-12-02T00:00:00Z|0.1|3|3|0.75|0.5",
+              "2|null|null|7.5|1|2|null|null");
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static SparkSession spark(Path data) {
+    return SparkSession.builder()
+        .master("local[1]")
+        .appName("keel-interop")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.iceberg.vectorization.enabled", "false")
+        .config("spark.sql.catalog.keel", "org.apache.iceberg.spark.SparkCatalog")
+        .config("spark.sql.catalog.keel.type", "jdbc")
+        .config("spark.sql.catalog.keel.uri", "jdbc:sqlite:" + data.resolve("keel.db"))
+        .config("spark.sql.catalog.keel.jdbc.schema-version", "V1")
+        .config("spark.sql.catalog.keel.warehouse", data.resolve("warehouse").toString())
+        .getOrCreate();
+  }
+
   /** Keel's preview, ordered by id, every value as text (timestamps as instants). */
   private static List<List<String>> keelRows(KeelProcess keel, String ref) throws Exception {
     JsonNode p =

@@ -133,7 +133,11 @@ final class IcebergTables implements AutoCloseable {
 
   // ------------------------------------------------------------------ types
 
-  static Type icebergType(ColumnType t) {
+  /**
+   * The Iceberg type of {@code t}; nested fields take their ids from {@code nextId} (Iceberg
+   * assigns fresh ids when it creates the table, so they only need to be unique in the schema).
+   */
+  static Type icebergType(ColumnType t, java.util.function.IntSupplier nextId) {
     return switch (t.kind()) {
       case BOOLEAN -> Types.BooleanType.get();
       case INT -> Types.IntegerType.get();
@@ -145,6 +149,35 @@ final class IcebergTables implements AutoCloseable {
       case TIMESTAMP -> Types.TimestampType.withZone();
       case BINARY -> Types.BinaryType.get();
       case DECIMAL -> Types.DecimalType.of(t.precision(), t.scale());
+      case STRUCT -> {
+        List<Types.NestedField> fields = new ArrayList<>();
+        for (ColumnType.Field f : t.fields()) {
+          fields.add(
+              Types.NestedField.builder()
+                  .isOptional(f.nullable())
+                  .withId(nextId.getAsInt())
+                  .withName(f.name())
+                  .ofType(icebergType(f.type(), nextId))
+                  .build());
+        }
+        yield Types.StructType.of(fields);
+      }
+      case ARRAY -> {
+        int id = nextId.getAsInt();
+        Type element = icebergType(t.elementType(), nextId);
+        yield t.containsNull()
+            ? Types.ListType.ofOptional(id, element)
+            : Types.ListType.ofRequired(id, element);
+      }
+      case MAP -> {
+        int keyId = nextId.getAsInt();
+        int valueId = nextId.getAsInt();
+        Type key = icebergType(t.keyType(), nextId);
+        Type value = icebergType(t.valueType(), nextId);
+        yield t.valueContainsNull()
+            ? Types.MapType.ofOptional(keyId, valueId, key, value)
+            : Types.MapType.ofRequired(keyId, valueId, key, value);
+      }
     };
   }
 
@@ -168,6 +201,22 @@ final class IcebergTables implements AutoCloseable {
       case BINARY -> ColumnType.BINARY;
       case DECIMAL ->
           ColumnType.decimal(((Types.DecimalType) t).precision(), ((Types.DecimalType) t).scale());
+      case STRUCT -> {
+        List<ColumnType.Field> fields = new ArrayList<>();
+        for (Types.NestedField f : t.asStructType().fields()) {
+          fields.add(new ColumnType.Field(f.name(), columnType(f.type()), f.isOptional()));
+        }
+        yield ColumnType.struct(fields);
+      }
+      case LIST -> {
+        Types.ListType l = t.asListType();
+        yield ColumnType.array(columnType(l.elementType()), l.isElementOptional());
+      }
+      case MAP -> {
+        Types.MapType m = t.asMapType();
+        yield ColumnType.map(
+            columnType(m.keyType()), columnType(m.valueType()), m.isValueOptional());
+      }
       default -> throw new KeelException(ErrorCode.INTERNAL_ERROR, "unsupported Iceberg type " + t);
     };
   }

@@ -29,8 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 /**
  * Loads a write's input into a DuckDB temp table {@code incoming} with exactly the table's user
@@ -38,6 +36,9 @@ import org.duckdb.DuckDBConnection;
  */
 final class Loaders {
   static final String INCOMING = "incoming";
+
+  /** Staged rows of a table with nested columns, before they are cast into {@link #INCOMING}. */
+  static final String INCOMING_RAW = "incoming_raw";
 
   private static final String ZONE_REGEX = "(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)$";
 
@@ -71,108 +72,10 @@ final class Loaders {
     };
   }
 
-  /**
-   * Appends JSON-like rows (column name → value) to a new {@code incoming} table, checking and
-   * converting every value first, so a refused row leaves nothing behind. Not thread-safe.
-   */
-  static final class RowAppender implements AutoCloseable {
-    private final List<Column> columns;
-    private final Map<String, Column> byName = new LinkedHashMap<>();
-    private final Object[] converted;
-    private final DuckDBAppender app;
-
-    RowAppender(Connection c, List<Column> columns) throws SQLException {
-      this.columns = columns;
-      columns.forEach(col -> byName.put(col.name(), col));
-      this.converted = new Object[columns.size()];
-      try (Statement s = c.createStatement()) {
-        createIncoming(s, columns);
-      }
-      this.app = c.unwrap(DuckDBConnection.class).createAppender("main", INCOMING);
-    }
-
-    /** Checks and appends row {@code i} (the index names it in errors). */
-    void append(long i, Map<String, Object> row) throws SQLException {
-      if (row == null) {
-        throw Errors.invalid("rows[" + i + "]: expected an object, got null");
-      }
-      boolean lowerCase = true;
-      for (String key : row.keySet()) {
-        if (key != null && byName.containsKey(key)) {
-          continue;
-        }
-        if (key == null || !byName.containsKey(key.toLowerCase(Locale.ROOT))) {
-          throw Errors.invalid(
-              "rows["
-                  + i
-                  + "]: unknown column '"
-                  + key
-                  + "'; the table's columns are "
-                  + byName.keySet());
-        }
-        lowerCase = false;
-      }
-      Map<String, Object> values = row;
-      if (!lowerCase) {
-        Map<String, Object> lower = new LinkedHashMap<>();
-        row.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
-        values = lower;
-      }
-      for (int j = 0; j < converted.length; j++) {
-        Column col = columns.get(j);
-        Object v = values.get(col.name());
-        if (v == null) {
-          if (!col.nullable()) {
-            throw Errors.invalid(
-                "rows[" + i + "]." + col.name() + ": must not be null (it is a primary key)");
-          }
-          converted[j] = null;
-        } else {
-          try {
-            converted[j] = convert("", col.type(), v);
-          } catch (KeelException e) { // the message is ": <reason>"; name the value
-            throw new KeelException(
-                e.code(), "rows[" + i + "]." + col.name() + e.getMessage(), e.getCause());
-          }
-        }
-      }
-      app.beginRow();
-      for (int j = 0; j < converted.length; j++) {
-        if (converted[j] == null) {
-          app.appendNull();
-        } else {
-          Loaders.append(app, columns.get(j).type(), converted[j]);
-        }
-      }
-      app.endRow();
-    }
-
-    /** Makes the appended rows visible to queries on the connection. */
-    @Override
-    public void close() throws SQLException {
-      app.close();
-    }
-  }
-
-  /** Appends a value {@link #convert} produced for a column of type {@code t}. */
-  private static void append(DuckDBAppender app, ColumnType t, Object v) throws SQLException {
-    switch (t.kind()) {
-      case BOOLEAN -> app.append((boolean) (Boolean) v);
-      case INT -> app.append((int) (Integer) v);
-      case LONG -> app.append((long) (Long) v);
-      case FLOAT -> app.append((float) (Float) v);
-      case DOUBLE -> app.append((double) (Double) v);
-      case STRING -> app.append((String) v);
-      case DATE -> app.append((LocalDate) v);
-      case TIMESTAMP -> app.appendEpochMicros((Long) v);
-      case BINARY -> app.append((byte[]) v);
-      case DECIMAL -> app.append((BigDecimal) v);
-    }
-  }
-
-  /** Validates one value and converts it to the Java type {@link #append} takes. */
+  /** Validates one value and converts it to the Java type {@link RowAppender} appends. */
   static Object convert(String where, ColumnType t, Object v) {
     return switch (t.kind()) {
+      case STRUCT, ARRAY, MAP -> NestedValues.json(where, t, v);
       case BOOLEAN -> {
         if (v instanceof Boolean b) {
           yield b;
@@ -359,6 +262,17 @@ final class Loaders {
    */
   static Loader file(Path path, FileFormat format) {
     return (c, columns) -> {
+      for (Column col : columns) {
+        if (col.type().isNested()) {
+          throw Errors.invalid(
+              "file: column '"
+                  + col.name()
+                  + "' is "
+                  + col.type().typeName()
+                  + "; file uploads (CSV, JSON, Parquet) support flat columns only. Write rows"
+                  + " with nested values through the rows API instead.");
+        }
+      }
       String p = literal(path.toAbsolutePath().toString());
       try (Statement s = c.createStatement()) {
         String source =

@@ -59,7 +59,7 @@ final class StagedAppender implements AutoCloseable {
   private final Table table;
   private final TableMeta meta;
   private final Connection conn;
-  private Loaders.RowAppender rows;
+  private RowAppender rows;
   private long staged;
 
   /** Opens a stage for {@code fullName}; the caller closes it. */
@@ -86,7 +86,7 @@ final class StagedAppender implements AutoCloseable {
     this.meta = meta;
     this.conn = conn;
     try {
-      this.rows = new Loaders.RowAppender(conn, meta.userColumns());
+      this.rows = new RowAppender(conn, meta.userColumns());
     } catch (SQLException | RuntimeException e) {
       conn.close();
       throw e;
@@ -132,7 +132,7 @@ final class StagedAppender implements AutoCloseable {
     } finally {
       staged = 0;
       try {
-        rows = new Loaders.RowAppender(conn, meta.userColumns()); // a new, empty incoming table
+        rows = new RowAppender(conn, meta.userColumns()); // a new, empty incoming table
       } catch (SQLException e) {
         throw new KeelException(
             ErrorCode.INTERNAL_ERROR, "cannot stage rows: " + Loaders.firstLine(e.getMessage()), e);

@@ -84,6 +84,9 @@ final class TableCatalog {
     Optional<String> ts = v.timeseriesKey();
     List<Types.NestedField> fields = new ArrayList<>();
     int id = 1;
+    // nested fields are numbered after the top-level columns (and the ingestion-time column)
+    int[] nestedId = {cols.size() + 1};
+    java.util.function.IntSupplier nextNested = () -> ++nestedId[0];
     Set<Integer> identifiers = new HashSet<>();
     for (Column c : cols.values()) {
       int fid = id++;
@@ -92,7 +95,7 @@ final class TableCatalog {
               .isOptional(c.nullable())
               .withId(fid)
               .withName(c.name())
-              .ofType(IcebergTables.icebergType(c.type()))
+              .ofType(IcebergTables.icebergType(c.type(), nextNested))
               .withDoc(c.comment().orElse(null))
               .build());
       if (pks.contains(c.name())) {

@@ -127,7 +127,17 @@ final class TableReader {
     } else {
       select =
           "SELECT "
-              + chosen.stream().map(c -> ident(c.name())).collect(Collectors.joining(", "))
+              + chosen.stream()
+                  .map(
+                      c ->
+                          format == FileFormat.CSV && c.type().isNested()
+                              // CSV holds a nested value as its JSON text
+                              ? "CAST(to_json("
+                                  + ident(c.name())
+                                  + ") AS VARCHAR) AS "
+                                  + ident(c.name())
+                              : ident(c.name()))
+                  .collect(Collectors.joining(", "))
               + " FROM "
               + readParquet(snap.dataFiles());
     }
@@ -163,6 +173,7 @@ final class TableReader {
       case TIMESTAMP -> Instant.EPOCH.plus(r.getLong(i), ChronoUnit.MICROS);
       case BINARY -> r.getBytes(i);
       case DECIMAL -> r.getBigDecimal(i);
+      case STRUCT, ARRAY, MAP -> NestedValues.read(o, t);
     };
   }
 

@@ -159,7 +159,11 @@ public final class TableService implements AutoCloseable {
    * Writes rows given as column name → value maps (JSON-like values: booleans, numbers, strings;
    * DATE as {@code yyyy-MM-dd}, TIMESTAMP as ISO-8601 with {@code Z} or an offset or an {@code
    * Instant}, BINARY as base64 or {@code byte[]}, DECIMAL as number or string). Missing columns are
-   * null.
+   * null. Nested columns take a {@code Map} of field name → value for a STRUCT (missing fields are
+   * null), a {@code List} (or a Java array) for an ARRAY and a {@code Map} for a MAP (keys of a
+   * number or boolean type may be given as text, as in JSON objects), with the values above inside;
+   * a refused value is named by its path, {@code rows[3].window.start} or {@code
+   * rows[3].quantiles[2]}.
    */
   public WriteResult write(String fullName, WriteMode mode, List<Map<String, Object>> rows) {
     return writer.write(fullName, mode, rows);

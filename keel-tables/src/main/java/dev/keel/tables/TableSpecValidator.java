@@ -92,6 +92,14 @@ final class TableSpecValidator {
       if (!seen.add(pk)) {
         throw Errors.invalid("'primary_keys' names '" + pk + "' twice.");
       }
+      if (c.type().isNested()) {
+        throw Errors.invalid(
+            "'primary_keys' column '"
+                + pk
+                + "' is "
+                + c.type().typeName()
+                + "; keys cannot be STRUCT, ARRAY or MAP.");
+      }
       if (c.type().kind() == ColumnType.Kind.FLOAT || c.type().kind() == ColumnType.Kind.DOUBLE) {
         throw Errors.invalid(
             "'primary_keys' column '"

@@ -143,7 +143,7 @@ final class WriteSql {
   static void copy(Statement s, String query, Path file, Table t) throws SQLException {
     String ids =
         t.schema().columns().stream()
-            .map(f -> ident(f.name()) + ": " + f.fieldId())
+            .map(f -> ident(f.name()) + ": " + fieldIds(f.fieldId(), f.type()))
             .collect(Collectors.joining(", "));
     s.execute(
         "COPY ("
@@ -153,6 +153,28 @@ final class WriteSql {
             + " (FORMAT parquet, COMPRESSION zstd, FIELD_IDS {"
             + ids
             + "})");
+  }
+
+  /**
+   * DuckDB's {@code FIELD_IDS} value of a column or nested field: the id, or for a nested type
+   * {@code {__duckdb_field_id: id, <child>: ...}} (children {@code element} of a list, {@code key}
+   * and {@code value} of a map, the fields of a struct).
+   */
+  private static String fieldIds(int id, org.apache.iceberg.types.Type type) {
+    if (type.isPrimitiveType()) {
+      return String.valueOf(id);
+    }
+    StringBuilder b = new StringBuilder("{__duckdb_field_id: ").append(id);
+    for (org.apache.iceberg.types.Types.NestedField f : type.asNestedType().fields()) {
+      String name =
+          switch (type.typeId()) {
+            case LIST -> "element";
+            case MAP -> f.fieldId() == type.asMapType().keyId() ? "key" : "value";
+            default -> f.name();
+          };
+      b.append(", ").append(ident(name)).append(": ").append(fieldIds(f.fieldId(), f.type()));
+    }
+    return b.append("}").toString();
   }
 
   /**

@@ -2,8 +2,16 @@ package dev.keel.tables.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.FloatNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.keel.core.KeelException;
 import dev.keel.http.Json;
 import dev.keel.http.Request;
@@ -11,7 +19,9 @@ import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import dev.keel.tables.TableInfo;
 import dev.keel.tables.WriteResult;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,7 +130,47 @@ public final class TableJson {
     if (v.isTextual()) {
       return v.textValue();
     }
-    return v.isArray() ? List.of() : Map.of(); // refused by the service with "got an array/object"
+    if (v.isArray()) { // an ARRAY column's value (refused by flat columns: "got an array")
+      List<Object> out = new ArrayList<>(v.size());
+      v.forEach(e -> out.add(value(e)));
+      return out;
+    }
+    // a STRUCT or MAP column's value (refused by flat columns: "got an object")
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.put(e.getKey(), value(e.getValue()));
+    }
+    return out;
+  }
+
+  /**
+   * A value of a table preview as JSON: numbers and booleans as such, BINARY as base64, a STRUCT or
+   * MAP as an object, an ARRAY as an array, anything else (strings, dates, instants) as its
+   * ISO-8601 text.
+   */
+  public static JsonNode cell(Object v) {
+    return switch (v) {
+      case null -> NullNode.getInstance();
+      case Boolean b -> BooleanNode.valueOf(b);
+      case Integer i -> IntNode.valueOf(i);
+      case Long x -> LongNode.valueOf(x);
+      case Float f -> FloatNode.valueOf(f);
+      case Double d -> DoubleNode.valueOf(d);
+      case BigDecimal d -> DecimalNode.valueOf(d);
+      case byte[] bytes -> TextNode.valueOf(Base64.getEncoder().encodeToString(bytes));
+      case Map<?, ?> m -> {
+        ObjectNode o = Json.object();
+        m.forEach((k, x) -> o.set(String.valueOf(k), cell(x)));
+        yield o;
+      }
+      case List<?> l -> {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        l.forEach(x -> a.add(cell(x)));
+        yield a;
+      }
+      default -> TextNode.valueOf(v.toString()); // String, LocalDate, Instant (ISO-8601)
+    };
   }
 
   /**
@@ -144,7 +194,11 @@ public final class TableJson {
       o.put("type_text", c.type().typeText());
       ObjectNode tj = Json.object();
       tj.put("name", c.name());
-      tj.put("type", c.type().sparkJsonType());
+      if (c.type().isNested()) {
+        tj.set("type", sparkType(c.type()));
+      } else {
+        tj.put("type", c.type().sparkJsonType());
+      }
       tj.put("nullable", c.nullable());
       tj.putObject("metadata");
       o.put("type_json", tj.toString());
@@ -171,6 +225,15 @@ public final class TableJson {
     t.timeseriesKey().ifPresent(k -> n.put("timeseries_key", k));
     n.put("ingestion_time", t.ingestionTime());
     return n;
+  }
+
+  /** Spark's JSON of a nested type, for {@code type_json}. */
+  private static JsonNode sparkType(ColumnType t) {
+    try {
+      return Json.MAPPER.readTree(t.sparkJsonType());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("ColumnType wrote invalid JSON for " + t, e);
+    }
   }
 
   /** A write's outcome. */

@@ -41,13 +41,11 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -334,17 +332,7 @@ public final class TableRoutes implements ApiModule {
     for (List<Object> row : p.rows()) {
       ArrayNode a = rows.addArray();
       for (Object v : row) {
-        switch (v) {
-          case null -> a.addNull();
-          case Boolean b -> a.add(b);
-          case Integer i -> a.add(i);
-          case Long x -> a.add(x);
-          case Float f -> a.add(f);
-          case Double d -> a.add(d);
-          case BigDecimal d -> a.add(d);
-          case byte[] bytes -> a.add(Base64.getEncoder().encodeToString(bytes));
-          default -> a.add(v.toString()); // String, LocalDate, Instant (ISO-8601)
-        }
+        a.add(TableJson.cell(v));
       }
     }
     Json.write(ctx, n);
