@@ -4,7 +4,6 @@ import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.monitoring.Granularity;
 import dev.keel.monitoring.MonitorSpec;
-import dev.keel.monitoring.ProfileType;
 import dev.keel.tables.Column;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -372,9 +371,5 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         return rs.getLong(1);
       }
     }
-  }
-
-  static boolean isInferenceLog(MonitorSpec spec) {
-    return spec.profile() instanceof ProfileType.InferenceLog;
   }
 }
