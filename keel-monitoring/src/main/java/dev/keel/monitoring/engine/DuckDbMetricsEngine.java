@@ -357,9 +357,16 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         for (int g = 0; g < grans.size(); g++) {
           if (!load.get(g).isEmpty()) {
             ors.add(
-                Sql.windowStartMicros(grans.get(g), ts)
+                "("
+                    + Sql.windowStartMicros(grans.get(g), ts)
                     + " IN ("
                     + Grouping.joinLongs(load.get(g))
+                    + ") AND "
+                    + Grouping.timeRange(
+                        in.input().columns(),
+                        Grouping.timestampCol(spec.profile()).orElseThrow(),
+                        grans.get(g),
+                        load.get(g))
                     + ")");
           }
         }
