@@ -49,7 +49,8 @@ final class MonitorRefreshBench {
       int threads,
       String python,
       String pandasScript,
-      boolean skipPandas) {
+      boolean skipPandas,
+      boolean reuseData) {
     static Config from(Args args) {
       return new Config(
           args.integer("rows", 10_000_000),
@@ -60,7 +61,8 @@ final class MonitorRefreshBench {
           args.integer("threads", Runtime.getRuntime().availableProcessors()),
           args.string("python", "/usr/bin/python3"),
           args.string("pandas-script", ""),
-          args.flag("skip-pandas"));
+          args.flag("skip-pandas"),
+          args.flag("reuse-data"));
     }
   }
 
@@ -83,27 +85,33 @@ final class MonitorRefreshBench {
     List<Path> days = new ArrayList<>();
     Path baseline = data.resolve("baseline.parquet");
     Path extra = data.resolve("day-" + (cfg.days() + 1) + ".parquet");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement s = c.createStatement()) {
-      s.execute("SET TimeZone = 'UTC'");
-      for (int d = 0; d < cfg.days(); d++) {
-        Path f = data.resolve("day-" + (d + 1) + ".parquet");
-        copy(s, select(cfg, d, perDay, d * perDay), f, "parquet");
-        days.add(f);
-      }
-      copy(s, select(cfg, -1, cfg.baselineRows(), 1L << 40), baseline, "parquet");
-      copy(s, select(cfg, cfg.days(), perDay, cfg.days() * perDay), extra, "parquet");
-      if (!cfg.skipPandas()) {
-        copy(
-            s,
-            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet(" + list(days) + ")",
-            data.resolve("input.csv"),
-            "csv");
-        copy(
-            s,
-            "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet('" + baseline + "')",
-            data.resolve("baseline.csv"),
-            "csv");
+    for (int d = 0; d < cfg.days(); d++) {
+      days.add(data.resolve("day-" + (d + 1) + ".parquet"));
+    }
+    boolean reuse = cfg.reuseData() && Files.exists(data.resolve("baseline.csv"));
+    if (reuse) {
+      System.out.println("reusing the data in " + data + " (--reuse-data)");
+    } else {
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+          Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        for (int d = 0; d < cfg.days(); d++) {
+          copy(s, select(cfg, d, perDay, d * perDay), days.get(d), "parquet");
+        }
+        copy(s, select(cfg, -1, cfg.baselineRows(), 1L << 40), baseline, "parquet");
+        copy(s, select(cfg, cfg.days(), perDay, cfg.days() * perDay), extra, "parquet");
+        if (!cfg.skipPandas()) {
+          copy(
+              s,
+              "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet(" + list(days) + ")",
+              data.resolve("input.csv"),
+              "csv");
+          copy(
+              s,
+              "SELECT * REPLACE (epoch_us(ts) AS ts) FROM read_parquet('" + baseline + "')",
+              data.resolve("baseline.csv"),
+              "csv");
+        }
       }
     }
     System.out.printf("generated in %.1f s (%s)%n", (System.nanoTime() - g0) / 1e9, data);
@@ -129,12 +137,15 @@ final class MonitorRefreshBench {
         new RefreshInput(
             spec, 1, input, Optional.of(base), Optional.empty(), Optional.empty(), Instant.now());
     long t0 = System.nanoTime();
+    long c0 = cpuNanos();
     RefreshOutput full = engine.refresh(in0, () -> false);
     double fullS = (System.nanoTime() - t0) / 1e9;
+    double fullCpu = (cpuNanos() - c0) / 1e9;
     System.out.printf(
-        "keel full refresh: %.2f s; %,d profile rows, %,d drift rows, %d windows, %,d rows read;"
-            + " load %s%n",
+        "keel full refresh: %.2f s wall, %.2f s CPU (process, all threads); %,d profile rows, %,d"
+            + " drift rows, %d windows, %,d rows read; load %s%n",
         fullS,
+        fullCpu,
         full.profileRows().size(),
         full.driftRows().size(),
         full.windowsRecomputed(),
@@ -169,12 +180,19 @@ final class MonitorRefreshBench {
                     new TableData("d", 1, List.of(), List.of(prevDrift)))),
             Instant.now());
     long t1 = System.nanoTime();
+    long c1 = cpuNanos();
     RefreshOutput inc = engine.refresh(in1, () -> false);
     double incS = (System.nanoTime() - t1) / 1e9;
+    double incCpu = (cpuNanos() - c1) / 1e9;
     System.out.printf(
-        "keel incremental refresh (one day appended): %.2f s; %d windows recomputed, %d kept,"
-            + " %,d rows read; load %s%n",
-        incS, inc.windowsRecomputed(), inc.windowsKept(), inc.rowsRead(), Machine.loadAverage());
+        "keel incremental refresh (one day appended): %.2f s wall, %.2f s CPU; %d windows"
+            + " recomputed, %d kept, %,d rows read; load %s%n",
+        incS,
+        incCpu,
+        inc.windowsRecomputed(),
+        inc.windowsKept(),
+        inc.rowsRead(),
+        Machine.loadAverage());
     if (cfg.skipPandas()) {
       return;
     }
@@ -199,6 +217,7 @@ final class MonitorRefreshBench {
       }
     }
     double stats = Double.parseDouble(res.get("stats_s"));
+    double statsCpu = Double.parseDouble(res.get("stats_cpu_s"));
     double load = Double.parseDouble(res.get("load_s"));
     boolean same = true;
     for (Map.Entry<String, Double> e : keelSums.entrySet()) {
@@ -210,18 +229,28 @@ final class MonitorRefreshBench {
     }
     System.out.printf(
         "| monitor refresh, %,d rows x %d columns, %d daily windows + baseline | <= 10 s, >= 10x"
-            + " pandas | keel %.2f s; pandas+scipy %.2f s statistics (+ %.2f s CSV load) = %.1fx;"
-            + " incremental (1 day) %.2f s; checksums %s |%n",
+            + " pandas | keel %.2f s (%.1f s CPU); pandas+scipy %.2f s statistics (%.1f s CPU; + %.2f"
+            + " s CSV load) = %.1fx wall, %.1fx CPU; incremental (1 day) %.2f s; checksums %s |%n",
         cfg.rows(),
         cfg.numeric() + cfg.categorical(),
         cfg.days(),
         fullS,
+        fullCpu,
         stats,
+        statsCpu,
         load,
         stats / fullS,
+        statsCpu / fullCpu,
         incS,
         same ? "agree (1e-9)" : "DIFFER");
     System.out.println("load: " + Machine.loadAverage());
+  }
+
+  /** CPU time of this process (all threads, DuckDB's native ones included). */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** Sums over the drift rows, to compare with the pandas baseline's. */

@@ -4,7 +4,6 @@ import dev.keel.core.ErrorCode;
 import dev.keel.core.KeelException;
 import dev.keel.monitoring.Granularity;
 import dev.keel.monitoring.MonitorSpec;
-import dev.keel.monitoring.ProfileType;
 import dev.keel.tables.Column;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -190,11 +189,13 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
       List<int[]> pairs = pairs(gr, emit);
       List<Map<String, Object>> profileRows = new ArrayList<>();
       List<Map<String, Object>> driftRows = new ArrayList<>();
+      Extras.Rows index = new Extras.Rows();
       for (Grouping.Group g : gr.groups) {
+        Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
+        row.put("count", rows[g.gid()]);
+        row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
+        index.profile(g.gid(), MetricsSchema.TABLE, row);
         if (emit[g.gid()]) {
-          Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
-          row.put("count", rows[g.gid()]);
-          row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
           profileRows.add(row);
         }
       }
@@ -210,6 +211,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         delta.put("missing", (int) b.stream().filter(x -> !a.contains(x)).count());
         row.put("non_null_columns_delta", delta);
         driftRows.add(row);
+        index.drift(row, p, MetricsSchema.TABLE);
       }
       for (int ci = 0; ci < profiled.size(); ci++) {
         poll();
@@ -219,9 +221,10 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
             ColumnMetrics.compute(c, col, kind, rows, nonNull[ci], parallel);
         String type = col.type().typeText();
         for (Grouping.Group g : gr.groups) {
+          Map<String, Object> row = windows.profileRow(g, col.name(), type);
+          ColumnMetrics.profileValues(stats[g.gid()], kind, row);
+          index.profile(g.gid(), col.name(), row);
           if (emit[g.gid()]) {
-            Map<String, Object> row = windows.profileRow(g, col.name(), type);
-            ColumnMetrics.profileValues(stats[g.gid()], kind, row);
             profileRows.add(row);
           }
         }
@@ -236,10 +239,13 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
               ColumnMetrics.driftValues(stats[p[0]], stats[p[1]], row);
               drift[i] = row;
             });
-        driftRows.addAll(List.of(drift));
+        for (int i = 0; i < drift.length; i++) {
+          driftRows.add(drift[i]);
+          index.drift(drift[i], pairs.get(i), col.name());
+        }
       }
       poll();
-      Extras.add(c, in, gr, emit, pairs, profileRows, driftRows);
+      Extras.add(c, in, index);
       int kept = 0;
       if (plan.isPresent()) {
         kept = keep(plan.get(), profileRows, driftRows);
@@ -351,9 +357,16 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         for (int g = 0; g < grans.size(); g++) {
           if (!load.get(g).isEmpty()) {
             ors.add(
-                Sql.windowStartMicros(grans.get(g), ts)
+                "("
+                    + Sql.windowStartMicros(grans.get(g), ts)
                     + " IN ("
                     + Grouping.joinLongs(load.get(g))
+                    + ") AND "
+                    + Grouping.timeRange(
+                        in.input().columns(),
+                        Grouping.timestampCol(spec.profile()).orElseThrow(),
+                        grans.get(g),
+                        load.get(g))
                     + ")");
           }
         }
@@ -365,9 +378,5 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         return rs.getLong(1);
       }
     }
-  }
-
-  static boolean isInferenceLog(MonitorSpec spec) {
-    return spec.profile() instanceof ProfileType.InferenceLog;
   }
 }

@@ -280,7 +280,13 @@ final class Grouping {
         if (starts.isEmpty()) {
           continue;
         }
-        where += " AND __w" + g + " IN (" + joinLongs(starts) + ")";
+        where +=
+            " AND __w"
+                + g
+                + " IN ("
+                + joinLongs(starts)
+                + ") AND "
+                + timeRange(profiled, ts.get(), grans.get(g), starts);
       }
       List<String> models = new ArrayList<>();
       models.add(Sql.literal(ALL_MODELS));
@@ -338,9 +344,11 @@ final class Grouping {
           "CREATE OR REPLACE TEMP TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
               + " __mid, __sk, __sv) - 1)::INTEGER AS __gid, * FROM (SELECT __g, __ws, __mid, __sk,"
               + " __sv, count(*) AS __n FROM __ex0 GROUP BY ALL)");
+      // Materialized once (group id and the profiled columns): every column pass then scans it.
       s.execute(
-          "CREATE OR REPLACE TEMP VIEW __ex AS SELECT __gr.__gid, __e.* FROM __ex0 __e JOIN"
-              + " __groups __gr USING (__g, __ws, __mid, __sk, __sv)");
+          "CREATE OR REPLACE TEMP TABLE __ex AS SELECT __gr.__gid, "
+              + colList
+              + " FROM __ex0 __e JOIN __groups __gr USING (__g, __ws, __mid, __sk, __sv)");
       try (ResultSet rs =
           s.executeQuery(
               "SELECT __gid, __g, __ws, __mid, __sk, __sv, __n FROM __groups ORDER BY __gid")) {
@@ -360,6 +368,37 @@ final class Grouping {
       }
     }
     return gr;
+  }
+
+  /**
+   * A predicate on the raw timestamp column that holds for every row of the windows starting at
+   * {@code starts}: DuckDB pushes it into the Parquet scan, which skips row groups outside it.
+   */
+  static String timeRange(List<Column> cols, String tsCol, Granularity g, Set<Long> starts) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (long s : starts) {
+      lo = Math.min(lo, s);
+      hi = Math.max(hi, Incremental.nextStart(g, s));
+    }
+    boolean date =
+        cols.stream()
+            .anyMatch(c -> c.name().equals(tsCol) && c.type().kind().name().equals("DATE"));
+    String col = date ? "CAST(" + Sql.ident(tsCol) + " AS TIMESTAMP)" : Sql.ident(tsCol);
+    String type = date ? "TIMESTAMP" : "TIMESTAMPTZ";
+    return "("
+        + col
+        + " >= CAST(make_timestamp("
+        + lo
+        + ") AS "
+        + type
+        + ") AND "
+        + col
+        + " < CAST(make_timestamp("
+        + hi
+        + ") AS "
+        + type
+        + "))";
   }
 
   static String key(int g, long ws, String dims) {

@@ -150,6 +150,28 @@ class DuckDbMetricsEngineTest {
   }
 
   @Test
+  void date_timestamps_are_midnight_utc() throws Exception {
+    EngineFixture f = new EngineFixture(dir);
+    List<Column> cols = List.of(col("d", ColumnType.DATE), col("x", ColumnType.LONG));
+    Path p =
+        f.file(
+            "SELECT * FROM (VALUES (DATE '2026-01-01', 1::BIGINT), (DATE '2026-01-02', 2::BIGINT),"
+                + " (DATE '2026-01-02', 4::BIGINT)) v(d, x)");
+    TableData t = EngineFixture.table("t", 1, cols, List.of(p));
+    var out =
+        f.run(
+            EngineFixture.input(
+                EngineFixture.timeSeries("d", List.of(), "1 hour"), t, Optional.empty()));
+    Map<String, Object> w = one(out.profileRows(), "column_name", "x", "window_start", D2);
+    assertThat(w.get("window"))
+        .isEqualTo(Map.of("start", D2, "end", Instant.parse("2026-01-02T01:00:00Z")));
+    assertThat(w.get("avg")).isEqualTo(3.0);
+    assertThat(w.get("data_type")).isEqualTo("bigint");
+    // 1 hour windows: the window before 2026-01-02 00:00 has no rows, so no consecutive drift
+    assertThat(out.driftRows()).isEmpty();
+  }
+
+  @Test
   void slices_give_true_false_and_per_value_rows_with_the_expression_as_key() throws Exception {
     EngineFixture f = new EngineFixture(dir);
     TableData t = EngineFixture.table("t", 1, COLS, List.of(boundaryFile(f)));

@@ -69,8 +69,8 @@ class IncrementalRefreshTest {
     Path d = dir.resolve("drift-" + (out++) + ".parquet");
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:")) {
       conn.createStatement().execute("SET TimeZone = 'UTC'");
-      MetricsFiles.write(conn, p, MetricsSchema.PROFILE, c.profileRows());
-      MetricsFiles.write(conn, d, MetricsSchema.DRIFT, c.driftRows());
+      MetricsFiles.write(conn, p, Extras.profileFields(in), c.profileRows());
+      MetricsFiles.write(conn, d, Extras.driftFields(in), c.driftRows());
     }
     return new RefreshInput.Previous(
         in.monitorVersion(),
