@@ -44,9 +44,10 @@ public final class MetricNames {
           "roc_auc_score",
           "mean_squared_error",
           "root_mean_squared_error",
-          "mean_average_error",
+          "mean_absolute_error",
           "mean_absolute_percentage_error",
-          "r2_score");
+          "r2_score",
+          "num_labeled");
 
   /** Numeric columns (and struct fields) of {@code *_drift_metrics}. */
   public static final List<String> DRIFT =
