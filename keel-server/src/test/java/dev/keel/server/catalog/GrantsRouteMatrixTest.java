@@ -318,6 +318,38 @@ class GrantsRouteMatrixTest {
     rows.add(new Row("GET", fsp + "/{name}", fsp + "/rm.s.spec", null, Who.PARENT, false));
     rows.add(new Row("DELETE", fsp + "/{name}", fsp + "/rm.s.nospec", null, Who.OBJECT, false));
 
+    String mon = UC + "/tables/{table_name}/monitor";
+    String monitor = UC + "/tables/rm.s.t/monitor";
+    String snapshot = "{\"output_schema_name\":\"rm.s\",\"snapshot\":{}}";
+    rows.add(new Row("POST", mon, monitor, snapshot, Who.OBJECT, false));
+    rows.add(new Row("GET", mon, monitor, null, Who.OBJECT, false));
+    rows.add(new Row("PUT", mon, monitor, snapshot, Who.OBJECT, false));
+    rows.add(new Row("POST", mon + "/refreshes", monitor + "/refreshes", "{}", Who.OBJECT, false));
+    rows.add(new Row("GET", mon + "/refreshes", monitor + "/refreshes", null, Who.OBJECT, false));
+    String refresh = mon + "/refreshes/{refresh_id}";
+    rows.add(new Row("GET", refresh, monitor + "/refreshes/1", null, Who.OBJECT, false));
+    rows.add(
+        new Row(
+            "POST", refresh + "/cancel", monitor + "/refreshes/1/cancel", "{}", Who.OBJECT, false));
+    rows.add(new Row("DELETE", mon, monitor, null, Who.OBJECT, true));
+    String al = "/api/2.0/keel/alerts";
+    rows.add(
+        new Row(
+            "POST",
+            al,
+            al,
+            "{\"name\":\"a_%s\",\"table_name\":\"rm.s.t\",\"metric\":\"count\","
+                + "\"op\":\"GREATER_THAN\",\"threshold\":1}",
+            Who.OBJECT,
+            false));
+    rows.add(new Row("GET", al, al, null, Who.ALL, false)); // lists what the caller may read
+    // An alert's table (whose grants decide) is read from the alert: an unknown one is 404 to all
+    String one = al + "/{alert_id}";
+    rows.add(new Row("GET", one, al + "/nope", null, Who.ALL, false));
+    rows.add(new Row("PATCH", one, al + "/nope", "{}", Who.ALL, false));
+    rows.add(new Row("DELETE", one, al + "/nope", null, Who.ALL, false));
+    rows.add(new Row("GET", one + "/firings", al + "/nope/firings", null, Who.ALL, false));
+
     String perm = UC + "/permissions/{securable_type}/{full_name}";
     String eff = UC + "/effective-permissions/{securable_type}/{full_name}";
     rows.add(new Row("GET", perm, UC + "/permissions/catalog/rm", null, Who.ALL, false));
