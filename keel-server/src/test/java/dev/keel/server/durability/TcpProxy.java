@@ -63,10 +63,21 @@ final class TcpProxy implements AutoCloseable {
               while (!server.isClosed()) {
                 try {
                   Socket client = server.accept();
+                  if (!register(server, client)) {
+                    return;
+                  }
                   Socket upstream = new Socket();
-                  upstream.connect(target, 2_000);
-                  open.add(client);
-                  open.add(upstream);
+                  if (!register(server, upstream)) {
+                    close(client);
+                    return;
+                  }
+                  try {
+                    upstream.connect(target, 2_000);
+                  } catch (IOException refused) {
+                    close(client);
+                    close(upstream);
+                    continue;
+                  }
                   pump(client, upstream);
                   pump(upstream, client);
                 } catch (IOException e) {
@@ -74,6 +85,20 @@ final class TcpProxy implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /**
+   * Tracks a socket for {@link #cut}, or closes it when the listener that accepted it was closed
+   * meanwhile: a connection accepted just before a cut must not outlive it (it once let a readiness
+   * check pass with the database "down").
+   */
+  private synchronized boolean register(ServerSocket server, Socket s) throws IOException {
+    if (server.isClosed()) {
+      s.close();
+      return false;
+    }
+    open.add(s);
+    return true;
   }
 
   private void pump(Socket from, Socket to) {
