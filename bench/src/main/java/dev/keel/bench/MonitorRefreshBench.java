@@ -88,7 +88,10 @@ final class MonitorRefreshBench {
     for (int d = 0; d < cfg.days(); d++) {
       days.add(data.resolve("day-" + (d + 1) + ".parquet"));
     }
-    boolean reuse = cfg.reuseData() && Files.exists(data.resolve("baseline.csv"));
+    boolean reuse =
+        cfg.reuseData()
+            && Files.exists(extra)
+            && (cfg.skipPandas() || Files.exists(data.resolve("baseline.csv")));
     if (reuse) {
       System.out.println("reusing the data in " + data + " (--reuse-data)");
     } else {

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import java.util.Map;
 
 /**
  * One column's statistics in every group of {@code __ex}: DuckDB groups and streams the values (one
- * scan per column), the stats classes compute every number in Java.
+ * scan per column, {@link #fetch}), the stats classes compute every number in Java ({@link
+ * #compute}).
  */
 final class ColumnMetrics {
   /** How the engine treats a column type. */
@@ -99,23 +101,30 @@ final class ColumnMetrics {
   }
 
   /**
-   * Reads {@code col} from {@code __ex} and computes its statistics per group id.
+   * One column's values as read from {@code __ex}, per group id.
+   *
+   * @param nonNull the non-NULL values (NaN included) per group id
+   * @param values the non-NULL values per group id (numeric), else null
+   * @param counts the value counts per group id (string, boolean), else null
+   */
+  record Fetched(long[] nonNull, double[][] values, List<Map<String, Long>> counts) {}
+
+  /**
+   * Reads {@code col} from {@code __ex}: its non-NULL values per group id (numeric), its value
+   * counts per group id (string, boolean; counted by DuckDB), or its non-NULL count (other types).
    *
    * @param rows rows per group id
-   * @param nonNull non-NULL values of this column per group id
    */
-  static Stat[] compute(
-      Connection c, Column col, Kind kind, long[] rows, long[] nonNull, Parallel parallel)
-      throws SQLException {
+  static Fetched fetch(Connection c, Column col, Kind kind, long[] rows) throws SQLException {
     int n = rows.length;
-    Stat[] out = new Stat[n];
+    long[] nonNull = new long[n];
     String q = Sql.ident(col.name());
     switch (kind) {
       case NUMERIC -> {
         double[][] values = new double[n][];
         int[] fill = new int[n];
         for (int g = 0; g < n; g++) {
-          values[g] = new double[(int) nonNull[g]];
+          values[g] = new double[(int) rows[g]];
         }
         try (Statement s = c.createStatement();
             ResultSet rs =
@@ -130,16 +139,13 @@ final class ColumnMetrics {
             values[g][fill[g]++] = rs.getDouble(2);
           }
         }
-        parallel.forEach(
-            n,
-            g -> {
-              SortedSample sample = SortedSample.of(values[g]);
-              values[g] = null;
-              NumericProfile p =
-                  NumericProfile.of(
-                      sample, rows[g] - nonNull[g], MetricsSchema.QUANTILE_PROBABILITIES);
-              out[g] = new Stat(rows[g], nonNull[g], sample, p, null, null);
-            });
+        for (int g = 0; g < n; g++) {
+          nonNull[g] = fill[g];
+          if (fill[g] < values[g].length) {
+            values[g] = Arrays.copyOf(values[g], fill[g]);
+          }
+        }
+        return new Fetched(nonNull, values, null);
       }
       case STRING, BOOLEAN -> {
         List<Map<String, Long>> counts = new ArrayList<>(n);
@@ -155,9 +161,53 @@ final class ColumnMetrics {
                         + q
                         + " IS NOT NULL GROUP BY ALL")) {
           while (rs.next()) {
-            counts.get(rs.getInt(1)).put(rs.getString(2), rs.getLong(3));
+            int g = rs.getInt(1);
+            long k = rs.getLong(3);
+            counts.get(g).put(rs.getString(2), k);
+            nonNull[g] += k;
           }
         }
+        return new Fetched(nonNull, null, counts);
+      }
+      case OTHER -> {
+        try (Statement s = c.createStatement();
+            ResultSet rs =
+                s.executeQuery("SELECT __gid, count(" + q + ") FROM __ex GROUP BY __gid")) {
+          while (rs.next()) {
+            nonNull[rs.getInt(1)] = rs.getLong(2);
+          }
+        }
+        return new Fetched(nonNull, null, null);
+      }
+    }
+    throw new IllegalStateException("unknown kind " + kind);
+  }
+
+  /**
+   * A column's statistics per group id from its fetched values (which it consumes).
+   *
+   * @param rows rows per group id
+   */
+  static Stat[] compute(Fetched f, Kind kind, long[] rows, Parallel parallel) {
+    int n = rows.length;
+    long[] nonNull = f.nonNull();
+    Stat[] out = new Stat[n];
+    switch (kind) {
+      case NUMERIC -> {
+        double[][] values = f.values();
+        parallel.forEach(
+            n,
+            g -> {
+              SortedSample sample = SortedSample.of(values[g]);
+              values[g] = null;
+              NumericProfile p =
+                  NumericProfile.of(
+                      sample, rows[g] - nonNull[g], MetricsSchema.QUANTILE_PROBABILITIES);
+              out[g] = new Stat(rows[g], nonNull[g], sample, p, null, null);
+            });
+      }
+      case STRING, BOOLEAN -> {
+        List<Map<String, Long>> counts = f.counts();
         parallel.forEach(
             n,
             g -> {

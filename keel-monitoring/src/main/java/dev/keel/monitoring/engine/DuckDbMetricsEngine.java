@@ -29,7 +29,8 @@ import java.util.function.BooleanSupplier;
  * The metrics engine on embedded DuckDB: one in-memory database per call (no extension install or
  * autoload, session time zone UTC, spill files under the scratch directory). DuckDB reads the
  * Parquet files, evaluates windows, model ids and slices and groups the values (one scan per
- * column); the {@code stats} classes compute every statistic in Java, so the numbers are the ones
+ * column, read on a thread of its own while the previous column's statistics are computed); the
+ * {@code stats} classes compute every statistic in Java, so the numbers are the ones
  * docs/monitoring.md defines. See docs/monitoring.md, "Refreshes", for windows, slices, baseline
  * and incremental refresh.
  */
@@ -73,7 +74,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
   @Override
   public void check(RefreshInput input) {
     try (Connection c = open()) {
-      Grouping.createRelations(c, input);
+      Grouping.createRelations(c, input, false);
       List<String> exprs = input.spec().slicingExprs();
       for (int i = 0; i < exprs.size(); i++) {
         try (Statement s = c.createStatement()) {
@@ -153,7 +154,7 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
     }
 
     Computed run() throws SQLException {
-      List<Column> profiled = Grouping.createRelations(c, in);
+      List<Column> profiled = Grouping.createRelations(c, in, true);
       poll();
       Optional<List<Set<Long>>> plan = Incremental.plan(c, in);
       List<Set<Long>> load = null;
@@ -183,17 +184,22 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         }
       }
       long[] rows = new long[n];
-      long[][] nonNull = new long[profiled.size()][n];
-      countNonNull(profiled, rows, nonNull);
+      for (Grouping.Group g : gr.groups) {
+        rows[g.gid()] = g.rows();
+      }
+      long[][] nonNull = new long[profiled.size()][];
       Windows windows = new Windows(c, in, gr);
       List<int[]> pairs = pairs(gr, emit);
       List<Map<String, Object>> profileRows = new ArrayList<>();
       List<Map<String, Object>> driftRows = new ArrayList<>();
       Extras.Rows index = new Extras.Rows();
+      @SuppressWarnings("unchecked")
+      Map<String, Object>[] tableProfile = new Map[n];
+      List<Map<String, Object>> tableDrift = new ArrayList<>();
       for (Grouping.Group g : gr.groups) {
         Map<String, Object> row = windows.profileRow(g, MetricsSchema.TABLE, null);
         row.put("count", rows[g.gid()]);
-        row.put("non_null_columns", nonNullColumns(profiled, nonNull, g.gid()));
+        tableProfile[g.gid()] = row; // non_null_columns once the columns are read
         index.profile(g.gid(), MetricsSchema.TABLE, row);
         if (emit[g.gid()]) {
           profileRows.add(row);
@@ -204,45 +210,55 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         Grouping.Group cmp = gr.groups.get(p[1]);
         Map<String, Object> row = windows.driftRow(cur, cmp, MetricsSchema.TABLE, null);
         row.put("count_delta", (double) (rows[cur.gid()] - rows[cmp.gid()]));
-        List<String> a = nonNullColumns(profiled, nonNull, cur.gid());
-        List<String> b = nonNullColumns(profiled, nonNull, cmp.gid());
-        Map<String, Object> delta = new LinkedHashMap<>();
-        delta.put("added", (int) a.stream().filter(x -> !b.contains(x)).count());
-        delta.put("missing", (int) b.stream().filter(x -> !a.contains(x)).count());
-        row.put("non_null_columns_delta", delta);
+        tableDrift.add(row); // non_null_columns_delta once the columns are read
         driftRows.add(row);
         index.drift(row, p, MetricsSchema.TABLE);
       }
-      for (int ci = 0; ci < profiled.size(); ci++) {
-        poll();
-        Column col = profiled.get(ci);
-        ColumnMetrics.Kind kind = ColumnMetrics.kind(col.type());
-        ColumnMetrics.Stat[] stats =
-            ColumnMetrics.compute(c, col, kind, rows, nonNull[ci], parallel);
-        String type = col.type().typeText();
-        for (Grouping.Group g : gr.groups) {
-          Map<String, Object> row = windows.profileRow(g, col.name(), type);
-          ColumnMetrics.profileValues(stats[g.gid()], kind, row);
-          index.profile(g.gid(), col.name(), row);
-          if (emit[g.gid()]) {
-            profileRows.add(row);
+      try (ColumnReader reader = new ColumnReader(c, profiled, rows)) {
+        for (int ci = 0; ci < profiled.size(); ci++) {
+          poll();
+          Column col = profiled.get(ci);
+          ColumnMetrics.Kind kind = ColumnMetrics.kind(col.type());
+          ColumnMetrics.Fetched fetched = reader.take(ci);
+          nonNull[ci] = fetched.nonNull();
+          ColumnMetrics.Stat[] stats = ColumnMetrics.compute(fetched, kind, rows, parallel);
+          String type = col.type().typeText();
+          for (Grouping.Group g : gr.groups) {
+            Map<String, Object> row = windows.profileRow(g, col.name(), type);
+            ColumnMetrics.profileValues(stats[g.gid()], kind, row);
+            index.profile(g.gid(), col.name(), row);
+            if (emit[g.gid()]) {
+              profileRows.add(row);
+            }
           }
+          @SuppressWarnings("unchecked")
+          Map<String, Object>[] drift = new Map[pairs.size()];
+          parallel.forEach(
+              pairs.size(),
+              i -> {
+                int[] p = pairs.get(i);
+                Map<String, Object> row =
+                    windows.driftRow(gr.groups.get(p[0]), gr.groups.get(p[1]), col.name(), type);
+                ColumnMetrics.driftValues(stats[p[0]], stats[p[1]], row);
+                drift[i] = row;
+              });
+          for (int i = 0; i < drift.length; i++) {
+            driftRows.add(drift[i]);
+            index.drift(drift[i], pairs.get(i), col.name());
+          }
+          reader.done();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object>[] drift = new Map[pairs.size()];
-        parallel.forEach(
-            pairs.size(),
-            i -> {
-              int[] p = pairs.get(i);
-              Map<String, Object> row =
-                  windows.driftRow(gr.groups.get(p[0]), gr.groups.get(p[1]), col.name(), type);
-              ColumnMetrics.driftValues(stats[p[0]], stats[p[1]], row);
-              drift[i] = row;
-            });
-        for (int i = 0; i < drift.length; i++) {
-          driftRows.add(drift[i]);
-          index.drift(drift[i], pairs.get(i), col.name());
-        }
+      }
+      for (int gid = 0; gid < n; gid++) {
+        tableProfile[gid].put("non_null_columns", nonNullColumns(profiled, nonNull, gid));
+      }
+      for (int i = 0; i < pairs.size(); i++) {
+        List<String> a = nonNullColumns(profiled, nonNull, pairs.get(i)[0]);
+        List<String> b = nonNullColumns(profiled, nonNull, pairs.get(i)[1]);
+        Map<String, Object> delta = new LinkedHashMap<>();
+        delta.put("added", (int) a.stream().filter(x -> !b.contains(x)).count());
+        delta.put("missing", (int) b.stream().filter(x -> !a.contains(x)).count());
+        tableDrift.get(i).put("non_null_columns_delta", delta);
       }
       poll();
       Extras.add(c, in, index);
@@ -252,25 +268,6 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
       }
       long rowsRead = rowsRead(load);
       return new Computed(profileRows, driftRows, recomputedWindows.size(), kept, rowsRead);
-    }
-
-    private void countNonNull(List<Column> profiled, long[] rows, long[][] nonNull)
-        throws SQLException {
-      StringBuilder q = new StringBuilder("SELECT __gid, count(*)");
-      for (Column col : profiled) {
-        q.append(", count(").append(Sql.ident(col.name())).append(")");
-      }
-      q.append(" FROM __ex GROUP BY __gid");
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(q.toString())) {
-        while (rs.next()) {
-          int g = rs.getInt(1);
-          rows[g] = rs.getLong(2);
-          for (int i = 0; i < profiled.size(); i++) {
-            nonNull[i][g] = rs.getLong(3 + i);
-          }
-        }
-      }
     }
 
     private static List<String> nonNullColumns(List<Column> cols, long[][] nonNull, int gid) {

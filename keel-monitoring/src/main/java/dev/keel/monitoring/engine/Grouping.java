@@ -108,9 +108,12 @@ final class Grouping {
    * with a label join, the label column from the label table (the label of a key in the last data
    * file of the label snapshot that has a non-NULL label for it, the last such row of that file).
    *
+   * @param refresh whether a refresh follows (joined labels are then computed once, into a table),
+   *     or only checks that read no rows
    * @return the profiled columns, in order
    */
-  static List<Column> createRelations(Connection c, RefreshInput in) throws SQLException {
+  static List<Column> createRelations(Connection c, RefreshInput in, boolean refresh)
+      throws SQLException {
     MonitorSpec spec = in.spec();
     Optional<String> labelCol = joinedLabelCol(spec);
     List<Column> inputCols = new ArrayList<>();
@@ -167,7 +170,13 @@ final class Grouping {
               + ")";
     }
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE OR REPLACE TEMP VIEW __input AS SELECT * FROM " + inputRel);
+      // With joined labels __input is read once per column pass: the join (and the pick of each
+      // key's label) is done once, into a table.
+      s.execute(
+          "CREATE OR REPLACE TEMP "
+              + (refresh && labelCol.isPresent() && in.labels().isPresent() ? "TABLE" : "VIEW")
+              + " __input AS SELECT * FROM "
+              + inputRel);
       if (in.baseline().isPresent()) {
         TableData b = in.baseline().get();
         List<Column> bcols = new ArrayList<>();
@@ -249,7 +258,6 @@ final class Grouping {
       cols.add(Sql.ident(col.name()));
     }
     String colList = String.join(", ", cols);
-    List<String> branches = new ArrayList<>();
     String sliceCols = "";
     for (int j = 0; j < spec.slicingExprs().size(); j++) {
       sliceCols += ", CAST((" + spec.slicingExprs().get(j) + ") AS VARCHAR) AS __s" + j;
@@ -267,6 +275,8 @@ final class Grouping {
             + (windowCols.isEmpty() ? "" : ", " + String.join(", ", windowCols))
             + " FROM __input)";
     String baseRows = "(SELECT " + colList + sliceCols + modelCol + " FROM __baseline)";
+    List<String> keyBranches = new ArrayList<>();
+    List<String> rowBranches = new ArrayList<>();
     int gCount = grans.isEmpty() ? 1 : grans.size();
     for (int g = -1; g < gCount; g++) {
       if (g == BASELINE && in.baseline().isEmpty()) {
@@ -288,15 +298,10 @@ final class Grouping {
                 + ") AND "
                 + timeRange(profiled, ts.get(), grans.get(g), starts);
       }
-      List<String> models = new ArrayList<>();
-      models.add(Sql.literal(ALL_MODELS));
-      if (model.isPresent()) {
-        models.add("__m");
-      }
-      for (String m : models) {
-        String mWhere = m.equals("__m") ? " AND __m IS NOT NULL" : "";
+      for (boolean perModel : model.isPresent() ? List.of(false, true) : List.of(false)) {
+        String m = perModel ? "__m" : Sql.literal(ALL_MODELS);
+        String mWhere = perModel ? " AND __m IS NOT NULL" : "";
         for (int j = -1; j < spec.slicingExprs().size(); j++) {
-          String sk = String.valueOf(j);
           String sv = j < 0 ? "''" : "__s" + j;
           String sWhere = "";
           if (j >= 0) {
@@ -310,7 +315,8 @@ final class Grouping {
             }
             sWhere = " AND __s" + j + " IN (" + String.join(", ", lits) + ")";
           }
-          branches.add(
+          String filter = " FROM " + rows + " WHERE " + where + mWhere + sWhere;
+          keyBranches.add(
               "SELECT "
                   + g
                   + " AS __g, "
@@ -318,37 +324,56 @@ final class Grouping {
                   + " AS __ws, "
                   + m
                   + " AS __mid, "
-                  + sk
+                  + j
                   + " AS __sk, "
                   + sv
-                  + " AS __sv, "
+                  + " AS __sv"
+                  + filter);
+          // The rows with their group id: the branch's constants select its groups from
+          // __groups, so the join is on the window (and the model id or slice value) only.
+          rowBranches.add(
+              "SELECT __gr.__gid, __e.* EXCLUDE (__kw, __km, __ks) FROM (SELECT "
                   + colList
-                  + " FROM "
-                  + rows
-                  + " WHERE "
-                  + where
-                  + mWhere
-                  + sWhere);
+                  + ", "
+                  + ws
+                  + " AS __kw, "
+                  + m
+                  + " AS __km, "
+                  + sv
+                  + " AS __ks"
+                  + filter
+                  + ") __e JOIN (SELECT __gid, __ws, __mid, __sv FROM __groups WHERE __g = "
+                  + g
+                  + " AND __sk = "
+                  + j
+                  + (perModel ? " AND __mid <> '*'" : " AND __mid = '*'")
+                  + ") __gr ON __gr.__ws = __e.__kw"
+                  + (perModel ? " AND __gr.__mid = __e.__km" : "")
+                  + (j >= 0 ? " AND __gr.__sv = __e.__ks" : ""));
         }
       }
     }
     try (Statement s = c.createStatement()) {
-      if (branches.isEmpty()) {
-        branches.add(
-            "SELECT 0 AS __g, CAST(0 AS BIGINT) AS __ws, '*' AS __mid, -1 AS __sk, '' AS __sv, "
+      if (keyBranches.isEmpty()) {
+        s.execute(
+            "CREATE OR REPLACE TEMP TABLE __groups (__gid INTEGER, __g INTEGER, __ws BIGINT, __mid"
+                + " VARCHAR, __sk INTEGER, __sv VARCHAR, __n BIGINT)");
+        s.execute(
+            "CREATE OR REPLACE TEMP VIEW __ex AS SELECT CAST(NULL AS INTEGER) AS __gid, "
                 + colList
                 + " FROM __input WHERE false");
+      } else {
+        s.execute(
+            "CREATE OR REPLACE TEMP TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
+                + " __mid, __sk, __sv) - 1)::INTEGER AS __gid, * FROM (SELECT __g, __ws, __mid,"
+                + " __sk, __sv, count(*) AS __n FROM ("
+                + String.join("\nUNION ALL\n", keyBranches)
+                + ") GROUP BY ALL)");
+        // A view, not a table: each column pass reads only its column from the Parquet files
+        // (materializing every column cost more than all the passes together).
+        s.execute(
+            "CREATE OR REPLACE TEMP VIEW __ex AS " + String.join("\nUNION ALL\n", rowBranches));
       }
-      s.execute("CREATE OR REPLACE TEMP VIEW __ex0 AS " + String.join("\nUNION ALL\n", branches));
-      s.execute(
-          "CREATE OR REPLACE TEMP TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
-              + " __mid, __sk, __sv) - 1)::INTEGER AS __gid, * FROM (SELECT __g, __ws, __mid, __sk,"
-              + " __sv, count(*) AS __n FROM __ex0 GROUP BY ALL)");
-      // Materialized once (group id and the profiled columns): every column pass then scans it.
-      s.execute(
-          "CREATE OR REPLACE TEMP TABLE __ex AS SELECT __gr.__gid, "
-              + colList
-              + " FROM __ex0 __e JOIN __groups __gr USING (__g, __ws, __mid, __sk, __sv)");
       try (ResultSet rs =
           s.executeQuery(
               "SELECT __gid, __g, __ws, __mid, __sk, __sv, __n FROM __groups ORDER BY __gid")) {

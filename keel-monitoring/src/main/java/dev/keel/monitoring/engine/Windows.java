@@ -34,7 +34,7 @@ final class Windows {
     if (in.baseline().isEmpty() || gr.timestampCol.isEmpty()) {
       return window(in.now(), in.now());
     }
-    String ts = "epoch_us(CAST(" + Sql.ident(gr.timestampCol.get()) + " AS TIMESTAMP))";
+    String ts = "epoch_us(" + Sql.ident(gr.timestampCol.get()) + ")";
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT min(" + ts + "), max(" + ts + ") FROM __baseline")) {
       rs.next();
