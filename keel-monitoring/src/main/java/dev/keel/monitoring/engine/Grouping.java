@@ -17,10 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Sets up one refresh's relations in a DuckDB connection: {@code __input} (the monitored table,
- * with joined labels), {@code __baseline}, and the exploded relation {@code __ex} where each row
- * appears once per group it belongs to (granularity × window × model id × slice), tagged with the
- * group's id {@code __gid}; {@code __groups} lists the groups with their row counts.
+ * Sets up one refresh's relations in its private in-memory DuckDB database (not TEMP: the column
+ * readers' connections see them too): {@code __input} (the monitored table, with joined labels),
+ * {@code __baseline}, and the exploded relation {@code __ex} where each row appears once per group
+ * it belongs to (granularity × window × model id × slice), tagged with the group's id {@code
+ * __gid}; {@code __groups} lists the groups with their row counts.
  */
 final class Grouping {
   /** The number of slices a non-boolean slicing expression gives at most (by frequency). */
@@ -173,7 +174,7 @@ final class Grouping {
       // With joined labels __input is read once per column pass: the join (and the pick of each
       // key's label) is done once, into a table.
       s.execute(
-          "CREATE OR REPLACE TEMP "
+          "CREATE OR REPLACE "
               + (refresh && labelCol.isPresent() && in.labels().isPresent() ? "TABLE" : "VIEW")
               + " __input AS SELECT * FROM "
               + inputRel);
@@ -201,7 +202,7 @@ final class Grouping {
           }
         }
         s.execute(
-            "CREATE OR REPLACE TEMP VIEW __baseline AS SELECT "
+            "CREATE OR REPLACE VIEW __baseline AS SELECT "
                 + String.join(", ", sel)
                 + " FROM "
                 + Sql.parquet(present, b.dataFiles(), false));
@@ -356,23 +357,22 @@ final class Grouping {
     try (Statement s = c.createStatement()) {
       if (keyBranches.isEmpty()) {
         s.execute(
-            "CREATE OR REPLACE TEMP TABLE __groups (__gid INTEGER, __g INTEGER, __ws BIGINT, __mid"
+            "CREATE OR REPLACE TABLE __groups (__gid INTEGER, __g INTEGER, __ws BIGINT, __mid"
                 + " VARCHAR, __sk INTEGER, __sv VARCHAR, __n BIGINT)");
         s.execute(
-            "CREATE OR REPLACE TEMP VIEW __ex AS SELECT CAST(NULL AS INTEGER) AS __gid, "
+            "CREATE OR REPLACE VIEW __ex AS SELECT CAST(NULL AS INTEGER) AS __gid, "
                 + colList
                 + " FROM __input WHERE false");
       } else {
         s.execute(
-            "CREATE OR REPLACE TEMP TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
+            "CREATE OR REPLACE TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
                 + " __mid, __sk, __sv) - 1)::INTEGER AS __gid, * FROM (SELECT __g, __ws, __mid,"
                 + " __sk, __sv, count(*) AS __n FROM ("
                 + String.join("\nUNION ALL\n", keyBranches)
                 + ") GROUP BY ALL)");
         // A view, not a table: each column pass reads only its column from the Parquet files
         // (materializing every column cost more than all the passes together).
-        s.execute(
-            "CREATE OR REPLACE TEMP VIEW __ex AS " + String.join("\nUNION ALL\n", rowBranches));
+        s.execute("CREATE OR REPLACE VIEW __ex AS " + String.join("\nUNION ALL\n", rowBranches));
       }
       try (ResultSet rs =
           s.executeQuery(
