@@ -13,11 +13,15 @@ import dev.keel.tables.WriteMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,7 +56,13 @@ public final class RefreshRunner implements AutoCloseable {
   private final Semaphore slots;
   private final ExecutorService workers;
   private final ScheduledExecutorService poller;
-  private final AtomicBoolean dataChanged = new AtomicBoolean(true);
+
+  /** Tables this server committed to since the last look: only their monitors are checked. */
+  private final Set<String> changedTables = ConcurrentHashMap.newKeySet();
+
+  /** A commit somewhere (another server's notice) or the first poll: every monitor is checked. */
+  private final AtomicBoolean anyChanged = new AtomicBoolean(true);
+
   private volatile boolean closed;
 
   /** A runner; {@link #start} begins polling. */
@@ -94,12 +104,12 @@ public final class RefreshRunner implements AutoCloseable {
     monitors.onQueued(this::wake);
     tables.addCommitListener(
         (t, id, at) -> {
-          dataChanged.set(true);
+          changedTables.add(t);
           wake();
         });
     tables.subscribeToCommits(
         () -> {
-          dataChanged.set(true);
+          anyChanged.set(true);
           wake();
         });
     poller.scheduleWithFixedDelay(this::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
@@ -121,8 +131,20 @@ public final class RefreshRunner implements AutoCloseable {
     }
     try {
       fireSchedules();
-      if (dataChanged.getAndSet(false)) {
-        queueDataChanges();
+      if (anyChanged.getAndSet(false)) {
+        changedTables.clear(); // the full check below reads every table's current snapshot
+        queueDataChanges(store.dataChangeMonitors());
+      } else if (!changedTables.isEmpty()) {
+        Map<String, MonitorInfo> affected = new LinkedHashMap<>();
+        for (String t : changedTables) {
+          changedTables.remove(t);
+          for (MonitorInfo m : store.watching(t)) {
+            if (m.spec().refreshOnDataChange()) {
+              affected.put(m.spec().tableName(), m);
+            }
+          }
+        }
+        queueDataChanges(affected.values());
       }
       while (slots.tryAcquire()) {
         Instant now = clock.instant();
@@ -161,9 +183,9 @@ public final class RefreshRunner implements AutoCloseable {
     }
   }
 
-  /** Queues DATA_CHANGE refreshes for monitors whose tables moved past their last success. */
-  private void queueDataChanges() {
-    for (MonitorInfo m : store.dataChangeMonitors()) {
+  /** Queues DATA_CHANGE refreshes for those monitors whose tables moved past their last success. */
+  private void queueDataChanges(Collection<MonitorInfo> candidates) {
+    for (MonitorInfo m : candidates) {
       String t = m.spec().tableName();
       Optional<MonitorRefresh> last = store.lastSuccess(t);
       boolean changed =
