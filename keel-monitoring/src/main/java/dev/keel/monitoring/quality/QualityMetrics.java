@@ -5,17 +5,20 @@ import dev.keel.monitoring.MonitorSpec;
 import dev.keel.monitoring.ProfileType;
 import dev.keel.monitoring.ProfileType.ProblemType;
 import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -129,11 +132,51 @@ public final class QualityMetrics {
       requireFlat("inference_log.prediction_col", prediction);
       requireFlat("inference_log.label_col", label);
     }
-    if (proba.isPresent()) {
+    proba.ifPresent(QualityMetrics::validateProba);
+  }
+
+  /**
+   * Checks {@code inference_log.prediction_proba_col}'s type: a number (the probability of the
+   * positive class, binary classification) or a {@code map<string, float|double|decimal>} (class
+   * label as text → its probability, binary or multiclass).
+   *
+   * @param proba the column
+   * @throws dev.keel.core.KeelException 400 naming {@code inference_log.prediction_proba_col}, the
+   *     column, its type and what is wrong
+   */
+  public static void validateProba(Column proba) {
+    String field = "inference_log.prediction_proba_col";
+    ColumnType t = proba.type();
+    if (t.kind() != ColumnType.Kind.MAP) {
       requireNumeric(
-          "inference_log.prediction_proba_col",
-          proba.get(),
-          "the probability of the positive class (binary classification only)");
+          field,
+          proba,
+          "the probability of the positive class (or a map<string,double> of class"
+              + " probabilities)");
+      return;
+    }
+    ColumnType key = t.fields().get(0).type();
+    ColumnType value = t.fields().get(1).type();
+    String reason = null;
+    if (key.kind() != ColumnType.Kind.STRING) {
+      reason = "its keys are " + key.typeText() + ", but the class labels must be string keys";
+    } else if (!EnumSet.of(ColumnType.Kind.FLOAT, ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL)
+        .contains(value.kind())) {
+      reason =
+          "its values are "
+              + value.typeText()
+              + ", but the class probabilities must be float, double or decimal";
+    }
+    if (reason != null) {
+      throw KeelException.invalid(
+          field
+              + ": column '"
+              + proba.name()
+              + "' has type "
+              + t.typeText()
+              + ", but "
+              + reason
+              + " (map<string,double>)");
     }
   }
 
@@ -226,16 +269,51 @@ public final class QualityMetrics {
       out.put(e.getKey(), ClassificationScores.of(e.getValue()).toRow());
     }
     if (predictionProbaCol.isPresent()) {
-      Optional<String> pos = positiveClass(db, relation, y, p);
+      String raw = Sql.ident(predictionProbaCol.get());
+      boolean isMap = probaIsMap(db, relation, raw);
+      String m = "CAST(" + raw + " AS MAP(VARCHAR, DOUBLE))";
+      Optional<String> keys = isMap ? Optional.of("unnest(map_keys(" + m + "))") : Optional.empty();
+      Optional<String> pos = positiveClass(db, relation, y, p, keys);
       if (pos.isPresent()) {
-        probabilityScores(db, relation, groupExprs, y, p, pos.get(), out);
+        String s = isMap ? "coalesce(" + m + "[" + Sql.literal(pos.get()) + "], 0.0)" : num(raw);
+        String valid =
+            isMap ? validMap(m) : num(raw) + " IS NOT NULL AND NOT isnan(" + num(raw) + ")";
+        probabilityScores(db, relation, groupExprs, y, p, s, valid, pos.get(), out);
+      } else if (isMap) {
+        multiclassLogLoss(db, relation, groupExprs, y, p, m, out);
+        multiclassRocAuc(db, relation, groupExprs, y, p, m, out);
       }
     }
     return out;
   }
 
-  /** The positive class, or empty when the relation's classes are not binary. */
-  private Optional<String> positiveClass(Connection db, String relation, String y, String p)
+  private static String num(String rawProba) {
+    return "CAST(" + rawProba + " AS DOUBLE)";
+  }
+
+  /** A map row counts when the map is non-NULL and each of its values non-NULL and finite. */
+  private static String validMap(String m) {
+    return m
+        + " IS NOT NULL AND coalesce(list_bool_and(list_transform(map_values("
+        + m
+        + "), lambda v: v IS NOT NULL AND isfinite(v))), true)";
+  }
+
+  /** Whether the relation's probability column is a DuckDB MAP (else it is read as a number). */
+  private static boolean probaIsMap(Connection db, String relation, String rawProba)
+      throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("DESCRIBE SELECT " + rawProba + Sql.from(relation))) {
+      return rs.next() && rs.getString("column_type").startsWith("MAP(");
+    }
+  }
+
+  /**
+   * The positive class, or empty when the relation's classes (labels, predictions and, for a map
+   * probability column, its keys) are not binary.
+   */
+  private Optional<String> positiveClass(
+      Connection db, String relation, String y, String p, Optional<String> keys)
       throws SQLException {
     TreeSet<String> classes = new TreeSet<>();
     String sql =
@@ -246,6 +324,7 @@ public final class QualityMetrics {
             + " UNION ALL SELECT "
             + p
             + Sql.from(relation)
+            + keys.map(k -> " UNION ALL SELECT " + k + Sql.from(relation)).orElse("")
             + ") WHERE v IS NOT NULL ORDER BY v LIMIT 3";
     List<String> ordered = new ArrayList<>();
     try (Statement st = db.createStatement();
@@ -265,18 +344,24 @@ public final class QualityMetrics {
         : ordered.isEmpty() ? Optional.empty() : Optional.of(ordered.get(ordered.size() - 1));
   }
 
-  /** Log loss and ROC-AUC (Mann–Whitney with average ranks for ties) per group. */
+  /**
+   * Binary log loss and ROC-AUC (Mann–Whitney with average ranks for ties) per group.
+   *
+   * @param s the score: P(positive class), a DOUBLE expression
+   * @param valid the condition a row's probability must meet to count
+   */
   private void probabilityScores(
       Connection db,
       String relation,
       List<String> groupExprs,
       String y,
       String p,
+      String s,
+      String valid,
       String pos,
       Map<GroupKey, Map<String, Object>> out)
       throws SQLException {
     int g = groupExprs.size();
-    String s = "CAST(" + Sql.ident(predictionProbaCol.get()) + " AS DOUBLE)";
     String eps = Double.toString(LOG_LOSS_EPS);
     String sql =
         "WITH r AS (SELECT "
@@ -294,10 +379,8 @@ public final class QualityMetrics {
             + " IS NOT NULL AND "
             + p
             + " IS NOT NULL AND "
-            + s
-            + " IS NOT NULL AND NOT isnan("
-            + s
-            + ")), k AS (SELECT *, rank() OVER ("
+            + valid
+            + "), k AS (SELECT *, rank() OVER ("
             + Sql.partitionBy(g)
             + " ORDER BY __s) + (count(*) OVER ("
             + Sql.partitionBy(g, "__s")
@@ -330,6 +413,175 @@ public final class QualityMetrics {
         }
       }
     }
+  }
+
+  /**
+   * The counted rows of a map probability column ({@code r}: groups, {@code __y}, {@code __p},
+   * {@code __m}) and each group's classes ({@code c}: groups, {@code __c}): its labels, predictions
+   * and map keys.
+   */
+  private static String multiclassRows(
+      String relation, List<String> groupExprs, String y, String p, String m) {
+    String gs = Sql.groupAliases(groupExprs.size(), ", ");
+    return "WITH r AS MATERIALIZED (SELECT "
+        + Sql.groupSelect(groupExprs)
+        + y
+        + " AS __y, "
+        + p
+        + " AS __p, "
+        + m
+        + " AS __m"
+        + Sql.from(relation)
+        + " WHERE "
+        + y
+        + " IS NOT NULL AND "
+        + p
+        + " IS NOT NULL AND "
+        + validMap(m)
+        + "), c AS (SELECT "
+        + gs
+        + "__y AS __c FROM r UNION SELECT "
+        + gs
+        + "__p FROM r UNION SELECT "
+        + gs
+        + "unnest(map_keys(__m)) FROM r)";
+  }
+
+  /** {@code a.__g0 IS NOT DISTINCT FROM b.__g0 AND ...}, or {@code true} for no groups. */
+  private static String sameGroup(int g, String a, String b) {
+    List<String> conds = new ArrayList<>();
+    for (int i = 0; i < g; i++) {
+      conds.add(a + ".__g" + i + " IS NOT DISTINCT FROM " + b + ".__g" + i);
+    }
+    return conds.isEmpty() ? "true" : String.join(" AND ", conds);
+  }
+
+  private static String qualified(int g, String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < g; i++) {
+      sb.append(alias).append(".__g").append(i).append(", ");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Multiclass log loss per group, as scikit-learn 1.2 computes {@code log_loss(y, P,
+   * labels=classes)}: each probability clipped to [ε, 1−ε] (a class missing from the map is 0, so
+   * ε), the row divided by its sum, the mean of −ln(the true class's share). NULL for a group with
+   * fewer than two classes.
+   */
+  private void multiclassLogLoss(
+      Connection db,
+      String relation,
+      List<String> groupExprs,
+      String y,
+      String p,
+      String m,
+      Map<GroupKey, Map<String, Object>> out)
+      throws SQLException {
+    int g = groupExprs.size();
+    String eps = Double.toString(LOG_LOSS_EPS);
+    String clip = "greatest(least(%s, 1.0 - " + eps + "), " + eps + ")";
+    String sql =
+        multiclassRows(relation, groupExprs, y, p, m)
+            + ", k AS (SELECT "
+            + Sql.groupAliases(g, ", ")
+            + "count(*) AS __k FROM c"
+            + (g == 0 ? "" : " GROUP BY ALL")
+            + ") SELECT "
+            + qualified(g, "r")
+            + "max(k.__k), count(*), fsum(-ln("
+            + clip.formatted("coalesce(r.__m[r.__y], 0.0)")
+            + " / (coalesce(list_sum(list_transform(map_values(r.__m), lambda v: "
+            + clip.formatted("v")
+            + ")), 0.0) + (k.__k - CAST(cardinality(r.__m) AS BIGINT)) * "
+            + eps
+            + "))) FROM r JOIN k ON "
+            + sameGroup(g, "r", "k")
+            + (g == 0 ? "" : " GROUP BY " + qualified(g, "r").replaceAll(", $", ""));
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        Map<String, Object> row = out.get(Sql.key(rs, g));
+        long classes = rs.getLong(g + 1);
+        long n = rs.getLong(g + 2);
+        if (row != null && n > 0 && classes >= 2) {
+          row.put("log_loss", rs.getDouble(g + 3) / n);
+        }
+      }
+    }
+  }
+
+  /**
+   * Multiclass ROC-AUC per group, as scikit-learn 1.2 computes {@code roc_auc_score(y, P,
+   * multi_class='ovr', average='macro', labels=classes)}: the unweighted mean over the group's
+   * classes of the Mann–Whitney AUC of "label = class" scored by P(class) (ties ½). NULL when a
+   * class has no positive or no negative row, or a row's probabilities fail numpy's {@code
+   * allclose(1, sum)} (|1 − sum| ≤ 1e-8 + 1e-5·|sum|), where scikit-learn raises.
+   */
+  private void multiclassRocAuc(
+      Connection db,
+      String relation,
+      List<String> groupExprs,
+      String y,
+      String p,
+      String m,
+      Map<GroupKey, Map<String, Object>> out)
+      throws SQLException {
+    int g = groupExprs.size();
+    String gs = Sql.groupAliases(g, ", ");
+    String sum = "coalesce(list_sum(map_values(r.__m)), 0.0)";
+    // Per (group, class, score): positive and negative counts; U = Σ pos · (neg below + neg
+    // tied/2).
+    String sql =
+        multiclassRows(relation, groupExprs, y, p, m)
+            + ", x AS (SELECT "
+            + qualified(g, "r")
+            + "c.__c, (r.__y = c.__c) AS __pos, coalesce(r.__m[c.__c], 0.0) AS __s, NOT (abs(1.0 - "
+            + sum
+            + ") <= 1e-8 + 1e-5 * abs("
+            + sum
+            + ")) AS __bad FROM r JOIN c ON "
+            + sameGroup(g, "r", "c")
+            + "), a AS (SELECT "
+            + gs
+            + "__c, __s, count(*) FILTER (WHERE __pos) AS __np, count(*) FILTER (WHERE NOT __pos)"
+            + " AS __nn, count(*) FILTER (WHERE __bad) AS __nbad FROM x GROUP BY ALL), b AS (SELECT"
+            + " *, coalesce(sum(__nn) OVER ("
+            + Sql.partitionBy(g, "__c")
+            + " ORDER BY __s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS __below FROM"
+            + " a) SELECT "
+            + gs
+            + "__c, CAST(sum(__np) AS BIGINT), CAST(sum(__nn) AS BIGINT), fsum(CAST(__np AS DOUBLE) *"
+            + " (CAST(__below AS DOUBLE) + CAST(__nn AS DOUBLE) / 2)), CAST(sum(__nbad) AS BIGINT)"
+            + " FROM b GROUP BY ALL";
+    // Per group: class → its AUC, NaN when undefined (summed in class order: reproducible bits).
+    Map<GroupKey, TreeMap<String, Double>> auc = new HashMap<>();
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        GroupKey key = Sql.key(rs, g);
+        String c = rs.getString(g + 1);
+        long npos = rs.getLong(g + 2);
+        long nneg = rs.getLong(g + 3);
+        double u = rs.getDouble(g + 4);
+        long bad = rs.getLong(g + 5);
+        boolean undefined = npos == 0 || nneg == 0 || bad > 0;
+        auc.computeIfAbsent(key, k -> new TreeMap<>())
+            .put(c, undefined ? Double.NaN : u / ((double) npos * (double) nneg));
+      }
+    }
+    auc.forEach(
+        (key, perClass) -> {
+          Map<String, Object> row = out.get(key);
+          double total = 0;
+          for (double a : perClass.values()) {
+            total += a;
+          }
+          if (row != null && perClass.size() >= 2 && !Double.isNaN(total)) {
+            row.put("roc_auc_score", total / perClass.size());
+          }
+        });
   }
 
   private Map<GroupKey, Map<String, Object>> regression(
