@@ -147,36 +147,30 @@ public final class QualityMetrics {
   public static void validateProba(Column proba) {
     String field = "inference_log.prediction_proba_col";
     ColumnType t = proba.type();
-    if (t.kind() != ColumnType.Kind.MAP) {
-      requireNumeric(
-          field,
-          proba,
-          "the probability of the positive class (or a map<string,double> of class"
-              + " probabilities)");
-      return;
-    }
-    ColumnType key = t.fields().get(0).type();
-    ColumnType value = t.fields().get(1).type();
+    ColumnType.Kind kind = t.kind();
     String reason = null;
-    if (key.kind() != ColumnType.Kind.STRING) {
-      reason = "its keys are " + key.typeText() + ", but the class labels must be string keys";
-    } else if (!EnumSet.of(ColumnType.Kind.FLOAT, ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL)
-        .contains(value.kind())) {
+    if (kind != ColumnType.Kind.MAP) {
+      if (!EnumSet.of(
+              ColumnType.Kind.INT,
+              ColumnType.Kind.LONG,
+              ColumnType.Kind.FLOAT,
+              ColumnType.Kind.DOUBLE,
+              ColumnType.Kind.DECIMAL)
+          .contains(kind)) {
+        reason =
+            "it must be a number (the probability of the positive class) or a map<string,double>"
+                + " (class label -> probability)";
+      }
+    } else if (t.fields().get(0).type().kind() != ColumnType.Kind.STRING) {
       reason =
-          "its values are "
-              + value.typeText()
-              + ", but the class probabilities must be float, double or decimal";
+          "the keys of a map of class probabilities must be strings (the class labels as text)";
+    } else if (!EnumSet.of(ColumnType.Kind.FLOAT, ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL)
+        .contains(t.fields().get(1).type().kind())) {
+      reason = "the values of a map of class probabilities must be float, double or decimal";
     }
     if (reason != null) {
       throw KeelException.invalid(
-          field
-              + ": column '"
-              + proba.name()
-              + "' has type "
-              + t.typeText()
-              + ", but "
-              + reason
-              + " (map<string,double>)");
+          field + ": column '" + proba.name() + "' has type " + t.typeText() + ", but " + reason);
     }
   }
 
