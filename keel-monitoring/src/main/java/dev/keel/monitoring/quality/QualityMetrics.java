@@ -31,8 +31,11 @@ import java.util.TreeSet;
  *       F1 over the classes seen in the group's labels or predictions, division by zero giving 0
  *       (scikit-learn's {@code zero_division=0}); macro = unweighted mean over those classes,
  *       weighted = weighted by each class's support (its count among the labels). Log loss and
- *       ROC-AUC need {@code prediction_proba_col} (a number, P(positive class)) and a binary
- *       problem: see {@link #QualityMetrics}.
+ *       ROC-AUC need {@code prediction_proba_col}: a number, P(positive class), for a binary
+ *       problem, or a {@code MAP(VARCHAR, DOUBLE)} class → probability for a binary or multiclass
+ *       one (scikit-learn 1.2's {@code log_loss(y, P, labels=classes)} and {@code roc_auc_score(y,
+ *       P, multi_class='ovr', labels=classes)}, classes = the group's labels, predictions and map
+ *       keys): see {@link #QualityMetrics}.
  *   <li>Regression: label and prediction as DOUBLE; rows where either is NULL, NaN or infinite are
  *       left out. MAPE leaves out rows with label 0 as well.
  * </ul>
@@ -76,14 +79,15 @@ public final class QualityMetrics {
    * @param problemType classification or regression
    * @param predictionCol the prediction column of the relation
    * @param labelCol the label column of the relation
-   * @param predictionProbaCol classification: a numeric column holding P(positive class); log loss
-   *     and ROC-AUC are NULL without it
+   * @param predictionProbaCol classification: a numeric column holding P(positive class), or a MAP
+   *     column class label (text) → probability (told apart by the relation's DuckDB type); log
+   *     loss and ROC-AUC are NULL without it
    * @param positiveClass the positive class (as text). When empty it is the greatest (in DuckDB's
-   *     VARCHAR order) of the distinct labels and predictions in the relation passed to {@link
-   *     #compute}, as scikit-learn takes the last of the sorted classes: {@code "1"} of {@code
-   *     0/1}, {@code "true"} of booleans. Log loss and ROC-AUC are NULL for every group when the
-   *     relation's labels and predictions (and the given positive class) have more than two
-   *     distinct values: only binary problems get them.
+   *     VARCHAR order) of the distinct labels, predictions and map keys in the relation passed to
+   *     {@link #compute}, as scikit-learn takes the last of the sorted classes: {@code "1"} of
+   *     {@code 0/1}, {@code "true"} of booleans. When they (and the given positive class) have more
+   *     than two distinct values the problem is multiclass: a numeric probability column then gives
+   *     NULL log loss and ROC-AUC, a map column the multiclass definitions.
    */
   public QualityMetrics(
       ProblemType problemType,
@@ -411,12 +415,14 @@ public final class QualityMetrics {
 
   /**
    * The counted rows of a map probability column ({@code r}: groups, {@code __y}, {@code __p},
-   * {@code __m}) and each group's classes ({@code c}: groups, {@code __c}): its labels, predictions
-   * and map keys.
+   * {@code __m}, {@code __bad}: the probabilities fail numpy's allclose(1, sum)) and each group's
+   * classes ({@code c}: groups, {@code __c}): its labels, predictions and map keys.
    */
   private static String multiclassRows(
       String relation, List<String> groupExprs, String y, String p, String m) {
     String gs = Sql.groupAliases(groupExprs.size(), ", ");
+    // numpy's allclose(1, sum), which scikit-learn's multiclass ROC-AUC requires of every row.
+    String sum = "coalesce(list_sum(map_values(" + m + ")), 0.0)";
     return "WITH r AS MATERIALIZED (SELECT "
         + Sql.groupSelect(groupExprs)
         + y
@@ -424,7 +430,11 @@ public final class QualityMetrics {
         + p
         + " AS __p, "
         + m
-        + " AS __m"
+        + " AS __m, NOT (abs(1.0 - "
+        + sum
+        + ") <= 1e-8 + 1e-5 * abs("
+        + sum
+        + ")) AS __bad"
         + Sql.from(relation)
         + " WHERE "
         + y
@@ -524,31 +534,23 @@ public final class QualityMetrics {
       throws SQLException {
     int g = groupExprs.size();
     String gs = Sql.groupAliases(g, ", ");
-    String sum = "coalesce(list_sum(map_values(r.__m)), 0.0)";
-    // Per (group, class, score): positive and negative counts; U = Σ pos · (neg below + neg
-    // tied/2).
+    // Average ranks of P(class) per (group, class), ties sharing their mean rank; one sort.
+    String w = "OVER (" + Sql.partitionBy(g, "__c") + " ORDER BY __s";
     String sql =
         multiclassRows(relation, groupExprs, y, p, m)
             + ", x AS (SELECT "
             + qualified(g, "r")
-            + "c.__c, (r.__y = c.__c) AS __pos, coalesce(r.__m[c.__c], 0.0) AS __s, NOT (abs(1.0 - "
-            + sum
-            + ") <= 1e-8 + 1e-5 * abs("
-            + sum
-            + ")) AS __bad FROM r JOIN c ON "
+            + "c.__c, (r.__y = c.__c) AS __pos, coalesce(r.__m[c.__c], 0.0) AS __s, r.__bad FROM r"
+            + " JOIN c ON "
             + sameGroup(g, "r", "c")
-            + "), a AS (SELECT "
+            + "), k AS (SELECT *, rank() "
+            + w
+            + ") + (count(*) "
+            + w
+            + " RANGE BETWEEN CURRENT ROW AND CURRENT ROW) - 1) / 2.0 AS __rk FROM x) SELECT "
             + gs
-            + "__c, __s, count(*) FILTER (WHERE __pos) AS __np, count(*) FILTER (WHERE NOT __pos)"
-            + " AS __nn, count(*) FILTER (WHERE __bad) AS __nbad FROM x GROUP BY ALL), b AS (SELECT"
-            + " *, coalesce(sum(__nn) OVER ("
-            + Sql.partitionBy(g, "__c")
-            + " ORDER BY __s ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS __below FROM"
-            + " a) SELECT "
-            + gs
-            + "__c, CAST(sum(__np) AS BIGINT), CAST(sum(__nn) AS BIGINT), fsum(CAST(__np AS DOUBLE) *"
-            + " (CAST(__below AS DOUBLE) + CAST(__nn AS DOUBLE) / 2)), CAST(sum(__nbad) AS BIGINT)"
-            + " FROM b GROUP BY ALL";
+            + "__c, count(*) FILTER (WHERE __pos), count(*) FILTER (WHERE NOT __pos), fsum(__rk)"
+            + " FILTER (WHERE __pos), count(*) FILTER (WHERE __bad) FROM k GROUP BY ALL";
     // Per group: class → its AUC, NaN when undefined (summed in class order: reproducible bits).
     Map<GroupKey, TreeMap<String, Double>> auc = new HashMap<>();
     try (Statement st = db.createStatement();
@@ -558,7 +560,7 @@ public final class QualityMetrics {
         String c = rs.getString(g + 1);
         long npos = rs.getLong(g + 2);
         long nneg = rs.getLong(g + 3);
-        double u = rs.getDouble(g + 4);
+        double u = rs.getDouble(g + 4) - (double) npos * (npos + 1) / 2.0;
         long bad = rs.getLong(g + 5);
         boolean undefined = npos == 0 || nneg == 0 || bad > 0;
         auc.computeIfAbsent(key, k -> new TreeMap<>())
