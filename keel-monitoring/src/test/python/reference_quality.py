@@ -8,7 +8,11 @@ a class never predicted, a predicted class never in the labels, perfect predicti
 missing labels and predictions, a group with no label at all, tied probabilities (ROC-AUC),
 probabilities of exactly 0 and 1 (log loss clipping), a group with one class only (ROC-AUC
 undefined), y = 0 rows (left out of MAPE), a constant-label group (R^2 = 1 when perfect, 0
-otherwise), a one-row group (R^2 undefined), NaN and infinite values (left out).
+otherwise), a one-row group (R^2 undefined), NaN and infinite values (left out). Multiclass
+probabilities (a map class -> probability per row): 2 to 5 classes per group, a class absent from a
+group's labels, maps missing a class (probability 0), probabilities not summing to 1, tied scores,
+probabilities of exactly 0 and 1, NULL maps and NaN values (rows left out), groups of one class
+(log loss and/or ROC-AUC undefined); the binary rows again with a map {"0": 1 - s, "1": s}.
 
 The calls here are the definitions docs/monitoring.md states; nothing is copied from the Java code.
 Needs numpy and scikit-learn (Debian: python3-sklearn).
@@ -83,6 +87,55 @@ def probability_expected(y, p, s, neg, pos):
     yb = np.array([a == pos for a in yt])
     if yb.any() and (~yb).any():
         out["roc_auc_score"] = float(metrics.roc_auc_score(yb, sc))
+    return out
+
+
+def multiclass_proba_expected(y, p, s):
+    """Log loss and one-vs-rest ROC-AUC of per-row maps class -> probability (None: left out)."""
+    rows = [
+        (a, m)
+        for a, b, m in zip(y, p, s)
+        if a is not None
+        and b is not None
+        and m is not None
+        and all(v is not None and math.isfinite(v) for v in m.values())
+    ]
+    out = {}
+    if not rows:
+        return out
+    yt = [a for a, _ in rows]
+    # The group's classes: its labels, predictions and map keys (on the counted rows), sorted.
+    counted_p = [
+        b
+        for a, b, m in zip(y, p, s)
+        if a is not None
+        and b is not None
+        and m is not None
+        and all(v is not None and math.isfinite(v) for v in m.values())
+    ]
+    classes = sorted(set(yt) | set(counted_p) | {k for _, m in rows for k in m})
+    P = np.array([[m.get(c, 0.0) for c in classes] for _, m in rows], dtype=float)
+    if len(classes) >= 2:  # with one class sklearn raises: undefined
+        out["log_loss"] = float(metrics.log_loss(yt, P, labels=classes))
+    try:
+        if len(classes) > 2:
+            out["roc_auc_score"] = float(
+                metrics.roc_auc_score(yt, P, multi_class="ovr", average="macro", labels=classes)
+            )
+        elif len(classes) == 2:
+            # sklearn takes 2 columns as the binary case and refuses them; Keel's definition is the
+            # same one-vs-rest mean, with the same checks.
+            if not np.allclose(1, P.sum(axis=1)):
+                raise ValueError("Target scores need to be probabilities")
+            yt_a = np.array(yt)
+            out["roc_auc_score"] = float(
+                np.mean(
+                    [metrics.roc_auc_score(yt_a == c, P[:, i]) for i, c in enumerate(classes)]
+                )
+            )
+    except ValueError as e:  # undefined in sklearn: NULL; only these two reasons are expected
+        msg = str(e)
+        assert "Only one class present" in msg or "Target scores need to be probabilities" in msg, msg
     return out
 
 
@@ -176,6 +229,82 @@ def binary(rng):
     return {"rows": out_rows, "groups": ["g", "w"], "positive": "1", "expected": expected}
 
 
+def dirichlet_map(rng, classes, alpha=1.0):
+    v = rng.dirichlet([alpha] * len(classes))
+    return {c: float(x) for c, x in zip(classes, v)}
+
+
+def argmax(m):
+    return max(sorted(m), key=lambda c: m[c])
+
+
+def multiclass_proba(rng):
+    rows = []
+    five = ["a", "b", "c", "d", "e"]
+    # A: 5 classes, probabilities on a 0.1 grid (many tied scores); zero classes left out of the map.
+    for _ in range(500):
+        counts = rng.multinomial(10, rng.dirichlet([1.0] * 5))
+        m = {c: k / 10 for c, k in zip(five, counts) if k > 0}
+        y = str(rng.choice(five, p=np.array(counts) / 10)) if rng.random() < 0.7 else str(
+            rng.choice(five)
+        )
+        rows.append({"g": "A", "y": y, "p": argmax(m), "s": m})
+    # B: 4 classes in the maps, "d" never a label: log loss, but ROC-AUC undefined.
+    for _ in range(300):
+        m = dirichlet_map(rng, ["a", "b", "c", "d"])
+        y = str(rng.choice(["a", "b", "c"]))
+        rows.append({"g": "B", "y": y, "p": argmax(m), "s": m})
+    # C: 3 classes, probabilities that do not sum to 1 (log loss renormalises; ROC-AUC undefined).
+    for _ in range(300):
+        m = dirichlet_map(rng, ["x", "y", "z"], 0.5)
+        k = float(rng.uniform(0.5, 1.5))
+        m = {c: v * k for c, v in m.items()}
+        y = argmax(m) if rng.random() < 0.6 else str(rng.choice(["x", "y", "z"]))
+        rows.append({"g": "C", "y": y, "p": argmax(m), "s": m})
+    # D: one class only, in labels, predictions and maps: neither metric is defined.
+    for _ in range(20):
+        rows.append({"g": "D", "y": "a", "p": "a", "s": {"a": 1.0}})
+    # E: labels of one class, maps of three: log loss, no ROC-AUC.
+    for _ in range(40):
+        m = dirichlet_map(rng, ["a", "b", "c"])
+        rows.append({"g": "E", "y": "a", "p": argmax(m), "s": m})
+    # F: 3 classes with confident hits and misses (0 and 1 clipped), ties, and rows left out.
+    for i in range(200):
+        y = str(rng.choice(["a", "b", "c"]))
+        if i % 4 == 0:
+            m = {y: 1.0}  # confidently right, the others missing (0)
+        elif i % 4 == 1:
+            other = "a" if y != "a" else "b"
+            m = {other: 1.0, y: 0.0}  # confidently wrong: P(y) = 0 clipped to eps
+        else:
+            m = dirichlet_map(rng, ["a", "b", "c"])
+            m = {c: round(v, 2) for c, v in m.items()}  # ties (and sums off by up to 0.01)
+            m[y] = round(1.0 - sum(v for c, v in m.items() if c != y), 2) if m[y] > 0.02 else m[y]
+        rows.append({"g": "F", "y": y, "p": argmax(m), "s": m})
+    f = [r for r in rows if r["g"] == "F"]
+    f[0]["s"] = None  # no probabilities: left out
+    f[1]["s"] = dict(f[1]["s"], b=float("nan"))  # NaN probability: the row is left out
+    f[2]["y"] = None  # no label
+    f[3]["p"] = None  # no prediction
+    # G: two classes only within a multiclass relation: the same one-vs-rest mean.
+    for _ in range(100):
+        m = dirichlet_map(rng, ["a", "b"])
+        y = argmax(m) if rng.random() < 0.7 else str(rng.choice(["a", "b"]))
+        rows.append({"g": "G", "y": y, "p": argmax(m), "s": m})
+    expected = {}
+    for (g,), rs in group_rows(rows, ["g"]).items():
+        y = [r["y"] for r in rs]
+        p = [r["p"] for r in rs]
+        e = classification_expected(y, p)
+        e.update(multiclass_proba_expected(y, p, [r["s"] for r in rs]))
+        expected[g] = e
+    out_rows = [
+        dict(r, s=None if r["s"] is None else {k: clean(v) for k, v in r["s"].items()})
+        for r in rows
+    ]
+    return {"rows": out_rows, "groups": ["g"], "expected": expected}
+
+
 def regression(rng):
     rows = []
     for _ in range(500):
@@ -210,6 +339,7 @@ def main():
         "multiclass": multiclass(rng),
         "binary": binary(rng),
         "regression": regression(rng),
+        "multiclass_proba": multiclass_proba(rng),
     }
     with open(sys.argv[1], "w") as f:
         json.dump(out, f, indent=1)

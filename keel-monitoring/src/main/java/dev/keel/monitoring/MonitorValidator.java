@@ -1,6 +1,7 @@
 package dev.keel.monitoring;
 
 import dev.keel.core.KeelException;
+import dev.keel.monitoring.quality.QualityMetrics;
 import dev.keel.tables.Column;
 import dev.keel.tables.ColumnType;
 import java.util.ArrayList;
@@ -60,7 +61,10 @@ final class MonitorValidator {
         typed(cols, "inference_log.model_id_col", il.modelIdCol(), LABEL, "a number or string");
         il.predictionProbaCol()
             .ifPresent(
-                p -> typed(cols, "inference_log.prediction_proba_col", p, NUMERIC, "numeric"));
+                p -> {
+                  exists(cols, "inference_log.prediction_proba_col", p);
+                  QualityMetrics.validateProba(cols.get(p));
+                });
         if (il.labelCol().isPresent()) {
           String label = il.labelCol().get();
           if (spec.labels().isPresent()) {

@@ -5,17 +5,20 @@ import dev.keel.monitoring.MonitorSpec;
 import dev.keel.monitoring.ProfileType;
 import dev.keel.monitoring.ProfileType.ProblemType;
 import dev.keel.tables.Column;
+import dev.keel.tables.ColumnType;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,8 +31,11 @@ import java.util.TreeSet;
  *       F1 over the classes seen in the group's labels or predictions, division by zero giving 0
  *       (scikit-learn's {@code zero_division=0}); macro = unweighted mean over those classes,
  *       weighted = weighted by each class's support (its count among the labels). Log loss and
- *       ROC-AUC need {@code prediction_proba_col} (a number, P(positive class)) and a binary
- *       problem: see {@link #QualityMetrics}.
+ *       ROC-AUC need {@code prediction_proba_col}: a number, P(positive class), for a binary
+ *       problem, or a {@code MAP(VARCHAR, DOUBLE)} class → probability for a binary or multiclass
+ *       one (scikit-learn 1.2's {@code log_loss(y, P, labels=classes)} and {@code roc_auc_score(y,
+ *       P, multi_class='ovr', labels=classes)}, classes = the group's labels, predictions and map
+ *       keys): see {@link #QualityMetrics}.
  *   <li>Regression: label and prediction as DOUBLE; rows where either is NULL, NaN or infinite are
  *       left out. MAPE leaves out rows with label 0 as well.
  * </ul>
@@ -73,14 +79,15 @@ public final class QualityMetrics {
    * @param problemType classification or regression
    * @param predictionCol the prediction column of the relation
    * @param labelCol the label column of the relation
-   * @param predictionProbaCol classification: a numeric column holding P(positive class); log loss
-   *     and ROC-AUC are NULL without it
+   * @param predictionProbaCol classification: a numeric column holding P(positive class), or a MAP
+   *     column class label (text) → probability (told apart by the relation's DuckDB type); log
+   *     loss and ROC-AUC are NULL without it
    * @param positiveClass the positive class (as text). When empty it is the greatest (in DuckDB's
-   *     VARCHAR order) of the distinct labels and predictions in the relation passed to {@link
-   *     #compute}, as scikit-learn takes the last of the sorted classes: {@code "1"} of {@code
-   *     0/1}, {@code "true"} of booleans. Log loss and ROC-AUC are NULL for every group when the
-   *     relation's labels and predictions (and the given positive class) have more than two
-   *     distinct values: only binary problems get them.
+   *     VARCHAR order) of the distinct labels, predictions and map keys in the relation passed to
+   *     {@link #compute}, as scikit-learn takes the last of the sorted classes: {@code "1"} of
+   *     {@code 0/1}, {@code "true"} of booleans. When they (and the given positive class) have more
+   *     than two distinct values the problem is multiclass: a numeric probability column then gives
+   *     NULL log loss and ROC-AUC, a map column the multiclass definitions.
    */
   public QualityMetrics(
       ProblemType problemType,
@@ -129,11 +136,45 @@ public final class QualityMetrics {
       requireFlat("inference_log.prediction_col", prediction);
       requireFlat("inference_log.label_col", label);
     }
-    if (proba.isPresent()) {
-      requireNumeric(
-          "inference_log.prediction_proba_col",
-          proba.get(),
-          "the probability of the positive class (binary classification only)");
+    proba.ifPresent(QualityMetrics::validateProba);
+  }
+
+  /**
+   * Checks {@code inference_log.prediction_proba_col}'s type: a number (the probability of the
+   * positive class, binary classification) or a {@code map<string, float|double|decimal>} (class
+   * label as text → its probability, binary or multiclass).
+   *
+   * @param proba the column
+   * @throws dev.keel.core.KeelException 400 naming {@code inference_log.prediction_proba_col}, the
+   *     column, its type and what is wrong
+   */
+  public static void validateProba(Column proba) {
+    String field = "inference_log.prediction_proba_col";
+    ColumnType t = proba.type();
+    ColumnType.Kind kind = t.kind();
+    String reason = null;
+    if (kind != ColumnType.Kind.MAP) {
+      if (!EnumSet.of(
+              ColumnType.Kind.INT,
+              ColumnType.Kind.LONG,
+              ColumnType.Kind.FLOAT,
+              ColumnType.Kind.DOUBLE,
+              ColumnType.Kind.DECIMAL)
+          .contains(kind)) {
+        reason =
+            "it must be a number (the probability of the positive class) or a map<string,double>"
+                + " (class label -> probability)";
+      }
+    } else if (t.fields().get(0).type().kind() != ColumnType.Kind.STRING) {
+      reason =
+          "the keys of a map of class probabilities must be strings (the class labels as text)";
+    } else if (!EnumSet.of(ColumnType.Kind.FLOAT, ColumnType.Kind.DOUBLE, ColumnType.Kind.DECIMAL)
+        .contains(t.fields().get(1).type().kind())) {
+      reason = "the values of a map of class probabilities must be float, double or decimal";
+    }
+    if (reason != null) {
+      throw KeelException.invalid(
+          field + ": column '" + proba.name() + "' has type " + t.typeText() + ", but " + reason);
     }
   }
 
@@ -226,16 +267,51 @@ public final class QualityMetrics {
       out.put(e.getKey(), ClassificationScores.of(e.getValue()).toRow());
     }
     if (predictionProbaCol.isPresent()) {
-      Optional<String> pos = positiveClass(db, relation, y, p);
+      String raw = Sql.ident(predictionProbaCol.get());
+      boolean isMap = probaIsMap(db, relation, raw);
+      String m = "CAST(" + raw + " AS MAP(VARCHAR, DOUBLE))";
+      Optional<String> keys = isMap ? Optional.of("unnest(map_keys(" + m + "))") : Optional.empty();
+      Optional<String> pos = positiveClass(db, relation, y, p, keys);
       if (pos.isPresent()) {
-        probabilityScores(db, relation, groupExprs, y, p, pos.get(), out);
+        String s = isMap ? "coalesce(" + m + "[" + Sql.literal(pos.get()) + "], 0.0)" : num(raw);
+        String valid =
+            isMap ? validMap(m) : num(raw) + " IS NOT NULL AND NOT isnan(" + num(raw) + ")";
+        probabilityScores(db, relation, groupExprs, y, p, s, valid, pos.get(), out);
+      } else if (isMap) {
+        multiclassLogLoss(db, relation, groupExprs, y, p, m, out);
+        multiclassRocAuc(db, relation, groupExprs, y, p, m, out);
       }
     }
     return out;
   }
 
-  /** The positive class, or empty when the relation's classes are not binary. */
-  private Optional<String> positiveClass(Connection db, String relation, String y, String p)
+  private static String num(String rawProba) {
+    return "CAST(" + rawProba + " AS DOUBLE)";
+  }
+
+  /** A map row counts when the map is non-NULL and each of its values non-NULL and finite. */
+  private static String validMap(String m) {
+    return m
+        + " IS NOT NULL AND coalesce(list_bool_and(list_transform(map_values("
+        + m
+        + "), lambda v: v IS NOT NULL AND isfinite(v))), true)";
+  }
+
+  /** Whether the relation's probability column is a DuckDB MAP (else it is read as a number). */
+  private static boolean probaIsMap(Connection db, String relation, String rawProba)
+      throws SQLException {
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("DESCRIBE SELECT " + rawProba + Sql.from(relation))) {
+      return rs.next() && rs.getString("column_type").startsWith("MAP(");
+    }
+  }
+
+  /**
+   * The positive class, or empty when the relation's classes (labels, predictions and, for a map
+   * probability column, its keys) are not binary.
+   */
+  private Optional<String> positiveClass(
+      Connection db, String relation, String y, String p, Optional<String> keys)
       throws SQLException {
     TreeSet<String> classes = new TreeSet<>();
     String sql =
@@ -246,6 +322,7 @@ public final class QualityMetrics {
             + " UNION ALL SELECT "
             + p
             + Sql.from(relation)
+            + keys.map(k -> " UNION ALL SELECT " + k + Sql.from(relation)).orElse("")
             + ") WHERE v IS NOT NULL ORDER BY v LIMIT 3";
     List<String> ordered = new ArrayList<>();
     try (Statement st = db.createStatement();
@@ -265,18 +342,24 @@ public final class QualityMetrics {
         : ordered.isEmpty() ? Optional.empty() : Optional.of(ordered.get(ordered.size() - 1));
   }
 
-  /** Log loss and ROC-AUC (Mann–Whitney with average ranks for ties) per group. */
+  /**
+   * Binary log loss and ROC-AUC (Mann–Whitney with average ranks for ties) per group.
+   *
+   * @param s the score: P(positive class), a DOUBLE expression
+   * @param valid the condition a row's probability must meet to count
+   */
   private void probabilityScores(
       Connection db,
       String relation,
       List<String> groupExprs,
       String y,
       String p,
+      String s,
+      String valid,
       String pos,
       Map<GroupKey, Map<String, Object>> out)
       throws SQLException {
     int g = groupExprs.size();
-    String s = "CAST(" + Sql.ident(predictionProbaCol.get()) + " AS DOUBLE)";
     String eps = Double.toString(LOG_LOSS_EPS);
     String sql =
         "WITH r AS (SELECT "
@@ -294,10 +377,8 @@ public final class QualityMetrics {
             + " IS NOT NULL AND "
             + p
             + " IS NOT NULL AND "
-            + s
-            + " IS NOT NULL AND NOT isnan("
-            + s
-            + ")), k AS (SELECT *, rank() OVER ("
+            + valid
+            + "), k AS (SELECT *, rank() OVER ("
             + Sql.partitionBy(g)
             + " ORDER BY __s) + (count(*) OVER ("
             + Sql.partitionBy(g, "__s")
@@ -330,6 +411,173 @@ public final class QualityMetrics {
         }
       }
     }
+  }
+
+  /**
+   * The counted rows of a map probability column ({@code r}: groups, {@code __y}, {@code __p},
+   * {@code __m}, {@code __bad}: the probabilities fail numpy's allclose(1, sum)) and each group's
+   * classes ({@code c}: groups, {@code __c}): its labels, predictions and map keys.
+   */
+  private static String multiclassRows(
+      String relation, List<String> groupExprs, String y, String p, String m) {
+    String gs = Sql.groupAliases(groupExprs.size(), ", ");
+    // numpy's allclose(1, sum), which scikit-learn's multiclass ROC-AUC requires of every row.
+    String sum = "coalesce(list_sum(map_values(" + m + ")), 0.0)";
+    return "WITH r AS MATERIALIZED (SELECT "
+        + Sql.groupSelect(groupExprs)
+        + y
+        + " AS __y, "
+        + p
+        + " AS __p, "
+        + m
+        + " AS __m, NOT (abs(1.0 - "
+        + sum
+        + ") <= 1e-8 + 1e-5 * abs("
+        + sum
+        + ")) AS __bad"
+        + Sql.from(relation)
+        + " WHERE "
+        + y
+        + " IS NOT NULL AND "
+        + p
+        + " IS NOT NULL AND "
+        + validMap(m)
+        + "), c AS (SELECT "
+        + gs
+        + "__y AS __c FROM r UNION SELECT "
+        + gs
+        + "__p FROM r UNION SELECT "
+        + gs
+        + "unnest(map_keys(__m)) FROM r)";
+  }
+
+  /** {@code a.__g0 IS NOT DISTINCT FROM b.__g0 AND ...}, or {@code true} for no groups. */
+  private static String sameGroup(int g, String a, String b) {
+    List<String> conds = new ArrayList<>();
+    for (int i = 0; i < g; i++) {
+      conds.add(a + ".__g" + i + " IS NOT DISTINCT FROM " + b + ".__g" + i);
+    }
+    return conds.isEmpty() ? "true" : String.join(" AND ", conds);
+  }
+
+  private static String qualified(int g, String alias) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < g; i++) {
+      sb.append(alias).append(".__g").append(i).append(", ");
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Multiclass log loss per group, as scikit-learn 1.2 computes {@code log_loss(y, P,
+   * labels=classes)}: each probability clipped to [ε, 1−ε] (a class missing from the map is 0, so
+   * ε), the row divided by its sum, the mean of −ln(the true class's share). NULL for a group with
+   * fewer than two classes.
+   */
+  private void multiclassLogLoss(
+      Connection db,
+      String relation,
+      List<String> groupExprs,
+      String y,
+      String p,
+      String m,
+      Map<GroupKey, Map<String, Object>> out)
+      throws SQLException {
+    int g = groupExprs.size();
+    String eps = Double.toString(LOG_LOSS_EPS);
+    String clip = "greatest(least(%s, 1.0 - " + eps + "), " + eps + ")";
+    String sql =
+        multiclassRows(relation, groupExprs, y, p, m)
+            + ", k AS (SELECT "
+            + Sql.groupAliases(g, ", ")
+            + "count(*) AS __k FROM c"
+            + (g == 0 ? "" : " GROUP BY ALL")
+            + ") SELECT "
+            + qualified(g, "r")
+            + "max(k.__k), count(*), fsum(-ln("
+            + clip.formatted("coalesce(r.__m[r.__y], 0.0)")
+            + " / (coalesce(list_sum(list_transform(map_values(r.__m), lambda v: "
+            + clip.formatted("v")
+            + ")), 0.0) + (k.__k - CAST(cardinality(r.__m) AS BIGINT)) * "
+            + eps
+            + "))) FROM r JOIN k ON "
+            + sameGroup(g, "r", "k")
+            + (g == 0 ? "" : " GROUP BY " + qualified(g, "r").replaceAll(", $", ""));
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        Map<String, Object> row = out.get(Sql.key(rs, g));
+        long classes = rs.getLong(g + 1);
+        long n = rs.getLong(g + 2);
+        if (row != null && n > 0 && classes >= 2) {
+          row.put("log_loss", rs.getDouble(g + 3) / n);
+        }
+      }
+    }
+  }
+
+  /**
+   * Multiclass ROC-AUC per group, as scikit-learn 1.2 computes {@code roc_auc_score(y, P,
+   * multi_class='ovr', average='macro', labels=classes)}: the unweighted mean over the group's
+   * classes of the Mann–Whitney AUC of "label = class" scored by P(class) (ties ½). NULL when a
+   * class has no positive or no negative row, or a row's probabilities fail numpy's {@code
+   * allclose(1, sum)} (|1 − sum| ≤ 1e-8 + 1e-5·|sum|), where scikit-learn raises.
+   */
+  private void multiclassRocAuc(
+      Connection db,
+      String relation,
+      List<String> groupExprs,
+      String y,
+      String p,
+      String m,
+      Map<GroupKey, Map<String, Object>> out)
+      throws SQLException {
+    int g = groupExprs.size();
+    String gs = Sql.groupAliases(g, ", ");
+    // Average ranks of P(class) per (group, class), ties sharing their mean rank; one sort.
+    String w = "OVER (" + Sql.partitionBy(g, "__c") + " ORDER BY __s";
+    String sql =
+        multiclassRows(relation, groupExprs, y, p, m)
+            + ", x AS (SELECT "
+            + qualified(g, "r")
+            + "c.__c, (r.__y = c.__c) AS __pos, coalesce(r.__m[c.__c], 0.0) AS __s, r.__bad FROM r"
+            + " JOIN c ON "
+            + sameGroup(g, "r", "c")
+            + "), k AS (SELECT *, rank() "
+            + w
+            + ") + (count(*) "
+            + w
+            + " RANGE BETWEEN CURRENT ROW AND CURRENT ROW) - 1) / 2.0 AS __rk FROM x) SELECT "
+            + gs
+            + "__c, count(*) FILTER (WHERE __pos), count(*) FILTER (WHERE NOT __pos), fsum(__rk)"
+            + " FILTER (WHERE __pos), count(*) FILTER (WHERE __bad) FROM k GROUP BY ALL";
+    // Per group: class → its AUC, NaN when undefined (summed in class order: reproducible bits).
+    Map<GroupKey, TreeMap<String, Double>> auc = new HashMap<>();
+    try (Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        GroupKey key = Sql.key(rs, g);
+        String c = rs.getString(g + 1);
+        long npos = rs.getLong(g + 2);
+        long nneg = rs.getLong(g + 3);
+        double u = rs.getDouble(g + 4) - (double) npos * (npos + 1) / 2.0;
+        long bad = rs.getLong(g + 5);
+        boolean undefined = npos == 0 || nneg == 0 || bad > 0;
+        auc.computeIfAbsent(key, k -> new TreeMap<>())
+            .put(c, undefined ? Double.NaN : u / ((double) npos * (double) nneg));
+      }
+    }
+    auc.forEach(
+        (key, perClass) -> {
+          Map<String, Object> row = out.get(key);
+          double total = 0;
+          for (double a : perClass.values()) {
+            total += a;
+          }
+          if (row != null && perClass.size() >= 2 && !Double.isNaN(total)) {
+            row.put("roc_auc_score", total / perClass.size());
+          }
+        });
   }
 
   private Map<GroupKey, Map<String, Object>> regression(

@@ -154,6 +154,104 @@ class QualityMetricsReferenceTest {
   }
 
   @Test
+  void multiclass_log_loss_and_roc_auc_of_map_probabilities_match_sklearn() throws Exception {
+    JsonNode d = ref.get("multiclass_proba");
+    try (Connection c = TestDuckDb.open()) {
+      List<List<Object>> rows = new ArrayList<>();
+      List<List<Object>> entries = new ArrayList<>();
+      long id = 0;
+      for (JsonNode r : d.get("rows")) {
+        JsonNode m = r.get("s");
+        rows.add(listOf(id, r.get("g").asText(), text(r.get("y")), text(r.get("p")), !m.isNull()));
+        if (!m.isNull()) {
+          var it = m.fields();
+          while (it.hasNext()) {
+            var e = it.next();
+            entries.add(listOf(id, e.getKey(), number(e.getValue())));
+          }
+        }
+        id++;
+      }
+      loadWithMap(c, "g VARCHAR, y VARCHAR, p VARCHAR", rows, entries);
+      QualityMetrics q =
+          new QualityMetrics(
+              ProblemType.PROBLEM_TYPE_CLASSIFICATION,
+              "p",
+              "y",
+              Optional.of("s"),
+              Optional.empty());
+      Map<GroupKey, Map<String, Object>> got = q.compute(c, "t", List.of("g"));
+      compareGroups(d, got, q.columns());
+      // The planted cases are there: defined and undefined values of both metrics.
+      assertThat(got.get(GroupKey.of("A")).get("roc_auc_score")).isNotNull();
+      assertThat(got.get(GroupKey.of("B")).get("roc_auc_score")).isNull();
+      assertThat(got.get(GroupKey.of("B")).get("log_loss")).isNotNull();
+      assertThat(got.get(GroupKey.of("C")).get("roc_auc_score")).isNull();
+      assertThat(got.get(GroupKey.of("D")).get("log_loss")).isNull();
+    }
+  }
+
+  @Test
+  void binary_with_a_map_of_both_class_probabilities_matches_sklearn_as_the_number_does()
+      throws Exception {
+    JsonNode d = ref.get("binary");
+    try (Connection c = TestDuckDb.open()) {
+      List<List<Object>> rows = new ArrayList<>();
+      List<List<Object>> entries = new ArrayList<>();
+      long id = 0;
+      for (JsonNode r : d.get("rows")) {
+        Double s = number(r.get("s"));
+        rows.add(
+            listOf(
+                id,
+                r.get("g").asText(),
+                r.get("w").asLong(),
+                r.get("y").isNull() ? null : r.get("y").asLong(),
+                r.get("p").asLong(),
+                s != null));
+        if (s != null) {
+          if (s.isNaN()) {
+            entries.add(listOf(id, "1", s)); // NaN: left out, as the number is
+          } else {
+            entries.add(listOf(id, "0", 1.0 - s));
+            if (s != 0.0) {
+              entries.add(listOf(id, "1", s)); // P("1") = 0 is the missing key
+            }
+          }
+        }
+        id++;
+      }
+      loadWithMap(c, "g VARCHAR, w BIGINT, y BIGINT, p BIGINT", rows, entries);
+      QualityMetrics q =
+          new QualityMetrics(
+              ProblemType.PROBLEM_TYPE_CLASSIFICATION,
+              "p",
+              "y",
+              Optional.of("s"),
+              Optional.empty());
+      compareGroups(d, q.compute(c, "t", List.of("g", "w")), q.columns());
+    }
+  }
+
+  /**
+   * Creates {@code t(<columns>, s MAP(VARCHAR, DOUBLE))} from rows {@code (id, <columns>, has map)}
+   * and map entries {@code (id, key, value)}; a row without a map has s NULL.
+   */
+  private static void loadWithMap(
+      Connection c, String columns, List<List<Object>> rows, List<List<Object>> entries)
+      throws Exception {
+    TestDuckDb.load(c, "r", "id BIGINT, " + columns + ", has_map BOOLEAN", rows);
+    TestDuckDb.load(c, "e", "id BIGINT, k VARCHAR, v DOUBLE", entries);
+    try (var st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE t AS SELECT r.* EXCLUDE (id, has_map), CASE WHEN has_map THEN"
+              + " coalesce(m.s, MAP {}::MAP(VARCHAR, DOUBLE)) END AS s FROM r LEFT JOIN (SELECT"
+              + " id, map_from_entries(list(struct_pack(key := k, value := v))) AS s FROM e GROUP"
+              + " BY id) m USING (id) ORDER BY r.id");
+    }
+  }
+
+  @Test
   void regression_quality_per_group_matches_sklearn() throws Exception {
     JsonNode d = ref.get("regression");
     try (Connection c = TestDuckDb.open()) {

@@ -233,6 +233,152 @@ class QualityMetricsTest {
   }
 
   @Test
+  void a_map_probability_column_must_map_string_keys_to_float_double_or_decimal() {
+    Column text = Column.of("t", ColumnType.STRING);
+    for (String ok :
+        List.of(
+            "map<string,double>",
+            "map<string,float>",
+            "map<string,decimal(10,4)>",
+            "double",
+            "int")) {
+      QualityMetrics.validate(
+          ProblemType.PROBLEM_TYPE_CLASSIFICATION,
+          text,
+          text,
+          Optional.of(Column.of("s", ColumnType.parse("s", ok))));
+    }
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validateProba(
+                    Column.of("s", ColumnType.parse("s", "map<int,double>"))))
+        .isInstanceOf(KeelException.class)
+        .hasMessage(
+            "inference_log.prediction_proba_col: column 's' has type map<int,double>, but the keys"
+                + " of a map of class probabilities must be strings (the class labels as text)");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validateProba(
+                    Column.of("s", ColumnType.parse("s", "map<string,string>"))))
+        .isInstanceOf(KeelException.class)
+        .hasMessageStartingWith(
+            "inference_log.prediction_proba_col: column 's' has type map<string,string>")
+        .hasMessageEndingWith(
+            "but the values of a map of class probabilities must be float, double or decimal");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validateProba(
+                    Column.of("s", ColumnType.parse("s", "map<string,bigint>"))))
+        .hasMessageContaining("has type map<string,bigint>, but the values");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validateProba(
+                    Column.of("s", ColumnType.parse("s", "array<double>"))))
+        .isInstanceOf(KeelException.class)
+        .hasMessageStartingWith(
+            "inference_log.prediction_proba_col: column 's' has type array<double>")
+        .hasMessageEndingWith(
+            ", but it must be a number (the probability of the positive class) or a"
+                + " map<string,double> (class label -> probability)");
+    assertThatThrownBy(
+            () ->
+                QualityMetrics.validateProba(
+                    Column.of("s", ColumnType.parse("s", "map<string,int>"))))
+        .hasMessageContaining("has type map<string,int>, but the values");
+  }
+
+  /** Four rows of classes a, b, c; P(c) is missing (0) in the last map. */
+  private static void loadMulticlass(Connection c, String g) throws Exception {
+    String rows =
+        "('a', 'a', MAP {'a': 0.7, 'b': 0.2, 'c': 0.1}),"
+            + " ('b', 'a', MAP {'a': 0.5, 'b': 0.2, 'c': 0.3}),"
+            + " ('c', 'c', MAP {'a': 0.2, 'b': 0.2, 'c': 0.6}),"
+            + " ('b', 'b', MAP {'a': 0.2, 'b': 0.8})";
+    try (var st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE IF NOT EXISTS t (g VARCHAR, y VARCHAR, p VARCHAR, s MAP(VARCHAR,"
+              + " DOUBLE))");
+      st.execute(
+          "INSERT INTO t SELECT "
+              + g
+              + ", y, p, s::MAP(VARCHAR, DOUBLE) FROM (VALUES "
+              + rows
+              + ") v(y, p, s)");
+    }
+  }
+
+  @Test
+  void multiclass_map_probabilities_by_hand() throws Exception {
+    try (Connection c = TestDuckDb.open()) {
+      loadMulticlass(c, "'x'");
+      loadMulticlass(c, "NULL");
+      QualityMetrics q = binary(Optional.empty());
+      // One-vs-rest: a: 0.7 above 0.5, 0.2, 0.2 (1); b: positives 0.2 and 0.8 against negatives
+      // 0.2 and 0.2: two ties and two wins (3/4); c: 0.6 above 0.1, 0.3, 0 (1). Macro: mean.
+      double auc = (1 + 0.75 + 1) / 3;
+      // P(true class), each row summing to 1 (the missing c clipped to 2^-52 barely counts).
+      double ll = -(Math.log(0.7) + Math.log(0.2) + Math.log(0.6) + Math.log(0.8)) / 4;
+      Map<GroupKey, Map<String, Object>> byG = q.compute(c, "t", List.of("g"));
+      assertThat(byG).containsOnlyKeys(GroupKey.of("x"), GroupKey.of((Object) null));
+      List<Map<String, Object>> all = new ArrayList<>(byG.values());
+      all.add(q.compute(c, "t", List.of()).get(new GroupKey(List.of())));
+      for (Map<String, Object> row : all) {
+        assertThat((Double) row.get("roc_auc_score")).isCloseTo(auc, within(1e-15));
+        assertThat((Double) row.get("log_loss")).isCloseTo(ll, within(1e-15));
+      }
+      assertThat(byG.get(GroupKey.of("x")).get("num_labeled")).isEqualTo(4L);
+    }
+  }
+
+  @Test
+  void probabilities_not_summing_to_one_are_renormalised_in_log_loss_and_void_roc_auc()
+      throws Exception {
+    try (Connection c = TestDuckDb.open()) {
+      try (var st = c.createStatement()) {
+        st.execute(
+            "CREATE TABLE t AS SELECT y, p, s::MAP(VARCHAR, DOUBLE) AS s FROM (VALUES ('a', 'a',"
+                + " MAP {'a': 0.6, 'b': 0.2, 'c': 0.1}), ('b', 'b', MAP {'b': 0.5, 'c': 0.5}),"
+                + " ('c', 'c', MAP {'c': 1.0}), ('c', 'c', NULL)) v(y, p, s)");
+      }
+      Map<String, Object> row =
+          binary(Optional.empty()).compute(c, "t", List.of()).get(new GroupKey(List.of()));
+      double eps = Math.ulp(1.0);
+      // Row 1 sums to 0.9; row 2 and 3 to 1 plus the missing classes' eps; the NULL map is out.
+      double ll =
+          -(Math.log(0.6 / 0.9) + Math.log(0.5 / (1 + eps)) + Math.log((1 - eps) / (1 + eps))) / 3;
+      assertThat((Double) row.get("log_loss")).isCloseTo(ll, within(1e-15));
+      assertThat(row.get("roc_auc_score")).isNull();
+      assertThat(row.get("num_labeled")).isEqualTo(4L);
+    }
+  }
+
+  @Test
+  void a_binary_map_gives_what_the_number_gives() throws Exception {
+    try (Connection c = TestDuckDb.open()) {
+      try (var st = c.createStatement()) {
+        st.execute(
+            "CREATE TABLE t AS SELECT y, p, s, CASE WHEN s = 0 THEN MAP {'no': 1.0} ELSE MAP"
+                + " {'no': 1 - s, 'yes': s} END::MAP(VARCHAR, DOUBLE) AS m FROM (VALUES ('yes',"
+                + " 'yes', 0.9), ('no', 'no', 0.4), ('yes', 'no', 0.4), ('no', 'no', 0.1), ('yes',"
+                + " 'no', 0.0)) v(y, p, s)");
+      }
+      Map<String, Object> number =
+          binary(Optional.empty()).compute(c, "t", List.of()).get(new GroupKey(List.of()));
+      Map<String, Object> map =
+          new QualityMetrics(
+                  ProblemType.PROBLEM_TYPE_CLASSIFICATION,
+                  "p",
+                  "y",
+                  Optional.of("m"),
+                  Optional.empty())
+              .compute(c, "t", List.of())
+              .get(new GroupKey(List.of()));
+      assertThat(map).isEqualTo(number);
+      assertThat(map.get("roc_auc_score")).isNotNull();
+    }
+  }
+
+  @Test
   void flat_quality_columns_are_keel_columns() {
     for (ProblemType t : ProblemType.values()) {
       for (MetricColumn c : QualityMetrics.columns(t)) {
