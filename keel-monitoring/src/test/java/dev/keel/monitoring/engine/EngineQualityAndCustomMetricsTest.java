@@ -4,6 +4,7 @@ import static dev.keel.monitoring.engine.EngineFixture.col;
 import static dev.keel.monitoring.engine.EngineFixture.one;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.keel.core.KeelException;
 import dev.keel.monitoring.CustomMetric;
@@ -95,6 +96,68 @@ class EngineQualityAndCustomMetricsTest {
             "window_start",
             DuckDbMetricsEngineTest.D1);
     assertThat(x).containsEntry("mean_squared_error", null);
+  }
+
+  @Test
+  void a_map_of_class_probabilities_gives_multiclass_log_loss_and_roc_auc() throws Exception {
+    EngineFixture f = new EngineFixture(dir);
+    List<Column> cols =
+        List.of(
+            col("ts", ColumnType.TIMESTAMP),
+            col("model", ColumnType.STRING),
+            col("pred", ColumnType.STRING),
+            col("y", ColumnType.STRING),
+            col("proba", ColumnType.map(ColumnType.STRING, ColumnType.DOUBLE)));
+    Path p =
+        f.file(
+            "SELECT * FROM (VALUES"
+                + " (TIMESTAMPTZ '2026-01-01 01:00:00+00', 'm1', 'a', 'a',"
+                + " MAP {'a': 0.7, 'b': 0.2, 'c': 0.1}),"
+                + " (TIMESTAMPTZ '2026-01-01 02:00:00+00', 'm1', 'b', 'b',"
+                + " MAP {'a': 0.1, 'b': 0.6, 'c': 0.3}),"
+                + " (TIMESTAMPTZ '2026-01-01 03:00:00+00', 'm1', 'b', 'c',"
+                + " MAP {'a': 0.2, 'b': 0.5, 'c': 0.3})) v(ts, model, pred, y, proba)");
+    ProfileType.InferenceLog il =
+        new ProfileType.InferenceLog(
+            ProfileType.ProblemType.PROBLEM_TYPE_CLASSIFICATION,
+            "ts",
+            List.of(Granularity.parse("g", "1 day")),
+            "pred",
+            "model",
+            Optional.of("y"),
+            Optional.of("proba"));
+    MonitorSpec spec =
+        new MonitorSpec(
+            "main.default.t",
+            "main.mon",
+            Optional.empty(),
+            il,
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            false);
+    RefreshOutput out =
+        f.engine.refresh(
+            EngineFixture.input(
+                spec, EngineFixture.table("t", 1, cols, List.of(p)), Optional.empty()),
+            () -> false);
+    Map<String, Object> all =
+        one(
+            out.profileRows(),
+            "column_name",
+            ":table",
+            "model_id",
+            "*",
+            "window_start",
+            DuckDbMetricsEngineTest.D1);
+    // sklearn: log_loss(['a','b','c'], P) = mean(-ln 0.7, -ln 0.6, -ln 0.3)
+    double logLoss = (-Math.log(0.7) - Math.log(0.6) - Math.log(0.3)) / 3;
+    assertThat((Double) all.get("log_loss")).isCloseTo(logLoss, within(1e-12));
+    // one-vs-rest AUCs: a 1, b 1, c 0.75 (c's 0.3 ties b-row's 0.3, beats a-row's 0.1)
+    assertThat((Double) all.get("roc_auc_score")).isCloseTo((1 + 1 + 0.75) / 3, within(1e-12));
+    assertThat(all.get("accuracy_score")).isEqualTo(2.0 / 3);
   }
 
   @Test
