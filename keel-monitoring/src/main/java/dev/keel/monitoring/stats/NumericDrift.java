@@ -82,9 +82,10 @@ public final class NumericDrift {
   }
 
   /**
-   * Up to this product of the sample sizes the merge tracks n₁n₂·(F_b − F_c) as an exact integer;
-   * beyond it, where two different values of |F_b − F_c| could round to one double, it divides at
-   * every step.
+   * Up to this product of the sample sizes the merge tracks n₁n₂·(F_b − F_c) as an exact integer:
+   * two different values of |F_b − F_c| then differ by at least 1/(n₁n₂) ≥ 2⁻⁵⁰, far more than the
+   * rounding of |i/n₁ − j/n₂| (under 2⁻⁵²), so the integer orders the computed quotients. Beyond it
+   * the merge divides at every step.
    */
   static final long FAST_MERGE_MAX_PRODUCT = 1L << 50;
 
@@ -121,9 +122,7 @@ public final class NumericDrift {
       double va = a[i];
       double vb = b[j];
       double x = Math.min(va, vb);
-      // 1 to take a's head, 0 to take b's, without a branch: the sign of vb − va (on a tie of two
-      // infinities that is NaN and either head may go first: equal values are taken together)
-      int ta = 1 - (int) (Double.doubleToRawLongBits(vb - va) >>> 63);
+      int ta = va <= vb ? 1 : 0; // 1 takes a's head, 0 b's; used as a number, not to branch on
       if (x != prev) {
         long abs = Math.abs(s);
         double term = abs * c * (x - prev);

@@ -46,7 +46,7 @@ public final class SortedSample {
 
   private static final int DIGIT_BITS = 11;
   private static final int RADIX = 1 << DIGIT_BITS;
-  private static final int PASSES = (Long.SIZE + DIGIT_BITS - 1) / DIGIT_BITS; // 6
+  private static final int PASSES = 6; // ⌈64/11⌉: the key pass below counts all six digits
 
   /**
    * {@link #of} by {@link Arrays#sort(double[])}: the definition that the radix sort reproduces.
@@ -73,37 +73,43 @@ public final class SortedSample {
    * single pass that builds the keys.
    */
   private static double[] radixSortDropNaN(double[] values) {
-    long[] keys = new long[values.length];
-    int[][] counts = new int[PASSES][RADIX];
+    int len = values.length;
+    long[] keys = new long[len];
+    int[] counts = new int[PASSES * RADIX]; // pass p's histogram at [p·RADIX, (p+1)·RADIX)
+    int mask = RADIX - 1;
     int n = 0;
-    for (double v : values) {
+    for (int q = 0; q < len; q++) {
+      double v = values[q];
       if (v != v) {
         continue; // NaN
       }
       long bits = Double.doubleToRawLongBits(v + 0.0); // -0.0 + 0.0 is 0.0
       long key = bits ^ ((bits >> 63) | Long.MIN_VALUE);
       keys[n++] = key;
-      for (int p = 0; p < PASSES; p++) {
-        counts[p][(int) (key >>> (p * DIGIT_BITS)) & (RADIX - 1)]++;
-      }
+      counts[(int) key & mask]++;
+      counts[RADIX + ((int) (key >>> DIGIT_BITS) & mask)]++;
+      counts[2 * RADIX + ((int) (key >>> (2 * DIGIT_BITS)) & mask)]++;
+      counts[3 * RADIX + ((int) (key >>> (3 * DIGIT_BITS)) & mask)]++;
+      counts[4 * RADIX + ((int) (key >>> (4 * DIGIT_BITS)) & mask)]++;
+      counts[5 * RADIX + ((int) (key >>> (5 * DIGIT_BITS)) & mask)]++;
     }
     long[] src = keys;
     long[] dst = new long[n];
     int[] offsets = new int[RADIX];
     for (int p = 0; p < PASSES; p++) {
-      int[] count = counts[p];
+      int base = p * RADIX;
       int shift = p * DIGIT_BITS;
-      if (n == 0 || count[(int) (src[0] >>> shift) & (RADIX - 1)] == n) {
+      if (n == 0 || counts[base + ((int) (src[0] >>> shift) & mask)] == n) {
         continue; // one digit value for all: this pass would not move anything
       }
       int sum = 0;
       for (int d = 0; d < RADIX; d++) {
         offsets[d] = sum;
-        sum += count[d];
+        sum += counts[base + d];
       }
       for (int k = 0; k < n; k++) {
         long key = src[k];
-        dst[offsets[(int) (key >>> shift) & (RADIX - 1)]++] = key;
+        dst[offsets[(int) (key >>> shift) & mask]++] = key;
       }
       long[] t = src;
       src = dst;
