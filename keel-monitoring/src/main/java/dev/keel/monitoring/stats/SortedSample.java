@@ -25,8 +25,8 @@ public final class SortedSample {
   /**
    * Copies {@code values}, drops NaN (counting them) and sorts the rest ascending. {@code values}
    * is not modified. The result is the array {@link Arrays#sort(double[])} gives on the non-NaN
-   * values with {@code -0.0} replaced by {@code 0.0}; from {@value #RADIX_MIN} values on it is
-   * computed by a radix sort, which is several times faster on large samples.
+   * values with {@code -0.0} replaced by {@code 0.0}; from 4096 values on it is computed by a radix
+   * sort, which is several times faster on large samples.
    *
    * @throws IllegalArgumentException if {@code values} is null
    */
