@@ -24,7 +24,9 @@ public final class SortedSample {
 
   /**
    * Copies {@code values}, drops NaN (counting them) and sorts the rest ascending. {@code values}
-   * is not modified.
+   * is not modified. The result is the array {@link Arrays#sort(double[])} gives on the non-NaN
+   * values with {@code -0.0} replaced by {@code 0.0}; from 4096 values on it is computed by a radix
+   * sort, which is several times faster on large samples.
    *
    * @throws IllegalArgumentException if {@code values} is null
    */
@@ -32,6 +34,24 @@ public final class SortedSample {
     if (values == null) {
       throw new IllegalArgumentException("values must not be null");
     }
+    if (values.length < RADIX_MIN) {
+      return ofByComparisonSort(values);
+    }
+    double[] sorted = radixSortDropNaN(values);
+    return new SortedSample(sorted, values.length - sorted.length);
+  }
+
+  /** Below this many values {@link #of} sorts with {@link Arrays#sort(double[])}. */
+  static final int RADIX_MIN = 4096;
+
+  private static final int DIGIT_BITS = 11;
+  private static final int RADIX = 1 << DIGIT_BITS;
+  private static final int PASSES = 6; // ⌈64/11⌉: the key pass below counts all six digits
+
+  /**
+   * {@link #of} by {@link Arrays#sort(double[])}: the definition that the radix sort reproduces.
+   */
+  static SortedSample ofByComparisonSort(double[] values) {
     double[] copy = new double[values.length];
     int n = 0;
     for (double v : values) {
@@ -42,6 +62,65 @@ public final class SortedSample {
     double[] sorted = n == copy.length ? copy : Arrays.copyOf(copy, n);
     Arrays.sort(sorted);
     return new SortedSample(sorted, values.length - n);
+  }
+
+  /**
+   * The non-NaN values of {@code values} in ascending order, {@code -0.0} turned into {@code 0.0}:
+   * the same array as {@link #ofByComparisonSort}. An LSD radix sort on the order-preserving key of
+   * each double (its bits with the sign bit flipped if it is positive, all bits flipped if it is
+   * negative: then unsigned key order is numeric order), 11-bit digits, least significant first; a
+   * digit that is the same for every value is skipped. Every digit's histogram is counted in the
+   * single pass that builds the keys.
+   */
+  private static double[] radixSortDropNaN(double[] values) {
+    int len = values.length;
+    long[] keys = new long[len];
+    int[] counts = new int[PASSES * RADIX]; // pass p's histogram at [p·RADIX, (p+1)·RADIX)
+    int mask = RADIX - 1;
+    int n = 0;
+    for (int q = 0; q < len; q++) {
+      double v = values[q];
+      if (v != v) {
+        continue; // NaN
+      }
+      long bits = Double.doubleToRawLongBits(v + 0.0); // -0.0 + 0.0 is 0.0
+      long key = bits ^ ((bits >> 63) | Long.MIN_VALUE);
+      keys[n++] = key;
+      counts[(int) key & mask]++;
+      counts[RADIX + ((int) (key >>> DIGIT_BITS) & mask)]++;
+      counts[2 * RADIX + ((int) (key >>> (2 * DIGIT_BITS)) & mask)]++;
+      counts[3 * RADIX + ((int) (key >>> (3 * DIGIT_BITS)) & mask)]++;
+      counts[4 * RADIX + ((int) (key >>> (4 * DIGIT_BITS)) & mask)]++;
+      counts[5 * RADIX + ((int) (key >>> (5 * DIGIT_BITS)) & mask)]++;
+    }
+    long[] src = keys;
+    long[] dst = new long[n];
+    int[] offsets = new int[RADIX];
+    for (int p = 0; p < PASSES; p++) {
+      int base = p * RADIX;
+      int shift = p * DIGIT_BITS;
+      if (n == 0 || counts[base + ((int) (src[0] >>> shift) & mask)] == n) {
+        continue; // one digit value for all: this pass would not move anything
+      }
+      int sum = 0;
+      for (int d = 0; d < RADIX; d++) {
+        offsets[d] = sum;
+        sum += counts[base + d];
+      }
+      for (int k = 0; k < n; k++) {
+        long key = src[k];
+        dst[offsets[(int) (key >>> shift) & mask]++] = key;
+      }
+      long[] t = src;
+      src = dst;
+      dst = t;
+    }
+    double[] sorted = new double[n];
+    for (int k = 0; k < n; k++) {
+      long key = src[k];
+      sorted[k] = Double.longBitsToDouble(key ^ (~(key >> 63) | Long.MIN_VALUE));
+    }
+    return sorted;
   }
 
   /** The number of non-NaN values. */
