@@ -1,7 +1,7 @@
 package dev.keel.monitoring.engine;
 
 import dev.keel.monitoring.stats.CategoricalDrift;
-import dev.keel.monitoring.stats.KsResult;
+import dev.keel.monitoring.stats.NumericComparison;
 import dev.keel.monitoring.stats.NumericDrift;
 import dev.keel.monitoring.stats.NumericProfile;
 import dev.keel.monitoring.stats.SortedSample;
@@ -278,10 +278,10 @@ final class ColumnMetrics {
     row.put("percent_zeros_delta", minus(cur.percentZeros(), cmp.percentZeros()));
     row.put("percent_distinct_delta", minus(cur.percentDistinct(), cmp.percentDistinct()));
     if (cur.sample() != null && cur.sample().size() > 0 && cmp.sample().size() > 0) {
-      KsResult ks = NumericDrift.ks(cmp.sample(), cur.sample());
-      row.put("ks_test", test(ks.statistic(), ks.pValue()));
-      row.put("wasserstein_distance", NumericDrift.wasserstein(cmp.sample(), cur.sample()));
-      row.put("population_stability_index", NumericDrift.psi(cmp.sample(), cur.sample()).psi());
+      NumericComparison n = NumericDrift.compare(cmp.sample(), cur.sample());
+      row.put("ks_test", test(n.ks().statistic(), n.ks().pValue()));
+      row.put("wasserstein_distance", n.wasserstein());
+      row.put("population_stability_index", n.psi().psi());
     }
     if (cur.counts() != null && !cur.counts().isEmpty() && !cmp.counts().isEmpty()) {
       TestResult chi = CategoricalDrift.chiSquared(cmp.counts(), cur.counts());

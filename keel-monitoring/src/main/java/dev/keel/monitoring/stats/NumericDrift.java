@@ -173,7 +173,15 @@ public final class NumericDrift {
       }
       s += step;
     }
-    return new double[] {d, sum + comp};
+    return new double[] {d, compensated(sum, comp)};
+  }
+
+  /**
+   * The compensated sum's value: an infinite gap with |F_a − F_b| &gt; 0 makes the sum +∞ and the
+   * compensation ∞ − ∞ = NaN; scipy gives +∞ there.
+   */
+  private static double compensated(double sum, double comp) {
+    return sum == Double.POSITIVE_INFINITY ? sum : sum + comp;
   }
 
   /** {@link #merge} with the quotients computed at every distinct pooled value (huge samples). */
@@ -206,7 +214,7 @@ public final class NumericDrift {
         d = diff;
       }
     }
-    return new double[] {d, sum + comp};
+    return new double[] {d, compensated(sum, comp)};
   }
 
   /**

@@ -62,7 +62,8 @@ class NumericCompareTest {
         j++;
       }
     }
-    return sum + comp;
+    // the former loop returned NaN here (∞ − ∞ in the compensation); scipy, and now Keel, give ∞
+    return sum == Double.POSITIVE_INFINITY ? sum : sum + comp;
   }
 
   private static double[] fill(int n, DoubleSupplier g) {
@@ -117,6 +118,27 @@ class NumericCompareTest {
 
   private static int gcd(int p, int q) {
     return q == 0 ? p : gcd(q, p % q);
+  }
+
+  @Test
+  void an_infinite_gap_between_unequal_cdfs_gives_an_infinite_distance_as_scipy_does() {
+    // scipy.stats.wasserstein_distance([-inf, 0, 1], [0, 1, 2]) = inf, ([0, 1, inf], [0, 1, 2])
+    // = inf; ([-inf, 0, 1], [-inf, 1, 2]) = nan (its first gap is -inf - -inf)
+    double inf = Double.POSITIVE_INFINITY;
+    assertThat(
+            NumericDrift.wasserstein(
+                SortedSample.of(new double[] {-inf, 0, 1}),
+                SortedSample.of(new double[] {0, 1, 2})))
+        .isEqualTo(inf);
+    assertThat(
+            NumericDrift.wasserstein(
+                SortedSample.of(new double[] {0, 1, inf}), SortedSample.of(new double[] {0, 1, 2})))
+        .isEqualTo(inf);
+    assertThat(
+            NumericDrift.wasserstein(
+                SortedSample.of(new double[] {-inf, 0, 1}),
+                SortedSample.of(new double[] {-inf, 1, 2})))
+        .isNaN();
   }
 
   @Test
