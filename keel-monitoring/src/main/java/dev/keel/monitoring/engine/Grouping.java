@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Sets up one refresh's relations in its private in-memory DuckDB database (not TEMP: the column
@@ -277,7 +279,8 @@ final class Grouping {
             + " FROM __input)";
     String baseRows = "(SELECT " + colList + sliceCols + modelCol + " FROM __baseline)";
     List<String> keyBranches = new ArrayList<>();
-    List<String> rowBranches = new ArrayList<>();
+    // The rows with their group id, once the groups are known (see wholeTableRows).
+    List<Supplier<String>> rowBranches = new ArrayList<>();
     int gCount = grans.isEmpty() ? 1 : grans.size();
     for (int g = -1; g < gCount; g++) {
       if (g == BASELINE && in.baseline().isEmpty()) {
@@ -330,27 +333,18 @@ final class Grouping {
                   + sv
                   + " AS __sv"
                   + filter);
-          // The rows with their group id: the branch's constants select its groups from
-          // __groups, so the join is on the window (and the model id or slice value) only.
-          rowBranches.add(
-              "SELECT __gr.__gid, __e.* EXCLUDE (__kw, __km, __ks) FROM (SELECT "
-                  + colList
-                  + ", "
-                  + ws
-                  + " AS __kw, "
-                  + m
-                  + " AS __km, "
-                  + sv
-                  + " AS __ks"
-                  + filter
-                  + ") __e JOIN (SELECT __gid, __ws, __mid, __sv FROM __groups WHERE __g = "
-                  + g
-                  + " AND __sk = "
-                  + j
-                  + (perModel ? " AND __mid <> '*'" : " AND __mid = '*'")
-                  + ") __gr ON __gr.__ws = __e.__kw"
-                  + (perModel ? " AND __gr.__mid = __e.__km" : "")
-                  + (j >= 0 ? " AND __gr.__sv = __e.__ks" : ""));
+          if (!perModel && j < 0) {
+            int gg = g;
+            Optional<String> range =
+                gg >= 0 && !grans.isEmpty() && load != null
+                    ? Optional.of(timeRange(profiled, ts.get(), grans.get(gg), load.get(gg)))
+                    : Optional.empty();
+            String joined = joinedRows(colList, ws, m, sv, filter, g, j, perModel);
+            rowBranches.add(() -> gr.wholeTableRows(gg, colList, range).orElse(joined));
+            continue;
+          }
+          String joined = joinedRows(colList, ws, m, sv, filter, g, j, perModel);
+          rowBranches.add(() -> joined);
         }
       }
     }
@@ -359,10 +353,6 @@ final class Grouping {
         s.execute(
             "CREATE OR REPLACE TABLE __groups (__gid INTEGER, __g INTEGER, __ws BIGINT, __mid"
                 + " VARCHAR, __sk INTEGER, __sv VARCHAR, __n BIGINT)");
-        s.execute(
-            "CREATE OR REPLACE VIEW __ex AS SELECT CAST(NULL AS INTEGER) AS __gid, "
-                + colList
-                + " FROM __input WHERE false");
       } else {
         s.execute(
             "CREATE OR REPLACE TABLE __groups AS SELECT (row_number() OVER (ORDER BY __g, __ws,"
@@ -370,9 +360,6 @@ final class Grouping {
                 + " __sk, __sv, count(*) AS __n FROM ("
                 + String.join("\nUNION ALL\n", keyBranches)
                 + ") GROUP BY ALL)");
-        // A view, not a table: each column pass reads only its column from the Parquet files
-        // (materializing every column cost more than all the passes together).
-        s.execute("CREATE OR REPLACE VIEW __ex AS " + String.join("\nUNION ALL\n", rowBranches));
       }
       try (ResultSet rs =
           s.executeQuery(
@@ -391,8 +378,130 @@ final class Grouping {
           gr.byKey.put(key(grp.g(), grp.windowStartMicros(), grp.dims()), grp);
         }
       }
+      if (rowBranches.isEmpty()) {
+        s.execute(
+            "CREATE OR REPLACE VIEW __ex AS SELECT CAST(NULL AS INTEGER) AS __gid, "
+                + colList
+                + " FROM __input WHERE false");
+      } else {
+        List<String> branches = new ArrayList<>();
+        for (Supplier<String> b : rowBranches) {
+          branches.add(b.get());
+        }
+        // A view, not a table: each column pass reads only its column from the Parquet files
+        // (materializing every column cost more than all the passes together).
+        s.execute("CREATE OR REPLACE VIEW __ex AS " + String.join("\nUNION ALL\n", branches));
+      }
     }
     return gr;
+  }
+
+  /** Windows one list lookup spans at most; beyond, the rows are joined to {@code __groups}. */
+  static final int MAX_LOOKUP_WINDOWS = 4096;
+
+  /**
+   * The whole-table, all-models rows of granularity {@code g} (or of the baseline, or of a
+   * snapshot) with their group id computed without a join: a constant when the branch has one
+   * group, else the window's index into a list of group ids (fixed-length windows spanning at most
+   * {@value #MAX_LOOKUP_WINDOWS}; a row outside them, or with a NULL or infinite timestamp, gets
+   * none and is left out, as the join leaves it out). Empty when neither applies: the caller joins.
+   *
+   * @param range the incremental refresh's predicate on the timestamp column, if any
+   */
+  Optional<String> wholeTableRows(int g, String colList, Optional<String> range) {
+    String dims = ALL_MODELS + "\u0000" + WHOLE + "\u0000";
+    String none = "SELECT CAST(NULL AS INTEGER) AS __gid, " + colList + " FROM __input WHERE false";
+    if (g == BASELINE || granularities.isEmpty()) {
+      Group only = byKey.get(key(g, 0, dims));
+      String rel = g == BASELINE ? "__baseline" : "__input";
+      return Optional.of(
+          only == null ? none : "SELECT " + only.gid() + " AS __gid, " + colList + " FROM " + rel);
+    }
+    Granularity gran = granularities.get(g);
+    if (gran.months() != 0) {
+      return Optional.empty();
+    }
+    TreeMap<Long, Integer> windows = new TreeMap<>();
+    for (Group grp : groups) {
+      if (grp.g() == g && grp.dims().equals(dims)) {
+        windows.put(grp.windowStartMicros(), grp.gid());
+      }
+    }
+    if (windows.isEmpty()) {
+      return Optional.of(none);
+    }
+    long len = gran.fixed().toNanos() / 1000;
+    long first = windows.firstKey();
+    long end = windows.lastKey() + len;
+    long span = (end - first) / len;
+    if (span > MAX_LOOKUP_WINDOWS) {
+      return Optional.empty();
+    }
+    List<String> ids = new ArrayList<>();
+    for (long i = 0; i < span; i++) {
+      Integer gid = windows.get(first + i * len);
+      ids.add(gid == null ? "NULL" : gid.toString());
+    }
+    String e = "epoch_us(" + Sql.ident(timestampCol.orElseThrow()) + ")";
+    String gid =
+        "CAST(CASE WHEN "
+            + e
+            + " >= "
+            + first
+            + " AND "
+            + e
+            + " < "
+            + end
+            + " THEN ["
+            + String.join(", ", ids)
+            + "][(("
+            + e
+            + " - "
+            + first
+            + ") // "
+            + len
+            + ") + 1] END AS INTEGER)";
+    return Optional.of(
+        "SELECT * FROM (SELECT "
+            + gid
+            + " AS __gid, "
+            + colList
+            + " FROM __input"
+            + range.map(r -> " WHERE " + r).orElse("")
+            + ") WHERE __gid IS NOT NULL");
+  }
+
+  /**
+   * The rows of a branch with its group id, joined to {@code __groups}: the branch's constants
+   * select its groups, so the join is on the window (and the model id or slice value) only.
+   */
+  private static String joinedRows(
+      String colList,
+      String ws,
+      String m,
+      String sv,
+      String filter,
+      int g,
+      int j,
+      boolean perModel) {
+    return "SELECT __gr.__gid, __e.* EXCLUDE (__kw, __km, __ks) FROM (SELECT "
+        + colList
+        + ", "
+        + ws
+        + " AS __kw, "
+        + m
+        + " AS __km, "
+        + sv
+        + " AS __ks"
+        + filter
+        + ") __e JOIN (SELECT __gid, __ws, __mid, __sv FROM __groups WHERE __g = "
+        + g
+        + " AND __sk = "
+        + j
+        + (perModel ? " AND __mid <> '*'" : " AND __mid = '*'")
+        + ") __gr ON __gr.__ws = __e.__kw"
+        + (perModel ? " AND __gr.__mid = __e.__km" : "")
+        + (j >= 0 ? " AND __gr.__sv = __e.__ks" : "");
   }
 
   /**
