@@ -61,6 +61,9 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
     p.setProperty("extension_directory", scratchDir.resolve("extensions").toString());
     p.setProperty("temp_directory", scratchDir.resolve("tmp").toString());
     p.setProperty("threads", String.valueOf(threads));
+    // Results stream to the reader as DuckDB produces them rather than being collected first: a
+    // column pass holds its values once (in Java), not twice.
+    p.setProperty("jdbc_stream_results", "true");
     Connection c = DriverManager.getConnection("jdbc:duckdb:", p);
     try (Statement s = c.createStatement()) {
       s.execute("SET TimeZone = 'UTC'");
