@@ -41,8 +41,13 @@ public final class SortedSample {
     return new SortedSample(sorted, values.length - sorted.length);
   }
 
-  /** Buckets of the first level of {@link #bucketSortDropNaN}. */
-  private static final int BUCKETS = 2048;
+  /**
+   * The fewest buckets of the first level of {@link #bucketSortDropNaN}; from 2²⁰ values on there
+   * are about one per {@value #VALUES_PER_BUCKET} values (a power of two).
+   */
+  private static final int MIN_BUCKETS = 1024;
+
+  private static final int VALUES_PER_BUCKET = 512;
 
   /** A first-level bucket above this size is sorted by {@link #radixSortDropNaN}. */
   private static final int SMALL_BUCKET_MAX = 4096;
@@ -54,17 +59,17 @@ public final class SortedSample {
    * The non-NaN values of {@code values} in ascending order, {@code -0.0} turned into {@code 0.0}:
    * the same array as {@link #ofByComparisonSort}, by a two-level bucket sort on the value itself.
    *
-   * <p>With m and M the smallest and largest finite values, value v goes to bucket ⌊(v − m)·s⌋ of
-   * {@value #BUCKETS} (s = {@value #BUCKETS}/(M − m), the index clamped to the buckets; infinities
-   * land in the end buckets). Each step, v − m, the product and the truncation, is monotone in v
-   * (rounding is monotone), so a smaller value never lands in a later bucket and sorting each
-   * bucket in place sorts the array. Three streaming passes (range, counts, scatter) replace the
-   * radix sort's eight, and each bucket (a few hundred values on spread-out data) is sorted in
-   * cache the same way again: its values spread over as many sub-buckets by its own range, then
-   * each sub-bucket (one or two values on average) by insertion. Skewed data are bounded: a bucket
-   * above {@value #SMALL_BUCKET_MAX} values goes to {@link #radixSortDropNaN}, a sub-bucket above
-   * {@value #INSERTION_MAX} to {@link Arrays#sort(double[], int, int)}; no finite range (all values
-   * equal, or infinite M − m) sends the whole array to the radix sort.
+   * <p>With m and M the smallest and largest finite values, value v goes to bucket ⌊(v − m)·s⌋ of B
+   * (B = {@value #MIN_BUCKETS} or more for large samples, s = B/(M − m), the index clamped to the
+   * buckets; infinities land in the end buckets). Each step, v − m, the product and the truncation,
+   * is monotone in v (rounding is monotone), so a smaller value never lands in a later bucket and
+   * sorting each bucket in place sorts the array. Three streaming passes (range, counts, scatter)
+   * replace the radix sort's eight, and each bucket (several hundred values on spread-out data) is
+   * sorted in cache the same way again: its values spread over as many sub-buckets by its own
+   * range, then each sub-bucket (one or two values on average) by insertion. Skewed data are
+   * bounded: a bucket above {@value #SMALL_BUCKET_MAX} values goes to {@link #radixSortDropNaN}, a
+   * sub-bucket above {@value #INSERTION_MAX} to {@link Arrays#sort(double[], int, int)}; no finite
+   * range (all values equal, or infinite M − m) sends the whole array to the radix sort.
    */
   static double[] bucketSortDropNaN(double[] values) {
     int len = values.length;
@@ -82,12 +87,13 @@ public final class SortedSample {
         max = Math.max(max, v);
       }
     }
-    double scale = BUCKETS / (max - min);
+    int buckets = Math.max(MIN_BUCKETS, Integer.highestOneBit(n / VALUES_PER_BUCKET));
+    double scale = buckets / (max - min);
     if (!(scale > 0.0 && scale < Double.POSITIVE_INFINITY)) {
       return radixSortDropNaN(values);
     }
-    int last = BUCKETS - 1;
-    int[] start = new int[BUCKETS + 1]; // bucket b is [start[b], start[b + 1])
+    int last = buckets - 1;
+    int[] start = new int[buckets + 1]; // bucket b is [start[b], start[b + 1])
     for (int q = 0; q < len; q++) {
       double v = values[q];
       if (v != v) {
@@ -95,10 +101,10 @@ public final class SortedSample {
       }
       start[Math.max(0, Math.min((int) ((v + 0.0 - min) * scale), last)) + 1]++;
     }
-    for (int b = 0; b < BUCKETS; b++) {
+    for (int b = 0; b < buckets; b++) {
       start[b + 1] += start[b];
     }
-    int[] next = Arrays.copyOf(start, BUCKETS);
+    int[] next = Arrays.copyOf(start, buckets);
     double[] sorted = new double[n];
     for (int q = 0; q < len; q++) {
       double v = values[q] + 0.0; // -0.0 + 0.0 is 0.0
@@ -109,7 +115,7 @@ public final class SortedSample {
     }
     double[] tmp = new double[SMALL_BUCKET_MAX];
     int[] ends = new int[SMALL_BUCKET_MAX];
-    for (int b = 0; b < BUCKETS; b++) {
+    for (int b = 0; b < buckets; b++) {
       int lo = start[b];
       int hi = start[b + 1];
       if (hi - lo > SMALL_BUCKET_MAX) {
