@@ -45,12 +45,12 @@ public final class SortedSample {
    * The fewest buckets of the first level of {@link #bucketSortDropNaN}; from 2²⁰ values on there
    * are about one per {@value #VALUES_PER_BUCKET} values (a power of two).
    */
-  private static final int MIN_BUCKETS = 1024;
+  private static final int MIN_BUCKETS = 512;
 
-  private static final int VALUES_PER_BUCKET = 512;
+  private static final int VALUES_PER_BUCKET = 1024;
 
   /** A first-level bucket above this size is sorted by {@link #radixSortDropNaN}. */
-  private static final int SMALL_BUCKET_MAX = 4096;
+  private static final int SMALL_BUCKET_MAX = 8192;
 
   /** A second-level bucket above this size is sorted by {@link Arrays#sort(double[], int, int)}. */
   private static final int INSERTION_MAX = 16;
@@ -64,7 +64,7 @@ public final class SortedSample {
    * buckets; infinities land in the end buckets). Each step, v − m, the product and the truncation,
    * is monotone in v (rounding is monotone), so a smaller value never lands in a later bucket and
    * sorting each bucket in place sorts the array. Three streaming passes (range, counts, scatter)
-   * replace the radix sort's eight, and each bucket (several hundred values on spread-out data) is
+   * replace the radix sort's eight, and each bucket (about a thousand values on spread-out data) is
    * sorted in cache the same way again: its values spread over as many sub-buckets by its own
    * range, then each sub-bucket (one or two values on average) by insertion. Skewed data are
    * bounded: a bucket above {@value #SMALL_BUCKET_MAX} values goes to {@link #radixSortDropNaN}, a
