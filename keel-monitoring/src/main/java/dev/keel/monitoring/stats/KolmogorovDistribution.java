@@ -113,11 +113,15 @@ final class KolmogorovDistribution {
    *
    * <p>Up to {@value #SMIRNOV_FULL_SUM_MAX_JMAX} terms: {@link #smirnovFullSum}. Beyond, the terms
    * are log-concave in j (their ratio tⱼ₊₁/tⱼ falls as j grows), so they rise to one largest term
-   * and fall after it: its index is found by bisection on the sign of log(tⱼ₊₁/tⱼ), its logarithm
-   * is evaluated once by Stirling's series with the large parts cancelled analytically, and the sum
-   * walks outward from it in both directions by the closed-form log ratio of consecutive terms,
-   * stopping where a term falls below 1e-20 of the largest (what lies beyond does not change a
-   * double). About 20·√n terms instead of n, and no log-gamma per term.
+   * and fall after it: its index is found by bisection on the sign of log(tⱼ₊₁/tⱼ) and its
+   * logarithm is evaluated once by Stirling's series with the large parts cancelled analytically.
+   * For small x the terms are not concentrated (most of the ⌊n(1−x)⌋ terms are within 1e-20 of the
+   * largest) but they vary smoothly with j, so the sum is taken by {@link #smirnovStrided}: every
+   * h-th term from the largest outward, h first about n/1024 (some thousand terms whatever n) and
+   * halved until the strided sum is shown accurate. Should no stride of at least {@value
+   * #SMIRNOV_MIN_STRIDE} be, every term is added, walking outward from the largest in both
+   * directions by the closed-form log ratio of consecutive terms, stopping where a term falls below
+   * 1e-20 of the largest (what lies beyond does not change a double).
    */
   static double smirnov(int n, double x) {
     if (x >= 1.0) {
@@ -131,10 +135,30 @@ final class KolmogorovDistribution {
       return smirnovFullSum(n, x);
     }
     double c = n * x; // n·x
+    int mode = smirnovMode(n, x);
+    double logMax = smirnovLogTerm(n, x, c, mode);
+    if (logMax + Math.log(x) + Math.log(jmax + 1.0) < -750) {
+      return 0.0; // below half the smallest subnormal even if all terms were the largest
+    }
+    for (int h = Math.max(SMIRNOV_MIN_STRIDE, n / 1024); h >= SMIRNOV_MIN_STRIDE; h /= 2) {
+      double s = smirnovStrided(n, x, c, mode, logMax, h);
+      if (s > 0.0) {
+        return clip(x * Math.exp(logMax) * s);
+      }
+    }
+    return clip(x * Math.exp(logMax) * smirnovWalk(n, x, mode));
+  }
+
+  /**
+   * The index of the largest term of {@link #smirnov}'s sum (the first j whose next term is no
+   * larger), by bisection on the sign of log(tⱼ₊₁/tⱼ).
+   */
+  static int smirnovMode(int n, double x) {
+    double c = n * x; // n·x
     double nA = n - c; // n·(1 − x)
     int lo = 0;
-    int hi = jmax;
-    while (lo < hi) { // the first j whose next term is no larger
+    int hi = (int) Math.floor(n * (1 - x));
+    while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (smirnovLogRatio(n, c, nA, mid) > 0) {
         lo = mid + 1;
@@ -142,11 +166,17 @@ final class KolmogorovDistribution {
         hi = mid;
       }
     }
-    int mode = lo;
-    double logMax = smirnovLogTerm(n, x, c, mode);
-    if (logMax + Math.log(x) + Math.log(jmax + 1.0) < -750) {
-      return 0.0; // below half the smallest subnormal even if all terms were the largest
-    }
+    return lo;
+  }
+
+  /**
+   * Σⱼ tⱼ/t_mode over every term: outward from the largest in both directions by the closed-form
+   * log ratio of consecutive terms, stopping where a term falls below 1e-20 of the largest.
+   */
+  static double smirnovWalk(int n, double x, int mode) {
+    int jmax = (int) Math.floor(n * (1 - x));
+    double c = n * x;
+    double nA = n - c;
     double sum = 1.0; // the largest term, relative to itself
     double l = 0.0;
     for (int j = mode; j < jmax; j++) {
@@ -165,7 +195,58 @@ final class KolmogorovDistribution {
       }
       below += Math.exp(l);
     }
-    return clip(x * Math.exp(logMax) * (below + sum));
+    return below + sum;
+  }
+
+  /** The smallest stride {@link #smirnovStrided} is tried with; below, every term is added. */
+  private static final int SMIRNOV_MIN_STRIDE = 4;
+
+  /** The largest relative difference between the strided sums of step h and 2h that is accepted. */
+  private static final double SMIRNOV_STRIDE_TOLERANCE = 1e-13;
+
+  /**
+   * Σⱼ tⱼ/t_mode by the trapezoid rule with stride h on the grid j = mode + k·h, or 0 if that is
+   * not accurate enough. The terms are the values at the integers of a function of j that is
+   * analytic around the real axis and negligible (below 1e-20 of the largest) well inside [0,
+   * ⌊n(1−x)⌋] when n is large; for such a function the sum over the integers and h times the sum
+   * over every h-th integer both equal its integral up to aliasing terms that fall off like
+   * exp(−2πd/h), d the distance to the nearest singularity (Poisson summation). Halving h squares
+   * that error, so the h-sum is accepted when it agrees with the 2h-sum (every other point of the
+   * same grid) within {@value #SMIRNOV_STRIDE_TOLERANCE}: its own error is then far below double
+   * precision. Each point's log is {@link #smirnovLogTerm}, accurate on its own (no recurrence);
+   * points are added outward from the mode until they fall below 1e-20 of it.
+   */
+  static double smirnovStrided(int n, double x, double c, int mode, double logMax, int h) {
+    double nA = n - c;
+    double even = 1.0; // k even (the mode itself is k = 0), relative to the largest term
+    double odd = 0.0;
+    boolean isOdd = true;
+    for (long j = (long) mode + h; j < nA; j += h, isOdd = !isOdd) {
+      double l = smirnovLogTerm(n, x, c, (int) j) - logMax;
+      if (l < SMIRNOV_LOG_CUTOFF) {
+        break;
+      }
+      if (isOdd) {
+        odd += Math.exp(l);
+      } else {
+        even += Math.exp(l);
+      }
+    }
+    isOdd = true;
+    for (int j = mode - h; j >= 0; j -= h, isOdd = !isOdd) {
+      double l = smirnovLogTerm(n, x, c, j) - logMax;
+      if (l < SMIRNOV_LOG_CUTOFF) {
+        break;
+      }
+      if (isOdd) {
+        odd += Math.exp(l);
+      } else {
+        even += Math.exp(l);
+      }
+    }
+    double fine = h * (even + odd);
+    double coarse = 2.0 * h * even;
+    return Math.abs(fine - coarse) <= SMIRNOV_STRIDE_TOLERANCE * fine ? fine : 0.0;
   }
 
   /**
@@ -230,9 +311,18 @@ final class KolmogorovDistribution {
     // out, t⁶²/62, is below 1e-19 of t²/2
     double h = 0.0;
     for (int k = 61; k >= 2; k--) {
-      h = h * t + ((k & 1) == 0 ? -1.0 : 1.0) / k;
+      h = h * t + LOG1P_COEF[k];
     }
     return h * t * t;
+  }
+
+  /** (−1)^(k+1)/k at index k, for k = 2..61: the coefficients of {@link #log1pMinusX}. */
+  private static final double[] LOG1P_COEF = new double[62];
+
+  static {
+    for (int k = 2; k < LOG1P_COEF.length; k++) {
+      LOG1P_COEF[k] = ((k & 1) == 0 ? -1.0 : 1.0) / k;
+    }
   }
 
   /** log k! − (k·log k − k + ½·log(2πk)) for k ≥ 1. */

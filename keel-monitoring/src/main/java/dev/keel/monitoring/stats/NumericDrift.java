@@ -101,6 +101,13 @@ public final class NumericDrift {
    * equal values need no inner loop. s = i·n₂ − j·n₁ is kept as an exact integer (n₁n₂ ≤ {@code
    * maxProduct}): it orders |i/n₁ − j/n₂| exactly, so the quotients are computed only where |s|
    * reaches its maximum so far, and the Wasserstein term is |s|·(1/(n₁n₂))·(x − previous).
+   *
+   * <p>From {@value #SPLIT_MIN} values on, the merged order is cut in two at its middle (the split
+   * found by bisection) and the two halves are walked side by side, which hides the latency of each
+   * walk's chain of loads and compares; their D are combined as one walk would (the larger |s|,
+   * then the larger quotient) and their compensated sums are added with one more compensated step,
+   * so D is the same and W the same up to the last bit or so. The inputs are sorted samples: no NaN
+   * and no −0.0.
    */
   static double[] merge(double[] a, double[] b, long maxProduct) {
     int n1 = a.length;
@@ -108,72 +115,258 @@ public final class NumericDrift {
     if ((long) n1 * n2 > maxProduct) {
       return mergeByDivision(a, b);
     }
-    double c = 1.0 / ((double) n1 * n2);
-    long s = 0; // i*n2 - j*n1
-    long sizeSum = (long) n1 + n2;
-    long maxAbs = 0;
-    double d = 0.0;
-    double sum = 0.0;
-    double comp = 0.0; // Neumaier compensation
-    double prev = Math.min(a[0], b[0]);
-    int i = 0;
-    int j = 0;
-    while (i < n1 && j < n2) {
-      double va = a[i];
-      double vb = b[j];
-      double x = Math.min(va, vb);
-      int ta = va <= vb ? 1 : 0; // 1 takes a's head, 0 b's; used as a number, not to branch on
-      if (x != prev) {
-        long abs = Math.abs(s);
-        double term = abs * c * (x - prev);
-        double t = sum + term;
-        comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
-        sum = t;
-        prev = x;
-        if (abs >= maxAbs) {
-          double diff = Math.abs((double) i / n1 - (double) j / n2);
-          if (abs > maxAbs) {
-            maxAbs = abs;
-            d = diff;
-          } else if (diff > d) {
-            d = diff;
+    if ((long) n1 + n2 < SPLIT_MIN) {
+      Walk w = new Walk(a, b, 0, 0, Math.min(a[0], b[0]));
+      w.walkTo(n1, n2);
+      return new double[] {w.d, compensated(w.sum, w.comp)};
+    }
+    // The first k values of the merge are a[0, i0) and b[0, k − i0): i0 is the first i whose a[i]
+    // comes after b[k − i − 1] (a's head is taken on ties).
+    int k = (int) (((long) n1 + n2) >>> 1);
+    int lo = Math.max(0, k - n2);
+    int hi = Math.min(k, n1);
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= b[k - mid - 1]) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int i0 = lo;
+    int j0 = k - lo;
+    double last = i0 == 0 ? b[j0 - 1] : j0 == 0 ? a[i0 - 1] : Math.max(a[i0 - 1], b[j0 - 1]);
+    Walk w1 = new Walk(a, b, 0, 0, Math.min(a[0], b[0]));
+    Walk w2 = new Walk(a, b, i0, j0, last);
+    Walk.interleave(w1, i0, j0, w2);
+    w1.walkTo(i0, j0);
+    w2.walkTo(n1, n2);
+    // D: the quotient where |s| is largest, the larger quotient among equal |s| (as one walk does)
+    double d = w1.maxAbs > w2.maxAbs ? w1.d : w1.maxAbs < w2.maxAbs ? w2.d : Math.max(w1.d, w2.d);
+    double sum = w1.sum;
+    double term = w2.sum;
+    double t = sum + term;
+    double comp = w1.comp + w2.comp;
+    comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+    return new double[] {d, compensated(t, comp)};
+  }
+
+  /** From this many values in all {@link #merge} walks its two halves side by side. */
+  static final int SPLIT_MIN = 1024;
+
+  /**
+   * One walk of {@link #merge} through a stretch of the merged order: the counts i, j taken so far,
+   * s = i·n₂ − j·n₁, the largest |s| seen and the quotient there, the compensated Wasserstein sum
+   * and the last value taken.
+   */
+  private static final class Walk {
+    final double[] a;
+    final double[] b;
+    final int n1;
+    final int n2;
+    final double c;
+    final long sizeSum;
+    int i;
+    int j;
+    long s;
+    long maxAbs;
+    double d;
+    double sum;
+    double comp;
+    double prev;
+
+    Walk(double[] a, double[] b, int i, int j, double prev) {
+      this.a = a;
+      this.b = b;
+      this.n1 = a.length;
+      this.n2 = b.length;
+      this.c = 1.0 / ((double) n1 * n2);
+      this.sizeSum = (long) n1 + n2;
+      this.i = i;
+      this.j = j;
+      this.s = (long) i * n2 - (long) j * n1;
+      this.prev = prev;
+    }
+
+    /**
+     * Walks on until i = ei and j = ej (a's head taken on ties; the stretch must end where the
+     * merge has taken exactly a[0, ei) and b[0, ej)), one value at a time, branch-free.
+     */
+    void walkTo(int ei, int ej) {
+      double c = this.c;
+      long sizeSum = this.sizeSum;
+      int i = this.i;
+      int j = this.j;
+      long s = this.s;
+      long maxAbs = this.maxAbs;
+      double d = this.d;
+      double sum = this.sum;
+      double comp = this.comp;
+      double prev = this.prev;
+      while (i < ei && j < ej) {
+        double va = a[i];
+        double vb = b[j];
+        double x = Math.min(va, vb);
+        int ta = va <= vb ? 1 : 0; // 1 takes a's head, 0 b's; used as a number, not to branch on
+        if (x != prev) {
+          long abs = Math.abs(s);
+          double term = abs * c * (x - prev);
+          double t = sum + term;
+          comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+          sum = t;
+          prev = x;
+          if (abs >= maxAbs) {
+            double diff = Math.abs((double) i / n1 - (double) j / n2);
+            if (abs > maxAbs) {
+              maxAbs = abs;
+              d = diff;
+            } else if (diff > d) {
+              d = diff;
+            }
           }
         }
+        i += ta;
+        j += 1 - ta;
+        s += ta * sizeSum - n1;
       }
-      i += ta;
-      j += 1 - ta;
-      s += ta * sizeSum - n1;
-    }
-    // One array is used up: the rest of the other, one value at a time, as above.
-    boolean restA = i < n1;
-    double[] r = restA ? a : b;
-    int k = restA ? i : j;
-    int nr = restA ? n1 : n2;
-    long step = restA ? n2 : -n1;
-    for (; k < nr; k++) {
-      double x = r[k];
-      if (x != prev) {
-        long abs = Math.abs(s);
-        double term = abs * c * (x - prev);
-        double t = sum + term;
-        comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
-        sum = t;
-        prev = x;
-        if (abs >= maxAbs) {
-          int ii = restA ? k : n1;
-          int jj = restA ? n2 : k;
-          double diff = Math.abs((double) ii / n1 - (double) jj / n2);
-          if (abs > maxAbs) {
-            maxAbs = abs;
-            d = diff;
-          } else if (diff > d) {
-            d = diff;
+      // One array is used up in this stretch: the rest of the other, one value at a time.
+      boolean restA = i < ei;
+      double[] r = restA ? a : b;
+      int k = restA ? i : j;
+      int nr = restA ? ei : ej;
+      long step = restA ? n2 : -n1;
+      for (; k < nr; k++) {
+        double x = r[k];
+        if (x != prev) {
+          long abs = Math.abs(s);
+          double term = abs * c * (x - prev);
+          double t = sum + term;
+          comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+          sum = t;
+          prev = x;
+          if (abs >= maxAbs) {
+            int ii = restA ? k : i;
+            int jj = restA ? j : k;
+            double diff = Math.abs((double) ii / n1 - (double) jj / n2);
+            if (abs > maxAbs) {
+              maxAbs = abs;
+              d = diff;
+            } else if (diff > d) {
+              d = diff;
+            }
           }
         }
+        s += step;
       }
-      s += step;
+      this.i = restA ? nr : i;
+      this.j = restA ? j : nr;
+      this.s = s;
+      this.maxAbs = maxAbs;
+      this.d = d;
+      this.sum = sum;
+      this.comp = comp;
+      this.prev = prev;
     }
-    return new double[] {d, compensated(sum, comp)};
+
+    /**
+     * Advances p (towards a[0, ei), b[0, ej)) and q (towards the ends of the arrays) one value each
+     * per step, as {@link #walkTo} would, while neither has used up an array: two independent
+     * chains of loads and compares, which the processor overlaps. The head is chosen by the sign of
+     * vb − va (NaN only for two equal infinities: a's head) rather than by a comparison, which
+     * compiles to a branch here.
+     */
+    static void interleave(Walk p, int ei, int ej, Walk q) {
+      double[] a = p.a;
+      double[] b = p.b;
+      int n1 = p.n1;
+      int n2 = p.n2;
+      double c = p.c;
+      long sizeSum = p.sizeSum;
+      int i = p.i;
+      int j = p.j;
+      long s = p.s;
+      long maxAbs = p.maxAbs;
+      double d = p.d;
+      double sum = p.sum;
+      double comp = p.comp;
+      double prev = p.prev;
+      int i2 = q.i;
+      int j2 = q.j;
+      long s2 = q.s;
+      long maxAbs2 = q.maxAbs;
+      double d2 = q.d;
+      double sum2 = q.sum;
+      double comp2 = q.comp;
+      double prev2 = q.prev;
+      while (i < ei && j < ej && i2 < n1 && j2 < n2) {
+        double va = a[i];
+        double vb = b[j];
+        double x = Math.min(va, vb);
+        double dx = vb - va;
+        int ta = dx != dx ? 1 : 1 - (int) (Double.doubleToRawLongBits(dx) >>> 63);
+        double wa = a[i2];
+        double wb = b[j2];
+        double y = Math.min(wa, wb);
+        double dy = wb - wa;
+        int tb = dy != dy ? 1 : 1 - (int) (Double.doubleToRawLongBits(dy) >>> 63);
+        if (x != prev) {
+          long abs = Math.abs(s);
+          double term = abs * c * (x - prev);
+          double t = sum + term;
+          comp += Math.abs(sum) >= Math.abs(term) ? (sum - t) + term : (term - t) + sum;
+          sum = t;
+          prev = x;
+          if (abs >= maxAbs) {
+            double diff = Math.abs((double) i / n1 - (double) j / n2);
+            if (abs > maxAbs) {
+              maxAbs = abs;
+              d = diff;
+            } else if (diff > d) {
+              d = diff;
+            }
+          }
+        }
+        if (y != prev2) {
+          long abs = Math.abs(s2);
+          double term = abs * c * (y - prev2);
+          double t = sum2 + term;
+          comp2 += Math.abs(sum2) >= Math.abs(term) ? (sum2 - t) + term : (term - t) + sum2;
+          sum2 = t;
+          prev2 = y;
+          if (abs >= maxAbs2) {
+            double diff = Math.abs((double) i2 / n1 - (double) j2 / n2);
+            if (abs > maxAbs2) {
+              maxAbs2 = abs;
+              d2 = diff;
+            } else if (diff > d2) {
+              d2 = diff;
+            }
+          }
+        }
+        i += ta;
+        j += 1 - ta;
+        s += ta * sizeSum - n1;
+        i2 += tb;
+        j2 += 1 - tb;
+        s2 += tb * sizeSum - n1;
+      }
+      p.i = i;
+      p.j = j;
+      p.s = s;
+      p.maxAbs = maxAbs;
+      p.d = d;
+      p.sum = sum;
+      p.comp = comp;
+      p.prev = prev;
+      q.i = i2;
+      q.j = j2;
+      q.s = s2;
+      q.maxAbs = maxAbs2;
+      q.d = d2;
+      q.sum = sum2;
+      q.comp = comp2;
+      q.prev = prev2;
+    }
   }
 
   /**

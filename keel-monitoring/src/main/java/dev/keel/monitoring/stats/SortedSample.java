@@ -37,8 +37,161 @@ public final class SortedSample {
     if (values.length < RADIX_MIN) {
       return ofByComparisonSort(values);
     }
-    double[] sorted = radixSortDropNaN(values);
+    double[] sorted = bucketSortDropNaN(values);
     return new SortedSample(sorted, values.length - sorted.length);
+  }
+
+  /**
+   * The fewest buckets of the first level of {@link #bucketSortDropNaN}; from 2²⁰ values on there
+   * are about one per {@value #VALUES_PER_BUCKET} values (a power of two).
+   */
+  private static final int MIN_BUCKETS = 512;
+
+  private static final int VALUES_PER_BUCKET = 1024;
+
+  /** A first-level bucket above this size is sorted by {@link #radixSortDropNaN}. */
+  private static final int SMALL_BUCKET_MAX = 8192;
+
+  /** A second-level bucket above this size is sorted by {@link Arrays#sort(double[], int, int)}. */
+  private static final int INSERTION_MAX = 16;
+
+  /**
+   * The non-NaN values of {@code values} in ascending order, {@code -0.0} turned into {@code 0.0}:
+   * the same array as {@link #ofByComparisonSort}, by a two-level bucket sort on the value itself.
+   *
+   * <p>With m and M the smallest and largest finite values, value v goes to bucket ⌊(v − m)·s⌋ of B
+   * (B = {@value #MIN_BUCKETS} or more for large samples, s = B/(M − m), the index clamped to the
+   * buckets; infinities land in the end buckets). Each step, v − m, the product and the truncation,
+   * is monotone in v (rounding is monotone), so a smaller value never lands in a later bucket and
+   * sorting each bucket in place sorts the array. Three streaming passes (range, counts, scatter)
+   * replace the radix sort's eight, and each bucket (about a thousand values on spread-out data) is
+   * sorted in cache the same way again: its values spread over as many sub-buckets by its own
+   * range, then each sub-bucket (one or two values on average) by insertion. Skewed data are
+   * bounded: a bucket above {@value #SMALL_BUCKET_MAX} values goes to {@link #radixSortDropNaN}, a
+   * sub-bucket above {@value #INSERTION_MAX} to {@link Arrays#sort(double[], int, int)}; no finite
+   * range (all values equal, or infinite M − m) sends the whole array to the radix sort.
+   */
+  static double[] bucketSortDropNaN(double[] values) {
+    int len = values.length;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    int n = 0;
+    for (int q = 0; q < len; q++) {
+      double v = values[q];
+      if (v != v) {
+        continue; // NaN
+      }
+      n++;
+      if (Math.abs(v) < Double.POSITIVE_INFINITY) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    int buckets = Math.max(MIN_BUCKETS, Integer.highestOneBit(n / VALUES_PER_BUCKET));
+    double scale = buckets / (max - min);
+    if (!(scale > 0.0 && scale < Double.POSITIVE_INFINITY)) {
+      return radixSortDropNaN(values);
+    }
+    int last = buckets - 1;
+    int[] start = new int[buckets + 1]; // bucket b is [start[b], start[b + 1])
+    for (int q = 0; q < len; q++) {
+      double v = values[q];
+      if (v != v) {
+        continue;
+      }
+      start[Math.max(0, Math.min((int) ((v + 0.0 - min) * scale), last)) + 1]++;
+    }
+    for (int b = 0; b < buckets; b++) {
+      start[b + 1] += start[b];
+    }
+    int[] next = Arrays.copyOf(start, buckets);
+    double[] sorted = new double[n];
+    for (int q = 0; q < len; q++) {
+      double v = values[q] + 0.0; // -0.0 + 0.0 is 0.0
+      if (v != v) {
+        continue;
+      }
+      sorted[next[Math.max(0, Math.min((int) ((v - min) * scale), last))]++] = v;
+    }
+    double[] tmp = new double[SMALL_BUCKET_MAX];
+    int[] ends = new int[SMALL_BUCKET_MAX];
+    for (int b = 0; b < buckets; b++) {
+      int lo = start[b];
+      int hi = start[b + 1];
+      if (hi - lo > SMALL_BUCKET_MAX) {
+        double[] part = radixSortDropNaN(Arrays.copyOfRange(sorted, lo, hi));
+        System.arraycopy(part, 0, sorted, lo, part.length);
+      } else if (hi - lo > 1) {
+        sortSmallBucket(sorted, lo, hi, tmp, ends);
+      }
+    }
+    return sorted;
+  }
+
+  /**
+   * Sorts a[lo, hi) (at most {@value #SMALL_BUCKET_MAX} values, no NaN): spread over hi − lo
+   * sub-buckets by the bucket's own range as in {@link #bucketSortDropNaN}, each sub-bucket then
+   * sorted by insertion (or {@link Arrays#sort(double[], int, int)} if large).
+   */
+  private static void sortSmallBucket(double[] a, int lo, int hi, double[] tmp, int[] ends) {
+    int m = hi - lo;
+    if (m <= INSERTION_MAX) {
+      insertionSort(a, lo, hi);
+      return;
+    }
+    double mn = a[lo];
+    double mx = mn;
+    for (int i = lo + 1; i < hi; i++) {
+      double v = a[i];
+      mn = Math.min(mn, v);
+      mx = Math.max(mx, v);
+    }
+    double sc = m / (mx - mn);
+    if (mn == mx) {
+      return; // all equal
+    }
+    if (!(sc > 0.0 && sc < Double.POSITIVE_INFINITY)) {
+      Arrays.sort(a, lo, hi); // an infinity, or a range too narrow to divide by
+      return;
+    }
+    int last = m - 1;
+    Arrays.fill(ends, 0, m, 0);
+    for (int i = lo; i < hi; i++) {
+      ends[Math.min((int) ((a[i] - mn) * sc), last)]++;
+    }
+    int sum = 0;
+    for (int k = 0; k < m; k++) {
+      int c = ends[k];
+      ends[k] = sum; // the sub-bucket's start for now, its end after the scatter
+      sum += c;
+    }
+    for (int i = lo; i < hi; i++) {
+      double v = a[i];
+      tmp[ends[Math.min((int) ((v - mn) * sc), last)]++] = v;
+    }
+    System.arraycopy(tmp, 0, a, lo, m);
+    int from = lo;
+    for (int k = 0; k < m; k++) {
+      int to = lo + ends[k];
+      if (to - from > INSERTION_MAX) {
+        Arrays.sort(a, from, to);
+      } else if (to - from > 1) {
+        insertionSort(a, from, to);
+      }
+      from = to;
+    }
+  }
+
+  private static void insertionSort(double[] a, int lo, int hi) {
+    for (int i = lo + 1; i < hi; i++) {
+      double v = a[i];
+      int j = i - 1;
+      while (j >= lo && a[j] > v) {
+        a[j + 1] = a[j];
+        j--;
+      }
+      a[j + 1] = v;
+    }
   }
 
   /** Below this many values {@link #of} sorts with {@link Arrays#sort(double[])}. */

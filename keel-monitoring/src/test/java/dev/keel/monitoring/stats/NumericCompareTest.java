@@ -3,6 +3,8 @@ package dev.keel.monitoring.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
@@ -185,6 +187,57 @@ class NumericCompareTest {
       double[] same = fill(n, () -> r.nextInt(10));
       checkPair("one sample against itself", same, same);
       checkPair("disjoint ranges", fill(n, () -> -1 - r.nextDouble()), fill(m, r::nextDouble));
+    }
+  }
+
+  /**
+   * The two halves walked side by side from {@value NumericDrift#SPLIT_MIN} values on: D exactly as
+   * the one-walk-per-step division merge (the former loops), W within rounding, with the split
+   * falling inside runs of ties, next to infinities and at the ends of one sample.
+   */
+  @Test
+  void the_split_merge_gives_the_same_d_and_w_as_one_walk() {
+    Random r = new Random(11);
+    int split = NumericDrift.SPLIT_MIN;
+    int[][] sizes = {
+      {split / 2, split / 2 - 1},
+      {split / 2, split / 2},
+      {split - 1, 1},
+      {1, split},
+      {700, 900},
+      {3000, 1000},
+      {10, 5000}
+    };
+    for (int[] nm : sizes) {
+      List<double[][]> pairs = new ArrayList<>();
+      pairs.add(new double[][] {fill(nm[0], r::nextGaussian), fill(nm[1], r::nextGaussian)});
+      pairs.add(
+          new double[][] {fill(nm[0], () -> r.nextInt(4)), fill(nm[1], () -> r.nextInt(5) - 1)});
+      DoubleSupplier withInf =
+          () ->
+              switch (r.nextInt(6)) {
+                case 0 -> Double.POSITIVE_INFINITY;
+                case 1 -> Double.NEGATIVE_INFINITY;
+                default -> r.nextInt(8);
+              };
+      pairs.add(new double[][] {fill(nm[0], withInf), fill(nm[1], withInf)});
+      pairs.add(new double[][] {fill(nm[0], () -> 5 + r.nextDouble()), fill(nm[1], r::nextDouble)});
+      pairs.add(new double[][] {fill(nm[0], r::nextDouble), fill(nm[1], () -> 5 + r.nextDouble())});
+      for (double[][] p : pairs) {
+        double[] a = SortedSample.of(p[0]).values();
+        double[] b = SortedSample.of(p[1]).values();
+        String as = a.length + " vs " + b.length;
+        double[] fast = NumericDrift.merge(a, b, NumericDrift.FAST_MERGE_MAX_PRODUCT);
+        double[] slow = NumericDrift.merge(a, b, 0);
+        assertThat(fast[0]).as(as + ": D").isEqualTo(slow[0]);
+        if (Double.isNaN(slow[1]) || Double.isInfinite(slow[1])) {
+          assertThat(fast[1]).as(as + ": W").isEqualTo(slow[1]);
+        } else {
+          assertThat(Math.abs(fast[1] - slow[1]))
+              .as(as + ": W")
+              .isLessThanOrEqualTo(1e-13 * slow[1]);
+        }
+      }
     }
   }
 

@@ -115,6 +115,50 @@ class SmirnovSumTest {
     }
   }
 
+  /**
+   * The strided sum: accepted strides are accurate, too coarse ones are refused (n = 2500, n·x² =
+   * 2.2: stride 256 is off by ~3e-4, 64 by ~5e-9), and the walk over every term that remains as the
+   * fallback agrees with the sum of all terms.
+   */
+  @Test
+  void strided_sums_are_accurate_or_refused_and_the_walk_adds_every_term() {
+    double x0 = Math.sqrt(2.2 / 2500);
+    double c0 = 2500 * x0;
+    int mode0 = KolmogorovDistribution.smirnovMode(2500, x0);
+    double log0 = KolmogorovDistribution.smirnovLogTerm(2500, x0, c0, mode0);
+    assertThat(KolmogorovDistribution.smirnovStrided(2500, x0, c0, mode0, log0, 256)).isZero();
+    assertThat(KolmogorovDistribution.smirnovStrided(2500, x0, c0, mode0, log0, 64)).isZero();
+    int accepted = 0;
+    for (int n : new int[] {2500, 10_000, 250_000}) {
+      for (double x : xs(n)) {
+        if (Math.floor(n * (1 - x)) <= KolmogorovDistribution.SMIRNOV_FULL_SUM_MAX_JMAX) {
+          continue;
+        }
+        double c = n * x;
+        int mode = KolmogorovDistribution.smirnovMode(n, x);
+        double logMax = KolmogorovDistribution.smirnovLogTerm(n, x, c, mode);
+        double all = everyTermAccurately(n, x);
+        if (all < 1e-290) {
+          continue; // smirnov returns 0 before summing: x·t_mode·(n+1) underflows
+        }
+        String as = "n=" + n + " x=" + x;
+        double walk = x * Math.exp(logMax) * KolmogorovDistribution.smirnovWalk(n, x, mode);
+        assertThat(Math.abs(walk - all)).as(as + " walk").isLessThanOrEqualTo(1e-12 * all);
+        for (int h = 1; h <= n / 4; h *= 2) {
+          double s = KolmogorovDistribution.smirnovStrided(n, x, c, mode, logMax, h);
+          if (s == 0.0) {
+            continue;
+          }
+          accepted++;
+          assertThat(Math.abs(x * Math.exp(logMax) * s - all))
+              .as(as + " stride " + h)
+              .isLessThanOrEqualTo(1e-12 * all);
+        }
+      }
+    }
+    assertThat(accepted).isGreaterThan(50);
+  }
+
   /** What the bisection relies on: log(tⱼ₊₁/tⱼ) falls as j grows (the terms are log-concave). */
   @Test
   void the_log_ratio_of_consecutive_terms_decreases() {

@@ -109,6 +109,28 @@ class SortedSampleSortTest {
             "one ulp apart",
             fill(n, () -> Double.longBitsToDouble(0x3ff0000000000000L + r.nextInt(64)))
           });
+      cases.add(
+          new Object[] {
+            "sum of two uniforms on a grid",
+            fill(n, () -> (r.nextInt(1_000_003) + r.nextInt(1_000_003)) / 1_000_003.0)
+          });
+      // most values in the first bucket of the range: the big-bucket and big-sub-bucket paths
+      cases.add(new Object[] {"heavy tail", fill(n, () -> Math.exp(r.nextGaussian() * 6))});
+      cases.add(
+          new Object[] {
+            "a tight cluster and two outliers",
+            fill(n, () -> r.nextInt(1000) == 0 ? (r.nextBoolean() ? -1e6 : 1e6) : r.nextGaussian())
+          });
+      cases.add(
+          new Object[] {
+            "finite range with infinities",
+            fill(
+                n,
+                () ->
+                    r.nextInt(50) == 0
+                        ? (r.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY)
+                        : r.nextDouble())
+          });
       cases.add(new Object[] {"all equal", fill(n, () -> 2.5)});
       cases.add(new Object[] {"all -0.0", fill(n, () -> -0.0)});
       cases.add(new Object[] {"all zero, both signs", fill(n, () -> r.nextBoolean() ? 0.0 : -0.0)});
