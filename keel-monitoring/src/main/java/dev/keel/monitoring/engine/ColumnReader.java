@@ -21,7 +21,9 @@ import org.duckdb.DuckDBConnection;
  * ahead of the consumer: DuckDB's scans and the JDBC fetches of the next columns overlap the Java
  * statistics of this one (a fetch is single-threaded Java work), and at most {@value #AHEAD}
  * columns' values are held at once. The relations it reads must not be TEMP (those are one
- * connection's). {@link #close} waits for running queries before closing the connections.
+ * connection's); settings made with SET, such as the engine's UTC time zone, are the database's and
+ * hold for the readers' connections too. {@link #close} waits for running queries before closing
+ * the connections.
  */
 final class ColumnReader implements AutoCloseable {
   static final int READERS = 2;
