@@ -86,13 +86,7 @@ final class ColumnReader implements AutoCloseable {
       if (cause instanceof SQLException sql) {
         throw sql;
       }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(cause);
+      throw Parallel.unchecked(cause);
     }
   }
 

@@ -21,15 +21,21 @@ final class Parallel implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IllegalStateException(c);
+      throw unchecked(e.getCause());
     }
+  }
+
+  /**
+   * A failed task's cause to rethrow: itself if unchecked (an Error is thrown here), else wrapped.
+   */
+  static RuntimeException unchecked(Throwable cause) {
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    return new IllegalStateException(cause);
   }
 
   @Override

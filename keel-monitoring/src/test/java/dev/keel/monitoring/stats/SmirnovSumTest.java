@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KolmogorovDistribution#smirnov} for large n (the sum from its largest term outward)
- * against adding up every term, in the regimes where {@link KolmogorovDistribution#sf} calls it:
- * n·x² from 2.2 to 370, and x ≥ 0.5.
+ * {@link SmirnovTail#smirnov} for large n (the sum from its largest term outward) against adding up
+ * every term, in the regimes where {@link KolmogorovDistribution#sf} calls it: n·x² from 2.2 to
+ * 370, and x ≥ 0.5.
  */
 class SmirnovSumTest {
   private static final int[] NS = {150, 1000, 2500, 10_000, 250_000, 1_000_000};
@@ -16,8 +16,7 @@ class SmirnovSumTest {
 
   /**
    * Every term of the Birnbaum–Tingey sum, each evaluated on its own by {@link
-   * KolmogorovDistribution#smirnovLogTerm} (no bisection, no recurrence, no cut-off), relative to
-   * the largest.
+   * SmirnovTail#smirnovLogTerm} (no bisection, no recurrence, no cut-off), relative to the largest.
    */
   static double everyTermAccurately(int n, double x) {
     int jmax = (int) Math.floor(n * (1 - x));
@@ -25,10 +24,7 @@ class SmirnovSumTest {
     double[] logs = new double[jmax + 1];
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j <= jmax; j++) {
-      logs[j] =
-          n - c - j <= 0
-              ? Double.NEGATIVE_INFINITY
-              : KolmogorovDistribution.smirnovLogTerm(n, x, c, j);
+      logs[j] = n - c - j <= 0 ? Double.NEGATIVE_INFINITY : SmirnovTail.smirnovLogTerm(n, x, c, j);
       max = Math.max(max, logs[j]);
     }
     double sum = 0.0;
@@ -52,13 +48,13 @@ class SmirnovSumTest {
   void the_sum_from_the_largest_term_equals_the_sum_of_all_terms() {
     for (int n : NS) {
       for (double x : xs(n)) {
-        double got = KolmogorovDistribution.smirnov(n, x);
+        double got = SmirnovTail.smirnov(n, x);
         int jmax = (int) Math.floor(n * (1 - x));
         String as = "n=" + n + " x=" + x;
-        if (jmax <= KolmogorovDistribution.SMIRNOV_FULL_SUM_MAX_JMAX) {
+        if (jmax <= SmirnovTail.SMIRNOV_FULL_SUM_MAX_JMAX) {
           assertThat(got)
               .as(as + " (small: the full sum itself)")
-              .isEqualTo(KolmogorovDistribution.smirnovFullSum(n, x));
+              .isEqualTo(SmirnovTail.smirnovFullSum(n, x));
           double all = everyTermAccurately(n, x);
           assertThat(Math.abs(got - all))
               .as(as + " (small)")
@@ -72,7 +68,7 @@ class SmirnovSumTest {
             .isLessThanOrEqualTo(1e-12 * all + 4 * Double.MIN_VALUE);
         // and the former log-gamma sum, within its own rounding (log-gamma of n ~ 1e6 is ~1e7 in
         // size: its last bit is ~2e-9)
-        double former = KolmogorovDistribution.smirnovFullSum(n, x);
+        double former = SmirnovTail.smirnovFullSum(n, x);
         if (former > 1e-290) {
           assertThat(Math.abs(got - former))
               .as(as + " vs log-gamma sum")
@@ -108,8 +104,8 @@ class SmirnovSumTest {
       double x = (Double) r[1];
       double want = (Double) r[2];
       // the log-gamma full sum, used up to 2000 terms, is good to a few 1e-12 there
-      boolean full = Math.floor(n * (1 - x)) <= KolmogorovDistribution.SMIRNOV_FULL_SUM_MAX_JMAX;
-      assertThat(Math.abs(KolmogorovDistribution.smirnov(n, x) - want))
+      boolean full = Math.floor(n * (1 - x)) <= SmirnovTail.SMIRNOV_FULL_SUM_MAX_JMAX;
+      assertThat(Math.abs(SmirnovTail.smirnov(n, x) - want))
           .as("n=" + n + " x=" + x)
           .isLessThanOrEqualTo((full ? 5e-12 : 1e-12) * want);
     }
@@ -124,28 +120,28 @@ class SmirnovSumTest {
   void strided_sums_are_accurate_or_refused_and_the_walk_adds_every_term() {
     double x0 = Math.sqrt(2.2 / 2500);
     double c0 = 2500 * x0;
-    int mode0 = KolmogorovDistribution.smirnovMode(2500, x0);
-    double log0 = KolmogorovDistribution.smirnovLogTerm(2500, x0, c0, mode0);
-    assertThat(KolmogorovDistribution.smirnovStrided(2500, x0, c0, mode0, log0, 256)).isZero();
-    assertThat(KolmogorovDistribution.smirnovStrided(2500, x0, c0, mode0, log0, 64)).isZero();
+    int mode0 = SmirnovTail.smirnovMode(2500, x0);
+    double log0 = SmirnovTail.smirnovLogTerm(2500, x0, c0, mode0);
+    assertThat(SmirnovTail.smirnovStrided(2500, x0, c0, mode0, log0, 256)).isZero();
+    assertThat(SmirnovTail.smirnovStrided(2500, x0, c0, mode0, log0, 64)).isZero();
     int accepted = 0;
     for (int n : new int[] {2500, 10_000, 250_000}) {
       for (double x : xs(n)) {
-        if (Math.floor(n * (1 - x)) <= KolmogorovDistribution.SMIRNOV_FULL_SUM_MAX_JMAX) {
+        if (Math.floor(n * (1 - x)) <= SmirnovTail.SMIRNOV_FULL_SUM_MAX_JMAX) {
           continue;
         }
         double c = n * x;
-        int mode = KolmogorovDistribution.smirnovMode(n, x);
-        double logMax = KolmogorovDistribution.smirnovLogTerm(n, x, c, mode);
+        int mode = SmirnovTail.smirnovMode(n, x);
+        double logMax = SmirnovTail.smirnovLogTerm(n, x, c, mode);
         double all = everyTermAccurately(n, x);
         if (all < 1e-290) {
           continue; // smirnov returns 0 before summing: x·t_mode·(n+1) underflows
         }
         String as = "n=" + n + " x=" + x;
-        double walk = x * Math.exp(logMax) * KolmogorovDistribution.smirnovWalk(n, x, mode);
+        double walk = x * Math.exp(logMax) * SmirnovTail.smirnovWalk(n, x, mode);
         assertThat(Math.abs(walk - all)).as(as + " walk").isLessThanOrEqualTo(1e-12 * all);
         for (int h = 1; h <= n / 4; h *= 2) {
-          double s = KolmogorovDistribution.smirnovStrided(n, x, c, mode, logMax, h);
+          double s = SmirnovTail.smirnovStrided(n, x, c, mode, logMax, h);
           if (s == 0.0) {
             continue;
           }
@@ -168,7 +164,7 @@ class SmirnovSumTest {
         int jmax = (int) Math.floor(n * (1 - x));
         double prev = Double.POSITIVE_INFINITY;
         for (int j = 0; j < jmax; j++) {
-          double r = KolmogorovDistribution.smirnovLogRatio(n, c, n - c, j);
+          double r = SmirnovTail.smirnovLogRatio(n, c, n - c, j);
           assertThat(r).as("n=" + n + " x=" + x + " j=" + j).isLessThanOrEqualTo(prev + 1e-13);
           prev = r;
         }
