@@ -14,16 +14,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One column's statistics in every group of {@code __ex}: DuckDB groups and streams the values (one
- * scan per column, {@link #fetch}), the stats classes compute every number in Java ({@link
- * #compute}).
+ * Columns' statistics in every group of {@code __ex}: DuckDB groups and streams the values (one
+ * scan per pass of a few columns of one kind, {@link #fetch}), the stats classes compute every
+ * number in Java ({@link #compute}, one column at a time).
  */
 final class ColumnMetrics {
   /** How the engine treats a column type. */
@@ -109,78 +108,161 @@ final class ColumnMetrics {
    */
   record Fetched(long[] nonNull, double[][] values, List<Map<String, Long>> counts) {}
 
+  /** How columns are read: several columns of one pass kind share a scan of {@code __ex}. */
+  enum Pass {
+    /** String and boolean columns: value counts per group by DuckDB, one grouping set each. */
+    CATEGORICAL(4),
+    /** Numeric columns: every non-NULL value, streamed to Java. */
+    NUMERIC(2),
+    /** Other columns: non-NULL counts per group. */
+    OTHER(4);
+
+    private final int maxColumns;
+
+    Pass(int maxColumns) {
+      this.maxColumns = maxColumns;
+    }
+
+    /** The most columns one scan reads. */
+    int maxColumns() {
+      return maxColumns;
+    }
+
+    static Pass of(Kind kind) {
+      return switch (kind) {
+        case NUMERIC -> NUMERIC;
+        case STRING, BOOLEAN -> CATEGORICAL;
+        case OTHER -> OTHER;
+      };
+    }
+  }
+
   /**
-   * Reads {@code col} from {@code __ex}: its non-NULL values per group id (numeric), its value
-   * counts per group id (string, boolean; counted by DuckDB), or its non-NULL count (other types).
+   * Reads {@code cols} (all of one {@link Pass} kind) from {@code __ex} in one scan: per group id,
+   * each column's non-NULL values (numeric), value counts (string, boolean; counted by DuckDB), or
+   * non-NULL count (other types).
    *
    * @param rows rows per group id
+   * @return one {@link Fetched} per column, in the order of {@code cols}
    */
-  static Fetched fetch(Connection c, Column col, Kind kind, long[] rows) throws SQLException {
+  static List<Fetched> fetch(Connection c, List<Column> cols, long[] rows) throws SQLException {
     int n = rows.length;
-    long[] nonNull = new long[n];
-    String q = Sql.ident(col.name());
-    switch (kind) {
+    int k = cols.size();
+    List<String> q = new ArrayList<>();
+    for (Column col : cols) {
+      q.add(Sql.ident(col.name()));
+    }
+    long[][] nonNull = new long[k][n];
+    List<Fetched> out = new ArrayList<>();
+    switch (Pass.of(kind(cols.get(0).type()))) {
       case NUMERIC -> {
-        double[][] values = new double[n][];
-        int[] fill = new int[n];
-        for (int g = 0; g < n; g++) {
-          values[g] = new double[(int) rows[g]];
+        double[][][] values = new double[k][n][];
+        int[][] fill = new int[k][n];
+        List<String> sel = new ArrayList<>();
+        List<String> any = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+          for (int g = 0; g < n; g++) {
+            values[j][g] = new double[(int) rows[g]];
+          }
+          sel.add("CAST(" + q.get(j) + " AS DOUBLE)");
+          any.add(q.get(j) + " IS NOT NULL");
         }
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(
-                    "SELECT __gid, CAST("
-                        + q
-                        + " AS DOUBLE) FROM __ex WHERE "
-                        + q
-                        + " IS NOT NULL")) {
+                    "SELECT __gid, "
+                        + String.join(", ", sel)
+                        + " FROM __ex WHERE "
+                        + String.join(" OR ", any))) {
           while (rs.next()) {
             int g = rs.getInt(1);
-            values[g][fill[g]++] = rs.getDouble(2);
+            for (int j = 0; j < k; j++) {
+              double v = rs.getDouble(j + 2);
+              if (!rs.wasNull()) {
+                values[j][g][fill[j][g]++] = v;
+              }
+            }
           }
         }
-        for (int g = 0; g < n; g++) {
-          nonNull[g] = fill[g];
-          if (fill[g] < values[g].length) {
-            values[g] = Arrays.copyOf(values[g], fill[g]);
+        for (int j = 0; j < k; j++) {
+          for (int g = 0; g < n; g++) {
+            nonNull[j][g] = fill[j][g];
           }
+          out.add(new Fetched(nonNull[j], values[j], null));
         }
-        return new Fetched(nonNull, values, null);
       }
-      case STRING, BOOLEAN -> {
-        List<Map<String, Long>> counts = new ArrayList<>(n);
-        for (int g = 0; g < n; g++) {
-          counts.add(new HashMap<>());
+      case CATEGORICAL -> {
+        List<List<Map<String, Long>>> counts = new ArrayList<>();
+        List<String> cast = new ArrayList<>();
+        List<String> vs = new ArrayList<>();
+        List<String> sets = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+          List<Map<String, Long>> perGroup = new ArrayList<>(n);
+          for (int g = 0; g < n; g++) {
+            perGroup.add(new HashMap<>());
+          }
+          counts.add(perGroup);
+          cast.add("CAST(" + q.get(j) + " AS VARCHAR) AS __v" + j);
+          vs.add("__v" + j);
+          sets.add("(__gid, __v" + j + ")");
+        }
+        // One grouping set per column; GROUPING(__vj) is 0 exactly in column j's set.
+        List<String> grouping = new ArrayList<>();
+        for (String v : vs) {
+          grouping.add("GROUPING(" + v + ")");
         }
         try (Statement s = c.createStatement();
             ResultSet rs =
                 s.executeQuery(
-                    "SELECT __gid, CAST("
-                        + q
-                        + " AS VARCHAR), count(*) FROM __ex WHERE "
-                        + q
-                        + " IS NOT NULL GROUP BY ALL")) {
+                    "SELECT __gid, count(*), "
+                        + String.join(", ", grouping)
+                        + ", "
+                        + String.join(", ", vs)
+                        + " FROM (SELECT __gid, "
+                        + String.join(", ", cast)
+                        + " FROM __ex) GROUP BY GROUPING SETS ("
+                        + String.join(", ", sets)
+                        + ")")) {
           while (rs.next()) {
-            int g = rs.getInt(1);
-            long k = rs.getLong(3);
-            counts.get(g).put(rs.getString(2), k);
-            nonNull[g] += k;
+            int j = 0;
+            while (rs.getInt(3 + j) != 0) {
+              j++;
+            }
+            String v = rs.getString(3 + k + j);
+            if (v != null) {
+              int g = rs.getInt(1);
+              long count = rs.getLong(2);
+              counts.get(j).get(g).put(v, count);
+              nonNull[j][g] += count;
+            }
           }
         }
-        return new Fetched(nonNull, null, counts);
+        for (int j = 0; j < k; j++) {
+          out.add(new Fetched(nonNull[j], null, counts.get(j)));
+        }
       }
       case OTHER -> {
+        List<String> sel = new ArrayList<>();
+        for (String col : q) {
+          sel.add("count(" + col + ")");
+        }
         try (Statement s = c.createStatement();
             ResultSet rs =
-                s.executeQuery("SELECT __gid, count(" + q + ") FROM __ex GROUP BY __gid")) {
+                s.executeQuery(
+                    "SELECT __gid, " + String.join(", ", sel) + " FROM __ex GROUP BY __gid")) {
           while (rs.next()) {
-            nonNull[rs.getInt(1)] = rs.getLong(2);
+            int g = rs.getInt(1);
+            for (int j = 0; j < k; j++) {
+              nonNull[j][g] = rs.getLong(j + 2);
+            }
           }
         }
-        return new Fetched(nonNull, null, null);
+        for (int j = 0; j < k; j++) {
+          out.add(new Fetched(nonNull[j], null, null));
+        }
       }
     }
-    throw new IllegalStateException("unknown kind " + kind);
+    return out;
   }
 
   /**
@@ -198,7 +280,7 @@ final class ColumnMetrics {
         parallel.forEach(
             n,
             g -> {
-              SortedSample sample = SortedSample.of(values[g]);
+              SortedSample sample = SortedSample.of(values[g], (int) nonNull[g]);
               values[g] = null;
               NumericProfile p =
                   NumericProfile.of(

@@ -28,11 +28,11 @@ import java.util.function.BooleanSupplier;
 /**
  * The metrics engine on embedded DuckDB: one in-memory database per call (no extension install or
  * autoload, session time zone UTC, spill files under the scratch directory). DuckDB reads the
- * Parquet files, evaluates windows, model ids and slices and groups the values (one scan per
- * column, read on a thread of its own while the previous column's statistics are computed); the
- * {@code stats} classes compute every statistic in Java, so the numbers are the ones
- * docs/monitoring.md defines. See docs/monitoring.md, "Refreshes", for windows, slices, baseline
- * and incremental refresh.
+ * Parquet files, evaluates windows, model ids and slices and groups the values (one scan per few
+ * columns, read on threads of their own while earlier columns' statistics are computed); the {@code
+ * stats} classes compute every statistic in Java, so the numbers are the ones docs/monitoring.md
+ * defines. See docs/monitoring.md, "Refreshes", for windows, slices, baseline and incremental
+ * refresh.
  */
 public final class DuckDbMetricsEngine implements MetricsEngine {
   private final Path scratchDir;
@@ -217,8 +217,15 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
         driftRows.add(row);
         index.drift(row, p, MetricsSchema.TABLE);
       }
+      // Columns arrive in the reader's order; their rows are added in table order.
+      List<List<Map<String, Object>>> profileByColumn = new ArrayList<>();
+      List<List<Map<String, Object>>> driftByColumn = new ArrayList<>();
       try (ColumnReader reader = new ColumnReader(c, profiled, rows)) {
         for (int ci = 0; ci < profiled.size(); ci++) {
+          profileByColumn.add(null);
+          driftByColumn.add(null);
+        }
+        for (int ci : reader.order()) {
           poll();
           Column col = profiled.get(ci);
           ColumnMetrics.Kind kind = ColumnMetrics.kind(col.type());
@@ -226,14 +233,16 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
           nonNull[ci] = fetched.nonNull();
           ColumnMetrics.Stat[] stats = ColumnMetrics.compute(fetched, kind, rows, parallel);
           String type = col.type().typeText();
+          List<Map<String, Object>> profile = new ArrayList<>();
           for (Grouping.Group g : gr.groups) {
             Map<String, Object> row = windows.profileRow(g, col.name(), type);
             ColumnMetrics.profileValues(stats[g.gid()], kind, row);
             index.profile(g.gid(), col.name(), row);
             if (emit[g.gid()]) {
-              profileRows.add(row);
+              profile.add(row);
             }
           }
+          profileByColumn.set(ci, profile);
           @SuppressWarnings("unchecked")
           Map<String, Object>[] drift = new Map[pairs.size()];
           parallel.forEach(
@@ -246,11 +255,15 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
                 drift[i] = row;
               });
           for (int i = 0; i < drift.length; i++) {
-            driftRows.add(drift[i]);
             index.drift(drift[i], pairs.get(i), col.name());
           }
+          driftByColumn.set(ci, List.of(drift));
           reader.done();
         }
+      }
+      for (int ci = 0; ci < profiled.size(); ci++) {
+        profileRows.addAll(profileByColumn.get(ci));
+        driftRows.addAll(driftByColumn.get(ci));
       }
       for (int gid = 0; gid < n; gid++) {
         tableProfile[gid].put("non_null_columns", nonNullColumns(profiled, nonNull, gid));

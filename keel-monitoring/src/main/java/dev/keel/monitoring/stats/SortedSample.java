@@ -34,11 +34,29 @@ public final class SortedSample {
     if (values == null) {
       throw new IllegalArgumentException("values must not be null");
     }
-    if (values.length < RADIX_MIN) {
-      return ofByComparisonSort(values);
+    return of(values, values.length);
+  }
+
+  /**
+   * {@link #of(double[])} of the first {@code length} values of {@code values} (a buffer filled up
+   * to {@code length}: no copy of the prefix is needed).
+   *
+   * @throws IllegalArgumentException if {@code values} is null or {@code length} is outside [0,
+   *     values.length]
+   */
+  public static SortedSample of(double[] values, int length) {
+    if (values == null) {
+      throw new IllegalArgumentException("values must not be null");
     }
-    double[] sorted = bucketSortDropNaN(values);
-    return new SortedSample(sorted, values.length - sorted.length);
+    if (length < 0 || length > values.length) {
+      throw new IllegalArgumentException(
+          "length must be in [0, " + values.length + "], got " + length);
+    }
+    if (length < RADIX_MIN) {
+      return ofByComparisonSort(values, length);
+    }
+    double[] sorted = bucketSortDropNaN(values, length);
+    return new SortedSample(sorted, length - sorted.length);
   }
 
   /**
@@ -71,8 +89,7 @@ public final class SortedSample {
    * sub-bucket above {@value #INSERTION_MAX} to {@link Arrays#sort(double[], int, int)}; no finite
    * range (all values equal, or infinite M − m) sends the whole array to the radix sort.
    */
-  static double[] bucketSortDropNaN(double[] values) {
-    int len = values.length;
+  static double[] bucketSortDropNaN(double[] values, int len) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     int n = 0;
@@ -90,7 +107,7 @@ public final class SortedSample {
     int buckets = Math.max(MIN_BUCKETS, Integer.highestOneBit(n / VALUES_PER_BUCKET));
     double scale = buckets / (max - min);
     if (!(scale > 0.0 && scale < Double.POSITIVE_INFINITY)) {
-      return radixSortDropNaN(values);
+      return radixSortDropNaN(values, len);
     }
     int last = buckets - 1;
     int[] start = new int[buckets + 1]; // bucket b is [start[b], start[b + 1])
@@ -119,7 +136,7 @@ public final class SortedSample {
       int lo = start[b];
       int hi = start[b + 1];
       if (hi - lo > SMALL_BUCKET_MAX) {
-        double[] part = radixSortDropNaN(Arrays.copyOfRange(sorted, lo, hi));
+        double[] part = radixSortDropNaN(Arrays.copyOfRange(sorted, lo, hi), hi - lo);
         System.arraycopy(part, 0, sorted, lo, part.length);
       } else if (hi - lo > 1) {
         sortSmallBucket(sorted, lo, hi, tmp, ends);
@@ -204,17 +221,18 @@ public final class SortedSample {
   /**
    * {@link #of} by {@link Arrays#sort(double[])}: the definition that the radix sort reproduces.
    */
-  static SortedSample ofByComparisonSort(double[] values) {
-    double[] copy = new double[values.length];
+  static SortedSample ofByComparisonSort(double[] values, int length) {
+    double[] copy = new double[length];
     int n = 0;
-    for (double v : values) {
+    for (int i = 0; i < length; i++) {
+      double v = values[i];
       if (!Double.isNaN(v)) {
         copy[n++] = v == 0.0 ? 0.0 : v; // one zero: -0.0 sorts before 0.0 in Arrays.sort
       }
     }
     double[] sorted = n == copy.length ? copy : Arrays.copyOf(copy, n);
     Arrays.sort(sorted);
-    return new SortedSample(sorted, values.length - n);
+    return new SortedSample(sorted, length - n);
   }
 
   /**
@@ -225,8 +243,7 @@ public final class SortedSample {
    * digit that is the same for every value is skipped. Every digit's histogram is counted in the
    * single pass that builds the keys.
    */
-  private static double[] radixSortDropNaN(double[] values) {
-    int len = values.length;
+  private static double[] radixSortDropNaN(double[] values, int len) {
     long[] keys = new long[len];
     int[] counts = new int[PASSES * RADIX]; // pass p's histogram at [p·RADIX, (p+1)·RADIX)
     int mask = RADIX - 1;

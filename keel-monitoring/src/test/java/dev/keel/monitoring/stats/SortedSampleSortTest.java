@@ -70,7 +70,7 @@ class SortedSampleSortTest {
           .isEqualTo(Double.doubleToRawLongBits(before[i]));
     }
     // the comparison-sort path is the same definition
-    assertArrayEquals(want, SortedSample.ofByComparisonSort(values).toArray(), what);
+    assertArrayEquals(want, SortedSample.ofByComparisonSort(values, values.length).toArray(), what);
   }
 
   private static double[] fill(int n, DoubleSupplier g) {
