@@ -173,7 +173,7 @@ final class Grouping {
               + ")";
     }
     try (Statement s = c.createStatement()) {
-      // With joined labels __input is read once per column pass: the join (and the pick of each
+      // With joined labels __input is read once per pass: the join (and the pick of each
       // key's label) is done once, into a table.
       s.execute(
           "CREATE OR REPLACE "
@@ -388,7 +388,7 @@ final class Grouping {
         for (Supplier<String> b : rowBranches) {
           branches.add(b.get());
         }
-        // A view, not a table: each column pass reads only its column from the Parquet files
+        // A view, not a table: each pass reads only its columns from the Parquet files
         // (materializing every column cost more than all the passes together).
         s.execute("CREATE OR REPLACE VIEW __ex AS " + String.join("\nUNION ALL\n", branches));
       }
