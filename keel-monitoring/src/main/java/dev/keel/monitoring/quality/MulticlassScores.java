@@ -148,7 +148,10 @@ final class MulticlassScores {
   /** The temporary table {@link #rocAuc} holds the counted rows in while it reads them. */
   private static final String ROWS_TABLE = "__keel_multiclass_rows";
 
-  /** At most this many scores (rows × classes) are held at once; more classes take more scans. */
+  /**
+   * About this many scores (rows × classes, 8 bytes each, in arrays grown by doubling: up to twice
+   * that memory) are held at once; more classes take more scans of the rows.
+   */
   static final long MAX_HELD_SCORES = 32L << 20;
 
   /**
@@ -160,7 +163,8 @@ final class MulticlassScores {
    *
    * <p>DuckDB keeps the counted rows in a temporary table and streams each class's scores (as many
    * classes per scan as {@link #MAX_HELD_SCORES} allows); each (group, class) AUC is counted in
-   * Java over the sorted positive and negative scores ({@link #twiceU}), exactly in integers.
+   * Java over the sorted positive and negative scores ({@link #twiceU}), U exactly in integers, so
+   * the value is the one average ranks give.
    */
   static void rocAuc(
       Connection db,
