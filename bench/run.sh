@@ -21,6 +21,8 @@
 #                                (--db=postgres; --parts=dag,concurrent,model,table; not part of all)
 #   bench/run.sh monitoring      monitoring: 10M-row x 20-column refresh (full, incremental) vs pandas + scipy
 #                                (not part of all)
+#   bench/run.sh monitoring-quality  monitoring: model quality of a 2M-row, 5-class inference log
+#                                (log loss, ROC-AUC; --classes=2 --proba=number: binary; not part of all)
 #   bench/run.sh --help          the options
 #
 # Environment: KEEL_JAVA_HOME / JAVA_HOME (a JDK >= 21; else the newest under /usr/lib/jvm),

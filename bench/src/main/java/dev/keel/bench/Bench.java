@@ -78,6 +78,11 @@ public final class Bench {
                   --baseline-rows=1000000 baseline (--threads=<cores>), full then incremental after
                   one more day; then the pandas + scipy baseline (--python=/usr/bin/python3
                   --pandas-script=bench/monitoring/pandas_refresh.py; --skip-pandas skips it)
+        monitoring-quality
+                  monitoring: model quality (log loss, ROC-AUC, ...) of a classification inference
+                  log of --rows=2000000 rows in --days=30 daily windows, labels of --classes=5
+                  classes, --proba=map (map<string,double>) or number (P(c1), --classes=2);
+                  --reps=3 computations after one without probabilities (--threads=<cores>)
         predict   serving: in-process predict of a 20-feature XGBoost model (single-row
                   p50/p99 over --calls=100000 after --warmup-calls=20000; --batch=1000-row
                   batches for --duration after --warmup) and of the ONNX fixture
@@ -155,6 +160,8 @@ public final class Bench {
     JobsBench.Config jobs = command.equals("jobs") ? JobsBench.Config.from(args) : null;
     MonitorRefreshBench.Config monitoring =
         command.equals("monitoring") ? MonitorRefreshBench.Config.from(args) : null;
+    MonitorQualityBench.Config monitoringQuality =
+        command.equals("monitoring-quality") ? MonitorQualityBench.Config.from(args) : null;
     GovernanceBench.Config governance =
         new GovernanceBench.Config(
             registry.rate(),
@@ -205,6 +212,7 @@ public final class Bench {
         case "serve-http" -> ServeHttpBench.run(workDir, jvmArgs, serveHttp);
         case "jobs" -> jobs(workDir, db, pgUrl, jvmArgs, jobs);
         case "monitoring" -> MonitorRefreshBench.run(workDir, monitoring);
+        case "monitoring-quality" -> MonitorQualityBench.run(workDir, monitoringQuality);
         default -> throw new IllegalArgumentException("unknown command " + command);
       }
       ok = true;
