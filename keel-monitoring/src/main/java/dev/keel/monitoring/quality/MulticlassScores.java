@@ -152,7 +152,7 @@ final class MulticlassScores {
    * About this many scores (rows × classes, 8 bytes each, in arrays grown by doubling: up to twice
    * that memory) are held at once; more classes take more scans of the rows.
    */
-  static final long MAX_HELD_SCORES = 32L << 20;
+  static final long MAX_HELD_SCORES = 16L << 20;
 
   /**
    * Multiclass ROC-AUC per group, as scikit-learn 1.2 computes {@code roc_auc_score(y, P,
