@@ -67,19 +67,6 @@ final class MulticlassScores {
         + rows;
   }
 
-  /**
-   * The counted rows of a map probability column ({@code r}, {@link #countedRows}) and each group's
-   * classes ({@code c}: groups, {@code __c}): its labels, predictions and map keys.
-   */
-  private static String multiclassRows(
-      String relation, List<String> groupExprs, String y, String p, String m) {
-    return "WITH r AS MATERIALIZED ("
-        + countedRows(relation, groupExprs, y, p, m)
-        + "), c AS ("
-        + classes(groupExprs.size(), "r")
-        + ")";
-  }
-
   /** {@code a.__g0 IS NOT DISTINCT FROM b.__g0 AND ...}, or {@code true} for no groups. */
   private static String sameGroup(int g, String a, String b) {
     List<String> conds = new ArrayList<>();
@@ -98,26 +85,21 @@ final class MulticlassScores {
   }
 
   /**
-   * Multiclass log loss per group, as scikit-learn 1.2 computes {@code log_loss(y, P,
-   * labels=classes)}: each probability clipped to [ε, 1−ε] (a class missing from the map is 0, so
-   * ε), the row divided by its sum, the mean of −ln(the true class's share). NULL for a group with
-   * fewer than two classes.
+   * Multiclass log loss per group of the rows in {@link #ROWS_TABLE}, as scikit-learn 1.2 computes
+   * {@code log_loss(y, P, labels=classes)}: each probability clipped to [ε, 1−ε] (a class missing
+   * from the map is 0, so ε), the row divided by its sum, the mean of −ln(the true class's share).
+   * NULL for a group with fewer than two classes.
    */
-  static void logLoss(
-      Connection db,
-      String relation,
-      List<String> groupExprs,
-      String y,
-      String p,
-      String m,
-      Map<GroupKey, Map<String, Object>> out)
+  private static void logLoss(Statement st, int g, Map<GroupKey, Map<String, Object>> out)
       throws SQLException {
-    int g = groupExprs.size();
     String eps = Double.toString(QualityMetrics.LOG_LOSS_EPS);
     String clip = "greatest(least(%s, 1.0 - " + eps + "), " + eps + ")";
     String sql =
-        multiclassRows(relation, groupExprs, y, p, m)
-            + ", k AS (SELECT "
+        "WITH r AS (SELECT * FROM "
+            + ROWS_TABLE
+            + "), c AS ("
+            + classes(g, "r")
+            + "), k AS (SELECT "
             + Sql.groupAliases(g, ", ")
             + "count(*) AS __k FROM c"
             + (g == 0 ? "" : " GROUP BY ALL")
@@ -132,8 +114,7 @@ final class MulticlassScores {
             + "))) FROM r JOIN k ON "
             + sameGroup(g, "r", "k")
             + (g == 0 ? "" : " GROUP BY " + qualified(g, "r").replaceAll(", $", ""));
-    try (Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
+    try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         Map<String, Object> row = out.get(Sql.key(rs, g));
         long classes = rs.getLong(g + 1);
@@ -145,7 +126,7 @@ final class MulticlassScores {
     }
   }
 
-  /** The temporary table {@link #rocAuc} holds the counted rows in while it reads them. */
+  /** The temporary table {@link #scores} holds the counted rows in while they are read. */
   private static final String ROWS_TABLE = "__keel_multiclass_rows";
 
   /**
@@ -155,18 +136,11 @@ final class MulticlassScores {
   static final long MAX_HELD_SCORES = 16L << 20;
 
   /**
-   * Multiclass ROC-AUC per group, as scikit-learn 1.2 computes {@code roc_auc_score(y, P,
-   * multi_class='ovr', average='macro', labels=classes)}: the unweighted mean over the group's
-   * classes of the Mann–Whitney AUC of "label = class" scored by P(class) (ties ½). NULL when a
-   * class has no positive or no negative row, or a row's probabilities fail numpy's {@code
-   * allclose(1, sum)} (|1 − sum| ≤ 1e-8 + 1e-5·|sum|), where scikit-learn raises.
-   *
-   * <p>DuckDB keeps the counted rows in a temporary table and streams each class's scores (as many
-   * classes per scan as {@link #MAX_HELD_SCORES} allows); each (group, class) AUC is counted in
-   * Java over the sorted positive and negative scores ({@link #twiceU}), U exactly in integers, so
-   * the value is the one average ranks give.
+   * The multiclass log loss and ROC-AUC per group ({@link #logLoss}, {@link #rocAuc}) of the rows
+   * of {@code relation} that count: label, prediction and a valid map all present. DuckDB keeps
+   * those rows in a temporary table that both read, dropped before returning.
    */
-  static void rocAuc(
+  static void scores(
       Connection db,
       String relation,
       List<String> groupExprs,
@@ -175,11 +149,11 @@ final class MulticlassScores {
       String m,
       Map<GroupKey, Map<String, Object>> out)
       throws SQLException {
-    rocAuc(db, relation, groupExprs, y, p, m, out, MAX_HELD_SCORES);
+    scores(db, relation, groupExprs, y, p, m, out, MAX_HELD_SCORES);
   }
 
-  /** {@link #rocAuc}, holding at most about {@code maxHeldScores} scores at once. */
-  static void rocAuc(
+  /** {@link #scores}, the ROC-AUC holding at most about {@code maxHeldScores} scores at once. */
+  static void scores(
       Connection db,
       String relation,
       List<String> groupExprs,
@@ -197,6 +171,7 @@ final class MulticlassScores {
               + " AS "
               + countedRows(relation, groupExprs, y, p, m));
       try {
+        logLoss(st, g, out);
         rocAuc(st, g, out, maxHeldScores);
       } finally {
         st.execute("DROP TABLE IF EXISTS " + ROWS_TABLE);
@@ -204,7 +179,17 @@ final class MulticlassScores {
     }
   }
 
-  /** {@link #rocAuc} over the rows in {@link #ROWS_TABLE}. */
+  /**
+   * Multiclass ROC-AUC per group of the rows in {@link #ROWS_TABLE}, as scikit-learn 1.2 computes
+   * {@code roc_auc_score(y, P, multi_class='ovr', average='macro', labels=classes)}: the unweighted
+   * mean over the group's classes of the Mann–Whitney AUC of "label = class" scored by P(class)
+   * (ties ½). NULL when a class has no positive or no negative row, or a row's probabilities fail
+   * numpy's {@code allclose(1, sum)} (|1 − sum| ≤ 1e-8 + 1e-5·|sum|), where scikit-learn raises.
+   *
+   * <p>Each class's scores are streamed (as many classes per scan as {@code maxHeldScores} allows);
+   * each (group, class) AUC is counted in Java over the sorted positive and negative scores ({@link
+   * #twiceU}), U exactly in integers, so the value is the one average ranks give.
+   */
   private static void rocAuc(
       Statement st, int g, Map<GroupKey, Map<String, Object>> out, long maxHeldScores)
       throws SQLException {

@@ -277,8 +277,7 @@ public final class QualityMetrics {
             isMap ? validMap(m) : num(raw) + " IS NOT NULL AND NOT isnan(" + num(raw) + ")";
         probabilityScores(db, relation, groupExprs, y, p, s, valid, pos.get(), out);
       } else if (isMap) {
-        MulticlassScores.logLoss(db, relation, groupExprs, y, p, m, out);
-        MulticlassScores.rocAuc(db, relation, groupExprs, y, p, m, out);
+        MulticlassScores.scores(db, relation, groupExprs, y, p, m, out);
       }
     }
     return out;

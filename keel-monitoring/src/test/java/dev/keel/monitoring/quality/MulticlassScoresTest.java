@@ -139,7 +139,7 @@ class MulticlassScoresTest {
       Map<GroupKey, Map<String, Object>> oneByOne = new LinkedHashMap<>();
       oneByOne.put(GroupKey.of("u"), new HashMap<>());
       oneByOne.put(GroupKey.of("v"), new HashMap<>());
-      MulticlassScores.rocAuc(
+      MulticlassScores.scores(
           c,
           "t",
           List.of("g"),
