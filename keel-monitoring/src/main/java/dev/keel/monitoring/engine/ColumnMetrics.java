@@ -103,7 +103,8 @@ final class ColumnMetrics {
    * One column's values as read from {@code __ex}, per group id.
    *
    * @param nonNull the non-NULL values (NaN included) per group id
-   * @param values the non-NULL values per group id (numeric), else null
+   * @param values the non-NULL values per group id (numeric: group g's are the first nonNull[g]
+   *     entries of values[g]), else null
    * @param counts the value counts per group id (string, boolean), else null
    */
   record Fetched(long[] nonNull, double[][] values, List<Map<String, Long>> counts) {}
