@@ -1,6 +1,7 @@
 package dev.keel.bench;
 
 import dev.keel.monitoring.ProfileType.ProblemType;
+import dev.keel.monitoring.engine.DuckDbMetricsEngine;
 import dev.keel.monitoring.quality.GroupKey;
 import dev.keel.monitoring.quality.QualityMetrics;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Model-quality benchmark: the quality metrics of a classification inference log (accuracy,
@@ -75,16 +75,9 @@ final class MonitorQualityBench {
     }
     System.out.printf("generated in %.1f s (%s)%n", (System.nanoTime() - g0) / 1e9, data);
 
-    // The engine's connection settings (DuckDbMetricsEngine.open) and its grouped view.
-    Properties p = new Properties();
-    p.setProperty("autoinstall_known_extensions", "false");
-    p.setProperty("autoload_known_extensions", "false");
-    p.setProperty("temp_directory", scratch.toString());
-    p.setProperty("threads", String.valueOf(cfg.threads()));
-    p.setProperty("jdbc_stream_results", "true");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:", p)) {
+    // The engine's connection (its settings) and its grouped view.
+    try (Connection c = new DuckDbMetricsEngine(scratch, cfg.threads()).open()) {
       try (Statement s = c.createStatement()) {
-        s.execute("SET TimeZone = 'UTC'");
         s.execute(
             "CREATE VIEW __ex AS SELECT CAST(datediff('day', TIMESTAMPTZ '"
                 + MonitorRefreshBench.START

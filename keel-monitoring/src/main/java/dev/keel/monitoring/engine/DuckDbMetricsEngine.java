@@ -47,7 +47,12 @@ public final class DuckDbMetricsEngine implements MetricsEngine {
     this.threads = Math.max(1, threads);
   }
 
-  Connection open() throws SQLException {
+  /**
+   * A new in-memory DuckDB connection with the settings of this engine's refreshes (no extension
+   * install or autoload, its threads, spill files under the scratch directory, streamed results,
+   * session time zone UTC): for tools that run parts of a refresh, such as the benchmarks.
+   */
+  public Connection open() throws SQLException {
     try {
       Files.createDirectories(scratchDir.resolve("extensions"));
       Files.createDirectories(scratchDir.resolve("tmp"));

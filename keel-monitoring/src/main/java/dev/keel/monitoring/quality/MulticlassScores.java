@@ -139,20 +139,10 @@ final class MulticlassScores {
    * The multiclass log loss and ROC-AUC per group ({@link #logLoss}, {@link #rocAuc}) of the rows
    * of {@code relation} that count: label, prediction and a valid map all present. DuckDB keeps
    * those rows in a temporary table that both read, dropped before returning.
+   *
+   * @param maxHeldScores the ROC-AUC holds at most about this many scores at once ({@link
+   *     #MAX_HELD_SCORES} in a refresh)
    */
-  static void scores(
-      Connection db,
-      String relation,
-      List<String> groupExprs,
-      String y,
-      String p,
-      String m,
-      Map<GroupKey, Map<String, Object>> out)
-      throws SQLException {
-    scores(db, relation, groupExprs, y, p, m, out, MAX_HELD_SCORES);
-  }
-
-  /** {@link #scores}, the ROC-AUC holding at most about {@code maxHeldScores} scores at once. */
   static void scores(
       Connection db,
       String relation,

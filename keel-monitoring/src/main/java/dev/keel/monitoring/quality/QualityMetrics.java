@@ -277,7 +277,8 @@ public final class QualityMetrics {
             isMap ? validMap(m) : num(raw) + " IS NOT NULL AND NOT isnan(" + num(raw) + ")";
         probabilityScores(db, relation, groupExprs, y, p, s, valid, pos.get(), out);
       } else if (isMap) {
-        MulticlassScores.scores(db, relation, groupExprs, y, p, m, out);
+        MulticlassScores.scores(
+            db, relation, groupExprs, y, p, m, out, MulticlassScores.MAX_HELD_SCORES);
       }
     }
     return out;

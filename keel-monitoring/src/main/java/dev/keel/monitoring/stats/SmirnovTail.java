@@ -245,15 +245,9 @@ final class SmirnovTail {
 
   /**
    * {@link #smirnov} by adding every term of the Birnbaum–Tingey sum, each from log-gamma, relative
-   * to the largest.
+   * to the largest; 0 &lt; x &lt; 1 ({@link #smirnov} answers the ends).
    */
   static double smirnovFullSum(int n, double x) {
-    if (x >= 1.0) {
-      return 0.0;
-    }
-    if (x <= 0.0) {
-      return 1.0;
-    }
     int jmax = (int) Math.floor(n * (1 - x));
     double logN = logGamma(n + 1.0);
     // Terms rise then fall; sum relative to the largest for accuracy.
